@@ -1,0 +1,49 @@
+# Leash. `make demo` runs the whole system on embedded defaults;
+# `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+GO    ?= go
+GOFLAGS_BUILD := -trimpath
+export GOTOOLCHAIN := local
+export GOFLAGS := -mod=readonly
+
+.PHONY: all build test bench bench-wasm bench-relay bench-e2e wasm demo extension relay-worker deps npm chromium clean
+
+all: build
+
+## build: the CLI at bin/leash
+build:
+	$(GO) build $(GOFLAGS_BUILD) -o bin/leash ./cmd/leash
+
+## deps: Go modules and npm packages (node_modules via npm ci)
+deps: npm
+	$(GO) mod download
+
+npm: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## chromium: Debian's chromium for the browser tests (root, apt)
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+## test: every test (Go, WASM under Node, browser)
+test: deps build
+	scripts/test.sh
+
+## bench: native benchmarks, printed as a table of medians
+bench:
+	$(GO) run ./scripts/benchtable
+
+## wasm: dist/leash.wasm and dist/wasm_exec.js
+wasm:
+	@mkdir -p dist
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o dist/leash.wasm ./wasm/cmd/leashwasm
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" dist/wasm_exec.js
+
+## demo: the whole system on embedded defaults
+demo: deps build
+	scripts/demo.sh
+
+clean:
+	rm -rf bin dist

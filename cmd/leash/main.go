@@ -1,0 +1,70 @@
+// Command leash is the one CLI of the project. Each subcommand parses its
+// flags into a Config and calls a package; nothing else lives here.
+//
+// Exit codes: 0 success, 1 a verification refused (with a coded JSON error),
+// 2 usage errors, 3 a transaction that breaks the policy (pre-check),
+// 4 other failures.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+type command struct {
+	run   func(ctx context.Context, args []string) int
+	usage string
+}
+
+var commands = map[string]command{
+	"policy":     {cmdPolicy, "policy commit FILE | policy publish ..."},
+	"setup":      {cmdSetup, "setup --out DIR             user-side Groth16 setup (never on the agent host)"},
+	"circuit":    {cmdCircuit, "circuit info               constraint count, public inputs, calldata capacity"},
+	"prove":      {cmdProve, "prove --keys DIR --policy FILE --tx FILE --state FILE --out FILE"},
+	"verify":     {cmdVerify, "verify --vk FILE --policy FILE --proposal FILE --state FILE"},
+	"sign":       {cmdSign, "sign --mnemonic-file FILE --vk FILE --policy FILE --proposal FILE --state FILE"},
+	"proposal":   {cmdProposal, "proposal public-inputs --policy FILE --proposal FILE --state FILE"},
+	"keys":       {cmdKeys, "keys address --mnemonic-file FILE [--index N]"},
+	"relay":      {cmdRelay, "relay [--addr] [--data DIR] [--tls-cert --tls-key] | relay bench ..."},
+	"devnet":     {cmdDevnet, "devnet [--addr]             embedded go-ethereum dev chain"},
+	"agent-host": {cmdAgentHost, "agent-host ...              the agent-host daemon"},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+func run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage()
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "leash: unknown command %q\n\n", args[0])
+		usage()
+		return exitUsage
+	}
+	return c.run(ctx, args[1:])
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: leash <command> [flags]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %s\n", commands[n].usage)
+	}
+}
