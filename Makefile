@@ -28,7 +28,7 @@ chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 ## test: every test (Go, WASM under Node, browser)
-test: deps build
+test: deps build wasm
 	scripts/test.sh
 
 ## bench: native benchmarks, printed as a table of medians
@@ -47,3 +47,19 @@ demo: deps build
 
 clean:
 	rm -rf bin dist
+
+## bench-wasm: WASM verify/sign/cold-start/size table (Node 20)
+bench-wasm: deps wasm
+	scripts/bench-wasm.sh
+
+## bench-relay: relay throughput/latency table against a bare forwarder
+bench-relay: build
+	scripts/bench-relay.sh
+
+## bench-e2e: proposal-to-mined breakdown
+bench-e2e: deps build wasm
+	scripts/bench-e2e.sh
+
+## extension: dist/extension, loadable unpacked
+extension: deps wasm
+	scripts/build-extension.sh

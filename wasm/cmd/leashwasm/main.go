@@ -1,0 +1,6 @@
+//go:build js && wasm
+
+// Command leashwasm is the signer core compiled to WebAssembly.
+package main
+
+func main() { select {} }
