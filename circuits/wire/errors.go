@@ -26,6 +26,7 @@ const (
 	InputMismatch  Code = "input_mismatch"
 	StaleInput     Code = "stale_input"
 	BadPassword    Code = "bad_password"
+	Unsatisfiable  Code = "unsatisfiable" // the prover could not satisfy the circuit (out of policy)
 	Internal       Code = "internal"
 )
 

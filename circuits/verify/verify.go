@@ -1,0 +1,143 @@
+package verify
+
+import (
+	"bytes"
+	"math/big"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
+	"golang.org/x/crypto/sha3"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+// DefaultMaxSkew is how far a proposal's time may be from the signer's clock.
+const DefaultMaxSkew = 2 * time.Minute
+
+// Options tunes Verify. The zero value gives the documented defaults.
+type Options struct {
+	// MaxSkew bounds |proposal.time − signer's clock|; 0 means DefaultMaxSkew.
+	MaxSkew time.Duration
+}
+
+// VerifyingKey is a loaded verifying key of the policy circuit.
+type VerifyingKey struct {
+	vk   groth16.VerifyingKey
+	hash wire.Hash32
+	raw  []byte
+}
+
+// MaxVerifyingKeyBytes bounds a verifying key file.
+const MaxVerifyingKeyBytes = 64 << 10
+
+// LoadVerifyingKey decodes a verifying key (gnark's compressed encoding),
+// with subgroup checks, and refuses a key for a different circuit.
+func LoadVerifyingKey(b []byte) (vkOut *VerifyingKey, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			vkOut, err = nil, wire.Errorf(wire.Malformed, "verifying key: undecodable")
+		}
+	}()
+	if len(b) > MaxVerifyingKeyBytes {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %d bytes is too large", len(b))
+	}
+	var k VerifyingKey
+	n, err := k.vk.ReadFrom(bytes.NewReader(b))
+	if err != nil {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %v", err)
+	}
+	if int(n) != len(b) {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %d trailing bytes", len(b)-int(n))
+	}
+	if len(k.vk.PublicAndCommitmentCommitted) != 0 || len(k.vk.CommitmentKeys) != 0 {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: uses BSB22 commitments; not the Leash policy circuit")
+	}
+	if got := len(k.vk.G1.K) - 1; got != policy.NumPublicInputs {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: for a circuit with %d public inputs, the policy circuit has %d", got, policy.NumPublicInputs)
+	}
+	if err := k.vk.Precompute(); err != nil {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %v", err)
+	}
+	k.raw = append([]byte(nil), b...)
+	h := sha3.NewLegacyKeccak256()
+	h.Write(b)
+	copy(k.hash[:], h.Sum(nil))
+	return &k, nil
+}
+
+// Hash is keccak256 of the verifying key's bytes: the vkHash published in
+// the on-chain registry beside the commitment.
+func (k *VerifyingKey) Hash() wire.Hash32 { return k.hash }
+
+// Bytes returns the key's encoding.
+func (k *VerifyingKey) Bytes() []byte { return append([]byte(nil), k.raw...) }
+
+// Groth16 exposes the underlying gnark key (for tooling and benchmarks).
+func (k *VerifyingKey) Groth16() *groth16.VerifyingKey { return &k.vk }
+
+// Verify checks proposal p against the pinned policy pol and key vk, with
+// the signer's own state st (its next nonce, its window spend and its clock).
+func Verify(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.State, opt Options) error {
+	if p == nil || pol == nil || vk == nil || st == nil {
+		return wire.Errorf(wire.Malformed, "verify: missing proposal, policy, key or state")
+	}
+	if opt.MaxSkew == 0 {
+		opt.MaxSkew = DefaultMaxSkew
+	}
+	if p.Version != wire.ProposalVersion {
+		return wire.Errorf(wire.Malformed, "proposal version %d is not supported", p.Version)
+	}
+	if p.PolicyCommitment != pol.Commitment() {
+		return wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pol.Commitment())
+	}
+	tx := &p.Tx
+	if err := tx.Check(); err != nil {
+		return err
+	}
+	if tx.Nonce != st.Nonce {
+		return wire.Errorf(wire.NonceMismatch, "transaction nonce %d, the signer's next nonce is %d", tx.Nonce, st.Nonce)
+	}
+	if p.Spent.Cmp(&st.Spent.Int) != 0 {
+		return wire.Errorf(wire.StaleState, "proven against window spend %s, the signer's is %s", &p.Spent.Int, &st.Spent.Int)
+	}
+	skew := int64(opt.MaxSkew / time.Second)
+	if d := int64(p.Time) - int64(st.Time); p.Time > 1<<62 || d > skew || d < -skew {
+		return wire.Errorf(wire.StaleTime, "proposal time %d is %ds from the signer's clock %d (limit %ds)", p.Time, d, st.Time, skew)
+	}
+	spent := &st.Spent.Int
+	if err := pol.Check(tx, spent, st.Time); err != nil {
+		return err
+	}
+	proof, err := DecodeProof(p.Proof)
+	if err != nil {
+		return err
+	}
+	pub, err := policy.PublicInputs(pol.Commitment(), tx, spent, p.Time)
+	if err != nil {
+		return err
+	}
+	return verifyGroth16(vk, proof, pub)
+}
+
+// PublicInputs returns the public-input vector Verify computes for p, given
+// the signer's state: the commitment of pol, the transaction's fields, the
+// signer's window spend and the proposal's (skew-checked) time.
+func PublicInputs(p *wire.Proposal, pol *policy.Policy, st *wire.State) ([]*big.Int, error) {
+	if p.PolicyCommitment != pol.Commitment() {
+		return nil, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pol.Commitment())
+	}
+	pub, err := policy.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*big.Int, len(pub))
+	for i := range pub {
+		out[i] = pub[i].BigInt(new(big.Int))
+	}
+	return out, nil
+}
+
+// ensure fr is linked for callers that use the vector.
+var _ fr.Element

@@ -1,0 +1,112 @@
+package verify_test
+
+import (
+	"errors"
+	"math/big"
+	"testing"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policytest"
+	"github.com/leash-wallet/leash/circuits/verify"
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+func TestVerifyAcceptsExampleProposals(t *testing.T) {
+	pol := policytest.Policy(t)
+	st := policytest.State(t)
+	_, _, vk := policytest.Keys(t)
+	for _, name := range []string{"tx-ok", "tx-ok-erc20", "tx-ok-approve"} {
+		p := policytest.Proposal(t, pol, policytest.Tx(t, name), st)
+		if len(p.Proof) != verify.ProofSize {
+			t.Fatalf("%s: proof is %d bytes, want %d", name, len(p.Proof), verify.ProofSize)
+		}
+		if err := verify.Verify(p, pol, vk, st, verify.Options{}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestEveryFieldIsBound changes each field of a valid proposal in turn, and
+// the signer state, and requires every change to be refused.
+func TestEveryFieldIsBound(t *testing.T) {
+	pol := policytest.Policy(t)
+	st := policytest.State(t)
+	_, _, vk := policytest.Keys(t)
+	base := policytest.Proposal(t, pol, policytest.Tx(t, "tx-ok-erc20"), st)
+	if err := verify.Verify(base, pol, vk, st, verify.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := policy.Decode(policytest.Example(t, "policy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr2, _ := wire.ParseAddress("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
+	cases := []struct {
+		name   string
+		mutate func(p *wire.Proposal, s *wire.State)
+		want   error
+	}{
+		{"tx.chainId", func(p *wire.Proposal, s *wire.State) { p.Tx.ChainID++ }, violation(policy.RuleChain)},
+		{"tx.nonce", func(p *wire.Proposal, s *wire.State) { p.Tx.Nonce++ }, wire.ErrNonceMismatch},
+		{"tx.to", func(p *wire.Proposal, s *wire.State) { p.Tx.To = addr2 }, violation(policy.RuleSelector)},
+		{"tx.value", func(p *wire.Proposal, s *wire.State) { p.Tx.Value = wire.QuantityFromUint64(1) }, wire.ErrProofInvalid},
+		{"tx.data (amount byte)", func(p *wire.Proposal, s *wire.State) { p.Tx.Data = flip(p.Tx.Data, 67) }, wire.ErrProofInvalid},
+		{"tx.data (selector)", func(p *wire.Proposal, s *wire.State) { p.Tx.Data = flip(p.Tx.Data, 0) }, violation(policy.RuleSelector)},
+		{"tx.data (truncated)", func(p *wire.Proposal, s *wire.State) { p.Tx.Data = p.Tx.Data[:67] }, violation(policy.RuleCalldata)},
+		{"tx.gas", func(p *wire.Proposal, s *wire.State) { p.Tx.Gas++ }, wire.ErrProofInvalid},
+		{"tx.maxFeePerGas", func(p *wire.Proposal, s *wire.State) { p.Tx.MaxFeePerGas = add(p.Tx.MaxFeePerGas, 1) }, wire.ErrProofInvalid},
+		{"tx.maxPriorityFeePerGas", func(p *wire.Proposal, s *wire.State) { p.Tx.MaxPriorityFeePerGas = add(p.Tx.MaxPriorityFeePerGas, -1) }, wire.ErrProofInvalid},
+		{"policyCommitment", func(p *wire.Proposal, s *wire.State) { p.PolicyCommitment[31] ^= 1 }, wire.ErrUnknownPolicy},
+		{"time (within skew)", func(p *wire.Proposal, s *wire.State) { p.Time++ }, wire.ErrProofInvalid},
+		{"time (beyond skew)", func(p *wire.Proposal, s *wire.State) { p.Time += 3600 }, wire.ErrStaleTime},
+		{"spent hint", func(p *wire.Proposal, s *wire.State) { p.Spent = add(p.Spent, 1) }, wire.ErrStaleState},
+		{"proof byte", func(p *wire.Proposal, s *wire.State) { p.Proof = flip(p.Proof, 40) }, wire.ErrMalformed},
+		{"proof length", func(p *wire.Proposal, s *wire.State) { p.Proof = p.Proof[:len(p.Proof)-1] }, wire.ErrMalformed},
+		{"version", func(p *wire.Proposal, s *wire.State) { p.Version = 2 }, wire.ErrMalformed},
+		{"state.nonce", func(p *wire.Proposal, s *wire.State) { s.Nonce++ }, wire.ErrNonceMismatch},
+		{"state.spent", func(p *wire.Proposal, s *wire.State) { s.Spent = add(s.Spent, 1) }, wire.ErrStaleState},
+		{"state.spent and hint together", func(p *wire.Proposal, s *wire.State) {
+			s.Spent = add(s.Spent, 1)
+			p.Spent = s.Spent
+		}, wire.ErrProofInvalid},
+		{"state.time", func(p *wire.Proposal, s *wire.State) { s.Time += 3600 }, wire.ErrStaleTime},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := clone(base)
+			s := *st
+			s.Spent = wire.NewQuantity(&st.Spent.Int)
+			c.mutate(p, &s)
+			err := verify.Verify(p, other, vk, &s, verify.Options{})
+			if err == nil {
+				t.Fatal("accepted a changed proposal")
+			}
+			if !errors.Is(err, c.want) {
+				t.Fatalf("got %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func clone(p *wire.Proposal) *wire.Proposal {
+	q := *p
+	q.Tx.Data = append(wire.Bytes(nil), p.Tx.Data...)
+	q.Proof = append(wire.Bytes(nil), p.Proof...)
+	q.Tx.Value = wire.NewQuantity(&p.Tx.Value.Int)
+	q.Tx.MaxFeePerGas = wire.NewQuantity(&p.Tx.MaxFeePerGas.Int)
+	q.Tx.MaxPriorityFeePerGas = wire.NewQuantity(&p.Tx.MaxPriorityFeePerGas.Int)
+	q.Spent = wire.NewQuantity(&p.Spent.Int)
+	return &q
+}
+
+func flip(b []byte, i int) []byte {
+	c := append([]byte(nil), b...)
+	c[i] ^= 1
+	return c
+}
+
+func add(q wire.Quantity, d int64) wire.Quantity {
+	return wire.NewQuantity(new(big.Int).Add(&q.Int, big.NewInt(d)))
+}
+
+func violation(rule string) error { return &wire.Error{Code: wire.PolicyViolation(rule)} }

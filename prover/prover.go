@@ -1,0 +1,109 @@
+package prover
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
+	cs "github.com/consensys/gnark/constraint/bn254"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+// Prover proves transactions against one policy with one proving key.
+// It is safe for concurrent use; each Prove uses the CPU fully, so callers
+// bound concurrency (one proof per core).
+type Prover struct {
+	pol *policy.Policy
+	pk  *groth16.ProvingKey
+	ccs *cs.R1CS
+}
+
+// New returns a Prover for pol with proving key pk.
+func New(pol *policy.Policy, pk *groth16.ProvingKey) (*Prover, error) {
+	ccs, err := policycircuit.Compile()
+	if err != nil {
+		return nil, err
+	}
+	return &Prover{pol: pol, pk: pk, ccs: ccs}, nil
+}
+
+// Request is what to prove: the transaction, and the signer state it will be
+// checked against (the window spend and the time; the nonce is the tx's).
+type Request struct {
+	ID         string // proposal id; a random one when empty
+	Tx         *wire.Tx
+	Spent      *big.Int
+	Time       uint64
+	NoPrecheck bool // skip the native pre-check (audits): the circuit must then refuse
+}
+
+// Precheck runs the policy's native rules: a fast refusal that names the
+// rule, before any proving work.
+func (p *Prover) Precheck(tx *wire.Tx, spent *big.Int, t uint64) error {
+	return p.pol.Check(tx, spent, t)
+}
+
+// Prove builds the witness, proves it and returns the proposal.
+func (p *Prover) Prove(req Request) (*wire.Proposal, error) {
+	if req.Tx == nil {
+		return nil, wire.Errorf(wire.Malformed, "prove: no transaction")
+	}
+	spent := req.Spent
+	if spent == nil {
+		spent = new(big.Int)
+	}
+	if !req.NoPrecheck {
+		if err := p.Precheck(req.Tx, spent, req.Time); err != nil {
+			return nil, err
+		}
+	}
+	assignment, err := policycircuit.Assign(p.pol, req.Tx, spent, req.Time)
+	if err != nil {
+		return nil, err
+	}
+	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	if err != nil {
+		return nil, fmt.Errorf("prove: witness: %w", err)
+	}
+	proof, err := groth16.Prove(p.ccs, p.pk, w)
+	if err != nil {
+		return nil, wire.Errorf(wire.Unsatisfiable, "the circuit refuses this transaction: it does not satisfy the policy")
+	}
+	var buf bytes.Buffer
+	if _, err := proof.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("prove: encode proof: %w", err)
+	}
+	id := req.ID
+	if id == "" {
+		id = NewID()
+	}
+	if !wire.ValidID(id) {
+		return nil, wire.Errorf(wire.Malformed, "prove: id must be 1-64 characters of [A-Za-z0-9_.:-]")
+	}
+	return &wire.Proposal{
+		Version:          wire.ProposalVersion,
+		ID:               id,
+		Tx:               *req.Tx,
+		PolicyCommitment: p.pol.Commitment(),
+		Time:             req.Time,
+		Spent:            wire.NewQuantity(spent),
+		Proof:            buf.Bytes(),
+	}, nil
+}
+
+// NewID returns a fresh random proposal id.
+func NewID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return "p-" + hex.EncodeToString(b[:])
+}
