@@ -20,15 +20,15 @@ const Version = 1
 // are then normalized (targets sorted by address, selectors and recipients
 // sorted) and must not be modified.
 type Policy struct {
-	Version       int       `json:"version"`
-	Name          string    `json:"name,omitempty"`
-	ChainID       uint64    `json:"chainId"`
-	NotBefore     Timestamp `json:"notBefore"`
-	NotAfter      Timestamp `json:"notAfter"`
-	MaxValuePerTx Amount    `json:"maxValuePerTx"`
-	Window        Window    `json:"window"`
-	MaxFeePerTx   Amount    `json:"maxFeePerTx"`
-	Targets       []Target  `json:"targets"`
+	Version       int         `json:"version"`
+	Name          string      `json:"name,omitempty"`
+	ChainID       uint64      `json:"chainId"`
+	NotBefore     Timestamp   `json:"notBefore"`
+	NotAfter      Timestamp   `json:"notAfter"`
+	MaxValuePerTx Amount      `json:"maxValuePerTx"`
+	Window        Window      `json:"window"`
+	MaxFeePerTx   Amount      `json:"maxFeePerTx"`
+	Targets       []Target    `json:"targets"`
 	Salt          wire.Hash32 `json:"salt"`
 
 	commitment wire.Hash32
@@ -283,16 +283,16 @@ func (p *Policy) TargetsRoot() fr.Element { return p.tree.Root() }
 // Membership is everything the circuit needs to show that a transaction's
 // (to, selector, ERC-20 argument) are allowed by the policy.
 type Membership struct {
-	Found       bool // to is a target
-	IsToken     bool
-	SelRoot     fr.Element
-	TokenCap    *big.Int
-	RecRoot     fr.Element
-	TargetPath  Proof
-	SelFound    bool
-	SelPath     Proof
-	RecFound    bool
-	RecPath     Proof
+	Found      bool // to is a target
+	IsToken    bool
+	SelRoot    fr.Element
+	TokenCap   *big.Int
+	RecRoot    fr.Element
+	TargetPath Proof
+	SelFound   bool
+	SelPath    Proof
+	RecFound   bool
+	RecPath    Proof
 }
 
 // membership looks up the witness data for (to, selector, erc20 argument).

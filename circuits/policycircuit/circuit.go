@@ -28,11 +28,11 @@ type Circuit struct {
 	Spent          frontend.Variable `gnark:",public"`
 
 	// The policy (private), opened against Commitment.
-	NotBefore, NotAfter       frontend.Variable
-	MaxValue                  frontend.Variable
-	WindowSeconds, WindowMax  frontend.Variable
-	FeeCap                    frontend.Variable
-	TargetsRoot, Salt         frontend.Variable
+	NotBefore, NotAfter      frontend.Variable
+	MaxValue                 frontend.Variable
+	WindowSeconds, WindowMax frontend.Variable
+	FeeCap                   frontend.Variable
+	TargetsRoot, Salt        frontend.Variable
 
 	// The target `to`: its leaf fields and Merkle path.
 	IsToken, SelRoot, TokenCap, RecRoot frontend.Variable
