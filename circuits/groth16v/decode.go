@@ -1,0 +1,162 @@
+package groth16v
+
+import (
+	"bytes"
+	"encoding/binary"
+
+	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+// ProofSize is the length of gnark's compressed encoding (proof.WriteTo) of
+// a BN254 Groth16 proof without BSB22 commitments:
+//
+//	A (G1, 32) | B (G2, 64) | C (G1, 32) | uint32 0 (no commitments) | PoK (G1 infinity, 32)
+const ProofSize = bn254.SizeOfG1AffineCompressed*3 + bn254.SizeOfG2AffineCompressed + 4
+
+// The two top bits of a compressed point's first byte (gnark-crypto's
+// encoding, shared with zcash's BLS12-381 format).
+const (
+	flagMask     = 0b11 << 6
+	flagSmallest = 0b10 << 6
+	flagLargest  = 0b11 << 6
+	flagInfinity = 0b01 << 6
+)
+
+// DecodeProof decodes gnark's compressed proof bytes strictly: exactly
+// ProofSize bytes, every point compressed, canonical, on the curve, in its
+// prime-order subgroup (the G2 check included) and not the point at
+// infinity, no BSB22 commitment, and a proof-of-knowledge slot that is the
+// encoded infinity. Anything else is wire.Malformed.
+func DecodeProof(b []byte) (*groth16bn254.Proof, error) {
+	if len(b) != ProofSize {
+		return nil, wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(b), ProofSize)
+	}
+	const (
+		offB   = bn254.SizeOfG1AffineCompressed
+		offC   = offB + bn254.SizeOfG2AffineCompressed
+		offN   = offC + bn254.SizeOfG1AffineCompressed
+		offPok = offN + 4
+	)
+	var p groth16bn254.Proof
+	if err := setG1(&p.Ar, b[:offB], "A"); err != nil {
+		return nil, err
+	}
+	if err := setG2(&p.Bs, b[offB:offC], "B"); err != nil {
+		return nil, err
+	}
+	if err := setG1(&p.Krs, b[offC:offN], "C"); err != nil {
+		return nil, err
+	}
+	if n := binary.BigEndian.Uint32(b[offN:offPok]); n != 0 {
+		return nil, wire.Errorf(wire.Malformed, "proof: carries %d BSB22 commitments, want none", n)
+	}
+	var inf [bn254.SizeOfG1AffineCompressed]byte
+	inf[0] = flagInfinity
+	if !bytes.Equal(b[offPok:], inf[:]) {
+		return nil, wire.Errorf(wire.Malformed, "proof: commitment proof of knowledge must be empty")
+	}
+	return &p, nil
+}
+
+func checkFlag(first byte, name string) error {
+	switch first & flagMask {
+	case flagSmallest, flagLargest:
+		return nil
+	case flagInfinity:
+		return wire.Errorf(wire.Malformed, "proof: %s is the point at infinity", name)
+	default:
+		return wire.Errorf(wire.Malformed, "proof: %s is not compressed", name)
+	}
+}
+
+// setG1 decodes a compressed G1 point; SetBytes checks that X is canonical,
+// that the curve equation has a root, and (trivially for BN254 G1) the
+// subgroup.
+func setG1(p *bn254.G1Affine, b []byte, name string) error {
+	if err := checkFlag(b[0], name); err != nil {
+		return err
+	}
+	n, err := p.SetBytes(b)
+	if err != nil {
+		return wire.Errorf(wire.Malformed, "proof: %s: %v", name, err)
+	}
+	if n != len(b) {
+		return wire.Errorf(wire.Malformed, "proof: %s: consumed %d bytes, want %d", name, n, len(b))
+	}
+	return nil
+}
+
+// setG2 decodes a compressed G2 point; SetBytes checks that X is canonical,
+// that the twist equation has a root and that the point is in the r-torsion
+// subgroup.
+func setG2(p *bn254.G2Affine, b []byte, name string) error {
+	if err := checkFlag(b[0], name); err != nil {
+		return err
+	}
+	n, err := p.SetBytes(b)
+	if err != nil {
+		return wire.Errorf(wire.Malformed, "proof: %s: %v", name, err)
+	}
+	if n != len(b) {
+		return wire.Errorf(wire.Malformed, "proof: %s: consumed %d bytes, want %d", name, n, len(b))
+	}
+	return nil
+}
+
+// vkHeaderSize is the compressed [α]₁,[β]₁,[β]₂,[γ]₂,[δ]₁,[δ]₂ prefix of a
+// verifying key.
+const vkHeaderSize = 3*bn254.SizeOfG1AffineCompressed + 3*bn254.SizeOfG2AffineCompressed
+
+// VKSize is the length of gnark's compressed encoding (vk.WriteTo) of a
+// verifying key with nbPublic public inputs and no BSB22 commitments.
+func VKSize(nbPublic int) int {
+	return vkHeaderSize + 4 + (nbPublic+1)*bn254.SizeOfG1AffineCompressed + 4 + 4
+}
+
+// DecodeVerifyingKey decodes gnark's compressed verifying-key bytes
+// (vk.WriteTo) for a circuit with exactly nbPublic public inputs and no
+// BSB22 commitments. The length is checked before gnark's decoder sees the
+// bytes, so a hostile length prefix cannot make it allocate; gnark's decoder
+// then checks every point is on the curve and in its subgroup.
+func DecodeVerifyingKey(b []byte, nbPublic int) (*groth16bn254.VerifyingKey, error) {
+	if nbPublic < 0 || nbPublic > MaxPublic {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %d public inputs, at most %d", nbPublic, MaxPublic)
+	}
+	if len(b) < vkHeaderSize+4 {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %d bytes, too short", len(b))
+	}
+	if n := binary.BigEndian.Uint32(b[vkHeaderSize:]); n != uint32(nbPublic+1) {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %d public inputs, want %d", int64(n)-1, nbPublic)
+	}
+	if want := VKSize(nbPublic); len(b) != want {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %d bytes, want %d", len(b), want)
+	}
+	tail := b[len(b)-8:]
+	if binary.BigEndian.Uint32(tail[:4]) != 0 || binary.BigEndian.Uint32(tail[4:]) != 0 {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: BSB22 commitments are not supported")
+	}
+	var vk groth16bn254.VerifyingKey
+	n, err := vk.ReadFrom(bytes.NewReader(b))
+	if err != nil {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %v", err)
+	}
+	if n != int64(len(b)) {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: consumed %d of %d bytes", n, len(b))
+	}
+	if vk.NbPublicWitness() != nbPublic || len(vk.CommitmentKeys) != 0 || len(vk.PublicAndCommitmentCommitted) != 0 {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: unexpected shape")
+	}
+	return &vk, nil
+}
+
+// NewVerifierFromBytes is DecodeVerifyingKey followed by NewVerifier.
+func NewVerifierFromBytes(vkBytes []byte, nbPublic int) (*Verifier, error) {
+	vk, err := DecodeVerifyingKey(vkBytes, nbPublic)
+	if err != nil {
+		return nil, err
+	}
+	return NewVerifier(vk)
+}

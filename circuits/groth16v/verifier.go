@@ -1,0 +1,165 @@
+package groth16v
+
+import (
+	"sync"
+
+	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+// lines is the precomputed Miller-loop line table of one fixed G2 point.
+type lines = [2][len(bn254.LoopCounter)]bn254.LineEvaluationAff
+
+// Verifier checks Groth16 proofs against one verifying key. Everything that
+// depends only on the key is computed once, in NewVerifier. A Verifier is
+// immutable and safe for concurrent use.
+type Verifier struct {
+	nbPublic  int
+	k0        bn254.G1Affine // [K₀]₁, the constant term of the public-input sum
+	comb      []combTable    // comb tables of K₁…Kₙ
+	alphaBeta bn254.GT       // e(α, β)
+	negDelta  lines          // lines of −[δ]₂
+	negGamma  lines          // lines of −[γ]₂
+
+	scratch sync.Pool // *[3]lines: the Miller loop overwrites its input
+}
+
+// NewVerifier precomputes e(α, β), the comb tables of the public-input
+// bases and the Miller-loop lines of −δ and −γ. It refuses keys with BSB22
+// commitments (the project's circuits have none) and keys whose points are
+// not in their groups, with code wire.Malformed.
+func NewVerifier(vk *groth16bn254.VerifyingKey) (*Verifier, error) {
+	if vk == nil {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: nil")
+	}
+	if len(vk.CommitmentKeys) != 0 || len(vk.PublicAndCommitmentCommitted) != 0 {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: BSB22 commitments are not supported")
+	}
+	if len(vk.G1.K) == 0 {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: no public-input bases")
+	}
+	if len(vk.G1.K) > MaxPublic+1 {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %d public inputs, at most %d", len(vk.G1.K)-1, MaxPublic)
+	}
+	if !vk.G1.Alpha.IsInSubGroup() || vk.G1.Alpha.IsInfinity() {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: [α]₁ not in G1")
+	}
+	for i := range vk.G1.K {
+		if !vk.G1.K[i].IsInSubGroup() {
+			return nil, wire.Errorf(wire.Malformed, "verifying key: [K%d]₁ not in G1", i)
+		}
+	}
+	for _, q := range []struct {
+		name string
+		p    *bn254.G2Affine
+	}{{"β", &vk.G2.Beta}, {"γ", &vk.G2.Gamma}, {"δ", &vk.G2.Delta}} {
+		if q.p.IsInfinity() || !q.p.IsInSubGroup() {
+			return nil, wire.Errorf(wire.Malformed, "verifying key: [%s]₂ not in G2", q.name)
+		}
+	}
+
+	v := &Verifier{nbPublic: len(vk.G1.K) - 1, k0: vk.G1.K[0]}
+	ab, err := bn254.Pair([]bn254.G1Affine{vk.G1.Alpha}, []bn254.G2Affine{vk.G2.Beta})
+	if err != nil {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: e(α, β): %v", err)
+	}
+	v.alphaBeta = ab
+	var nd, ng bn254.G2Affine
+	nd.Neg(&vk.G2.Delta)
+	ng.Neg(&vk.G2.Gamma)
+	v.negDelta = bn254.PrecomputeLines(nd)
+	v.negGamma = bn254.PrecomputeLines(ng)
+	v.comb = newCombTables(vk.G1.K[1:])
+	v.scratch.New = func() any { return new([3]lines) }
+	return v, nil
+}
+
+// MaxPublic bounds the number of public inputs of a key this package loads
+// (each costs a 16 KiB comb table).
+const MaxPublic = 64
+
+// NbPublic is the number of public inputs the key expects (without the
+// constant 1).
+func (v *Verifier) NbPublic() int { return v.nbPublic }
+
+// Verify checks proof against the public inputs. It checks that the proof's
+// points are on the curve and in their subgroups (including the costly G2
+// check), so it is safe for a proof from any source; a proof straight from
+// the wire should go through VerifyBytes, which decodes and checks once.
+//
+// A wrong number of public inputs, a proof with BSB22 commitments or a
+// point outside its group is wire.Malformed; a proof that fails the pairing
+// equation is wire.ErrProofInvalid.
+func (v *Verifier) Verify(proof *groth16bn254.Proof, public []fr.Element) error {
+	if err := checkProof(proof); err != nil {
+		return err
+	}
+	return v.verifyChecked(proof, public)
+}
+
+// VerifyBytes decodes proofBytes (gnark's compressed proof encoding, see
+// DecodeProof) and verifies it. The decoder does the subgroup checks, and
+// they are not repeated.
+func (v *Verifier) VerifyBytes(proofBytes []byte, public []fr.Element) error {
+	proof, err := DecodeProof(proofBytes)
+	if err != nil {
+		return err
+	}
+	return v.verifyChecked(proof, public)
+}
+
+// checkProof validates a proof that did not come from DecodeProof.
+func checkProof(proof *groth16bn254.Proof) error {
+	if proof == nil {
+		return wire.Errorf(wire.Malformed, "proof: nil")
+	}
+	if len(proof.Commitments) != 0 || !proof.CommitmentPok.IsInfinity() {
+		return wire.Errorf(wire.Malformed, "proof: BSB22 commitments are not supported")
+	}
+	if proof.Ar.IsInfinity() || !proof.Ar.IsInSubGroup() {
+		return wire.Errorf(wire.Malformed, "proof: A not in G1")
+	}
+	if proof.Krs.IsInfinity() || !proof.Krs.IsInSubGroup() {
+		return wire.Errorf(wire.Malformed, "proof: C not in G1")
+	}
+	if proof.Bs.IsInfinity() || !proof.Bs.IsInSubGroup() {
+		return wire.Errorf(wire.Malformed, "proof: B not in G2")
+	}
+	return nil
+}
+
+// verifyChecked runs the pairing check on a proof whose points are known to
+// be in their groups:
+//
+//	e(A, B) · e(C, −δ) · e(K₀ + Σ xᵢ·Kᵢ, −γ) = e(α, β)
+//
+// as one three-pair Miller loop over precomputed lines and one final
+// exponentiation, compared with the precomputed e(α, β).
+func (v *Verifier) verifyChecked(proof *groth16bn254.Proof, public []fr.Element) error {
+	if len(public) != v.nbPublic {
+		return wire.Errorf(wire.Malformed, "public inputs: got %d, want %d", len(public), v.nbPublic)
+	}
+	sum := combMSM(v.comb, public)
+	sum.AddMixed(&v.k0)
+	var sumAff bn254.G1Affine
+	sumAff.FromJacobian(&sum)
+
+	// MillerLoopFixedQ overwrites the lines it is given: hand it copies.
+	ls := v.scratch.Get().(*[3]lines)
+	defer v.scratch.Put(ls)
+	ls[0] = bn254.PrecomputeLines(proof.Bs)
+	ls[1] = v.negDelta
+	ls[2] = v.negGamma
+	ml, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{proof.Ar, proof.Krs, sumAff}, ls[:])
+	if err != nil {
+		return wire.Errorf(wire.Internal, "miller loop: %v", err)
+	}
+	got := bn254.FinalExponentiation(&ml)
+	if !got.Equal(&v.alphaBeta) {
+		return wire.Errorf(wire.ProofInvalid, "pairing check failed")
+	}
+	return nil
+}
