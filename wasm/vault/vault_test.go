@@ -246,8 +246,10 @@ func TestTampering(t *testing.T) {
 		"nonce":      func(m map[string]any) { m["nonce"] = flipHex(m["nonce"].(string)) },
 		"ciphertext": func(m map[string]any) { m["ciphertext"] = flipHex(m["ciphertext"].(string)) },
 		"check":      func(m map[string]any) { m["check"] = flipHex(m["check"].(string)) },
-		"salt":       func(m map[string]any) { m["kdf"].(map[string]any)["salt"] = flipHex(m["kdf"].(map[string]any)["salt"].(string)) },
-		"time":       func(m map[string]any) { m["kdf"].(map[string]any)["time"] = 3 },
+		"salt": func(m map[string]any) {
+			m["kdf"].(map[string]any)["salt"] = flipHex(m["kdf"].(map[string]any)["salt"].(string))
+		},
+		"time": func(m map[string]any) { m["kdf"].(map[string]any)["time"] = 3 },
 	}
 	for name, f := range mutate {
 		var c map[string]any
