@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -82,7 +83,23 @@ func Setup(progress func(string)) (*Keys, error) {
 	say(fmt.Sprintf("running Groth16 setup over %d constraints", r.GetNbConstraints()))
 	var pk groth16.ProvingKey
 	var vk groth16.VerifyingKey
-	if err := groth16.Setup(r, &pk, &vk); err != nil {
+	done := make(chan struct{})
+	go func() { // progress while the setup runs
+		start := time.Now()
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				say(fmt.Sprintf("setup still running (%.0fs)", time.Since(start).Seconds()))
+			}
+		}
+	}()
+	err = groth16.Setup(r, &pk, &vk)
+	close(done)
+	if err != nil {
 		return nil, fmt.Errorf("groth16 setup: %w", err)
 	}
 	return &Keys{PK: &pk, VK: &vk}, nil
@@ -139,6 +156,9 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

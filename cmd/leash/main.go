@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/consensys/gnark/logger"
 )
 
 type command struct {
@@ -37,6 +39,7 @@ var commands = map[string]command{
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	logger.Disable() // gnark logs to stdout; our stdout is JSON
 	os.Exit(run(ctx, os.Args[1:]))
 }
 

@@ -1,6 +1,50 @@
 package main
 
-import "context"
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
 
-// cmdPolicy is a placeholder until its piece of work lands.
-func cmdPolicy(ctx context.Context, args []string) int { return notYet("policy") }
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+// cmdPolicy: `leash policy commit FILE`, `leash policy describe FILE`,
+// `leash policy salt`.
+func cmdPolicy(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "usage: leash policy commit FILE | describe FILE | salt")
+		return exitUsage
+	}
+	switch args[0] {
+	case "commit", "describe":
+		if len(args) != 2 {
+			fmt.Fprintf(os.Stderr, "usage: leash policy %s FILE\n", args[0])
+			return exitUsage
+		}
+		p, err := loadPolicy(args[1])
+		if err != nil {
+			return fail(err)
+		}
+		for _, w := range p.Warnings() {
+			fmt.Fprintln(os.Stderr, "warning:", w)
+		}
+		if args[0] == "describe" {
+			fmt.Print(p.Describe())
+			return exitOK
+		}
+		printJSON(os.Stdout, map[string]any{"commitment": p.Commitment()})
+		return exitOK
+	case "salt":
+		var s wire.Hash32
+		if _, err := rand.Read(s[1:]); err != nil {
+			return fail(err)
+		}
+		printJSON(os.Stdout, map[string]any{"salt": s})
+		return exitOK
+	case "publish":
+		return cmdPolicyPublish(ctx, args[1:])
+	}
+	fmt.Fprintf(os.Stderr, "leash policy: unknown subcommand %q\n", args[0])
+	return exitUsage
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,7 +69,11 @@ func readFile(path string) ([]byte, error) {
 
 // refuse prints the verify-style refusal {"ok":false,"code","message"}.
 func refuse(err error) int {
-	printJSON(os.Stdout, map[string]any{"ok": false, "code": wire.CodeOf(err), "message": wire.MessageOf(err)})
+	printJSON(os.Stdout, struct {
+		OK      bool      `json:"ok"`
+		Code    wire.Code `json:"code"`
+		Message string    `json:"message"`
+	}{false, wire.CodeOf(err), wire.MessageOf(err)})
 	return exitRefused
 }
 
@@ -81,10 +84,6 @@ func fail(err error) int {
 	printJSON(os.Stdout, map[string]any{"error": map[string]any{"code": code, "message": wire.MessageOf(err)}})
 	if code.IsPolicyViolation() {
 		return exitViolation
-	}
-	var coded *wire.Error
-	if errors.As(err, &coded) && code == wire.Malformed {
-		return exitUsage
 	}
 	return exitFailure
 }
