@@ -1,0 +1,62 @@
+package wire_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+// The decoders must never panic, must return coded errors, and what they
+// accept must round-trip.
+
+func FuzzDecodeTx(f *testing.F) {
+	f.Add([]byte(`{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tx, err := wire.DecodeTx(b)
+		if err != nil {
+			if wire.CodeOf(err) != wire.Malformed {
+				t.Fatalf("uncoded error %v", err)
+			}
+			return
+		}
+		out, err := json.Marshal(tx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx2, err := wire.DecodeTx(out)
+		if err != nil {
+			t.Fatalf("re-decode of %s: %v", out, err)
+		}
+		out2, _ := json.Marshal(tx2)
+		if string(out) != string(out2) {
+			t.Fatalf("round trip: %s != %s", out, out2)
+		}
+	})
+}
+
+func FuzzDecodeProposal(f *testing.F) {
+	f.Add([]byte(`{"version":1,"id":"p-1","tx":{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"spent":"0x0","proof":"0x00"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := wire.DecodeProposal(b)
+		if err != nil {
+			if wire.CodeOf(err) != wire.Malformed {
+				t.Fatalf("uncoded error %v", err)
+			}
+			return
+		}
+		out, _ := json.Marshal(p)
+		if _, err := wire.DecodeProposal(out); err != nil {
+			t.Fatalf("re-decode of %s: %v", out, err)
+		}
+	})
+}
+
+func FuzzDecodeState(f *testing.F) {
+	f.Add([]byte(`{"nonce":"0x0","spent":"0x22b1c8c1227a0000","time":1795564800}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if _, err := wire.DecodeState(b); err != nil && wire.CodeOf(err) != wire.Malformed {
+			t.Fatalf("uncoded error %v", err)
+		}
+	})
+}
