@@ -33,7 +33,7 @@ test: deps build wasm
 
 ## bench: native benchmarks, printed as a table of medians
 bench:
-	$(GO) run ./scripts/benchtable
+	$(GO) run ./scripts/benchtable -count 5 ./circuits/... ./prover/...
 
 ## wasm: dist/leash.wasm and dist/wasm_exec.js
 wasm:

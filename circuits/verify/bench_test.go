@@ -1,0 +1,55 @@
+package verify_test
+
+import (
+	"testing"
+
+	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policytest"
+	"github.com/leash-wallet/leash/circuits/verify"
+)
+
+// BenchmarkVerify is the signer's full check: decode, every native check,
+// public inputs, pairing.
+func BenchmarkVerify(b *testing.B) {
+	pol := policytest.Policy(b)
+	st := policytest.State(b)
+	_, _, vk := policytest.Keys(b)
+	p := policytest.Proposal(b, pol, policytest.Tx(b, "tx-ok-erc20"), st)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := verify.Verify(p, pol, vk, st, verify.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGnarkVerifyBaseline is gnark's bare groth16 bn254 Verify on the
+// same proof and public inputs: the floor our checks add to.
+func BenchmarkGnarkVerifyBaseline(b *testing.B) {
+	pol := policytest.Policy(b)
+	st := policytest.State(b)
+	_, _, vk := policytest.Keys(b)
+	p := policytest.Proposal(b, pol, policytest.Tx(b, "tx-ok-erc20"), st)
+	proof, err := verify.DecodeProof(p.Proof)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pub, _ := policy.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := groth16.Verify(proof, vk.Groth16(), pub); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodePolicy(b *testing.B) {
+	raw := policytest.Example(b, "policy.json")
+	for i := 0; i < b.N; i++ {
+		if _, err := policy.Decode(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "leash-cli")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "leash")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func ex(name string) string { return filepath.Join("..", "..", "examples", name) }
+
+// leash runs the CLI and returns stdout and the exit code.
+func leash(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), code
+}
+
+func decode(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("not JSON: %q", s)
+	}
+	return m
+}
+
+// TestWalkthrough is the README's setup → commit → prove → verify path, with
+// the exit-code contract of every command on good and bad input.
+func TestWalkthrough(t *testing.T) {
+	tmp := t.TempDir()
+	keys := filepath.Join(tmp, "keys")
+
+	out, code := leash(t, "policy", "commit", ex("policy.json"))
+	golden, _ := os.ReadFile("../../circuits/policy/testdata/golden_commitment.txt")
+	if code != 0 || decode(t, out)["commitment"] != strings.TrimSpace(string(golden)) {
+		t.Fatalf("policy commit: %d %s", code, out)
+	}
+	out, code = leash(t, "circuit", "info")
+	info := decode(t, out)
+	if code != 0 || info["publicInputs"].(float64) != 12 || info["calldataCapacity"].(float64) < 260 || info["constraints"].(float64) > 30000 {
+		t.Fatalf("circuit info: %s", out)
+	}
+	if out, code = leash(t, "setup", "--out", keys); code != 0 {
+		t.Fatalf("setup: %d %s", code, out)
+	}
+	vk := filepath.Join(keys, "policy.vk")
+	proposal := filepath.Join(tmp, "proposal.json")
+	if out, code = leash(t, "prove", "--keys", keys, "--policy", ex("policy.json"), "--tx", ex("tx-ok.json"),
+		"--state", ex("state.json"), "--out", proposal); code != 0 {
+		t.Fatalf("prove: %d %s", code, out)
+	}
+	verifyArgs := []string{"verify", "--vk", vk, "--policy", ex("policy.json"), "--proposal", proposal, "--state", ex("state.json")}
+	if out, code = leash(t, verifyArgs...); code != 0 || strings.TrimSpace(out) != `{"ok":true}` {
+		t.Fatalf("verify: %d %s", code, out)
+	}
+	out, code = leash(t, "proposal", "public-inputs", "--policy", ex("policy.json"), "--proposal", proposal, "--state", ex("state.json"))
+	var pub []string
+	if err := json.Unmarshal([]byte(out), &pub); code != 0 || err != nil || len(pub) != 12 || pub[1] != "1337" {
+		t.Fatalf("public-inputs: %d %s", code, out)
+	}
+
+	t.Run("every deny example is refused by the pre-check with its rule", func(t *testing.T) {
+		files, _ := filepath.Glob(ex("tx-deny-*.json"))
+		if len(files) < 10 {
+			t.Fatalf("only %d deny examples", len(files))
+		}
+		for _, f := range files {
+			rule := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "tx-deny-"), ".json")
+			out, code := leash(t, "prove", "--keys", keys, "--policy", ex("policy.json"), "--tx", f,
+				"--state", ex("state.json"), "--out", filepath.Join(tmp, "x.json"))
+			e, _ := decode(t, out)["error"].(map[string]any)
+			if code != 3 || e["code"] != "policy_violation:"+rule {
+				t.Errorf("%s: exit %d, %s", f, code, out)
+			}
+		}
+		out, code := leash(t, "prove", "--keys", keys, "--policy", ex("policy.json"), "--tx", ex("tx-ok.json"),
+			"--state", ex("state-deny-time.json"), "--out", filepath.Join(tmp, "x.json"))
+		if code != 3 || !strings.Contains(out, "policy_violation:time") {
+			t.Errorf("time rule: exit %d, %s", code, out)
+		}
+	})
+	t.Run("without the pre-check the prover itself refuses", func(t *testing.T) {
+		out, code := leash(t, "prove", "--keys", keys, "--policy", ex("policy.json"), "--tx", ex("tx-deny-value.json"),
+			"--state", ex("state.json"), "--out", filepath.Join(tmp, "x.json"), "--no-precheck")
+		if code == 0 || !strings.Contains(out, "unsatisfiable") {
+			t.Fatalf("exit %d, %s", code, out)
+		}
+		if _, err := os.Stat(filepath.Join(tmp, "x.json")); err == nil {
+			t.Fatal("a proposal was written")
+		}
+	})
+	t.Run("verify refusals are coded with exit 1", func(t *testing.T) {
+		bad := filepath.Join(tmp, "bad.json")
+		os.WriteFile(bad, []byte(`{"version":1,`), 0o644)
+		foreignVK := filepath.Join(tmp, "foreign.vk")
+		os.WriteFile(foreignVK, []byte("not a key"), 0o644)
+		for _, c := range []struct {
+			args []string
+			code string
+		}{
+			{[]string{"--state", ex("state-deny-time.json")}, "stale_time"},
+			{[]string{"--proposal", bad}, "malformed"},
+			{[]string{"--vk", foreignVK}, "malformed"},
+			{[]string{"--policy", ex("tx-ok.json")}, "malformed"},
+		} {
+			args := append([]string(nil), verifyArgs...)
+			for i := 0; i < len(c.args); i += 2 {
+				for j := range args {
+					if args[j] == c.args[i] {
+						args[j+1] = c.args[i+1]
+					}
+				}
+			}
+			out, code := leash(t, args...)
+			m := decode(t, out)
+			if code != 1 || m["ok"] != false || m["code"] != c.code {
+				t.Errorf("%v: exit %d, %s", c.args, code, out)
+			}
+		}
+		if _, code := leash(t, "verify", "--vk", vk); code != 2 {
+			t.Errorf("missing flags: exit %d, want 2", code)
+		}
+	})
+}
