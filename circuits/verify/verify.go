@@ -92,6 +92,9 @@ func Verify(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.Sta
 	if p.PolicyCommitment != pol.Commitment() {
 		return wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pol.Commitment())
 	}
+	if p.Program != nil {
+		return wire.Errorf(wire.UnknownPolicy, "proposal claims program %s, but this verifier checks policy proofs only", p.Program.Commitment)
+	}
 	tx := &p.Tx
 	if err := tx.Check(); err != nil {
 		return err

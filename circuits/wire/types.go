@@ -188,16 +188,32 @@ type Proposal struct {
 	Time             uint64   `json:"time"`
 	Spent            Quantity `json:"spent"`
 	Proof            Bytes    `json:"proof"`
+	// Program is set for program proofs: the committed program and the
+	// authenticated inputs it read. The signer re-reads the inputs itself.
+	Program *ProgramClaim `json:"program,omitempty"`
 }
 
+// ProgramClaim names the committed program a program proof is for, the block
+// its inputs were read at, and those inputs (hints: the signer re-reads them
+// on chain and refuses with input_mismatch when they differ).
+type ProgramClaim struct {
+	Commitment Hash32     `json:"commitment"`
+	Block      Uint64     `json:"block"`
+	Inputs     []Quantity `json:"inputs"`
+}
+
+// MaxProgramInputs bounds ProgramClaim.Inputs.
+const MaxProgramInputs = 64
+
 type proposalJSON struct {
-	Version          *int      `json:"version"`
-	ID               *string   `json:"id"`
-	Tx               *Tx       `json:"tx"`
-	PolicyCommitment *Hash32   `json:"policyCommitment"`
-	Time             *uint64   `json:"time"`
-	Spent            *Quantity `json:"spent"`
-	Proof            *Bytes    `json:"proof"`
+	Version          *int          `json:"version"`
+	ID               *string       `json:"id"`
+	Tx               *Tx           `json:"tx"`
+	PolicyCommitment *Hash32       `json:"policyCommitment"`
+	Time             *uint64       `json:"time"`
+	Spent            *Quantity     `json:"spent"`
+	Proof            *Bytes        `json:"proof"`
+	Program          *ProgramClaim `json:"program,omitempty"`
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
@@ -221,9 +237,11 @@ func (p *Proposal) UnmarshalJSON(b []byte) error {
 		return Errorf(Malformed, "proposal: spent exceeds 128 bits")
 	case len(*j.Proof)*2 > MaxProofHex:
 		return Errorf(Malformed, "proposal: proof is %d bytes, far too long", len(*j.Proof))
+	case j.Program != nil && len(j.Program.Inputs) > MaxProgramInputs:
+		return Errorf(Malformed, "proposal: %d program inputs, the limit is %d", len(j.Program.Inputs), MaxProgramInputs)
 	}
 	*p = Proposal{Version: *j.Version, ID: *j.ID, Tx: *j.Tx, PolicyCommitment: *j.PolicyCommitment,
-		Time: *j.Time, Spent: *j.Spent, Proof: *j.Proof}
+		Time: *j.Time, Spent: *j.Spent, Proof: *j.Proof, Program: j.Program}
 	return nil
 }
 
