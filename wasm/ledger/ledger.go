@@ -197,6 +197,17 @@ func (l *Ledger) SyncNonce(n uint64) bool {
 	return true
 }
 
+// SetWindow changes the window length, for a newly pinned policy. Spends
+// already recorded keep their times and count under the new length.
+func (l *Ledger) SetWindow(seconds uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.window != seconds {
+		l.window = seconds
+		l.version++
+	}
+}
+
 // Version changes whenever the state does.
 func (l *Ledger) Version() uint64 {
 	l.mu.Lock()
@@ -259,9 +270,10 @@ func (l *Ledger) Marshal() ([]byte, error) {
 	return json.Marshal(st)
 }
 
-// Restore decodes a serialized ledger. cfg.Window must match the stored
-// window: a different policy window means the state belongs to another
-// policy and is refused with unknown_policy.
+// Restore decodes a serialized ledger. A non-zero cfg.Window must match the
+// stored window: a different policy window means the state belongs to
+// another policy and is refused with unknown_policy. A zero cfg.Window takes
+// the stored one.
 func Restore(data []byte, cfg Config) (*Ledger, error) {
 	var st stateJSON
 	if err := wire.DecodeStrict(data, &st, "ledger"); err != nil {
@@ -269,6 +281,9 @@ func Restore(data []byte, cfg Config) (*Ledger, error) {
 	}
 	if st.Version != StateVersion {
 		return nil, wire.Errorf(wire.Malformed, "ledger: version %d is not supported", st.Version)
+	}
+	if cfg.Window == 0 {
+		cfg.Window = st.Window
 	}
 	if st.Window != cfg.Window {
 		return nil, wire.Errorf(wire.UnknownPolicy, "ledger: stored window %d s differs from the policy's %d s", st.Window, cfg.Window)

@@ -1,0 +1,29 @@
+// Package signer is the Leash signer core: it verifies a proposal against
+// the pinned policy and verifying key with its own ledger and clock, reserves
+// the nonce and window spend, signs the EIP-1559 transaction, and records
+// every decision in the hash-chained audit log. The same code runs natively
+// (tests, the CLI) and in WebAssembly (the extension, wasm/leash.mjs).
+//
+// Two faces, never mixed (as go-ethereum Clef's ExternalAPI and
+// UIServerAPI): Agent is what proposals from the relay reach (Submit only);
+// Approver is the user's side (vault, unlock, pin, nonce sync, audit). The
+// JS boundary exposes them as leash.agent and leash.approver.
+//
+// Decision order for a proposal, rejecting by default:
+//  1. malformed → malformed; no pinned policy or another commitment →
+//     unknown_policy; an id already signed → replay;
+//  2. vault locked → held in the pending queue (persisted, bounded) and
+//     answered pending/locked; Retry processes the queue after unlock;
+//  3. nonce ≠ the ledger's next nonce → nonce_mismatch; spent hint ≠ the
+//     ledger's window spend → stale_state (both receipts carry the signer's
+//     nonce and spend so the prover can re-prove);
+//  4. verify.Verify with the signer's own state and clock (G1);
+//  5. reserve nonce and spend atomically (G2), persist the ledger, sign
+//     with go-ethereum (types.DynamicFeeTx, LatestSignerForChainID), commit.
+//
+// Security notes: the mnemonic and keys live only inside the vault package
+// (G3). The store sees the encrypted vault blob, the ledger, pins, pending
+// proposals and audit entries, never plaintext keys. A reservation is
+// persisted before the signature leaves the core, so a crash can only make
+// the ledger more conservative.
+package signer

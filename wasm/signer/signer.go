@@ -1,0 +1,656 @@
+package signer
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/verify"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wasm/audit"
+	"github.com/leash-wallet/leash/wasm/ledger"
+	"github.com/leash-wallet/leash/wasm/vault"
+)
+
+// Storage keys.
+const (
+	KeyVault     = "vault"
+	KeyLedger    = "ledger"
+	KeyPins      = "pins"
+	KeyPending   = "pending"
+	KeyAuditHead = "audit/head"
+	auditPrefix  = "audit/"
+)
+
+// DefaultMaxPending bounds the proposals held while the vault is locked.
+const DefaultMaxPending = 64
+
+// Config sets up a Signer. Zero values get the defaults documented per field.
+type Config struct {
+	Store       Store            // required
+	Clock       func() time.Time // zero → time.Now
+	IdleTimeout time.Duration    // vault auto-lock; zero → vault.DefaultIdleTimeout
+	KDF         vault.KDFParams  // zero → vault.DefaultKDF
+	MaxSkew     time.Duration    // zero → verify.DefaultMaxSkew
+	MaxPending  int              // zero → DefaultMaxPending
+	Account     uint32           // BIP-44 address index that signs; zero → 0
+}
+
+// Signer is the stateful signer core. It is safe for concurrent use.
+type Signer struct {
+	cfg   Config
+	store Store
+
+	mu       sync.Mutex
+	vault    *vault.Vault
+	vaultErr error // a stored blob that does not decode; kept untouched
+	pins     *pins
+	pending  []json.RawMessage
+
+	ledger *ledger.Ledger
+	audit  *audit.Log
+
+	persistMu sync.Mutex    // orders ledger and pending writes
+	auditMu   sync.Mutex    // orders audit appends and their writes
+	unsaved   []audit.Entry // audit entries whose write failed, retried first
+	signMu    sync.Mutex    // one signature at a time per core
+}
+
+type pins struct {
+	policy *policy.Policy
+	vk     *verify.VerifyingKey
+}
+
+type pinsJSON struct {
+	Version int             `json:"version"`
+	Policy  json.RawMessage `json:"policy"`
+	VK      wire.Bytes      `json:"vk"`
+}
+
+// New loads a Signer from cfg.Store. A stored vault blob that is corrupted
+// does not stop New: the signer reports it in Status and refuses to sign,
+// and the blob stays untouched in the store. A corrupted ledger, pin set or
+// audit head does stop New, with a coded error: signing on a guessed state
+// could break G2.
+func New(ctx context.Context, cfg Config) (*Signer, error) {
+	if cfg.Store == nil {
+		return nil, wire.Errorf(wire.Internal, "signer: no store")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.MaxPending <= 0 {
+		cfg.MaxPending = DefaultMaxPending
+	}
+	s := &Signer{cfg: cfg, store: cfg.Store}
+	if raw, err := s.store.Get(ctx, KeyVault); err != nil {
+		return nil, storeErr("read vault", err)
+	} else if raw != nil {
+		s.vault, s.vaultErr = vault.Open(raw, s.vaultConfig())
+	}
+	if raw, err := s.store.Get(ctx, KeyPins); err != nil {
+		return nil, storeErr("read pins", err)
+	} else if raw != nil {
+		p, err := decodePins(raw)
+		if err != nil {
+			return nil, err
+		}
+		s.pins = p
+	}
+	var window uint64
+	if s.pins != nil {
+		window = s.pins.policy.Window.Seconds
+	}
+	if raw, err := s.store.Get(ctx, KeyLedger); err != nil {
+		return nil, storeErr("read ledger", err)
+	} else if raw != nil {
+		l, err := ledger.Restore(raw, ledger.Config{Window: window})
+		if err != nil {
+			return nil, err
+		}
+		s.ledger = l
+	} else {
+		s.ledger = ledger.New(ledger.Config{Window: window}, 0)
+	}
+	if raw, err := s.store.Get(ctx, KeyPending); err != nil {
+		return nil, storeErr("read pending", err)
+	} else if raw != nil {
+		if err := json.Unmarshal(raw, &s.pending); err != nil {
+			return nil, wire.Errorf(wire.Malformed, "signer: stored pending queue: %v", err)
+		}
+	}
+	head := audit.Head{}
+	if raw, err := s.store.Get(ctx, KeyAuditHead); err != nil {
+		return nil, storeErr("read audit head", err)
+	} else if raw != nil {
+		h, err := audit.DecodeHead(raw)
+		if err != nil {
+			return nil, err
+		}
+		head = *h
+	}
+	s.audit = audit.New(head, 0)
+	return s, nil
+}
+
+func (s *Signer) vaultConfig() vault.Config {
+	return vault.Config{KDF: s.cfg.KDF, IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock}
+}
+
+func storeErr(what string, err error) error {
+	return wire.Errorf(wire.Internal, "signer: %s: %v", what, err)
+}
+
+func decodePins(raw []byte) (*pins, error) {
+	var pj pinsJSON
+	if err := wire.DecodeStrict(raw, &pj, "pins"); err != nil {
+		return nil, err
+	}
+	if pj.Version != 1 {
+		return nil, wire.Errorf(wire.Malformed, "pins: version %d is not supported", pj.Version)
+	}
+	pol, err := policy.Decode(pj.Policy)
+	if err != nil {
+		return nil, err
+	}
+	vk, err := verify.LoadVerifyingKey(pj.VK)
+	if err != nil {
+		return nil, err
+	}
+	return &pins{policy: pol, vk: vk}, nil
+}
+
+func (s *Signer) now() uint64 {
+	t := s.cfg.Clock().Unix()
+	if t < 0 {
+		return 0
+	}
+	return uint64(t)
+}
+
+// ---- Approver face ---------------------------------------------------------
+
+// CreateVault makes a vault from a fresh mnemonic of 12 or 24 words, stores
+// it and returns the mnemonic (to show the user once) and the address. An
+// existing vault is replaced only with replace set.
+func (s *Signer) CreateVault(ctx context.Context, password string, words int, replace bool) (string, wire.Address, error) {
+	if err := s.mayWriteVault(replace); err != nil {
+		return "", wire.Address{}, err
+	}
+	blob, m, err := vault.Create(password, words, s.vaultConfig())
+	if err != nil {
+		return "", wire.Address{}, err
+	}
+	addr, err := s.installVault(ctx, blob, "created")
+	return m, addr, err
+}
+
+// ImportVault stores a vault made from an existing mnemonic.
+func (s *Signer) ImportVault(ctx context.Context, mnemonic, password string, replace bool) (wire.Address, error) {
+	if err := s.mayWriteVault(replace); err != nil {
+		return wire.Address{}, err
+	}
+	blob, err := vault.Import(mnemonic, password, s.vaultConfig())
+	if err != nil {
+		return wire.Address{}, err
+	}
+	return s.installVault(ctx, blob, "imported")
+}
+
+func (s *Signer) mayWriteVault(replace bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if (s.vault != nil || s.vaultErr != nil) && !replace {
+		return wire.Errorf(wire.Malformed, "a vault already exists; pass replace to overwrite it")
+	}
+	return nil
+}
+
+// installVault stores a blob that vault.Create/Import already proved good,
+// then switches to it. The old vault stays until the write succeeded.
+func (s *Signer) installVault(ctx context.Context, blob []byte, what string) (wire.Address, error) {
+	v, err := vault.Open(blob, s.vaultConfig())
+	if err != nil {
+		return wire.Address{}, err
+	}
+	if err := s.store.Put(ctx, KeyVault, blob); err != nil {
+		return wire.Address{}, storeErr("write vault", err)
+	}
+	s.mu.Lock()
+	if s.vault != nil {
+		s.vault.Lock()
+	}
+	s.vault, s.vaultErr = v, nil
+	s.mu.Unlock()
+	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Message: "vault " + what + " for " + v.Address().Hex()})
+	return v.Address(), nil
+}
+
+func (s *Signer) currentVault() (*vault.Vault, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.vaultErr != nil {
+		return nil, s.vaultErr
+	}
+	if s.vault == nil {
+		return nil, wire.Errorf(wire.Locked, "no vault yet: create or import one")
+	}
+	return s.vault, nil
+}
+
+// Unlock unlocks the vault. A wrong password gets bad_password.
+func (s *Signer) Unlock(ctx context.Context, password string) error {
+	v, err := s.currentVault()
+	if err != nil {
+		return err
+	}
+	err = v.Unlock(password)
+	msg := "unlocked"
+	if err != nil {
+		msg = "unlock refused"
+	}
+	s.record(ctx, audit.Entry{Kind: "unlock", Decision: audit.Info, Code: wire.CodeOf(err), Message: msg})
+	return err
+}
+
+// Lock wipes the keys from memory.
+func (s *Signer) Lock(ctx context.Context) {
+	if v, err := s.currentVault(); err == nil {
+		v.Lock()
+		s.record(ctx, audit.Entry{Kind: "lock", Decision: audit.Info, Message: "locked"})
+	}
+}
+
+// ExportMnemonic returns the mnemonic against the password.
+func (s *Signer) ExportMnemonic(ctx context.Context, password string) (string, error) {
+	v, err := s.currentVault()
+	if err != nil {
+		return "", err
+	}
+	m, err := v.ExportMnemonic(password)
+	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Code: wire.CodeOf(err), Message: "mnemonic export"})
+	return m, err
+}
+
+// ChangePassword re-encrypts the vault; the stored blob is replaced only
+// after the new one is proven good and written.
+func (s *Signer) ChangePassword(ctx context.Context, oldPassword, newPassword string) error {
+	v, err := s.currentVault()
+	if err != nil {
+		return err
+	}
+	check, err := vault.Open(v.Blob(), s.vaultConfig())
+	if err != nil {
+		return err
+	}
+	blob, err := check.ChangePassword(oldPassword, newPassword)
+	if err != nil {
+		return err
+	}
+	if err := s.store.Put(ctx, KeyVault, blob); err != nil {
+		return storeErr("write vault", err)
+	}
+	nv, err := vault.Open(blob, s.vaultConfig())
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.vault.Lock()
+	s.vault = nv
+	s.mu.Unlock()
+	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Message: "password changed; vault locked"})
+	return nil
+}
+
+// Pin sets the policy and verifying key proposals are checked against. The
+// ledger keeps its nonce and spends; its window takes the policy's length.
+func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash32, error) {
+	pol, err := policy.Decode(policyJSON)
+	if err != nil {
+		return wire.Hash32{}, err
+	}
+	vk, err := verify.LoadVerifyingKey(vkBytes)
+	if err != nil {
+		return wire.Hash32{}, err
+	}
+	raw, err := json.Marshal(pinsJSON{Version: 1, Policy: json.RawMessage(policyJSON), VK: vkBytes})
+	if err != nil {
+		return wire.Hash32{}, wire.Errorf(wire.Malformed, "pins: %v", err)
+	}
+	if err := s.store.Put(ctx, KeyPins, raw); err != nil {
+		return wire.Hash32{}, storeErr("write pins", err)
+	}
+	s.mu.Lock()
+	s.pins = &pins{policy: pol, vk: vk}
+	s.mu.Unlock()
+	s.ledger.SetWindow(pol.Window.Seconds)
+	if err := s.persistLedger(ctx); err != nil {
+		return wire.Hash32{}, err
+	}
+	c := pol.Commitment()
+	s.record(ctx, audit.Entry{Kind: "pin", Decision: audit.Info, Message: "pinned policy " + c.Hex() + " vk " + vk.Hash().Hex()})
+	return c, nil
+}
+
+// SyncNonce moves the ledger's next nonce forward to the chain's pending
+// transaction count. It never moves it back.
+func (s *Signer) SyncNonce(ctx context.Context, pending uint64) (uint64, error) {
+	if s.ledger.SyncNonce(pending) {
+		if err := s.persistLedger(ctx); err != nil {
+			return 0, err
+		}
+		s.record(ctx, audit.Entry{Kind: "nonce", Decision: audit.Info, Message: "next nonce synced to " + strconv.FormatUint(pending, 10)})
+	}
+	return s.ledger.View(s.now()).Nonce, nil
+}
+
+// Status is what the popup shows.
+type Status struct {
+	Vault            string        `json:"vault"` // "none", "locked", "unlocked", "corrupt"
+	VaultError       string        `json:"vaultError,omitempty"`
+	Address          *wire.Address `json:"address,omitempty"`
+	PolicyCommitment *wire.Hash32  `json:"policyCommitment,omitempty"`
+	VKHash           *wire.Hash32  `json:"vkHash,omitempty"`
+	Nonce            wire.Uint64   `json:"nonce"`
+	Spent            wire.Quantity `json:"spent"`
+	Time             uint64        `json:"time"`
+	Pending          int           `json:"pending"`
+	AuditHead        audit.Head    `json:"auditHead"`
+}
+
+// Status reports the signer's state.
+func (s *Signer) Status() Status {
+	now := s.now()
+	v := s.ledger.View(now)
+	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.vaultErr != nil:
+		st.Vault, st.VaultError = "corrupt", wire.MessageOf(s.vaultErr)
+	case s.vault != nil:
+		a := s.vault.Address()
+		st.Address = &a
+		st.Vault = "unlocked"
+		if s.vault.Locked() {
+			st.Vault = "locked"
+		}
+	}
+	if s.pins != nil {
+		c, h := s.pins.policy.Commitment(), s.pins.vk.Hash()
+		st.PolicyCommitment, st.VKHash = &c, &h
+	}
+	st.Pending = len(s.pending)
+	return st
+}
+
+// Pending returns the proposals held while locked, oldest first.
+func (s *Signer) Pending() []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]json.RawMessage(nil), s.pending...)
+}
+
+// Audit reads the whole audit log back from the store and verifies its chain
+// up to the in-memory head. It returns the entries and nil, or the entries
+// read so far and the verification error.
+func (s *Signer) Audit(ctx context.Context) ([]audit.Entry, error) {
+	s.auditMu.Lock()
+	head := s.audit.Head()
+	s.auditMu.Unlock()
+	var out []audit.Entry
+	for i := uint64(0); i < head.Next; i++ {
+		raw, err := s.store.Get(ctx, auditKey(i))
+		if err != nil {
+			return out, storeErr("read audit", err)
+		}
+		if raw == nil {
+			return out, wire.Errorf(wire.Malformed, "audit: entry %d is missing", i)
+		}
+		e, err := audit.DecodeEntry(raw)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, *e)
+	}
+	return out, audit.Verify(out, &head)
+}
+
+// ---- Agent face ------------------------------------------------------------
+
+// Submit decides one proposal (the JSON document from the relay) and always
+// answers with a receipt: signed, rejected with a code, or pending while
+// the vault is locked.
+func (s *Signer) Submit(ctx context.Context, raw []byte) wire.Receipt {
+	p, err := wire.DecodeProposal(raw)
+	if err != nil {
+		r := reject("", err)
+		s.recordReceipt(ctx, nil, r)
+		return r
+	}
+	r := s.decide(ctx, p, raw)
+	s.recordReceipt(ctx, p, r)
+	return r
+}
+
+// Retry processes the proposals held while the vault was locked, in order,
+// and returns their receipts. Proposals that meet a locked vault again stay
+// queued.
+func (s *Signer) Retry(ctx context.Context) ([]wire.Receipt, error) {
+	v, err := s.currentVault()
+	if err != nil {
+		return nil, err
+	}
+	if v.Locked() {
+		return nil, wire.Errorf(wire.Locked, "the vault is locked")
+	}
+	s.mu.Lock()
+	queue := s.pending
+	s.pending = nil
+	s.mu.Unlock()
+	var out []wire.Receipt
+	for _, raw := range queue {
+		out = append(out, s.Submit(ctx, raw))
+	}
+	if len(queue) > 0 {
+		if err := s.persistPending(ctx); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func reject(id string, err error) wire.Receipt {
+	return wire.Receipt{ID: id, Status: wire.StatusRejected, Code: wire.CodeOf(err), Message: wire.MessageOf(err)}
+}
+
+func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.Receipt {
+	s.mu.Lock()
+	pn := s.pins
+	s.mu.Unlock()
+	if pn == nil {
+		return reject(p.ID, wire.Errorf(wire.UnknownPolicy, "no policy is pinned"))
+	}
+	if p.PolicyCommitment != pn.policy.Commitment() {
+		return reject(p.ID, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pn.policy.Commitment()))
+	}
+	if s.ledger.Seen(p.ID) {
+		return reject(p.ID, wire.Errorf(wire.Replay, "proposal %s was already signed", p.ID))
+	}
+	v, err := s.currentVault()
+	if err != nil {
+		return reject(p.ID, err)
+	}
+	if v.Locked() {
+		return s.hold(ctx, p, raw)
+	}
+
+	now := s.now()
+	view := s.ledger.View(now)
+	stateReceipt := func(err error) wire.Receipt {
+		r := reject(p.ID, err)
+		n, sp := wire.Uint64(view.Nonce), wire.NewQuantity(view.Spent)
+		r.Nonce, r.Spent = &n, &sp
+		return r
+	}
+	if uint64(p.Tx.Nonce) != view.Nonce {
+		return stateReceipt(wire.Errorf(wire.NonceMismatch, "transaction nonce %d, the signer's next nonce is %d", p.Tx.Nonce, view.Nonce))
+	}
+	if p.Spent.Cmp(view.Spent) != 0 {
+		return stateReceipt(wire.Errorf(wire.StaleState, "proven against window spend %s, the signer's is %s", &p.Spent.Int, view.Spent))
+	}
+	if err := verify.Verify(p, pn.policy, pn.vk, view.State(), verify.Options{MaxSkew: s.cfg.MaxSkew}); err != nil {
+		switch wire.CodeOf(err) {
+		case wire.NonceMismatch, wire.StaleState:
+			return stateReceipt(err)
+		}
+		return reject(p.ID, err)
+	}
+
+	res, err := s.ledger.Reserve(ledger.Request{ID: p.ID, Nonce: view.Nonce, Value: p.Tx.Value.Big(),
+		Spent: view.Spent, MaxValue: &pn.policy.Window.MaxValue.Int, Time: now})
+	if err != nil {
+		switch wire.CodeOf(err) {
+		case wire.NonceMismatch, wire.StaleState:
+			view = s.ledger.View(now)
+			return stateReceipt(err)
+		}
+		return reject(p.ID, err)
+	}
+	if err := s.persistLedger(ctx); err != nil {
+		res.Release()
+		return reject(p.ID, err)
+	}
+	var signed *Signed
+	s.signMu.Lock()
+	err = v.WithKey(s.cfg.Account, func(k *ecdsa.PrivateKey) error {
+		var err error
+		signed, err = SignTx(k, &p.Tx)
+		return err
+	})
+	s.signMu.Unlock()
+	if err != nil {
+		if res.Release() {
+			_ = s.persistLedger(ctx)
+		}
+		if errors.Is(err, wire.ErrLocked) {
+			return s.hold(ctx, p, raw) // auto-locked between the check and the signature
+		}
+		return reject(p.ID, err)
+	}
+	res.Commit(signed.TxHash)
+	if err := s.persistLedger(ctx); err != nil {
+		// The reservation was already persisted; only the tx hash is missing.
+		_ = err
+	}
+	h := signed.TxHash
+	return wire.Receipt{ID: p.ID, Status: wire.StatusSigned, TxHash: &h, RawTx: signed.RawTx}
+}
+
+// hold queues a proposal that met a locked vault.
+func (s *Signer) hold(ctx context.Context, p *wire.Proposal, raw []byte) wire.Receipt {
+	s.mu.Lock()
+	dup := false
+	for _, q := range s.pending {
+		if qp, err := wire.DecodeProposal(q); err == nil && qp.ID == p.ID {
+			dup = true
+			break
+		}
+	}
+	full := !dup && len(s.pending) >= s.cfg.MaxPending
+	if !dup && !full {
+		s.pending = append(s.pending, append(json.RawMessage(nil), raw...))
+	}
+	s.mu.Unlock()
+	if full {
+		return reject(p.ID, wire.Errorf(wire.Locked, "the vault is locked and %d proposals are already waiting", s.cfg.MaxPending))
+	}
+	if !dup {
+		if err := s.persistPending(ctx); err != nil {
+			return reject(p.ID, err)
+		}
+	}
+	return wire.Receipt{ID: p.ID, Status: wire.StatusPending, Code: wire.Locked, Message: "the vault is locked; the proposal is kept until it is unlocked"}
+}
+
+func (s *Signer) persistLedger(ctx context.Context) error {
+	s.persistMu.Lock()
+	defer s.persistMu.Unlock()
+	data, err := s.ledger.Marshal()
+	if err != nil {
+		return wire.Errorf(wire.Internal, "ledger: %v", err)
+	}
+	if err := s.store.Put(ctx, KeyLedger, data); err != nil {
+		return storeErr("write ledger", err)
+	}
+	return nil
+}
+
+func (s *Signer) persistPending(ctx context.Context) error {
+	s.persistMu.Lock()
+	defer s.persistMu.Unlock()
+	s.mu.Lock()
+	q := s.pending
+	if q == nil {
+		q = []json.RawMessage{}
+	}
+	data, err := json.Marshal(q)
+	s.mu.Unlock()
+	if err != nil {
+		return wire.Errorf(wire.Internal, "pending: %v", err)
+	}
+	if err := s.store.Put(ctx, KeyPending, data); err != nil {
+		return storeErr("write pending", err)
+	}
+	return nil
+}
+
+func (s *Signer) recordReceipt(ctx context.Context, p *wire.Proposal, r wire.Receipt) {
+	e := audit.Entry{Kind: "proposal", ID: r.ID, Decision: r.Status, Code: r.Code, Message: r.Message, TxHash: r.TxHash}
+	switch r.Status {
+	case wire.StatusSigned:
+		e.Decision = audit.Signed
+	case wire.StatusPending:
+		e.Decision = audit.Pending
+	default:
+		e.Decision = audit.Rejected
+	}
+	if p != nil {
+		to, val, n := p.Tx.To, p.Tx.Value, p.Tx.Nonce
+		e.To, e.Value, e.Nonce = &to, &val, &n
+	}
+	s.record(ctx, e)
+}
+
+// record appends an audit entry and writes it with the head. A write that
+// fails is kept and retried before the next entry, so the stored log never
+// has a gap.
+func (s *Signer) record(ctx context.Context, e audit.Entry) {
+	e.Time = s.now()
+	s.auditMu.Lock()
+	defer s.auditMu.Unlock()
+	s.unsaved = append(s.unsaved, s.audit.Append(e))
+	for len(s.unsaved) > 0 {
+		x := s.unsaved[0]
+		b, _ := json.Marshal(x)
+		if err := s.store.Put(ctx, auditKey(x.Seq), b); err != nil {
+			return
+		}
+		hb, _ := json.Marshal(audit.Head{Next: x.Seq + 1, Hash: x.Hash})
+		if err := s.store.Put(ctx, KeyAuditHead, hb); err != nil {
+			return
+		}
+		s.unsaved = s.unsaved[1:]
+	}
+}
+
+// RecentAudit returns the newest audit entries held in memory.
+func (s *Signer) RecentAudit() []audit.Entry { return s.audit.Recent() }
+
+func auditKey(seq uint64) string { return fmt.Sprintf("%s%d", auditPrefix, seq) }
