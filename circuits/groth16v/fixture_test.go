@@ -1,6 +1,7 @@
 package groth16v
 
 import (
+	"bytes"
 	"sync"
 	"testing"
 
@@ -97,4 +98,13 @@ func buildFixture() (*fixture, error) {
 		f.cases = append(f.cases, proofCase{name: c.name, public: c.pub, proof: proof, bytes: b})
 	}
 	return f, nil
+}
+
+// decodeWithGnark decodes proof bytes with gnark's own ReadFrom.
+func decodeWithGnark(b []byte) (*groth16bn254.Proof, error) {
+	var p groth16bn254.Proof
+	if _, err := p.ReadFrom(bytes.NewReader(b)); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }

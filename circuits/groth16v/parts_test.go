@@ -72,6 +72,13 @@ func BenchmarkParts(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var sum bn254.G1Affine
+	sum.Double(&c.proof.Krs)
+	b.Run("miller-fused", func(b *testing.B) {
+		for b.Loop() {
+			v.fusedMillerLoop(&c.proof.Ar, &c.proof.Bs, &c.proof.Krs, &sum)
+		}
+	})
 	b.Run("final-exp", func(b *testing.B) {
 		for b.Loop() {
 			bn254.FinalExponentiation(&ml)

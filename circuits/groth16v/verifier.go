@@ -1,8 +1,6 @@
 package groth16v
 
 import (
-	"sync"
-
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -23,8 +21,6 @@ type Verifier struct {
 	alphaBeta bn254.GT       // e(α, β)
 	negDelta  lines          // lines of −[δ]₂
 	negGamma  lines          // lines of −[γ]₂
-
-	scratch sync.Pool // *[3]lines: the Miller loop overwrites its input
 }
 
 // NewVerifier precomputes e(α, β), the comb tables of the public-input
@@ -73,7 +69,6 @@ func NewVerifier(vk *groth16bn254.VerifyingKey) (*Verifier, error) {
 	v.negDelta = bn254.PrecomputeLines(nd)
 	v.negGamma = bn254.PrecomputeLines(ng)
 	v.comb = newCombTables(vk.G1.K[1:])
-	v.scratch.New = func() any { return new([3]lines) }
 	return v, nil
 }
 
@@ -136,8 +131,9 @@ func checkProof(proof *groth16bn254.Proof) error {
 //
 //	e(A, B) · e(C, −δ) · e(K₀ + Σ xᵢ·Kᵢ, −γ) = e(α, β)
 //
-// as one three-pair Miller loop over precomputed lines and one final
-// exponentiation, compared with the precomputed e(α, β).
+// as one three-pair Miller loop (fusedMillerLoop: precomputed lines for −δ
+// and −γ, B walked projectively) and one final exponentiation, compared with
+// the precomputed e(α, β).
 func (v *Verifier) verifyChecked(proof *groth16bn254.Proof, public []fr.Element) error {
 	if len(public) != v.nbPublic {
 		return wire.Errorf(wire.Malformed, "public inputs: got %d, want %d", len(public), v.nbPublic)
@@ -147,16 +143,7 @@ func (v *Verifier) verifyChecked(proof *groth16bn254.Proof, public []fr.Element)
 	var sumAff bn254.G1Affine
 	sumAff.FromJacobian(&sum)
 
-	// MillerLoopFixedQ overwrites the lines it is given: hand it copies.
-	ls := v.scratch.Get().(*[3]lines)
-	defer v.scratch.Put(ls)
-	ls[0] = bn254.PrecomputeLines(proof.Bs)
-	ls[1] = v.negDelta
-	ls[2] = v.negGamma
-	ml, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{proof.Ar, proof.Krs, sumAff}, ls[:])
-	if err != nil {
-		return wire.Errorf(wire.Internal, "miller loop: %v", err)
-	}
+	ml := v.fusedMillerLoop(&proof.Ar, &proof.Bs, &proof.Krs, &sumAff)
 	got := bn254.FinalExponentiation(&ml)
 	if !got.Equal(&v.alphaBeta) {
 		return wire.Errorf(wire.ProofInvalid, "pairing check failed")

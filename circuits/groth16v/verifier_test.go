@@ -3,6 +3,8 @@ package groth16v
 import (
 	"testing"
 
+	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 )
 
@@ -27,5 +29,49 @@ func TestValidProofs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The fused loop must agree with gnark-crypto's MillerLoopFixedQ after the
+// final exponentiation, for the proof's own points and for unrelated ones.
+func TestFusedMillerLoopMatchesGnark(t *testing.T) {
+	f := getFixture(t)
+	v := f.verifier
+	_, _, g1, g2 := bn254.Generators()
+	for _, c := range f.cases {
+		var s1, s2 bn254.G1Affine
+		s1.Double(&c.proof.Ar)
+		s2.Add(&g1, &c.proof.Krs)
+		for _, s := range []*bn254.G1Affine{&s1, &s2, {}} { // {} is infinity
+			got := v.fusedMillerLoop(&c.proof.Ar, &c.proof.Bs, &c.proof.Krs, s)
+			gotFE := bn254.FinalExponentiation(&got)
+			ls := []lines{bn254.PrecomputeLines(c.proof.Bs), v.negDelta, v.negGamma}
+			want, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{c.proof.Ar, c.proof.Krs, *s}, ls)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantFE := bn254.FinalExponentiation(&want)
+			if !gotFE.Equal(&wantFE) {
+				t.Fatalf("%s: fused Miller loop disagrees with MillerLoopFixedQ", c.name)
+			}
+		}
+		// A different G2 point too (the generator).
+		got := v.fusedMillerLoop(&c.proof.Ar, &g2, &c.proof.Krs, &s1)
+		gotFE := bn254.FinalExponentiation(&got)
+		want, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{c.proof.Ar, c.proof.Krs, s1},
+			[]lines{bn254.PrecomputeLines(g2), v.negDelta, v.negGamma})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFE := bn254.FinalExponentiation(&want)
+		if !gotFE.Equal(&wantFE) {
+			t.Fatalf("%s: fused Miller loop disagrees for B = generator", c.name)
+		}
+	}
+	// And the precomputed tables are untouched.
+	var nd bn254.G2Affine
+	nd.Neg(&f.keys.VK.G2.Delta)
+	if bn254.PrecomputeLines(nd) != v.negDelta {
+		t.Fatal("the −δ line table was modified")
 	}
 }
