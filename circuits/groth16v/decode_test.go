@@ -1,0 +1,267 @@
+package groth16v
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+
+	"github.com/leash-wallet/leash/circuits/groth16v/testcircuit"
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+func TestDecodeProofMatchesGnark(t *testing.T) {
+	f := getFixture(t)
+	for _, c := range f.cases {
+		if len(c.bytes) != ProofSize {
+			t.Fatalf("%s: gnark wrote %d bytes, ProofSize is %d", c.name, len(c.bytes), ProofSize)
+		}
+		got, err := DecodeProof(c.bytes)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		want, err := decodeWithGnark(c.bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Ar.Equal(&want.Ar) || !got.Bs.Equal(&want.Bs) || !got.Krs.Equal(&want.Krs) || len(got.Commitments) != 0 {
+			t.Fatalf("%s: DecodeProof and gnark's ReadFrom disagree", c.name)
+		}
+	}
+}
+
+// malformedProofs are encodings DecodeProof must refuse, by name.
+func malformedProofs(t *testing.T, valid []byte, proof *groth16bn254.Proof) map[string][]byte {
+	t.Helper()
+	_, _, g1, _ := bn254.Generators()
+	m := map[string][]byte{
+		"empty":     {},
+		"truncated": valid[:ProofSize-1],
+		"trailing":  append(slices.Clone(valid), 0),
+		"double":    append(slices.Clone(valid), valid...),
+	}
+	var raw bytes.Buffer
+	if _, err := proof.WriteRawTo(&raw); err != nil {
+		t.Fatal(err)
+	}
+	m["uncompressed"] = raw.Bytes()
+
+	set := func(name string, mut func(b []byte)) {
+		b := slices.Clone(valid)
+		mut(b)
+		m[name] = b
+	}
+	// X = p with the compressed flag: not canonical.
+	pBytes := fp.Modulus().FillBytes(make([]byte, fp.Bytes))
+	set("A x=p", func(b []byte) { copy(b, pBytes); b[0] |= flagSmallest })
+	set("C x=p", func(b []byte) { copy(b[96:], pBytes); b[96] |= flagLargest })
+	set("B x1=p", func(b []byte) { copy(b[32:], pBytes); b[32] |= flagSmallest })
+	set("A infinity", func(b []byte) { clear(b[:32]); b[0] = flagInfinity })
+	set("B infinity", func(b []byte) { clear(b[32:96]); b[32] = flagInfinity })
+	set("C infinity", func(b []byte) { clear(b[96:128]); b[96] = flagInfinity })
+	set("A uncompressed flag", func(b []byte) { b[0] &^= flagMask })
+	set("B uncompressed flag", func(b []byte) { b[32] &^= flagMask })
+	set("commitment count 1", func(b []byte) { binary.BigEndian.PutUint32(b[128:], 1) })
+	set("commitment count max", func(b []byte) { binary.BigEndian.PutUint32(b[128:], 0xffffffff) })
+	set("pok not infinity", func(b []byte) { g := g1.Bytes(); copy(b[132:], g[:]) })
+	set("pok infinity with garbage", func(b []byte) { b[163] = 1 })
+	// An X with no point above it (x³ + 3 not a square).
+	for x := uint64(1); ; x++ {
+		var e, y2 fp.Element
+		e.SetUint64(x)
+		y2.Square(&e).Mul(&y2, &e).Add(&y2, new(fp.Element).SetUint64(3))
+		if y2.Legendre() == -1 {
+			set("A not on curve", func(b []byte) {
+				xb := e.Bytes()
+				copy(b, xb[:])
+				b[0] |= flagSmallest
+			})
+			break
+		}
+	}
+	// B on the twist but outside G2.
+	off := offSubgroupG2(t)
+	offBytes := off.Bytes()
+	set("B outside G2", func(b []byte) { copy(b[32:96], offBytes[:]) })
+	// A well-formed proof that carries a BSB22 commitment.
+	withC := *proof
+	withC.Commitments = []bn254.G1Affine{g1}
+	withC.CommitmentPok = g1
+	var wc bytes.Buffer
+	if _, err := withC.WriteTo(&wc); err != nil {
+		t.Fatal(err)
+	}
+	m["with commitment"] = wc.Bytes()
+	return m
+}
+
+func TestDecodeProofMalformed(t *testing.T) {
+	f := getFixture(t)
+	c := f.cases[0]
+	for name, b := range malformedProofs(t, c.bytes, c.proof) {
+		if _, err := DecodeProof(b); !errors.Is(err, wire.ErrMalformed) {
+			t.Errorf("%s: got %v, want malformed", name, err)
+		}
+		if err := f.verifier.VerifyBytes(b, c.public); !errors.Is(err, wire.ErrMalformed) {
+			t.Errorf("%s: VerifyBytes: got %v, want malformed", name, err)
+		}
+	}
+}
+
+func TestDecodeVerifyingKey(t *testing.T) {
+	f := getFixture(t)
+	b, err := testcircuit.VKBytes(f.keys.VK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) != VKSize(testcircuit.NbPublic) {
+		t.Fatalf("gnark wrote %d bytes, VKSize is %d", len(b), VKSize(testcircuit.NbPublic))
+	}
+	v, err := NewVerifierFromBytes(b, testcircuit.NbPublic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.NbPublic() != testcircuit.NbPublic {
+		t.Fatalf("NbPublic = %d", v.NbPublic())
+	}
+	c := f.cases[0]
+	if err := v.VerifyBytes(c.bytes, c.public); err != nil {
+		t.Fatalf("verifier from bytes rejects a valid proof: %v", err)
+	}
+
+	bad := map[string][]byte{
+		"empty":        {},
+		"truncated":    b[:len(b)-1],
+		"trailing":     append(slices.Clone(b), 0),
+		"header only":  b[:vkHeaderSize],
+		"count huge":   withUint32(b, vkHeaderSize, 0xffffffff),
+		"count 0":      withUint32(b, vkHeaderSize, 0),
+		"count +1":     withUint32(b, vkHeaderSize, testcircuit.NbPublic+2),
+		"committed":    withUint32(b, len(b)-8, 1),
+		"commitments":  withUint32(b, len(b)-4, 1),
+		"alpha not G1": withBytes(b, 0, []byte{flagSmallest}), // x = 0 with flag: x³+3 = 3 is not a square in Fp
+	}
+	for name, bb := range bad {
+		if _, err := DecodeVerifyingKey(bb, testcircuit.NbPublic); !errors.Is(err, wire.ErrMalformed) {
+			t.Errorf("%s: got %v, want malformed", name, err)
+		}
+	}
+	for _, n := range []int{-1, 0, testcircuit.NbPublic - 1, testcircuit.NbPublic + 1, MaxPublic + 1} {
+		if _, err := DecodeVerifyingKey(b, n); !errors.Is(err, wire.ErrMalformed) {
+			t.Errorf("nbPublic %d: got %v, want malformed", n, err)
+		}
+	}
+}
+
+func withUint32(b []byte, off int, v uint32) []byte {
+	c := slices.Clone(b)
+	binary.BigEndian.PutUint32(c[off:], v)
+	return c
+}
+
+func withBytes(b []byte, off int, v []byte) []byte {
+	c := slices.Clone(b)
+	clear(c[off : off+fp.Bytes])
+	copy(c[off:], v)
+	return c
+}
+
+func TestNewVerifierRejects(t *testing.T) {
+	f := getFixture(t)
+
+	mut := func(m func(vk *groth16bn254.VerifyingKey)) *groth16bn254.VerifyingKey {
+		vk := *f.keys.VK
+		vk.G1.K = slices.Clone(vk.G1.K)
+		m(&vk)
+		return &vk
+	}
+	var offG1 bn254.G1Affine
+	offG1.X.SetOne()
+	offG1.Y.SetOne()
+	cases := map[string]*groth16bn254.VerifyingKey{
+		"nil":           nil,
+		"no K":          mut(func(vk *groth16bn254.VerifyingKey) { vk.G1.K = nil }),
+		"K off curve":   mut(func(vk *groth16bn254.VerifyingKey) { vk.G1.K[3] = offG1 }),
+		"alpha inf":     mut(func(vk *groth16bn254.VerifyingKey) { vk.G1.Alpha = bn254.G1Affine{} }),
+		"delta inf":     mut(func(vk *groth16bn254.VerifyingKey) { vk.G2.Delta = bn254.G2Affine{} }),
+		"gamma outside": mut(func(vk *groth16bn254.VerifyingKey) { vk.G2.Gamma = offSubgroupG2(t) }),
+		"commitments":   mut(func(vk *groth16bn254.VerifyingKey) { vk.PublicAndCommitmentCommitted = [][]int{{1}} }),
+		"too many K":    mut(func(vk *groth16bn254.VerifyingKey) { vk.G1.K = make([]bn254.G1Affine, MaxPublic+2) }),
+	}
+	for name, vk := range cases {
+		if _, err := NewVerifier(vk); !errors.Is(err, wire.ErrMalformed) {
+			t.Errorf("%s: got %v, want malformed", name, err)
+		}
+	}
+}
+
+// testdata/proofs holds a committed proof encoding (valid.bin) and encodings
+// that must be refused (expfail_*.bin). They decode independently of the
+// per-run keys. Regenerate with LEASH_UPDATE_TESTDATA=1.
+func TestTestdata(t *testing.T) {
+	dir := filepath.Join("testdata", "proofs")
+	if os.Getenv("LEASH_UPDATE_TESTDATA") == "1" {
+		writeTestdata(t, dir)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.bin"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata in %s (%v)", dir, err)
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = DecodeProof(b)
+		name := filepath.Base(file)
+		switch {
+		case strings.HasPrefix(name, "expfail_"):
+			if !errors.Is(err, wire.ErrMalformed) {
+				t.Errorf("%s: got %v, want malformed", name, err)
+			}
+		default:
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	}
+}
+
+func writeTestdata(t *testing.T, dir string) {
+	f := getFixture(t)
+	c := f.cases[0]
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("valid.bin", c.bytes)
+	for name, b := range malformedProofs(t, c.bytes, c.proof) {
+		write("expfail_"+strings.NewReplacer(" ", "_", "=", "_").Replace(name)+".bin", b)
+	}
+	// Seeds for FuzzDecodeProof in the native corpus format.
+	corpus := filepath.Join("testdata", "fuzz", "FuzzDecodeProof")
+	if err := os.MkdirAll(corpus, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.bin"))
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		seed := "go test fuzz v1\n[]byte(" + strconvQuote(b) + ")\n"
+		name := strings.TrimSuffix(filepath.Base(file), ".bin")
+		if err := os.WriteFile(filepath.Join(corpus, "seed_"+name), []byte(seed), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

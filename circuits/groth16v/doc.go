@@ -1,0 +1,57 @@
+// Package groth16v is the signer's Groth16 verifier for BN254: standard
+// Groth16 (no BSB22 commitments), as gnark's backend/groth16/bn254 produces
+// it, tuned for WebAssembly, where the signer core runs.
+//
+// # Guarantees
+//
+//   - Verify and VerifyBytes accept exactly the proofs that satisfy
+//     e(A, B) = e(α, β)·e(K₀ + Σ xᵢKᵢ, γ)·e(C, δ) for the loaded key, with
+//     A, C ∈ G1 and B ∈ G2 (prime-order subgroups), none of them the point
+//     at infinity. On valid and tampered proofs they agree with gnark's own
+//     groth16 bn254 Verify (see the tests), except where this package is
+//     stricter: it refuses BSB22 commitments, the point at infinity, and any
+//     encoding other than gnark's canonical compressed one.
+//   - DecodeProof takes exactly ProofSize bytes (gnark's proof.WriteTo of a
+//     proof without commitments): every point compressed, X canonical (< p),
+//     on the curve, in its subgroup; the commitment count zero; the
+//     proof-of-knowledge slot the encoded infinity. There is one encoding per
+//     proof, so decoded-then-encoded bytes are the input bytes.
+//   - DecodeVerifyingKey checks the exact length for the expected number of
+//     public inputs before gnark's decoder reads anything, so a hostile length
+//     prefix cannot make it allocate.
+//   - Errors are coded (package circuits/wire): wire.Malformed for anything
+//     that is not a well-formed proof, key or input vector; wire.ProofInvalid
+//     (errors.Is(err, wire.ErrProofInvalid)) when the pairing check fails.
+//     Nothing panics on any input (FuzzDecodeProof, FuzzVerifyBytes).
+//
+// # How it is fast
+//
+// Everything that depends only on the key is computed once, in NewVerifier:
+// e(α, β); Lim–Lee comb tables (8 teeth) for the public-input bases K₁…Kₙ,
+// so the MSM costs 31 shared doublings and at most 32 mixed additions per
+// input, no per-call setup; and the Miller-loop lines of −δ and −γ. A
+// verification is then: decode (the one G2 subgroup check), the comb MSM,
+// one Miller loop over the three pairs that shares the Fp¹² squarings and
+// walks B in projective coordinates (no inversions, no line table), and one
+// final exponentiation, compared with e(α, β). VerifyBytes does not repeat
+// the subgroup checks DecodeProof did; Verify, which takes a proof from any
+// source, does them itself.
+//
+// # Security notes
+//
+//   - The subgroup check on B is required for soundness and is never
+//     skipped: VerifyBytes relies on DecodeProof's, Verify does its own.
+//   - Public inputs are fr.Element values, reduced by construction; the
+//     caller computes them itself (DESIGN.md G1), never takes them from the
+//     message.
+//   - The key must come from a trusted setup (DESIGN.md G6); NewVerifier
+//     checks its points are in their groups but cannot check its origin.
+//   - The code is not constant-time; it handles only public data.
+//
+// # Measuring
+//
+//	go test -run '^$' -bench 'VerifyVsGnark|NewVerifier' ./circuits/groth16v
+//	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm \
+//	    go test -run '^$' -bench 'VerifyVsGnark|Parts' ./circuits/groth16v
+//	make bench-wasm   # WASM in Node 20 against snarkjs, table of medians
+package groth16v
