@@ -1,0 +1,34 @@
+// Package core is the relay's rules, written once for every backend: the
+// channel-auth challenge, per-recipient durable queues, group commit,
+// acknowledgements, resume, TTL, queue caps, idempotent message ids, flow
+// control and per-connection limits. It talks to storage through Store and
+// to connections through Conn, both small, so the native server (bbolt,
+// gorilla/websocket) and a Durable Object (SQLite, hibernatable WebSockets)
+// run the same code.
+//
+// # Guarantees
+//
+//   - Durable before acknowledged: a SENDACK with status stored is written
+//     only after Store.Commit returned for the batch holding the envelope.
+//     Commits group whatever is waiting, without an extra wait.
+//   - At-least-once, in order: each recipient queue is ordered by the
+//     sender's sequence number; deliveries are resent from the recipient's
+//     ack point on every (re)connect until acknowledged or expired.
+//   - Idempotent: a message id is queued at most once per queue (duplicate),
+//     and a sequence number not above the last accepted one is refused
+//     (replay), so retransmissions never produce a second delivery.
+//   - Bounded: every queue has a depth cap, every connection a token bucket,
+//     a window of unacknowledged deliveries and (in the Conn) a bounded send
+//     queue; overflow closes that one connection with a coded close.
+//   - Isolated: a bad frame, a failed auth, a flood or a slow consumer costs
+//     only its own connection; other channels see no effect.
+//
+// # Security notes
+//
+// The relay is untrusted by design (DESIGN.md G4): it sees envelope headers
+// only and never holds a key that opens them. Channel auth keeps strangers
+// out of a channel; it does not distinguish the two paired parties from
+// each other, which the end-to-end layer does. A Store error is treated as
+// fatal: the hub stops acknowledging and closes every connection, so that a
+// failing disk cannot turn into silent loss.
+package core

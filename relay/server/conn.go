@@ -1,0 +1,203 @@
+package server
+
+import (
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/leash-wallet/leash/relay/core"
+	"github.com/leash-wallet/leash/relay/proto"
+)
+
+// wsConn implements core.Conn over a gorilla connection. Writes happen on a
+// writer goroutine that exists only while there is something to write.
+type wsConn struct {
+	s    *Server
+	ws   *websocket.Conn
+	ip   string
+	link *core.Link
+
+	mu      sync.Mutex
+	queue   [][]byte
+	spare   [][]byte
+	writing bool
+	ping    bool
+	closed  bool
+}
+
+// Send implements core.Conn.
+func (c *wsConn) Send(frame []byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || len(c.queue) >= c.s.cfg.SendQueue {
+		return false
+	}
+	c.queue = append(c.queue, frame)
+	c.startWriterLocked()
+	return true
+}
+
+func (c *wsConn) startWriterLocked() {
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
+	}
+}
+
+// schedulePing asks the writer to send a ping.
+func (c *wsConn) schedulePing() {
+	c.mu.Lock()
+	if !c.closed {
+		c.ping = true
+		c.startWriterLocked()
+	}
+	c.mu.Unlock()
+}
+
+func (c *wsConn) writeLoop() {
+	for {
+		c.mu.Lock()
+		if c.closed || (len(c.queue) == 0 && !c.ping) {
+			c.writing = false
+			c.queue = nil
+			c.mu.Unlock()
+			return
+		}
+		frames, ping := c.queue, c.ping
+		c.queue, c.spare, c.ping = c.spare[:0], nil, false
+		c.mu.Unlock()
+		deadline := time.Now().Add(c.s.cfg.WriteTimeout)
+		var err error
+		if ping {
+			err = c.ws.WriteControl(websocket.PingMessage, nil, deadline)
+		}
+		if err == nil {
+			_ = c.ws.SetWriteDeadline(deadline)
+			for _, f := range frames {
+				if err = c.ws.WriteMessage(websocket.BinaryMessage, f); err != nil {
+					break
+				}
+			}
+		}
+		clear(frames)
+		c.mu.Lock()
+		if c.spare == nil && cap(frames) <= 4*c.s.cfg.SendQueue {
+			c.spare = frames[:0]
+		}
+		c.mu.Unlock()
+		if err != nil {
+			if errors.Is(err, websocket.ErrCloseSent) {
+				continue
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				c.s.hub.Stats().Reject(core.ReasonSlowConsumer)
+				c.Close(proto.CloseSlowConsumer, "write deadline exceeded")
+			} else {
+				c.Close(proto.CloseInternal, "write failed")
+			}
+		}
+	}
+}
+
+// Close implements core.Conn: it sends the close frame and gives the peer a
+// moment to answer before the reader tears the connection down.
+func (c *wsConn) Close(code int, reason string) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	c.queue = nil
+	c.mu.Unlock()
+	go func() {
+		now := time.Now()
+		_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), now.Add(c.s.cfg.WriteTimeout))
+		_ = c.ws.SetReadDeadline(now.Add(time.Second))
+	}()
+}
+
+func (c *wsConn) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// readLoop is the connection's only long-lived goroutine.
+func (c *wsConn) readLoop() {
+	s := c.s
+	defer func() {
+		if c.link != nil {
+			c.link.Closed()
+		}
+		c.mu.Lock()
+		c.closed = true
+		c.mu.Unlock()
+		_ = c.ws.Close()
+		s.untrack(c)
+	}()
+	c.ws.SetReadLimit(s.cfg.ReadLimit)
+	_ = c.ws.SetReadDeadline(time.Now().Add(s.cfg.AuthTimeout))
+	c.ws.SetPongHandler(func(string) error {
+		if c.link.Authed() {
+			return c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
+		}
+		return nil
+	})
+	c.link = s.hub.Accept(c)
+	for {
+		typ, b, err := c.ws.ReadMessage()
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		if c.isClosed() {
+			continue // draining until the peer answers our close
+		}
+		if typ != websocket.BinaryMessage {
+			s.hub.Stats().Reject(core.ReasonMalformed)
+			c.Close(proto.CloseMalformed, "binary frames only")
+			continue
+		}
+		if ce := c.link.Handle(b); ce != nil {
+			c.Close(ce.Code, ce.Reason)
+			continue
+		}
+		if c.link.Authed() {
+			_ = c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
+		}
+	}
+}
+
+func (c *wsConn) readFailed(err error) {
+	if c.isClosed() {
+		return
+	}
+	stats := c.s.hub.Stats()
+	var ne net.Error
+	switch {
+	case errors.Is(err, websocket.ErrReadLimit):
+		stats.Reject(core.ReasonTooLarge) // gorilla already sent 1009
+	case errors.As(err, &ne) && ne.Timeout():
+		code, reason, r := proto.CloseTimeout, "no pong within the read deadline", core.ReasonTimeout
+		if !c.link.Authed() {
+			code, reason, r = proto.CloseAuthTimeout, "no AUTH within the auth deadline", core.ReasonAuthTimeout
+		}
+		stats.Reject(r)
+		_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(c.s.cfg.WriteTimeout))
+	default:
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return // the client closed
+		}
+		// gorilla reports framing violations (reserved bits, bad opcodes,
+		// unmasked frames) as "websocket: …" after sending 1002.
+		if strings.HasPrefix(err.Error(), "websocket: ") {
+			stats.Reject(core.ReasonMalformed)
+		}
+	}
+}
