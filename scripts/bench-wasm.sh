@@ -3,7 +3,9 @@
 # dist/leash.wasm. Prints one table of medians:
 #   - groth16v Groth16 verify in Go WASM vs snarkjs groth16.verify
 #     (single-threaded, and default) on the same proof, converted to
-#     snarkjs's JSON by bench/wasm/snarkjsconv; plus native medians;
+#     snarkjs's JSON by bench/wasm/snarkjsconv; plus native medians. The proof
+#     is a real policy-circuit proof (fresh setup, examples/tx-ok.json);
+#     BENCH_CIRCUIT=test uses groth16v's 12-input test circuit instead.
 #   - then the rows of wasm/bench.mjs (signer core: cold start, size, sign,
 #     memory), when that file exists.
 # Benchmarks run one after another, never in parallel.
@@ -16,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 goroot="$(go env GOROOT)"
 
 echo "== building the verify fixture and the WASM verify bench" >&2
-go run ./bench/wasm/fixture -out "$work/fixture"
+go run ./bench/wasm/fixture -circuit "${BENCH_CIRCUIT:-policy}" -out "$work/fixture"
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$work/verifybench.wasm" ./bench/wasm/verifybench
 go build -trimpath -o "$work/verifybench" ./bench/wasm/verifybench
 
