@@ -1,6 +1,10 @@
 package ext
 
 import (
+	"encoding/json"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -59,5 +63,44 @@ func TestFormatEther(t *testing.T) {
 		if got := FormatEther(v); got != want {
 			t.Errorf("%s: %s, want %s", in, got, want)
 		}
+	}
+}
+
+func TestUserSigning(t *testing.T) {
+	const m = "test test test test test test test test test test test junk"
+	tx, err := wire.DecodeTx(example(t, "tx-ok.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := SignUserTx(m, 0, tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.From.Hex() != strings.ToLower("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266") {
+		t.Fatalf("from %s", s.From.Hex())
+	}
+	sig, err := PersonalSign(m, 0, []byte("hello"))
+	if err != nil || len(sig) != 65 || (sig[64] != 27 && sig[64] != 28) {
+		t.Fatalf("sig %x %v", sig, err)
+	}
+	pub, err := crypto.SigToPub(PersonalHash([]byte("hello")), append(sig[:64:64], sig[64]-27))
+	if err != nil || crypto.PubkeyToAddress(*pub) != common.Address(s.From) {
+		t.Fatalf("recovered %v", err)
+	}
+	blob, err := SealSession("hunter22", 123)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(blob)
+	if strings.Contains(string(raw), "hunter22") {
+		t.Fatal("password in the clear")
+	}
+	pw, sb, err := OpenSession(raw)
+	if err != nil || pw != "hunter22" || sb.Expires != 123 {
+		t.Fatalf("open: %q %v", pw, err)
+	}
+	raw[len(raw)/2] ^= 1
+	if _, _, err := OpenSession(raw); err == nil {
+		t.Fatal("tampered blob opened")
 	}
 }

@@ -1,0 +1,418 @@
+package wasm
+
+// The browser extension's second global, leashExt (extension/leash-ext.d.ts).
+// It adds to the core only what the extension needs beyond leash: the relay
+// link (all channel crypto stays here, JavaScript only moves frames), policy
+// and transaction explanations for the popup, the user's own signatures for
+// dapps, and the chrome.storage.session blob that lets an unlocked vault
+// survive a service-worker restart. The pure logic is in package wasm/ext.
+
+import (
+	"context"
+	"encoding/json"
+	"math/big"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wasm/ext"
+	"github.com/leash-wallet/leash/wasm/signer"
+)
+
+// ExtVersion is the version of the leashExt API.
+//
+// Changelog:
+//   - 1: open → {agent, approver, user}, link, describePolicy, describeVK, explain.
+const ExtVersion = 1
+
+// init installs leashExt before main runs Register, which announces
+// readiness (onLeashReady): the extension's worker then finds both globals.
+// It is the only init-time effect of the package and happens only in the
+// js/wasm build.
+func init() { registerExt() }
+
+func registerExt() {
+	o := js.ValueOf(map[string]any{})
+	o.Set("version", ExtVersion)
+	o.Set("open", async(openExt))
+	o.Set("describePolicy", async(func(args []js.Value) (func() (any, error), error) {
+		doc, err := bytesOf(arg(args, 0), "policy")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			_, info, err := ext.DescribePolicy(doc)
+			if err != nil {
+				return nil, err
+			}
+			return fromJSON(info)
+		}, nil
+	}))
+	o.Set("describeVK", async(func(args []js.Value) (func() (any, error), error) {
+		raw, err := bytesOf(arg(args, 0), "vk")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			info, err := ext.DescribeVK(raw)
+			if err != nil {
+				return nil, err
+			}
+			return fromJSON(info)
+		}, nil
+	}))
+	o.Set("explain", async(explainJS))
+	o.Set("link", linkObject())
+	js.Global().Set("leashExt", o)
+}
+
+// openExt: leashExt.open(storage, opts) → {agent, approver, user}; the same
+// core as leash.open, plus the user face for dapp actions and sessions.
+func openExt(args []js.Value) (func() (any, error), error) {
+	store, err := newJSStore(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	cfg := signer.Config{Store: store}
+	if o := arg(args, 1); o.Type() == js.TypeObject {
+		ms, err := uintOf(o.Get("idleTimeoutMs"), "idleTimeoutMs", 0)
+		if err != nil {
+			return nil, err
+		}
+		cfg.IdleTimeout = time.Duration(ms) * time.Millisecond
+		mp, err := uintOf(o.Get("maxPending"), "maxPending", 0)
+		if err != nil {
+			return nil, err
+		}
+		cfg.MaxPending = int(mp)
+	}
+	return func() (any, error) {
+		s, err := signer.New(context.Background(), cfg)
+		if err != nil {
+			return nil, err
+		}
+		core := js.ValueOf(map[string]any{})
+		core.Set("agent", agentObject(s))
+		core.Set("approver", approverObject(s))
+		core.Set("user", userObject(s))
+		return core, nil
+	}, nil
+}
+
+// userObject: the user's own actions, each against the password (the core
+// does not lend its unlocked key outside verify-then-sign).
+func userObject(s *signer.Signer) js.Value {
+	ctx := context.Background()
+	o := js.ValueOf(map[string]any{})
+	o.Set("signTx", async(func(args []js.Value) (func() (any, error), error) {
+		pw, err := stringOf(arg(args, 0), "password")
+		if err != nil {
+			return nil, err
+		}
+		raw, err := bytesOf(arg(args, 1), "tx")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			tx, err := wire.DecodeTx(raw)
+			if err != nil {
+				return nil, err
+			}
+			m, err := s.ExportMnemonic(ctx, pw)
+			if err != nil {
+				return nil, err
+			}
+			signed, err := ext.SignUserTx(m, 0, tx)
+			if err != nil {
+				return nil, err
+			}
+			return fromJSON(signed)
+		}, nil
+	}))
+	o.Set("personalSign", async(func(args []js.Value) (func() (any, error), error) {
+		pw, err := stringOf(arg(args, 0), "password")
+		if err != nil {
+			return nil, err
+		}
+		msg, err := bytesOf(arg(args, 1), "message")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			m, err := s.ExportMnemonic(ctx, pw)
+			if err != nil {
+				return nil, err
+			}
+			sig, err := ext.PersonalSign(m, 0, msg)
+			if err != nil {
+				return nil, err
+			}
+			return "0x" + hexOf(sig), nil
+		}, nil
+	}))
+	o.Set("sealSession", async(func(args []js.Value) (func() (any, error), error) {
+		pw, err := stringOf(arg(args, 0), "password")
+		if err != nil {
+			return nil, err
+		}
+		exp, err := uintOf(arg(args, 1), "expiresMs", 0)
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			b, err := ext.SealSession(pw, int64(exp))
+			if err != nil {
+				return nil, err
+			}
+			raw, _ := json.Marshal(b)
+			return string(raw), nil
+		}, nil
+	}))
+	o.Set("resumeSession", async(func(args []js.Value) (func() (any, error), error) {
+		raw, err := bytesOf(arg(args, 0), "session")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			pw, sb, err := ext.OpenSession(raw)
+			if err != nil {
+				return nil, err
+			}
+			if sb.Expires != 0 && time.Now().UnixMilli() > sb.Expires {
+				return nil, wire.Errorf(wire.Locked, "the session expired")
+			}
+			return nil, s.Unlock(ctx, pw)
+		}, nil
+	}))
+	return o
+}
+
+var (
+	polMu    sync.Mutex
+	polDoc   string
+	polCache *policy.Policy
+)
+
+// explainJS: leashExt.explain(tx, policy|null, spent, time).
+func explainJS(args []js.Value) (func() (any, error), error) {
+	raw, err := bytesOf(arg(args, 0), "tx")
+	if err != nil {
+		return nil, err
+	}
+	var doc []byte
+	if p := arg(args, 1); p.Truthy() {
+		if doc, err = bytesOf(p, "policy"); err != nil {
+			return nil, err
+		}
+	}
+	spentStr := "0"
+	if v := arg(args, 2); v.Truthy() {
+		spentStr = js.Global().Get("String").Invoke(v).String()
+	}
+	now, err := uintOf(arg(args, 3), "time", uint64(time.Now().Unix()))
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		tx, err := wire.DecodeTx(raw)
+		if err != nil {
+			return nil, err
+		}
+		spent, ok := new(big.Int).SetString(spentStr, 0)
+		if !ok || spent.Sign() < 0 {
+			return nil, wire.Errorf(wire.Malformed, "spent must be a non-negative integer")
+		}
+		var pol *policy.Policy
+		if doc != nil {
+			polMu.Lock()
+			if string(doc) == polDoc {
+				pol = polCache
+			}
+			polMu.Unlock()
+			if pol == nil {
+				if pol, err = policy.Decode(doc); err != nil {
+					return nil, err
+				}
+				polMu.Lock()
+				polDoc, polCache = string(doc), pol
+				polMu.Unlock()
+			}
+		}
+		return fromJSON(ext.Explain(tx, pol, spent, now))
+	}, nil
+}
+
+var (
+	linkMu  sync.Mutex
+	theLink *ext.Link
+)
+
+func currentLink() (*ext.Link, error) {
+	linkMu.Lock()
+	defer linkMu.Unlock()
+	if theLink == nil {
+		return nil, wire.Errorf(wire.Malformed, "no relay link: create or load one")
+	}
+	return theLink, nil
+}
+
+// linkObject: leashExt.link, the extension's one relay channel.
+func linkObject() js.Value {
+	o := js.ValueOf(map[string]any{})
+	set := func(l *ext.Link) (any, error) {
+		linkMu.Lock()
+		theLink = l
+		linkMu.Unlock()
+		return fromJSON(map[string]any{"info": l.Info(), "state": string(l.State())})
+	}
+	o.Set("create", async(func(args []js.Value) (func() (any, error), error) {
+		relay, err := stringOf(arg(args, 0), "relay URL")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			l, err := ext.NewLink(relay, nil)
+			if err != nil {
+				return nil, err
+			}
+			return set(l)
+		}, nil
+	}))
+	o.Set("load", async(func(args []js.Value) (func() (any, error), error) {
+		raw, err := bytesOf(arg(args, 0), "link state")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			l, err := ext.LoadLink(raw)
+			if err != nil {
+				return nil, err
+			}
+			return set(l)
+		}, nil
+	}))
+	o.Set("forget", async(func([]js.Value) (func() (any, error), error) {
+		return func() (any, error) {
+			linkMu.Lock()
+			theLink = nil
+			linkMu.Unlock()
+			return nil, nil
+		}, nil
+	}))
+	withLink := func(name string, prepare func(args []js.Value) (func(l *ext.Link) (any, error), error)) {
+		o.Set(name, async(func(args []js.Value) (func() (any, error), error) {
+			work, err := prepare(args)
+			if err != nil {
+				return nil, err
+			}
+			return func() (any, error) {
+				l, err := currentLink()
+				if err != nil {
+					return nil, err
+				}
+				return work(l)
+			}, nil
+		}))
+	}
+	withLink("info", func([]js.Value) (func(*ext.Link) (any, error), error) {
+		return func(l *ext.Link) (any, error) { return fromJSON(l.Info()) }, nil
+	})
+	withLink("state", func([]js.Value) (func(*ext.Link) (any, error), error) {
+		return func(l *ext.Link) (any, error) { return string(l.State()), nil }, nil
+	})
+	withLink("connected", func([]js.Value) (func(*ext.Link) (any, error), error) {
+		return func(l *ext.Link) (any, error) { l.Connected(); return nil, nil }, nil
+	})
+	withLink("frame", func(args []js.Value) (func(*ext.Link) (any, error), error) {
+		b, err := bytesOf(arg(args, 0), "frame")
+		if err != nil {
+			return nil, err
+		}
+		return func(l *ext.Link) (any, error) {
+			st, err := l.OnFrame(b)
+			if err != nil {
+				return nil, err
+			}
+			return stepJS(l, st)
+		}, nil
+	})
+	withLink("handled", func(args []js.Value) (func(*ext.Link) (any, error), error) {
+		seq, err := uintOf(arg(args, 0), "seq", 0)
+		if err != nil {
+			return nil, err
+		}
+		return func(l *ext.Link) (any, error) { return stepJS(l, l.Handled(seq)) }, nil
+	})
+	withLink("confirm", func(args []js.Value) (func(*ext.Link) (any, error), error) {
+		fp, err := stringOf(arg(args, 0), "fingerprint")
+		if err != nil {
+			return nil, err
+		}
+		return func(l *ext.Link) (any, error) {
+			st, err := l.Confirm(fp)
+			if err != nil {
+				return nil, err
+			}
+			return stepJS(l, st)
+		}, nil
+	})
+	withLink("reject", func([]js.Value) (func(*ext.Link) (any, error), error) {
+		return func(l *ext.Link) (any, error) { return stepJS(l, l.Reject()) }, nil
+	})
+	withLink("seal", func(args []js.Value) (func(*ext.Link) (any, error), error) {
+		kind, err := stringOf(arg(args, 0), "kind")
+		if err != nil {
+			return nil, err
+		}
+		key, err := stringOf(arg(args, 1), "key")
+		if err != nil {
+			return nil, err
+		}
+		tag, err := stringOf(arg(args, 2), "tag")
+		if err != nil {
+			return nil, err
+		}
+		body, err := bytesOf(arg(args, 3), "body")
+		if err != nil {
+			return nil, err
+		}
+		return func(l *ext.Link) (any, error) {
+			st, err := l.Seal(kind, key, tag, body)
+			if err != nil {
+				return nil, err
+			}
+			return stepJS(l, st)
+		}, nil
+	})
+	withLink("keepalive", func([]js.Value) (func(*ext.Link) (any, error), error) {
+		return func(l *ext.Link) (any, error) { return framesJS(l.Keepalive()), nil }, nil
+	})
+	return o
+}
+
+func framesJS(frames [][]byte) js.Value {
+	arr := js.Global().Get("Array").New(len(frames))
+	for i, f := range frames {
+		u := js.Global().Get("Uint8Array").New(len(f))
+		js.CopyBytesToJS(u, f)
+		arr.SetIndex(i, u)
+	}
+	return arr
+}
+
+// stepJS turns a Step into {send: Uint8Array[], messages, offer, sent,
+// authed, dropped, dirty, state?}; state is the link's persisted form when
+// the step changed it (persist it before sending the frames).
+func stepJS(l *ext.Link, st ext.Step) (any, error) {
+	v, err := fromJSON(st)
+	if err != nil {
+		return nil, err
+	}
+	v.Set("send", framesJS(st.Send))
+	if st.Dirty {
+		v.Set("state", string(l.State()))
+	}
+	return v, nil
+}
