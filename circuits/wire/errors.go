@@ -25,9 +25,12 @@ const (
 	Revoked        Code = "revoked"
 	InputMismatch  Code = "input_mismatch"
 	StaleInput     Code = "stale_input"
-	BadPassword    Code = "bad_password"
-	Unsatisfiable  Code = "unsatisfiable" // the prover could not satisfy the circuit (out of policy)
-	Internal       Code = "internal"
+	// InputUnavailable: a program proof's inputs could not be re-read (the
+	// oracle or the signer's RPC is unreachable); nothing is signed.
+	InputUnavailable Code = "input_unavailable"
+	BadPassword      Code = "bad_password"
+	Unsatisfiable    Code = "unsatisfiable" // the prover could not satisfy the circuit (out of policy)
+	Internal         Code = "internal"
 )
 
 const policyViolationPrefix = "policy_violation:"
@@ -75,19 +78,20 @@ func (e *Error) Is(target error) bool {
 
 // Sentinels for errors.Is.
 var (
-	ErrMalformed      = &Error{Code: Malformed}
-	ErrUnknownPolicy  = &Error{Code: UnknownPolicy}
-	ErrProofInvalid   = &Error{Code: ProofInvalid}
-	ErrNonceMismatch  = &Error{Code: NonceMismatch}
-	ErrWindowExceeded = &Error{Code: WindowExceeded}
-	ErrStaleTime      = &Error{Code: StaleTime}
-	ErrStaleState     = &Error{Code: StaleState}
-	ErrReplay         = &Error{Code: Replay}
-	ErrLocked         = &Error{Code: Locked}
-	ErrRevoked        = &Error{Code: Revoked}
-	ErrInputMismatch  = &Error{Code: InputMismatch}
-	ErrStaleInput     = &Error{Code: StaleInput}
-	ErrBadPassword    = &Error{Code: BadPassword}
+	ErrMalformed        = &Error{Code: Malformed}
+	ErrUnknownPolicy    = &Error{Code: UnknownPolicy}
+	ErrProofInvalid     = &Error{Code: ProofInvalid}
+	ErrNonceMismatch    = &Error{Code: NonceMismatch}
+	ErrWindowExceeded   = &Error{Code: WindowExceeded}
+	ErrStaleTime        = &Error{Code: StaleTime}
+	ErrStaleState       = &Error{Code: StaleState}
+	ErrReplay           = &Error{Code: Replay}
+	ErrLocked           = &Error{Code: Locked}
+	ErrRevoked          = &Error{Code: Revoked}
+	ErrInputMismatch    = &Error{Code: InputMismatch}
+	ErrStaleInput       = &Error{Code: StaleInput}
+	ErrInputUnavailable = &Error{Code: InputUnavailable}
+	ErrBadPassword      = &Error{Code: BadPassword}
 )
 
 // Errorf builds a coded error. A %w verb in format is honoured.

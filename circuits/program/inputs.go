@@ -1,0 +1,105 @@
+package program
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+// CheckInputs checks an input vector against a template: the right count,
+// and every answer within [1, 2^64).
+func CheckInputs(t Template, inputs []*big.Int) error {
+	if len(inputs) != t.Inputs {
+		return wire.Errorf(wire.Malformed, "template %s reads %d inputs, got %d", t.Name, t.Inputs, len(inputs))
+	}
+	for i, v := range inputs {
+		if v == nil || v.Sign() <= 0 || v.BitLen() > PriceBits {
+			return wire.Errorf(wire.Malformed, "input %d: oracle answer %v is outside the template's range [1, 2^%d)", i, v, PriceBits)
+		}
+	}
+	return nil
+}
+
+// Round is one oracle round as AggregatorV3Interface reports it.
+type Round struct {
+	ID        *big.Int
+	Answer    *big.Int // signed
+	UpdatedAt uint64
+}
+
+// Chain reads what program inputs are made of. Implementations make
+// eth_call requests at an explicit block; see circuits/program/ethchain for
+// one over go-ethereum's ethclient. A round that does not exist (the call
+// reverts, or the oracle has no code at that block) is reported as an error
+// wrapping ErrNoRound; every other error is taken to mean the chain is
+// unreachable.
+type Chain interface {
+	ChainID(ctx context.Context) (uint64, error)
+	BlockNumber(ctx context.Context) (uint64, error)
+	LatestRoundData(ctx context.Context, oracle wire.Address, block uint64) (Round, error)
+	GetRoundData(ctx context.Context, oracle wire.Address, round *big.Int, block uint64) (Round, error)
+}
+
+// ErrNoRound is wrapped by Chain implementations for a round that does not
+// exist at the block asked for.
+var ErrNoRound = errors.New("no such round")
+
+// InputUnavailable is the code for inputs that cannot be read (the oracle or
+// the RPC is unreachable): the signer refuses and signs nothing.
+const InputUnavailable = wire.InputUnavailable
+
+// ReadInputs reads the last n answers of oracle as of block, oldest first:
+// latestRoundData at block gives round R, and getRoundData(R−n+1 … R−1) at
+// the same block give the rest. A round that does not exist (fewer than n
+// rounds at that block, no oracle there) is input_mismatch; a chain that
+// cannot be reached is input_unavailable.
+func ReadInputs(ctx context.Context, c Chain, oracle wire.Address, block uint64, n int) ([]*big.Int, error) {
+	if n < 1 || n > wire.MaxProgramInputs {
+		return nil, wire.Errorf(wire.Malformed, "read inputs: %d answers asked for", n)
+	}
+	latest, err := c.LatestRoundData(ctx, oracle, block)
+	if err != nil {
+		return nil, readError(err, oracle, block, "latestRoundData")
+	}
+	if latest.ID == nil || latest.Answer == nil {
+		return nil, wire.Errorf(InputUnavailable, "oracle %s at block %d: latestRoundData returned nothing", oracle, block)
+	}
+	out := make([]*big.Int, n)
+	out[n-1] = latest.Answer
+	for k := 1; k < n; k++ {
+		id := new(big.Int).Sub(latest.ID, big.NewInt(int64(k)))
+		if id.Sign() <= 0 {
+			return nil, wire.Errorf(wire.InputMismatch, "oracle %s at block %d has %s rounds, the template reads %d", oracle, block, latest.ID, n)
+		}
+		r, err := c.GetRoundData(ctx, oracle, id, block)
+		if err != nil {
+			return nil, readError(err, oracle, block, fmt.Sprintf("getRoundData(%s)", id))
+		}
+		if r.ID == nil || r.Answer == nil || r.ID.Cmp(id) != 0 {
+			return nil, wire.Errorf(wire.InputMismatch, "oracle %s at block %d: getRoundData(%s) answered for round %v", oracle, block, id, r.ID)
+		}
+		out[n-1-k] = r.Answer
+	}
+	return out, nil
+}
+
+func readError(err error, oracle wire.Address, block uint64, what string) error {
+	if errors.Is(err, ErrNoRound) {
+		return wire.Errorf(wire.InputMismatch, "oracle %s at block %d: %s: %v", oracle, block, what, err)
+	}
+	return wire.Errorf(InputUnavailable, "oracle %s at block %d: %s: %v", oracle, block, what, err)
+}
+
+// ReadLatest reads the chain's head block and the last n answers of oracle
+// as of that block: what an agent host proves against.
+func ReadLatest(ctx context.Context, c Chain, oracle wire.Address, n int) (block uint64, inputs []*big.Int, err error) {
+	block, err = c.BlockNumber(ctx)
+	if err != nil {
+		return 0, nil, wire.Errorf(InputUnavailable, "read the head block: %v", err)
+	}
+	inputs, err = ReadInputs(ctx, c, oracle, block, n)
+	return block, inputs, err
+}

@@ -1,0 +1,150 @@
+// Package programprover proves program proposals on the agent host: it runs
+// the committed program's native twin on the inputs read at block B, builds
+// the one transaction the program determines, pre-checks it against the
+// policy, and proves it with the template's circuit.
+//
+// Guarantees: Prove only ever proves the transaction the program computes
+// (unless Request.Tx overrides it for audits, in which case the circuit
+// itself refuses anything else). A program that holds yields the coded
+// error program.ErrHold (code no_trade) and no proof.
+//
+// Security notes: the agent host holds the program's private parameters and
+// the proving key; it does not hold the setup trapdoor (DESIGN.md G6). A
+// compromised host can refuse to propose, but it cannot propose a trade the
+// program did not compute from the inputs on chain.
+package programprover
+
+import (
+	"bytes"
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend"
+	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
+	cs "github.com/consensys/gnark/constraint/bn254"
+	"github.com/consensys/gnark/constraint/solver"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/program/programcircuit"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/prover"
+)
+
+// Prover proves one program under one policy with its template's proving
+// key. It is safe for concurrent use; each Prove uses the CPU fully.
+type Prover struct {
+	pol  *policy.Policy
+	prog *program.Program
+	pk   *groth16.ProvingKey
+	ccs  *cs.R1CS
+}
+
+// New returns a Prover for prog under pol, with the proving key of prog's
+// template.
+func New(pol *policy.Policy, prog *program.Program, pk *groth16.ProvingKey) (*Prover, error) {
+	if pol == nil || prog == nil || pk == nil {
+		return nil, wire.Errorf(wire.Malformed, "programprover: missing policy, program or proving key")
+	}
+	ccs, err := programcircuit.Compile(prog.Tmpl())
+	if err != nil {
+		return nil, err
+	}
+	return &Prover{pol: pol, prog: prog, pk: pk, ccs: ccs}, nil
+}
+
+// Request is what to prove: the block and the inputs read there, the free
+// transaction fields, and the signer state the proof is checked against.
+type Request struct {
+	ID     string     // proposal id; a random one when empty
+	Block  uint64     // the block the inputs were read at
+	Inputs []*big.Int // the template's inputs, oldest first
+	// Fees are the free fields. ChainID 0 means the policy's chain.
+	Fees  program.Fees
+	Spent *big.Int
+	Time  uint64
+	// Tx, when set, is proven instead of the computed transaction, with no
+	// pre-check: for audits, to show the circuit refuses what the program
+	// did not compute.
+	Tx *wire.Tx
+}
+
+// Result is a proven proposal and the decision behind it.
+type Result struct {
+	Decision program.Decision
+	Proposal *wire.Proposal
+}
+
+// Decide runs the program's native twin.
+func (p *Prover) Decide(inputs []*big.Int) (program.Decision, error) { return p.prog.Decide(inputs) }
+
+// Prove decides, builds the transaction, pre-checks it against the policy
+// and proves it. A hold returns program.ErrHold with the decision.
+func (p *Prover) Prove(req Request) (*Result, error) {
+	d, err := p.prog.Decide(req.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Decision: d}
+	spent := req.Spent
+	if spent == nil {
+		spent = new(big.Int)
+	}
+	tx := req.Tx
+	if tx == nil {
+		fees := req.Fees
+		if fees.ChainID == 0 {
+			fees.ChainID = p.pol.ChainID
+		}
+		if tx, err = p.prog.BuildTx(d, fees); err != nil {
+			return res, err
+		}
+		if err := p.pol.Check(tx, spent, req.Time); err != nil {
+			return res, err
+		}
+	}
+	assignment, err := programcircuit.Assign(p.pol, p.prog, tx, spent, req.Time, req.Block, req.Inputs)
+	if err != nil {
+		return res, err
+	}
+	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	if err != nil {
+		return res, fmt.Errorf("prove: witness: %w", err)
+	}
+	proof, err := groth16.Prove(p.ccs, p.pk, w, backend.WithSolverOptions(solver.WithHints(programcircuit.Hints()...)))
+	if err != nil {
+		return res, wire.Errorf(wire.Unsatisfiable, "the circuit refuses this transaction: it is not what the program computes from these inputs, or it breaks the policy")
+	}
+	var buf bytes.Buffer
+	if _, err := proof.WriteTo(&buf); err != nil {
+		return res, fmt.Errorf("prove: encode proof: %w", err)
+	}
+	id := req.ID
+	if id == "" {
+		id = prover.NewID()
+	}
+	if !wire.ValidID(id) {
+		return res, wire.Errorf(wire.Malformed, "prove: id must be 1-64 characters of [A-Za-z0-9_.:-]")
+	}
+	inputs := make([]wire.Quantity, len(req.Inputs))
+	for i, v := range req.Inputs {
+		inputs[i] = wire.NewQuantity(v)
+	}
+	res.Proposal = &wire.Proposal{
+		Version:          wire.ProposalVersion,
+		ID:               id,
+		Tx:               *tx,
+		PolicyCommitment: p.pol.Commitment(),
+		Time:             req.Time,
+		Spent:            wire.NewQuantity(spent),
+		Proof:            buf.Bytes(),
+		Program: &wire.ProgramClaim{
+			Commitment: p.prog.Commitment(),
+			Block:      wire.Uint64(req.Block),
+			Inputs:     inputs,
+		},
+	}
+	return res, nil
+}

@@ -1,0 +1,232 @@
+package programverify
+
+import (
+	"bytes"
+	"context"
+	"math/big"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
+	"golang.org/x/crypto/sha3"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/verify"
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+// DefaultMaxBlockAge is how many blocks B may be behind the signer's head.
+const DefaultMaxBlockAge = 8
+
+// Options tunes Verify. The zero value gives the documented defaults.
+type Options struct {
+	// MaxSkew bounds |proposal.time − signer's clock|; 0 means
+	// verify.DefaultMaxSkew.
+	MaxSkew time.Duration
+	// MaxBlockAge bounds head − B; 0 means DefaultMaxBlockAge.
+	MaxBlockAge uint64
+}
+
+// VerifyingKey is a loaded verifying key of one template's circuit.
+type VerifyingKey struct {
+	vk   groth16.VerifyingKey
+	tmpl program.Template
+	hash wire.Hash32
+}
+
+// LoadVerifyingKey decodes a verifying key of template t's circuit
+// (gnark's compressed encoding, with subgroup checks) and refuses a key for
+// a circuit with another number of public inputs or with BSB22 commitments.
+func LoadVerifyingKey(b []byte, t program.Template) (vkOut *VerifyingKey, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			vkOut, err = nil, wire.Errorf(wire.Malformed, "program verifying key: undecodable")
+		}
+	}()
+	if _, ok := program.TemplateByName(t.Name); !ok {
+		return nil, wire.Errorf(wire.Malformed, "program verifying key: unknown template %q", t.Name)
+	}
+	if len(b) > verify.MaxVerifyingKeyBytes {
+		return nil, wire.Errorf(wire.Malformed, "program verifying key: %d bytes is too large", len(b))
+	}
+	k := VerifyingKey{tmpl: t}
+	n, err := k.vk.ReadFrom(bytes.NewReader(b))
+	if err != nil {
+		return nil, wire.Errorf(wire.Malformed, "program verifying key: %v", err)
+	}
+	if int(n) != len(b) {
+		return nil, wire.Errorf(wire.Malformed, "program verifying key: %d trailing bytes", len(b)-int(n))
+	}
+	if len(k.vk.PublicAndCommitmentCommitted) != 0 || len(k.vk.CommitmentKeys) != 0 {
+		return nil, wire.Errorf(wire.Malformed, "program verifying key: uses BSB22 commitments; not a Leash program circuit")
+	}
+	if got, want := len(k.vk.G1.K)-1, program.NumPublicInputs(t); got != want {
+		return nil, wire.Errorf(wire.Malformed, "program verifying key: for a circuit with %d public inputs, the %s program circuit has %d", got, t.Name, want)
+	}
+	if err := k.vk.Precompute(); err != nil {
+		return nil, wire.Errorf(wire.Malformed, "program verifying key: %v", err)
+	}
+	h := sha3.NewLegacyKeccak256()
+	h.Write(b)
+	copy(k.hash[:], h.Sum(nil))
+	return &k, nil
+}
+
+// Hash is keccak256 of the key's bytes.
+func (k *VerifyingKey) Hash() wire.Hash32 { return k.hash }
+
+// Template is the template the key is for.
+func (k *VerifyingKey) Template() program.Template { return k.tmpl }
+
+// Groth16 exposes the underlying gnark key (for tooling and benchmarks).
+func (k *VerifyingKey) Groth16() *groth16.VerifyingKey { return &k.vk }
+
+// Verify checks program proposal p against the pinned policy pol, the
+// pinned program pin, the template's key vk, the signer's own state st and
+// the signer's own chain reader.
+func Verify(ctx context.Context, p *wire.Proposal, pol *policy.Policy, pin *program.Pin, vk *VerifyingKey, st *wire.State, chain program.Chain, opt Options) error {
+	claim, err := check(p, pol, pin, vk, st, opt)
+	if err != nil {
+		return err
+	}
+	if err := reRead(ctx, chain, pol, claim, opt); err != nil {
+		return err
+	}
+	return verifyProof(p, pol, vk, st, claim)
+}
+
+// check runs every check that needs no chain access: the commitments, the
+// claim's shape, the transaction, the signer's nonce and window spend, the
+// time skew and the policy's rules. It returns the claim to re-read, with
+// the proposal's inputs as hints.
+func check(p *wire.Proposal, pol *policy.Policy, pin *program.Pin, vk *VerifyingKey, st *wire.State, opt Options) (*program.Claim, error) {
+	if p == nil || pol == nil || pin == nil || vk == nil || st == nil {
+		return nil, wire.Errorf(wire.Malformed, "verify: missing proposal, policy, program pin, key or state")
+	}
+	if opt.MaxSkew == 0 {
+		opt.MaxSkew = verify.DefaultMaxSkew
+	}
+	if p.Version != wire.ProposalVersion {
+		return nil, wire.Errorf(wire.Malformed, "proposal version %d is not supported", p.Version)
+	}
+	if p.PolicyCommitment != pol.Commitment() {
+		return nil, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pol.Commitment())
+	}
+	if p.Program == nil {
+		return nil, wire.Errorf(wire.UnknownPolicy, "proposal carries no program, the signer pinned program %s", pin.Commitment)
+	}
+	if p.Program.Commitment != pin.Commitment {
+		return nil, wire.Errorf(wire.UnknownPolicy, "proposal claims program %s, the pinned program is %s", p.Program.Commitment, pin.Commitment)
+	}
+	t, ok := program.TemplateByName(pin.Template)
+	if !ok || t != vk.tmpl {
+		return nil, wire.Errorf(wire.Malformed, "the pinned program's template %q has no matching verifying key (key is for %q)", pin.Template, vk.tmpl.Name)
+	}
+	if len(p.Program.Inputs) != t.Inputs {
+		return nil, wire.Errorf(wire.Malformed, "proposal carries %d inputs, template %s reads %d", len(p.Program.Inputs), t.Name, t.Inputs)
+	}
+	tx := &p.Tx
+	if err := tx.Check(); err != nil {
+		return nil, err
+	}
+	if tx.Nonce != st.Nonce {
+		return nil, wire.Errorf(wire.NonceMismatch, "transaction nonce %d, the signer's next nonce is %d", tx.Nonce, st.Nonce)
+	}
+	if p.Spent.Cmp(&st.Spent.Int) != 0 {
+		return nil, wire.Errorf(wire.StaleState, "proven against window spend %s, the signer's is %s", &p.Spent.Int, &st.Spent.Int)
+	}
+	skew := int64(opt.MaxSkew / time.Second)
+	if d := int64(p.Time) - int64(st.Time); p.Time > 1<<62 || d > skew || d < -skew {
+		return nil, wire.Errorf(wire.StaleTime, "proposal time %d is %ds from the signer's clock %d (limit %ds)", p.Time, d, st.Time, skew)
+	}
+	if err := pol.Check(tx, &st.Spent.Int, st.Time); err != nil {
+		return nil, err
+	}
+	hints := make([]*big.Int, len(p.Program.Inputs))
+	for i := range hints {
+		hints[i] = p.Program.Inputs[i].Big()
+	}
+	return &program.Claim{Commitment: pin.Commitment, Template: t, Oracle: pin.Oracle,
+		Block: uint64(p.Program.Block), Inputs: hints}, nil
+}
+
+// reRead checks the claim's block against the signer's head and replaces
+// the claim's inputs with what the signer reads at that block from the
+// pinned oracle. A difference is input_mismatch.
+func reRead(ctx context.Context, chain program.Chain, pol *policy.Policy, claim *program.Claim, opt Options) error {
+	if chain == nil {
+		return wire.Errorf(program.InputUnavailable, "no chain reader: the signer cannot re-read the program's inputs")
+	}
+	if opt.MaxBlockAge == 0 {
+		opt.MaxBlockAge = DefaultMaxBlockAge
+	}
+	id, err := chain.ChainID(ctx)
+	if err != nil {
+		return wire.Errorf(program.InputUnavailable, "read the chain id: %v", err)
+	}
+	if id != pol.ChainID {
+		return wire.Errorf(program.InputUnavailable, "the signer's RPC serves chain %d, the policy's chain is %d", id, pol.ChainID)
+	}
+	head, err := chain.BlockNumber(ctx)
+	if err != nil {
+		return wire.Errorf(program.InputUnavailable, "read the head block: %v", err)
+	}
+	switch {
+	case claim.Block > head:
+		return wire.Errorf(wire.StaleInput, "inputs read at block %d, ahead of the signer's head %d", claim.Block, head)
+	case head-claim.Block > opt.MaxBlockAge:
+		return wire.Errorf(wire.StaleInput, "inputs read at block %d, %d blocks behind the signer's head %d (limit %d)", claim.Block, head-claim.Block, head, opt.MaxBlockAge)
+	}
+	got, err := program.ReadInputs(ctx, chain, claim.Oracle, claim.Block, claim.Template.Inputs)
+	if err != nil {
+		return err
+	}
+	for i := range got {
+		if got[i].Cmp(claim.Inputs[i]) != 0 {
+			return wire.Errorf(wire.InputMismatch, "input %d: the proposal says %s, oracle %s at block %d says %s", i, claim.Inputs[i], claim.Oracle, claim.Block, got[i])
+		}
+	}
+	claim.Inputs = got
+	return nil
+}
+
+// verifyProof computes the public inputs from the transaction, the pinned
+// commitments, the signer's state and the (re-read) claim, and runs the
+// pairing check.
+func verifyProof(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.State, claim *program.Claim) error {
+	proof, err := verify.DecodeProof(p.Proof)
+	if err != nil {
+		return err
+	}
+	pub, err := program.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time, claim)
+	if err != nil {
+		return err
+	}
+	return pairing(vk, proof, pub)
+}
+
+func pairing(vk *VerifyingKey, proof *groth16.Proof, pub []fr.Element) error {
+	if len(pub) != len(vk.vk.G1.K)-1 {
+		return wire.Errorf(wire.Malformed, "%d public inputs, the key expects %d", len(pub), len(vk.vk.G1.K)-1)
+	}
+	if err := groth16.Verify(proof, &vk.vk, pub); err != nil {
+		return wire.Errorf(wire.ProofInvalid, "the proof does not verify for this transaction, program, inputs, policy, state and time")
+	}
+	return nil
+}
+
+// PublicInputs returns the vector Verify checks the proof against, given
+// the inputs the signer itself read (for audits: `leash proposal
+// public-inputs` style tooling).
+func PublicInputs(p *wire.Proposal, pol *policy.Policy, st *wire.State, claim *program.Claim) ([]*big.Int, error) {
+	pub, err := program.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time, claim)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*big.Int, len(pub))
+	for i := range pub {
+		out[i] = pub[i].BigInt(new(big.Int))
+	}
+	return out, nil
+}
