@@ -278,4 +278,3 @@ func DecodePin(data []byte) (*Pin, error) {
 	}
 	return &pin, nil
 }
-

@@ -116,16 +116,16 @@ func (t *ThresholdParams) decide(prices []*big.Int) (buy, sell bool, amount *big
 // with the buy side's unit and max for a buy (in Quote) and the sell side's
 // for a sell (in Base); units and maxes are < 2^96. An amount of 0 holds.
 const (
-	MLPInputs    = 8
-	MLPHidden    = 16
-	MLPOutputs   = 4 // buy, sell, hold, size
-	FeatureFrac  = 12
-	FeatureBits  = 16 // floor(p·2^12/m) ≤ 8·2^12 < 2^16
-	WeightBits   = 8         // int8, Q7
-	WeightFrac   = 7
-	BiasBits     = 26 // signed, Q19: [−2^25, 2^25)
-	SizeFrac     = 19
-	UnitBits     = 96
+	MLPInputs   = 8
+	MLPHidden   = 16
+	MLPOutputs  = 4 // buy, sell, hold, size
+	FeatureFrac = 12
+	FeatureBits = 16 // floor(p·2^12/m) ≤ 8·2^12 < 2^16
+	WeightBits  = 8  // int8, Q7
+	WeightFrac  = 7
+	BiasBits    = 26 // signed, Q19: [−2^25, 2^25)
+	SizeFrac    = 19
+	UnitBits    = 96
 )
 
 // Output indices of the MLP's last layer.
@@ -256,14 +256,14 @@ func PackLimbs(limbs []uint64, width int) []fr.Element {
 
 // MLPTrace is the MLP's forward pass, for inspection and tests.
 type MLPTrace struct {
-	Mean    *big.Int
-	X       [MLPInputs]int64
-	H       [MLPHidden]int64
-	O       [MLPOutputs]int64
-	Buy     bool
-	Sell    bool
-	Size    int64
-	Amount  *big.Int
+	Mean   *big.Int
+	X      [MLPInputs]int64
+	H      [MLPHidden]int64
+	O      [MLPOutputs]int64
+	Buy    bool
+	Sell   bool
+	Size   int64
+	Amount *big.Int
 }
 
 // Forward runs the MLP natively on prices (already checked by CheckInputs).
