@@ -76,9 +76,23 @@ func (c *wsConn) writeLoop() {
 		}
 		if err == nil {
 			_ = c.ws.SetWriteDeadline(deadline)
+			cork, _ := c.ws.NetConn().(*corkConn) // nil under TLS: one write per frame
 			for _, f := range frames {
+				if cork != nil {
+					cork.Cork()
+				}
 				if err = c.ws.WriteMessage(websocket.BinaryMessage, f); err != nil {
 					break
+				}
+				if cork != nil && cork.Buffered() >= 64<<10 {
+					if err = cork.Flush(); err != nil {
+						break
+					}
+				}
+			}
+			if cork != nil {
+				if ferr := cork.Flush(); err == nil {
+					err = ferr
 				}
 			}
 		}

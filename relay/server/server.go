@@ -187,6 +187,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	defer close(stop)
 	go s.background(stop)
 	var err error
+	ln = corkListener{ln}
 	if s.cfg.TLSCert != "" || s.cfg.TLSKey != "" {
 		err = s.http.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
 	} else {

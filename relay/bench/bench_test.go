@@ -1,0 +1,57 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/leash-wallet/leash/relay/server"
+)
+
+// BenchmarkRelayPeak runs the closed-loop peak load against an in-process
+// relay (for profiling; `leash relay bench --scenario suite` is the
+// reference figure, with the relay in its own process).
+func BenchmarkRelayPeak(b *testing.B) {
+	srv, err := server.New(server.Config{DataDir: b.TempDir(), MaxConnsPerIP: 10000,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srv.Serve(ln)
+	defer srv.Shutdown(context.Background())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := RunLoad(context.Background(), Load{URL: "ws://" + ln.Addr().String() + "/v1/ws", Channels: 100, Window: 32,
+			Payload: 1024, Warmup: 500 * time.Millisecond, Duration: 2 * time.Second, Senders: true, Receivers: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(res.Throughput, "msg/s")
+		b.ReportMetric(float64(res.P99)/1e6, "p99-ms")
+	}
+}
+
+// BenchmarkForwarderPeak is the same load against the bare forwarder.
+func BenchmarkForwarderPeak(b *testing.B) {
+	addr := "127.0.0.1:0"
+	ln, _ := net.Listen("tcp", addr)
+	addr = ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go ServeForwarder(ctx, addr)
+	time.Sleep(100 * time.Millisecond)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := RunLoad(context.Background(), Load{URL: "ws://" + addr + "/fwd", Forwarder: true, Channels: 100, Window: 32,
+			Payload: 1024, Warmup: 500 * time.Millisecond, Duration: 2 * time.Second, Senders: true, Receivers: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(res.Throughput, "msg/s")
+	}
+}
