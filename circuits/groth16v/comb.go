@@ -52,25 +52,79 @@ func newCombTables(bases []bn254.G1Affine) []combTable {
 	}
 	teeth := batchToAffine(teethJac)
 
-	// T[m] = T[m without its lowest bit] + teeth[lowest bit].
-	all := make([]bn254.G1Jac, n*combSize)
 	for i := range bases {
-		row := all[i*combSize : (i+1)*combSize]
-		// row[0] stays the Jacobian infinity (Z = 0) → affine (0, 0).
-		row[0].X.SetOne()
-		row[0].Y.SetOne()
-		for m := 1; m < combSize; m++ {
-			low := m & -m
-			t := trailingZeros(low)
-			row[m] = row[m^low]
-			row[m].AddMixed(&teeth[i*combTeeth+t])
+		if bases[i].IsInfinity() {
+			continue // every entry stays (0, 0), the infinity
+		}
+		if !fillAffine(&tables[i], teeth[i*combTeeth:(i+1)*combTeeth]) {
+			fillJacobian(&tables[i], teeth[i*combTeeth:(i+1)*combTeeth])
 		}
 	}
-	aff := batchToAffine(all)
-	for i := range tables {
-		copy(tables[i][:], aff[i*combSize:(i+1)*combSize])
-	}
 	return tables
+}
+
+// fillAffine fills a table layer by layer of popcount, T[m] =
+// T[m without its lowest bit] + teeth[lowest bit], with affine additions
+// that share one inversion per layer. The base is not the point at
+// infinity, so the addends are distinct non-zero multiples s·P, s' ≠ ±s
+// (all s < 2²²⁶ < r), and x₁ ≠ x₂; should a denominator vanish anyway it
+// reports false and the caller uses the Jacobian path.
+func fillAffine(t *combTable, teeth []bn254.G1Affine) bool {
+	for k := 0; k < combTeeth; k++ {
+		t[1<<k] = teeth[k]
+	}
+	var ms []int
+	var den []fp.Element
+	for pop := 2; pop <= combTeeth; pop++ {
+		ms, den = ms[:0], den[:0]
+		for m := 1; m < combSize; m++ {
+			if popcount(m) != pop {
+				continue
+			}
+			low := m & -m
+			a, b := &t[m^low], &teeth[trailingZeros(low)]
+			var d fp.Element
+			d.Sub(&b.X, &a.X)
+			if d.IsZero() {
+				return false
+			}
+			ms = append(ms, m)
+			den = append(den, d)
+		}
+		inv := fp.BatchInvert(den)
+		for j, m := range ms {
+			low := m & -m
+			a, b := &t[m^low], &teeth[trailingZeros(low)]
+			var lambda, x3, y3 fp.Element
+			lambda.Sub(&b.Y, &a.Y).Mul(&lambda, &inv[j])
+			x3.Square(&lambda).Sub(&x3, &a.X).Sub(&x3, &b.X)
+			y3.Sub(&a.X, &x3).Mul(&y3, &lambda).Sub(&y3, &a.Y)
+			t[m].X, t[m].Y = x3, y3
+		}
+	}
+	return true
+}
+
+// fillJacobian is the general path: Jacobian additions, then one batch
+// normalisation.
+func fillJacobian(t *combTable, teeth []bn254.G1Affine) {
+	var row [combSize]bn254.G1Jac
+	row[0].X.SetOne()
+	row[0].Y.SetOne() // Z = 0: infinity
+	for m := 1; m < combSize; m++ {
+		low := m & -m
+		row[m] = row[m^low]
+		row[m].AddMixed(&teeth[trailingZeros(low)])
+	}
+	copy(t[:], batchToAffine(row[:]))
+}
+
+func popcount(x int) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
 }
 
 func trailingZeros(x int) int {

@@ -118,10 +118,36 @@ func VKSize(nbPublic int) int {
 
 // DecodeVerifyingKey decodes gnark's compressed verifying-key bytes
 // (vk.WriteTo) for a circuit with exactly nbPublic public inputs and no
-// BSB22 commitments. The length is checked before gnark's decoder sees the
-// bytes, so a hostile length prefix cannot make it allocate; gnark's decoder
-// then checks every point is on the curve and in its subgroup.
+// BSB22 commitments. The exact length is checked before anything is decoded,
+// so a hostile length prefix cannot make it allocate; every point must be
+// compressed (or the encoded infinity), canonical, on its curve and in its
+// subgroup. The key is complete (vk.Precompute done), usable with gnark's
+// own Verify as well.
 func DecodeVerifyingKey(b []byte, nbPublic int) (*groth16bn254.VerifyingKey, error) {
+	vk, err := decodeVK(b, nbPublic)
+	if err != nil {
+		return nil, err
+	}
+	if err := vk.Precompute(); err != nil {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: %v", err)
+	}
+	return vk, nil
+}
+
+// NewVerifierFromBytes decodes a verifying key as DecodeVerifyingKey does
+// and builds its Verifier, without repeating the group checks or computing
+// gnark's own precomputation (e(α, β) twice).
+func NewVerifierFromBytes(vkBytes []byte, nbPublic int) (*Verifier, error) {
+	vk, err := decodeVK(vkBytes, nbPublic)
+	if err != nil {
+		return nil, err
+	}
+	return newVerifier(vk, false)
+}
+
+// decodeVK parses [α]₁,[β]₁,[β]₂,[γ]₂,[δ]₁,[δ]₂, uint32 n, [K₀…Kₙ₋₁]₁,
+// then the empty commitment lists (uint32 0, uint32 0).
+func decodeVK(b []byte, nbPublic int) (*groth16bn254.VerifyingKey, error) {
 	if nbPublic < 0 || nbPublic > MaxPublic {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: %d public inputs, at most %d", nbPublic, MaxPublic)
 	}
@@ -139,24 +165,60 @@ func DecodeVerifyingKey(b []byte, nbPublic int) (*groth16bn254.VerifyingKey, err
 		return nil, wire.Errorf(wire.Malformed, "verifying key: BSB22 commitments are not supported")
 	}
 	var vk groth16bn254.VerifyingKey
-	n, err := vk.ReadFrom(bytes.NewReader(b))
-	if err != nil {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: %v", err)
+	r := vkReader{b: b}
+	r.g1(&vk.G1.Alpha, "α₁")
+	r.g1(&vk.G1.Beta, "β₁")
+	r.g2(&vk.G2.Beta, "β₂")
+	r.g2(&vk.G2.Gamma, "γ₂")
+	r.g1(&vk.G1.Delta, "δ₁")
+	r.g2(&vk.G2.Delta, "δ₂")
+	r.off += 4 // the count, checked above
+	vk.G1.K = make([]bn254.G1Affine, nbPublic+1)
+	for i := range vk.G1.K {
+		r.g1(&vk.G1.K[i], "K")
 	}
-	if n != int64(len(b)) {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: consumed %d of %d bytes", n, len(b))
+	if r.err != nil {
+		return nil, r.err
 	}
-	if vk.NbPublicWitness() != nbPublic || len(vk.CommitmentKeys) != 0 || len(vk.PublicAndCommitmentCommitted) != 0 {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: unexpected shape")
+	if r.off != len(b)-8 {
+		return nil, wire.Errorf(wire.Malformed, "verifying key: layout error")
 	}
+	vk.PublicAndCommitmentCommitted = [][]int{}
 	return &vk, nil
 }
 
-// NewVerifierFromBytes is DecodeVerifyingKey followed by NewVerifier.
-func NewVerifierFromBytes(vkBytes []byte, nbPublic int) (*Verifier, error) {
-	vk, err := DecodeVerifyingKey(vkBytes, nbPublic)
-	if err != nil {
-		return nil, err
+// vkReader decodes consecutive compressed points, keeping the first error.
+type vkReader struct {
+	b   []byte
+	off int
+	err error
+}
+
+func (r *vkReader) point(size int, name string, set func([]byte) (int, error)) {
+	if r.err != nil {
+		return
 	}
-	return NewVerifier(vk)
+	buf := r.b[r.off : r.off+size]
+	if f := buf[0] & flagMask; f != flagSmallest && f != flagLargest && f != flagInfinity {
+		r.err = wire.Errorf(wire.Malformed, "verifying key: %s is not compressed", name)
+		return
+	}
+	n, err := set(buf) // SetBytes: canonical, on the curve, in the subgroup
+	if err != nil {
+		r.err = wire.Errorf(wire.Malformed, "verifying key: %s: %v", name, err)
+		return
+	}
+	if n != size {
+		r.err = wire.Errorf(wire.Malformed, "verifying key: %s: consumed %d bytes, want %d", name, n, size)
+		return
+	}
+	r.off += size
+}
+
+func (r *vkReader) g1(p *bn254.G1Affine, name string) {
+	r.point(bn254.SizeOfG1AffineCompressed, name, p.SetBytes)
+}
+
+func (r *vkReader) g2(p *bn254.G2Affine, name string) {
+	r.point(bn254.SizeOfG2AffineCompressed, name, p.SetBytes)
 }

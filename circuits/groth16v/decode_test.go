@@ -125,6 +125,23 @@ func TestDecodeVerifyingKey(t *testing.T) {
 	if len(b) != VKSize(testcircuit.NbPublic) {
 		t.Fatalf("gnark wrote %d bytes, VKSize is %d", len(b), VKSize(testcircuit.NbPublic))
 	}
+	// Same key as gnark's own ReadFrom, and usable by gnark's Verify.
+	got, err := DecodeVerifyingKey(b, testcircuit.NbPublic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want groth16bn254.VerifyingKey
+	if _, err := want.ReadFrom(bytes.NewReader(b)); err != nil {
+		t.Fatal(err)
+	}
+	if !got.G1.Alpha.Equal(&want.G1.Alpha) || !got.G1.Beta.Equal(&want.G1.Beta) || !got.G1.Delta.Equal(&want.G1.Delta) ||
+		!got.G2.Beta.Equal(&want.G2.Beta) || !got.G2.Gamma.Equal(&want.G2.Gamma) || !got.G2.Delta.Equal(&want.G2.Delta) ||
+		!slices.EqualFunc(got.G1.K, want.G1.K, func(a, b bn254.G1Affine) bool { return a.Equal(&b) }) {
+		t.Fatal("DecodeVerifyingKey and gnark's ReadFrom disagree")
+	}
+	if err := groth16bn254.Verify(f.cases[1].proof, got, f.cases[1].public); err != nil {
+		t.Fatalf("gnark's Verify with the decoded key: %v", err)
+	}
 	v, err := NewVerifierFromBytes(b, testcircuit.NbPublic)
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +165,14 @@ func TestDecodeVerifyingKey(t *testing.T) {
 		"committed":    withUint32(b, len(b)-8, 1),
 		"commitments":  withUint32(b, len(b)-4, 1),
 		"alpha not G1": withBytes(b, 0, []byte{flagSmallest}), // x = 0 with flag: x³+3 = 3 is not a square in Fp
+		"K raw flag":   withFlag(b, vkHeaderSize+4, 0),
+		"beta2 outside G2": func() []byte {
+			off := offSubgroupG2(t)
+			ob := off.Bytes()
+			c := slices.Clone(b)
+			copy(c[64:128], ob[:])
+			return c
+		}(),
 	}
 	for name, bb := range bad {
 		if _, err := DecodeVerifyingKey(bb, testcircuit.NbPublic); !errors.Is(err, wire.ErrMalformed) {
@@ -164,6 +189,12 @@ func TestDecodeVerifyingKey(t *testing.T) {
 func withUint32(b []byte, off int, v uint32) []byte {
 	c := slices.Clone(b)
 	binary.BigEndian.PutUint32(c[off:], v)
+	return c
+}
+
+func withFlag(b []byte, off int, flag byte) []byte {
+	c := slices.Clone(b)
+	c[off] = c[off]&^flagMask | flag
 	return c
 }
 

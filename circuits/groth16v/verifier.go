@@ -28,6 +28,12 @@ type Verifier struct {
 // commitments (the project's circuits have none) and keys whose points are
 // not in their groups, with code wire.Malformed.
 func NewVerifier(vk *groth16bn254.VerifyingKey) (*Verifier, error) {
+	return newVerifier(vk, true)
+}
+
+// newVerifier builds a Verifier; checkGroups is false only when the key's
+// points were just decoded by decodeVK, which did the group checks.
+func newVerifier(vk *groth16bn254.VerifyingKey, checkGroups bool) (*Verifier, error) {
 	if vk == nil {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: nil")
 	}
@@ -40,11 +46,11 @@ func NewVerifier(vk *groth16bn254.VerifyingKey) (*Verifier, error) {
 	if len(vk.G1.K) > MaxPublic+1 {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: %d public inputs, at most %d", len(vk.G1.K)-1, MaxPublic)
 	}
-	if !vk.G1.Alpha.IsInSubGroup() || vk.G1.Alpha.IsInfinity() {
+	if vk.G1.Alpha.IsInfinity() || (checkGroups && !vk.G1.Alpha.IsInSubGroup()) {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: [α]₁ not in G1")
 	}
 	for i := range vk.G1.K {
-		if !vk.G1.K[i].IsInSubGroup() {
+		if checkGroups && !vk.G1.K[i].IsInSubGroup() {
 			return nil, wire.Errorf(wire.Malformed, "verifying key: [K%d]₁ not in G1", i)
 		}
 	}
@@ -52,7 +58,7 @@ func NewVerifier(vk *groth16bn254.VerifyingKey) (*Verifier, error) {
 		name string
 		p    *bn254.G2Affine
 	}{{"β", &vk.G2.Beta}, {"γ", &vk.G2.Gamma}, {"δ", &vk.G2.Delta}} {
-		if q.p.IsInfinity() || !q.p.IsInSubGroup() {
+		if q.p.IsInfinity() || (checkGroups && !q.p.IsInSubGroup()) {
 			return nil, wire.Errorf(wire.Malformed, "verifying key: [%s]₂ not in G2", q.name)
 		}
 	}

@@ -3,7 +3,9 @@ package groth16v
 import (
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 )
@@ -73,5 +75,71 @@ func TestFusedMillerLoopMatchesGnark(t *testing.T) {
 	nd.Neg(&f.keys.VK.G2.Delta)
 	if bn254.PrecomputeLines(nd) != v.negDelta {
 		t.Fatal("the −δ line table was modified")
+	}
+}
+
+// The comb tables and MSM agree with gnark's MultiExp, for both ways of
+// building the tables, on edge scalars, for repeated bases (which exercise
+// P + P and P − P inside the MSM) and for a base at infinity.
+func TestCombMSM(t *testing.T) {
+	f := getFixture(t)
+	_, _, g1, _ := bn254.Generators()
+	bases := append([]bn254.G1Affine{}, f.keys.VK.G1.K[1:]...)
+	bases = append(bases, bases[0], bases[1], bn254.G1Affine{}, g1)
+	var rm1, two63, big1, zero fr.Element
+	rm1.SetOne()
+	rm1.Neg(&rm1)
+	two63.SetUint64(1 << 63)
+	big1.SetString("12345678901234567890123456789012345678901234567890")
+	vectors := [][]fr.Element{}
+	for _, x := range []fr.Element{zero, rm1, two63, big1} {
+		v := make([]fr.Element, len(bases))
+		for i := range v {
+			v[i] = x
+		}
+		vectors = append(vectors, v)
+	}
+	for range 5 {
+		v := make([]fr.Element, len(bases))
+		for i := range v {
+			v[i].MustSetRandom()
+		}
+		vectors = append(vectors, v)
+	}
+	// s and −s on the same point: the MSM passes through P − P.
+	v := make([]fr.Element, len(bases))
+	v[0].MustSetRandom()
+	v[len(bases)-4].Neg(&v[0])
+	vectors = append(vectors, v)
+
+	tables := newCombTables(bases)
+	jac := make([]combTable, len(bases))
+	for i := range bases {
+		if bases[i].IsInfinity() {
+			continue
+		}
+		var teeth [combTeeth]bn254.G1Affine
+		for k := range teeth {
+			var acc bn254.G1Jac
+			acc.FromAffine(&bases[i])
+			for range k * combSpacing {
+				acc.DoubleAssign()
+			}
+			teeth[k].FromJacobian(&acc)
+		}
+		fillJacobian(&jac[i], teeth[:])
+		if jac[i] != tables[i] {
+			t.Fatalf("base %d: affine and Jacobian table builds differ", i)
+		}
+	}
+	for n, x := range vectors {
+		var want bn254.G1Jac
+		if _, err := want.MultiExp(bases, x, ecc.MultiExpConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		got := combMSM(tables, x)
+		if !got.Equal(&want) {
+			t.Fatalf("vector %d: comb MSM disagrees with MultiExp", n)
+		}
 	}
 }

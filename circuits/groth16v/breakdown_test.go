@@ -1,0 +1,74 @@
+package groth16v
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
+)
+
+// TestBreakdown prints where one verification's time goes, measured
+// interleaved (same conditions for every part). Opt-in, as it times things:
+//
+//	LEASH_BREAKDOWN=1 go test -run Breakdown -v ./circuits/groth16v
+//	LEASH_BREAKDOWN=1 PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm \
+//	    go test -run Breakdown -v ./circuits/groth16v
+func TestBreakdown(t *testing.T) {
+	if os.Getenv("LEASH_BREAKDOWN") != "1" {
+		t.Skip("set LEASH_BREAKDOWN=1")
+	}
+	f := getFixture(t)
+	c := f.cases[2]
+	v := f.verifier
+	var sum bn254.G1Affine
+	parts := []struct {
+		name string
+		f    func()
+	}{
+		{"verify-bytes", func() { _ = v.VerifyBytes(c.bytes, c.public) }},
+		{"decode (incl. G2 subgroup)", func() { _, _ = DecodeProof(c.bytes) }},
+		{"  G2 subgroup check", func() { c.proof.Bs.IsInSubGroup() }},
+		{"msm (comb)", func() {
+			s := combMSM(v.comb, c.public)
+			s.AddMixed(&v.k0)
+			sum.FromJacobian(&s)
+		}},
+		{"miller (fused, 3 pairs)", func() { v.fusedMillerLoop(&c.proof.Ar, &c.proof.Bs, &c.proof.Krs, &sum) }},
+		{"final exponentiation", func() {
+			ml := v.fusedMillerLoop(&c.proof.Ar, &c.proof.Bs, &c.proof.Krs, &sum)
+			t0 := time.Now()
+			bn254.FinalExponentiation(&ml)
+			feDur = time.Since(t0)
+		}},
+		{"1000 fp.Mul", func() {
+			var x, y fp.Element
+			x.SetUint64(3)
+			y.SetUint64(5)
+			for range 1000 {
+				x.Mul(&x, &y)
+			}
+		}},
+	}
+	const n = 60
+	d := make([][]time.Duration, len(parts))
+	for range n {
+		for i, p := range parts {
+			t0 := time.Now()
+			p.f()
+			el := time.Since(t0)
+			if p.name == "final exponentiation" {
+				el = feDur
+			}
+			d[i] = append(d[i], el)
+		}
+	}
+	total := median(d[0])
+	for i, p := range parts {
+		m := median(d[i])
+		t.Logf("%-30s p50 %8.3f ms  %5.1f%%", p.name, float64(m)/1e6, 100*float64(m)/float64(total))
+	}
+}
+
+var feDur time.Duration
