@@ -1,11 +1,3 @@
-// Package snarkjsconv converts gnark Groth16 (BN254) keys, proofs and public
-// inputs to snarkjs's JSON (verification_key.json, proof.json, public.json).
-//
-// It is part of the WASM benchmark: snarkjs verifying our proofs shows they
-// are standard Groth16 (no gnark-specific extension such as BSB22
-// commitments), and it lets the benchmark compare both verifiers on the same
-// proof. snarkjs writes field elements as decimal strings, points in
-// projective form with z = 1, and an Fp2 element a0 + a1·u as [a0, a1].
 package snarkjsconv
 
 import (
