@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"syscall/js"
 
+	"github.com/consensys/gnark/logger"
+
 	"github.com/leash-wallet/leash/circuits/wire"
 )
 
@@ -17,6 +19,7 @@ const Version = 1
 // Register installs globalThis.leash and calls globalThis.onLeashReady if
 // the host defined one.
 func Register() {
+	logger.Disable() // gnark logs to stdout, which belongs to the host
 	g := js.Global()
 	obj := js.ValueOf(map[string]any{})
 	obj.Set("version", Version)
