@@ -33,8 +33,8 @@ func scenarios(t *testing.T) []scenario {
 		name   string
 		inputs []*big.Int
 	}{
-		{"threshold", []*big.Int{big.NewInt(2800_00000000)}},   // below buyBelow: buy
-		{"mlp", programtest.Prices(program.MLPInputs, 300)},      // 3% above the mean: sell
+		{"threshold", []*big.Int{big.NewInt(2800_00000000)}}, // below buyBelow: buy
+		{"mlp", programtest.Prices(program.MLPInputs, 300)},  // 3% above the mean: sell
 	} {
 		prog := programtest.Program(t, s.name)
 		d, err := prog.Decide(s.inputs)
