@@ -29,9 +29,10 @@ import (
 )
 
 type result struct {
-	Iterations int                `json:"iterations"`
-	P50Ms      map[string]float64 `json:"p50_ms"`
-	Checks     map[string]bool    `json:"checks"`
+	Iterations int                  `json:"iterations"`
+	P50Ms      map[string]float64   `json:"p50_ms"`
+	SamplesMs  map[string][]float64 `json:"samples_ms"`
+	Checks     map[string]bool      `json:"checks"`
 }
 
 func main() {
@@ -84,11 +85,16 @@ func run(dir string, n, warmup int) (*result, error) {
 		return nil, err
 	}
 
-	res := &result{Iterations: n, P50Ms: map[string]float64{}, Checks: map[string]bool{}}
+	res := &result{Iterations: n, P50Ms: map[string]float64{}, SamplesMs: map[string][]float64{}, Checks: map[string]bool{}}
+	p50 := func(name string, n, warmup int, f func() error, errp *error) float64 {
+		m, samples := measure(n, warmup, f, errp)
+		res.SamplesMs[name] = samples
+		return m
+	}
 
 	// Key loading (decode with subgroup checks + all precomputation).
 	var v *groth16v.Verifier
-	res.P50Ms["groth16v_load"] = p50(5, 0, func() error {
+	res.P50Ms["groth16v_load"] = p50("groth16v_load", 5, 0, func() error {
 		var err error
 		v, err = groth16v.NewVerifierFromBytes(vkBytes, len(public))
 		return err
@@ -120,28 +126,29 @@ func run(dir string, n, warmup int) (*result, error) {
 
 	// Timings. Each includes decoding the proof bytes with the subgroup
 	// checks, as the signer does on a proof off the wire.
-	res.P50Ms["groth16v_verify"] = p50(n, warmup, func() error { return v.VerifyBytes(proofBytes, public) }, &err)
+	res.P50Ms["groth16v_verify"] = p50("groth16v_verify", n, warmup, func() error { return v.VerifyBytes(proofBytes, public) }, &err)
 	if err != nil {
 		return nil, err
 	}
-	res.P50Ms["groth16v_decode"] = p50(n, warmup, func() error { _, err := groth16v.DecodeProof(proofBytes); return err }, &err)
+	res.P50Ms["groth16v_decode"] = p50("groth16v_decode", n, warmup, func() error { _, err := groth16v.DecodeProof(proofBytes); return err }, &err)
 	if err != nil {
 		return nil, err
 	}
-	res.P50Ms["gnark_verify"] = p50(n/2, warmup/2, func() error { return gnarkVerify(proofBytes, public) }, &err)
+	res.P50Ms["gnark_verify"] = p50("gnark_verify", n/2, warmup/2, func() error { return gnarkVerify(proofBytes, public) }, &err)
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-// p50 runs f warmup times untimed, then n times timed, and returns the median
-// in milliseconds. The first error stops it and is stored in *errp.
-func p50(n, warmup int, f func() error, errp *error) float64 {
+// measure runs f warmup times untimed, then n times timed, and returns the
+// median and every sample, in milliseconds. The first error stops it and is
+// stored in *errp.
+func measure(n, warmup int, f func() error, errp *error) (float64, []float64) {
 	for range warmup {
 		if err := f(); err != nil {
 			*errp = err
-			return 0
+			return 0, nil
 		}
 	}
 	d := make([]time.Duration, n)
@@ -149,10 +156,14 @@ func p50(n, warmup int, f func() error, errp *error) float64 {
 		t := time.Now()
 		if err := f(); err != nil {
 			*errp = err
-			return 0
+			return 0, nil
 		}
 		d[i] = time.Since(t)
 	}
+	samples := make([]float64, n)
+	for i := range d {
+		samples[i] = float64(d[i]) / 1e6
+	}
 	slices.Sort(d)
-	return float64(d[len(d)/2]) / 1e6
+	return float64(d[len(d)/2]) / 1e6, samples
 }
