@@ -11,6 +11,33 @@ import (
 	"github.com/leash-wallet/leash/relay/server"
 )
 
+func inProcRelay(b *testing.B) string {
+	srv, err := server.New(server.Config{DataDir: b.TempDir(), MaxConnsPerIP: 10000,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srv.Serve(ln)
+	b.Cleanup(func() { srv.Shutdown(context.Background()) })
+	return "ws://" + ln.Addr().String() + "/v1/ws"
+}
+
+// BenchmarkRelayOpenLoop: 1,000 channels at 5,000 msg/s in total.
+func BenchmarkRelayOpenLoop(b *testing.B) {
+	u := inProcRelay(b)
+	for i := 0; i < b.N; i++ {
+		res, err := RunLoad(context.Background(), Load{URL: u, Channels: 1000, Rate: 5000,
+			Payload: 1024, Warmup: 500 * time.Millisecond, Duration: 3 * time.Second, Senders: true, Receivers: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(res.Throughput, "msg/s")
+		b.ReportMetric(float64(res.P50)/1e6, "p50-ms")
+		b.ReportMetric(float64(res.P99)/1e6, "p99-ms")
+	}
+}
+
 // BenchmarkRelayPeak runs the closed-loop peak load against an in-process
 // relay (for profiling; `leash relay bench --scenario suite` is the
 // reference figure, with the relay in its own process).
