@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -164,7 +166,7 @@ func (c *wsConn) readLoop() {
 	})
 	c.link = s.hub.Accept(c)
 	for {
-		typ, b, err := c.ws.ReadMessage()
+		typ, b, err := c.readFrame()
 		if err != nil {
 			c.readFailed(err)
 			return
@@ -185,6 +187,41 @@ func (c *wsConn) readLoop() {
 			_ = c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
 		}
 	}
+}
+
+// frameScratch holds a frame while it is read; the frame is then copied to
+// an exact-size buffer that the hub may keep.
+var frameScratch = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// readFrame is ReadMessage without io.ReadAll's growing buffers.
+func (c *wsConn) readFrame() (int, []byte, error) {
+	typ, r, err := c.ws.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	sp := frameScratch.Get().(*[]byte)
+	buf := (*sp)[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			*sp = buf[:0]
+			frameScratch.Put(sp)
+			return 0, nil, err
+		}
+	}
+	b := bytes.Clone(buf)
+	if cap(buf) <= 128<<10 {
+		*sp = buf[:0]
+		frameScratch.Put(sp)
+	}
+	return typ, b, nil
 }
 
 func (c *wsConn) readFailed(err error) {
