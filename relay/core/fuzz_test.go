@@ -1,0 +1,90 @@
+package core_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/leash-wallet/leash/relay/core"
+	"github.com/leash-wallet/leash/relay/e2e"
+	"github.com/leash-wallet/leash/relay/proto"
+)
+
+// fuzzFrames splits b into frames: 2-byte length prefixes.
+func fuzzFrames(b []byte) [][]byte {
+	var out [][]byte
+	for len(b) >= 2 {
+		n := int(binary.BigEndian.Uint16(b))
+		b = b[2:]
+		n = min(n, len(b))
+		out = append(out, b[:n])
+		b = b[n:]
+	}
+	return out
+}
+
+func fuzzSetup() (e2e.ChannelSecret, *e2e.Session) {
+	var secret e2e.ChannelSecret
+	secret[0] = 1
+	a, _ := e2e.KeyPairFromPrivate([32]byte{2})
+	s, _ := e2e.KeyPairFromPrivate([32]byte{3})
+	sess, _ := e2e.NewSession(secret, e2e.RoleAgent, a, s.Public)
+	return secret, sess
+}
+
+func TestWriteHandleSeeds(t *testing.T) {
+	if os.Getenv("LEASH_WRITE_SEEDS") == "" {
+		t.Skip("set LEASH_WRITE_SEEDS=1 to rewrite testdata/fuzz seeds")
+	}
+	secret, sess := fuzzSetup()
+	var seeds [][]byte
+	frame := func(parts ...[]byte) []byte {
+		var b []byte
+		for _, p := range parts {
+			b = binary.BigEndian.AppendUint16(b, uint16(len(p)))
+			b = append(b, p...)
+		}
+		return b
+	}
+	e1, _, _ := sess.Seal(e2e.KindData, e2e.MessageID{1}, 0, []byte("a"))
+	e2, _, _ := sess.Seal(e2e.KindData, e2e.MessageID{2}, 0, []byte("b"))
+	other, _ := e2e.NewChannelSecret(nil)
+	seeds = append(seeds,
+		frame(proto.Envelope(proto.TSend, e1), proto.Envelope(proto.TSend, e2), proto.Ack(1)),
+		frame(proto.Envelope(proto.TSend, e1), proto.Envelope(proto.TSend, e1)),
+		frame([]byte{0x11, 1, 2}, proto.Ack(5)),
+		frame(proto.Auth(e2e.RoleSigner, other.ID(), secret.Prove([32]byte{}, e2e.RoleSigner), 0)),
+		frame(proto.Envelope(proto.TDeliver, e1), proto.Welcome(1, 2)),
+	)
+	dir := filepath.Join("testdata", "fuzz", "FuzzHandle")
+	_ = os.MkdirAll(dir, 0o755)
+	for i, s := range seeds {
+		_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed%d", i)), []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", s)), 0o644)
+	}
+}
+
+// FuzzHandle feeds arbitrary frames to authenticated links: the hub never
+// panics, answers or closes, and a healthy peer still gets its deliveries.
+func FuzzHandle(f *testing.F) {
+	secret, _ := fuzzSetup()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h, err := core.New(core.Config{Store: core.NewMemStore(), Rand: bytes.NewReader(make([]byte, 1<<16))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Shutdown(t.Context())
+		agent, _ := connect(t, h, secret, e2e.RoleAgent, 0)
+		for _, fr := range fuzzFrames(b) {
+			if ce := agent.Handle(bytes.Clone(fr)); ce != nil {
+				if proto.CloseCode(ce.Code) == proto.ProtocolError {
+					t.Fatalf("close with an undefined code %d", ce.Code)
+				}
+				break
+			}
+		}
+		agent.Closed()
+	})
+}
