@@ -405,7 +405,11 @@ func (c *Client) run() {
 		d := min(c.cfg.MaxBackoff, c.cfg.MinBackoff<<min(attempt, 16))
 		d = d/2 + rand.N(d/2+1) // equal jitter
 		attempt++
-		c.log.Debug("relay connection ended; reconnecting", "err", err, "in", d)
+		if errors.Is(err, e2e.ErrAuthFailed) || errors.Is(err, e2e.ErrUnsupported) {
+			c.log.Warn("the relay refused this client; retrying", "err", err, "in", d)
+		} else {
+			c.log.Debug("relay connection ended; reconnecting", "err", err, "in", d)
+		}
 		select {
 		case <-time.After(d):
 		case <-c.ctx.Done():

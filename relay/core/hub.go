@@ -222,16 +222,48 @@ func (l *Link) auth(f *proto.Frame) *proto.CloseError {
 		h.stats.Reject(ReasonAuthFailed)
 		return closeErr(proto.CloseAuthFailed, "channel auth failed")
 	}
+	return l.attach(f.Channel, f.Role, f.Resume, true)
+}
+
+// Reattach restores an authenticated link without a new handshake, for a
+// backend whose connections outlive the hub's memory (a Durable Object
+// waking from hibernation keeps its WebSockets; it stores channel, role and
+// the last ack point with each one). Deliveries resume after acked; the
+// client drops any it already had.
+func (h *Hub) Reattach(c Conn, ch e2e.ChannelID, role e2e.Role, acked uint64) (*Link, *proto.CloseError) {
+	if !role.Valid() {
+		return nil, closeErr(proto.CloseMalformed, "unknown role")
+	}
+	l := &Link{hub: h, conn: c}
+	if ce := l.attach(ch, role, acked, false); ce != nil {
+		return nil, ce
+	}
+	return l, nil
+}
+
+// Acked is the link's recipient queue ack point (what a backend stores to
+// Reattach later).
+func (l *Link) Acked() uint64 {
+	if l.ch == nil {
+		return 0
+	}
+	l.ch.mu.Lock()
+	defer l.ch.mu.Unlock()
+	return l.ch.queues[l.role].acked
+}
+
+func (l *Link) attach(chID e2e.ChannelID, role e2e.Role, resume uint64, welcome bool) *proto.CloseError {
+	h := l.hub
 	h.mu.Lock()
 	if h.draining || h.failed != nil {
 		h.mu.Unlock()
 		h.stats.Reject(ReasonUnavailable)
 		return closeErr(proto.CloseRestart, "relay is shutting down")
 	}
-	ch := h.channels[f.Channel]
+	ch := h.channels[chID]
 	if ch == nil {
-		ch = &channel{id: f.Channel}
-		h.channels[f.Channel] = ch
+		ch = &channel{id: chID}
+		h.channels[chID] = ch
 		h.stats.Channels.Add(1)
 	}
 	ch.refs++
@@ -245,31 +277,31 @@ func (l *Link) auth(f *proto.Frame) *proto.CloseError {
 		h.stats.Reject(ReasonChannelLimit)
 		return closeErr(proto.CloseChannelLimit, "too many connections for this channel")
 	}
-	in, err := h.queueLocked(ch, f.Role, now)
+	in, err := h.queueLocked(ch, role, now)
 	if err == nil {
-		_, err = h.queueLocked(ch, f.Role.Peer(), now)
+		_, err = h.queueLocked(ch, role.Peer(), now)
 	}
 	if err != nil {
 		h.release(ch)
 		h.fail(err)
 		return closeErr(proto.CloseInternal, "store unavailable")
 	}
-	if old := ch.links[f.Role]; old != nil {
+	if old := ch.links[role]; old != nil {
 		old.closed = true
 		h.stats.Links.Add(-1)
 		h.stats.Reject(ReasonReplaced)
 		old.conn.Close(proto.CloseReplaced, "replaced by a newer connection")
 	}
-	l.ch, l.role, l.authed = ch, f.Role, true
-	ch.links[f.Role] = l
+	l.ch, l.role, l.authed = ch, role, true
+	ch.links[role] = l
 	h.stats.Links.Add(1)
 	h.stats.Auths.Add(1)
-	if up := min(f.Resume, in.committed); up > in.acked {
+	if up := min(resume, in.committed); up > in.acked {
 		h.ackLocked(ch, in, up)
 	}
 	l.sentUpTo = in.acked
-	out := ch.queues[f.Role.Peer()]
-	if !l.conn.Send(proto.Welcome(in.acked, out.lastSeq)) {
+	out := ch.queues[role.Peer()]
+	if welcome && !l.conn.Send(proto.Welcome(in.acked, out.lastSeq)) {
 		return l.slowLocked()
 	}
 	l.pumpLocked(now)

@@ -119,3 +119,32 @@ func TestWindowAndAcks(t *testing.T) {
 		t.Fatalf("resume delivered %d", n)
 	}
 }
+
+func TestReattach(t *testing.T) {
+	h, err := core.New(core.Config{Store: core.NewMemStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := e2e.NewChannelSecret(nil)
+	a, _ := e2e.GenerateKeyPair(nil)
+	sg, _ := e2e.GenerateKeyPair(nil)
+	sess, _ := e2e.NewSession(secret, e2e.RoleAgent, a, sg.Public)
+	agent, as := connect(t, h, secret, e2e.RoleAgent, 0)
+	for i := 0; i < 3; i++ {
+		env, _, _ := sess.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, []byte("x"))
+		agent.Handle(proto.Envelope(proto.TSend, env))
+	}
+	eventually(t, "3 SENDACKs", func() bool { return as.count(proto.TSendAck) == 3 })
+	// A backend restores the signer's socket after hibernation, acked up to 1.
+	s := &sink{}
+	l, ce := h.Reattach(s, secret.ID(), e2e.RoleSigner, 1)
+	if ce != nil {
+		t.Fatal(ce)
+	}
+	if n := s.count(proto.TDeliver); n != 2 || s.count(proto.TWelcome) != 0 {
+		t.Fatalf("reattach delivered %d", n)
+	}
+	if l.Acked() != 1 {
+		t.Fatalf("acked %d", l.Acked())
+	}
+}

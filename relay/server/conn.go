@@ -100,7 +100,7 @@ func (c *wsConn) writeLoop() {
 		}
 		clear(frames)
 		c.mu.Lock()
-		if c.spare == nil && cap(frames) <= 4*c.s.cfg.SendQueue {
+		if c.spare == nil && cap(frames) <= 16 { // an idle connection keeps little
 			c.spare = frames[:0]
 		}
 		c.mu.Unlock()
