@@ -52,3 +52,17 @@ func FuzzDecodePin(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeInputsFile(f *testing.F) {
+	f.Add([]byte(`{"block":"0x2a","inputs":["0x45d964b800"]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		in, err := program.DecodeInputsFile(b)
+		if err != nil {
+			if wire.CodeOf(err) != wire.Malformed {
+				t.Fatalf("uncoded error %v", err)
+			}
+			return
+		}
+		_ = program.CheckInputs(program.MLP, in.Values())
+	})
+}

@@ -103,3 +103,31 @@ func ReadLatest(ctx context.Context, c Chain, oracle wire.Address, n int) (block
 	inputs, err = ReadInputs(ctx, c, oracle, block, n)
 	return block, inputs, err
 }
+
+// InputsFile is the JSON form of a block and the inputs read there
+// (`leash prove --program --inputs FILE`): {"block":"0x…","inputs":["0x…",…]}.
+type InputsFile struct {
+	Block  wire.Uint64     `json:"block"`
+	Inputs []wire.Quantity `json:"inputs"`
+}
+
+// DecodeInputsFile strictly decodes an inputs document.
+func DecodeInputsFile(data []byte) (*InputsFile, error) {
+	var f InputsFile
+	if err := wire.DecodeStrict(data, &f, "inputs"); err != nil {
+		return nil, err
+	}
+	if len(f.Inputs) == 0 || len(f.Inputs) > wire.MaxProgramInputs {
+		return nil, wire.Errorf(wire.Malformed, "inputs: %d answers, want 1 to %d", len(f.Inputs), wire.MaxProgramInputs)
+	}
+	return &f, nil
+}
+
+// Values returns the inputs as integers.
+func (f *InputsFile) Values() []*big.Int {
+	out := make([]*big.Int, len(f.Inputs))
+	for i := range f.Inputs {
+		out[i] = f.Inputs[i].Big()
+	}
+	return out
+}

@@ -13,6 +13,9 @@ import (
 
 // cmdProve: `leash prove --keys DIR --policy FILE --tx FILE --state FILE --out FILE`.
 func cmdProve(ctx context.Context, args []string) int {
+	if isProgramProve(args) { // program proofs: see program.go
+		return cmdProveProgram(ctx, args)
+	}
 	fs := newFlags("prove")
 	keys := fs.String("keys", "", "directory holding policy.pk")
 	policyPath := fs.String("policy", "", "policy JSON")

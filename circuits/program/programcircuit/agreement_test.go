@@ -50,7 +50,7 @@ type thresholdWrapper struct {
 func (c *thresholdWrapper) Define(api frontend.API) error {
 	g := newGadgets(api)
 	g.checkPrices(c.Prices[:])
-	c.Params.elems(g)
+	c.Params.checkRanges(g)
 	c.Out.assert(g, decideThreshold(g, c.Prices[:], &c.Params), c.Prices[0])
 	return nil
 }

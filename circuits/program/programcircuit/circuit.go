@@ -54,7 +54,7 @@ func (c *ThresholdCircuit) Define(api frontend.API) error {
 	}
 	g := newGadgets(api)
 	g.checkPrices(c.Prices[:])
-	return defineProgram(g, &c.Circuit, &c.Prog, program.Threshold, c.Params.elems(g), c.Prices[:],
+	return defineProgram(g, &c.Circuit, &c.Prog, program.Threshold, c.Params.elems(), c.Prices[:],
 		decideThreshold(g, c.Prices[:], &c.Params))
 }
 

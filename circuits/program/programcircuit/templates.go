@@ -24,12 +24,20 @@ func (g gadgets) checkPrices(prices []frontend.Variable) {
 // order (see program.ThresholdWidths).
 type ThresholdParams [8]frontend.Variable
 
-// elems range-checks the parameters and returns them for the commitment.
-func (t *ThresholdParams) elems(g gadgets) []frontend.Variable {
+// elems returns the parameters for the commitment. They are not
+// range-checked here: each is its own preimage element, so P binds them to
+// the values program.Decode validated when the user committed, and a
+// parameter out of its range could only make the gadgets unsatisfiable
+// (every comparison range-checks its difference). Contrast MLPParams, whose
+// packed limbs must be range-checked for the packing to bind them.
+func (t *ThresholdParams) elems() []frontend.Variable { return t[:] }
+
+// checkRanges range-checks the parameters (used by the agreement wrapper,
+// which has no commitment).
+func (t *ThresholdParams) checkRanges(g gadgets) {
 	for i, v := range t {
 		g.check(v, program.ThresholdWidths[i])
 	}
-	return t[:]
 }
 
 // decideThreshold is the threshold template's gadget, the twin of
