@@ -158,7 +158,7 @@ const jsIndex = (v) => (v === undefined ? 0 : v <= 2n ** 53n ? Number(v) : v.toS
 
 // file reads a named file the way the native CLI does (at most 64 MiB),
 // turning a failure into Go's wording so both builds print the same message.
-function file(p) {
+export function file(p) {
   try {
     const fd = fs.openSync(p, "r");
     try {
