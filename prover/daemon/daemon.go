@@ -1,0 +1,389 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/prover"
+)
+
+// Message kinds on the relay channel.
+const (
+	KindProposal = "proposal" // agent host → signer
+	KindReceipt  = "receipt"  // signer → agent host
+	KindTask     = "task"     // signer → agent host: a dapp's request, approved by the user
+)
+
+// Message is one application message on the relay channel.
+type Message struct {
+	Kind string          `json:"kind"`
+	Body json.RawMessage `json:"body"`
+}
+
+// Transport carries messages to and from the signer (the relay client in
+// production, an in-process pipe in tests).
+type Transport interface {
+	Send(ctx context.Context, m Message) error
+	Receive() <-chan Message
+}
+
+// Chain is what the daemon reads from the chain to fill in transactions and
+// to follow them until they are mined. All methods are optional in effect:
+// with a nil Chain the agent must give nonce-free intents complete fees.
+type Chain interface {
+	PendingNonce(ctx context.Context, account wire.Address) (uint64, error)
+	SuggestFees(ctx context.Context) (maxFee, tip *big.Int, err error)
+	EstimateGas(ctx context.Context, from wire.Address, tx *wire.Tx) (uint64, error)
+	Mined(ctx context.Context, hash wire.Hash32) (bool, error)
+}
+
+// Prover proves transactions (a *prover.Prover).
+type Prover interface {
+	Precheck(tx *wire.Tx, spent *big.Int, t uint64) error
+	Prove(req prover.Request) (*wire.Proposal, error)
+}
+
+// Config configures a Daemon. Zero values get the documented defaults.
+type Config struct {
+	Policy    *policy.Policy // required
+	Prover    Prover         // required
+	Transport Transport      // required
+	Chain     Chain          // optional
+	Account   wire.Address   // the signer's account, for nonces and gas estimates
+
+	Workers     int           // concurrent proofs; default runtime.NumCPU()
+	QueueDepth  int           // queued requests before 429; default 4 × Workers
+	MaxAttempts int           // proofs per request (re-proving on stale state); default 8
+	MinedWait   time.Duration // how long to follow a signed tx for mining; default 2 min
+	History     int           // finished records kept; default 10,000
+	Clock       func() time.Time
+	Logger      *slog.Logger
+}
+
+// Daemon is the agent-host daemon's core, independent of HTTP.
+type Daemon struct {
+	cfg     Config
+	recs    *records
+	jobs    chan *job
+	metrics *metrics
+
+	mu        sync.Mutex
+	nonce     uint64 // the signer's next nonce as last confirmed
+	nonceSet  bool
+	spent     *big.Int        // the signer's window spend as last confirmed
+	inflight  map[string]*job // assigned a nonce, no receipt yet
+	sendable  *sync.Cond      // signalled when inflight changes or a job is sent
+	tasks     []Task
+	startOnce sync.Once
+}
+
+type job struct {
+	id       string
+	tx       wire.Tx // nonce filled at assignment
+	queued   time.Time
+	attempts int
+	nonce    uint64
+	value    *big.Int
+	sent     time.Time
+	isSent   bool // this attempt was handed to the transport
+}
+
+// Task is a dapp's request forwarded by the signer after the user approved it.
+type Task struct {
+	ID       string          `json:"id"`
+	Origin   string          `json:"origin,omitempty"`
+	Request  json.RawMessage `json:"request"`
+	Received time.Time       `json:"received"`
+}
+
+// New validates cfg and returns a Daemon; call Run to start it.
+func New(cfg Config) (*Daemon, error) {
+	if cfg.Policy == nil || cfg.Prover == nil || cfg.Transport == nil {
+		return nil, errors.New("daemon: Policy, Prover and Transport are required")
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.NumCPU()
+	}
+	if cfg.QueueDepth <= 0 {
+		cfg.QueueDepth = 4 * cfg.Workers
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.MinedWait <= 0 {
+		cfg.MinedWait = 2 * time.Minute
+	}
+	if cfg.History <= 0 {
+		cfg.History = 10000
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	d := &Daemon{cfg: cfg, recs: newRecords(cfg.History), jobs: make(chan *job, cfg.QueueDepth),
+		metrics: newMetrics(), spent: new(big.Int), inflight: map[string]*job{}}
+	d.sendable = sync.NewCond(&d.mu)
+	return d, nil
+}
+
+// Run starts the provers and the receipt loop; it returns when ctx ends.
+func (d *Daemon) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for i := 0; i < d.cfg.Workers; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); d.worker(ctx) }()
+	}
+	wg.Add(1)
+	go func() { defer wg.Done(); d.receiveLoop(ctx) }()
+	wg.Wait()
+	return ctx.Err()
+}
+
+// Intent is what an agent asks for. Missing nonce, fees and gas are filled in.
+type Intent struct {
+	To                   wire.Address   `json:"to"`
+	Value                *wire.Quantity `json:"value,omitempty"`
+	Data                 wire.Bytes     `json:"data,omitempty"`
+	Gas                  *wire.Uint64   `json:"gas,omitempty"`
+	MaxFeePerGas         *wire.Quantity `json:"maxFeePerGas,omitempty"`
+	MaxPriorityFeePerGas *wire.Quantity `json:"maxPriorityFeePerGas,omitempty"`
+}
+
+// ErrOverloaded is returned by Submit when the proving queue is full.
+var ErrOverloaded = errors.New("the proving queue is full; retry later")
+
+// Submit pre-checks an intent and queues it for proving. It returns the
+// record (rejected with a rule code when the pre-check refuses) or
+// ErrOverloaded. A repeated idempotency key returns the first record.
+func (d *Daemon) Submit(ctx context.Context, in Intent, idempotencyKey string) (Record, error) {
+	if idempotencyKey != "" {
+		if rec, ok := d.recs.byIdempotencyKey(idempotencyKey); ok {
+			return rec, nil
+		}
+	}
+	start := d.cfg.Clock()
+	tx, err := d.fill(ctx, in)
+	if err != nil {
+		return Record{}, err
+	}
+	spent := d.viewSpent()
+	rec := &Record{ID: prover.NewID(), Status: StatusQueued, Tx: tx, Created: start, Updated: start}
+	err = d.cfg.Prover.Precheck(tx, spent, uint64(start.Unix()))
+	rec.Timings.PrecheckMs = ms(d.cfg.Clock().Sub(start))
+	if err != nil {
+		rec.Status, rec.Code, rec.Message = StatusRejected, wire.CodeOf(err), wire.MessageOf(err)
+		rec.Timings.TotalMs = rec.Timings.PrecheckMs
+		d.recs.add(rec, idempotencyKey)
+		d.metrics.requests.WithLabelValues("precheck_rejected").Inc()
+		d.cfg.Logger.Info("pre-check refused", "id", rec.ID, "code", rec.Code, "message", rec.Message)
+		return *rec, nil
+	}
+	j := &job{id: rec.ID, tx: *tx, queued: start, value: tx.Value.Big()}
+	select {
+	case d.jobs <- j:
+	default:
+		d.metrics.requests.WithLabelValues("overloaded").Inc()
+		return Record{}, ErrOverloaded
+	}
+	d.recs.add(rec, idempotencyKey)
+	d.metrics.requests.WithLabelValues("queued").Inc()
+	d.metrics.queue.Set(float64(len(d.jobs)))
+	return *rec, nil
+}
+
+// fill completes an intent into a transaction (nonce assigned later).
+func (d *Daemon) fill(ctx context.Context, in Intent) (*wire.Tx, error) {
+	tx := &wire.Tx{ChainID: wire.Uint64(d.cfg.Policy.ChainID), To: in.To, Data: in.Data}
+	if in.Value != nil {
+		tx.Value = *in.Value
+	}
+	if in.MaxFeePerGas == nil || in.MaxPriorityFeePerGas == nil {
+		if d.cfg.Chain == nil {
+			return nil, wire.Errorf(wire.Malformed, "maxFeePerGas and maxPriorityFeePerGas are required (no chain RPC configured)")
+		}
+		maxFee, tip, err := d.cfg.Chain.SuggestFees(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("suggest fees: %w", err)
+		}
+		tx.MaxFeePerGas, tx.MaxPriorityFeePerGas = wire.NewQuantity(maxFee), wire.NewQuantity(tip)
+	}
+	if in.MaxFeePerGas != nil {
+		tx.MaxFeePerGas = *in.MaxFeePerGas
+	}
+	if in.MaxPriorityFeePerGas != nil {
+		tx.MaxPriorityFeePerGas = *in.MaxPriorityFeePerGas
+	}
+	switch {
+	case in.Gas != nil:
+		tx.Gas = *in.Gas
+	case len(in.Data) == 0:
+		tx.Gas = 21000
+	case d.cfg.Chain != nil:
+		g, err := d.cfg.Chain.EstimateGas(ctx, d.cfg.Account, tx)
+		if err != nil {
+			return nil, wire.Errorf(wire.Malformed, "estimate gas: %v", err)
+		}
+		tx.Gas = wire.Uint64(g + g/5) // 20% headroom
+	default:
+		return nil, wire.Errorf(wire.Malformed, "gas is required for a contract call (no chain RPC configured)")
+	}
+	if err := tx.Check(); err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
+// viewSpent is the daemon's best view of the signer's window spend,
+// counting proposals in flight as if they will be signed.
+func (d *Daemon) viewSpent() *big.Int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := new(big.Int).Set(d.spent)
+	for _, j := range d.inflight {
+		s.Add(s, j.value)
+	}
+	return s
+}
+
+// assign gives a job the next nonce and the spend it must be proven against.
+func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *big.Int, error) {
+	d.mu.Lock()
+	needNonce := !d.nonceSet
+	d.mu.Unlock()
+	if needNonce && d.cfg.Chain != nil {
+		n, err := d.cfg.Chain.PendingNonce(ctx, d.cfg.Account)
+		if err != nil {
+			return 0, nil, fmt.Errorf("pending nonce: %w", err)
+		}
+		d.mu.Lock()
+		if !d.nonceSet {
+			d.nonce, d.nonceSet = n, true
+		}
+		d.mu.Unlock()
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	// The lowest nonce no live proposal holds, proven against the spend of
+	// every live proposal below it (as if they will all be signed).
+	held := map[uint64]bool{}
+	for _, o := range d.inflight {
+		held[o.nonce] = true
+	}
+	nonce := d.nonce
+	for held[nonce] {
+		nonce++
+	}
+	spent := new(big.Int).Set(d.spent)
+	for _, o := range d.inflight {
+		if o.nonce < nonce && o.nonce >= d.nonce {
+			spent.Add(spent, o.value)
+		}
+	}
+	j.nonce, j.isSent = nonce, false
+	d.inflight[j.id] = j
+	return nonce, spent, nil
+}
+
+// waitTurn blocks until every live proposal with a lower nonce has been sent,
+// so proposals reach the signer in nonce order even when proofs finish out
+// of order. It returns false when ctx ends or the job left the flight.
+func (d *Daemon) waitTurn(ctx context.Context, j *job) bool {
+	stop := context.AfterFunc(ctx, func() {
+		d.mu.Lock()
+		d.sendable.Broadcast()
+		d.mu.Unlock()
+	})
+	defer stop()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for ctx.Err() == nil {
+		blocked := false
+		for _, o := range d.inflight {
+			if o != j && o.nonce < j.nonce && !o.isSent {
+				blocked = true
+				break
+			}
+		}
+		if !blocked {
+			j.isSent = true
+			d.sendable.Broadcast()
+			return true
+		}
+		d.sendable.Wait()
+	}
+	return false
+}
+
+func (d *Daemon) worker(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case j := <-d.jobs:
+			d.metrics.queue.Set(float64(len(d.jobs)))
+			d.prove(ctx, j)
+		}
+	}
+}
+
+func (d *Daemon) prove(ctx context.Context, j *job) {
+	j.attempts++
+	nonce, spent, err := d.assign(ctx, j)
+	if err != nil {
+		d.finish(j, StatusFailed, wire.Internal, err.Error())
+		return
+	}
+	now := d.cfg.Clock()
+	d.recs.update(j.id, func(r *Record) {
+		r.Status, r.Attempts = StatusProving, j.attempts
+		if j.attempts == 1 {
+			r.Timings.QueueMs = ms(now.Sub(j.queued))
+		}
+	})
+	tx := j.tx
+	tx.Nonce = wire.Uint64(nonce)
+	p, err := d.cfg.Prover.Prove(prover.Request{ID: fmt.Sprintf("%s.%d", j.id, j.attempts), Tx: &tx, Spent: spent, Time: uint64(now.Unix())})
+	proveTime := d.cfg.Clock().Sub(now)
+	d.metrics.prove.Observe(proveTime.Seconds())
+	if err != nil {
+		d.finish(j, StatusRejected, wire.CodeOf(err), wire.MessageOf(err))
+		return
+	}
+	body, _ := json.Marshal(p)
+	if !d.waitTurn(ctx, j) {
+		d.finish(j, StatusFailed, wire.Internal, "shutting down")
+		return
+	}
+	j.sent = d.cfg.Clock()
+	if err := d.cfg.Transport.Send(ctx, Message{Kind: KindProposal, Body: body}); err != nil {
+		d.finish(j, StatusFailed, wire.Internal, "relay: "+err.Error())
+		return
+	}
+	d.recs.update(j.id, func(r *Record) {
+		r.Status, r.Tx = StatusSent, &tx
+		r.Timings.ProveMs = ms(proveTime)
+	})
+	d.cfg.Logger.Info("proposal sent", "id", j.id, "attempt", j.attempts, "nonce", nonce, "proveMs", ms(proveTime))
+}
+
+// finish ends a job that will get no receipt.
+func (d *Daemon) finish(j *job, status string, code wire.Code, msg string) {
+	d.mu.Lock()
+	delete(d.inflight, j.id)
+	d.sendable.Broadcast()
+	d.mu.Unlock()
+	d.recs.update(j.id, func(r *Record) { r.Status, r.Code, r.Message = status, code, msg })
+	d.metrics.requests.WithLabelValues(status).Inc()
+	d.cfg.Logger.Warn("request ended", "id", j.id, "status", status, "code", code, "message", msg)
+}

@@ -1,0 +1,173 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+func (d *Daemon) receiveLoop(ctx context.Context) {
+	in := d.cfg.Transport.Receive()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m, ok := <-in:
+			if !ok {
+				return
+			}
+			switch m.Kind {
+			case KindReceipt:
+				var r wire.Receipt
+				if err := wire.DecodeStrict(m.Body, &r, "receipt"); err != nil || !wire.ValidID(r.ID) {
+					d.cfg.Logger.Warn("dropping a malformed receipt", "err", err)
+					d.metrics.dropped.Inc()
+					continue
+				}
+				d.onReceipt(ctx, &r)
+			case KindTask:
+				d.onTask(m.Body)
+			default:
+				d.cfg.Logger.Warn("dropping a message of unknown kind", "kind", m.Kind)
+				d.metrics.dropped.Inc()
+			}
+		}
+	}
+}
+
+func (d *Daemon) onTask(body json.RawMessage) {
+	var t Task
+	if err := json.Unmarshal(body, &t); err != nil || !wire.ValidID(t.ID) || len(body) > 64<<10 {
+		d.metrics.dropped.Inc()
+		return
+	}
+	t.Received = d.cfg.Clock()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, o := range d.tasks {
+		if o.ID == t.ID {
+			return // delivered twice
+		}
+	}
+	d.tasks = append(d.tasks, t)
+	if len(d.tasks) > 1000 {
+		d.tasks = d.tasks[len(d.tasks)-1000:]
+	}
+}
+
+// Tasks lists the dapp tasks received, oldest first.
+func (d *Daemon) Tasks() []Task {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]Task(nil), d.tasks...)
+}
+
+// onReceipt applies a signer's receipt. Receipts arrive at least once and in
+// any order, so each is applied only to the attempt it answers.
+func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
+	id := r.ID
+	if i := strings.LastIndexByte(id, '.'); i > 0 {
+		id = id[:i]
+	}
+	d.mu.Lock()
+	j, inflight := d.inflight[id]
+	if inflight && r.ID != proposalID(j) {
+		inflight = false // an answer to an older attempt
+	}
+	if inflight && r.Status != wire.StatusPending {
+		delete(d.inflight, id)
+		d.sendable.Broadcast()
+	}
+	now := d.cfg.Clock()
+	switch {
+	case !inflight:
+		d.mu.Unlock()
+		if r.Status == wire.StatusMined {
+			d.markMined(id)
+		}
+		return
+	case r.Status == wire.StatusSigned || r.Status == wire.StatusMined:
+		if !d.nonceSet || j.nonce+1 > d.nonce {
+			d.nonce, d.nonceSet = j.nonce+1, true
+		}
+		d.spent.Add(d.spent, j.value)
+	case r.Nonce != nil && r.Spent != nil:
+		// The signer's own state when it refused: receipts arrive in order,
+		// so it already counts everything signed before.
+		d.nonce, d.nonceSet, d.spent = uint64(*r.Nonce), true, r.Spent.Big()
+	}
+	d.mu.Unlock()
+
+	switch {
+	case r.Status == wire.StatusPending:
+		d.recs.update(id, func(rec *Record) { rec.Message = "waiting for the user: " + r.Message })
+	case r.Status == wire.StatusSigned || r.Status == wire.StatusMined:
+		d.recs.update(id, func(rec *Record) {
+			rec.Status, rec.TxHash, rec.Code, rec.Message = StatusSigned, r.TxHash, "", ""
+			rec.Timings.SignedMs = ms(now.Sub(j.sent))
+		})
+		d.metrics.requests.WithLabelValues(StatusSigned).Inc()
+		d.metrics.signed.Observe(now.Sub(j.sent).Seconds())
+		if r.Status == wire.StatusMined {
+			d.markMined(id)
+		} else if d.cfg.Chain != nil && r.TxHash != nil {
+			go d.followMining(ctx, id, *r.TxHash, now)
+		}
+	case (r.Code == wire.StaleState || r.Code == wire.NonceMismatch) && j.attempts < d.cfg.MaxAttempts:
+		d.cfg.Logger.Info("re-proving against the signer's state", "id", id, "code", r.Code, "attempt", j.attempts)
+		d.recs.update(id, func(rec *Record) { rec.Status, rec.Code, rec.Message = StatusQueued, r.Code, "re-proving: "+r.Message })
+		go func() {
+			select {
+			case d.jobs <- j:
+			case <-ctx.Done():
+			}
+		}()
+	default:
+		d.recs.update(id, func(rec *Record) { rec.Status, rec.Code, rec.Message = StatusRejected, r.Code, r.Message })
+		d.metrics.requests.WithLabelValues("signer_rejected").Inc()
+		d.cfg.Logger.Warn("signer refused", "id", id, "code", r.Code, "message", r.Message)
+	}
+}
+
+func proposalID(j *job) string { return j.id + "." + strconv.Itoa(j.attempts) }
+
+func (d *Daemon) markMined(id string) {
+	now := d.cfg.Clock()
+	d.recs.update(id, func(rec *Record) {
+		if rec.Status == StatusMined {
+			return
+		}
+		rec.Status = StatusMined
+		if rec.Timings.SignedMs > 0 {
+			signedAt := rec.Created.Add(time.Duration((rec.Timings.PrecheckMs + rec.Timings.QueueMs + rec.Timings.ProveMs + rec.Timings.SignedMs) * float64(time.Millisecond)))
+			rec.Timings.MinedMs = ms(now.Sub(signedAt))
+		}
+	})
+	d.metrics.requests.WithLabelValues(StatusMined).Inc()
+}
+
+// followMining polls the chain until the transaction is mined.
+func (d *Daemon) followMining(ctx context.Context, id string, hash wire.Hash32, signedAt time.Time) {
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.MinedWait)
+	defer cancel()
+	delay := 20 * time.Millisecond
+	for {
+		if ok, err := d.cfg.Chain.Mined(ctx, hash); err == nil && ok {
+			d.markMined(id)
+			return
+		}
+		select {
+		case <-ctx.Done():
+			d.cfg.Logger.Warn("transaction not mined in time", "id", id, "tx", hash)
+			return
+		case <-time.After(delay):
+		}
+		if delay < time.Second {
+			delay *= 2
+		}
+	}
+}
