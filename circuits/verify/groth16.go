@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"encoding/binary"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -20,6 +21,12 @@ func DecodeProof(b []byte) (proof *groth16.Proof, err error) {
 	}()
 	if len(b) != ProofSize {
 		return nil, wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(b), ProofSize)
+	}
+	// gnark's decoder allocates as many points as the commitment count says
+	// before reading them: a count of 2³¹ inside 164 bytes is a fatal out of
+	// memory, which recover cannot catch. Refuse a non-zero count first.
+	if binary.BigEndian.Uint32(b[128:132]) != 0 {
+		return nil, wire.Errorf(wire.Malformed, "proof: carries BSB22 commitments; Leash proofs have none")
 	}
 	var pr groth16.Proof
 	n, err := pr.ReadFrom(bytes.NewReader(b))
