@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -27,6 +29,7 @@ func Suite(ctx context.Context, cfg Config, w io.Writer) error {
 		warm, dur, peakDur = 500*time.Millisecond, 2*time.Second, 2*time.Second
 		idleN, perChan = 2_000, 20
 	}
+	startLoad := machineLoad()
 	tmp, err := os.MkdirTemp("", "leash-relay-bench-")
 	if err != nil {
 		return err
@@ -156,8 +159,26 @@ func Suite(ctx context.Context, cfg Config, w io.Writer) error {
 		fmt.Sprintf("%.0f msg/s (%d in %.2fs)", drate, drain.Received, drain.Elapsed.Seconds()), 0, 0,
 		int64(drain.Lost), int64(drain.Duplicates), verdict(drate >= 50_000 && drain.Lost == 0 && drain.Duplicates == 0)})
 
+	fmt.Fprintf(w, "machine: %d CPUs; at start %s; at end %s\n", runtime.NumCPU(), startLoad, machineLoad())
 	printTable(w, rows)
 	return nil
+}
+
+// machineLoad describes how busy the machine is (the load generator and the
+// relay share it with whatever else runs).
+func machineLoad() string {
+	s := "load average ?"
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			s = "load average " + strings.Join(f[:3], " ")
+		}
+	}
+	if b, err := os.ReadFile("/proc/pressure/cpu"); err == nil {
+		if f := strings.Fields(strings.SplitN(string(b), "\n", 2)[0]); len(f) >= 3 {
+			s += ", CPU pressure " + strings.TrimPrefix(f[2], "avg60=") + "% (avg60)"
+		}
+	}
+	return s
 }
 
 func printTable(w io.Writer, rows []row) {
