@@ -52,12 +52,13 @@ type outItem struct {
 }
 
 // Message is one application message from the agent host: the typed layer
-// {"kind","body"} of the relay client.
+// {"kind","body"} of the relay client. Body is the JSON text exactly as
+// sent, so the core's strict decoders see the original bytes.
 type Message struct {
-	Seq  uint64          `json:"seq"`
-	ID   string          `json:"id"`
-	Kind string          `json:"kind"`
-	Body json.RawMessage `json:"body"`
+	Seq  uint64 `json:"seq"`
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	Body string `json:"body"`
 }
 
 // Offer is a hello waiting for the user's confirmation.
@@ -389,7 +390,7 @@ func (l *Link) deliverLocked(f *proto.Frame, st *Step) {
 		return
 	}
 	l.deliv = append(l.deliv, delivered{seq: seq})
-	st.Messages = append(st.Messages, Message{Seq: seq, ID: o.ID.String(), Kind: t.Kind, Body: t.Body})
+	st.Messages = append(st.Messages, Message{Seq: seq, ID: o.ID.String(), Kind: t.Kind, Body: string(t.Body)})
 }
 
 // advanceLocked moves the ack point over the handled prefix of deliveries

@@ -1,0 +1,32 @@
+// Loads the WASM signer core once per service-worker life and opens it over
+// chrome.storage.local. Every handler awaits `ready()` before touching it.
+import './wasm_exec.js';
+import { coreStore, settings } from './state.js';
+
+let booting = null;
+
+async function boot() {
+  const t0 = performance.now();
+  const go = new globalThis.Go();
+  const globals = new Promise((resolve) => {
+    globalThis.onLeashReady = () => resolve();
+  });
+  const resp = await fetch(chrome.runtime.getURL('leash.wasm'));
+  const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
+  go.run(instance); // never resolves while the core lives
+  await globals;
+  const s = await settings();
+  const core = await globalThis.leashExt.open(coreStore, { idleTimeoutMs: s.autoLockMinutes * 60000 });
+  return { leash: globalThis.leash, ext: globalThis.leashExt, ...core, bootMs: performance.now() - t0 };
+}
+
+// ready resolves to {leash, ext, agent, approver, user}.
+export function ready() {
+  if (!booting) {
+    booting = boot().catch((e) => {
+      booting = null;
+      throw e;
+    });
+  }
+  return booting;
+}

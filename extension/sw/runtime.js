@@ -1,0 +1,242 @@
+// The agent face at run time: proposals from the relay are decided by the
+// core (verify-then-sign), receipts go back over the relay, signed
+// transactions are broadcast through the configured JSON-RPC endpoint and
+// followed until mined. Nothing here can unlock, approve or pin: that is the
+// approver API (api.js), reachable only from the extension's own pages.
+import { ready } from './core.js';
+import * as relay from './relay.js';
+import { rpc } from './rpc.js';
+import * as st from './state.js';
+
+const BENCH_MAX = 2000;
+export const bench = []; // proposal arrival → signed transaction, ms
+let procQueue = Promise.resolve();
+const watching = new Set();
+
+// ---- relay messages ----
+export function onMessages(msgs, arrived) {
+  for (const m of msgs) {
+    procQueue = procQueue
+      .then(() => handleMessage(m, arrived))
+      .catch((e) => console.warn('leash: message not handled; it stays unacknowledged', e));
+  }
+}
+
+async function handleMessage(m, arrived) {
+  if (m.kind === 'proposal') {
+    await handleProposal(m.body, arrived);
+  } else {
+    await st.addActivity({ kind: 'relay', decision: 'info', message: `ignored a "${String(m.kind).slice(0, 32)}" message from the agent host` });
+  }
+  await relay.run((link) => link.handled(m.seq));
+}
+
+function proposalId(raw) {
+  try {
+    const p = JSON.parse(raw);
+    return p && typeof p.id === 'string' && p.id.length <= 64 ? p.id : '';
+  } catch {
+    return '';
+  }
+}
+
+async function handleProposal(raw, arrived) {
+  const id = proposalId(raw);
+  if (id) {
+    const prev = await st.getReceipt(id);
+    if (prev && prev.status !== 'pending') {
+      await sendReceipt(stripLocal(prev)); // a redelivery gets the same answer
+      return;
+    }
+  }
+  const s = await st.settings();
+  if (s.paused) {
+    const r = { id, status: 'rejected', code: 'revoked', message: 'the agent is paused by the user (kill switch)' };
+    await finish(r, null);
+    return;
+  }
+  if (s.mode === 'supervised') {
+    const added = await st.addApproval({ id: 'proposal:' + id, kind: 'proposal', proposal: raw, proposalId: id });
+    if (added) {
+      await st.putReceipt({ id, status: 'pending', message: 'waiting for the user\'s approval (supervised mode)' });
+      await sendReceipt({ id, status: 'pending', message: 'waiting for the user\'s approval (supervised mode)' });
+      await st.addActivity({ kind: 'proposal', id, decision: 'pending', message: 'waiting for approval (supervised mode)' });
+    }
+    await updateBadge();
+    return;
+  }
+  await decide(raw, arrived);
+}
+
+function stripLocal(r) {
+  const { at, ...rest } = r;
+  return rest;
+}
+
+// decide runs verify-then-sign in the core and handles the receipt.
+export async function decide(raw, arrived) {
+  const { agent } = await ready();
+  const t0 = performance.now();
+  let r = await agent.submit(raw);
+  const t1 = performance.now();
+  if (r.status === 'rejected' && r.code === 'nonce_mismatch' && (await syncNonce())) {
+    r = await agent.submit(raw); // the chain moved (e.g. a transaction the user sent): check again
+  }
+  if (r.status === 'signed' && arrived) {
+    // Network excluded: from the relay frame's arrival in the worker to the
+    // signed transaction returned by the core.
+    bench.push({ id: r.id, total: performance.now() - arrived, queued: t0 - arrived, core: t1 - t0 });
+    if (bench.length > BENCH_MAX) bench.shift();
+  }
+  await finish(r);
+}
+
+async function finish(r) {
+  if (!r.id && r.status === 'rejected') {
+    // A proposal without a usable id cannot be answered by id; it is in the audit log.
+    notifyRejection(r);
+    return;
+  }
+  await st.putReceipt(r);
+  await sendReceipt(r);
+  if (r.status === 'signed') {
+    touchSession().catch(() => {});
+    await st.addActivity({ kind: 'tx', id: r.id, decision: 'signed', txHash: r.txHash, rawTx: r.rawTx, source: 'agent' });
+    broadcast(r).catch((e) => console.warn('broadcast', e));
+  } else if (r.status === 'rejected') {
+    if (r.code === 'revoked' || r.code === 'user_rejected') {
+      await st.addActivity({ kind: 'proposal', id: r.id, decision: 'rejected', code: r.code, message: r.message });
+    }
+    notifyRejection(r);
+  }
+  await updateBadge();
+}
+
+export async function sendReceipt(r) {
+  const body = JSON.stringify(r);
+  try {
+    await relay.run((link) => link.seal('receipt', `receipt:${r.id}:${r.status}`, `receipt:${r.id}`, body));
+  } catch (e) {
+    console.warn('leash: receipt not sent', e.code, e.message);
+  }
+}
+
+function notifyRejection(r) {
+  chrome.notifications.create('reject-' + (r.id || Date.now()) + '-' + Date.now(), {
+    type: 'basic',
+    iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
+    title: 'Leash refused a transaction',
+    message: `${r.code || 'rejected'}: ${r.message || ''}`.slice(0, 250),
+    priority: 1,
+  });
+}
+
+// Signing counts as activity for the session's idle timer.
+async function touchSession() {
+  const o = await chrome.storage.session.get(st.K.session);
+  const v = o[st.K.session];
+  if (v && Date.now() - v.last > 5000) await chrome.storage.session.set({ [st.K.session]: { ...v, last: Date.now() } });
+}
+
+// ---- chain ----
+export async function syncNonce() {
+  const { approver } = await ready();
+  const status = await approver.status();
+  if (!status.address) return false;
+  try {
+    const n = Number(BigInt(await rpc('eth_getTransactionCount', [status.address, 'pending'])));
+    const before = Number(BigInt(status.nonce));
+    const r = await approver.syncNonce(n);
+    return r.nonce !== before;
+  } catch (e) {
+    console.warn('leash: nonce sync failed', e.message);
+    return false;
+  }
+}
+
+export async function broadcast(r) {
+  try {
+    await rpc('eth_sendRawTransaction', [r.rawTx]);
+    await st.addActivity({ kind: 'tx', id: r.id, decision: 'broadcast', txHash: r.txHash });
+  } catch (e) {
+    // "already known" is a success for a rebroadcast
+    if (!/known|already/i.test(e.message)) {
+      await st.addActivity({ kind: 'tx', id: r.id, decision: 'broadcast_failed', txHash: r.txHash, message: e.message, rawTx: r.rawTx });
+      return;
+    }
+  }
+  watch(r.id, r.txHash);
+}
+
+export function watch(id, txHash) {
+  if (watching.has(txHash)) return;
+  watching.add(txHash);
+  (async () => {
+    const deadline = Date.now() + 120000;
+    let delay = 100;
+    try {
+      while (Date.now() < deadline) {
+        const rec = await rpc('eth_getTransactionReceipt', [txHash]).catch(() => null);
+        if (rec && rec.blockNumber) {
+          const ok = rec.status === '0x1';
+          await st.addActivity({ kind: 'tx', id, decision: ok ? 'mined' : 'reverted', txHash, block: Number(BigInt(rec.blockNumber)) });
+          if (id && !id.startsWith('user:')) {
+            const mined = { id, status: 'mined', txHash };
+            if (!ok) mined.message = 'the transaction reverted';
+            await sendReceipt(mined);
+          }
+          return;
+        }
+        await new Promise((res) => setTimeout(res, delay));
+        delay = Math.min(delay * 2, 2000);
+      }
+    } finally {
+      watching.delete(txHash);
+    }
+  })();
+}
+
+// resumeWatches picks up transactions signed before a worker restart that
+// were never seen mined: rebroadcast (idempotent) and follow them.
+export async function resumeWatches() {
+  const acts = await st.get(st.K.activity, []);
+  const state = new Map();
+  for (const a of acts) {
+    if (a.kind !== 'tx' || !a.txHash) continue;
+    const cur = state.get(a.txHash) || {};
+    state.set(a.txHash, { ...cur, id: a.id || cur.id, rawTx: a.rawTx || cur.rawTx, last: a.decision });
+  }
+  for (const [txHash, t] of state) {
+    if (t.last === 'signed' || t.last === 'broadcast' || t.last === 'broadcast_failed') {
+      if (t.rawTx) broadcast({ id: t.id, txHash, rawTx: t.rawTx }).catch(() => {});
+      else watch(t.id, txHash);
+    }
+  }
+}
+
+// ---- locked queue ----
+export async function retryHeld() {
+  const { approver } = await ready();
+  let rs = [];
+  try {
+    rs = await approver.retry();
+  } catch {
+    return;
+  }
+  for (const r of rs) await finish(r);
+}
+
+// ---- badge ----
+export async function updateBadge() {
+  let n = (await st.approvals()).length;
+  try {
+    const { approver } = await ready();
+    n += (await approver.status()).pending || 0;
+  } catch {}
+  await chrome.action.setBadgeBackgroundColor({ color: '#b4542a' });
+  await chrome.action.setBadgeText({ text: n ? String(n) : '' });
+}
+
+export function benchStats() {
+  return { samples: [...bench] };
+}

@@ -1,0 +1,115 @@
+// Persistent extension state in chrome.storage.local (never any secret in
+// the clear: the vault blob inside the core's keys is encrypted by the core),
+// and the unlocked-session blob in chrome.storage.session only.
+
+export const K = {
+  settings: 'ext/settings',
+  policy: 'ext/policy',
+  link: 'ext/link',
+  approvals: 'ext/approvals',
+  receipts: 'ext/receipts',
+  activity: 'ext/activity',
+  origins: 'ext/origins',
+  session: 'ext/session', // chrome.storage.session only
+};
+
+export const DEFAULT_SETTINGS = {
+  rpcUrl: 'http://127.0.0.1:8545',
+  relayUrl: 'ws://127.0.0.1:8787/v1/ws',
+  chainId: 1337,
+  mode: 'autonomous', // or 'supervised'
+  paused: false,      // the kill switch
+  autoLockMinutes: 15,
+};
+
+const local = chrome.storage.local;
+
+export async function get(key, dflt) {
+  const o = await local.get(key);
+  return o[key] === undefined ? dflt : o[key];
+}
+
+export async function set(key, value) {
+  await local.set({ [key]: value });
+}
+
+export async function settings() {
+  return { ...DEFAULT_SETTINGS, ...(await get(K.settings, {})) };
+}
+
+export async function updateSettings(patch) {
+  const s = { ...(await settings()), ...patch };
+  await set(K.settings, s);
+  return s;
+}
+
+// The core's storage: string values under "core/".
+export const coreStore = {
+  async get(key) {
+    const k = 'core/' + key;
+    const o = await local.get(k);
+    return o[k];
+  },
+  async set(key, value) { await local.set({ ['core/' + key]: value }); },
+  async remove(key) { await local.remove('core/' + key); },
+};
+
+// Serialize read-modify-write updates of one key.
+const chains = new Map();
+export function update(key, dflt, fn) {
+  const prev = chains.get(key) || Promise.resolve();
+  const next = prev.then(async () => {
+    const cur = await get(key, dflt);
+    const out = await fn(cur);
+    await set(key, out.value);
+    return out.result;
+  });
+  chains.set(key, next.catch(() => {}));
+  return next;
+}
+
+// ---- activity (extension-level events beside the core's audit log) ----
+const MAX_ACTIVITY = 500;
+export function addActivity(entry) {
+  const e = { time: Math.floor(Date.now() / 1000), ...entry };
+  return update(K.activity, [], (list) => {
+    list.push(e);
+    if (list.length > MAX_ACTIVITY) list.splice(0, list.length - MAX_ACTIVITY);
+    return { value: list, result: e };
+  });
+}
+
+// ---- receipts sent, by proposal id (a redelivered proposal gets the same answer) ----
+const MAX_RECEIPTS = 1000;
+export function putReceipt(r) {
+  return update(K.receipts, {}, (m) => {
+    m[r.id] = { ...r, at: Date.now() };
+    const ids = Object.keys(m);
+    if (ids.length > MAX_RECEIPTS) {
+      ids.sort((a, b) => m[a].at - m[b].at).slice(0, ids.length - MAX_RECEIPTS).forEach((id) => delete m[id]);
+    }
+    return { value: m, result: r };
+  });
+}
+export async function getReceipt(id) {
+  const m = await get(K.receipts, {});
+  return Object.prototype.hasOwnProperty.call(m, id) ? m[id] : undefined;
+}
+
+// ---- approvals waiting for the user ----
+export function addApproval(item) {
+  return update(K.approvals, [], (list) => {
+    if (list.some((a) => a.id === item.id)) return { value: list, result: false };
+    list.push({ created: Date.now(), ...item });
+    return { value: list, result: true };
+  });
+}
+export function takeApproval(id) {
+  return update(K.approvals, [], (list) => {
+    const i = list.findIndex((a) => a.id === id);
+    if (i < 0) return { value: list, result: undefined };
+    const [item] = list.splice(i, 1);
+    return { value: list, result: item };
+  });
+}
+export function approvals() { return get(K.approvals, []); }

@@ -1,0 +1,321 @@
+// Command agent is the test agent host of the browser tests: a real prover
+// (Groth16 over the universal policy circuit) and a real relay client,
+// driven by JSON lines on stdin and reporting JSON lines on stdout, so that
+// the Playwright test can pair it with the extension, make it propose, and
+// read the receipts the extension sends back.
+//
+// Commands (one JSON object per line):
+//
+//	{"cmd":"pair","uri":"leash:pair?…"}            pair; prints hello, then paired
+//	{"cmd":"propose","id":"p-1","to":"0x…","value":"0x…",
+//	 "forgeValue":"0x…", "nonce":n?, "spent":"0x…"?} prove and send
+//	{"cmd":"fund","to":"0x…","value":"0x…"}          send ETH from a devnet account
+//	{"cmd":"balance","address":"0x…"}
+//	{"cmd":"quit"}
+//
+// Events: ready {policy, vk, rpc, vkHash}, hello {fingerprint}, paired,
+// sent {id, proveMs}, receipt {body}, funded, balance, error {message}.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/logger"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/verify"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/relay/client"
+	"github.com/leash-wallet/leash/relay/e2e"
+)
+
+// The devnet's funded account 9 of the public test mnemonic: it funds the
+// extension's freshly created wallet.
+const funderKey = "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"
+
+// Alice is devnet account 1, the allowed recipient of the test policy.
+const alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+
+var (
+	outMu sync.Mutex
+	out   = json.NewEncoder(os.Stdout)
+)
+
+func emit(event string, fields map[string]any) {
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	fields["event"] = event
+	outMu.Lock()
+	_ = out.Encode(fields)
+	outMu.Unlock()
+}
+
+type agent struct {
+	rpc    string
+	eth    *ethclient.Client
+	pol    *policy.Policy
+	doc    []byte
+	prover *prover.Prover
+	cl     *client.Client
+	signer common.Address // the extension's account, learned from the first propose
+}
+
+func main() {
+	keysDir := flag.String("keys", "", "Groth16 key cache directory (setup runs once per circuit)")
+	rpc := flag.String("rpc", "", "chain JSON-RPC URL")
+	flag.Parse()
+	logger.Disable()
+	if err := run(*keysDir, *rpc); err != nil {
+		emit("error", map[string]any{"message": err.Error()})
+		os.Exit(1)
+	}
+}
+
+func run(keysDir, rpc string) error {
+	ctx := context.Background()
+	pk, vkBytes, err := loadKeys(keysDir)
+	if err != nil {
+		return err
+	}
+	vk, err := verify.LoadVerifyingKey(vkBytes)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	var salt [32]byte
+	copy(salt[1:], crypto.Keccak256([]byte(now.String()))) // 31 bytes: below the field modulus
+	doc := fmt.Sprintf(`{
+  "version": 1,
+  "name": "Browser test agent",
+  "chainId": 1337,
+  "notBefore": %q,
+  "notAfter": %q,
+  "maxValuePerTx": "1 ether",
+  "window": { "seconds": 86400, "maxValue": "50 ether" },
+  "maxFeePerTx": "0.01 ether",
+  "targets": [ { "address": %q, "label": "Alice (savings)", "valueTransfer": true } ],
+  "salt": "0x%x"
+}`, now.Add(-time.Hour).Format(time.RFC3339), now.Add(365*24*time.Hour).Format(time.RFC3339), alice, salt)
+	pol, err := policy.Decode([]byte(doc))
+	if err != nil {
+		return err
+	}
+	pr, err := prover.New(pol, pk)
+	if err != nil {
+		return err
+	}
+	eth, err := ethclient.DialContext(ctx, rpc)
+	if err != nil {
+		return err
+	}
+	a := &agent{rpc: rpc, eth: eth, pol: pol, doc: []byte(doc), prover: pr}
+	emit("ready", map[string]any{"policy": doc, "vk": base64.StdEncoding.EncodeToString(vkBytes),
+		"vkHash": vk.Hash().Hex(), "commitment": pol.Commitment().Hex()})
+
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var cmd map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &cmd); err != nil {
+			emit("error", map[string]any{"message": "bad command: " + err.Error()})
+			continue
+		}
+		if err := a.do(ctx, cmd); err != nil {
+			emit("error", map[string]any{"cmd": cmd["cmd"], "message": err.Error()})
+		}
+		if cmd["cmd"] == "quit" {
+			break
+		}
+	}
+	if a.cl != nil {
+		a.cl.Close()
+	}
+	return nil
+}
+
+func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+
+func (a *agent) do(ctx context.Context, cmd map[string]any) error {
+	switch cmd["cmd"] {
+	case "pair":
+		return a.pair(ctx, str(cmd, "uri"))
+	case "propose":
+		return a.propose(ctx, cmd)
+	case "fund":
+		return a.fund(ctx, str(cmd, "to"), str(cmd, "value"))
+	case "balance":
+		b, err := a.eth.BalanceAt(ctx, common.HexToAddress(str(cmd, "address")), nil)
+		if err != nil {
+			return err
+		}
+		emit("balance", map[string]any{"address": str(cmd, "address"), "wei": b.String()})
+		return nil
+	case "quit":
+		return nil
+	}
+	return fmt.Errorf("unknown command %v", cmd["cmd"])
+}
+
+func (a *agent) pair(ctx context.Context, uri string) error {
+	p, err := e2e.ParsePairingURI(uri)
+	if err != nil {
+		return err
+	}
+	kp, err := e2e.GenerateKeyPair(nil)
+	if err != nil {
+		return err
+	}
+	emit("hello", map[string]any{"fingerprint": kp.Public.Fingerprint()})
+	go func() {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		cl, err := client.PairAgent(pctx, client.Config{MinBackoff: 50 * time.Millisecond, MaxBackoff: time.Second,
+			State: &client.MemState{}}, p, kp, []byte(`{"name":"Browser test agent"}`))
+		if err != nil {
+			emit("error", map[string]any{"cmd": "pair", "message": err.Error()})
+			return
+		}
+		a.cl = cl
+		emit("paired", nil)
+		for {
+			m, err := cl.Receive(ctx)
+			if err != nil {
+				return
+			}
+			emit("receipt", map[string]any{"kind": m.Kind, "body": json.RawMessage(m.Body)})
+			_ = cl.Ack(m)
+		}
+	}()
+	return nil
+}
+
+func (a *agent) propose(ctx context.Context, cmd map[string]any) error {
+	if a.cl == nil {
+		return fmt.Errorf("not paired")
+	}
+	from := common.HexToAddress(str(cmd, "from"))
+	nonce, err := a.eth.PendingNonceAt(ctx, from)
+	if err != nil {
+		return err
+	}
+	if n, ok := cmd["nonce"].(float64); ok {
+		nonce = uint64(n)
+	}
+	to := str(cmd, "to")
+	if to == "" {
+		to = alice
+	}
+	txJSON := fmt.Sprintf(`{"chainId":"0x539","nonce":"0x%x","to":%q,"value":%q,"data":"0x","gas":"0x5208","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00"}`,
+		nonce, to, str(cmd, "value"))
+	tx, err := wire.DecodeTx([]byte(txJSON))
+	if err != nil {
+		return err
+	}
+	spent := new(big.Int)
+	if s := str(cmd, "spent"); s != "" {
+		spent.SetString(s, 0)
+	}
+	start := time.Now()
+	p, err := a.prover.Prove(prover.Request{ID: str(cmd, "id"), Tx: tx, Spent: spent, Time: uint64(time.Now().Unix())})
+	if err != nil {
+		return err
+	}
+	proveMs := time.Since(start).Milliseconds()
+	if fv := str(cmd, "forgeValue"); fv != "" {
+		// A valid proof, for another transaction: same proof, other value.
+		v, _ := new(big.Int).SetString(fv, 0)
+		p.Tx.Value = wire.NewQuantity(v)
+	}
+	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+p.ID), "proposal", p); err != nil {
+		return err
+	}
+	emit("sent", map[string]any{"id": p.ID, "proveMs": proveMs, "nonce": nonce})
+	return nil
+}
+
+func (a *agent) fund(ctx context.Context, to, value string) error {
+	key, _ := crypto.HexToECDSA(funderKey)
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	nonce, err := a.eth.PendingNonceAt(ctx, from)
+	if err != nil {
+		return err
+	}
+	v, _ := new(big.Int).SetString(value, 0)
+	toAddr := common.HexToAddress(to)
+	tx := types.NewTx(&types.DynamicFeeTx{ChainID: big.NewInt(1337), Nonce: nonce, GasTipCap: big.NewInt(1e9),
+		GasFeeCap: big.NewInt(3e9), Gas: 21000, To: &toAddr, Value: v})
+	signed, err := types.SignTx(tx, types.LatestSignerForChainID(big.NewInt(1337)), key)
+	if err != nil {
+		return err
+	}
+	if err := a.eth.SendTransaction(ctx, signed); err != nil {
+		return err
+	}
+	for range 200 {
+		if r, err := a.eth.TransactionReceipt(ctx, signed.Hash()); err == nil && r != nil {
+			emit("funded", map[string]any{"to": to, "txHash": signed.Hash().Hex()})
+			return nil
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return fmt.Errorf("funding transaction not mined")
+}
+
+// loadKeys returns a Groth16 setup of the current policy circuit, cached in
+// dir under the hash of the compiled circuit (the setup is the slow part).
+func loadKeys(dir string) (*groth16.ProvingKey, []byte, error) {
+	ccs, err := policycircuit.Compile()
+	if err != nil {
+		return nil, nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := ccs.WriteTo(&buf); err != nil {
+		return nil, nil, err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "leash-browser-keys")
+	}
+	dir = filepath.Join(dir, hex.EncodeToString(sum[:8]))
+	vkPath := filepath.Join(dir, policycircuit.VerifyingKeyFile)
+	if _, err := os.Stat(vkPath); err != nil {
+		emit("setup", map[string]any{"dir": dir})
+		keys, err := policycircuit.Setup(nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := keys.Write(dir); err != nil {
+			return nil, nil, err
+		}
+	}
+	vk, err := os.ReadFile(vkPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	pk, err := policycircuit.ReadProvingKey(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pk, vk, nil
+}
