@@ -41,6 +41,7 @@ type Hub struct {
 	channels map[e2e.ChannelID]*channel
 	draining bool
 	failed   error
+	failedC  chan struct{}
 
 	cmu      sync.Mutex
 	items    []item
@@ -105,6 +106,7 @@ func New(cfg Config) (*Hub, error) {
 		cfg: cfg, store: cfg.Store, log: cfg.Logger,
 		channels: map[e2e.ChannelID]*channel{},
 		acks:     map[QueueID]ackItem{},
+		failedC:  make(chan struct{}),
 		wake:     make(chan struct{}, 1),
 		idle:     make(chan struct{}),
 		stop:     make(chan struct{}),
@@ -119,6 +121,10 @@ func (h *Hub) Stats() *Stats { return &h.stats }
 
 // Limits returns the effective limits.
 func (h *Hub) Limits() Limits { return h.cfg.Limits }
+
+// Failed is closed when the hub stops after a store failure; the process
+// should then exit so that a supervisor restarts it on a healthy store.
+func (h *Hub) Failed() <-chan struct{} { return h.failedC }
 
 // Err is the fatal error the hub stopped with (a store failure), or nil.
 func (h *Hub) Err() error {
@@ -689,6 +695,7 @@ func (h *Hub) fail(err error) {
 		return
 	}
 	h.failed = wire.Errorf(wire.Internal, "relay store failed: %w", err)
+	close(h.failedC)
 	chans := make([]*channel, 0, len(h.channels))
 	for _, ch := range h.channels {
 		chans = append(chans, ch)

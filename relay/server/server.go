@@ -166,15 +166,21 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.Serve(ln) }()
+	var failed error
 	select {
 	case <-ctx.Done():
+	case <-s.hub.Failed():
+		failed = s.hub.Err()
 	case err := <-errc:
 		s.closeStore()
 		return err
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	return s.Shutdown(sctx)
+	if err := s.Shutdown(sctx); failed == nil {
+		return err
+	}
+	return failed
 }
 
 // Serve accepts connections on ln until Shutdown.
