@@ -2,119 +2,24 @@ package daemon_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policytest"
-	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/prover/daemon/daemontest"
 )
 
-// pipe is an in-process Transport: what the daemon sends goes to toSigner,
-// what the fake signer sends arrives on fromSigner.
-type pipe struct {
-	toSigner   chan daemon.Message
-	fromSigner chan daemon.Message
-}
+type harness = daemontest.Harness
 
-func (p *pipe) Send(ctx context.Context, m daemon.Message) error {
-	select {
-	case p.toSigner <- m:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-func (p *pipe) Receive() <-chan daemon.Message { return p.fromSigner }
-
-// fakeSigner verifies each proposal for real against its own state, and
-// answers like the extension would (without keys or a chain).
-type fakeSigner struct {
-	pol    *policy.Policy
-	vk     *verify.VerifyingKey
-	mu     sync.Mutex
-	nonce  uint64
-	spent  *big.Int
-	seen   map[string]bool
-	nonces []uint64
-}
-
-func (s *fakeSigner) run(ctx context.Context, p *pipe) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case m := <-p.toSigner:
-			prop, err := wire.DecodeProposal(m.Body)
-			if err != nil {
-				panic(err)
-			}
-			r := s.handle(prop)
-			b, _ := json.Marshal(r)
-			p.fromSigner <- daemon.Message{Kind: daemon.KindReceipt, Body: b}
-		}
-	}
-}
-
-func (s *fakeSigner) handle(p *wire.Proposal) wire.Receipt {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.seen[p.ID] {
-		return wire.Receipt{ID: p.ID, Status: wire.StatusRejected, Code: wire.Replay}
-	}
-	s.seen[p.ID] = true
-	st := &wire.State{Nonce: wire.Uint64(s.nonce), Spent: wire.NewQuantity(s.spent), Time: uint64(time.Now().Unix())}
-	if err := verify.Verify(p, s.pol, s.vk, st, verify.Options{}); err != nil {
-		n, sp := st.Nonce, st.Spent
-		return wire.Receipt{ID: p.ID, Status: wire.StatusRejected, Code: wire.CodeOf(err), Message: wire.MessageOf(err), Nonce: &n, Spent: &sp}
-	}
-	s.nonce++
-	s.spent.Add(s.spent, &p.Tx.Value.Int)
-	s.nonces = append(s.nonces, uint64(p.Tx.Nonce))
-	h := wire.Hash32(sha256.Sum256([]byte(p.ID)))
-	return wire.Receipt{ID: p.ID, Status: wire.StatusSigned, TxHash: &h}
-}
-
-type harness struct {
-	srv    *httptest.Server
-	signer *fakeSigner
-	pipe   *pipe
-}
-
-func start(t *testing.T, cfg daemon.Config) *harness {
-	t.Helper()
-	pol := policytest.Policy(t)
-	_, _, vk := policytest.Keys(t)
-	p := &pipe{toSigner: make(chan daemon.Message, 64), fromSigner: make(chan daemon.Message, 64)}
-	cfg.Policy, cfg.Transport = pol, p
-	if cfg.Prover == nil {
-		cfg.Prover = policytest.Prover(t, pol)
-	}
-	d, err := daemon.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go d.Run(ctx)
-	s := &fakeSigner{pol: pol, vk: vk, spent: new(big.Int), seen: map[string]bool{}}
-	go s.run(ctx, p)
-	srv := httptest.NewServer(d.Handler())
-	t.Cleanup(srv.Close)
-	return &harness{srv: srv, signer: s, pipe: p}
-}
+func start(t *testing.T, cfg daemon.Config) *harness { return daemontest.Start(t, cfg) }
 
 const alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
@@ -124,7 +29,7 @@ func intent(value string) string {
 
 func post(t *testing.T, h *harness, path, body string, hdr ...string) (int, daemon.Record, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", h.srv.URL+path, strings.NewReader(body))
+	req, _ := http.NewRequest("POST", h.Server.URL+path, strings.NewReader(body))
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
@@ -159,7 +64,7 @@ func TestPrecheckRefusalNamesTheRule(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || rec.Code != "policy_violation:value" || rec.Status != daemon.StatusRejected {
 		t.Fatalf("%d %+v", code, rec)
 	}
-	if len(h.pipe.toSigner) != 0 {
+	if len(h.Pipe.ToSigner) != 0 {
 		t.Fatal("a refused intent reached the relay")
 	}
 }
@@ -185,14 +90,14 @@ func TestConcurrentIntentsAreSerializedNotLost(t *testing.T) {
 			t.Fatalf("request %d: %+v", i, r)
 		}
 	}
-	h.signer.mu.Lock()
-	defer h.signer.mu.Unlock()
-	if len(h.signer.nonces) != n {
-		t.Fatalf("signer signed %v", h.signer.nonces)
+	h.Signer.Mu.Lock()
+	defer h.Signer.Mu.Unlock()
+	if len(h.Signer.Nonces) != n {
+		t.Fatalf("signer signed %v", h.Signer.Nonces)
 	}
-	for i, nonce := range h.signer.nonces {
+	for i, nonce := range h.Signer.Nonces {
 		if nonce != uint64(i) {
-			t.Fatalf("nonces signed out of order: %v", h.signer.nonces)
+			t.Fatalf("nonces signed out of order: %v", h.Signer.Nonces)
 		}
 	}
 }
@@ -252,7 +157,7 @@ func TestBadRequests(t *testing.T) {
 			t.Errorf("%s: %v", name, raw)
 		}
 	}
-	resp, _ := http.Get(h.srv.URL + "/v1/transactions/nope")
+	resp, _ := http.Get(h.Server.URL + "/v1/transactions/nope")
 	if resp.StatusCode != 404 {
 		t.Errorf("unknown id: %d", resp.StatusCode)
 	}
@@ -260,12 +165,12 @@ func TestBadRequests(t *testing.T) {
 
 func TestTasksAndEvents(t *testing.T) {
 	h := start(t, daemon.Config{})
-	h.pipe.fromSigner <- daemon.Message{Kind: daemon.KindTask, Body: json.RawMessage(`{"id":"t-1","origin":"http://dapp.test","request":{"action":"rebalance"}}`)}
-	h.pipe.fromSigner <- daemon.Message{Kind: daemon.KindTask, Body: json.RawMessage(`{"id":"t-1","origin":"http://dapp.test","request":{}}`)}
-	h.pipe.fromSigner <- daemon.Message{Kind: daemon.KindReceipt, Body: json.RawMessage(`{"garbage":true}`)}
+	h.Pipe.FromSigner <- daemon.Message{Kind: daemon.KindTask, Body: json.RawMessage(`{"id":"t-1","origin":"http://dapp.test","request":{"action":"rebalance"}}`)}
+	h.Pipe.FromSigner <- daemon.Message{Kind: daemon.KindTask, Body: json.RawMessage(`{"id":"t-1","origin":"http://dapp.test","request":{}}`)}
+	h.Pipe.FromSigner <- daemon.Message{Kind: daemon.KindReceipt, Body: json.RawMessage(`{"garbage":true}`)}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		resp, _ := http.Get(h.srv.URL + "/v1/tasks")
+		resp, _ := http.Get(h.Server.URL + "/v1/tasks")
 		var out struct{ Tasks []daemon.Task }
 		json.NewDecoder(resp.Body).Decode(&out)
 		resp.Body.Close()
@@ -278,7 +183,7 @@ func TestTasksAndEvents(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	_, rec, _ := post(t, h, "/v1/transactions", intent("0x1"))
-	resp, err := http.Get(h.srv.URL + "/v1/transactions/" + rec.ID + "/events")
+	resp, err := http.Get(h.Server.URL + "/v1/transactions/" + rec.ID + "/events")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +192,7 @@ func TestTasksAndEvents(t *testing.T) {
 	if !strings.Contains(buf.String(), "event: proving") && !strings.Contains(buf.String(), "event: sent") {
 		t.Fatalf("events: %s", buf.String())
 	}
-	m, _ := http.Get(h.srv.URL + "/metrics")
+	m, _ := http.Get(h.Server.URL + "/metrics")
 	var mb bytes.Buffer
 	mb.ReadFrom(m.Body)
 	if !strings.Contains(mb.String(), "leash_agenthost_dropped_messages_total 1") {

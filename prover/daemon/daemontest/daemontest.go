@@ -1,0 +1,124 @@
+// Package daemontest runs an agent-host daemon against an in-process fake
+// signer that verifies every proposal for real (with the policy circuit's
+// verifier and its own nonce and window state) but holds no keys and talks
+// to no chain. For tests only.
+package daemontest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"math/big"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policytest"
+	"github.com/leash-wallet/leash/circuits/verify"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/prover/daemon"
+)
+
+// Pipe is an in-process Transport: what the daemon sends goes to ToSigner,
+// what the signer sends arrives on FromSigner.
+type Pipe struct {
+	ToSigner   chan daemon.Message
+	FromSigner chan daemon.Message
+}
+
+func (p *Pipe) Send(ctx context.Context, m daemon.Message) error {
+	select {
+	case p.ToSigner <- m:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p *Pipe) Receive() <-chan daemon.Message { return p.FromSigner }
+
+// Signer is the fake signer.
+type Signer struct {
+	pol    *policy.Policy
+	vk     *verify.VerifyingKey
+	Mu     sync.Mutex
+	nonce  uint64
+	spent  *big.Int
+	seen   map[string]bool
+	Nonces []uint64 // nonces signed, in order
+}
+
+func (s *Signer) run(ctx context.Context, p *Pipe) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m := <-p.ToSigner:
+			r := s.handle(m.Body)
+			b, _ := json.Marshal(r)
+			select {
+			case p.FromSigner <- daemon.Message{Kind: daemon.KindReceipt, Body: b}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+func (s *Signer) handle(body []byte) wire.Receipt {
+	p, err := wire.DecodeProposal(body)
+	if err != nil {
+		return wire.Receipt{ID: "unknown", Status: wire.StatusRejected, Code: wire.CodeOf(err), Message: wire.MessageOf(err)}
+	}
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	if s.seen[p.ID] {
+		return wire.Receipt{ID: p.ID, Status: wire.StatusRejected, Code: wire.Replay}
+	}
+	s.seen[p.ID] = true
+	st := &wire.State{Nonce: wire.Uint64(s.nonce), Spent: wire.NewQuantity(s.spent), Time: uint64(time.Now().Unix())}
+	if err := verify.Verify(p, s.pol, s.vk, st, verify.Options{}); err != nil {
+		n, sp := st.Nonce, st.Spent
+		return wire.Receipt{ID: p.ID, Status: wire.StatusRejected, Code: wire.CodeOf(err), Message: wire.MessageOf(err), Nonce: &n, Spent: &sp}
+	}
+	s.nonce++
+	s.spent.Add(s.spent, &p.Tx.Value.Int)
+	s.Nonces = append(s.Nonces, uint64(p.Tx.Nonce))
+	h := wire.Hash32(sha256.Sum256([]byte(p.ID)))
+	return wire.Receipt{ID: p.ID, Status: wire.StatusSigned, TxHash: &h}
+}
+
+// Harness is a running daemon with its HTTP API and the fake signer.
+type Harness struct {
+	Server *httptest.Server
+	Signer *Signer
+	Pipe   *Pipe
+	Client *daemon.Client
+}
+
+// Start runs a daemon for the example policy with cfg (Policy, Transport
+// and, when nil, Prover are filled in) until the test ends.
+func Start(t testing.TB, cfg daemon.Config) *Harness {
+	t.Helper()
+	pol := policytest.Policy(t)
+	_, _, vk := policytest.Keys(t)
+	p := &Pipe{ToSigner: make(chan daemon.Message, 64), FromSigner: make(chan daemon.Message, 64)}
+	cfg.Policy, cfg.Transport = pol, p
+	if cfg.Prover == nil {
+		cfg.Prover = policytest.Prover(t, pol)
+	}
+	d, err := daemon.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go d.Run(ctx)
+	s := &Signer{pol: pol, vk: vk, spent: new(big.Int), seen: map[string]bool{}}
+	go s.run(ctx, p)
+	srv := httptest.NewServer(d.Handler())
+	t.Cleanup(srv.Close)
+	return &Harness{Server: srv, Signer: s, Pipe: p, Client: &daemon.Client{BaseURL: srv.URL}}
+}
