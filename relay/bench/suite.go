@@ -62,6 +62,7 @@ func Suite(ctx context.Context, cfg Config, w io.Writer) error {
 	load := func(name, target string, l Load, pass func(Result) bool, result func(Result) string) error {
 		progress("%s", name)
 		l.URL, l.Senders, l.Receivers, l.Payload, l.Warmup = relay.wsURL(false), true, true, kib, warm
+		l.Drain = 30 * time.Second // "lost" = stored but still not delivered 30 s after the run
 		res, err := RunLoad(ctx, l)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)

@@ -61,6 +61,10 @@ func Open(dir string) (*Store, error) {
 		NoFreelistSync:  true,
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: 256 << 20,
+		// 16 KiB pages: 1 KiB envelopes pack densely, a commit writes fewer
+		// pages, and reopening after a crash (which rebuilds the free list by
+		// walking the pages) is about 4× faster than with 4 KiB pages.
+		PageSize: 16 << 10,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("boltstore: open: %w", err)
