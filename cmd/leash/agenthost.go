@@ -1,6 +1,45 @@
 package main
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
 
-// cmdAgentHost is a placeholder until its piece of work lands.
-func cmdAgentHost(ctx context.Context, args []string) int { return notYet("agenthost") }
+	"github.com/leash-wallet/leash/prover/agenthost"
+)
+
+// cmdAgentHost: `leash agent-host --keys DIR --policy FILE --pair URI [--rpc URL --account ADDR] [--addr] [--data DIR]`.
+func cmdAgentHost(ctx context.Context, args []string) int {
+	fs := newFlags("agent-host")
+	var cfg agenthost.Config
+	fs.StringVar(&cfg.Addr, "addr", agenthost.DefaultAddr, "HTTP API address (keep it on loopback)")
+	fs.StringVar(&cfg.KeysDir, "keys", "", "directory holding policy.pk")
+	fs.StringVar(&cfg.PolicyFile, "policy", "", "the policy JSON the signer pinned")
+	fs.StringVar(&cfg.RPC, "rpc", "", "chain JSON-RPC URL, to fill nonces and fees and follow mining")
+	fs.StringVar(&cfg.Account, "account", "", "the signer's account address (with --rpc)")
+	fs.StringVar(&cfg.PairingURI, "pair", "", "pairing URI shown by the signer (leash:pair?…)")
+	pairFile := fs.String("pair-file", "", "file holding the pairing URI (instead of --pair)")
+	fs.StringVar(&cfg.DataDir, "data", ".leash-agent", "directory for the agent key and relay session")
+	fs.IntVar(&cfg.Workers, "workers", 0, "concurrent proofs (default: one per core)")
+	if !parseFlags(fs, args, "keys", "policy") {
+		return exitUsage
+	}
+	if *pairFile != "" {
+		b, err := readFile(*pairFile)
+		if err != nil {
+			return fail(err)
+		}
+		cfg.PairingURI = strings.TrimSpace(string(b))
+	}
+	if cfg.PairingURI == "" {
+		fmt.Fprintln(os.Stderr, "leash agent-host: --pair or --pair-file is required")
+		return exitUsage
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := agenthost.Run(ctx, cfg); err != nil && ctx.Err() == nil {
+		return fail(err)
+	}
+	return exitOK
+}

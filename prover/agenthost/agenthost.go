@@ -1,0 +1,118 @@
+// Package agenthost assembles the agent-host daemon: it loads the policy and
+// proving key, connects to the chain and (pairing if needed) to the signer
+// through the relay, and serves the daemon's HTTP API on loopback.
+package agenthost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/prover/chainrpc"
+	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/prover/relayconn"
+)
+
+// DefaultAddr is where the API listens by default (loopback only).
+const DefaultAddr = "127.0.0.1:8645"
+
+// Config is `leash agent-host`'s configuration.
+type Config struct {
+	Addr       string // HTTP API address; default DefaultAddr
+	KeysDir    string // holds policy.pk
+	PolicyFile string
+	RPC        string // chain JSON-RPC URL; optional
+	Account    string // the signer's account (0x…), needed to fill nonces from the chain
+	PairingURI string // from the signer
+	DataDir    string // agent key and relay session; default ./.leash-agent
+	Workers    int    // concurrent proofs; default one per core
+	Logger     *slog.Logger
+	Ready      func(addr string) // called once the API listens (tests, the demo)
+}
+
+// Run runs the daemon until ctx ends.
+func Run(ctx context.Context, cfg Config) error {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = ".leash-agent"
+	}
+	raw, err := os.ReadFile(cfg.PolicyFile)
+	if err != nil {
+		return err
+	}
+	pol, err := policy.Decode(raw)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	pk, err := policycircuit.ReadProvingKey(cfg.KeysDir)
+	if err != nil {
+		return fmt.Errorf("proving key: %w", err)
+	}
+	pr, err := prover.New(pol, pk)
+	if err != nil {
+		return err
+	}
+	log.Info("loaded the policy and proving key", "commitment", pol.Commitment(), "ms", time.Since(start).Milliseconds())
+	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log}
+	if cfg.RPC != "" {
+		ch, err := chainrpc.Dial(ctx, cfg.RPC)
+		if err != nil {
+			return fmt.Errorf("chain RPC: %w", err)
+		}
+		defer ch.Close()
+		dcfg.Chain = ch
+		if cfg.Account == "" {
+			return errors.New("--account (the signer's address) is required with --rpc")
+		}
+		if dcfg.Account, err = wire.ParseAddress(cfg.Account); err != nil {
+			return err
+		}
+	}
+	conn, err := relayconn.Connect(ctx, relayconn.Config{PairingURI: cfg.PairingURI, DataDir: cfg.DataDir, Logger: log,
+		Hello: map[string]any{"name": "leash agent-host", "policyCommitment": pol.Commitment()}})
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	dcfg.Transport = conn
+	d, err := daemon.New(dcfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+	}()
+	go func() { _ = d.Run(ctx) }()
+	log.Info("agent-host API listening", "addr", ln.Addr().String())
+	if cfg.Ready != nil {
+		cfg.Ready(ln.Addr().String())
+	}
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
