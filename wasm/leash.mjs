@@ -14,7 +14,8 @@
 // dist/leash.wasm and dist/wasm_exec.js.
 //
 // As a module it exports loadLeash() (the global `leash` object of
-// wasm/leash.d.ts, with load timings and the instance), and two host
+// wasm/leash.d.ts, with load timings and the instance; Go's timers do not
+// keep Node alive unless keepAlive is set), and two host
 // storages for leash.open(): memoryStorage() and fileStorage(dir).
 
 import fs from "node:fs";
@@ -33,6 +34,7 @@ export async function loadLeash({
   wasm = process.env.LEASH_WASM || path.join(root, "dist", "leash.wasm"),
   wasmExec = process.env.LEASH_WASM_EXEC || path.join(root, "dist", "wasm_exec.js"),
   bytes,
+  keepAlive = false,
 } = {}) {
   if (!globalThis.fs) globalThis.fs = fs; // Go's stderr (panics) goes to the real stderr
   if (!globalThis.Go) await import(pathToFileURL(wasmExec).href);
@@ -41,6 +43,7 @@ export async function loadLeash({
   const module = await WebAssembly.compile(code);
   const t1 = performance.now();
   const go = new globalThis.Go();
+  if (!keepAlive) unrefGoTimers(go);
   const instance = await WebAssembly.instantiate(module, go.importObject);
   const t2 = performance.now();
   const ready = new Promise((resolve) => {
@@ -57,6 +60,21 @@ export async function loadLeash({
     instance,
     memory: instance.exports.mem,
     timings: { compileMs: t1 - t0, instantiateMs: t2 - t1, readyMs: t3 - t2, totalMs: t3 - t0 },
+  };
+}
+
+// unrefGoTimers makes the timeouts the Go runtime schedules (sleeping
+// goroutines, the vault's auto-lock timer) not keep Node alive on their own:
+// a CLI or a test ends when its own work is done. Pass keepAlive to a
+// long-running host that wants Go timers to hold the process.
+function unrefGoTimers(go) {
+  const imports = go.importObject.gojs;
+  const schedule = imports["runtime.scheduleTimeoutEvent"];
+  if (typeof schedule !== "function" || !(go._scheduledTimeouts instanceof Map)) return;
+  imports["runtime.scheduleTimeoutEvent"] = (sp) => {
+    schedule(sp);
+    const id = go._nextCallbackTimeoutID - 1;
+    go._scheduledTimeouts.get(id)?.unref?.();
   };
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/circuits/wire"
@@ -411,4 +412,38 @@ func policyRules() []string {
 		}
 	}
 	return out
+}
+
+// TestNodeCore runs the Node tests of the stateful core in WASM
+// (wasm/test/*.test.mjs) with a proposal proven at the current time, since
+// the core uses the real clock.
+func TestNodeCore(t *testing.T) {
+	requireWASM(t)
+	dir := t.TempDir()
+	_, _, vk := policytest.Keys(t)
+	write(t, dir, "policy.vk", vk.Bytes())
+	write(t, dir, "policy.json", policytest.Example(t, "policy.json"))
+	pol := policytest.Policy(t)
+	p := policytest.Proposal(t, pol, policytest.Tx(t, "tx-ok"), &wire.State{Time: uint64(time.Now().Unix())})
+	p.ID = "p0"
+	write(t, dir, "p0.json", mustJSON(t, p))
+	p.ID = "p1"
+	write(t, dir, "p1.json", mustJSON(t, p))
+	tests, _ := filepath.Glob(filepath.Join(root, "wasm", "test", "*.test.mjs"))
+	cmd := exec.Command("node", append([]string{"--test", "--test-concurrency=1"}, tests...)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "LEASH_FIXTURES="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test: %v\n%s", err, out)
+	}
+	t.Logf("%s", lastLines(string(out), 10))
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
