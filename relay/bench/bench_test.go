@@ -82,3 +82,24 @@ func BenchmarkForwarderPeak(b *testing.B) {
 		b.ReportMetric(res.Throughput, "msg/s")
 	}
 }
+
+// BenchmarkRelayDrain fills a backlog with recipients offline, then measures
+// how fast 1,000 reconnecting recipients drain it.
+func BenchmarkRelayDrain(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		u := inProcRelay(b)
+		fleet := &Fleet{}
+		fill, err := RunLoad(context.Background(), Load{URL: u, Channels: 1000, PerChan: 50, Window: 32, Payload: 1024,
+			Duration: time.Second, Senders: true, Fleet: fleet, Drain: 30 * time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		drain, err := RunLoad(context.Background(), Load{URL: u, Channels: 1000, Payload: 1024, Duration: time.Second,
+			Receivers: true, Fleet: fleet, Expect: fill.Stored, Drain: 30 * time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(fill.Stored)/fill.Elapsed.Seconds(), "fill-msg/s")
+		b.ReportMetric(float64(drain.Received)/drain.Elapsed.Seconds(), "drain-msg/s")
+	}
+}

@@ -103,7 +103,7 @@ func newChan(i int) (*chanState, error) {
 	return &chanState{idx: i, secret: secret, sendS: as, recvS: ss}, nil
 }
 
-var dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 4096}
+var dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 16 << 10, WriteBufferSize: 4096}
 
 // dial connects one side of a channel; for the relay it authenticates.
 func (r *run) dial(ctx context.Context, c *chanState, role e2e.Role, resume uint64) (*websocket.Conn, error) {
