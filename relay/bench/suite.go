@@ -84,7 +84,9 @@ func Suite(ctx context.Context, cfg Config, w io.Writer) error {
 		err = load("relay durable 20k msg/s (1,000 ch, 1 KiB)", "(info)",
 			Load{Channels: channels, Rate: 20000, Duration: dur},
 			func(r Result) bool { return true }, rate)
-		rows[len(rows)-1].pass = nil
+		if err == nil {
+			rows[len(rows)-1].pass = nil
+		}
 	}
 	if err == nil {
 		err = load("relay durable peak (100 ch, window 32, 1 KiB)", "≥ 0.4 × forwarder",
