@@ -1,0 +1,300 @@
+// Package stack starts the whole Leash system on one machine: an in-process
+// dev chain with the standard contracts, the relay as a child process (so it
+// can be killed and restarted), the agent-host daemon, and a signer (the
+// native signer core behind signerhost) paired with it over the relay. The
+// end-to-end tests and `leash demo` run on it.
+package stack
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/leash-wallet/leash/chain/contracts"
+	"github.com/leash-wallet/leash/chain/devnet"
+	"github.com/leash-wallet/leash/chain/registry"
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/prover/agenthost"
+	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/relay/client"
+	"github.com/leash-wallet/leash/relay/e2e"
+	"github.com/leash-wallet/leash/wasm/signer"
+	"github.com/leash-wallet/leash/wasm/signerhost"
+)
+
+// TestMnemonic is the public test mnemonic; its account 0 is the signer.
+const TestMnemonic = "test test test test test test test test test test test junk"
+
+// Config configures Start.
+type Config struct {
+	LeashBin string // bin/leash, for the relay child process
+	KeysDir  string // policy.pk and policy.vk from `leash setup`
+	WorkDir  string // scratch space (policy file, relay data, agent data)
+	Logger   *slog.Logger
+	OnEvent  func(signerhost.Event) // the signer's decisions, live
+}
+
+// Stack is a running system.
+type Stack struct {
+	cfg        Config
+	Devnet     *devnet.Devnet
+	Addrs      contracts.Addresses
+	Policy     *policy.Policy
+	PolicyFile string
+	Agent      *daemon.Client
+	Signer     *signer.Signer
+	Account    common.Address // the signer's account
+	Alice      common.Address // an allowlisted payee
+
+	eth       *ethclient.Client
+	reg       *registry.Client
+	key       *ecdsa.PrivateKey
+	relayAddr string
+	relayCmd  *exec.Cmd
+	cancel    context.CancelFunc
+	done      chan struct{}
+}
+
+// Start brings everything up; Close tears it down.
+func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(os_devnull(), nil))
+		cfg.Logger = log
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	s = &Stack{cfg: cfg, cancel: cancel, done: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if s.Devnet, err = devnet.Start(ctx, devnet.Config{Addr: "127.0.0.1:0", Deploy: true}); err != nil {
+		return s, fmt.Errorf("devnet: %w", err)
+	}
+	s.Addrs, _ = s.Devnet.Contracts()
+	accts := s.Devnet.Accounts()
+	s.key, s.Account, s.Alice = accts[0].Key, accts[0].Address, accts[1].Address
+	if s.eth, err = s.Devnet.Dial(ctx); err != nil {
+		return s, err
+	}
+	if err := s.writePolicy(); err != nil {
+		return s, err
+	}
+
+	// The signer: the native signer core, unlocked, with the policy and key pinned.
+	if s.Signer, err = signer.New(ctx, signer.Config{Store: signer.NewMemStore()}); err != nil {
+		return s, err
+	}
+	if _, err = s.Signer.ImportVault(ctx, TestMnemonic, "demo password", false); err != nil {
+		return s, err
+	}
+	if err = s.Signer.Unlock(ctx, "demo password"); err != nil {
+		return s, err
+	}
+	vk, err := os.ReadFile(filepath.Join(cfg.KeysDir, policycircuit.VerifyingKeyFile))
+	if err != nil {
+		return s, err
+	}
+	policyJSON, _ := os.ReadFile(s.PolicyFile)
+	if _, err = s.Signer.Pin(ctx, policyJSON, vk); err != nil {
+		return s, err
+	}
+	st := s.Signer.Status()
+	if s.reg, err = registry.Dial(ctx, s.Devnet.URL(), s.Addrs.Registry); err != nil {
+		return s, err
+	}
+	if _, err = s.reg.Publish(ctx, s.key, *st.PolicyCommitment, *st.VKHash); err != nil {
+		return s, fmt.Errorf("publish: %w", err)
+	}
+	log.Info("policy committed on chain", "commitment", st.PolicyCommitment, "vkHash", st.VKHash)
+
+	// The relay, as a child process.
+	port, err := freePort()
+	if err != nil {
+		return s, err
+	}
+	s.relayAddr = fmt.Sprintf("127.0.0.1:%d", port)
+	if err = s.StartRelay(); err != nil {
+		return s, err
+	}
+
+	// Pairing: the signer shows a URI, the agent host answers with a hello.
+	secret, err := e2e.NewChannelSecret(nil)
+	if err != nil {
+		return s, err
+	}
+	signerKey, err := e2e.GenerateKeyPair(nil)
+	if err != nil {
+		return s, err
+	}
+	pairing := e2e.Pairing{Relay: "ws://" + s.relayAddr + "/v1/ws", Secret: secret, SignerPub: signerKey.Public}
+	sc, err := client.New(client.Config{URL: pairing.Relay, Secret: secret, Role: e2e.RoleSigner,
+		State: &client.MemState{}, Logger: log})
+	if err != nil {
+		return s, err
+	}
+	paired := make(chan error, 1)
+	go func() {
+		_, err := sc.AcceptHello(ctx, signerKey, func(h e2e.Hello) bool {
+			log.Info("signer: the agent host asks to pair", "agentKey", h.AgentPub.Fingerprint())
+			return true
+		})
+		paired <- err
+	}()
+	apiReady := make(chan string, 1)
+	go func() {
+		err := agenthost.Run(ctx, agenthost.Config{Addr: "127.0.0.1:0", KeysDir: cfg.KeysDir, PolicyFile: s.PolicyFile,
+			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: pairing.URI(),
+			DataDir: filepath.Join(cfg.WorkDir, "agent"), Logger: log, Ready: func(a string) { apiReady <- a }})
+		if err != nil && ctx.Err() == nil {
+			log.Error("agent-host stopped", "err", err)
+		}
+	}()
+	select {
+	case err := <-paired:
+		if err != nil {
+			return s, fmt.Errorf("pairing: %w", err)
+		}
+	case <-time.After(60 * time.Second):
+		return s, errors.New("pairing timed out")
+	}
+	select {
+	case addr := <-apiReady:
+		s.Agent = &daemon.Client{BaseURL: "http://" + addr}
+	case <-time.After(60 * time.Second):
+		return s, errors.New("the agent-host API did not come up")
+	}
+	go func() {
+		defer close(s.done)
+		err := signerhost.Run(ctx, signerhost.Config{Signer: s.Signer, Relay: sc, RPC: s.Devnet.URL(),
+			Registry: s.reg, Logger: log, OnEvent: cfg.OnEvent})
+		if err != nil && ctx.Err() == nil {
+			log.Error("signer host stopped", "err", err)
+		}
+		sc.Close()
+	}()
+	return s, nil
+}
+
+// writePolicy writes the demo policy for the deployed contracts.
+func (s *Stack) writePolicy() error {
+	var salt [32]byte
+	if _, err := rand.Read(salt[1:]); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	doc := map[string]any{
+		"version": 1, "name": "Demo agent", "chainId": 1337,
+		"notBefore": now.Add(-time.Hour).Format(time.RFC3339), "notAfter": now.Add(30 * 24 * time.Hour).Format(time.RFC3339),
+		"maxValuePerTx": "1 ether", "window": map[string]any{"seconds": 86400, "maxValue": "3 ether"},
+		"maxFeePerTx": "0.05 ether",
+		"targets": []any{
+			map[string]any{"address": s.Alice.Hex(), "label": "Alice", "valueTransfer": true},
+			map[string]any{"address": s.Addrs.USD.Hex(), "label": "dUSD token",
+				"selectors": []string{"transfer(address,uint256)", "approve(address,uint256)"},
+				"erc20": map[string]any{"maxAmount": "1000000000000000000000", "recipients": []string{s.Alice.Hex()},
+					"spenders": []string{s.Addrs.Pool.Hex()}}},
+		},
+		"salt": "0x" + hex.EncodeToString(salt[:]),
+	}
+	b, _ := json.MarshalIndent(doc, "", "  ")
+	var err error
+	if s.Policy, err = policy.Decode(b); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.cfg.WorkDir, 0o755); err != nil {
+		return err
+	}
+	s.PolicyFile = filepath.Join(s.cfg.WorkDir, "policy.json")
+	return os.WriteFile(s.PolicyFile, b, 0o644)
+}
+
+// StartRelay starts the relay child process on the stack's fixed address
+// and data directory, and waits until it answers.
+func (s *Stack) StartRelay() error {
+	cmd := exec.Command(s.cfg.LeashBin, "relay", "--addr", s.relayAddr, "--data", filepath.Join(s.cfg.WorkDir, "relay"))
+	cmd.Stdout, cmd.Stderr = os_devnull(), os_devnull()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	s.relayCmd = cmd
+	go cmd.Wait()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", s.relayAddr); err == nil {
+			c.Close()
+			return nil
+		}
+	}
+	return errors.New("the relay did not start")
+}
+
+// KillRelay kills the relay with SIGKILL, as a crash would.
+func (s *Stack) KillRelay() error {
+	if s.relayCmd == nil || s.relayCmd.Process == nil {
+		return errors.New("no relay running")
+	}
+	err := s.relayCmd.Process.Signal(syscall.SIGKILL)
+	s.relayCmd = nil
+	return err
+}
+
+// Revoke revokes the policy on chain: the kill switch.
+func (s *Stack) Revoke(ctx context.Context) error {
+	_, err := s.reg.Revoke(ctx, s.key)
+	return err
+}
+
+// Balance returns addr's native balance.
+func (s *Stack) Balance(ctx context.Context, addr common.Address) (*big.Int, error) {
+	return s.eth.BalanceAt(ctx, addr, nil)
+}
+
+// Close stops everything.
+func (s *Stack) Close() {
+	s.cancel()
+	if s.relayCmd != nil && s.relayCmd.Process != nil {
+		s.relayCmd.Process.Signal(syscall.SIGTERM)
+	}
+	if s.eth != nil {
+		s.eth.Close()
+	}
+	if s.reg != nil {
+		s.reg.Close()
+	}
+	if s.Devnet != nil {
+		s.Devnet.Close()
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func os_devnull() *os.File {
+	f, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	return f
+}
+
+
