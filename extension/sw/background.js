@@ -29,7 +29,11 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   }
   (async () => {
     await started;
-    return api.handle(msg);
+    try {
+      return await api.handle(msg);
+    } finally {
+      await st.flush(); // what the user did is stored before they hear back
+    }
   })().then(
     (result) => sendResponse({ ok: true, result }),
     (e) => sendResponse({ ok: false, code: e.code || 'internal', message: e.message || String(e) }),

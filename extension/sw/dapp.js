@@ -211,6 +211,7 @@ export async function approved(a, password) {
       const tx = { ...a.txPreview, nonce: toHex(nonce) };
       const signed = await user.signTx(password, JSON.stringify(tx));
       await approver.syncNonce(Number(nonce + 1n)); // the agent can no longer use this nonce
+      await st.flush();
       await st.addActivity({ kind: 'tx', id: 'user:' + a.id, decision: 'signed', txHash: signed.txHash, rawTx: signed.rawTx, source: 'user', message: 'sent by you for ' + a.origin });
       await rpc('eth_sendRawTransaction', [signed.rawTx]);
       await st.addActivity({ kind: 'tx', id: 'user:' + a.id, decision: 'broadcast', txHash: signed.txHash });

@@ -3,7 +3,7 @@
 // are all in the WASM core), and whatever frames the link returns are sent
 // after the link state they depend on was persisted (write-ahead).
 import { ready } from './core.js';
-import { K, set } from './state.js';
+import { flush, K, set } from './state.js';
 
 const KEEPALIVE_MS = 20000; // Chrome keeps the worker alive while the socket is busy
 const MIN_BACKOFF = 250;
@@ -33,6 +33,7 @@ function serial(fn) {
 // hands the step's events to the runtime.
 export async function apply(step, arrived) {
   if (!step) return;
+  if (step.send && step.send.length) await flush(); // core decisions before any ack or receipt
   if (step.state) await set(K.link, step.state);
   for (const f of step.send || []) {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(f);

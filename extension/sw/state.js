@@ -43,16 +43,70 @@ export async function updateSettings(patch) {
   return s;
 }
 
-// The core's storage: string values under "core/".
+// The core's storage: string values under "core/", with write-behind and a
+// barrier. The core's writes land in memory at once (reads see them) and
+// go to chrome.storage.local in one batch (one atomic set) at flush().
+// Everything that lets a decision leave the extension — a receipt to the
+// relay, a broadcast, a relay ack, an answer to the popup — awaits flush()
+// first, so "persisted before the signature leaves" holds for the
+// extension as a whole: if the worker dies before a flush, nothing of that
+// decision left, and the unacknowledged proposal is delivered again.
+const REMOVED = Symbol('removed');
+const dirty = new Map();
+let flushing = null;
+let flushTimer = null;
+
 export const coreStore = {
   async get(key) {
     const k = 'core/' + key;
+    if (dirty.has(k)) {
+      const v = dirty.get(k);
+      return v === REMOVED ? undefined : v;
+    }
     const o = await local.get(k);
     return o[k];
   },
-  async set(key, value) { await local.set({ ['core/' + key]: value }); },
-  async remove(key) { await local.remove('core/' + key); },
+  set(key, value) {
+    dirty.set('core/' + key, value);
+    later();
+  },
+  remove(key) {
+    dirty.set('core/' + key, REMOVED);
+    later();
+  },
 };
+
+function later() {
+  if (!flushTimer) flushTimer = setTimeout(() => { flushTimer = null; flush().catch((e) => console.error('leash: storage flush failed', e)); }, 25);
+}
+
+// flush writes every pending core write; it resolves once they are stored.
+export async function flush() {
+  while (flushing) await flushing.catch(() => {});
+  if (!dirty.size) return;
+  const batch = new Map(dirty);
+  dirty.clear();
+  const sets = {};
+  const removes = [];
+  for (const [k, v] of batch) {
+    if (v === REMOVED) removes.push(k);
+    else sets[k] = v;
+  }
+  flushing = (async () => {
+    try {
+      if (Object.keys(sets).length) await local.set(sets);
+      if (removes.length) await local.remove(removes);
+    } catch (e) {
+      for (const [k, v] of batch) if (!dirty.has(k)) dirty.set(k, v); // keep for the next try
+      throw e;
+    }
+  })();
+  try {
+    await flushing;
+  } finally {
+    flushing = null;
+  }
+}
 
 // Serialize read-modify-write updates of one key.
 const chains = new Map();

@@ -250,7 +250,7 @@ func (a *agent) propose(ctx context.Context, cmd map[string]any) error {
 	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+p.ID), "proposal", p); err != nil {
 		return err
 	}
-	emit("sent", map[string]any{"id": p.ID, "proveMs": proveMs, "nonce": nonce})
+	emit("sent", map[string]any{"id": p.ID, "proveMs": proveMs, "nonce": nonce, "proposal": p})
 	return nil
 }
 
