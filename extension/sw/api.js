@@ -124,7 +124,8 @@ async function activity() {
     if (a.kind === 'tx' && a.decision === 'signed' && a.source === 'agent') continue; // the audit entry says it
     rows.push({ source: 'ext', time: a.time, id: a.id, decision: a.decision, code: a.code, message: a.message, txHash: a.txHash, block: a.block, kind: a.kind });
   }
-  rows.sort((x, y) => y.time - x.time);
+  rows.forEach((r, i) => { r.order = i; });
+  rows.sort((x, y) => y.time - x.time || (x.source === y.source ? y.order - x.order : x.source === 'ext' ? -1 : 1));
   return { ok: audit.ok, error: audit.error, rows: rows.slice(0, 300), auditHead: audit.entries.length };
 }
 

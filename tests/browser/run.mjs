@@ -24,6 +24,7 @@ const LEASH = process.env.LEASH_BIN || path.join(ROOT, 'bin/leash');
 const AGENT = process.env.AGENT_BIN || path.join(ROOT, 'bin/leash-test-agent');
 const BENCH_N = Number(process.env.BENCH_N || 20);
 const PASSWORD = 'correct horse battery staple';
+fs.rmSync(ART, { recursive: true, force: true });
 fs.mkdirSync(ART, { recursive: true });
 
 const procs = [];

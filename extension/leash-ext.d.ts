@@ -1,0 +1,93 @@
+// leashExt: the extension's second WASM global (wasm/ext_core_js.go, pure
+// logic in wasm/ext). Every method returns a Promise; a rejection is an
+// Error with a stable `code` (circuits/wire codes). The core's own global,
+// `leash`, is documented in wasm/leash.d.ts.
+
+/** Version 1. */
+declare const leashExt: LeashExt;
+
+interface LeashExt {
+  version: 1;
+  /** The core over host storage, as leash.open, plus the user face. */
+  open(storage: HostStorage, opts?: { idleTimeoutMs?: number; maxPending?: number }): Promise<{
+    agent: unknown; // leash.d.ts Agent: submit(proposal) → Receipt
+    approver: unknown; // leash.d.ts Approver
+    user: UserFace;
+  }>;
+  /** Decode a policy, compute its commitment, describe it in plain language. */
+  describePolicy(policy: string | Uint8Array): Promise<PolicyInfo>;
+  /** Load a verifying key (gnark binary) and hash it. */
+  describeVK(vk: Uint8Array): Promise<{ hash: string; size: number }>;
+  /** Decode a transaction for display; with a policy, the rule that allows it or the one it breaks. */
+  explain(tx: string, policy: string | null, spentWei: string, unixTime?: number): Promise<Explained>;
+  /** The extension's one relay channel. All channel crypto stays in WASM. */
+  link: Link;
+}
+
+interface HostStorage {
+  get(key: string): Promise<string | undefined> | string | undefined;
+  set(key: string, value: string): Promise<void> | void;
+  remove(key: string): Promise<void> | void;
+}
+
+/** The user's own actions for dapps, each against the password. */
+interface UserFace {
+  signTx(password: string, tx: string): Promise<{ rawTx: string; txHash: string; from: string }>;
+  personalSign(password: string, message: Uint8Array | string): Promise<string>;
+  /** A blob for chrome.storage.session (never chrome.storage.local). */
+  sealSession(password: string, expiresMs: number): Promise<string>;
+  /** Unlock from such a blob after a service-worker restart. */
+  resumeSession(blob: string): Promise<void>;
+}
+
+interface PolicyInfo {
+  name: string; chainId: number; commitment: string; description: string; warnings: string[];
+  notBefore: number; notAfter: number; targets: number;
+}
+
+interface Explained {
+  action: 'value_transfer' | 'erc20_transfer' | 'erc20_approve' | 'call';
+  to: string; toLabel?: string; value: string; valueText: string;
+  selector?: string; function?: string; data: string;
+  recipient?: string; recipientLabel?: string; amount?: string;
+  chainId: number; nonce: number; maxFee: string; maxFeeText: string;
+  rule?: string; violation?: string; reason?: string;
+}
+
+interface Link {
+  create(relayURL: string): Promise<{ info: LinkInfo; state: string }>;
+  load(state: string): Promise<{ info: LinkInfo; state: string }>;
+  forget(): Promise<void>;
+  info(): Promise<LinkInfo>;
+  state(): Promise<string>;
+  /** Call when a WebSocket opens and when it closes. */
+  connected(): Promise<void>;
+  /** One binary frame from the relay. */
+  frame(bytes: Uint8Array): Promise<Step>;
+  /** A delivered message was durably handled: ack when the prefix is done. */
+  handled(seq: number): Promise<Step>;
+  confirm(fingerprint: string): Promise<Step>;
+  reject(): Promise<Step>;
+  /** Send {"kind","body"}; key makes the message id stable (idempotent). */
+  seal(kind: string, key: string, tag: string, bodyJSON: string): Promise<Step>;
+  keepalive(): Promise<Uint8Array[]>;
+}
+
+/** Persist `state` (when present) before sending `send`, in order. */
+interface Step {
+  send: Uint8Array[];
+  state?: string;
+  dirty: boolean;
+  authed?: boolean;
+  messages?: { seq: number; id: string; kind: string; body: string }[];
+  offer?: Offer;
+  sent?: { seq: number; tag?: string; status: string }[];
+  dropped?: string[];
+}
+
+interface Offer { agentKey: string; fingerprint: string; body?: unknown; text?: string; seq: number }
+
+interface LinkInfo {
+  relay: string; channel: string; uri: string; signerKey: string; paired: boolean;
+  agentKey?: string; agentFingerprint?: string; offer?: Offer; outbox: number; acked: number;
+}
