@@ -43,14 +43,14 @@ contract PriceOracle {
         return _newRound(answer);
     }
 
-    function getRoundData(uint80 roundId)
+    function getRoundData(uint80 _roundId)
         public
         view
-        returns (uint80, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+        returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
     {
-        Round storage r = rounds[roundId];
+        Round storage r = rounds[_roundId];
         if (r.updatedAt == 0) revert NoDataPresent();
-        return (roundId, r.answer, r.startedAt, r.updatedAt, roundId);
+        return (_roundId, r.answer, r.startedAt, r.updatedAt, _roundId);
     }
 
     function latestRoundData()

@@ -13,9 +13,10 @@
 //     swapExactIn(tokenIn, amountIn, minAmountOut, to).
 //
 // DeployStandard deploys all of them (docs/chain.md lists what and where).
-// Regenerate everything with scripts/gen-contracts.sh; TestBindingsUpToDate
-// checks the bindings against build/, and `scripts/gen-contracts.sh
-// --check` checks build/ against the Solidity sources.
+// Regenerate everything with scripts/gen-contracts.sh. The test of
+// internal/bindgen checks the bindings against build/ (part of go test
+// ./...), and `scripts/gen-contracts.sh --check` also checks build/ against
+// the Solidity sources (Node and solc; a step of make test).
 //
 // Security notes: TestToken, PriceOracle and SwapPool are for the dev chain
 // and tests (an owner sets prices and mints at will); they are not meant to

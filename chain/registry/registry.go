@@ -1,0 +1,303 @@
+package registry
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/leash-wallet/leash/chain/contracts"
+	"github.com/leash-wallet/leash/circuits/wire"
+)
+
+var (
+	// ErrUnreachable: the RPC endpoint could not be reached (refused,
+	// unresolvable, timed out). errors.Is also matches the cause.
+	ErrUnreachable = errors.New("registry: rpc unreachable")
+	// ErrNoContract: there is no contract at the registry address.
+	ErrNoContract = errors.New("registry: no contract at the registry address")
+	// ErrBadAnswer: the RPC answered something that is not a registry
+	// answer (wrong length, undecodable).
+	ErrBadAnswer = errors.New("registry: malformed answer from rpc")
+	// ErrNothingToRevoke: the account has no live commitment to revoke.
+	ErrNothingToRevoke = errors.New("registry: nothing to revoke")
+)
+
+// Entry is an account's registry entry. The zero Entry means the account
+// never committed.
+type Entry struct {
+	Commitment common.Hash `json:"commitment"`
+	VKHash     common.Hash `json:"vkHash"`
+	Revoked    bool        `json:"revoked"`
+}
+
+// Client talks to one PolicyRegistry through one RPC endpoint.
+type Client struct {
+	url  string
+	rpc  *ethclient.Client
+	addr common.Address
+	reg  *contracts.PolicyRegistry
+}
+
+// Dial connects to rpcURL (http(s), ws(s) or an IPC path). HTTP does not
+// connect until the first call, so an unreachable endpoint shows up there.
+func Dial(ctx context.Context, rpcURL string, registry common.Address) (*Client, error) {
+	c, err := ethclient.DialContext(ctx, rpcURL)
+	if err != nil {
+		return nil, transportError(rpcURL, "dial", err)
+	}
+	return &Client{url: rpcURL, rpc: c, addr: registry, reg: contracts.NewPolicyRegistry()}, nil
+}
+
+// Close closes the connection.
+func (c *Client) Close() { c.rpc.Close() }
+
+// Address is the registry contract address.
+func (c *Client) Address() common.Address { return c.addr }
+
+// Lookup reads account's entry at the latest block. An account that never
+// committed gets the zero Entry and no error; a revoked entry has Revoked
+// set (Check turns that into wire.ErrRevoked).
+func (c *Client) Lookup(ctx context.Context, account common.Address) (Entry, error) {
+	return c.LookupAt(ctx, account, nil)
+}
+
+// LookupAt is Lookup at a block number (nil = latest).
+func (c *Client) LookupAt(ctx context.Context, account common.Address, block *big.Int) (Entry, error) {
+	out, err := c.rpc.CallContract(ctx, ethereum.CallMsg{To: &c.addr, Data: c.reg.PackCommitmentOf(account)}, block)
+	if err != nil {
+		return Entry{}, c.callError("eth_call commitmentOf", err)
+	}
+	if len(out) == 0 {
+		code, err := c.rpc.CodeAt(ctx, c.addr, block)
+		if err != nil {
+			return Entry{}, c.callError("eth_getCode", err)
+		}
+		if len(code) == 0 {
+			return Entry{}, fmt.Errorf("%w: %s", ErrNoContract, c.addr)
+		}
+	}
+	return DecodeEntry(out)
+}
+
+// DecodeEntry decodes the return data of commitmentOf. Exactly 96 bytes
+// with a canonical bool are accepted.
+func DecodeEntry(out []byte) (Entry, error) {
+	if len(out) != 96 {
+		return Entry{}, fmt.Errorf("%w: commitmentOf returned %d bytes, want 96", ErrBadAnswer, len(out))
+	}
+	r, err := contracts.NewPolicyRegistry().UnpackCommitmentOf(out)
+	if err != nil {
+		return Entry{}, fmt.Errorf("%w: %v", ErrBadAnswer, err)
+	}
+	return Entry{Commitment: r.Commitment, VKHash: r.VkHash, Revoked: r.Revoked}, nil
+}
+
+// Check verifies that account's live on-chain entry is exactly the pinned
+// commitment and vk hash. It returns a coded error a signer can pass on:
+// wire.ErrRevoked when the entry is revoked (the kill switch), and
+// wire.ErrUnknownPolicy when there is no entry or it names another
+// commitment or key. Transport and answer errors are returned uncoded: a
+// signer refuses on any error.
+func (c *Client) Check(ctx context.Context, account common.Address, pinned, vkHash [32]byte) error {
+	e, err := c.Lookup(ctx, account)
+	if err != nil {
+		return err
+	}
+	return e.Check(pinned, vkHash)
+}
+
+// Check is Client.Check on an entry already read.
+func (e Entry) Check(pinned, vkHash [32]byte) error {
+	switch {
+	case e.Commitment == (common.Hash{}):
+		return wire.Errorf(wire.UnknownPolicy, "no policy commitment published on chain")
+	case e.Revoked:
+		return wire.Errorf(wire.Revoked, "the on-chain policy commitment 0x%x is revoked", e.Commitment)
+	case e.Commitment != common.Hash(pinned):
+		return wire.Errorf(wire.UnknownPolicy, "on-chain commitment 0x%x is not the pinned 0x%x", e.Commitment, pinned)
+	case e.VKHash != common.Hash(vkHash):
+		return wire.Errorf(wire.UnknownPolicy, "on-chain vk hash 0x%x is not the pinned 0x%x", e.VKHash, vkHash)
+	}
+	return nil
+}
+
+// Publish commits (commitment, vkHash) for key's account and waits until
+// the transaction is mined; it returns the transaction hash. A zero
+// commitment is refused as wire.Malformed before anything is sent.
+func (c *Client) Publish(ctx context.Context, key *ecdsa.PrivateKey, commitment, vkHash [32]byte) (common.Hash, error) {
+	if commitment == ([32]byte{}) {
+		return common.Hash{}, wire.Errorf(wire.Malformed, "policy commitment is zero")
+	}
+	return c.transact(ctx, key, c.reg.PackCommit(commitment, vkHash))
+}
+
+// Revoke revokes key's current commitment and waits until it is mined.
+// With nothing to revoke it returns ErrNothingToRevoke and sends nothing.
+func (c *Client) Revoke(ctx context.Context, key *ecdsa.PrivateKey) (common.Hash, error) {
+	return c.transact(ctx, key, c.reg.PackRevoke())
+}
+
+func (c *Client) transact(ctx context.Context, key *ecdsa.PrivateKey, data []byte) (common.Hash, error) {
+	s, err := contracts.NewSender(ctx, c.rpc, key)
+	if err != nil {
+		return common.Hash{}, c.callError("sender", err)
+	}
+	tx, err := s.Send(ctx, &c.addr, nil, data)
+	if err != nil {
+		return common.Hash{}, c.callError("send", err)
+	}
+	if _, err := contracts.WaitMined(ctx, c.rpc, tx); err != nil {
+		return tx.Hash(), c.callError("wait", err)
+	}
+	return tx.Hash(), nil
+}
+
+// callError classifies err: transport failures match ErrUnreachable, and a
+// revert with a registry custom error becomes its sentinel.
+func (c *Client) callError(what string, err error) error {
+	var re *contracts.RevertError
+	if errors.As(err, &re) && len(re.Data) >= 4 {
+		if v, uerr := c.reg.UnpackError(re.Data); uerr == nil {
+			switch v.(type) {
+			case *contracts.PolicyRegistryNothingToRevoke:
+				return ErrNothingToRevoke
+			case *contracts.PolicyRegistryZeroCommitment:
+				return wire.Errorf(wire.Malformed, "policy commitment is zero")
+			}
+		}
+	}
+	if errors.As(err, &re) {
+		return fmt.Errorf("registry %s: %w", what, err)
+	}
+	return transportError(c.url, what, err)
+}
+
+// transportError marks network failures with ErrUnreachable.
+func transportError(url, what string, err error) error {
+	var ne net.Error
+	var he rpc.HTTPError
+	if errors.As(err, &ne) && !errors.As(err, &he) {
+		return fmt.Errorf("%w: %s (%s): %w", ErrUnreachable, url, what, err)
+	}
+	return fmt.Errorf("registry %s via %s: %w", what, url, err)
+}
+
+// Kind of a registry event.
+const (
+	KindCommitted = "committed"
+	KindRevoked   = "revoked"
+)
+
+// Event is one change of a registry entry, as logged on chain.
+type Event struct {
+	Kind       string         `json:"kind"`
+	Account    common.Address `json:"account"`
+	Commitment common.Hash    `json:"commitment"`
+	VKHash     common.Hash    `json:"vkHash"` // zero for Revoked
+	Block      uint64         `json:"block"`
+	TxHash     common.Hash    `json:"txHash"`
+}
+
+// Events lists the Committed and Revoked events of account (or of every
+// account when account is nil) from block `from` to the latest, oldest
+// first. Logs that do not decode as registry events are an error.
+func (c *Client) Events(ctx context.Context, account *common.Address, from uint64) ([]Event, error) {
+	abi := c.reg.GetABI()
+	topics := [][]common.Hash{{abi.Events["Committed"].ID, abi.Events["Revoked"].ID}}
+	if account != nil {
+		topics = append(topics, []common.Hash{common.BytesToHash(account.Bytes())})
+	}
+	logs, err := c.rpc.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(from), Addresses: []common.Address{c.addr}, Topics: topics,
+	})
+	if err != nil {
+		return nil, c.callError("eth_getLogs", err)
+	}
+	events := make([]Event, 0, len(logs))
+	for i := range logs {
+		if logs[i].Address != c.addr {
+			return nil, fmt.Errorf("%w: log from %s", ErrBadAnswer, logs[i].Address)
+		}
+		ev, err := DecodeEvent(&logs[i])
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev)
+	}
+	return events, nil
+}
+
+// DecodeEvent decodes a registry log (Committed or Revoked).
+func DecodeEvent(l *types.Log) (Event, error) {
+	reg := contracts.NewPolicyRegistry()
+	abi := reg.GetABI()
+	ev := Event{Block: l.BlockNumber, TxHash: l.TxHash}
+	if len(l.Topics) == 0 {
+		return ev, fmt.Errorf("%w: log without topics", ErrBadAnswer)
+	}
+	switch l.Topics[0] {
+	case abi.Events["Committed"].ID:
+		if len(l.Data) != 32 {
+			return ev, fmt.Errorf("%w: Committed log with %d data bytes", ErrBadAnswer, len(l.Data))
+		}
+		e, err := reg.UnpackCommittedEvent(l)
+		if err != nil {
+			return ev, fmt.Errorf("%w: Committed log: %v", ErrBadAnswer, err)
+		}
+		ev.Kind, ev.Account, ev.Commitment, ev.VKHash = KindCommitted, e.Account, e.Commitment, e.VkHash
+	case abi.Events["Revoked"].ID:
+		if len(l.Data) != 0 {
+			return ev, fmt.Errorf("%w: Revoked log with %d data bytes", ErrBadAnswer, len(l.Data))
+		}
+		e, err := reg.UnpackRevokedEvent(l)
+		if err != nil {
+			return ev, fmt.Errorf("%w: Revoked log: %v", ErrBadAnswer, err)
+		}
+		ev.Kind, ev.Account, ev.Commitment = KindRevoked, e.Account, e.Commitment
+	default:
+		return ev, fmt.Errorf("%w: not a registry event", ErrBadAnswer)
+	}
+	if common.BytesToHash(ev.Account.Bytes()) != l.Topics[1] {
+		return ev, fmt.Errorf("%w: account topic has high bits set", ErrBadAnswer)
+	}
+	return ev, nil
+}
+
+// Publish is Dial + Client.Publish + Close.
+func Publish(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey, commitment, vkHash [32]byte) (common.Hash, error) {
+	c, err := Dial(ctx, rpcURL, registry)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	defer c.Close()
+	return c.Publish(ctx, key, commitment, vkHash)
+}
+
+// Revoke is Dial + Client.Revoke + Close.
+func Revoke(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey) (common.Hash, error) {
+	c, err := Dial(ctx, rpcURL, registry)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	defer c.Close()
+	return c.Revoke(ctx, key)
+}
+
+// Lookup is Dial + Client.Lookup + Close.
+func Lookup(ctx context.Context, rpcURL string, registry, account common.Address) (Entry, error) {
+	c, err := Dial(ctx, rpcURL, registry)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer c.Close()
+	return c.Lookup(ctx, account)
+}
