@@ -47,7 +47,8 @@ type Config struct {
 	KeysDir  string // policy.pk and policy.vk from `leash setup`
 	WorkDir  string // scratch space (policy file, relay data, agent data)
 	Logger   *slog.Logger
-	OnEvent  func(signerhost.Event) // the signer's decisions, live
+	OnEvent  func(signerhost.Event)                // the signer's decisions, live
+	Say      func(who, format string, args ...any) // progress lines, optional
 }
 
 // Stack is a running system.
@@ -59,8 +60,10 @@ type Stack struct {
 	PolicyFile string
 	Agent      *daemon.Client
 	Signer     *signer.Signer
-	Account    common.Address // the signer's account
-	Alice      common.Address // an allowlisted payee
+	Account    common.Address   // the signer's account
+	Alice      common.Address   // an allowlisted payee
+	AgentLink  daemon.Transport // the agent host's relay link (to play a compromised host)
+	KeysDir    string
 
 	eth       *ethclient.Client
 	reg       *registry.Client
@@ -75,11 +78,15 @@ type Stack struct {
 func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(slog.NewTextHandler(os_devnull(), nil))
+		log = slog.New(slog.NewTextHandler(devNull(), nil))
 		cfg.Logger = log
 	}
+	if cfg.Say == nil {
+		cfg.Say = func(string, string, ...any) {}
+	}
+	say := cfg.Say
 	ctx, cancel := context.WithCancel(ctx)
-	s = &Stack{cfg: cfg, cancel: cancel, done: make(chan struct{})}
+	s = &Stack{cfg: cfg, cancel: cancel, done: make(chan struct{}), KeysDir: cfg.KeysDir}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -89,6 +96,7 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		return s, fmt.Errorf("devnet: %w", err)
 	}
 	s.Addrs, _ = s.Devnet.Contracts()
+	say("devnet", "chain 1337 at %s; registry, tokens, oracle and pool deployed", s.Devnet.URL())
 	accts := s.Devnet.Accounts()
 	s.key, s.Account, s.Alice = accts[0].Key, accts[0].Address, accts[1].Address
 	if s.eth, err = s.Devnet.Dial(ctx); err != nil {
@@ -124,6 +132,8 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		return s, fmt.Errorf("publish: %w", err)
 	}
 	log.Info("policy committed on chain", "commitment", st.PolicyCommitment, "vkHash", st.VKHash)
+	say("signer", "vault unlocked for %s; policy %s and vk %s pinned", s.Account.Hex(), short(st.PolicyCommitment.Hex()), short(st.VKHash.Hex()))
+	say("registry", "commitment published on chain by the user's account")
 
 	// The relay, as a child process.
 	port, err := freePort()
@@ -134,6 +144,7 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	if err = s.StartRelay(); err != nil {
 		return s, err
 	}
+	say("relay", "listening on ws://%s (a separate process, durable queue on disk)", s.relayAddr)
 
 	// Pairing: the signer shows a URI, the agent host answers with a hello.
 	secret, err := e2e.NewChannelSecret(nil)
@@ -154,6 +165,7 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	go func() {
 		_, err := sc.AcceptHello(ctx, signerKey, func(h e2e.Hello) bool {
 			log.Info("signer: the agent host asks to pair", "agentKey", h.AgentPub.Fingerprint())
+			say("pairing", "agent host key %s confirmed by the signer", h.AgentPub.Fingerprint())
 			return true
 		})
 		paired <- err
@@ -162,7 +174,8 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	go func() {
 		err := agenthost.Run(ctx, agenthost.Config{Addr: "127.0.0.1:0", KeysDir: cfg.KeysDir, PolicyFile: s.PolicyFile,
 			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: pairing.URI(),
-			DataDir: filepath.Join(cfg.WorkDir, "agent"), Logger: log, Ready: func(a string) { apiReady <- a }})
+			DataDir: filepath.Join(cfg.WorkDir, "agent"), Logger: log, Ready: func(a string) { apiReady <- a },
+			Tap: func(t daemon.Transport) { s.AgentLink = t }})
 		if err != nil && ctx.Err() == nil {
 			log.Error("agent-host stopped", "err", err)
 		}
@@ -178,6 +191,7 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	select {
 	case addr := <-apiReady:
 		s.Agent = &daemon.Client{BaseURL: "http://" + addr}
+		say("agent-host", "API on http://%s (proving key loaded)", addr)
 	case <-time.After(60 * time.Second):
 		return s, errors.New("the agent-host API did not come up")
 	}
@@ -230,7 +244,7 @@ func (s *Stack) writePolicy() error {
 // and data directory, and waits until it answers.
 func (s *Stack) StartRelay() error {
 	cmd := exec.Command(s.cfg.LeashBin, "relay", "--addr", s.relayAddr, "--data", filepath.Join(s.cfg.WorkDir, "relay"))
-	cmd.Stdout, cmd.Stderr = os_devnull(), os_devnull()
+	cmd.Stdout, cmd.Stderr = devNull(), devNull()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -283,6 +297,13 @@ func (s *Stack) Close() {
 	}
 }
 
+func short(h string) string {
+	if len(h) > 14 {
+		return h[:10] + "…" + h[len(h)-4:]
+	}
+	return h
+}
+
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -292,9 +313,7 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func os_devnull() *os.File {
+func devNull() *os.File {
 	f, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	return f
 }
-
-

@@ -37,6 +37,9 @@ type Config struct {
 	Workers    int    // concurrent proofs; default one per core
 	Logger     *slog.Logger
 	Ready      func(addr string) // called once the API listens (tests, the demo)
+	// Tap, when set, receives the relay transport once paired. The demo uses
+	// it to play a compromised host that sends forged proposals.
+	Tap func(daemon.Transport)
 }
 
 // Run runs the daemon until ctx ends.
@@ -91,6 +94,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer conn.Close()
 	dcfg.Transport = conn
+	if cfg.Tap != nil {
+		cfg.Tap(conn)
+	}
 	d, err := daemon.New(dcfg)
 	if err != nil {
 		return err

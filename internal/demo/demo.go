@@ -1,0 +1,239 @@
+// Package demo runs the scripted tour of `make demo` on a whole-system
+// stack: in-policy payments proven, verified, signed and mined; an
+// off-policy request refused by the pre-check; a forged proposal (a valid
+// proof re-targeted at another transaction) refused by the signer; an
+// on-chain revoke that stops all signing; then a summary table.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/internal/stack"
+	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/wasm/signerhost"
+)
+
+// Config configures Run.
+type Config struct {
+	Out      io.Writer
+	LeashBin string
+	KeysDir  string
+	WorkDir  string
+}
+
+type row struct {
+	what, outcome, code string
+	proveMs, signerMs   float64
+	totalMs             float64
+	tx                  string
+}
+
+type tour struct {
+	cfg   Config
+	start time.Time
+	mu    sync.Mutex
+	s     *stack.Stack
+	rows  []row
+	took  map[string]time.Duration // signer's verify+sign time by proposal id
+	codes map[string]wire.Code     // signer's refusals by proposal id
+}
+
+// Run runs the tour; it returns an error if any step does not end as the
+// tour expects.
+func Run(ctx context.Context, cfg Config) error {
+	t := &tour{cfg: cfg, start: time.Now(), took: map[string]time.Duration{}, codes: map[string]wire.Code{}}
+	fmt.Fprintln(cfg.Out, "Leash demo: an AI agent's wallet on a cryptographic leash")
+	fmt.Fprintln(cfg.Out, strings.Repeat("─", 78))
+	s, err := stack.Start(ctx, stack.Config{LeashBin: cfg.LeashBin, KeysDir: cfg.KeysDir, WorkDir: cfg.WorkDir,
+		Say: t.say, OnEvent: t.onEvent})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	t.s = s
+	info, _ := policycircuit.GetInfo()
+	t.say("policy", "%s", strings.ReplaceAll(strings.TrimSpace(s.Policy.Describe()), "\n", "\n"+strings.Repeat(" ", 22)))
+	t.say("circuit", "%d constraints, %d public inputs, one setup for every policy", info.Constraints, info.PublicInputs)
+
+	tenth := eth(1, 10)
+	for i := 0; i < 3; i++ {
+		if err := t.pay(ctx, tenth, daemon.StatusMined, ""); err != nil {
+			return err
+		}
+	}
+	if err := t.pay(ctx, eth(2, 1), daemon.StatusRejected, "policy_violation:value"); err != nil {
+		return err
+	}
+	if err := t.forge(ctx); err != nil {
+		return err
+	}
+	t.say("user", "revokes the policy on chain: the kill switch")
+	if err := s.Revoke(ctx); err != nil {
+		return err
+	}
+	if err := t.pay(ctx, tenth, daemon.StatusRejected, string(wire.Revoked)); err != nil {
+		return err
+	}
+	t.summary()
+	return nil
+}
+
+func eth(num, den int64) *big.Int {
+	e := new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
+	return new(big.Int).Div(e.Mul(e, big.NewInt(num)), big.NewInt(den))
+}
+
+func fmtEth(v *big.Int) string {
+	r := new(big.Rat).SetFrac(v, eth(1, 1))
+	return strings.TrimRight(strings.TrimRight(r.FloatString(4), "0"), ".") + " ETH"
+}
+
+func (t *tour) say(who, format string, args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.cfg.Out, "[%6.2fs] %-11s %s\n", time.Since(t.start).Seconds(), who, fmt.Sprintf(format, args...))
+}
+
+func (t *tour) onEvent(e signerhost.Event) {
+	switch e.Status {
+	case wire.StatusSigned:
+		t.mu.Lock()
+		t.took[e.ID] = e.Took
+		t.mu.Unlock()
+		t.say("signer", "verified the proof and signed in %.1f ms → %s", ms(e.Took), e.TxHash)
+	case wire.StatusMined:
+		t.say("chain", "mined %s (%.0f ms after broadcast)", e.TxHash, ms(e.Mined))
+	case wire.StatusRejected:
+		t.mu.Lock()
+		t.codes[e.ID] = e.Code
+		t.mu.Unlock()
+		t.say("signer", "REFUSED %s: %s", e.Code, e.Message)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// pay asks the agent host for a payment to Alice and checks the outcome.
+func (t *tour) pay(ctx context.Context, value *big.Int, want string, wantCode string) error {
+	what := "pay " + fmtEth(value) + " to Alice"
+	t.say("agent", "→ %s", what)
+	q := wire.NewQuantity(value)
+	rec, err := t.s.Agent.Submit(ctx, daemon.Intent{To: wire.Address(t.s.Alice), Value: &q}, "", 2*time.Minute)
+	if err != nil {
+		return err
+	}
+	switch {
+	case rec.Status == daemon.StatusRejected && rec.Attempts == 0:
+		t.say("pre-check", "REFUSED %s: %s (no proof attempted)", rec.Code, rec.Message)
+	case rec.Status == daemon.StatusMined:
+		t.say("agent-host", "proof took %.0f ms; mined %.0f ms after the request", rec.Timings.ProveMs, rec.Timings.TotalMs)
+	default:
+		t.say("agent-host", "%s %s %s", rec.Status, rec.Code, rec.Message)
+	}
+	t.record(what, rec)
+	if rec.Status != want || string(rec.Code) != wantCode {
+		return fmt.Errorf("%s: ended %s %s, the tour expected %s %s", what, rec.Status, rec.Code, want, wantCode)
+	}
+	return nil
+}
+
+func (t *tour) record(what string, rec daemon.Record) {
+	r := row{what: what, outcome: rec.Status, code: string(rec.Code), proveMs: rec.Timings.ProveMs, totalMs: rec.Timings.TotalMs}
+	if rec.TxHash != nil {
+		r.tx = rec.TxHash.Hex()[:12] + "…"
+	}
+	t.mu.Lock()
+	for id, d := range t.took {
+		if strings.HasPrefix(id, rec.ID+".") {
+			r.signerMs = ms(d)
+		}
+	}
+	t.rows = append(t.rows, r)
+	t.mu.Unlock()
+}
+
+// forge plays a compromised agent host: it proves a 0.1 ETH payment, then
+// sends the proof with the transaction changed to 0.9 ETH (still within the
+// policy's caps, so only the proof can catch it).
+func (t *tour) forge(ctx context.Context) error {
+	t.say("attacker", "a compromised agent host proves 0.1 ETH to Alice, then sends that proof for 0.9 ETH")
+	pk, err := policycircuit.ReadProvingKey(t.s.KeysDir)
+	if err != nil {
+		return err
+	}
+	pr, err := prover.New(t.s.Policy, pk)
+	if err != nil {
+		return err
+	}
+	st := t.s.Signer.Status()
+	tx := &wire.Tx{ChainID: 1337, Nonce: st.Nonce, To: wire.Address(t.s.Alice), Value: wire.NewQuantity(eth(1, 10)),
+		Gas: 21000, MaxFeePerGas: wire.QuantityFromUint64(4e9), MaxPriorityFeePerGas: wire.QuantityFromUint64(1e9)}
+	p, err := pr.Prove(prover.Request{ID: "forged-1", Tx: tx, Spent: st.Spent.Big(), Time: uint64(time.Now().Unix())})
+	if err != nil {
+		return err
+	}
+	p.Tx.Value = wire.NewQuantity(eth(9, 10))
+	body, _ := json.Marshal(p)
+	if err := t.s.AgentLink.Send(ctx, daemon.Message{Kind: daemon.KindProposal, Body: body}); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		t.mu.Lock()
+		code, ok := t.codes[p.ID]
+		t.mu.Unlock()
+		if ok {
+			t.mu.Lock()
+			t.rows = append(t.rows, row{what: "forged: 0.1 ETH proof sent as 0.9 ETH", outcome: "rejected", code: string(code)})
+			t.mu.Unlock()
+			if code != wire.ProofInvalid {
+				return fmt.Errorf("forged proposal refused with %s, expected proof_invalid", code)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("the forged proposal got no answer")
+}
+
+func (t *tour) summary() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	w := t.cfg.Out
+	fmt.Fprintln(w, strings.Repeat("─", 78))
+	fmt.Fprintf(w, "%-40s %-9s %-24s %8s %9s %9s  %s\n", "request", "outcome", "code", "prove ms", "signer ms", "total ms", "tx")
+	var proves, totals []float64
+	for _, r := range t.rows {
+		fmt.Fprintf(w, "%-40s %-9s %-24s %8s %9s %9s  %s\n", r.what, r.outcome, r.code, num(r.proveMs), num(r.signerMs), num(r.totalMs), r.tx)
+		if r.outcome == daemon.StatusMined {
+			proves, totals = append(proves, r.proveMs), append(totals, r.totalMs)
+		}
+	}
+	fmt.Fprintf(w, "\nmined: %d; median prove %.0f ms; median request → mined %.0f ms; every refusal above signed nothing.\n",
+		len(proves), median(proves), median(totals))
+}
+
+func num(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
