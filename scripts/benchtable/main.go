@@ -27,7 +27,7 @@ func main() {
 	if len(pkgs) == 0 {
 		pkgs = []string{"./circuits/...", "./prover/..."}
 	}
-	args := append([]string{"test", "-run", "^$", "-bench", *bench, "-benchtime", *benchtime,
+	args := append([]string{"test", "-p", "1", "-run", "^$", "-bench", *bench, "-benchtime", *benchtime,
 		"-count", strconv.Itoa(*count)}, pkgs...)
 	cmd := exec.Command("go", args...)
 	cmd.Stderr = os.Stderr
