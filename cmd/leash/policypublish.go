@@ -1,6 +1,78 @@
 package main
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
 
-// cmdPolicyPublish is a placeholder until the registry work lands.
-func cmdPolicyPublish(ctx context.Context, args []string) int { return notYet("policy publish") }
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/tyler-smith/go-bip39"
+
+	"github.com/leash-wallet/leash/chain/registry"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wasm/hdkey"
+)
+
+// cmdPolicyPublish: `leash policy publish --rpc URL --registry ADDR --vk FILE
+// --mnemonic-file FILE [--index N] POLICY` commits (C, vkHash) on chain,
+// signed with the user's key; `--revoke` revokes instead (the kill switch).
+func cmdPolicyPublish(ctx context.Context, args []string) int {
+	fs := newFlags("policy publish")
+	rpc := fs.String("rpc", "http://127.0.0.1:8545", "chain JSON-RPC URL")
+	reg := fs.String("registry", "", "PolicyRegistry address")
+	vkPath := fs.String("vk", "", "verifying key (policy.vk)")
+	mnemonic := fs.String("mnemonic-file", "", "file holding the user's BIP-39 mnemonic")
+	index := fs.Uint("index", 0, "account index N of m/44'/60'/0'/0/N")
+	revoke := fs.Bool("revoke", false, "revoke the account's commitment instead of publishing")
+	if err := fs.Parse(args); err != nil || (!*revoke && fs.NArg() != 1) || *reg == "" || *mnemonic == "" || (!*revoke && *vkPath == "") {
+		fmt.Fprintln(os.Stderr, "usage: leash policy publish --registry ADDR --vk FILE --mnemonic-file FILE [--rpc URL] [--index N] POLICY\n"+
+			"       leash policy publish --revoke --registry ADDR --mnemonic-file FILE [--rpc URL] [--index N]")
+		return exitUsage
+	}
+	if !common.IsHexAddress(*reg) {
+		return fail(wire.Errorf(wire.Malformed, "--registry: not an address"))
+	}
+	words, err := readFile(*mnemonic)
+	if err != nil {
+		return fail(err)
+	}
+	seed, err := bip39.NewSeedWithErrorChecking(strings.Join(strings.Fields(string(words)), " "), "")
+	if err != nil {
+		return fail(wire.Errorf(wire.Malformed, "mnemonic: %v", err))
+	}
+	k, err := hdkey.NewMaster(seed)
+	if err == nil {
+		k, err = k.DerivePath(hdkey.EthereumPath(uint32(*index)))
+	}
+	if err != nil {
+		return fail(err)
+	}
+	defer k.Wipe()
+	key, err := k.ECDSA()
+	if err != nil {
+		return fail(err)
+	}
+	if *revoke {
+		h, err := registry.Revoke(ctx, *rpc, common.HexToAddress(*reg), key)
+		if err != nil {
+			return fail(err)
+		}
+		printJSON(os.Stdout, map[string]any{"revoked": true, "tx": h})
+		return exitOK
+	}
+	pol, err := loadPolicy(fs.Arg(0))
+	if err != nil {
+		return fail(err)
+	}
+	vk, err := loadVK(*vkPath)
+	if err != nil {
+		return fail(err)
+	}
+	h, err := registry.Publish(ctx, *rpc, common.HexToAddress(*reg), key, pol.Commitment(), vk.Hash())
+	if err != nil {
+		return fail(err)
+	}
+	printJSON(os.Stdout, map[string]any{"commitment": pol.Commitment(), "vkHash": vk.Hash(), "tx": h})
+	return exitOK
+}
