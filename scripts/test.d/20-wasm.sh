@@ -6,7 +6,7 @@
 # wasm/wasmtest. Also the G2 race tests under the race detector when cgo
 # is available.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 if [[ ! -f dist/leash.wasm || ! -f dist/wasm_exec.js ]]; then
   echo "dist/leash.wasm is missing: run make wasm" >&2
   exit 1
