@@ -49,7 +49,7 @@ func cmdRelay(ctx context.Context, args []string) int {
 func cmdRelayBench(ctx context.Context, args []string) int {
 	var cfg bench.Config
 	fs := newFlags("relay bench")
-	fs.StringVar(&cfg.Scenario, "scenario", "load", "load | suite | forwarder-serve")
+	fs.StringVar(&cfg.Scenario, "scenario", "load", "load | suite | idle | forwarder-serve")
 	fs.StringVar(&cfg.URL, "url", "", "relay WebSocket URL (load; default: start a relay child process)")
 	fs.StringVar(&cfg.Target, "target", "relay", "relay | forwarder (load)")
 	fs.IntVar(&cfg.Channels, "channels", 100, "channels (one sender and one recipient each)")

@@ -59,8 +59,10 @@ func Run(ctx context.Context, cfg Config, w io.Writer) error {
 		return runOne(ctx, cfg, w)
 	case "suite":
 		return Suite(ctx, cfg, w)
+	case "idle":
+		return runIdle(ctx, cfg, w)
 	}
-	return fmt.Errorf("unknown scenario %q (load, suite, forwarder-serve)", cfg.Scenario)
+	return fmt.Errorf("unknown scenario %q (load, suite, idle, forwarder-serve)", cfg.Scenario)
 }
 
 func loopbackOnly(hostport string) error {
@@ -251,4 +253,48 @@ func idleConns(ctx context.Context, u string, n int) ([]*websocket.Conn, error) 
 	}
 	wg.Wait()
 	return conns, firstErr
+}
+
+// runIdle measures the RSS of a relay child per idle authenticated
+// connection (--channels × 2 connections).
+func runIdle(ctx context.Context, cfg Config, w io.Writer) error {
+	per, before, after, err := measureIdle(ctx, cfg.Binary, 2*cfg.Channels)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%d idle connections: %.1f KiB RSS each (%d → %d MiB)\n", 2*cfg.Channels, per, before/1024, after/1024)
+	return nil
+}
+
+func measureIdle(ctx context.Context, bin string, n int) (per float64, before, after int64, err error) {
+	dir, err := os.MkdirTemp("", "leash-relay-idle-")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer os.RemoveAll(dir)
+	relay, err := startRelay(bin, dir, "")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer relay.kill()
+	time.Sleep(500 * time.Millisecond)
+	if before, err = relay.rssKiB(); err != nil {
+		return 0, 0, 0, err
+	}
+	conns, err := idleConns(ctx, relay.wsURL(false), n)
+	defer func() {
+		for _, c := range conns {
+			if c != nil {
+				c.Close()
+			}
+		}
+	}()
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("idle connections: %w", err)
+	}
+	time.Sleep(2 * time.Second)
+	if after, err = relay.rssKiB(); err != nil {
+		return 0, 0, 0, err
+	}
+	return float64(after-before) / float64(n), before, after, nil
 }

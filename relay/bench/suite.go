@@ -103,31 +103,10 @@ func Suite(ctx context.Context, cfg Config, w io.Writer) error {
 
 	// 3. Idle connections.
 	progress("%d idle connections", idleN)
-	relay, err = startRelay(cfg.Binary, tmp+"/idle", "")
+	per, before, after, err := measureIdle(ctx, cfg.Binary, idleN)
 	if err != nil {
 		return err
 	}
-	time.Sleep(500 * time.Millisecond)
-	before, err := relay.rssKiB()
-	if err != nil {
-		relay.kill()
-		return err
-	}
-	conns, err := idleConns(ctx, relay.wsURL(false), idleN)
-	if err != nil {
-		relay.kill()
-		return fmt.Errorf("idle connections: %w", err)
-	}
-	time.Sleep(2 * time.Second)
-	after, err := relay.rssKiB()
-	for _, c := range conns {
-		c.Close()
-	}
-	relay.kill()
-	if err != nil {
-		return err
-	}
-	per := float64(after-before) / float64(idleN)
 	rows = append(rows, row{fmt.Sprintf("idle connections (%d, authenticated)", idleN), "≤ 16 KiB RSS each",
 		fmt.Sprintf("%.1f KiB each (%d → %d MiB)", per, before/1024, after/1024), 0, 0, -1, -1, verdict(per <= 16)})
 

@@ -179,7 +179,18 @@ func (c *wsConn) readLoop() {
 			c.Close(proto.CloseMalformed, "binary frames only")
 			continue
 		}
-		if ce := c.link.Handle(b); ce != nil {
+		var ce *proto.CloseError
+		if !c.link.Authed() {
+			// The auth path (Ed25519, loading the queues) needs a deep stack;
+			// run it on a short-lived goroutine so that this long-lived one
+			// stays small for an idle connection.
+			done := make(chan struct{})
+			go func() { ce = c.link.Handle(b); close(done) }()
+			<-done
+		} else {
+			ce = c.link.Handle(b)
+		}
+		if ce != nil {
 			c.Close(ce.Code, ce.Reason)
 			continue
 		}
