@@ -43,13 +43,14 @@ type Registry interface {
 
 // Event is one decision, for logs and the demo's live view.
 type Event struct {
-	ID      string
-	Status  string
-	Code    wire.Code
-	Message string
-	TxHash  *wire.Hash32
-	Took    time.Duration // proposal received → receipt decided (verify + sign)
-	Mined   time.Duration // broadcast → mined
+	ID        string
+	Status    string
+	Code      wire.Code
+	Message   string
+	TxHash    *wire.Hash32
+	Took      time.Duration // proposal received → receipt decided (registry check + verify + sign)
+	Broadcast time.Duration // eth_sendRawTransaction round trip
+	Mined     time.Duration // broadcast → mined
 }
 
 // Config configures Run.
@@ -134,13 +135,16 @@ func (h *host) handle(ctx context.Context, raw json.RawMessage) {
 		return
 	}
 	var hash common.Hash
-	if err := h.eth.Client().CallContext(ctx, &hash, "eth_sendRawTransaction", hexutil.Bytes(r.RawTx)); err != nil {
+	bstart := time.Now()
+	err := h.eth.Client().CallContext(ctx, &hash, "eth_sendRawTransaction", hexutil.Bytes(r.RawTx))
+	broadcast := time.Since(bstart)
+	if err != nil {
 		h.log.Error("broadcast failed", "id", r.ID, "err", err)
 		// The nonce is spent in the signer's ledger; report the signature so
 		// the host can follow it, with the broadcast error as the message.
 		r.Message = "signed, but the broadcast failed: " + err.Error()
 	}
-	h.event(Event{ID: r.ID, Status: r.Status, TxHash: r.TxHash, Took: took})
+	h.event(Event{ID: r.ID, Status: r.Status, TxHash: r.TxHash, Took: took, Broadcast: broadcast})
 	h.send(ctx, r)
 	go h.followMining(ctx, r)
 }
