@@ -47,12 +47,23 @@ func Suite(ctx context.Context, cfg Config, w io.Writer) error {
 	}
 	fres, err := RunLoad(ctx, Load{URL: fw.wsURL(true), Forwarder: true, Channels: 100, Window: 32, Payload: kib,
 		Warmup: warm, Duration: peakDur, Senders: true, Receivers: true})
-	fw.stop()
 	if err != nil {
+		fw.stop()
 		return fmt.Errorf("forwarder: %w", err)
 	}
 	rows = append(rows, row{"bare gorilla forwarder peak (100 ch, window 32, 1 KiB)", "baseline",
 		fmt.Sprintf("%.0f msg/s", fres.Throughput), fres.P50, fres.P99, -1, int64(fres.Duplicates), nil})
+	// The same forwarder at the 5k msg/s open-loop load: the latency floor of
+	// this machine and load generator, without any relay work.
+	progress("bare forwarder 5k msg/s")
+	f5, err := RunLoad(ctx, Load{URL: fw.wsURL(true), Forwarder: true, Channels: channels, Rate: 5000, Payload: kib,
+		Warmup: warm, Duration: dur, Senders: true, Receivers: true})
+	fw.stop()
+	if err != nil {
+		return fmt.Errorf("forwarder: %w", err)
+	}
+	rows = append(rows, row{"bare gorilla forwarder 5k msg/s (1,000 ch, 1 KiB)", "baseline",
+		fmt.Sprintf("%.0f msg/s", f5.Throughput), f5.P50, f5.P99, -1, int64(f5.Duplicates), nil})
 
 	// 2. Durable scenarios on one relay.
 	relay, err := startRelay(cfg.Binary, tmp+"/load", "")
