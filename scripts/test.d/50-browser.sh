@@ -7,7 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
-make --no-print-directory extension
+# `make test` has just built dist/leash.wasm; standalone runs build it here.
+if [[ -f dist/leash.wasm && -f dist/wasm_exec.js && ${LEASH_REBUILD_WASM:-} == "" ]]; then
+  scripts/build-extension.sh
+else
+  make --no-print-directory extension
+fi
 go build -trimpath -o bin/leash ./cmd/leash
 go build -trimpath -o bin/leash-test-agent ./tests/browser/agent
 if bin/leash devnet -h 2>&1 | grep -q "not available in this build"; then
