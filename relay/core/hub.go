@@ -163,6 +163,14 @@ func (h *Hub) Accept(c Conn) *Link {
 	return l
 }
 
+// AcceptChallenged is Accept for a backend whose front end already sent the
+// CHALLENGE with nonce (a Worker that must read the AUTH frame to learn
+// which Durable Object owns the channel). The nonce must be fresh and
+// random; the link then verifies the AUTH against it exactly as Accept's.
+func (h *Hub) AcceptChallenged(c Conn, nonce [e2e.ChallengeSize]byte) *Link {
+	return &Link{hub: h, conn: c, nonce: nonce}
+}
+
 // Authed reports whether the link has authenticated. Safe to call from the
 // goroutine that calls Handle.
 func (l *Link) Authed() bool { return l.ch != nil }
