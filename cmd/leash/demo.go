@@ -12,6 +12,7 @@ func cmdDemo(ctx context.Context, args []string) int {
 	fs := newFlags("demo")
 	keys := fs.String("keys", "", "directory with policy.pk and policy.vk (from leash setup)")
 	work := fs.String("work", "", "scratch directory (default: a temporary one)")
+	hold := fs.Bool("hold", false, "after the tour, keep the system (and its dashboard) running until interrupted")
 	bench := fs.Int("bench", 0, "instead of the tour, time N payments stage by stage (make bench-e2e)")
 	if !parseFlags(fs, args, "keys") {
 		return exitUsage
@@ -28,12 +29,12 @@ func cmdDemo(ctx context.Context, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	cfg := demo.Config{Out: os.Stdout, LeashBin: self, KeysDir: *keys, WorkDir: *work}
+	cfg := demo.Config{Out: os.Stdout, LeashBin: self, KeysDir: *keys, WorkDir: *work, Hold: *hold}
 	run := demo.Run
 	if *bench > 0 {
 		run = func(ctx context.Context, cfg demo.Config) error { return demo.Bench(ctx, cfg, *bench) }
 	}
-	if err := run(ctx, cfg); err != nil {
+	if err := run(ctx, cfg); err != nil && ctx.Err() == nil {
 		return fail(err)
 	}
 	return exitOK

@@ -30,6 +30,7 @@ type Config struct {
 	LeashBin string
 	KeysDir  string
 	WorkDir  string
+	Hold     bool // after the tour, keep serving (the dashboard) until ctx ends
 }
 
 type row struct {
@@ -65,6 +66,7 @@ func Run(ctx context.Context, cfg Config) error {
 	info, _ := policycircuit.GetInfo()
 	t.say("policy", "%s", strings.ReplaceAll(strings.TrimSpace(s.Policy.Describe()), "\n", "\n"+strings.Repeat(" ", 22)))
 	t.say("circuit", "%d constraints, %d public inputs, one setup for every policy", info.Constraints, info.PublicInputs)
+	t.say("dashboard", "live at %s/", s.Agent.BaseURL)
 
 	tenth := eth(1, 10)
 	for i := 0; i < 3; i++ {
@@ -86,6 +88,10 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	t.summary()
+	if cfg.Hold {
+		fmt.Fprintf(cfg.Out, "dashboard: %s/\n", s.Agent.BaseURL)
+		<-ctx.Done()
+	}
 	return nil
 }
 

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/web/dashboard"
 )
 
 // MaxRequestBytes bounds a request body.
@@ -21,7 +23,15 @@ const MaxRequestBytes = 256 << 10
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/transactions", d.handleSubmit)
+	mux.HandleFunc("GET /v1/transactions", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(r.URL.Query().Get("limit"))
+		if err != nil || n <= 0 || n > 1000 {
+			n = 100
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"transactions": d.recs.recent(n)})
+	})
 	mux.HandleFunc("GET /v1/transactions/{id}", d.handleGet)
+	mux.Handle("GET /", http.FileServerFS(dashboard.Files))
 	mux.HandleFunc("GET /v1/transactions/{id}/events", d.handleEvents)
 	mux.HandleFunc("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"tasks": d.Tasks()})

@@ -88,6 +88,19 @@ func (r *records) byIdempotencyKey(key string) (Record, bool) {
 	return *r.byID[id], true
 }
 
+// recent returns up to n records, newest first.
+func (r *records) recent(n int) []Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Record, 0, min(n, len(r.order)))
+	for i := len(r.order) - 1; i >= 0 && len(out) < n; i-- {
+		if rec, ok := r.byID[r.order[i]]; ok {
+			out = append(out, *rec)
+		}
+	}
+	return out
+}
+
 func (r *records) get(id string) (Record, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
