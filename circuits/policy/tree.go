@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"sync"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 )
 
@@ -12,14 +14,15 @@ type Tree struct {
 	levels [][]fr.Element // levels[0] = leaves (padded lazily), levels[depth] = root
 }
 
-// zeroHashes[i] is the root of an all-empty subtree of height i.
-var zeroHashes = func() []fr.Element {
+// zeroHashes()[i] is the root of an all-empty subtree of height i,
+// computed on first use.
+var zeroHashes = sync.OnceValue(func() []fr.Element {
 	z := make([]fr.Element, 33)
 	for i := 1; i < len(z); i++ {
 		z[i] = Compress(z[i-1], z[i-1])
 	}
 	return z
-}()
+})
 
 // NewTree builds a tree of the given depth; len(leaves) ≤ 2^depth.
 func NewTree(depth int, leaves []fr.Element) *Tree {
@@ -33,7 +36,7 @@ func NewTree(depth int, leaves []fr.Element) *Tree {
 		next := make([]fr.Element, (len(cur)+1)/2)
 		for i := range next {
 			l := cur[2*i]
-			r := zeroHashes[lvl]
+			r := zeroHashes()[lvl]
 			if 2*i+1 < len(cur) {
 				r = cur[2*i+1]
 			}
@@ -50,7 +53,7 @@ func NewTree(depth int, leaves []fr.Element) *Tree {
 // Root returns the tree's root.
 func (t *Tree) Root() fr.Element {
 	if len(t.levels[t.depth]) == 0 {
-		return zeroHashes[t.depth]
+		return zeroHashes()[t.depth]
 	}
 	return t.levels[t.depth][0]
 }
@@ -71,7 +74,7 @@ func (t *Tree) Prove(i int) Proof {
 		if sib < len(t.levels[lvl]) {
 			p.Siblings[lvl] = t.levels[lvl][sib]
 		} else {
-			p.Siblings[lvl] = zeroHashes[lvl]
+			p.Siblings[lvl] = zeroHashes()[lvl]
 		}
 		idx >>= 1
 	}
