@@ -376,6 +376,23 @@ try {
     await until('resumed', async () => !(await api('view')).settings.paused);
   });
 
+  await test('a proposal that meets a locked vault waits, and is signed after unlock', async () => {
+    await popup.reload();
+    await popup.waitForSelector('#lock');
+    await popup.click('#lock');
+    await popup.waitForSelector('[data-screen=locked]');
+    const v = ETH / 100n;
+    await propose('p-locked', v);
+    const p = await receipt('p-locked', 'pending');
+    assert(p.body.code === 'locked', 'pending with code locked: ' + JSON.stringify(p.body));
+    await until('locked banner', async () => /wait for you to unlock/.test(await popup.textContent('body')));
+    await popup.fill('#password', PASSWORD);
+    await popup.click('#unlock');
+    await receipt('p-locked', 'signed', 20000);
+    spent += v;
+    await receipt('p-locked', 'mined', 30000);
+  });
+
   await test('dapp: finds Leash through EIP-6963, eth_requestAccounts with consent, a task for the agent', async () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 800, height: 700 });
