@@ -3,6 +3,10 @@ package registry
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -61,4 +65,60 @@ func FuzzDecodeEvent(f *testing.F) {
 			t.Fatalf("vk hash %x from data %x", ev.VKHash, data)
 		}
 	})
+}
+
+// corpus reads the seed files of a fuzz target under testdata/fuzz: each
+// is "go test fuzz v1" followed by []byte("...") and byte('...') values.
+func corpus(t *testing.T, target string) map[string][]any {
+	paths, err := filepath.Glob(filepath.Join("testdata", "fuzz", target, "*"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no seeds for %s: %v", target, err)
+	}
+	out := map[string][]any{}
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+		var vals []any
+		for _, l := range lines[1:] {
+			switch {
+			case strings.HasPrefix(l, "[]byte(") && strings.HasSuffix(l, ")"):
+				s, err := strconv.Unquote(l[len("[]byte(") : len(l)-1])
+				if err != nil {
+					t.Fatalf("%s: %v", p, err)
+				}
+				vals = append(vals, []byte(s))
+			case strings.HasPrefix(l, "byte(") && strings.HasSuffix(l, ")"):
+				s, err := strconv.Unquote(l[len("byte(") : len(l)-1])
+				if err != nil || len(s) != 1 {
+					t.Fatalf("%s: %q: %v", p, l, err)
+				}
+				vals = append(vals, s[0])
+			default:
+				t.Fatalf("%s: unsupported line %q", p, l)
+			}
+		}
+		out[filepath.Base(p)] = vals
+	}
+	return out
+}
+
+// The seeds double as golden vectors: expfail_* must be rejected, the
+// others accepted.
+func TestSeedsGolden(t *testing.T) {
+	for name, v := range corpus(t, "FuzzDecodeEntry") {
+		_, err := DecodeEntry(v[0].([]byte))
+		if strings.HasPrefix(name, "expfail_") != (err != nil) {
+			t.Errorf("FuzzDecodeEntry/%s: err %v", name, err)
+		}
+	}
+	for name, v := range corpus(t, "FuzzDecodeEvent") {
+		topics := []common.Hash{common.BytesToHash(v[0].([]byte)), common.BytesToHash(v[1].([]byte)), common.BytesToHash(v[2].([]byte))}
+		_, err := DecodeEvent(&types.Log{Topics: topics[:min(int(v[4].(byte)), 3)], Data: v[3].([]byte)})
+		if strings.HasPrefix(name, "expfail_") != (err != nil) {
+			t.Errorf("FuzzDecodeEvent/%s: err %v", name, err)
+		}
+	}
 }
