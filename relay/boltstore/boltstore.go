@@ -5,12 +5,16 @@
 //
 // One shared append log plus a small index, so that a group commit touches
 // few pages however many recipients it serves (a bucket per recipient cost
-// a 4 KiB page per recipient per commit, about half the throughput):
+// a page per recipient per commit, about half the throughput):
 //
 //	log  logID(8)                         → envelope
 //	idx  channel(16) role(1) 0x00         → lastSeq(8) acked(8)        (queue meta)
 //	idx  channel(16) role(1) 0x01 seq(8)  → logID(8) expires(8) id(16) (queue entry)
-//	exp  expires(8) logID(8)              → channel(16) role(1) seq(8) (TTL index)
+//
+// An append writes two keys (log, entry) and no meta: a queue's last
+// sequence number is the larger of its meta and its highest entry, and the
+// meta is raised whenever entries are deleted. TTL sweeps scan the compact
+// index (no third bucket to keep in step on every message).
 //
 // # Guarantees
 //
@@ -42,7 +46,6 @@ import (
 var (
 	bLog = []byte("log")
 	bIdx = []byte("idx")
-	bExp = []byte("exp")
 )
 
 // Store is a core.Store on bbolt.
@@ -71,7 +74,7 @@ func Open(dir string) (*Store, error) {
 	}
 	s := &Store{db: db}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bLog, bIdx, bExp} {
+		for _, b := range [][]byte{bLog, bIdx} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -102,11 +105,6 @@ func entryKey(q core.QueueID, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(queuePrefix(q, 1), seq)
 }
 
-func expKey(expires int64, logID []byte) []byte {
-	k := binary.BigEndian.AppendUint64(make([]byte, 0, 16), uint64(expires))
-	return append(k, logID...)
-}
-
 type meta struct{ last, acked uint64 }
 
 func getMeta(idx *bolt.Bucket, q core.QueueID) meta {
@@ -130,11 +128,13 @@ func (s *Store) Load(q core.QueueID, now int64) (core.QueueState, error) {
 			if len(k) != 26 || len(v) != 32 {
 				return fmt.Errorf("boltstore: corrupt index entry %x", k)
 			}
+			seq := binary.BigEndian.Uint64(k[18:])
+			st.LastSeq = max(st.LastSeq, seq)
 			if int64(binary.BigEndian.Uint64(v[8:16])) < now {
 				continue
 			}
 			var p core.Pending
-			p.Seq = binary.BigEndian.Uint64(k[18:])
+			p.Seq = seq
 			copy(p.ID[:], v[16:32])
 			st.Pending = append(st.Pending, p)
 		}
@@ -147,17 +147,7 @@ func (s *Store) Load(q core.QueueID, now int64) (core.QueueState, error) {
 func (s *Store) Commit(b *core.Batch) error {
 	next := s.next
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		logB, idx, exp := tx.Bucket(bLog), tx.Bucket(bIdx), tx.Bucket(bExp)
-		metas := map[core.QueueID]*meta{}
-		metaOf := func(q core.QueueID) *meta {
-			m := metas[q]
-			if m == nil {
-				v := getMeta(idx, q)
-				m = &v
-				metas[q] = m
-			}
-			return m
-		}
+		logB, idx := tx.Bucket(bLog), tx.Bucket(bIdx)
 		for i := range b.Append {
 			r := &b.Append[i]
 			next++
@@ -172,47 +162,55 @@ func (s *Store) Commit(b *core.Batch) error {
 			if err := idx.Put(entryKey(r.Queue, r.Seq), v); err != nil {
 				return err
 			}
-			ref := append(append(make([]byte, 0, 25), r.Queue.Channel[:]...), byte(r.Queue.To))
-			if err := exp.Put(expKey(r.Expires, id), binary.BigEndian.AppendUint64(ref, r.Seq)); err != nil {
-				return err
-			}
-			m := metaOf(r.Queue)
-			m.last = max(m.last, r.Seq)
 		}
-		del := func(k, v []byte) error {
-			if err := logB.Delete(v[:8]); err != nil {
-				return err
+		// Deletions raise the meta so that the last sequence number survives
+		// its entries.
+		metas := map[core.QueueID]*meta{}
+		metaOf := func(q core.QueueID) *meta {
+			m := metas[q]
+			if m == nil {
+				v := getMeta(idx, q)
+				m = &v
+				metas[q] = m
 			}
-			if err := exp.Delete(expKey(int64(binary.BigEndian.Uint64(v[8:16])), v[:8])); err != nil {
-				return err
-			}
-			return idx.Delete(k)
+			return m
 		}
 		for q, up := range b.Ack {
 			prefix := queuePrefix(q, 1)
-			var keys, vals [][]byte
+			var keys, logIDs [][]byte
 			c := idx.Cursor()
 			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 				if binary.BigEndian.Uint64(k[18:]) > up {
 					break
 				}
-				keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
-			}
-			for i := range keys {
-				if err := del(keys[i], vals[i]); err != nil {
-					return err
-				}
+				keys, logIDs = append(keys, bytes.Clone(k)), append(logIDs, bytes.Clone(v[:8]))
 			}
 			m := metaOf(q)
+			for i := range keys {
+				if err := logB.Delete(logIDs[i]); err != nil {
+					return err
+				}
+				if err := idx.Delete(keys[i]); err != nil {
+					return err
+				}
+				m.last = max(m.last, binary.BigEndian.Uint64(keys[i][18:]))
+			}
 			m.acked = max(m.acked, up)
 		}
 		for _, ref := range b.Expire {
 			k := entryKey(ref.Queue, ref.Seq)
-			if v := idx.Get(k); v != nil {
-				if err := del(k, bytes.Clone(v)); err != nil {
-					return err
-				}
+			v := idx.Get(k)
+			if v == nil {
+				continue
 			}
+			if err := logB.Delete(bytes.Clone(v[:8])); err != nil {
+				return err
+			}
+			if err := idx.Delete(k); err != nil {
+				return err
+			}
+			m := metaOf(ref.Queue)
+			m.last = max(m.last, ref.Seq)
 		}
 		for q, m := range metas {
 			v := binary.BigEndian.AppendUint64(make([]byte, 0, 16), m.last)
@@ -257,22 +255,26 @@ func (s *Store) Read(q core.QueueID, after uint64, max int, now int64) ([]core.R
 	return out, err
 }
 
-// Expired implements core.Store.
+// Expired implements core.Store by scanning the index (32-byte entries;
+// the hub sweeps every few seconds).
 func (s *Store) Expired(now int64, max int) ([]core.Ref, error) {
 	var out []core.Ref
 	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bExp).Cursor()
+		c := tx.Bucket(bIdx).Cursor()
 		for k, v := c.First(); k != nil && len(out) < max; k, v = c.Next() {
-			if len(k) != 16 || len(v) != 25 {
-				return fmt.Errorf("boltstore: corrupt expiry entry %x", k)
+			if len(k) != 26 || k[17] != 1 {
+				continue // queue meta
 			}
-			if int64(binary.BigEndian.Uint64(k[:8])) >= now {
-				break
+			if len(v) != 32 {
+				return fmt.Errorf("boltstore: corrupt index entry %x", k)
+			}
+			if int64(binary.BigEndian.Uint64(v[8:16])) >= now {
+				continue
 			}
 			var r core.Ref
-			copy(r.Queue.Channel[:], v[:16])
-			r.Queue.To = e2e.Role(v[16])
-			r.Seq = binary.BigEndian.Uint64(v[17:])
+			copy(r.Queue.Channel[:], k[:16])
+			r.Queue.To = e2e.Role(k[16])
+			r.Seq = binary.BigEndian.Uint64(k[18:])
 			out = append(out, r)
 		}
 		return nil

@@ -652,8 +652,9 @@ func (h *Hub) finish(it *item, err error) {
 	h.release(ch)
 }
 
-// Expire removes envelopes whose TTL passed. The adapter calls it about once
-// a second (a Durable Object from an alarm). It returns how many expired.
+// Expire removes envelopes whose TTL passed. The adapter calls it every few
+// seconds (a Durable Object from an alarm); expired envelopes are never
+// delivered in the meantime. It returns how many expired.
 func (h *Hub) Expire(now time.Time) (int, error) {
 	h.cmu.Lock()
 	if h.expiring {

@@ -34,7 +34,7 @@ type Config struct {
 	PongWait        time.Duration // read deadline after auth (default 45 s)
 	AuthTimeout     time.Duration // (default 5 s)
 	WriteTimeout    time.Duration // (default 1 s)
-	ExpireInterval  time.Duration // TTL sweep period (default 1 s)
+	ExpireInterval  time.Duration // TTL sweep period (default 5 s; expired envelopes are never delivered meanwhile)
 	ShutdownTimeout time.Duration // drain budget (default 10 s)
 	Logger          *slog.Logger  // default slog.Default()
 	Store           core.Store    // overrides DataDir (tests)
@@ -68,7 +68,7 @@ func (c *Config) defaults() {
 		c.WriteTimeout = time.Second
 	}
 	if c.ExpireInterval <= 0 {
-		c.ExpireInterval = time.Second
+		c.ExpireInterval = 5 * time.Second
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 10 * time.Second
