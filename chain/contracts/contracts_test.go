@@ -134,10 +134,16 @@ func TestStandardDeployment(t *testing.T) {
 			t.Errorf("%s holds %s dETH, want %s", a.Address, b, contracts.HolderETH)
 		}
 	}
-	// Deterministic addresses: account 0's first contract is at the
-	// well-known 0x5FbDB2315678afecb367f032d93F642f64180aa3.
-	if addrs.Registry != common.HexToAddress("0x5FbDB2315678afecb367f032d93F642f64180aa3") {
-		t.Errorf("registry at %s", addrs.Registry)
+	// Deterministic addresses (the table in docs/chain.md).
+	want := contracts.Addresses{
+		Registry: common.HexToAddress("0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+		USD:      common.HexToAddress("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"),
+		ETH:      common.HexToAddress("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"),
+		Oracle:   common.HexToAddress("0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9"),
+		Pool:     common.HexToAddress("0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9"),
+	}
+	if addrs != want || contracts.StandardAddresses(dn.Accounts()[0].Address, 0) != want {
+		t.Errorf("standard addresses %+v, want %+v", addrs, want)
 	}
 }
 

@@ -48,6 +48,13 @@ type Addresses struct {
 	Pool     common.Address `json:"pool"`     // SwapPool, token0 = dETH, token1 = dUSD
 }
 
+// StandardAddresses are the addresses DeployStandard gives its contracts
+// when deployer's next nonce is firstNonce (0 on a fresh devnet).
+func StandardAddresses(deployer common.Address, firstNonce uint64) Addresses {
+	at := func(i uint64) common.Address { return crypto.CreateAddress(deployer, firstNonce+i) }
+	return Addresses{Registry: at(0), USD: at(1), ETH: at(2), Oracle: at(3), Pool: at(4)}
+}
+
 // DeployStandard deploys the PolicyRegistry, two TestTokens (dUSD, dETH), a
 // PriceOracle for dETH/dUSD at OracleInitialAnswer and a SwapPool between
 // dETH and dUSD, all from deployer's account. It mints HolderUSD and
@@ -64,9 +71,12 @@ func DeployStandard(ctx context.Context, rpc *ethclient.Client, deployer *ecdsa.
 
 	// 1. Creations. Each address follows from the nonce, so the pool can
 	// name its tokens before they are mined.
+	a = StandardAddresses(s.From, s.Nonce())
 	var txs []*types.Transaction
 	create := func(dst *common.Address, meta string, args []byte) error {
-		*dst = crypto.CreateAddress(s.From, s.Nonce())
+		if want := crypto.CreateAddress(s.From, s.Nonce()); want != *dst {
+			return fmt.Errorf("deploy: nonce moved: next contract at %s, not %s", want, *dst)
+		}
 		code, err := hexutil.Decode(meta)
 		if err != nil {
 			return err

@@ -124,7 +124,7 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 	}
 	d := &Devnet{stack: stack, accounts: accounts}
 	fail := func(err error) (*Devnet, error) {
-		_ = stack.Close()
+		_ = d.Close() // stops the miner if it runs, then the node
 		return nil, fmt.Errorf("devnet: %w", err)
 	}
 
