@@ -1,13 +1,9 @@
 package policycircuit
 
 import (
-	"bufio"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -70,96 +66,26 @@ type Keys struct {
 // and could forge proofs: it must run on the user's side, never on the agent
 // host (DESIGN.md G6). progress, if not nil, receives short status lines.
 func Setup(progress func(string)) (*Keys, error) {
-	say := func(s string) {
-		if progress != nil {
-			progress(s)
-		}
+	if progress != nil {
+		progress("compiling the policy circuit")
 	}
-	say("compiling the policy circuit")
 	r, err := Compile()
 	if err != nil {
 		return nil, err
 	}
-	say(fmt.Sprintf("running Groth16 setup over %d constraints", r.GetNbConstraints()))
-	var pk groth16.ProvingKey
-	var vk groth16.VerifyingKey
-	done := make(chan struct{})
-	go func() { // progress while the setup runs
-		start := time.Now()
-		tick := time.NewTicker(5 * time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				say(fmt.Sprintf("setup still running (%.0fs)", time.Since(start).Seconds()))
-			}
-		}
-	}()
-	err = groth16.Setup(r, &pk, &vk)
-	close(done)
+	pk, vk, err := SetupR1CS(r, progress)
 	if err != nil {
-		return nil, fmt.Errorf("groth16 setup: %w", err)
+		return nil, err
 	}
-	return &Keys{PK: &pk, VK: &vk}, nil
+	return &Keys{PK: pk, VK: vk}, nil
 }
 
 // Write stores the keys as DIR/policy.pk and DIR/policy.vk, atomically.
 func (k *Keys) Write(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := writeAtomic(filepath.Join(dir, ProvingKeyFile), func(w io.Writer) error {
-		_, err := k.PK.WriteRawTo(w)
-		return err
-	}); err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(dir, VerifyingKeyFile), func(w io.Writer) error {
-		_, err := k.VK.WriteTo(w)
-		return err
-	})
+	return WriteKeyFiles(dir, ProvingKeyFile, VerifyingKeyFile, k.PK, k.VK)
 }
 
 // ReadProvingKey loads DIR/policy.pk.
 func ReadProvingKey(dir string) (*groth16.ProvingKey, error) {
-	f, err := os.Open(filepath.Join(dir, ProvingKeyFile))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var pk groth16.ProvingKey
-	if _, err := pk.UnsafeReadFrom(bufio.NewReaderSize(f, 1<<20)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", ProvingKeyFile, err)
-	}
-	return &pk, nil
-}
-
-func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return ReadProvingKeyFile(filepath.Join(dir, ProvingKeyFile))
 }

@@ -1,13 +1,9 @@
 package programcircuit
 
 import (
-	"bufio"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -16,6 +12,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
+	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/program"
 )
 
@@ -91,97 +88,26 @@ type Keys struct {
 // learns the trapdoor and could forge proofs: it must run on the user's
 // side, never on the agent host (DESIGN.md G6).
 func Setup(t program.Template, progress func(string)) (*Keys, error) {
-	say := func(s string) {
-		if progress != nil {
-			progress(s)
-		}
+	if progress != nil {
+		progress(fmt.Sprintf("compiling the %s program circuit", t.Name))
 	}
-	say(fmt.Sprintf("compiling the %s program circuit", t.Name))
 	r, err := Compile(t)
 	if err != nil {
 		return nil, err
 	}
-	say(fmt.Sprintf("running Groth16 setup over %d constraints", r.GetNbConstraints()))
-	done := make(chan struct{})
-	go func() {
-		start := time.Now()
-		tick := time.NewTicker(5 * time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				say(fmt.Sprintf("setup still running (%.0fs)", time.Since(start).Seconds()))
-			}
-		}
-	}()
-	var pk groth16.ProvingKey
-	var vk groth16.VerifyingKey
-	err = groth16.Setup(r, &pk, &vk)
-	close(done)
+	pk, vk, err := policycircuit.SetupR1CS(r, progress)
 	if err != nil {
-		return nil, fmt.Errorf("groth16 setup: %w", err)
+		return nil, err
 	}
-	return &Keys{Template: t, PK: &pk, VK: &vk}, nil
+	return &Keys{Template: t, PK: pk, VK: vk}, nil
 }
 
 // Write stores the keys in dir, atomically.
 func (k *Keys) Write(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := writeAtomic(filepath.Join(dir, ProvingKeyFile(k.Template)), func(w io.Writer) error {
-		_, err := k.PK.WriteRawTo(w)
-		return err
-	}); err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(dir, VerifyingKeyFile(k.Template)), func(w io.Writer) error {
-		_, err := k.VK.WriteTo(w)
-		return err
-	})
+	return policycircuit.WriteKeyFiles(dir, ProvingKeyFile(k.Template), VerifyingKeyFile(k.Template), k.PK, k.VK)
 }
 
 // ReadProvingKey loads template t's proving key from dir.
 func ReadProvingKey(dir string, t program.Template) (*groth16.ProvingKey, error) {
-	name := ProvingKeyFile(t)
-	f, err := os.Open(filepath.Join(dir, name))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var pk groth16.ProvingKey
-	if _, err := pk.UnsafeReadFrom(bufio.NewReaderSize(f, 1<<20)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return &pk, nil
-}
-
-func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return policycircuit.ReadProvingKeyFile(filepath.Join(dir, ProvingKeyFile(t)))
 }

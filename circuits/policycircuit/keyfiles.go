@@ -1,0 +1,105 @@
+package policycircuit
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
+	cs "github.com/consensys/gnark/constraint/bn254"
+)
+
+// SetupR1CS runs a fresh Groth16 setup of r, sending progress lines to say
+// every 5 s while it runs. Every circuit of the project (the policy circuit
+// and the program circuits) is set up through it.
+func SetupR1CS(r *cs.R1CS, say func(string)) (*groth16.ProvingKey, *groth16.VerifyingKey, error) {
+	if say == nil {
+		say = func(string) {}
+	}
+	say(fmt.Sprintf("running Groth16 setup over %d constraints", r.GetNbConstraints()))
+	var pk groth16.ProvingKey
+	var vk groth16.VerifyingKey
+	done := make(chan struct{})
+	go func() {
+		start := time.Now()
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				say(fmt.Sprintf("setup still running (%.0fs)", time.Since(start).Seconds()))
+			}
+		}
+	}()
+	err := groth16.Setup(r, &pk, &vk)
+	close(done)
+	if err != nil {
+		return nil, nil, fmt.Errorf("groth16 setup: %w", err)
+	}
+	return &pk, &vk, nil
+}
+
+// WriteKeyFiles stores pk (raw, fast to load) and vk (compressed) as
+// dir/pkName and dir/vkName, each replaced atomically.
+func WriteKeyFiles(dir, pkName, vkName string, pk *groth16.ProvingKey, vk *groth16.VerifyingKey) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(dir, pkName), func(w io.Writer) error {
+		_, err := pk.WriteRawTo(w)
+		return err
+	}); err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, vkName), func(w io.Writer) error {
+		_, err := vk.WriteTo(w)
+		return err
+	})
+}
+
+// ReadProvingKeyFile loads a proving key written by WriteKeyFiles.
+func ReadProvingKeyFile(path string) (*groth16.ProvingKey, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var pk groth16.ProvingKey
+	if _, err := pk.UnsafeReadFrom(bufio.NewReaderSize(f, 1<<20)); err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	}
+	return &pk, nil
+}
+
+func writeAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
