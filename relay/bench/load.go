@@ -79,6 +79,19 @@ type run struct {
 	chans    []*chanState
 	errOnce  sync.Once
 	err      error
+	closing  atomic.Bool
+}
+
+// readFailed reports a connection the relay closed during the run.
+func (r *run) readFailed(c *chanState, side string, err error) {
+	if r.closing.Load() {
+		return
+	}
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		err = &proto.CloseError{Code: ce.Code, Reason: ce.Text}
+	}
+	r.fail(fmt.Errorf("channel %d: %s connection ended: %w", c.idx, side, err))
 }
 
 func (r *run) fail(err error) {
@@ -161,6 +174,7 @@ func (r *run) senderReader(c *chanState) {
 	for {
 		_, b, err := c.snd.ReadMessage()
 		if err != nil {
+			r.readFailed(c, "sender", err)
 			return
 		}
 		f, err := proto.Decode(b)
@@ -186,6 +200,7 @@ func (r *run) receiverReader(c *chanState) {
 	for {
 		_, b, err := c.rcv.ReadMessage()
 		if err != nil {
+			r.readFailed(c, "recipient", err)
 			return
 		}
 		now := time.Since(r.base)
@@ -448,6 +463,7 @@ func RunLoad(ctx context.Context, l Load) (Result, error) {
 }
 
 func (r *run) closeAll() {
+	r.closing.Store(true)
 	for _, c := range r.chans {
 		for _, ws := range []*websocket.Conn{c.snd, c.rcv} {
 			if ws != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/wire"
@@ -151,13 +152,16 @@ type Link struct {
 	closed   bool
 	sentUpTo uint64
 	inflight []uint64
+
+	sends   atomic.Int32  // SENDs accepted, not yet answered
+	answerC chan struct{} // signalled when a SEND is answered
 }
 
 // Accept starts the auth handshake on a new connection: it sends the
 // CHALLENGE. The adapter should close the connection with CloseAuthTimeout
 // if Authed is still false after its auth deadline.
 func (h *Hub) Accept(c Conn) *Link {
-	l := &Link{hub: h, conn: c}
+	l := &Link{hub: h, conn: c, answerC: make(chan struct{}, 1)}
 	_, _ = io.ReadFull(h.cfg.Rand, l.nonce[:])
 	c.Send(proto.Challenge(l.nonce))
 	return l
@@ -185,6 +189,21 @@ func (l *Link) Channel() e2e.ChannelID {
 
 // Role is the authenticated role (0 before auth).
 func (l *Link) Role() e2e.Role { return l.role }
+
+// WaitSendWindow blocks while the link has SendWindow SENDs awaiting their
+// answer, or until stop is closed. An adapter with a reader per connection
+// calls it before reading the next frame, so a fast sender is slowed by TCP
+// backpressure instead of piling up answers; its send queue then never has
+// to hold more than SendWindow answers.
+func (l *Link) WaitSendWindow(stop <-chan struct{}) {
+	for int(l.sends.Load()) >= l.hub.cfg.Limits.SendWindow {
+		select {
+		case <-l.answerC:
+		case <-stop:
+			return
+		}
+	}
+}
 
 func closeErr(code int, reason string) *proto.CloseError {
 	return &proto.CloseError{Code: code, Reason: reason}
@@ -248,7 +267,7 @@ func (h *Hub) Reattach(c Conn, ch e2e.ChannelID, role e2e.Role, acked uint64) (*
 	if !role.Valid() {
 		return nil, closeErr(proto.CloseMalformed, "unknown role")
 	}
-	l := &Link{hub: h, conn: c}
+	l := &Link{hub: h, conn: c, answerC: make(chan struct{}, 1)}
 	if ce := l.attach(ch, role, acked, false); ce != nil {
 		return nil, ce
 	}
@@ -398,6 +417,7 @@ func (l *Link) send(f *proto.Frame, frame []byte) *proto.CloseError {
 		q.ids[hd.ID] = hd.Seq
 	}
 	ch.mu.Unlock()
+	l.sends.Add(1)
 	h.enqueue(it)
 	return nil
 }
@@ -649,6 +669,11 @@ func (h *Hub) finish(it *item, err error) {
 		}
 	}
 	ch.mu.Unlock()
+	it.link.sends.Add(-1)
+	select {
+	case it.link.answerC <- struct{}{}:
+	default:
+	}
 	h.release(ch)
 }
 

@@ -148,3 +148,44 @@ func TestReattach(t *testing.T) {
 		t.Fatalf("acked %d", l.Acked())
 	}
 }
+
+// gatedStore holds every commit until the test opens the gate.
+type gatedStore struct {
+	*core.MemStore
+	gate chan struct{}
+}
+
+func (g gatedStore) Commit(b *core.Batch) error {
+	<-g.gate
+	return g.MemStore.Commit(b)
+}
+
+func TestSendWindow(t *testing.T) {
+	g := gatedStore{core.NewMemStore(), make(chan struct{})}
+	h, err := core.New(core.Config{Store: g, Limits: core.Limits{SendWindow: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := e2e.NewChannelSecret(nil)
+	a, _ := e2e.GenerateKeyPair(nil)
+	sg, _ := e2e.GenerateKeyPair(nil)
+	sess, _ := e2e.NewSession(secret, e2e.RoleAgent, a, sg.Public)
+	agent, _ := connect(t, h, secret, e2e.RoleAgent, 0)
+	for i := 0; i < 3; i++ {
+		env, _, _ := sess.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, []byte("x"))
+		agent.Handle(proto.Envelope(proto.TSend, env))
+	}
+	released := make(chan struct{})
+	go func() { agent.WaitSendWindow(nil); close(released) }()
+	select {
+	case <-released:
+		t.Fatal("the reader was not held with a full send window")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(g.gate)
+	select {
+	case <-released:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reader was not released after the commit")
+	}
+}

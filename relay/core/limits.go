@@ -7,6 +7,7 @@ import "time"
 type Limits struct {
 	QueueDepth int           // envelopes queued per recipient queue (default 10,000)
 	Window     int           // deliveries in flight (unacknowledged) per connection (default 256)
+	SendWindow int           // SENDs per connection awaiting their SENDACK before the adapter stops reading (default Window)
 	Rate       float64       // frames per second per connection (default 2,000)
 	Burst      float64       // token bucket size per connection (default 4,000)
 	AuthRate   float64       // authentications per second per channel (default 2)
@@ -22,6 +23,9 @@ func (l *Limits) defaults() {
 	}
 	if l.Window <= 0 {
 		l.Window = 256
+	}
+	if l.SendWindow <= 0 {
+		l.SendWindow = l.Window
 	}
 	if l.Rate <= 0 {
 		l.Rate = 2000

@@ -22,6 +22,8 @@ type wsConn struct {
 	ip   string
 	link *core.Link
 
+	done chan struct{} // closed by Close
+
 	mu      sync.Mutex
 	queue   [][]byte
 	spare   [][]byte
@@ -129,6 +131,7 @@ func (c *wsConn) Close(code int, reason string) {
 	}
 	c.closed = true
 	c.queue = nil
+	close(c.done)
 	c.mu.Unlock()
 	go func() {
 		now := time.Now()
@@ -151,7 +154,10 @@ func (c *wsConn) readLoop() {
 			c.link.Closed()
 		}
 		c.mu.Lock()
-		c.closed = true
+		if !c.closed {
+			c.closed = true
+			close(c.done)
+		}
 		c.mu.Unlock()
 		_ = c.ws.Close()
 		s.untrack(c)
@@ -166,6 +172,7 @@ func (c *wsConn) readLoop() {
 	})
 	c.link = s.hub.Accept(c)
 	for {
+		c.link.WaitSendWindow(c.done)
 		typ, b, err := c.readFrame()
 		if err != nil {
 			c.readFailed(err)

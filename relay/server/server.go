@@ -29,7 +29,7 @@ type Config struct {
 	MaxConnsPerIP   int           // concurrent connections per remote IP (default 256)
 	MaxConns        int           // concurrent connections in total (default 50,000)
 	ReadLimit       int64         // bytes per frame (default 64 KiB)
-	SendQueue       int           // frames queued per connection (default Window+64)
+	SendQueue       int           // frames queued per connection (default Window+SendWindow+64)
 	PingInterval    time.Duration // (default 20 s)
 	PongWait        time.Duration // read deadline after auth (default 45 s)
 	AuthTimeout     time.Duration // (default 5 s)
@@ -125,7 +125,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if cfg.SendQueue <= 0 {
-		s.cfg.SendQueue = hub.Limits().Window + 64
+		s.cfg.SendQueue = hub.Limits().Window + hub.Limits().SendWindow + 64
 	}
 	s.hub = hub
 	s.upgrader = websocket.Upgrader{
@@ -262,7 +262,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.hub.Stats().Reject(core.ReasonMalformed)
 		return
 	}
-	c := &wsConn{s: s, ws: ws, ip: ip}
+	c := &wsConn{s: s, ws: ws, ip: ip, done: make(chan struct{})}
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
