@@ -15,9 +15,4 @@ else
 fi
 go build -trimpath -o bin/leash ./cmd/leash
 go build -trimpath -o bin/leash-test-agent ./tests/browser/agent
-if bin/leash devnet -h 2>&1 | grep -q "not available in this build"; then
-  # `leash devnet` has not landed in this tree: the same chain/devnet node.
-  go build -trimpath -o bin/leash-test-devnet ./tests/browser/devnet
-  export DEVNET_CMD='["bin/leash-test-devnet"]'
-fi
 timeout --kill-after=10 300 node tests/browser/run.mjs
