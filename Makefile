@@ -33,7 +33,7 @@ test: deps build wasm
 
 ## bench: native benchmarks, printed as a table of medians
 bench:
-	$(GO) run ./scripts/benchtable -count 5 ./circuits/... ./prover/...
+	$(GO) run ./scripts/benchtable -count 5 ./circuits/... ./prover/... ./chain/...
 
 ## wasm: dist/leash.wasm and dist/wasm_exec.js
 wasm:
@@ -63,3 +63,11 @@ bench-e2e: deps build wasm
 ## extension: dist/extension, loadable unpacked
 extension: deps wasm
 	scripts/build-extension.sh
+
+## relay-worker: the Cloudflare Workers relay in relay/worker/build (app.wasm and syumai/workers' JS runtime)
+relay-worker:
+	@mkdir -p relay/worker/build
+	@[ -f relay/worker/build/worker.mjs ] || { \
+		$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o relay/worker/build/.assets && \
+		cp relay/worker/build/.assets/* relay/worker/build/ && rm -rf relay/worker/build/.assets; }
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o relay/worker/build/app.wasm ./relay/worker/cmd/relayworker
