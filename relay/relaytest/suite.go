@@ -35,6 +35,11 @@ type Target struct {
 	Rejected func(reason string) float64
 	// Restart restarts the relay keeping its data; nil skips the restart case.
 	Restart func(t *testing.T)
+	// NoServerPing declares a backend that cannot send WebSocket pings
+	// (Cloudflare Workers): a silent connection then has no pong deadline,
+	// and the half-open case checks that the client's next connection
+	// evicts it instead (4009).
+	NoServerPing bool
 }
 
 // Pair is a paired signer and agent host on a fresh channel, each with
@@ -410,12 +415,35 @@ func (s *sealer) seal(t testing.TB, seq uint64, id e2e.MessageID) []byte {
 	return env
 }
 
-func testBadInput(t *testing.T, tgt Target, healthy *Pair) {
-	type badCase struct {
-		name   string
-		reason string
-		run    func(t *testing.T)
+type badCase struct {
+	name   string
+	reason string
+	run    func(t *testing.T)
+}
+
+// halfOpen is a connection that authenticates and then stops reading.
+func halfOpen(tgt Target, authed func(t *testing.T, r *Raw) *sealer) badCase {
+	if tgt.NoServerPing {
+		return badCase{"half-open", "replaced", func(t *testing.T) {
+			r := DialRaw(t, tgt.URL)
+			s := authed(t, r)
+			time.Sleep(PongWait + 3*PingInterval)
+			// No pong deadline on this backend: the client's next
+			// connection evicts the silent one.
+			DialRaw(t, tgt.URL).Auth(s.secret, e2e.RoleAgent, 0)
+			r.ExpectClose(proto.CloseReplaced)
+		}}
 	}
+	return badCase{"half-open", "timeout", func(t *testing.T) {
+		r := DialRaw(t, tgt.URL)
+		authed(t, r)
+		// Stop reading: no pongs go back, the relay must give up on us.
+		time.Sleep(PongWait + 3*PingInterval)
+		r.ExpectClose(proto.CloseTimeout)
+	}}
+}
+
+func testBadInput(t *testing.T, tgt Target, healthy *Pair) {
 	closeWith := func(code int, setup func(t *testing.T, r *Raw)) func(t *testing.T) {
 		return func(t *testing.T) {
 			r := DialRaw(t, tgt.URL)
@@ -498,13 +526,7 @@ func testBadInput(t *testing.T, tgt Target, healthy *Pair) {
 			}
 			t.Fatal("no channel limit after many authentications")
 		}},
-		{"half-open", "timeout", func(t *testing.T) {
-			r := DialRaw(t, tgt.URL)
-			authed(t, r)
-			// Stop reading: no pongs go back, the relay must give up on us.
-			time.Sleep(PongWait + 3*PingInterval)
-			r.ExpectClose(proto.CloseTimeout)
-		}},
+		halfOpen(tgt, authed),
 		{"replayed-envelope", "duplicate", func(t *testing.T) {
 			r := DialRaw(t, tgt.URL)
 			s := authed(t, r)

@@ -1,0 +1,112 @@
+package conformance_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/leash-wallet/leash/relay/conformance"
+	"github.com/leash-wallet/leash/relay/relaytest"
+	"github.com/leash-wallet/leash/relay/server"
+	"github.com/leash-wallet/leash/relay/worker"
+)
+
+func repoRoot(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "../..")
+}
+
+// nativeNode is the native relay on a loopback port, restartable on the
+// same data directory.
+type nativeNode struct {
+	t    *testing.T
+	cfg  server.Config
+	srv  *server.Server
+	done chan error
+}
+
+func (n *nativeNode) start() {
+	srv, err := server.New(n.cfg)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", n.cfg.Addr)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.cfg.Addr = ln.Addr().String()
+	n.srv, n.done = srv, make(chan error, 1)
+	go func() { n.done <- srv.Serve(ln) }()
+}
+
+func (n *nativeNode) stop() {
+	if n.srv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = n.srv.Shutdown(ctx)
+	<-n.done
+	n.srv = nil
+}
+
+func (n *nativeNode) rejected(reason string) float64 {
+	resp, err := http.Get("http://" + n.cfg.Addr + "/metrics")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	v, _ := relaytest.MetricValue(string(b), `relay_rejected_total{reason="`+reason+`"}`)
+	return v
+}
+
+// TestNative runs the suite against relay/server over bbolt.
+func TestNative(t *testing.T) {
+	n := &nativeNode{t: t, cfg: server.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Limits: relaytest.Limits,
+		AuthTimeout: relaytest.AuthTimeout, PingInterval: relaytest.PingInterval, PongWait: relaytest.PongWait,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	n.start()
+	t.Cleanup(n.stop)
+	relaytest.Run(t, relaytest.Target{URL: "ws://" + n.cfg.Addr + "/v1/ws", Rejected: n.rejected,
+		Restart: func(t *testing.T) { n.stop(); n.start() }})
+}
+
+// TestWorker runs the same suite against the Worker build under `wrangler
+// dev`. It needs the built Worker and npm's wrangler, so it runs when
+// LEASH_RELAY_WORKER=1 (scripts/test.d/45-relay-worker.sh sets it).
+func TestWorker(t *testing.T) {
+	if os.Getenv("LEASH_RELAY_WORKER") != "1" {
+		t.Skip("LEASH_RELAY_WORKER=1 runs the Worker backend (make relay-worker; scripts/test.d/45-relay-worker.sh)")
+	}
+	l := relaytest.Limits
+	w, err := conformance.StartWrangler(conformance.WranglerConfig{Root: repoRoot(t), Dir: t.TempDir(), Vars: map[string]string{
+		worker.VarQueueDepth: fmt.Sprint(l.QueueDepth), worker.VarRate: fmt.Sprint(l.Rate), worker.VarBurst: fmt.Sprint(l.Burst),
+		worker.VarAuthRate: fmt.Sprint(l.AuthRate), worker.VarAuthBurst: fmt.Sprint(l.AuthBurst),
+		worker.VarAuthTimeoutMS: fmt.Sprint(relaytest.AuthTimeout.Milliseconds()),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		w.Stop()
+		if t.Failed() {
+			b, _ := os.ReadFile(filepath.Join(w.Dir(), "wrangler.out"))
+			t.Logf("wrangler output:\n%s", b)
+		}
+	})
+	relaytest.Run(t, relaytest.Target{URL: w.URL(), NoServerPing: true,
+		Restart: func(t *testing.T) {
+			if err := w.Restart(); err != nil {
+				t.Fatal(err)
+			}
+		}})
+}
