@@ -40,6 +40,12 @@ type Config struct {
 	MaxSkew     time.Duration    // zero → verify.DefaultMaxSkew
 	MaxPending  int              // zero → DefaultMaxPending
 	Account     uint32           // BIP-44 address index that signs; zero → 0
+	// VerifyProgram, when set, checks proposals that claim a program (a
+	// program proof) instead of the policy verifier, which refuses them.
+	// It must do the whole proof check against pol and st (for example
+	// programverify.Verify with a pinned program and a chain reader).
+	// Without it, program proposals are refused as unknown_policy.
+	VerifyProgram func(ctx context.Context, p *wire.Proposal, pol *policy.Policy, st *wire.State) error
 }
 
 // Signer is the stateful signer core. It is safe for concurrent use.
@@ -505,7 +511,12 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	if p.Spent.Cmp(view.Spent) != 0 {
 		return stateReceipt(wire.Errorf(wire.StaleState, "proven against window spend %s, the signer's is %s", &p.Spent.Int, view.Spent))
 	}
-	if err := verify.Verify(p, pn.policy, pn.vk, view.State(), verify.Options{MaxSkew: s.cfg.MaxSkew}); err != nil {
+	if p.Program != nil && s.cfg.VerifyProgram != nil {
+		err = s.cfg.VerifyProgram(ctx, p, pn.policy, view.State())
+	} else {
+		err = verify.Verify(p, pn.policy, pn.vk, view.State(), verify.Options{MaxSkew: s.cfg.MaxSkew})
+	}
+	if err != nil {
 		switch wire.CodeOf(err) {
 		case wire.NonceMismatch, wire.StaleState:
 			return stateReceipt(err)
