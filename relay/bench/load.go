@@ -157,7 +157,17 @@ func (r *run) dial(ctx context.Context, c *chanState, role e2e.Role, resume uint
 		return nil, fmt.Errorf("expected WELCOME: %v %v", f.Type, err)
 	}
 	_ = ws.SetReadDeadline(time.Time{})
+	ignorePongFailures(ws)
 	return ws, nil
+}
+
+// ignorePongFailures keeps a connection whose pong could not be written in
+// time (the relay is applying backpressure) instead of failing its reader.
+func ignorePongFailures(ws *websocket.Conn) {
+	ws.SetPingHandler(func(data string) error {
+		_ = ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		return nil
+	})
 }
 
 func (c *chanState) mark(list *[]bool, seq uint64) bool {
