@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,10 +89,10 @@ func TestWorker(t *testing.T) {
 		t.Skip("LEASH_RELAY_WORKER=1 runs the Worker backend (make relay-worker; scripts/test.d/45-relay-worker.sh)")
 	}
 	l := relaytest.Limits
-	w, err := conformance.StartWrangler(conformance.WranglerConfig{Root: repoRoot(t), Dir: t.TempDir(), Vars: map[string]string{
+	w, err := conformance.StartWrangler(conformance.WranglerConfig{Root: repoRoot(t), Dir: t.TempDir(), Level: "log", Vars: map[string]string{
 		worker.VarQueueDepth: fmt.Sprint(l.QueueDepth), worker.VarRate: fmt.Sprint(l.Rate), worker.VarBurst: fmt.Sprint(l.Burst),
 		worker.VarAuthRate: fmt.Sprint(l.AuthRate), worker.VarAuthBurst: fmt.Sprint(l.AuthBurst),
-		worker.VarAuthTimeoutMS: fmt.Sprint(relaytest.AuthTimeout.Milliseconds()),
+		worker.VarAuthTimeoutMS: fmt.Sprint(relaytest.AuthTimeout.Milliseconds()), worker.VarLogLevel: "info",
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -109,4 +110,28 @@ func TestWorker(t *testing.T) {
 				t.Fatal(err)
 			}
 		}})
+	t.Run("Hibernation", func(t *testing.T) { testHibernation(t, w) })
+}
+
+// testHibernation: an idle Durable Object is evicted from memory while its
+// WebSockets stay open (workerd does this after about 10 s). The next frame
+// starts a fresh Go instance, which must reattach both sockets from their
+// attachments: queued envelopes survive, live delivery goes on both ways
+// and nothing is delivered twice to the application.
+func testHibernation(t *testing.T, w *conformance.Wrangler) {
+	p := relaytest.NewPair(t, w.URL())
+	p.SendN(t, 1, 3)
+	p.ReceiveN(t, 1, 3)
+	p.SendN(t, 4, 5) // left unread across the hibernation
+	logf := filepath.Join(w.Dir(), "wrangler.out")
+	before, _ := os.ReadFile(logf)
+	time.Sleep(15 * time.Second)
+	p.SendN(t, 6, 7) // wakes the object
+	p.ReceiveN(t, 4, 4)
+	p.RoundTrip(t)
+	p.ExpectNothing(t, 200*time.Millisecond)
+	after, _ := os.ReadFile(logf)
+	if !strings.Contains(string(after[len(before):]), `msg="relay object started" sockets=2`) {
+		t.Fatalf("no hibernation wake with both sockets seen in the wrangler output:\n%s", after[len(before):])
+	}
 }

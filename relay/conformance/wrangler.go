@@ -21,6 +21,7 @@ type WranglerConfig struct {
 	Dir   string            // state, config and logs; a temporary directory when empty
 	Vars  map[string]string // --var overrides (limits, timings)
 	Log   io.Writer         // wrangler's output (default: Dir/wrangler.out)
+	Level string            // wrangler's --log-level (default "warn"; "log" shows the Worker's console)
 	Ready time.Duration     // how long to wait for /healthz (default 90 s)
 }
 
@@ -36,6 +37,9 @@ type Wrangler struct {
 // StartWrangler starts `wrangler dev` and waits until it answers /healthz.
 // The Worker must be built (make relay-worker).
 func StartWrangler(cfg WranglerConfig) (*Wrangler, error) {
+	if cfg.Level == "" {
+		cfg.Level = "warn"
+	}
 	if cfg.Ready <= 0 {
 		cfg.Ready = 90 * time.Second
 	}
@@ -76,7 +80,7 @@ func (w *Wrangler) start() error {
 	}
 	_, port, _ := net.SplitHostPort(w.Addr)
 	args := []string{"dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", fmt.Sprint(inspector),
-		"--persist-to", filepath.Join(w.cfg.Dir, "state"), "--show-interactive-dev-session=false", "--log-level", "warn"}
+		"--persist-to", filepath.Join(w.cfg.Dir, "state"), "--show-interactive-dev-session=false", "--log-level", w.cfg.Level}
 	for k, v := range w.cfg.Vars {
 		args = append(args, "--var", k+":"+v)
 	}

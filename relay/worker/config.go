@@ -2,6 +2,7 @@ package worker
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 type Config struct {
 	Limits      core.Limits
 	AuthTimeout time.Duration // enforced by the JS glue (RELAY_AUTH_TIMEOUT_MS, default 5 s)
+	LogLevel    slog.Level    // RELAY_LOG_LEVEL: debug, info, warn (default) or error
 }
 
 // Variable names.
@@ -27,6 +29,7 @@ const (
 	VarDefaultTTL    = "RELAY_DEFAULT_TTL_SECONDS"
 	VarMaxTTL        = "RELAY_MAX_TTL_SECONDS"
 	VarAuthTimeoutMS = "RELAY_AUTH_TIMEOUT_MS"
+	VarLogLevel      = "RELAY_LOG_LEVEL"
 )
 
 // ConfigFromEnv reads the configuration through get (the Worker's env).
@@ -80,6 +83,12 @@ func ConfigFromEnv(get func(name string) string) (Config, error) {
 			return c, fmt.Errorf("worker: %s=%q: want a positive integer", v.name, s)
 		}
 		*v.dst = time.Duration(n) * v.unit
+	}
+	c.LogLevel = slog.LevelWarn
+	if s := get(VarLogLevel); s != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(s)); err != nil {
+			return c, fmt.Errorf("worker: %s=%q: want debug, info, warn or error", VarLogLevel, s)
+		}
 	}
 	if c.AuthTimeout == 0 {
 		c.AuthTimeout = 5 * time.Second

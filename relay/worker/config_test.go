@@ -2,6 +2,7 @@ package worker
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,20 +12,20 @@ import (
 
 func TestConfigFromEnv(t *testing.T) {
 	env := map[string]string{VarQueueDepth: "32", VarRate: "400", VarBurst: "400", VarAuthRate: "2",
-		VarAuthBurst: "12", VarDefaultTTL: "60", VarAuthTimeoutMS: "1000"}
+		VarAuthBurst: "12", VarDefaultTTL: "60", VarAuthTimeoutMS: "1000", VarLogLevel: "info"}
 	c, err := ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Limits.QueueDepth != 32 || c.Limits.Rate != 400 || c.Limits.AuthBurst != 12 ||
-		c.Limits.DefaultTTL != time.Minute || c.AuthTimeout != time.Second || c.Limits.Window != 0 {
+		c.Limits.DefaultTTL != time.Minute || c.AuthTimeout != time.Second || c.Limits.Window != 0 || c.LogLevel != slog.LevelInfo {
 		t.Fatalf("%+v", c)
 	}
-	if c, err = ConfigFromEnv(func(string) string { return "" }); err != nil || c.AuthTimeout != 5*time.Second {
+	if c, err = ConfigFromEnv(func(string) string { return "" }); err != nil || c.AuthTimeout != 5*time.Second || c.LogLevel != slog.LevelWarn {
 		t.Fatalf("defaults: %+v %v", c, err)
 	}
 	for _, bad := range []struct{ k, v string }{{VarQueueDepth, "-1"}, {VarQueueDepth, "1e3"}, {VarRate, "NaN"},
-		{VarRate, "0"}, {VarMaxTTL, "soon"}, {VarAuthTimeoutMS, "0"}, {VarWindow, "99999999999"}} {
+		{VarRate, "0"}, {VarMaxTTL, "soon"}, {VarAuthTimeoutMS, "0"}, {VarWindow, "99999999999"}, {VarLogLevel, "loud"}} {
 		if _, err := ConfigFromEnv(func(k string) string {
 			if k == bad.k {
 				return bad.v

@@ -102,7 +102,7 @@ func RunDurable(rc js.Value) error {
 		return err
 	}
 	d := &durable{store: store, storage: storage, conns: map[string]*wsConn{},
-		log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))}
 	d.hub, err = core.New(core.Config{Store: store, Limits: cfg.Limits, Logger: d.log,
 		OnCommit: func(records int, _ time.Duration) { d.afterCommit(records) }})
 	if err != nil {
@@ -115,9 +115,11 @@ func RunDurable(rc js.Value) error {
 	// start(sockets): reattach the sockets that outlived the previous
 	// instance (hibernation or eviction).
 	fn("start", func(a []js.Value) any {
-		for i, n := 0, a[0].Length(); i < n; i++ {
+		n := a[0].Length()
+		for i := range n {
 			d.restore(a[0].Index(i))
 		}
+		d.log.Info("relay object started", "sockets", n, "links", d.hub.Stats().Links.Load())
 		return d.failed()
 	})
 	// accept(ws, id, nonceHex): a new connection whose CHALLENGE the Worker sent.

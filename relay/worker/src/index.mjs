@@ -23,6 +23,7 @@ function pipe(env) {
   server.send(Uint8Array.of(0x01, 1, ...nonce));
   let up = null, early = [], done = false;
   const end = (c, r) => { if (!done) { done = true; clearTimeout(timer); shut(server, c, r); if (up) shut(up, c, r); } };
+  const fwd = (ws, m) => { try { ws.send(m); } catch { end(1011, "connection lost"); } };
   const timer = setTimeout(() => end(4001, "no AUTH within the auth deadline"), Number(env.RELAY_AUTH_TIMEOUT_MS) || 5000);
   async function connect(first) {
     clearTimeout(timer);
@@ -34,16 +35,16 @@ function pipe(env) {
     up = res.webSocket;
     up.binaryType = "arraybuffer";
     up.accept();
-    up.addEventListener("message", (ev) => { try { server.send(ev.data); } catch { end(1011, "client gone"); } });
+    up.addEventListener("message", (ev) => fwd(server, ev.data));
     up.addEventListener("close", (ev) => end(ev.code, ev.reason));
     up.addEventListener("error", () => end(1011, "relay error"));
     if (done) return shut(up, 1000, "");
-    for (const m of early) up.send(m);
+    for (const m of early) fwd(up, m);
     early = null;
   }
   server.addEventListener("message", (ev) => {
     if (done) return;
-    if (up) return up.send(ev.data);
+    if (up) return fwd(up, ev.data);
     if (early.length >= MAX_EARLY) return end(4029, "rate limit");
     early.push(ev.data);
     if (early.length === 1) connect(ev.data).catch((e) => { console.error("relay: route:", e); end(1011, "relay unavailable"); });
