@@ -63,7 +63,7 @@ func BenchmarkGnarkVerify(b *testing.B) {
 	f := getFixture(b)
 	c := f.cases[2]
 	for b.Loop() {
-		if err := groth16bn254.Verify(c.proof, f.keys.VK, c.public); err != nil {
+		if err := groth16bn254.Verify(c.gnark, f.keys.VK, c.public); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -73,7 +73,7 @@ func BenchmarkGnarkVerify(b *testing.B) {
 func BenchmarkNewVerifier(b *testing.B) {
 	f := getFixture(b)
 	for b.Loop() {
-		if _, err := NewVerifier(f.keys.VK); err != nil {
+		if _, err := NewVerifier(f.vk); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
-	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/leash-wallet/leash/circuits/wire"
 )
@@ -30,7 +29,7 @@ const (
 // prime-order subgroup (the G2 check included) and not the point at
 // infinity, no BSB22 commitment, and a proof-of-knowledge slot that is the
 // encoded infinity. Anything else is wire.Malformed.
-func DecodeProof(b []byte) (*groth16bn254.Proof, error) {
+func DecodeProof(b []byte) (*Proof, error) {
 	if len(b) != ProofSize {
 		return nil, wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(b), ProofSize)
 	}
@@ -40,7 +39,7 @@ func DecodeProof(b []byte) (*groth16bn254.Proof, error) {
 		offN   = offC + bn254.SizeOfG1AffineCompressed
 		offPok = offN + 4
 	)
-	var p groth16bn254.Proof
+	var p Proof
 	if err := setG1(&p.Ar, b[:offB], "A"); err != nil {
 		return nil, err
 	}
@@ -121,22 +120,13 @@ func VKSize(nbPublic int) int {
 // BSB22 commitments. The exact length is checked before anything is decoded,
 // so a hostile length prefix cannot make it allocate; every point must be
 // compressed (or the encoded infinity), canonical, on its curve and in its
-// subgroup. The key is complete (vk.Precompute done), usable with gnark's
-// own Verify as well.
-func DecodeVerifyingKey(b []byte, nbPublic int) (*groth16bn254.VerifyingKey, error) {
-	vk, err := decodeVK(b, nbPublic)
-	if err != nil {
-		return nil, err
-	}
-	if err := vk.Precompute(); err != nil {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: %v", err)
-	}
-	return vk, nil
+// subgroup. There is one encoding per key: vk.Bytes() is b.
+func DecodeVerifyingKey(b []byte, nbPublic int) (*VerifyingKey, error) {
+	return decodeVK(b, nbPublic)
 }
 
 // NewVerifierFromBytes decodes a verifying key as DecodeVerifyingKey does
-// and builds its Verifier, without repeating the group checks or computing
-// gnark's own precomputation (e(α, β) twice).
+// and builds its Verifier, without repeating the group checks.
 func NewVerifierFromBytes(vkBytes []byte, nbPublic int) (*Verifier, error) {
 	vk, err := decodeVK(vkBytes, nbPublic)
 	if err != nil {
@@ -147,7 +137,7 @@ func NewVerifierFromBytes(vkBytes []byte, nbPublic int) (*Verifier, error) {
 
 // decodeVK parses [α]₁,[β]₁,[β]₂,[γ]₂,[δ]₁,[δ]₂, uint32 n, [K₀…Kₙ₋₁]₁,
 // then the empty commitment lists (uint32 0, uint32 0).
-func decodeVK(b []byte, nbPublic int) (*groth16bn254.VerifyingKey, error) {
+func decodeVK(b []byte, nbPublic int) (*VerifyingKey, error) {
 	if nbPublic < 0 || nbPublic > MaxPublic {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: %d public inputs, at most %d", nbPublic, MaxPublic)
 	}
@@ -164,7 +154,7 @@ func decodeVK(b []byte, nbPublic int) (*groth16bn254.VerifyingKey, error) {
 	if binary.BigEndian.Uint32(tail[:4]) != 0 || binary.BigEndian.Uint32(tail[4:]) != 0 {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: BSB22 commitments are not supported")
 	}
-	var vk groth16bn254.VerifyingKey
+	var vk VerifyingKey
 	r := vkReader{b: b}
 	r.g1(&vk.G1.Alpha, "α₁")
 	r.g1(&vk.G1.Beta, "β₁")
@@ -183,7 +173,6 @@ func decodeVK(b []byte, nbPublic int) (*groth16bn254.VerifyingKey, error) {
 	if r.off != len(b)-8 {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: layout error")
 	}
-	vk.PublicAndCommitmentCommitted = [][]int{}
 	return &vk, nil
 }
 

@@ -32,8 +32,11 @@ func TestDecodeProofMatchesGnark(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !got.Ar.Equal(&want.Ar) || !got.Bs.Equal(&want.Bs) || !got.Krs.Equal(&want.Krs) || len(got.Commitments) != 0 {
+		if !got.Ar.Equal(&want.Ar) || !got.Bs.Equal(&want.Bs) || !got.Krs.Equal(&want.Krs) || len(want.Commitments) != 0 {
 			t.Fatalf("%s: DecodeProof and gnark's ReadFrom disagree", c.name)
+		}
+		if !bytes.Equal(got.Bytes(), c.bytes) {
+			t.Fatalf("%s: Proof.Bytes differs from gnark's WriteTo", c.name)
 		}
 	}
 }
@@ -106,7 +109,7 @@ func malformedProofs(t *testing.T, valid []byte, proof *groth16bn254.Proof) map[
 func TestDecodeProofMalformed(t *testing.T) {
 	f := getFixture(t)
 	c := f.cases[0]
-	for name, b := range malformedProofs(t, c.bytes, c.proof) {
+	for name, b := range malformedProofs(t, c.bytes, c.gnark) {
 		if _, err := DecodeProof(b); !errors.Is(err, wire.ErrMalformed) {
 			t.Errorf("%s: got %v, want malformed", name, err)
 		}
@@ -125,7 +128,8 @@ func TestDecodeVerifyingKey(t *testing.T) {
 	if len(b) != VKSize(testcircuit.NbPublic) {
 		t.Fatalf("gnark wrote %d bytes, VKSize is %d", len(b), VKSize(testcircuit.NbPublic))
 	}
-	// Same key as gnark's own ReadFrom, and usable by gnark's Verify.
+	// Same key as gnark's own ReadFrom, the same bytes again, and usable by
+	// gnark's Verify.
 	got, err := DecodeVerifyingKey(b, testcircuit.NbPublic)
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +143,10 @@ func TestDecodeVerifyingKey(t *testing.T) {
 		!slices.EqualFunc(got.G1.K, want.G1.K, func(a, b bn254.G1Affine) bool { return a.Equal(&b) }) {
 		t.Fatal("DecodeVerifyingKey and gnark's ReadFrom disagree")
 	}
-	if err := groth16bn254.Verify(f.cases[1].proof, got, f.cases[1].public); err != nil {
+	if !bytes.Equal(got.Bytes(), b) {
+		t.Fatal("VerifyingKey.Bytes differs from gnark's WriteTo")
+	}
+	if err := groth16bn254.Verify(f.cases[1].gnark, toGnarkVK(t, got), f.cases[1].public); err != nil {
 		t.Fatalf("gnark's Verify with the decoded key: %v", err)
 	}
 	v, err := NewVerifierFromBytes(b, testcircuit.NbPublic)
@@ -208,8 +215,8 @@ func withBytes(b []byte, off int, v []byte) []byte {
 func TestNewVerifierRejects(t *testing.T) {
 	f := getFixture(t)
 
-	mut := func(m func(vk *groth16bn254.VerifyingKey)) *groth16bn254.VerifyingKey {
-		vk := *f.keys.VK
+	mut := func(m func(vk *VerifyingKey)) *VerifyingKey {
+		vk := *f.vk
 		vk.G1.K = slices.Clone(vk.G1.K)
 		m(&vk)
 		return &vk
@@ -217,15 +224,18 @@ func TestNewVerifierRejects(t *testing.T) {
 	var offG1 bn254.G1Affine
 	offG1.X.SetOne()
 	offG1.Y.SetOne()
-	cases := map[string]*groth16bn254.VerifyingKey{
+	// (A key with BSB22 commitments cannot be expressed in VerifyingKey;
+	// DecodeVerifyingKey refuses their encoding, see TestDecodeVerifyingKey.)
+	cases := map[string]*VerifyingKey{
 		"nil":           nil,
-		"no K":          mut(func(vk *groth16bn254.VerifyingKey) { vk.G1.K = nil }),
-		"K off curve":   mut(func(vk *groth16bn254.VerifyingKey) { vk.G1.K[3] = offG1 }),
-		"alpha inf":     mut(func(vk *groth16bn254.VerifyingKey) { vk.G1.Alpha = bn254.G1Affine{} }),
-		"delta inf":     mut(func(vk *groth16bn254.VerifyingKey) { vk.G2.Delta = bn254.G2Affine{} }),
-		"gamma outside": mut(func(vk *groth16bn254.VerifyingKey) { vk.G2.Gamma = offSubgroupG2(t) }),
-		"commitments":   mut(func(vk *groth16bn254.VerifyingKey) { vk.PublicAndCommitmentCommitted = [][]int{{1}} }),
-		"too many K":    mut(func(vk *groth16bn254.VerifyingKey) { vk.G1.K = make([]bn254.G1Affine, MaxPublic+2) }),
+		"no K":          mut(func(vk *VerifyingKey) { vk.G1.K = nil }),
+		"K off curve":   mut(func(vk *VerifyingKey) { vk.G1.K[3] = offG1 }),
+		"alpha inf":     mut(func(vk *VerifyingKey) { vk.G1.Alpha = bn254.G1Affine{} }),
+		"alpha off":     mut(func(vk *VerifyingKey) { vk.G1.Alpha = offG1 }),
+		"beta inf":      mut(func(vk *VerifyingKey) { vk.G2.Beta = bn254.G2Affine{} }),
+		"delta inf":     mut(func(vk *VerifyingKey) { vk.G2.Delta = bn254.G2Affine{} }),
+		"gamma outside": mut(func(vk *VerifyingKey) { vk.G2.Gamma = offSubgroupG2(t) }),
+		"too many K":    mut(func(vk *VerifyingKey) { vk.G1.K = make([]bn254.G1Affine, MaxPublic+2) }),
 	}
 	for name, vk := range cases {
 		if _, err := NewVerifier(vk); !errors.Is(err, wire.ErrMalformed) {
@@ -278,7 +288,7 @@ func writeTestdata(t *testing.T, dir string) {
 		}
 	}
 	write("valid.bin", c.bytes)
-	for name, b := range malformedProofs(t, c.bytes, c.proof) {
+	for name, b := range malformedProofs(t, c.bytes, c.gnark) {
 		write("expfail_"+strings.NewReplacer(" ", "_", "=", "_").Replace(name)+".bin", b)
 	}
 	// Seeds for FuzzDecodeProof in the native corpus format.

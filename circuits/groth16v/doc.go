@@ -2,6 +2,13 @@
 // Groth16 (no BSB22 commitments), as gnark's backend/groth16/bn254 produces
 // it, tuned for WebAssembly, where the signer core runs.
 //
+// It has its own VerifyingKey and Proof types and decoders for gnark's
+// compressed encodings, and depends on gnark-crypto only: linking gnark's
+// groth16 package would bring its constraint system, frontend, solver and
+// profiler (pprof) into the WebAssembly build, with about half a second of
+// package initialisation at every cold start. Package groth16v/gnarkconv
+// converts to and from gnark's types for native tooling and tests.
+//
 // # Guarantees
 //
 //   - Verify and VerifyBytes accept exactly the proofs that satisfy
@@ -16,9 +23,13 @@
 //     on the curve, in its subgroup; the commitment count zero; the
 //     proof-of-knowledge slot the encoded infinity. There is one encoding per
 //     proof, so decoded-then-encoded bytes are the input bytes.
-//   - DecodeVerifyingKey checks the exact length for the expected number of
-//     public inputs before gnark's decoder reads anything, so a hostile length
-//     prefix cannot make it allocate.
+//   - DecodeVerifyingKey takes exactly VKSize(nbPublic) bytes (gnark's
+//     vk.WriteTo of a key without commitments), checked before anything is
+//     decoded, so a hostile length prefix cannot make it allocate: every
+//     point compressed (or the encoded infinity), canonical, on its curve and
+//     in its subgroup; both commitment counts zero. One encoding per key:
+//     vk.Bytes() gives the input back, and gnark's ReadFrom reads the same
+//     key from it (FuzzVerifyingKey).
 //   - Errors are coded (package circuits/wire): wire.Malformed for anything
 //     that is not a well-formed proof, key or input vector; wire.ProofInvalid
 //     (errors.Is(err, wire.ErrProofInvalid)) when the pairing check fails.

@@ -9,12 +9,16 @@ import (
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/leash-wallet/leash/circuits/groth16v/testcircuit"
+	"github.com/leash-wallet/leash/circuits/wire"
 )
 
 // fixture is built once per test binary run: two independent setups of the
 // 12-input test circuit (the second is the "wrong key"), and a few proofs.
+// keys are gnark's (for its own Verify, the reference); vk is the same key
+// as this package's type.
 type fixture struct {
 	keys, other *testcircuit.Keys
+	vk          *VerifyingKey
 	verifier    *Verifier
 	cases       []proofCase
 }
@@ -22,7 +26,8 @@ type fixture struct {
 type proofCase struct {
 	name   string
 	public []fr.Element
-	proof  *groth16bn254.Proof
+	proof  *Proof              // this package's type
+	gnark  *groth16bn254.Proof // the same proof, as gnark made it
 	bytes  []byte
 }
 
@@ -50,11 +55,12 @@ func buildFixture() (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := NewVerifier(keys.VK)
+	vk := fromGnarkVK(keys.VK)
+	v, err := NewVerifier(vk)
 	if err != nil {
 		return nil, err
 	}
-	f := &fixture{keys: keys, other: other, verifier: v}
+	f := &fixture{keys: keys, other: other, vk: vk, verifier: v}
 
 	zero := make([]fr.Element, testcircuit.NbPublic)
 	edge := make([]fr.Element, testcircuit.NbPublic)
@@ -95,7 +101,11 @@ func buildFixture() (*fixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		f.cases = append(f.cases, proofCase{name: c.name, public: c.pub, proof: proof, bytes: b})
+		ours, err := fromGnarkProof(proof)
+		if err != nil {
+			return nil, err
+		}
+		f.cases = append(f.cases, proofCase{name: c.name, public: c.pub, proof: ours, gnark: proof, bytes: b})
 	}
 	return f, nil
 }
@@ -107,4 +117,44 @@ func decodeWithGnark(b []byte) (*groth16bn254.Proof, error) {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// fromGnarkVK copies gnark's key into this package's type (the commitment
+// fields are not copied: NewVerifier-level tests of commitments go through
+// the encoding, which carries them).
+func fromGnarkVK(g *groth16bn254.VerifyingKey) *VerifyingKey {
+	var vk VerifyingKey
+	vk.G1.Alpha, vk.G1.Beta, vk.G1.Delta = g.G1.Alpha, g.G1.Beta, g.G1.Delta
+	vk.G1.K = append(vk.G1.K, g.G1.K...)
+	vk.G2.Beta, vk.G2.Gamma, vk.G2.Delta = g.G2.Beta, g.G2.Gamma, g.G2.Delta
+	return &vk
+}
+
+// toGnarkVK is the reverse, with gnark's precomputation, for its Verify.
+func toGnarkVK(tb testing.TB, vk *VerifyingKey) *groth16bn254.VerifyingKey {
+	tb.Helper()
+	var g groth16bn254.VerifyingKey
+	g.G1.Alpha, g.G1.Beta, g.G1.Delta = vk.G1.Alpha, vk.G1.Beta, vk.G1.Delta
+	g.G1.K = append(g.G1.K, vk.G1.K...)
+	g.G2.Beta, g.G2.Gamma, g.G2.Delta = vk.G2.Beta, vk.G2.Gamma, vk.G2.Delta
+	g.PublicAndCommitmentCommitted = [][]int{}
+	if err := g.Precompute(); err != nil {
+		tb.Fatal(err)
+	}
+	return &g
+}
+
+// fromGnarkProof copies gnark's proof into this package's type, which has
+// no room for BSB22 commitments: a proof with any is wire.Malformed, as
+// DecodeProof makes it.
+func fromGnarkProof(g *groth16bn254.Proof) (*Proof, error) {
+	if len(g.Commitments) != 0 || !g.CommitmentPok.IsInfinity() {
+		return nil, wire.Errorf(wire.Malformed, "proof: BSB22 commitments are not supported")
+	}
+	return &Proof{Ar: g.Ar, Bs: g.Bs, Krs: g.Krs}, nil
+}
+
+// toGnarkProof is the reverse.
+func toGnarkProof(p *Proof) *groth16bn254.Proof {
+	return &groth16bn254.Proof{Ar: p.Ar, Bs: p.Bs, Krs: p.Krs}
 }

@@ -2,8 +2,12 @@ package groth16v
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"testing"
+
+	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/leash-wallet/leash/circuits/groth16v/testcircuit"
 	"github.com/leash-wallet/leash/circuits/wire"
@@ -30,11 +34,11 @@ func FuzzDecodeProof(f *testing.F) {
 			}
 			return
 		}
-		again, err := testcircuit.ProofBytes(p)
+		again, err := testcircuit.ProofBytes(toGnarkProof(p)) // gnark's encoder
 		if err != nil {
 			t.Fatalf("re-encode: %v", err)
 		}
-		if !bytes.Equal(again, b) {
+		if !bytes.Equal(again, b) || !bytes.Equal(p.Bytes(), b) {
 			t.Fatalf("accepted a non-canonical encoding")
 		}
 		e1 := fx.verifier.Verify(p, pub)
@@ -45,8 +49,9 @@ func FuzzDecodeProof(f *testing.F) {
 	})
 }
 
-// FuzzVerifyingKey: DecodeVerifyingKey never panics and refuses with
-// wire.Malformed only.
+// FuzzVerifyingKey: DecodeVerifyingKey never panics, refuses with
+// wire.Malformed only, and what it accepts is gnark's encoding of the same
+// key (gnark's ReadFrom agrees, and vk.Bytes() gives the input back).
 func FuzzVerifyingKey(f *testing.F) {
 	fx := getFixture(f)
 	b, err := testcircuit.VKBytes(fx.keys.VK)
@@ -63,8 +68,24 @@ func FuzzVerifyingKey(f *testing.F) {
 			}
 			return
 		}
-		if _, err := NewVerifier(vk); err != nil && wire.CodeOf(err) != wire.Malformed {
-			t.Fatalf("NewVerifier: %v", err)
+		if !bytes.Equal(vk.Bytes(), b) {
+			t.Fatalf("accepted a non-canonical encoding")
+		}
+		if _, err := NewVerifier(vk); err != nil {
+			if wire.CodeOf(err) != wire.Malformed {
+				t.Fatalf("NewVerifier: %v", err)
+			}
+			return
+		}
+		// A usable key: gnark reads the same one from the same bytes.
+		var g groth16bn254.VerifyingKey
+		if _, err := g.ReadFrom(bytes.NewReader(b)); err != nil {
+			t.Fatalf("accepted a key gnark refuses: %v", err)
+		}
+		if !slices.EqualFunc(g.G1.K, vk.G1.K, func(a, b bn254.G1Affine) bool { return a.Equal(&b) }) ||
+			!g.G1.Alpha.Equal(&vk.G1.Alpha) || !g.G2.Beta.Equal(&vk.G2.Beta) ||
+			!g.G2.Gamma.Equal(&vk.G2.Gamma) || !g.G2.Delta.Equal(&vk.G2.Delta) {
+			t.Fatalf("DecodeVerifyingKey and gnark's ReadFrom disagree")
 		}
 	})
 }

@@ -20,7 +20,7 @@ func TestLoadBreakdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vk := f.keys.VK
+	vk := f.vk
 	parts := []struct {
 		name string
 		f    func()

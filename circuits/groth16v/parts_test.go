@@ -103,7 +103,7 @@ func BenchmarkParts(b *testing.B) {
 	})
 	b.Run("new-verifier", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := NewVerifier(f.keys.VK); err != nil {
+			if _, err := NewVerifier(f.vk); err != nil {
 				b.Fatal(err)
 			}
 		}

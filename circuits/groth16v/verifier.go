@@ -3,7 +3,6 @@ package groth16v
 import (
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/leash-wallet/leash/circuits/wire"
 )
@@ -25,20 +24,18 @@ type Verifier struct {
 
 // NewVerifier precomputes e(α, β), the comb tables of the public-input
 // bases and the Miller-loop lines of −δ and −γ. It refuses keys with BSB22
-// commitments (the project's circuits have none) and keys whose points are
-// not in their groups, with code wire.Malformed.
-func NewVerifier(vk *groth16bn254.VerifyingKey) (*Verifier, error) {
+// commitments (the project's circuits have none; VerifyingKey cannot carry
+// them) and keys whose points are not in their groups, with code
+// wire.Malformed.
+func NewVerifier(vk *VerifyingKey) (*Verifier, error) {
 	return newVerifier(vk, true)
 }
 
 // newVerifier builds a Verifier; checkGroups is false only when the key's
 // points were just decoded by decodeVK, which did the group checks.
-func newVerifier(vk *groth16bn254.VerifyingKey, checkGroups bool) (*Verifier, error) {
+func newVerifier(vk *VerifyingKey, checkGroups bool) (*Verifier, error) {
 	if vk == nil {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: nil")
-	}
-	if len(vk.CommitmentKeys) != 0 || len(vk.PublicAndCommitmentCommitted) != 0 {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: BSB22 commitments are not supported")
 	}
 	if len(vk.G1.K) == 0 {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: no public-input bases")
@@ -91,10 +88,10 @@ func (v *Verifier) NbPublic() int { return v.nbPublic }
 // check), so it is safe for a proof from any source; a proof straight from
 // the wire should go through VerifyBytes, which decodes and checks once.
 //
-// A wrong number of public inputs, a proof with BSB22 commitments or a
-// point outside its group is wire.Malformed; a proof that fails the pairing
+// A wrong number of public inputs or a point outside its group (or the
+// point at infinity) is wire.Malformed; a proof that fails the pairing
 // equation is wire.ErrProofInvalid.
-func (v *Verifier) Verify(proof *groth16bn254.Proof, public []fr.Element) error {
+func (v *Verifier) Verify(proof *Proof, public []fr.Element) error {
 	if err := checkProof(proof); err != nil {
 		return err
 	}
@@ -113,12 +110,9 @@ func (v *Verifier) VerifyBytes(proofBytes []byte, public []fr.Element) error {
 }
 
 // checkProof validates a proof that did not come from DecodeProof.
-func checkProof(proof *groth16bn254.Proof) error {
+func checkProof(proof *Proof) error {
 	if proof == nil {
 		return wire.Errorf(wire.Malformed, "proof: nil")
-	}
-	if len(proof.Commitments) != 0 || !proof.CommitmentPok.IsInfinity() {
-		return wire.Errorf(wire.Malformed, "proof: BSB22 commitments are not supported")
 	}
 	if proof.Ar.IsInfinity() || !proof.Ar.IsInSubGroup() {
 		return wire.Errorf(wire.Malformed, "proof: A not in G1")
@@ -140,7 +134,7 @@ func checkProof(proof *groth16bn254.Proof) error {
 // as one three-pair Miller loop (fusedMillerLoop: precomputed lines for −δ
 // and −γ, B walked projectively) and one final exponentiation, compared with
 // the precomputed e(α, β).
-func (v *Verifier) verifyChecked(proof *groth16bn254.Proof, public []fr.Element) error {
+func (v *Verifier) verifyChecked(proof *Proof, public []fr.Element) error {
 	if len(public) != v.nbPublic {
 		return wire.Errorf(wire.Malformed, "public inputs: got %d, want %d", len(public), v.nbPublic)
 	}

@@ -14,7 +14,7 @@ func TestValidProofs(t *testing.T) {
 	f := getFixture(t)
 	for _, c := range f.cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := groth16bn254.Verify(c.proof, f.keys.VK, c.public); err != nil {
+			if err := groth16bn254.Verify(c.gnark, f.keys.VK, c.public); err != nil {
 				t.Fatalf("gnark rejects a valid proof: %v", err)
 			}
 			if err := f.verifier.Verify(c.proof, c.public); err != nil {

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"testing"
 
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/logger"
 
 	"github.com/leash-wallet/leash/circuits/policy"
@@ -136,11 +137,15 @@ func loadKeys() fixture {
 	if err != nil {
 		return fixture{err: err}
 	}
+	var gvk groth16bn254.VerifyingKey // gnark's own type, for the prover side
+	if _, err := gvk.ReadFrom(bytes.NewReader(vkBytes)); err != nil {
+		return fixture{err: err}
+	}
 	pk, err := policycircuit.ReadProvingKey(dir)
 	if err != nil {
 		return fixture{err: err}
 	}
-	return fixture{dir: dir, keys: &policycircuit.Keys{PK: pk, VK: vk.Groth16()}, vk: vk}
+	return fixture{dir: dir, keys: &policycircuit.Keys{PK: pk, VK: &gvk}, vk: vk}
 }
 
 // Prover returns a prover for pol with the cached keys.

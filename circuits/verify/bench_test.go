@@ -1,10 +1,12 @@
 package verify_test
 
 import (
+	"bytes"
 	"testing"
 
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 
+	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/circuits/verify"
@@ -36,10 +38,15 @@ func BenchmarkGnarkVerifyBaseline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var gvk groth16.VerifyingKey
+	if _, err := gvk.ReadFrom(bytes.NewReader(vk.Bytes())); err != nil {
+		b.Fatal(err)
+	}
+	gproof := gnarkconv.Proof(proof)
 	pub, _ := policy.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := groth16.Verify(proof, vk.Groth16(), pub); err != nil {
+		if err := groth16.Verify(gproof, &gvk, pub); err != nil {
 			b.Fatal(err)
 		}
 	}

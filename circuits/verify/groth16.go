@@ -2,7 +2,6 @@ package verify
 
 import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/leash-wallet/leash/circuits/groth16v"
 	"github.com/leash-wallet/leash/circuits/wire"
@@ -15,8 +14,8 @@ const ProofSize = groth16v.ProofSize
 // DecodeProof decodes gnark's compressed Groth16 proof encoding strictly:
 // exact length, canonical compressed points on the curve and in their
 // subgroups, no BSB22 commitments (Leash proofs have none). Every failure is
-// wire.Malformed.
-func DecodeProof(b []byte) (*groth16.Proof, error) { return groth16v.DecodeProof(b) }
+// wire.Malformed. (groth16v/gnarkconv.Proof gives gnark's type for tooling.)
+func DecodeProof(b []byte) (*groth16v.Proof, error) { return groth16v.DecodeProof(b) }
 
 // verifyBytes decodes and checks a proof against public inputs with the
 // key's precomputed verifier. It is the single place the pairing runs.
@@ -35,8 +34,8 @@ func verifyBytes(vk *VerifyingKey, proof []byte, pub []fr.Element) error {
 // vector. Verify is what signers call; this is for audits and independent
 // verification of a vector printed by `leash proposal public-inputs`.
 func VerifyProof(vk *VerifyingKey, proof []byte, pub []fr.Element) error {
-	if len(pub) != len(vk.vk.G1.K)-1 {
-		return wire.Errorf(wire.Malformed, "%d public inputs, the key expects %d", len(pub), len(vk.vk.G1.K)-1)
+	if n := vk.fast.NbPublic(); len(pub) != n {
+		return wire.Errorf(wire.Malformed, "%d public inputs, the key expects %d", len(pub), n)
 	}
 	return verifyBytes(vk, proof, pub)
 }

@@ -1,11 +1,9 @@
 package verify
 
 import (
-	"bytes"
 	"math/big"
 	"time"
 
-	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 	"golang.org/x/crypto/sha3"
 
 	"github.com/leash-wallet/leash/circuits/groth16v"
@@ -24,7 +22,6 @@ type Options struct {
 
 // VerifyingKey is a loaded verifying key of the policy circuit.
 type VerifyingKey struct {
-	vk   groth16.VerifyingKey
 	fast *groth16v.Verifier // precomputed: e(α,β), comb tables, −γ/−δ lines
 	hash wire.Hash32
 	raw  []byte
@@ -33,8 +30,10 @@ type VerifyingKey struct {
 // MaxVerifyingKeyBytes bounds a verifying key file.
 const MaxVerifyingKeyBytes = 64 << 10
 
-// LoadVerifyingKey decodes a verifying key (gnark's compressed encoding),
-// with subgroup checks, and refuses a key for a different circuit.
+// LoadVerifyingKey decodes a verifying key (gnark's compressed encoding, as
+// its vk.WriteTo writes it: groth16v.DecodeVerifyingKey), with subgroup
+// checks, and refuses a key for a different circuit or with BSB22
+// commitments.
 func LoadVerifyingKey(b []byte) (vkOut *VerifyingKey, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -45,21 +44,11 @@ func LoadVerifyingKey(b []byte) (vkOut *VerifyingKey, err error) {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: %d bytes is too large", len(b))
 	}
 	var k VerifyingKey
-	n, err := k.vk.ReadFrom(bytes.NewReader(b))
-	if err != nil {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: %v", err)
-	}
-	if int(n) != len(b) {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: %d trailing bytes", len(b)-int(n))
-	}
-	if len(k.vk.PublicAndCommitmentCommitted) != 0 || len(k.vk.CommitmentKeys) != 0 {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: uses BSB22 commitments; not the Leash policy circuit")
-	}
-	if got := len(k.vk.G1.K) - 1; got != policy.NumPublicInputs {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: for a circuit with %d public inputs, the policy circuit has %d", got, policy.NumPublicInputs)
-	}
-	if k.fast, err = groth16v.NewVerifier(&k.vk); err != nil {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: %s", wire.MessageOf(err))
+	// Decodes strictly (the policy circuit's number of public inputs, exact
+	// length, canonical compressed points on the curve and in their
+	// subgroups, no commitments) and precomputes; errors are wire.Malformed.
+	if k.fast, err = groth16v.NewVerifierFromBytes(b, policy.NumPublicInputs); err != nil {
+		return nil, err
 	}
 	k.raw = append([]byte(nil), b...)
 	h := sha3.NewLegacyKeccak256()
@@ -74,9 +63,6 @@ func (k *VerifyingKey) Hash() wire.Hash32 { return k.hash }
 
 // Bytes returns the key's encoding.
 func (k *VerifyingKey) Bytes() []byte { return append([]byte(nil), k.raw...) }
-
-// Groth16 exposes the underlying gnark key (for tooling and benchmarks).
-func (k *VerifyingKey) Groth16() *groth16.VerifyingKey { return &k.vk }
 
 // Verify checks proposal p against the pinned policy pol and key vk, with
 // the signer's own state st (its next nonce, its window spend and its clock).

@@ -6,6 +6,7 @@ import (
 
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 
+	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
@@ -48,7 +49,7 @@ func BenchmarkGnarkVerifyBaseline(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := groth16.Verify(proof, s.Keys.VK.Groth16(), pub); err != nil {
+		if err := groth16.Verify(gnarkconv.Proof(proof), s.Keys.VK.Groth16(), pub); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 	"golang.org/x/crypto/sha3"
 
+	"github.com/leash-wallet/leash/circuits/groth16v"
+	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/verify"
@@ -206,11 +208,11 @@ func verifyProof(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wir
 	return pairing(vk, proof, pub)
 }
 
-func pairing(vk *VerifyingKey, proof *groth16.Proof, pub []fr.Element) error {
+func pairing(vk *VerifyingKey, proof *groth16v.Proof, pub []fr.Element) error {
 	if len(pub) != len(vk.vk.G1.K)-1 {
 		return wire.Errorf(wire.Malformed, "%d public inputs, the key expects %d", len(pub), len(vk.vk.G1.K)-1)
 	}
-	if err := groth16.Verify(proof, &vk.vk, pub); err != nil {
+	if err := groth16.Verify(gnarkconv.Proof(proof), &vk.vk, pub); err != nil {
 		return wire.Errorf(wire.ProofInvalid, "the proof does not verify for this transaction, program, inputs, policy, state and time")
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 
+	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
@@ -202,7 +203,7 @@ func TestEveryPublicInputIsBound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := groth16.Verify(proof, s.Keys.VK.Groth16(), pub); err != nil {
+		if err := groth16.Verify(gnarkconv.Proof(proof), s.Keys.VK.Groth16(), pub); err != nil {
 			t.Fatal(err)
 		}
 		names := program.PublicInputNames(s.Program.Tmpl())
@@ -210,7 +211,7 @@ func TestEveryPublicInputIsBound(t *testing.T) {
 			changed := append(pub[:0:0], pub...)
 			one := policy.ElemU64(1)
 			changed[i].Add(&changed[i], &one)
-			if groth16.Verify(proof, s.Keys.VK.Groth16(), changed) == nil {
+			if groth16.Verify(gnarkconv.Proof(proof), s.Keys.VK.Groth16(), changed) == nil {
 				t.Errorf("%s: public input %d (%s) is not bound", name, i, names[i])
 			}
 		}
