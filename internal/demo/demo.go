@@ -1,7 +1,8 @@
 // Package demo runs the scripted tour of `make demo` on a whole-system
 // stack: in-policy payments proven, verified, signed and mined; an
 // off-policy request refused by the pre-check; a forged proposal (a valid
-// proof re-targeted at another transaction) refused by the signer; an
+// proof re-targeted at another transaction) refused by the signer; a
+// strategy agent whose trades carry program proofs (strategy.go); an
 // on-chain revoke that stops all signing; then a summary table.
 package demo
 
@@ -46,8 +47,9 @@ type tour struct {
 	mu    sync.Mutex
 	s     *stack.Stack
 	rows  []row
-	took  map[string]time.Duration // signer's verify+sign time by proposal id
-	codes map[string]wire.Code     // signer's refusals by proposal id
+	took  map[string]time.Duration         // signer's verify+sign time by proposal id
+	codes map[string]wire.Code             // signer's refusals by proposal id
+	waits map[string]chan signerhost.Event // the strategy segment's waiters by proposal id
 }
 
 // Run runs the tour; it returns an error if any step does not end as the
@@ -56,8 +58,11 @@ func Run(ctx context.Context, cfg Config) error {
 	t := &tour{cfg: cfg, start: time.Now(), took: map[string]time.Duration{}, codes: map[string]wire.Code{}}
 	fmt.Fprintln(cfg.Out, "Leash demo: an AI agent's wallet on a cryptographic leash")
 	fmt.Fprintln(cfg.Out, strings.Repeat("─", 78))
+	if err := ensureProgramKeys(cfg.KeysDir, t.say); err != nil {
+		return err
+	}
 	s, err := stack.Start(ctx, stack.Config{LeashBin: cfg.LeashBin, KeysDir: cfg.KeysDir, WorkDir: cfg.WorkDir,
-		Say: t.say, OnEvent: t.onEvent})
+		Say: t.say, OnEvent: t.onEvent, Program: true})
 	if err != nil {
 		return err
 	}
@@ -78,6 +83,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	if err := t.forge(ctx); err != nil {
+		return err
+	}
+	if err := t.strategy(ctx); err != nil {
 		return err
 	}
 	t.say("user", "revokes the policy on chain: the kill switch")
@@ -112,6 +120,7 @@ func (t *tour) say(who, format string, args ...any) {
 }
 
 func (t *tour) onEvent(e signerhost.Event) {
+	t.notify(e)
 	switch e.Status {
 	case wire.StatusSigned:
 		t.mu.Lock()

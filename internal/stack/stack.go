@@ -30,6 +30,11 @@ import (
 	"github.com/leash-wallet/leash/chain/registry"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/program/ethchain"
+	"github.com/leash-wallet/leash/circuits/program/programcircuit"
+	"github.com/leash-wallet/leash/circuits/program/programverify"
+	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/prover/agenthost"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/relay/client"
@@ -49,6 +54,12 @@ type Config struct {
 	Logger   *slog.Logger
 	OnEvent  func(signerhost.Event)                // the signer's decisions, live
 	Say      func(who, format string, args ...any) // progress lines, optional
+	// Program also pins the demo strategy program (a threshold rebalancer
+	// on the devnet's dETH/dUSD pool, see Stack.Program) on the signer
+	// side: program proposals are verified with programverify against
+	// KeysDir/program-threshold.vk and the inputs re-read over the devnet
+	// RPC. Without it the signer refuses program proposals.
+	Program bool
 }
 
 // Stack is a running system.
@@ -64,6 +75,10 @@ type Stack struct {
 	Alice      common.Address   // an allowlisted payee
 	AgentLink  daemon.Transport // the agent host's relay link (to play a compromised host)
 	KeysDir    string
+	// Program is the pinned strategy program (with Config.Program), and
+	// ProgramFile its document in WorkDir.
+	Program     *program.Program
+	ProgramFile string
 
 	eth       *ethclient.Client
 	reg       *registry.Client
@@ -107,7 +122,15 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	}
 
 	// The signer: the native signer core, unlocked, with the policy and key pinned.
-	if s.Signer, err = signer.New(ctx, signer.Config{Store: signer.NewMemStore()}); err != nil {
+	sigCfg := signer.Config{Store: signer.NewMemStore()}
+	if cfg.Program {
+		if sigCfg.VerifyProgram, err = s.pinProgram(); err != nil {
+			return s, err
+		}
+		say("signer", "program %s pinned (%s template, oracle %s); inputs re-read over %s",
+			short(s.Program.Commitment().Hex()), s.Program.Tmpl().Name, short(s.Program.Oracle.Hex()), s.Devnet.URL())
+	}
+	if s.Signer, err = signer.New(ctx, sigCfg); err != nil {
 		return s, err
 	}
 	if _, err = s.Signer.ImportVault(ctx, TestMnemonic, "demo password", false); err != nil {
@@ -225,6 +248,13 @@ func (s *Stack) writePolicy() error {
 				"selectors": []string{"transfer(address,uint256)", "approve(address,uint256)"},
 				"erc20": map[string]any{"maxAmount": "1000000000000000000000", "recipients": []string{s.Alice.Hex()},
 					"spenders": []string{s.Addrs.Pool.Hex()}}},
+			// The strategy program's trades: swaps on the pool, after the
+			// pool is approved for both tokens.
+			map[string]any{"address": s.Addrs.Pool.Hex(), "label": "dETH/dUSD pool",
+				"selectors": []string{"swapExactIn(address,uint256,uint256,address)"}},
+			map[string]any{"address": s.Addrs.ETH.Hex(), "label": "dETH token",
+				"selectors": []string{"approve(address,uint256)"},
+				"erc20":     map[string]any{"maxAmount": "10 ether", "spenders": []string{s.Addrs.Pool.Hex()}}},
 		},
 		"salt": "0x" + hex.EncodeToString(salt[:]),
 	}
@@ -239,6 +269,59 @@ func (s *Stack) writePolicy() error {
 	s.PolicyFile = filepath.Join(s.cfg.WorkDir, "policy.json")
 	return os.WriteFile(s.PolicyFile, b, 0o644)
 }
+
+// The demo strategy program's thresholds, in the oracle's 8 decimals: it
+// buys dETH below BuyBelow and sells above SellAbove.
+var (
+	BuyBelow  = big.NewInt(2_900_00000000)
+	SellAbove = big.NewInt(3_100_00000000)
+)
+
+// pinProgram writes the demo strategy program and returns the signer's
+// program verifier for it.
+func (s *Stack) pinProgram() (func(context.Context, *wire.Proposal, *policy.Policy, *wire.State) error, error) {
+	var salt [32]byte
+	if _, err := rand.Read(salt[1:]); err != nil {
+		return nil, err
+	}
+	doc := map[string]any{
+		"version": 1, "name": "Buy dETH dips below 2,900 dUSD, sell rallies above 3,100", "template": "threshold",
+		"oracle": s.Addrs.Oracle.Hex(), "pool": s.Addrs.Pool.Hex(), "base": s.Addrs.ETH.Hex(), "quote": s.Addrs.USD.Hex(),
+		"recipient": s.Account.Hex(), "priceScale": "100000000", "slippageBps": 100,
+		"threshold": map[string]any{
+			"buyBelow": BuyBelow.String(), "sellAbove": SellAbove.String(),
+			// buy 100 dUSD + 1 dUSD per dUSD of dip, at most 500 dUSD
+			"buyBase": "100 ether", "buySlope": "10000000000", "buyMax": "500 ether",
+			// sell 0.05 dETH + 0.0005 dETH per dUSD of rally, at most 0.5 dETH
+			"sellBase": "0.05 ether", "sellSlope": "5000000", "sellMax": "0.5 ether",
+		},
+		"salt": "0x" + hex.EncodeToString(salt[:]),
+	}
+	b, _ := json.MarshalIndent(doc, "", "  ")
+	prog, err := program.Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	s.Program, s.ProgramFile = prog, filepath.Join(s.cfg.WorkDir, "program.json")
+	if err := os.WriteFile(s.ProgramFile, b, 0o644); err != nil {
+		return nil, err
+	}
+	vkb, err := os.ReadFile(filepath.Join(s.cfg.KeysDir, programcircuit.VerifyingKeyFile(prog.Tmpl())))
+	if err != nil {
+		return nil, fmt.Errorf("the program's verifying key (leash program setup --template %s): %w", prog.Tmpl().Name, err)
+	}
+	vk, err := programverify.LoadVerifyingKey(vkb, prog.Tmpl())
+	if err != nil {
+		return nil, err
+	}
+	pin, chain := prog.Pin(), ethchain.New(s.eth)
+	return func(ctx context.Context, p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
+		return programverify.Verify(ctx, p, pol, &pin, vk, st, chain, programverify.Options{})
+	}, nil
+}
+
+// Eth is the stack's client of the devnet.
+func (s *Stack) Eth() *ethclient.Client { return s.eth }
 
 // StartRelay starts the relay child process on the stack's fixed address
 // and data directory, and waits until it answers.
