@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"syscall/js"
 
-	"github.com/consensys/gnark/logger"
-
 	"github.com/leash-wallet/leash/circuits/wire"
 )
 
@@ -19,7 +17,8 @@ const Version = 1
 // Register installs globalThis.leash and calls globalThis.onLeashReady if
 // the host defined one.
 func Register() {
-	logger.Disable() // gnark logs to stdout, which belongs to the host
+	// No gnark logger to silence: the core links gnark-crypto only (no
+	// gnark package, which would log to stdout, the host's).
 	g := js.Global()
 	obj := js.ValueOf(map[string]any{})
 	obj.Set("version", Version)
