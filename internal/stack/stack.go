@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -87,6 +88,7 @@ type Stack struct {
 	relayCmd  *exec.Cmd
 	cancel    context.CancelFunc
 	done      chan struct{}
+	running   sync.WaitGroup // the agent host and the signer host
 }
 
 // Start brings everything up; Close tears it down.
@@ -194,7 +196,9 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		paired <- err
 	}()
 	apiReady := make(chan string, 1)
+	s.running.Add(1)
 	go func() {
+		defer s.running.Done()
 		err := agenthost.Run(ctx, agenthost.Config{Addr: "127.0.0.1:0", KeysDir: cfg.KeysDir, PolicyFile: s.PolicyFile,
 			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: pairing.URI(),
 			DataDir: filepath.Join(cfg.WorkDir, "agent"), Logger: log, Ready: func(a string) { apiReady <- a },
@@ -218,7 +222,9 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	case <-time.After(60 * time.Second):
 		return s, errors.New("the agent-host API did not come up")
 	}
+	s.running.Add(1)
 	go func() {
+		defer s.running.Done()
 		defer close(s.done)
 		err := signerhost.Run(ctx, signerhost.Config{Signer: s.Signer, Relay: sc, RPC: s.Devnet.URL(),
 			Registry: s.reg, Logger: log, OnEvent: cfg.OnEvent})
@@ -363,9 +369,17 @@ func (s *Stack) Balance(ctx context.Context, addr common.Address) (*big.Int, err
 	return s.eth.BalanceAt(ctx, addr, nil)
 }
 
-// Close stops everything.
+// Close stops everything. It waits (up to 10 s) for the agent host and the
+// signer host to return, so that nothing writes in WorkDir afterwards.
 func (s *Stack) Close() {
 	s.cancel()
+	stopped := make(chan struct{})
+	go func() { s.running.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		s.cfg.Logger.Warn("stack: the agent host or the signer host did not stop within 10 s")
+	}
 	if s.relayCmd != nil && s.relayCmd.Process != nil {
 		s.relayCmd.Process.Signal(syscall.SIGTERM)
 	}
