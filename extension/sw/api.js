@@ -195,6 +195,10 @@ export async function handle(msg) {
       if (typeof msg.rpcUrl === 'string') patch.rpcUrl = checkURL(msg.rpcUrl, ['http:', 'https:']);
       if (msg.mode === 'autonomous' || msg.mode === 'supervised') patch.mode = msg.mode;
       if (typeof msg.paused === 'boolean') patch.paused = msg.paused;
+      if (typeof msg.registry === 'string') {
+        if (msg.registry !== '' && !/^0x[0-9a-fA-F]{40}$/.test(msg.registry)) fail('malformed', 'registry: not an address');
+        patch.registry = msg.registry.toLowerCase();
+      }
       if (Number.isInteger(msg.autoLockMinutes) && msg.autoLockMinutes >= 1 && msg.autoLockMinutes <= 1440) patch.autoLockMinutes = msg.autoLockMinutes;
       const s = await st.updateSettings(patch);
       if (typeof msg.paused === 'boolean') {

@@ -19,6 +19,7 @@ export const DEFAULT_SETTINGS = {
   chainId: 1337,
   mode: 'autonomous', // or 'supervised'
   paused: false,      // the kill switch
+  registry: '',       // PolicyRegistry address to check before each signature ('' = no on-chain check)
   autoLockMinutes: 15,
 };
 

@@ -367,11 +367,13 @@ function pairingCard() {
 function networkCard() {
   const rpc = keep('rpc-url', () => h('input', { id: 'rpc-url', value: view.settings.rpcUrl }));
   const lock = keep('autolock', () => h('input', { id: 'autolock', type: 'number', min: 1, max: 1440, value: view.settings.autoLockMinutes }));
+  const registry = keep('registry', () => h('input', { id: 'registry', placeholder: '0x… (empty: no on-chain check)', value: view.settings.registry || '' }));
   return h('div', { class: 'card', 'data-card': 'network' },
     h('h2', {}, 'Network and safety'),
     h('label', {}, 'JSON-RPC URL'), rpc,
+    h('label', {}, 'Policy registry (checked before every signature; revoke there to stop the agent)'), registry,
     h('label', {}, 'Lock after this many idle minutes'), lock,
-    h('button', { style: 'margin-top:8px', onclick: () => act(() => call('settings', { rpcUrl: rpc.value, autoLockMinutes: Number(lock.value) })) }, 'Save'));
+    h('button', { style: 'margin-top:8px', onclick: () => act(() => call('settings', { rpcUrl: rpc.value, registry: registry.value.trim(), autoLockMinutes: Number(lock.value) })) }, 'Save'));
 }
 
 refresh(true);

@@ -122,7 +122,7 @@ process.on('exit', cleanup);
 
 // ---------------------------------------------------------------- setup
 log('starting devnet, relay and agent');
-let devnetCmd = process.env.DEVNET_CMD ? JSON.parse(process.env.DEVNET_CMD) : [LEASH, 'devnet', '--addr', '127.0.0.1:0'];
+let devnetCmd = process.env.DEVNET_CMD ? JSON.parse(process.env.DEVNET_CMD) : [LEASH, 'devnet', '--addr', '127.0.0.1:0', '--deploy'];
 const devnet = start(devnetCmd[0], devnetCmd.slice(1), 'devnet');
 const devInfo = await devnet.next((e) => e.rpc, 20000);
 const RPC = devInfo.rpc;
@@ -374,6 +374,39 @@ try {
     await shot(popup, '09-popup-paused');
     await popup.click('#killswitch');
     await until('resumed', async () => !(await api('view')).settings.paused);
+  });
+
+  await test('on-chain registry: the pinned commitment must be published; revoking it on chain stops signing', async () => {
+    const reg = devInfo.contracts && devInfo.contracts.registry;
+    assert(reg, 'the devnet deployed a registry: ' + JSON.stringify(devInfo.contracts));
+    const dir = fs.mkdtempSync(path.join(tmp, 'registry-'));
+    const files = { m: path.join(dir, 'mnemonic.txt'), p: path.join(dir, 'policy.json'), vk: path.join(dir, 'policy.vk') };
+    fs.writeFileSync(files.m, mnemonic + '\n', { mode: 0o600 });
+    fs.writeFileSync(files.p, ready.policy);
+    fs.writeFileSync(files.vk, Buffer.from(ready.vk, 'base64'));
+    const leash = (...args) => new Promise((resolve, reject) => {
+      const p = spawn(LEASH, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.on('data', (d) => { out += d; });
+      p.stderr.on('data', (d) => { out += d; });
+      p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`leash ${args[0]} ${args[1]}: exit ${code}: ${out}`))));
+    });
+    await api('settings', { registry: reg });
+    await propose('p-unpublished', ETH / 100n);
+    const r0 = await receipt('p-unpublished', 'rejected');
+    assert(r0.body.code === 'unknown_policy', 'nothing published yet: ' + JSON.stringify(r0.body));
+    await leash('policy', 'publish', '--rpc', RPC, '--registry', reg, '--vk', files.vk, '--mnemonic-file', files.m, files.p);
+    const v = ETH / 100n;
+    await propose('p-published', v);
+    await receipt('p-published', 'signed', 20000);
+    spent += v;
+    await leash('policy', 'publish', '--revoke', '--rpc', RPC, '--registry', reg, '--mnemonic-file', files.m);
+    await propose('p-revoked', v);
+    const r1 = await receipt('p-revoked', 'rejected');
+    assert(r1.body.code === 'revoked', 'revoked on chain: ' + JSON.stringify(r1.body));
+    await until('revoked in the activity list', async () => (await api('activity')).rows.some((a) => a.id === 'p-revoked' && a.code === 'revoked'));
+    await api('settings', { registry: '' });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   await test('a proposal that meets a locked vault waits, and is signed after unlock', async () => {
