@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -134,4 +135,35 @@ func testHibernation(t *testing.T, w *conformance.Wrangler) {
 	if !strings.Contains(string(after[len(before):]), `msg="relay object started" sockets=2`) {
 		t.Fatalf("no hibernation wake with both sockets seen in the wrangler output:\n%s", after[len(before):])
 	}
+}
+
+// TestSQLStoreInDurableObject runs relay/worker/sqlstore's tests (the shared
+// core.Store conformance suite among them) compiled to wasm, inside a fresh
+// Durable Object under wrangler dev, on the object's real SQLite storage.
+func TestSQLStoreInDurableObject(t *testing.T) {
+	if os.Getenv("LEASH_RELAY_WORKER") != "1" {
+		t.Skip("LEASH_RELAY_WORKER=1 runs the Worker backend (make relay-worker; scripts/test.d/45-relay-worker.sh)")
+	}
+	root := repoRoot(t)
+	build := exec.Command("go", "test", "-c", "-o", filepath.Join(root, "relay/worker/build/sqlstore_test.wasm"), "./relay/worker/sqlstore")
+	build.Dir, build.Env = root, append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the store's test wasm: %v\n%s", err, out)
+	}
+	w, err := conformance.StartWrangler(conformance.WranglerConfig{Root: root, Dir: t.TempDir(), Config: "selftest/wrangler.jsonc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	resp, err := http.Get("http://" + w.Addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	out := string(b)
+	if resp.StatusCode != 200 || !strings.HasPrefix(out, "exit 0\n") || strings.Count(out, "--- PASS") < 3 || strings.Contains(out, "--- SKIP") {
+		t.Fatalf("the store's tests inside the Durable Object: HTTP %d\n%s", resp.StatusCode, out)
+	}
+	t.Logf("inside the Durable Object:\n%s", out)
 }

@@ -22,7 +22,11 @@ type WranglerConfig struct {
 	Vars  map[string]string // --var overrides (limits, timings)
 	Log   io.Writer         // wrangler's output (default: Dir/wrangler.out)
 	Level string            // wrangler's --log-level (default "warn"; "log" shows the Worker's console)
-	Ready time.Duration     // how long to wait for /healthz (default 90 s)
+	// Config is the wrangler configuration, relative to relay/worker
+	// (default wrangler.jsonc, the relay; selftest/wrangler.jsonc runs the
+	// store's tests inside a Durable Object).
+	Config string
+	Ready  time.Duration // how long to wait for /healthz (default 90 s)
 }
 
 // Wrangler is a running `wrangler dev` on a free loopback port. Restart
@@ -37,6 +41,11 @@ type Wrangler struct {
 // StartWrangler starts `wrangler dev` and waits until it answers /healthz.
 // The Worker must be built (make relay-worker).
 func StartWrangler(cfg WranglerConfig) (*Wrangler, error) {
+	root, err := filepath.Abs(cfg.Root)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Root = root
 	if cfg.Level == "" {
 		cfg.Level = "warn"
 	}
@@ -52,6 +61,9 @@ func StartWrangler(cfg WranglerConfig) (*Wrangler, error) {
 			return nil, err
 		}
 		cfg.Dir = d
+	}
+	if err = os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, err
 	}
 	port, err := freePort()
 	if err != nil {
@@ -81,6 +93,9 @@ func (w *Wrangler) start() error {
 	_, port, _ := net.SplitHostPort(w.Addr)
 	args := []string{"dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", fmt.Sprint(inspector),
 		"--persist-to", filepath.Join(w.cfg.Dir, "state"), "--show-interactive-dev-session=false", "--log-level", w.cfg.Level}
+	if w.cfg.Config != "" {
+		args = append(args, "--config", w.cfg.Config)
+	}
 	for k, v := range w.cfg.Vars {
 		args = append(args, "--var", k+":"+v)
 	}

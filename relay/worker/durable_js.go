@@ -45,8 +45,8 @@ func (c *wsConn) Send(frame []byte) bool {
 	if c.closed {
 		return false
 	}
-	u := bytesToJS(frame)
-	return catch(func() { c.ws.Call("send", u) }) == nil
+	u := sqlstore.BytesToJS(frame)
+	return sqlstore.Catch(func() { c.ws.Call("send", u) }) == nil
 }
 
 // Close implements core.Conn. The link is released on a fresh goroutine:
@@ -59,7 +59,7 @@ func (c *wsConn) Close(code int, reason string) {
 	if len(reason) > 120 {
 		reason = reason[:120]
 	}
-	_ = catch(func() { c.ws.Call("close", code, reason) })
+	_ = sqlstore.Catch(func() { c.ws.Call("close", code, reason) })
 	go c.d.forget(c)
 }
 
@@ -97,7 +97,7 @@ func RunDurable(rc js.Value) error {
 		return err
 	}
 	storage := rc.Get("ctx").Get("storage")
-	store, err := sqlstore.Open(&jsDB{sql: storage.Get("sql"), txn: rc.Get("txn")})
+	store, err := sqlstore.Open(sqlstore.NewJSDB(storage.Get("sql"), rc.Get("txn")))
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,11 @@ func RunDurable(rc js.Value) error {
 		for i := range n {
 			d.restore(a[0].Index(i))
 		}
-		d.log.Info("relay object started", "sockets", n, "links", d.hub.Stats().Links.Load())
+		mem := 0
+		if m := rc.Get("memory"); m.Type() == js.TypeObject {
+			mem = m.Get("buffer").Get("byteLength").Int()
+		}
+		d.log.Info("relay object started", "sockets", n, "links", d.hub.Stats().Links.Load(), "wasm_memory", mem)
 		return d.failed()
 	})
 	// accept(ws, id, nonceHex): a new connection whose CHALLENGE the Worker sent.
@@ -176,7 +180,7 @@ func (d *durable) failed() bool { return d.hub.Err() != nil }
 func (d *durable) restore(ws js.Value) {
 	att := ws.Call("deserializeAttachment")
 	if att.Type() != js.TypeObject {
-		_ = catch(func() { ws.Call("close", proto.CloseInternal, "relay: socket without state") })
+		_ = sqlstore.Catch(func() { ws.Call("close", proto.CloseInternal, "relay: socket without state") })
 		return
 	}
 	c := d.conn(ws, att.Get("id").String())
@@ -232,7 +236,7 @@ func (d *durable) message(ws js.Value, id string, data js.Value) {
 		att.Set("id", c.id)
 		att.Set("ch", c.link.Channel().String())
 		att.Set("role", int(c.link.Role()))
-		if err := catch(func() { ws.Call("serializeAttachment", att) }); err != nil {
+		if err := sqlstore.Catch(func() { ws.Call("serializeAttachment", att) }); err != nil {
 			d.log.Warn("relay: socket state not saved", "err", err)
 		}
 	}
@@ -256,7 +260,7 @@ func (d *durable) setAlarm() {
 		return
 	}
 	at := next + 1 // Expired takes records with expires < now
-	if err := catch(func() { d.storage.Call("setAlarm", at) }); err != nil {
+	if err := sqlstore.Catch(func() { d.storage.Call("setAlarm", at) }); err != nil {
 		d.log.Warn("relay: set alarm", "err", fmt.Sprint(err))
 		return
 	}

@@ -27,7 +27,9 @@ var schema = []string{
 		last_seq BLOB NOT NULL, acked BLOB NOT NULL, PRIMARY KEY (ch, role))`,
 	`CREATE TABLE IF NOT EXISTS relay_rec (ch BLOB NOT NULL, role INTEGER NOT NULL, seq BLOB NOT NULL,
 		id BLOB NOT NULL, expires INTEGER NOT NULL, env BLOB NOT NULL, PRIMARY KEY (ch, role, seq))`,
-	`CREATE INDEX IF NOT EXISTS relay_rec_expires ON relay_rec (expires)`,
+	// No index on expires: an object holds one channel's few queued
+	// envelopes, so the expiry scan is cheap, and an index would add a
+	// billed row write to every insert and delete.
 }
 
 // Open creates the tables when they do not exist.
@@ -97,6 +99,20 @@ func (s *Store) Load(q core.QueueID, now int64) (core.QueueState, error) {
 			return st, err
 		}
 	}
+	// A queue row is written only when records are deleted (ack, expiry),
+	// folding their sequence numbers in first; until then the highest
+	// accepted seq is the highest stored one.
+	rows, err = s.db.Exec(`SELECT max(seq) FROM relay_rec WHERE ch = ? AND role = ?`, q.Channel[:], int64(q.To))
+	if err != nil {
+		return st, fmt.Errorf("sqlstore: load: %w", err)
+	}
+	if len(rows) == 1 && len(rows[0]) == 1 && rows[0][0] != nil {
+		top, err := asU64(rows[0][0])
+		if err != nil {
+			return st, err
+		}
+		st.LastSeq = max(st.LastSeq, top)
+	}
 	rows, err = s.db.Exec(`SELECT seq, id FROM relay_rec WHERE ch = ? AND role = ? AND expires >= ? ORDER BY seq`,
 		q.Channel[:], int64(q.To), now)
 	if err != nil {
@@ -119,36 +135,35 @@ func (s *Store) Load(q core.QueueID, now int64) (core.QueueState, error) {
 	return st, nil
 }
 
-// Commit implements core.Store: the whole batch in one transaction.
+// Commit implements core.Store: the whole batch in one transaction. An
+// append writes one row; the queue row (last_seq, acked) is written only
+// before records are deleted, so that their sequence numbers stay counted.
+// Every row written is billed, hence the economy.
 func (s *Store) Commit(b *core.Batch) error {
 	err := s.db.Txn(func() error {
-		last := map[core.QueueID]uint64{}
 		for _, r := range b.Append {
 			if _, err := s.db.Exec(`INSERT INTO relay_rec (ch, role, seq, id, expires, env) VALUES (?, ?, ?, ?, ?, ?)`,
 				r.Queue.Channel[:], int64(r.Queue.To), u64(r.Seq), r.ID[:], r.Expires, r.Envelope); err != nil {
 				return err
 			}
-			last[r.Queue] = max(last[r.Queue], r.Seq)
-		}
-		for q, seq := range last {
-			if _, err := s.db.Exec(`INSERT INTO relay_queue (ch, role, last_seq, acked) VALUES (?, ?, ?, ?)
-				ON CONFLICT (ch, role) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)`,
-				q.Channel[:], int64(q.To), u64(seq), u64(0)); err != nil {
-				return err
-			}
 		}
 		for q, up := range b.Ack {
+			if err := s.fold(q, up); err != nil {
+				return err
+			}
 			if _, err := s.db.Exec(`DELETE FROM relay_rec WHERE ch = ? AND role = ? AND seq <= ?`,
 				q.Channel[:], int64(q.To), u64(up)); err != nil {
 				return err
 			}
-			if _, err := s.db.Exec(`INSERT INTO relay_queue (ch, role, last_seq, acked) VALUES (?, ?, ?, ?)
-				ON CONFLICT (ch, role) DO UPDATE SET acked = max(acked, excluded.acked)`,
-				q.Channel[:], int64(q.To), u64(0), u64(up)); err != nil {
-				return err
-			}
 		}
+		folded := map[core.QueueID]bool{}
 		for _, ref := range b.Expire {
+			if !folded[ref.Queue] {
+				folded[ref.Queue] = true
+				if err := s.fold(ref.Queue, 0); err != nil {
+					return err
+				}
+			}
 			if _, err := s.db.Exec(`DELETE FROM relay_rec WHERE ch = ? AND role = ? AND seq = ?`,
 				ref.Queue.Channel[:], int64(ref.Queue.To), u64(ref.Seq)); err != nil {
 				return err
@@ -160,6 +175,16 @@ func (s *Store) Commit(b *core.Batch) error {
 		return fmt.Errorf("sqlstore: commit: %w", err)
 	}
 	return nil
+}
+
+// fold raises q's stored last_seq to its highest stored record and its ack
+// point to acked, before records are deleted.
+func (s *Store) fold(q core.QueueID, acked uint64) error {
+	_, err := s.db.Exec(`INSERT INTO relay_queue (ch, role, last_seq, acked)
+		VALUES (?, ?, coalesce((SELECT max(seq) FROM relay_rec WHERE ch = ? AND role = ?), ?), ?)
+		ON CONFLICT (ch, role) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq), acked = max(acked, excluded.acked)`,
+		q.Channel[:], int64(q.To), q.Channel[:], int64(q.To), u64(0), u64(acked))
+	return err
 }
 
 // Read implements core.Store.

@@ -66,8 +66,11 @@ export class Relay extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     const go = new Go();
+    this.ids = new WeakMap();
     this.go = { durableObject: true, env, ctx, binding: {}, txn: (fn) => this.txn(fn) };
-    go.run(new WebAssembly.Instance(mod, { ...go.importObject, workers: { ready: () => {} } }), this.go);
+    const inst = new WebAssembly.Instance(mod, { ...go.importObject, workers: { ready: () => {} } });
+    this.go.memory = inst.exports.mem;
+    go.run(inst, this.go);
     if (this.go.binding.error || !this.go.binding.start) throw new Error(`relay: ${this.go.binding.error ?? "Go did not start"}`);
     this.call("start", ctx.getWebSockets());
   }
@@ -84,18 +87,24 @@ export class Relay extends DurableObject {
     server.binaryType = "arraybuffer";
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ id, nonce });
+    this.ids.set(server, id);
     this.call("accept", server, id, nonce);
     return new Response(null, { status: 101, webSocket: client });
   }
+  id(ws) { // the socket's id, from its attachment once per instance
+    let id = this.ids.get(ws);
+    if (id === undefined) this.ids.set(ws, (id = ws.deserializeAttachment()?.id ?? ""));
+    return id;
+  }
   webSocketMessage(ws, msg) {
-    this.call("message", ws, ws.deserializeAttachment().id, typeof msg === "string" ? msg : new Uint8Array(msg));
+    this.call("message", ws, this.id(ws), typeof msg === "string" ? msg : new Uint8Array(msg));
   }
   webSocketClose(ws, c, reason) {
-    this.call("closed", ws.deserializeAttachment().id);
+    this.call("closed", this.id(ws));
     shut(ws, c, reason);
   }
   webSocketError(ws) {
-    this.call("closed", ws.deserializeAttachment().id);
+    this.call("closed", this.id(ws));
   }
   alarm() {
     this.call("alarm");

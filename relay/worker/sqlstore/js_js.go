@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package worker
+package sqlstore
 
 import (
 	"errors"
@@ -13,17 +13,19 @@ var (
 	jsArrayBuffer = js.Global().Get("ArrayBuffer")
 )
 
-// jsDB is sqlstore.DB over a Durable Object's ctx.storage.sql, whose exec
-// is synchronous. txn is the glue's wrapper around
-// ctx.storage.transactionSync that rolls back when the callback returns an
-// error message (Go cannot throw into JavaScript).
+// NewJSDB is DB over a Durable Object's ctx.storage.sql, whose exec is
+// synchronous. txn is the glue's wrapper around ctx.storage.transactionSync
+// that rolls back when the callback returns an error message (Go cannot
+// throw into JavaScript): txn(fn) returns null, or the error's message.
+func NewJSDB(sql, txn js.Value) DB { return &jsDB{sql: sql, txn: txn} }
+
 type jsDB struct {
 	sql js.Value
 	txn js.Value
 }
 
-// catch runs f and turns a JavaScript exception into an error.
-func catch(f func()) (err error) {
+// Catch runs f and turns a JavaScript exception into an error.
+func Catch(f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if je, ok := r.(js.Error); ok {
@@ -37,7 +39,8 @@ func catch(f func()) (err error) {
 	return nil
 }
 
-func bytesToJS(b []byte) js.Value {
+// BytesToJS copies b into a new Uint8Array.
+func BytesToJS(b []byte) js.Value {
 	u := jsUint8Array.New(len(b))
 	js.CopyBytesToJS(u, b)
 	return u
@@ -49,7 +52,7 @@ func (d *jsDB) Exec(query string, args ...any) ([][]any, error) {
 	for _, a := range args {
 		switch v := a.(type) {
 		case []byte:
-			jargs = append(jargs, bytesToJS(v).Get("buffer"))
+			jargs = append(jargs, BytesToJS(v).Get("buffer"))
 		case int64:
 			if v > 1<<53 || v < -(1<<53) {
 				return nil, fmt.Errorf("sql: integer %d does not fit a JavaScript number", v)
@@ -62,7 +65,7 @@ func (d *jsDB) Exec(query string, args ...any) ([][]any, error) {
 		}
 	}
 	var rows js.Value
-	if err := catch(func() { rows = d.sql.Call("exec", jargs...).Call("raw").Call("toArray") }); err != nil {
+	if err := Catch(func() { rows = d.sql.Call("exec", jargs...).Call("raw").Call("toArray") }); err != nil {
 		return nil, err
 	}
 	n := rows.Length()
@@ -105,7 +108,7 @@ func (d *jsDB) Txn(fn func() error) error {
 	})
 	defer cb.Release()
 	var res js.Value
-	if err := catch(func() { res = d.txn.Invoke(cb) }); err != nil {
+	if err := Catch(func() { res = d.txn.Invoke(cb) }); err != nil {
 		return err
 	}
 	if res.Type() == js.TypeString {

@@ -1,0 +1,239 @@
+// Command relayworker-bench prints the Worker relay's benchmark table: the
+// bundle size (wasm gzipped, and wrangler's own upload figure), a→b latency
+// and throughput through one Durable Object under `wrangler dev`, with the
+// native relay (relay/server over bbolt, in this process) measured in the
+// same run as the baseline, then the paper estimate of cost and capacity
+// at one million paired agents (docs/relay-worker.md explains the sources).
+// Run it through scripts/bench-relay-worker.sh, after make relay-worker.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/leash-wallet/leash/relay/bench"
+	"github.com/leash-wallet/leash/relay/conformance"
+	"github.com/leash-wallet/leash/relay/core"
+	"github.com/leash-wallet/leash/relay/server"
+	"github.com/leash-wallet/leash/relay/worker"
+)
+
+type config struct {
+	root     string
+	runs     int
+	duration time.Duration
+	rate     float64
+	payload  int
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.root, "root", ".", "repository root")
+	flag.IntVar(&c.runs, "runs", 3, "runs per measurement (the table shows medians)")
+	flag.DurationVar(&c.duration, "duration", 3*time.Second, "measured time per run")
+	flag.Float64Var(&c.rate, "rate", 200, "latency runs: messages/s on the one channel")
+	flag.IntVar(&c.payload, "payload", 1024, "payload bytes")
+	flag.Parse()
+	if err := run(context.Background(), c); err != nil {
+		fmt.Fprintln(os.Stderr, "relayworker-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func progress(f string, a ...any) { fmt.Fprintf(os.Stderr, "bench: "+f+"\n", a...) }
+
+// Per-connection policy limits are raised for the benchmark so that it
+// measures the relay, not the token bucket (both backends alike).
+var benchLimits = core.Limits{Rate: 1e6, Burst: 1e6}
+
+type figures struct {
+	connect           time.Duration // cold: a fresh channel's first connect + auth
+	p50, p99          time.Duration // open loop at c.rate
+	peak              float64       // closed loop, msg/s
+	lost, dups        uint64
+	memBytes, startup string
+}
+
+func run(ctx context.Context, c config) error {
+	wasm := filepath.Join(c.root, "relay/worker/build/app.wasm")
+	raw, err := os.ReadFile(wasm)
+	if err != nil {
+		return fmt.Errorf("%w (make relay-worker first)", err)
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = zw.Write(raw)
+	_ = zw.Close()
+	tmp, err := os.MkdirTemp("", "leash-relayworker-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	progress("wrangler deploy --dry-run (bundle size)")
+	upload, upGz, err := dryRun(c.root, tmp)
+	if err != nil {
+		return err
+	}
+
+	progress("native relay (baseline)")
+	nat, err := measureNative(ctx, c, tmp)
+	if err != nil {
+		return fmt.Errorf("native: %w", err)
+	}
+	progress("wrangler dev")
+	t0 := time.Now()
+	w, err := conformance.StartWrangler(conformance.WranglerConfig{Root: c.root, Dir: filepath.Join(tmp, "wrangler"), Level: "log",
+		Vars: map[string]string{worker.VarRate: "1000000", worker.VarBurst: "1000000", worker.VarLogLevel: "info"}})
+	if err != nil {
+		return err
+	}
+	defer w.Stop()
+	devStart := time.Since(t0)
+	wk, err := measure(ctx, c, w.URL(), "worker")
+	if err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	wk.memBytes = wasmMemory(filepath.Join(w.Dir(), "wrangler.out"))
+
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
+	ok := func(b bool) string {
+		if b {
+			return "PASS"
+		}
+		return "FAIL"
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Leash relay on Cloudflare Workers (wrangler 4.86.0 / workerd, offline), %s, %d runs each (medians), %d-byte payloads, %s\n",
+		time.Now().Format("2006-01-02"), c.runs, c.payload, loadavg())
+	fmt.Fprintln(tw, "measure\tworker (wrangler dev)\tnative (bbolt, baseline)\ttarget\tverdict")
+	fmt.Fprintf(tw, "bundle, wrangler upload gzip\t%s (raw %s)\t-\t≤ 3 MB (free plan)\t%s\n", mb(upGz), mb(upload), ok(upGz <= 3_000_000))
+	fmt.Fprintf(tw, "app.wasm gzip -9\t%s (raw %s)\t-\t-\t\n", mb(float64(gz.Len())), mb(float64(len(raw))))
+	fmt.Fprintf(tw, "a→b p50, 1 channel at %.0f msg/s\t%s\t%s\t≤ 2 ms\t%s\n", c.rate, ms(wk.p50), ms(nat.p50), ok(wk.p50 <= 2*time.Millisecond))
+	fmt.Fprintf(tw, "a→b p99, same run\t%s\t%s\t-\t\n", ms(wk.p99), ms(nat.p99))
+	fmt.Fprintf(tw, "msg/s through one channel (one DO), closed loop\t%.0f\t%.0f\t≥ 1,000\t%s\n", wk.peak, nat.peak, ok(wk.peak >= 1000))
+	fmt.Fprintf(tw, "lost / duplicates (all runs)\t%d / %d\t%d / %d\t0 / 0\t%s\n", wk.lost, wk.dups, nat.lost, nat.dups,
+		ok(wk.lost+wk.dups+nat.lost+nat.dups == 0))
+	fmt.Fprintf(tw, "cold connect+auth (new channel = new DO)\t%s\t%s\t-\t\n", ms(wk.connect), ms(nat.connect))
+	fmt.Fprintf(tw, "one Go instance's wasm memory\t%s\t-\t-\t\n", wk.memBytes)
+	fmt.Fprintf(tw, "wrangler dev start to ready\t%.1f s\t-\t-\t\n", devStart.Seconds())
+	_ = tw.Flush()
+	fmt.Println()
+	// The object's cost per wake: a cold connect is a new object (a Go
+	// instance starting) plus the handshake; per event: the closed-loop
+	// time per message on one object.
+	printEstimateWith(os.Stdout, wk.connect.Seconds(), 1/wk.peak)
+	if upGz > 3_000_000 || wk.p50 > 2*time.Millisecond || wk.peak < 1000 || wk.lost+wk.dups+nat.lost+nat.dups != 0 {
+		return fmt.Errorf("a target was missed")
+	}
+	return nil
+}
+
+func mb(b float64) string { return fmt.Sprintf("%.2f MB", b/1e6) }
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "load unknown"
+	}
+	f := strings.Fields(string(b))
+	return "load " + strings.Join(f[:3], " ")
+}
+
+// dryRun bundles the Worker as `wrangler deploy` would, offline, and
+// returns wrangler's own upload size and its gzip size, in bytes.
+func dryRun(root, tmp string) (float64, float64, error) {
+	cmd := exec.Command(filepath.Join(root, "node_modules/.bin/wrangler"), "deploy", "--dry-run", "--outdir", filepath.Join(tmp, "dist"))
+	cmd.Dir = filepath.Join(root, "relay/worker")
+	cmd.Env = append(os.Environ(), "WRANGLER_SEND_METRICS=false", "WRANGLER_SEND_ERROR_REPORTS=false", "CLOUDFLARE_CF_FETCH_ENABLED=false",
+		"XDG_CONFIG_HOME="+filepath.Join(tmp, "config"), "WRANGLER_LOG_PATH="+filepath.Join(tmp, "logs"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, 0, fmt.Errorf("wrangler deploy --dry-run: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`Total Upload: ([0-9.]+) KiB / gzip: ([0-9.]+) KiB`).FindSubmatch(out)
+	if m == nil {
+		return 0, 0, fmt.Errorf("no upload size in wrangler's output:\n%s", out)
+	}
+	a, _ := strconv.ParseFloat(string(m[1]), 64)
+	b, _ := strconv.ParseFloat(string(m[2]), 64)
+	return a * 1024, b * 1024, nil
+}
+
+func wasmMemory(logf string) string {
+	b, _ := os.ReadFile(logf)
+	m := regexp.MustCompile(`relay object started.* wasm_memory=([0-9]+)`).FindAllSubmatch(b, -1)
+	if len(m) == 0 {
+		return "unknown"
+	}
+	n, _ := strconv.ParseFloat(string(m[len(m)-1][1]), 64)
+	return mb(n)
+}
+
+func measureNative(ctx context.Context, c config, tmp string) (figures, error) {
+	srv, err := server.New(server.Config{DataDir: filepath.Join(tmp, "bolt"), Limits: benchLimits,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return figures{}, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return figures{}, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		<-done
+	}()
+	return measure(ctx, c, "ws://"+ln.Addr().String()+"/v1/ws", "native")
+}
+
+// measure runs the latency and throughput loads c.runs times each, every
+// run on a fresh channel, and keeps the medians.
+func measure(ctx context.Context, c config, url, name string) (figures, error) {
+	var f figures
+	var conn, p50, p99 []time.Duration
+	var peak []float64
+	for i := range c.runs {
+		progress("%s: latency run %d/%d", name, i+1, c.runs)
+		r, err := bench.RunLoad(ctx, bench.Load{URL: url, Channels: 1, Rate: c.rate, Payload: c.payload,
+			Warmup: time.Second, Duration: c.duration, Senders: true, Receivers: true})
+		if err != nil {
+			return f, err
+		}
+		conn, p50, p99 = append(conn, r.Connect), append(p50, r.P50), append(p99, r.P99)
+		f.lost, f.dups = f.lost+r.Lost, f.dups+r.Duplicates
+		progress("%s: throughput run %d/%d", name, i+1, c.runs)
+		r, err = bench.RunLoad(ctx, bench.Load{URL: url, Channels: 1, Window: 256, Payload: c.payload,
+			Warmup: time.Second, Duration: c.duration, Senders: true, Receivers: true})
+		if err != nil {
+			return f, err
+		}
+		peak = append(peak, r.Throughput)
+		f.lost, f.dups = f.lost+r.Lost, f.dups+r.Duplicates
+	}
+	f.connect, f.p50, f.p99, f.peak = median(conn), median(p50), median(p99), median(peak)
+	return f, nil
+}
+
+func median[T int64 | float64 | time.Duration](v []T) T {
+	slices.Sort(v)
+	return v[len(v)/2]
+}
