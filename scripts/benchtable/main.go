@@ -38,15 +38,20 @@ func main() {
 	if err := cmd.Start(); err != nil {
 		fail(err)
 	}
-	samples := map[string]map[string][]float64{} // bench → unit → values
+	samples := map[string]map[string][]float64{} // pkg/bench → unit → values
 	var order []string
+	pkg := ""
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
+		if p, ok := strings.CutPrefix(sc.Text(), "pkg: "); ok {
+			pkg = p[strings.LastIndex(p, "/")+1:]
+			continue
+		}
 		m := line.FindStringSubmatch(sc.Text())
 		if m == nil {
 			continue
 		}
-		name := m[1]
+		name := pkg + "/" + m[1]
 		if samples[name] == nil {
 			samples[name] = map[string][]float64{}
 			order = append(order, name)
@@ -77,16 +82,17 @@ func main() {
 		if base := baselineFor(name, samples); base > 0 {
 			extra = append(extra, fmt.Sprintf("ratio-to-baseline=%.2f", ns/base))
 		}
-		fmt.Printf("%-44s %12s %6d  %s\n", strings.TrimPrefix(name, "Benchmark"), dur(ns), len(s["ns/op"]), strings.Join(extra, " "))
+		fmt.Printf("%-44s %12s %6d  %s\n", strings.Replace(name, "/Benchmark", " ", 1), dur(ns), len(s["ns/op"]), strings.Join(extra, " "))
 	}
 }
 
-// baselineFor pairs BenchmarkX with BenchmarkXBaseline-style rows named in
-// the same package: Verify ↔ GnarkVerifyBaseline, Prove ↔ SolveBaseline.
+// baselineFor pairs a row with its baseline measured in the same package:
+// Verify ↔ GnarkVerifyBaseline, Prove ↔ SolveBaseline.
 func baselineFor(name string, samples map[string]map[string][]float64) float64 {
+	pkg, bench, _ := strings.Cut(name, "/")
 	pairs := map[string]string{"BenchmarkVerify": "BenchmarkGnarkVerifyBaseline", "BenchmarkProve": "BenchmarkSolveBaseline"}
-	if b, ok := pairs[name]; ok && samples[b] != nil {
-		return median(samples[b]["ns/op"])
+	if b, ok := pairs[bench]; ok && samples[pkg+"/"+b] != nil {
+		return median(samples[pkg+"/"+b]["ns/op"])
 	}
 	return 0
 }
