@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -182,3 +183,41 @@ func (w *Wrangler) Restart() error {
 
 // Dir is where wrangler keeps its state, configuration and logs.
 func (w *Wrangler) Dir() string { return w.cfg.Dir }
+
+// CPUTime is the CPU time (user + system) used so far by wrangler and its
+// workerd processes: the whole process group, dev proxy included. Linux
+// only (/proc).
+func (w *Wrangler) CPUTime() (time.Duration, error) {
+	if w.cmd == nil {
+		return 0, errors.New("wrangler is not running")
+	}
+	pgid := w.cmd.Process.Pid
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	var ticks int64
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// Fields after the command name (which may hold spaces): state is
+		// field 3; pgrp 5; utime 14; stime 15.
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		if pg, _ := strconv.Atoi(f[2]); pg != pgid {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + st
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil // USER_HZ is 100 on Linux
+}

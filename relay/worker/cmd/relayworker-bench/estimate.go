@@ -40,10 +40,11 @@ type profile struct {
 }
 
 // perEnvelope counts what one envelope costs inside the object, from
-// relay/worker/sqlstore: INSERT record, upsert the queue row, DELETE on ack,
-// upsert the ack point; reads: the delivery read and the expiry scan.
+// relay/worker/sqlstore: INSERT the record, DELETE it on ack, and fold the
+// queue row once per ACK frame (one per envelope when traffic is sparse);
+// reads: the delivery read, the max(seq) of the fold and the expiry scan.
 const (
-	rowsWrittenPerEnvelope = 4.0
+	rowsWrittenPerEnvelope = 3.0
 	rowsReadPerEnvelope    = 4.0
 	wsInPerEnvelope        = 2.0 // SEND in, ACK in (SENDACK and DELIVER go out, unbilled)
 	framesPerEnvelope      = 4.0 // through the Worker pipe: SEND, SENDACK, DELIVER, ACK

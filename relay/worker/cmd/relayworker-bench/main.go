@@ -62,11 +62,12 @@ func progress(f string, a ...any) { fmt.Fprintf(os.Stderr, "bench: "+f+"\n", a..
 var benchLimits = core.Limits{Rate: 1e6, Burst: 1e6}
 
 type figures struct {
-	connect           time.Duration // cold: a fresh channel's first connect + auth
-	p50, p99          time.Duration // open loop at c.rate
-	peak              float64       // closed loop, msg/s
-	lost, dups        uint64
-	memBytes, startup string
+	connect    time.Duration // cold: a fresh channel's first connect + auth
+	p50, p99   time.Duration // open loop at c.rate
+	peak       float64       // closed loop, msg/s
+	lost, dups uint64
+	memBytes   string
+	cpuPerMsg  time.Duration // the server's CPU time per message in the closed-loop runs
 }
 
 func run(ctx context.Context, c config) error {
@@ -104,7 +105,7 @@ func run(ctx context.Context, c config) error {
 	}
 	defer w.Stop()
 	devStart := time.Since(t0)
-	wk, err := measure(ctx, c, w.URL(), "worker")
+	wk, err := measure(ctx, c, w.URL(), "worker", w.CPUTime)
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
@@ -126,6 +127,8 @@ func run(ctx context.Context, c config) error {
 	fmt.Fprintf(tw, "a→b p50, 1 channel at %.0f msg/s\t%s\t%s\t≤ 2 ms\t%s\n", c.rate, ms(wk.p50), ms(nat.p50), ok(wk.p50 <= 2*time.Millisecond))
 	fmt.Fprintf(tw, "a→b p99, same run\t%s\t%s\t-\t\n", ms(wk.p99), ms(nat.p99))
 	fmt.Fprintf(tw, "msg/s through one channel (one DO), closed loop\t%.0f\t%.0f\t≥ 1,000\t%s\n", wk.peak, nat.peak, ok(wk.peak >= 1000))
+	fmt.Fprintf(tw, "wrangler dev CPU per message (all its processes)\t%.3f ms (≈ %.0f msg/s per free core)\t-\t-\t\n",
+		float64(wk.cpuPerMsg)/1e6, 1e9/float64(max(wk.cpuPerMsg, 1)))
 	fmt.Fprintf(tw, "lost / duplicates (all runs)\t%d / %d\t%d / %d\t0 / 0\t%s\n", wk.lost, wk.dups, nat.lost, nat.dups,
 		ok(wk.lost+wk.dups+nat.lost+nat.dups == 0))
 	fmt.Fprintf(tw, "cold connect+auth (new channel = new DO)\t%s\t%s\t-\t\n", ms(wk.connect), ms(nat.connect))
@@ -202,14 +205,14 @@ func measureNative(ctx context.Context, c config, tmp string) (figures, error) {
 		_ = srv.Shutdown(sctx)
 		<-done
 	}()
-	return measure(ctx, c, "ws://"+ln.Addr().String()+"/v1/ws", "native")
+	return measure(ctx, c, "ws://"+ln.Addr().String()+"/v1/ws", "native", nil)
 }
 
 // measure runs the latency and throughput loads c.runs times each, every
 // run on a fresh channel, and keeps the medians.
-func measure(ctx context.Context, c config, url, name string) (figures, error) {
+func measure(ctx context.Context, c config, url, name string, cpu func() (time.Duration, error)) (figures, error) {
 	var f figures
-	var conn, p50, p99 []time.Duration
+	var conn, p50, p99, perMsg []time.Duration
 	var peak []float64
 	for i := range c.runs {
 		progress("%s: latency run %d/%d", name, i+1, c.runs)
@@ -221,15 +224,26 @@ func measure(ctx context.Context, c config, url, name string) (figures, error) {
 		conn, p50, p99 = append(conn, r.Connect), append(p50, r.P50), append(p99, r.P99)
 		f.lost, f.dups = f.lost+r.Lost, f.dups+r.Duplicates
 		progress("%s: throughput run %d/%d", name, i+1, c.runs)
-		r, err = bench.RunLoad(ctx, bench.Load{URL: url, Channels: 1, Window: 256, Payload: c.payload,
+		var cpu0 time.Duration
+		if cpu != nil {
+			cpu0, _ = cpu()
+		}
+		r, err = bench.RunLoad(ctx, bench.Load{URL: url, Channels: 1, Window: 128, Payload: c.payload,
 			Warmup: time.Second, Duration: c.duration, Senders: true, Receivers: true})
 		if err != nil {
 			return f, err
+		}
+		if cpu != nil && r.Received > 0 {
+			cpu1, _ := cpu()
+			perMsg = append(perMsg, (cpu1-cpu0)/time.Duration(r.Received))
 		}
 		peak = append(peak, r.Throughput)
 		f.lost, f.dups = f.lost+r.Lost, f.dups+r.Duplicates
 	}
 	f.connect, f.p50, f.p99, f.peak = median(conn), median(p50), median(p99), median(peak)
+	if len(perMsg) > 0 {
+		f.cpuPerMsg = median(perMsg)
+	}
 	return f, nil
 }
 
