@@ -139,7 +139,7 @@ func run(ctx context.Context, c config) error {
 	// The object's cost per wake: a cold connect is a new object (a Go
 	// instance starting) plus the handshake; per event: the closed-loop
 	// time per message on one object.
-	printEstimateWith(os.Stdout, wk.connect.Seconds(), 1/wk.peak)
+	printEstimateWith(os.Stdout, wk.connect.Seconds(), 1/wk.peak, wk.peak)
 	if upGz > 3_000_000 || wk.p50 > 2*time.Millisecond || wk.peak < 1000 || wk.lost+wk.dups+nat.lost+nat.dups != 0 {
 		return fmt.Errorf("a target was missed")
 	}
