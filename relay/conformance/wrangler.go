@@ -35,8 +35,10 @@ type WranglerConfig struct {
 type Wrangler struct {
 	cfg  WranglerConfig
 	Addr string
-	cmd  *exec.Cmd
-	done chan error
+	// Inspector is the DevTools inspector address of the running Worker.
+	Inspector string
+	cmd       *exec.Cmd
+	done      chan error
 }
 
 // StartWrangler starts `wrangler dev` and waits until it answers /healthz.
@@ -92,6 +94,7 @@ func (w *Wrangler) start() error {
 		return err
 	}
 	_, port, _ := net.SplitHostPort(w.Addr)
+	w.Inspector = fmt.Sprintf("127.0.0.1:%d", inspector)
 	args := []string{"dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", fmt.Sprint(inspector),
 		"--persist-to", filepath.Join(w.cfg.Dir, "state"), "--show-interactive-dev-session=false", "--log-level", w.cfg.Level}
 	if w.cfg.Config != "" {

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"syscall/js"
 	"time"
+	"unsafe"
 
 	"github.com/leash-wallet/leash/relay/core"
 	"github.com/leash-wallet/leash/relay/e2e"
@@ -22,6 +24,7 @@ type durable struct {
 	hub     *core.Hub
 	store   *sqlstore.Store
 	storage js.Value // ctx.storage
+	sendMem js.Value // the glue's sendMem(ws, address, length)
 	log     *slog.Logger
 	conns   map[string]*wsConn
 	alarmAt int64 // unix ms of the alarm this instance set; 0 when unknown
@@ -40,13 +43,20 @@ type wsConn struct {
 	closed bool
 }
 
-// Send implements core.Conn.
+// Send implements core.Conn. The glue copies the frame straight out of
+// this instance's linear memory (sendMem(ws, address, length)), so no
+// JavaScript object is made on the Go side for it.
 func (c *wsConn) Send(frame []byte) bool {
 	if c.closed {
 		return false
 	}
-	u := sqlstore.BytesToJS(frame)
-	return sqlstore.Catch(func() { c.ws.Call("send", u) }) == nil
+	if len(frame) == 0 {
+		return true
+	}
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(frame)))
+	err := sqlstore.Catch(func() { c.d.sendMem.Invoke(c.ws, int(p), len(frame)) })
+	runtime.KeepAlive(frame)
+	return err == nil
 }
 
 // Close implements core.Conn. The link is released on a fresh goroutine:
@@ -97,11 +107,11 @@ func RunDurable(rc js.Value) error {
 		return err
 	}
 	storage := rc.Get("ctx").Get("storage")
-	store, err := sqlstore.Open(sqlstore.NewJSDB(storage.Get("sql"), rc.Get("txn")))
+	store, err := sqlstore.Open(sqlstore.NewJSDB(rc.Get("db")))
 	if err != nil {
 		return err
 	}
-	d := &durable{store: store, storage: storage, conns: map[string]*wsConn{},
+	d := &durable{store: store, storage: storage, sendMem: rc.Get("sendMem"), conns: map[string]*wsConn{},
 		log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))}
 	d.hub, err = core.New(core.Config{Store: store, Limits: cfg.Limits, Logger: d.log,
 		OnCommit: func(records int, _ time.Duration) { d.afterCommit(records) }})
@@ -137,10 +147,20 @@ func RunDurable(rc js.Value) error {
 		c.link = d.hub.AcceptChallenged(c, nonce)
 		return d.failed()
 	})
-	// message(ws, id, data): one frame; data is a Uint8Array, or a string
-	// for a text frame.
+	// message(id, data): one frame; data is a Uint8Array, or a string for
+	// a text frame. It answers "unknown" for a socket this instance has not
+	// seen; the glue then calls restore(ws) and repeats.
 	fn("message", func(a []js.Value) any {
-		d.message(a[0], a[1].String(), a[2])
+		c := d.conns[a[0].String()]
+		if c == nil {
+			return "unknown"
+		}
+		d.message(c, a[1])
+		return d.failed()
+	})
+	// restore(ws): rebuild a socket's link from its attachment.
+	fn("restore", func(a []js.Value) any {
+		d.restore(a[0])
 		return d.failed()
 	})
 	// closed(id): the socket closed or failed.
@@ -206,16 +226,8 @@ func (d *durable) restore(ws js.Value) {
 	c.link = d.hub.AcceptChallenged(c, nonce)
 }
 
-func (d *durable) message(ws js.Value, id string, data js.Value) {
-	c := d.conns[id]
-	if c == nil {
-		// Unknown to this instance (it never saw the socket): restore it
-		// from its attachment first.
-		d.restore(ws)
-		if c = d.conns[id]; c == nil {
-			return
-		}
-	}
+func (d *durable) message(c *wsConn, data js.Value) {
+	ws := c.ws
 	if c.closed || c.link == nil {
 		return
 	}

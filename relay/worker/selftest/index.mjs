@@ -22,9 +22,15 @@ export class SelfTest extends DurableObject {
     let code = -1;
     go.exit = (c) => { code = c; };
     go.argv = ["sqlstore.test", "-test.v"];
-    const ctx = { sql: this.ctx.storage.sql, txn: (fn) => {
-      try { this.ctx.storage.transactionSync(() => { const e = fn(); if (e) throw new Error(e); }); return null; }
-      catch (e) { return String(e?.message ?? e); }
+    // The same db helper as the relay's glue (src/index.mjs).
+    const sql = this.ctx.storage.sql, bind = (a) => a.map((x) => (x instanceof Uint8Array ? x.buffer : x));
+    const ctx = { db: {
+      run: (q, ...a) => { sql.exec(q, ...bind(a)); },
+      all: (q, ...a) => sql.exec(q, ...bind(a)).raw().toArray(),
+      txn: (fn) => {
+        try { this.ctx.storage.transactionSync(() => { const e = fn(); if (e) throw new Error(e); }); return null; }
+        catch (e) { return String(e?.message ?? e); }
+      },
     } };
     try { await go.run(new WebAssembly.Instance(mod, go.importObject), ctx); } finally { globalThis.fs.writeSync = write; }
     return new Response(`exit ${code}\n${out}`, { status: code === 0 ? 200 : 500 });

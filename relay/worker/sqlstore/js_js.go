@@ -13,15 +13,40 @@ var (
 	jsArrayBuffer = js.Global().Get("ArrayBuffer")
 )
 
-// NewJSDB is DB over a Durable Object's ctx.storage.sql, whose exec is
-// synchronous. txn is the glue's wrapper around ctx.storage.transactionSync
-// that rolls back when the callback returns an error message (Go cannot
-// throw into JavaScript): txn(fn) returns null, or the error's message.
-func NewJSDB(sql, txn js.Value) DB { return &jsDB{sql: sql, txn: txn} }
+// NewJSDB is DB over a Durable Object's synchronous SQL, through the glue's
+// helper object db (see relay/worker/src/index.mjs):
+//
+//	db.run(query, ...args)  runs a statement, returns nothing
+//	db.all(query, ...args)  returns the rows as arrays (cursor.raw().toArray())
+//	db.txn(fn)              ctx.storage.transactionSync(fn), rolled back when fn
+//	                        returns an error message; returns null or the message
+//
+// Blob arguments are passed as Uint8Arrays (the glue binds their buffers).
+// Every JavaScript object handed to Go costs a finalizer, so the bridge
+// keeps them few: statements without rows return nothing, the transaction
+// callback is made once, and Shared blobs are converted once.
+func NewJSDB(db js.Value) DB {
+	d := &jsDB{run: db.Get("run"), all: db.Get("all"), txn: db.Get("txn"), shared: map[string]js.Value{}, queries: map[string]js.Value{}}
+	d.txnFn = js.FuncOf(func(js.Value, []js.Value) any {
+		if err := d.fn(); err != nil {
+			return err.Error()
+		}
+		return nil
+	})
+	return d
+}
 
 type jsDB struct {
-	sql js.Value
-	txn js.Value
+	run    js.Value
+	all    js.Value
+	txn    js.Value
+	txnFn  js.Func
+	fn     func() error
+	shared map[string]js.Value
+	// queries holds each statement's text as a JavaScript string, so that
+	// it is not decoded from Go memory on every call (the store has a
+	// handful of fixed statements).
+	queries map[string]js.Value
 }
 
 // Catch runs f and turns a JavaScript exception into an error.
@@ -46,26 +71,54 @@ func BytesToJS(b []byte) js.Value {
 	return u
 }
 
-func (d *jsDB) Exec(query string, args ...any) ([][]any, error) {
-	jargs := make([]any, 1, len(args)+1)
-	jargs[0] = query
+func (d *jsDB) args(query string, args []any) ([]any, error) {
+	q, ok := d.queries[query]
+	if !ok {
+		q = js.ValueOf(query)
+		if len(d.queries) < 64 {
+			d.queries[query] = q
+		}
+	}
+	out := make([]any, 1, len(args)+1)
+	out[0] = q
 	for _, a := range args {
 		switch v := a.(type) {
+		case Shared:
+			u, ok := d.shared[string(v)]
+			if !ok {
+				if len(d.shared) >= 64 {
+					clear(d.shared)
+				}
+				u = BytesToJS(v)
+				d.shared[string(v)] = u
+			}
+			out = append(out, u)
 		case []byte:
-			jargs = append(jargs, BytesToJS(v).Get("buffer"))
+			out = append(out, BytesToJS(v))
 		case int64:
 			if v > 1<<53 || v < -(1<<53) {
 				return nil, fmt.Errorf("sql: integer %d does not fit a JavaScript number", v)
 			}
-			jargs = append(jargs, float64(v))
+			out = append(out, float64(v))
 		case string:
-			jargs = append(jargs, v)
+			out = append(out, v)
 		default:
 			return nil, fmt.Errorf("sql: unsupported argument %T", a)
 		}
 	}
+	return out, nil
+}
+
+func (d *jsDB) Exec(query string, args ...any) ([][]any, error) {
+	jargs, err := d.args(query, args)
+	if err != nil {
+		return nil, err
+	}
+	if !returnsRows(query) {
+		return nil, Catch(func() { d.run.Invoke(jargs...) })
+	}
 	var rows js.Value
-	if err := Catch(func() { rows = d.sql.Call("exec", jargs...).Call("raw").Call("toArray") }); err != nil {
+	if err := Catch(func() { rows = d.all.Invoke(jargs...) }); err != nil {
 		return nil, err
 	}
 	n := rows.Length()
@@ -100,15 +153,13 @@ func (d *jsDB) Exec(query string, args ...any) ([][]any, error) {
 }
 
 func (d *jsDB) Txn(fn func() error) error {
-	cb := js.FuncOf(func(js.Value, []js.Value) any {
-		if err := fn(); err != nil {
-			return err.Error()
-		}
-		return nil
-	})
-	defer cb.Release()
+	if d.fn != nil {
+		return errors.New("sql: nested transaction")
+	}
+	d.fn = fn
+	defer func() { d.fn = nil }()
 	var res js.Value
-	if err := Catch(func() { res = d.txn.Invoke(cb) }); err != nil {
+	if err := Catch(func() { res = d.txn.Invoke(d.txnFn) }); err != nil {
 		return err
 	}
 	if res.Type() == js.TypeString {

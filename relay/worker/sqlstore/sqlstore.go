@@ -10,11 +10,27 @@ import (
 
 // DB is the synchronous SQL of a Durable Object.
 type DB interface {
-	// Exec runs one statement. Arguments are []byte, int64 or string; row
-	// values come back as []byte, int64, float64, string or nil.
+	// Exec runs one statement. Arguments are []byte, Shared, int64 or
+	// string; row values come back as []byte, int64, float64, string or
+	// nil. Only a SELECT returns rows.
 	Exec(query string, args ...any) ([][]any, error)
 	// Txn runs fn in one transaction, rolled back when fn fails.
 	Txn(fn func() error) error
+}
+
+// Shared is a blob argument that recurs (a channel id): a DB may convert it
+// once and reuse the result.
+type Shared []byte
+
+// returnsRows reports whether a statement is a query (SELECT), whose rows
+// a DB must collect; other statements' results are dropped.
+func returnsRows(query string) bool {
+	for i := 0; i < len(query); i++ {
+		if c := query[i]; c != ' ' && c != '\t' && c != '\n' {
+			return len(query)-i >= 6 && (query[i:i+6] == "SELECT" || query[i:i+6] == "select")
+		}
+	}
+	return false
 }
 
 // Store is a core.Store over a DB.
@@ -84,7 +100,7 @@ func need(row []any, n int) error {
 // Load implements core.Store.
 func (s *Store) Load(q core.QueueID, now int64) (core.QueueState, error) {
 	var st core.QueueState
-	rows, err := s.db.Exec(`SELECT last_seq, acked FROM relay_queue WHERE ch = ? AND role = ?`, q.Channel[:], int64(q.To))
+	rows, err := s.db.Exec(`SELECT last_seq, acked FROM relay_queue WHERE ch = ? AND role = ?`, Shared(q.Channel[:]), int64(q.To))
 	if err != nil {
 		return st, fmt.Errorf("sqlstore: load: %w", err)
 	}
@@ -102,7 +118,7 @@ func (s *Store) Load(q core.QueueID, now int64) (core.QueueState, error) {
 	// A queue row is written only when records are deleted (ack, expiry),
 	// folding their sequence numbers in first; until then the highest
 	// accepted seq is the highest stored one.
-	rows, err = s.db.Exec(`SELECT max(seq) FROM relay_rec WHERE ch = ? AND role = ?`, q.Channel[:], int64(q.To))
+	rows, err = s.db.Exec(`SELECT max(seq) FROM relay_rec WHERE ch = ? AND role = ?`, Shared(q.Channel[:]), int64(q.To))
 	if err != nil {
 		return st, fmt.Errorf("sqlstore: load: %w", err)
 	}
@@ -114,7 +130,7 @@ func (s *Store) Load(q core.QueueID, now int64) (core.QueueState, error) {
 		st.LastSeq = max(st.LastSeq, top)
 	}
 	rows, err = s.db.Exec(`SELECT seq, id FROM relay_rec WHERE ch = ? AND role = ? AND expires >= ? ORDER BY seq`,
-		q.Channel[:], int64(q.To), now)
+		Shared(q.Channel[:]), int64(q.To), now)
 	if err != nil {
 		return st, fmt.Errorf("sqlstore: load: %w", err)
 	}
@@ -140,10 +156,10 @@ func (s *Store) Load(q core.QueueID, now int64) (core.QueueState, error) {
 // before records are deleted, so that their sequence numbers stay counted.
 // Every row written is billed, hence the economy.
 func (s *Store) Commit(b *core.Batch) error {
-	err := s.db.Txn(func() error {
+	apply := func() error {
 		for _, r := range b.Append {
 			if _, err := s.db.Exec(`INSERT INTO relay_rec (ch, role, seq, id, expires, env) VALUES (?, ?, ?, ?, ?, ?)`,
-				r.Queue.Channel[:], int64(r.Queue.To), u64(r.Seq), r.ID[:], r.Expires, r.Envelope); err != nil {
+				Shared(r.Queue.Channel[:]), int64(r.Queue.To), u64(r.Seq), r.ID[:], r.Expires, r.Envelope); err != nil {
 				return err
 			}
 		}
@@ -152,7 +168,7 @@ func (s *Store) Commit(b *core.Batch) error {
 				return err
 			}
 			if _, err := s.db.Exec(`DELETE FROM relay_rec WHERE ch = ? AND role = ? AND seq <= ?`,
-				q.Channel[:], int64(q.To), u64(up)); err != nil {
+				Shared(q.Channel[:]), int64(q.To), u64(up)); err != nil {
 				return err
 			}
 		}
@@ -165,12 +181,18 @@ func (s *Store) Commit(b *core.Batch) error {
 				}
 			}
 			if _, err := s.db.Exec(`DELETE FROM relay_rec WHERE ch = ? AND role = ? AND seq = ?`,
-				ref.Queue.Channel[:], int64(ref.Queue.To), u64(ref.Seq)); err != nil {
+				Shared(ref.Queue.Channel[:]), int64(ref.Queue.To), u64(ref.Seq)); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
+	}
+	var err error
+	if len(b.Append) == 1 && len(b.Ack) == 0 && len(b.Expire) == 0 {
+		err = apply() // one statement is atomic by itself
+	} else {
+		err = s.db.Txn(apply)
+	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: commit: %w", err)
 	}
@@ -183,7 +205,7 @@ func (s *Store) fold(q core.QueueID, acked uint64) error {
 	_, err := s.db.Exec(`INSERT INTO relay_queue (ch, role, last_seq, acked)
 		VALUES (?, ?, coalesce((SELECT max(seq) FROM relay_rec WHERE ch = ? AND role = ?), ?), ?)
 		ON CONFLICT (ch, role) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq), acked = max(acked, excluded.acked)`,
-		q.Channel[:], int64(q.To), q.Channel[:], int64(q.To), u64(0), u64(acked))
+		Shared(q.Channel[:]), int64(q.To), Shared(q.Channel[:]), int64(q.To), u64(0), u64(acked))
 	return err
 }
 
@@ -191,7 +213,7 @@ func (s *Store) fold(q core.QueueID, acked uint64) error {
 func (s *Store) Read(q core.QueueID, after uint64, limit int, now int64) ([]core.Record, error) {
 	rows, err := s.db.Exec(`SELECT seq, id, expires, env FROM relay_rec
 		WHERE ch = ? AND role = ? AND seq > ? AND expires >= ? ORDER BY seq LIMIT ?`,
-		q.Channel[:], int64(q.To), u64(after), now, int64(limit))
+		Shared(q.Channel[:]), int64(q.To), u64(after), now, int64(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: read: %w", err)
 	}
@@ -236,7 +258,7 @@ func (s *Store) Expired(now int64, limit int) ([]core.Ref, error) {
 		if !ok || len(ch) != len(ref.Queue.Channel) {
 			return nil, fmt.Errorf("sqlstore: corrupt row: channel %T", r[0])
 		}
-		copy(ref.Queue.Channel[:], ch)
+		copy(Shared(ref.Queue.Channel[:]), ch)
 		role, err := asInt(r[1])
 		if err != nil {
 			return nil, err

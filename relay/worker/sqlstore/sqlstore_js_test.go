@@ -15,14 +15,15 @@ import (
 
 // These tests run inside a Durable Object under wrangler dev (see
 // relay/worker/selftest and relay/conformance), on the object's real
-// SQLite storage; the runtime context carries a fresh object's sql and txn.
+// SQLite storage; the runtime context carries a fresh object's db helper
+// (the same one relay/worker/src/index.mjs gives the relay).
 
 func db(t *testing.T) sqlstore.DB {
 	rc := js.Global().Get("context")
-	if rc.Type() != js.TypeObject || rc.Get("sql").Type() != js.TypeObject {
+	if rc.Type() != js.TypeObject || rc.Get("db").Type() != js.TypeObject {
 		t.Skip("needs a Durable Object's storage (run through relay/worker/selftest)")
 	}
-	return sqlstore.NewJSDB(rc.Get("sql"), rc.Get("txn"))
+	return sqlstore.NewJSDB(rc.Get("db"))
 }
 
 func open(t *testing.T, d sqlstore.DB) core.Store {

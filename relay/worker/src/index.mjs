@@ -67,7 +67,12 @@ export class Relay extends DurableObject {
     super(ctx, env);
     const go = new Go();
     this.ids = new WeakMap();
-    this.go = { durableObject: true, env, ctx, binding: {}, txn: (fn) => this.txn(fn) };
+    const sql = ctx.storage.sql, bind = (a) => a.map((x) => (x instanceof Uint8Array ? x.buffer : x));
+    this.go = {
+      durableObject: true, env, ctx, binding: {},
+      db: { run: (q, ...a) => { sql.exec(q, ...bind(a)); }, all: (q, ...a) => sql.exec(q, ...bind(a)).raw().toArray(), txn: (fn) => this.txn(fn) },
+      sendMem: (ws, p, n) => ws.send(new Uint8Array(this.go.memory.buffer, p, n).slice()), // a frame straight from Go's memory
+    };
     const inst = new WebAssembly.Instance(mod, { ...go.importObject, workers: { ready: () => {} } });
     this.go.memory = inst.exports.mem;
     go.run(inst, this.go);
@@ -79,7 +84,9 @@ export class Relay extends DurableObject {
     catch (e) { return String(e?.message ?? e); }
   }
   call(name, ...args) {
-    if (this.go.binding[name](...args)) this.ctx.abort("relay store failed"); // a fresh instance reloads from storage
+    const r = this.go.binding[name](...args);
+    if (r === true) this.ctx.abort("relay store failed"); // a fresh instance reloads from storage
+    return r;
   }
   fetch(req) {
     const [client, server] = Object.values(new WebSocketPair());
@@ -97,7 +104,11 @@ export class Relay extends DurableObject {
     return id;
   }
   webSocketMessage(ws, msg) {
-    this.call("message", ws, this.id(ws), typeof msg === "string" ? msg : new Uint8Array(msg));
+    const data = typeof msg === "string" ? msg : new Uint8Array(msg);
+    if (this.call("message", this.id(ws), data) === "unknown") {
+      this.call("restore", ws);
+      this.call("message", this.id(ws), data);
+    }
   }
   webSocketClose(ws, c, reason) {
     this.call("closed", this.id(ws));
