@@ -28,7 +28,8 @@ function pipe(env) {
   async function connect(first) {
     clearTimeout(timer);
     const b = typeof first === "string" ? null : new Uint8Array(first);
-    const name = b && b.length === AUTH_LEN && b[0] === AUTH ? hex(b.subarray(3, 19)) : "-"; // "-": refused there
+    // Not an AUTH: one of 16 objects "-0".."-f" refuses it with core's coded close.
+    const name = b && b.length === AUTH_LEN && b[0] === AUTH ? hex(b.subarray(3, 19)) : "-" + (nonce[0] & 15).toString(16);
     const res = await env.RELAY.get(env.RELAY.idFromName(name)).fetch("https://relay.internal/v1/ws",
       { headers: { Upgrade: "websocket", "X-Leash-Nonce": hex(nonce) } });
     if (!res.webSocket) throw new Error(`durable object answered ${res.status}`);

@@ -127,7 +127,7 @@ func run(ctx context.Context, c config) error {
 	fmt.Fprintf(tw, "a→b p50, 1 channel at %.0f msg/s\t%s\t%s\t≤ 2 ms\t%s\n", c.rate, ms(wk.p50), ms(nat.p50), ok(wk.p50 <= 2*time.Millisecond))
 	fmt.Fprintf(tw, "a→b p99, same run\t%s\t%s\t-\t\n", ms(wk.p99), ms(nat.p99))
 	fmt.Fprintf(tw, "msg/s through one channel (one DO), closed loop\t%.0f\t%.0f\t≥ 1,000\t%s\n", wk.peak, nat.peak, ok(wk.peak >= 1000))
-	fmt.Fprintf(tw, "wrangler dev CPU per message (all its processes)\t%.3f ms (≈ %.0f msg/s per free core)\t-\t-\t\n",
+	fmt.Fprintf(tw, "wrangler dev CPU per message (wrangler, dev proxy, workerd)\t%.3f ms (≈ %.0f msg/s per free core)\t-\t-\t\n",
 		float64(wk.cpuPerMsg)/1e6, 1e9/float64(max(wk.cpuPerMsg, 1)))
 	fmt.Fprintf(tw, "lost / duplicates (all runs)\t%d / %d\t%d / %d\t0 / 0\t%s\n", wk.lost, wk.dups, nat.lost, nat.dups,
 		ok(wk.lost+wk.dups+nat.lost+nat.dups == 0))
