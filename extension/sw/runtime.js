@@ -46,6 +46,11 @@ async function handleProposal(raw, arrived) {
     const prev = await st.getReceipt(id);
     if (prev && prev.status !== 'pending') {
       await sendReceipt(stripLocal(prev)); // a redelivery gets the same answer
+      if (prev.status === 'signed' && prev.rawTx) {
+        // The worker may have died before the broadcast: send it again
+        // (the chain ignores a transaction it already has).
+        broadcast(prev).catch((e) => console.warn('broadcast', e));
+      }
       return;
     }
   }
@@ -126,7 +131,8 @@ export async function decide(raw, arrived) {
   if (r.status === 'rejected' && r.code === 'nonce_mismatch' && (await syncNonce())) {
     r = await agent.submit(raw); // the chain moved (e.g. a transaction the user sent): check again
   }
-  await st.flush(); // the decision is durable before anything of it leaves
+  if (r.id && r.status !== 'pending') st.stageReceipt(r);
+  await st.flush(); // the decision (and its receipt) is durable before anything of it leaves
   if (r.status === 'signed' && arrived) {
     // Network excluded: from the relay frame's arrival in the worker to the
     // signed transaction, persisted and ready to leave the extension.

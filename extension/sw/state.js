@@ -137,6 +137,10 @@ export function addActivity(entry) {
 // ---- receipts sent, by proposal id (a redelivered proposal gets the same answer) ----
 const MAX_RECEIPTS = 1000;
 export function putReceipt(r) {
+  if (r.id) {
+    dirty.set('receipt/' + r.id, REMOVED); // the map below holds it from now on
+    later();
+  }
   return update(K.receipts, {}, (m) => {
     m[r.id] = { ...r, at: Date.now() };
     const ids = Object.keys(m);
@@ -148,7 +152,22 @@ export function putReceipt(r) {
 }
 export async function getReceipt(id) {
   const m = await get(K.receipts, {});
-  return Object.prototype.hasOwnProperty.call(m, id) ? m[id] : undefined;
+  if (Object.prototype.hasOwnProperty.call(m, id)) return m[id];
+  const k = 'receipt/' + id; // staged with the core's decision (stageReceipt)
+  if (dirty.has(k)) {
+    const v = dirty.get(k);
+    return v === REMOVED ? undefined : v;
+  }
+  return (await local.get(k))[k];
+}
+
+// stageReceipt puts a decision's receipt into the same batch as the core's
+// writes for that decision, so that a worker that dies after the flush still
+// finds the receipt (and re-sends it) when the proposal is delivered again,
+// instead of answering "replay" for a transaction it signed but never sent.
+export function stageReceipt(r) {
+  dirty.set('receipt/' + r.id, { ...r, at: Date.now() });
+  later();
 }
 
 // ---- approvals waiting for the user ----
