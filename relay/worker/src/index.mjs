@@ -10,7 +10,9 @@ import "../build/wasm_exec.js";
 import mod from "../build/app.wasm";
 import goHTTP from "../build/worker.mjs";
 
-const AUTH = 0x10, AUTH_LEN = 123, MAX_EARLY = 64;
+// Protocol constants (relay/proto): CHALLENGE and AUTH frames, the read limit.
+const CHALLENGE = 0x01, VERSION = 1, AUTH = 0x10, AUTH_LEN = 123, MAX_FRAME = 65536, MAX_EARLY = 64;
+const size = (m) => (typeof m === "string" ? m.length : m.byteLength);
 const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const code = (c) => (c === 1005 || c === 1006 || c === 1015 ? 1000 : c); // never echo a reserved code
 const shut = (ws, c, r) => { try { ws.close(code(c), r); } catch { try { ws.close(1011, r); } catch {} } };
@@ -20,7 +22,7 @@ function pipe(env) {
   server.binaryType = "arraybuffer"; // binary frames as ArrayBuffer, not Blob
   server.accept();
   const nonce = crypto.getRandomValues(new Uint8Array(32));
-  server.send(Uint8Array.of(0x01, 1, ...nonce));
+  server.send(Uint8Array.of(CHALLENGE, VERSION, ...nonce));
   let up = null, early = [], done = false;
   const end = (c, r) => { if (!done) { done = true; clearTimeout(timer); shut(server, c, r); if (up) shut(up, c, r); } };
   const fwd = (ws, m) => { try { ws.send(m); } catch { end(1011, "connection lost"); } };
@@ -45,6 +47,7 @@ function pipe(env) {
   }
   server.addEventListener("message", (ev) => {
     if (done) return;
+    if (size(ev.data) > MAX_FRAME) return end(1009, "frame too large"); // the read limit, as on the native relay
     if (up) return fwd(up, ev.data);
     if (early.length >= MAX_EARLY) return end(4029, "rate limit");
     early.push(ev.data);
@@ -105,6 +108,7 @@ export class Relay extends DurableObject {
     return id;
   }
   webSocketMessage(ws, msg) {
+    if (size(msg) > MAX_FRAME) { shut(ws, 1009, "frame too large"); return this.call("closed", this.id(ws)); }
     const data = typeof msg === "string" ? msg : new Uint8Array(msg);
     if (this.call("message", this.id(ws), data) === "unknown") {
       this.call("restore", ws);
