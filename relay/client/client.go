@@ -110,6 +110,7 @@ type Client struct {
 	deliv     []delivered
 	inbox     []*Message
 	closed    bool
+	closing   chan struct{} // set by Close: the writer flushes the last ack, then closes
 	lastErr   error
 	stats     Stats
 }
@@ -370,10 +371,22 @@ func (c *Client) Close() error {
 	}
 	c.closed = true
 	conn := c.conn
+	flushed := make(chan struct{})
+	if conn != nil {
+		// Let the writer send what was acknowledged and then the close frame,
+		// in that order on the one writer: a clean Close loses no ack.
+		c.closing = flushed
+	}
 	c.mu.Unlock()
+	if conn != nil {
+		c.kick()
+		select {
+		case <-flushed:
+		case <-time.After(time.Second):
+		}
+	}
 	c.cancel()
 	if conn != nil {
-		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(proto.CloseNormal, ""), time.Now().Add(time.Second))
 		_ = conn.Close()
 	}
 	<-c.done
@@ -533,8 +546,14 @@ func (c *Client) writeLoop(ws *websocket.Conn, stop chan struct{}) {
 				frames = append(frames, proto.Ack(c.acked))
 				c.ackSent = c.acked
 			}
+			closing := c.closing
 			c.mu.Unlock()
 			if len(frames) == 0 {
+				if closing != nil {
+					_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(proto.CloseNormal, ""), time.Now().Add(time.Second))
+					close(closing)
+					return
+				}
 				break
 			}
 			_ = ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
