@@ -12,7 +12,11 @@ import (
 
 // openCore: leash.open(storage, {idleTimeoutMs?, maxPending?}) →
 // Promise<{agent, approver}>.
-func openCore(args []js.Value) (func() (any, error), error) {
+func openCore(args []js.Value) (func() (any, error), error) { return openWith(args, nil) }
+
+// openWith opens the core on the storage and options in args; extra, when
+// set, adds more faces to the returned object (leashExt's user face).
+func openWith(args []js.Value, extra func(s *signer.Signer, core js.Value)) (func() (any, error), error) {
 	store, err := newJSStore(arg(args, 0))
 	if err != nil {
 		return nil, err
@@ -38,6 +42,9 @@ func openCore(args []js.Value) (func() (any, error), error) {
 		core := js.ValueOf(map[string]any{})
 		core.Set("agent", agentObject(s))
 		core.Set("approver", approverObject(s))
+		if extra != nil {
+			extra(s, core)
+		}
 		return core, nil
 	}, nil
 }

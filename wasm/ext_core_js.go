@@ -71,34 +71,7 @@ func registerExt() {
 // openExt: leashExt.open(storage, opts) → {agent, approver, user}; the same
 // core as leash.open, plus the user face for dapp actions and sessions.
 func openExt(args []js.Value) (func() (any, error), error) {
-	store, err := newJSStore(arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	cfg := signer.Config{Store: store}
-	if o := arg(args, 1); o.Type() == js.TypeObject {
-		ms, err := uintOf(o.Get("idleTimeoutMs"), "idleTimeoutMs", 0)
-		if err != nil {
-			return nil, err
-		}
-		cfg.IdleTimeout = time.Duration(ms) * time.Millisecond
-		mp, err := uintOf(o.Get("maxPending"), "maxPending", 0)
-		if err != nil {
-			return nil, err
-		}
-		cfg.MaxPending = int(mp)
-	}
-	return func() (any, error) {
-		s, err := signer.New(context.Background(), cfg)
-		if err != nil {
-			return nil, err
-		}
-		core := js.ValueOf(map[string]any{})
-		core.Set("agent", agentObject(s))
-		core.Set("approver", approverObject(s))
-		core.Set("user", userObject(s))
-		return core, nil
-	}, nil
+	return openWith(args, func(s *signer.Signer, core js.Value) { core.Set("user", userObject(s)) })
 }
 
 // userObject: the user's own actions, each against the password (the core
