@@ -6,8 +6,6 @@ import (
 	"math/big"
 	"strings"
 	"time"
-
-	"github.com/leash-wallet/leash/circuits/wire"
 )
 
 // Amount is a non-negative integer written in JSON as a string: decimal
@@ -124,5 +122,3 @@ func formatWei(v *big.Int) string {
 	}
 	return v.String() + " wei"
 }
-
-var _ = wire.Malformed

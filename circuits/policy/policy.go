@@ -2,7 +2,6 @@ package policy
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -331,6 +330,3 @@ func indexOf(xs []uint64, v uint64) int {
 	}
 	return -1
 }
-
-// ErrNotNormalized is returned by methods called on a Policy not built by Decode.
-var ErrNotNormalized = errors.New("policy: not built by Decode")

@@ -87,8 +87,3 @@ func fail(err error) int {
 	}
 	return exitFailure
 }
-
-func notYet(name string) int {
-	fmt.Fprintf(os.Stderr, "leash %s: not available in this build yet\n", name)
-	return exitFailure
-}
