@@ -32,6 +32,10 @@ type Config struct {
 	KeysDir  string
 	WorkDir  string
 	Hold     bool // after the tour, keep serving (the dashboard) until ctx ends
+	// ExtensionSigner, when set (tests/browser/signer.mjs), makes the real
+	// extension in headless Chromium the signer. The strategy segment then
+	// is skipped: the extension does not verify program proofs yet.
+	ExtensionSigner string
 }
 
 type row struct {
@@ -50,19 +54,23 @@ type tour struct {
 	took  map[string]time.Duration         // signer's verify+sign time by proposal id
 	codes map[string]wire.Code             // signer's refusals by proposal id
 	waits map[string]chan signerhost.Event // the strategy segment's waiters by proposal id
+	spent *big.Int                         // native value the tour's mined payments spent
 }
 
 // Run runs the tour; it returns an error if any step does not end as the
 // tour expects.
 func Run(ctx context.Context, cfg Config) error {
-	t := &tour{cfg: cfg, start: time.Now(), took: map[string]time.Duration{}, codes: map[string]wire.Code{}}
+	t := &tour{cfg: cfg, start: time.Now(), took: map[string]time.Duration{}, codes: map[string]wire.Code{}, spent: new(big.Int)}
+	withProgram := cfg.ExtensionSigner == ""
 	fmt.Fprintln(cfg.Out, "Leash demo: an AI agent's wallet on a cryptographic leash")
 	fmt.Fprintln(cfg.Out, strings.Repeat("─", 78))
-	if err := ensureProgramKeys(cfg.KeysDir, t.say); err != nil {
-		return err
+	if withProgram {
+		if err := ensureProgramKeys(cfg.KeysDir, t.say); err != nil {
+			return err
+		}
 	}
 	s, err := stack.Start(ctx, stack.Config{LeashBin: cfg.LeashBin, KeysDir: cfg.KeysDir, WorkDir: cfg.WorkDir,
-		Say: t.say, OnEvent: t.onEvent, Program: true})
+		Say: t.say, OnEvent: t.onEvent, Program: withProgram, ExtensionSigner: cfg.ExtensionSigner})
 	if err != nil {
 		return err
 	}
@@ -85,8 +93,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := t.forge(ctx); err != nil {
 		return err
 	}
-	if err := t.strategy(ctx); err != nil {
-		return err
+	if withProgram {
+		if err := t.strategy(ctx); err != nil {
+			return err
+		}
+	} else {
+		t.say("strategy", "skipped with the extension as signer (it does not verify program proofs yet); run `leash demo` for it")
 	}
 	t.say("user", "revokes the policy on chain: the kill switch")
 	if err := s.Revoke(ctx); err != nil {
@@ -94,6 +106,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if err := t.pay(ctx, tenth, daemon.StatusRejected, string(wire.Revoked)); err != nil {
 		return err
+	}
+	if s.Signer == nil {
+		time.Sleep(300 * time.Millisecond) // the extension's activity list is polled: let its last line arrive
 	}
 	t.summary()
 	if cfg.Hold {
@@ -126,10 +141,20 @@ func (t *tour) onEvent(e signerhost.Event) {
 		t.mu.Lock()
 		t.took[e.ID] = e.Took
 		t.mu.Unlock()
-		t.say("signer", "verified the proof and signed in %.1f ms → %s", ms(e.Took), e.TxHash)
+		if e.Took > 0 {
+			t.say("signer", "verified the proof and signed in %.1f ms → %s", ms(e.Took), e.TxHash)
+		} else {
+			t.say("signer", "the extension verified the proof and signed → %s", e.TxHash)
+		}
 	case wire.StatusMined:
 		t.say("chain", "mined %s (%.0f ms after broadcast)", e.TxHash, ms(e.Mined))
 	case wire.StatusRejected:
+		if e.Code == wire.NonceMismatch && t.s != nil && t.s.Signer == nil {
+			// The extension's ledger was behind the chain (the account also
+			// deployed the contracts): it syncs its nonce and decides again.
+			t.say("signer", "the extension's nonce was behind the chain's: it synced it and checked the proposal again")
+			return
+		}
 		t.mu.Lock()
 		t.codes[e.ID] = e.Code
 		t.mu.Unlock()
@@ -153,6 +178,9 @@ func (t *tour) pay(ctx context.Context, value *big.Int, want string, wantCode st
 		t.say("pre-check", "REFUSED %s: %s (no proof attempted)", rec.Code, rec.Message)
 	case rec.Status == daemon.StatusMined:
 		t.say("agent-host", "proof took %.0f ms; mined %.0f ms after the request", rec.Timings.ProveMs, rec.Timings.TotalMs)
+		t.mu.Lock()
+		t.spent.Add(t.spent, value)
+		t.mu.Unlock()
 	default:
 		t.say("agent-host", "%s %s %s", rec.Status, rec.Code, rec.Message)
 	}
@@ -181,6 +209,25 @@ func (t *tour) record(what string, rec daemon.Record) {
 // forge plays a compromised agent host: it proves a 0.1 ETH payment, then
 // sends the proof with the transaction changed to 0.9 ETH (still within the
 // policy's caps, so only the proof can catch it).
+// signerState is the nonce and window spend a proposal is proven against:
+// the chain's pending nonce of the signer's account (the signer syncs its
+// ledger forward to it; the strategy's oracle moves use the same account),
+// and the signer's window spend: read from the native core, or with the
+// extension, what the tour's mined payments spent.
+func (t *tour) signerState(ctx context.Context) (uint64, *big.Int, error) {
+	n, err := t.s.Eth().PendingNonceAt(ctx, t.s.Account)
+	if err != nil {
+		return 0, nil, err
+	}
+	if t.s.Signer != nil {
+		st := t.s.Signer.Status()
+		return n, new(big.Int).Set(&st.Spent.Int), nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return n, new(big.Int).Set(t.spent), nil
+}
+
 func (t *tour) forge(ctx context.Context) error {
 	t.say("attacker", "a compromised agent host proves 0.1 ETH to Alice, then sends that proof for 0.9 ETH")
 	pk, err := policycircuit.ReadProvingKey(t.s.KeysDir)
@@ -191,10 +238,13 @@ func (t *tour) forge(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st := t.s.Signer.Status()
-	tx := &wire.Tx{ChainID: 1337, Nonce: st.Nonce, To: wire.Address(t.s.Alice), Value: wire.NewQuantity(eth(1, 10)),
+	nonce, spent, err := t.signerState(ctx)
+	if err != nil {
+		return err
+	}
+	tx := &wire.Tx{ChainID: 1337, Nonce: wire.Uint64(nonce), To: wire.Address(t.s.Alice), Value: wire.NewQuantity(eth(1, 10)),
 		Gas: 21000, MaxFeePerGas: wire.QuantityFromUint64(4e9), MaxPriorityFeePerGas: wire.QuantityFromUint64(1e9)}
-	p, err := pr.Prove(prover.Request{ID: "forged-1", Tx: tx, Spent: st.Spent.Big(), Time: uint64(time.Now().Unix())})
+	p, err := pr.Prove(prover.Request{ID: "forged-1", Tx: tx, Spent: spent, Time: uint64(time.Now().Unix())})
 	if err != nil {
 		return err
 	}

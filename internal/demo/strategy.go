@@ -189,18 +189,6 @@ func (t *tour) strategy(ctx context.Context) error {
 	return t.sendExpect(ctx, what, res.Proposal, 0, time.Now(), wire.ProofInvalid)
 }
 
-// signerState is the nonce and window spend a proposal is proven against:
-// the chain's pending nonce of the signer's account (the signer syncs its
-// ledger forward to it) and the signer's window spend.
-func (t *tour) signerState(ctx context.Context) (uint64, *big.Int, error) {
-	n, err := t.s.Eth().PendingNonceAt(ctx, t.s.Account)
-	if err != nil {
-		return 0, nil, err
-	}
-	st := t.s.Signer.Status()
-	return n, new(big.Int).Set(&st.Spent.Int), nil
-}
-
 // proveRound reads the oracle at the head and proves the program's trade;
 // tamper, if set, changes the inputs before proving (a compromised host).
 func (t *tour) proveRound(ctx context.Context, pr *programprover.Prover, chain program.Chain, id string, tamper func([]*big.Int)) (*programprover.Result, time.Time, error) {

@@ -35,6 +35,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/program/ethchain"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
+	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/prover/agenthost"
 	"github.com/leash-wallet/leash/prover/daemon"
@@ -61,6 +62,12 @@ type Config struct {
 	// KeysDir/program-threshold.vk and the inputs re-read over the devnet
 	// RPC. Without it the signer refuses program proposals.
 	Program bool
+	// ExtensionSigner, when set, is the path of tests/browser/signer.mjs:
+	// the signer is then the real extension (dist/extension) in headless
+	// Chromium, driven by that script, instead of the native signer core.
+	// Stack.Signer is nil in that mode, and Program is not supported (the
+	// extension does not verify program proofs).
+	ExtensionSigner string
 }
 
 // Stack is a running system.
@@ -86,6 +93,7 @@ type Stack struct {
 	key       *ecdsa.PrivateKey
 	relayAddr string
 	relayCmd  *exec.Cmd
+	extCmd    *exec.Cmd
 	cancel    context.CancelFunc
 	done      chan struct{}
 	running   sync.WaitGroup // the agent host and the signer host
@@ -123,42 +131,55 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		return s, err
 	}
 
-	// The signer: the native signer core, unlocked, with the policy and key pinned.
-	sigCfg := signer.Config{Store: signer.NewMemStore()}
-	if cfg.Program {
-		if sigCfg.VerifyProgram, err = s.pinProgram(); err != nil {
-			return s, err
-		}
-		say("signer", "program %s pinned (%s template, oracle %s); inputs re-read over %s",
-			short(s.Program.Commitment().Hex()), s.Program.Tmpl().Name, short(s.Program.Oracle.Hex()), s.Devnet.URL())
-	}
-	if s.Signer, err = signer.New(ctx, sigCfg); err != nil {
-		return s, err
-	}
-	if _, err = s.Signer.ImportVault(ctx, TestMnemonic, "demo password", false); err != nil {
-		return s, err
-	}
-	if err = s.Signer.Unlock(ctx, "demo password"); err != nil {
-		return s, err
-	}
 	vk, err := os.ReadFile(filepath.Join(cfg.KeysDir, policycircuit.VerifyingKeyFile))
 	if err != nil {
 		return s, err
 	}
-	policyJSON, _ := os.ReadFile(s.PolicyFile)
-	if _, err = s.Signer.Pin(ctx, policyJSON, vk); err != nil {
-		return s, err
+	var commitment, vkHash wire.Hash32
+	if cfg.ExtensionSigner != "" {
+		if cfg.Program {
+			return s, errors.New("stack: program proofs need the native signer")
+		}
+		k, err := verify.LoadVerifyingKey(vk)
+		if err != nil {
+			return s, err
+		}
+		commitment, vkHash = s.Policy.Commitment(), k.Hash()
+	} else {
+		// The signer: the native signer core, unlocked, with the policy and key pinned.
+		sigCfg := signer.Config{Store: signer.NewMemStore()}
+		if cfg.Program {
+			if sigCfg.VerifyProgram, err = s.pinProgram(); err != nil {
+				return s, err
+			}
+			say("signer", "program %s pinned (%s template, oracle %s); inputs re-read over %s",
+				short(s.Program.Commitment().Hex()), s.Program.Tmpl().Name, short(s.Program.Oracle.Hex()), s.Devnet.URL())
+		}
+		if s.Signer, err = signer.New(ctx, sigCfg); err != nil {
+			return s, err
+		}
+		if _, err = s.Signer.ImportVault(ctx, TestMnemonic, "demo password", false); err != nil {
+			return s, err
+		}
+		if err = s.Signer.Unlock(ctx, "demo password"); err != nil {
+			return s, err
+		}
+		policyJSON, _ := os.ReadFile(s.PolicyFile)
+		if _, err = s.Signer.Pin(ctx, policyJSON, vk); err != nil {
+			return s, err
+		}
+		st := s.Signer.Status()
+		commitment, vkHash = *st.PolicyCommitment, *st.VKHash
+		say("signer", "vault unlocked for %s; policy %s and vk %s pinned", s.Account.Hex(), short(commitment.Hex()), short(vkHash.Hex()))
 	}
-	st := s.Signer.Status()
 	if s.reg, err = registry.Dial(ctx, s.Devnet.URL(), s.Addrs.Registry); err != nil {
 		return s, err
 	}
-	if _, err = s.reg.Publish(ctx, s.key, *st.PolicyCommitment, *st.VKHash); err != nil {
+	if _, err = s.reg.Publish(ctx, s.key, commitment, vkHash); err != nil {
 		return s, fmt.Errorf("publish: %w", err)
 	}
-	log.Info("policy committed on chain", "commitment", st.PolicyCommitment, "vkHash", st.VKHash)
-	say("signer", "vault unlocked for %s; policy %s and vk %s pinned", s.Account.Hex(), short(st.PolicyCommitment.Hex()), short(st.VKHash.Hex()))
-	say("registry", "commitment published on chain by the user's account")
+	log.Info("policy committed on chain", "commitment", commitment, "vkHash", vkHash)
+	say("registry", "commitment %s published on chain by the user's account", short(commitment.Hex()))
 
 	// The relay, as a child process.
 	port, err := freePort()
@@ -170,6 +191,10 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		return s, err
 	}
 	say("relay", "listening on ws://%s (a separate process, durable queue on disk)", s.relayAddr)
+
+	if cfg.ExtensionSigner != "" {
+		return s, s.startWithExtension(ctx)
+	}
 
 	// Pairing: the signer shows a URI, the agent host answers with a hello.
 	secret, err := e2e.NewChannelSecret(nil)
@@ -195,18 +220,7 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		})
 		paired <- err
 	}()
-	apiReady := make(chan string, 1)
-	s.running.Add(1)
-	go func() {
-		defer s.running.Done()
-		err := agenthost.Run(ctx, agenthost.Config{Addr: "127.0.0.1:0", KeysDir: cfg.KeysDir, PolicyFile: s.PolicyFile,
-			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: pairing.URI(),
-			DataDir: filepath.Join(cfg.WorkDir, "agent"), Logger: log, Ready: func(a string) { apiReady <- a },
-			Tap: func(t daemon.Transport) { s.AgentLink = t }})
-		if err != nil && ctx.Err() == nil {
-			log.Error("agent-host stopped", "err", err)
-		}
-	}()
+	apiReady := s.startAgentHost(ctx, pairing.URI())
 	select {
 	case err := <-paired:
 		if err != nil {
@@ -215,12 +229,8 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	case <-time.After(60 * time.Second):
 		return s, errors.New("pairing timed out")
 	}
-	select {
-	case addr := <-apiReady:
-		s.Agent = &daemon.Client{BaseURL: "http://" + addr}
-		say("agent-host", "API on http://%s (proving key loaded)", addr)
-	case <-time.After(60 * time.Second):
-		return s, errors.New("the agent-host API did not come up")
+	if err := s.awaitAgentHost(apiReady); err != nil {
+		return s, err
 	}
 	s.running.Add(1)
 	go func() {
@@ -234,6 +244,35 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		sc.Close()
 	}()
 	return s, nil
+}
+
+// startAgentHost runs the agent-host daemon paired through uri; the returned
+// channel yields its API address.
+func (s *Stack) startAgentHost(ctx context.Context, uri string) <-chan string {
+	apiReady := make(chan string, 1)
+	s.running.Add(1)
+	go func() {
+		defer s.running.Done()
+		err := agenthost.Run(ctx, agenthost.Config{Addr: "127.0.0.1:0", KeysDir: s.cfg.KeysDir, PolicyFile: s.PolicyFile,
+			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: uri,
+			DataDir: filepath.Join(s.cfg.WorkDir, "agent"), Logger: s.cfg.Logger, Ready: func(a string) { apiReady <- a },
+			Tap: func(t daemon.Transport) { s.AgentLink = t }})
+		if err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Error("agent-host stopped", "err", err)
+		}
+	}()
+	return apiReady
+}
+
+func (s *Stack) awaitAgentHost(apiReady <-chan string) error {
+	select {
+	case addr := <-apiReady:
+		s.Agent = &daemon.Client{BaseURL: "http://" + addr}
+		s.cfg.Say("agent-host", "API on http://%s (proving key loaded)", addr)
+		return nil
+	case <-time.After(60 * time.Second):
+		return errors.New("the agent-host API did not come up")
+	}
 }
 
 // writePolicy writes the demo policy for the deployed contracts.
@@ -373,6 +412,7 @@ func (s *Stack) Balance(ctx context.Context, addr common.Address) (*big.Int, err
 // signer host to return, so that nothing writes in WorkDir afterwards.
 func (s *Stack) Close() {
 	s.cancel()
+	s.stopExtension()
 	stopped := make(chan struct{})
 	go func() { s.running.Wait(); close(stopped) }()
 	select {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The demo's tour with the real extension (headless Chromium) as the signer:
+# payments proven, signed by the extension and mined; a pre-check refusal; a
+# forged proposal refused by the extension (proof_invalid); an on-chain revoke
+# the extension honours (revoked). The tour exits non-zero if any step ends
+# otherwise. (50-browser.sh built dist/extension.)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+[ -f dist/extension/manifest.json ] || make --no-print-directory extension
+go build -trimpath -o bin/leash ./cmd/leash
+keys=.leash-demo/keys
+if [ ! -f "$keys/policy.vk" ] || [ ! -f "$keys/policy.pk" ]; then
+  bin/leash setup --out "$keys" >/dev/null 2>&1
+fi
+timeout --kill-after=10 300 bin/leash demo --keys "$keys" --signer extension > artifacts-demo-extension.log 2>&1 || { cat artifacts-demo-extension.log; exit 1; }
+grep -E "REFUSED|mined:" artifacts-demo-extension.log
+rm -f artifacts-demo-extension.log
