@@ -43,7 +43,7 @@ func (s *Stack) startWithExtension(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cmd.Stderr = devNull()
+	// stderr is discarded (nil: os/exec connects the null device)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("extension signer: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
 	"net"
@@ -103,7 +104,7 @@ type Stack struct {
 func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(slog.NewTextHandler(devNull(), nil))
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 		cfg.Logger = log
 	}
 	if cfg.Say == nil {
@@ -372,7 +373,6 @@ func (s *Stack) Eth() *ethclient.Client { return s.eth }
 // and data directory, and waits until it answers.
 func (s *Stack) StartRelay() error {
 	cmd := exec.Command(s.cfg.LeashBin, "relay", "--addr", s.relayAddr, "--data", filepath.Join(s.cfg.WorkDir, "relay"))
-	cmd.Stdout, cmd.Stderr = devNull(), devNull()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -448,9 +448,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func devNull() *os.File {
-	f, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	return f
 }
