@@ -1,17 +1,13 @@
 package programverify
 
 import (
-	"bytes"
 	"context"
 	"math/big"
 	"time"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 	"golang.org/x/crypto/sha3"
 
 	"github.com/leash-wallet/leash/circuits/groth16v"
-	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/verify"
@@ -30,16 +26,20 @@ type Options struct {
 	MaxBlockAge uint64
 }
 
-// VerifyingKey is a loaded verifying key of one template's circuit.
+// VerifyingKey is a loaded verifying key of one template's circuit, with
+// groth16v's precomputation (e(α, β), comb tables, the −γ/−δ lines): the
+// same verifier the policy path uses, natively and in WebAssembly.
 type VerifyingKey struct {
-	vk   groth16.VerifyingKey
+	fast *groth16v.Verifier
 	tmpl program.Template
 	hash wire.Hash32
+	raw  []byte
 }
 
 // LoadVerifyingKey decodes a verifying key of template t's circuit
-// (gnark's compressed encoding, with subgroup checks) and refuses a key for
-// a circuit with another number of public inputs or with BSB22 commitments.
+// (gnark's compressed encoding, strictly: exact length for the template's
+// number of public inputs, canonical points on their curves and in their
+// subgroups, no BSB22 commitments) and precomputes its verifier.
 func LoadVerifyingKey(b []byte, t program.Template) (vkOut *VerifyingKey, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -52,21 +52,13 @@ func LoadVerifyingKey(b []byte, t program.Template) (vkOut *VerifyingKey, err er
 	if len(b) > verify.MaxVerifyingKeyBytes {
 		return nil, wire.Errorf(wire.Malformed, "program verifying key: %d bytes is too large", len(b))
 	}
-	k := VerifyingKey{tmpl: t}
-	n, err := k.vk.ReadFrom(bytes.NewReader(b))
-	if err != nil {
-		return nil, wire.Errorf(wire.Malformed, "program verifying key: %v", err)
+	want := program.NumPublicInputs(t)
+	if len(b) != groth16v.VKSize(want) {
+		return nil, wire.Errorf(wire.Malformed, "program verifying key: %d bytes; the %s program circuit's key (%d public inputs, no BSB22 commitments) is %d bytes",
+			len(b), t.Name, want, groth16v.VKSize(want))
 	}
-	if int(n) != len(b) {
-		return nil, wire.Errorf(wire.Malformed, "program verifying key: %d trailing bytes", len(b)-int(n))
-	}
-	if len(k.vk.PublicAndCommitmentCommitted) != 0 || len(k.vk.CommitmentKeys) != 0 {
-		return nil, wire.Errorf(wire.Malformed, "program verifying key: uses BSB22 commitments; not a Leash program circuit")
-	}
-	if got, want := len(k.vk.G1.K)-1, program.NumPublicInputs(t); got != want {
-		return nil, wire.Errorf(wire.Malformed, "program verifying key: for a circuit with %d public inputs, the %s program circuit has %d", got, t.Name, want)
-	}
-	if err := k.vk.Precompute(); err != nil {
+	k := VerifyingKey{tmpl: t, raw: append([]byte(nil), b...)}
+	if k.fast, err = groth16v.NewVerifierFromBytes(b, want); err != nil {
 		return nil, wire.Errorf(wire.Malformed, "program verifying key: %v", err)
 	}
 	h := sha3.NewLegacyKeccak256()
@@ -81,8 +73,8 @@ func (k *VerifyingKey) Hash() wire.Hash32 { return k.hash }
 // Template is the template the key is for.
 func (k *VerifyingKey) Template() program.Template { return k.tmpl }
 
-// Groth16 exposes the underlying gnark key (for tooling and benchmarks).
-func (k *VerifyingKey) Groth16() *groth16.VerifyingKey { return &k.vk }
+// Bytes returns the key's encoding.
+func (k *VerifyingKey) Bytes() []byte { return append([]byte(nil), k.raw...) }
 
 // Verify checks program proposal p against the pinned policy pol, the
 // pinned program pin, the template's key vk, the signer's own state st and
@@ -197,25 +189,26 @@ func reRead(ctx context.Context, chain program.Chain, pol *policy.Policy, claim 
 // commitments, the signer's state and the (re-read) claim, and runs the
 // pairing check.
 func verifyProof(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.State, claim *program.Claim) error {
-	proof, err := verify.DecodeProof(p.Proof)
-	if err != nil {
-		return err
+	if len(p.Proof) != groth16v.ProofSize {
+		return wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(p.Proof), groth16v.ProofSize)
 	}
 	pub, err := program.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time, claim)
 	if err != nil {
 		return err
 	}
-	return pairing(vk, proof, pub)
-}
-
-func pairing(vk *VerifyingKey, proof *groth16v.Proof, pub []fr.Element) error {
-	if len(pub) != len(vk.vk.G1.K)-1 {
-		return wire.Errorf(wire.Malformed, "%d public inputs, the key expects %d", len(pub), len(vk.vk.G1.K)-1)
+	if n := vk.fast.NbPublic(); len(pub) != n {
+		return wire.Errorf(wire.Malformed, "%d public inputs, the key expects %d", len(pub), n)
 	}
-	if err := groth16.Verify(gnarkconv.Proof(proof), &vk.vk, pub); err != nil {
+	// VerifyBytes decodes strictly (subgroup checks included, once) and
+	// runs the pairing check.
+	err = vk.fast.VerifyBytes(p.Proof, pub)
+	switch wire.CodeOf(err) {
+	case "":
+		return nil
+	case wire.ProofInvalid:
 		return wire.Errorf(wire.ProofInvalid, "the proof does not verify for this transaction, program, inputs, policy, state and time")
 	}
-	return nil
+	return err
 }
 
 // PublicInputs returns the vector Verify checks the proof against, given
