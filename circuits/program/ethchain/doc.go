@@ -1,4 +1,5 @@
-// Package ethchain implements program.Chain over go-ethereum's ethclient:
+// Package ethchain implements program.Chain over go-ethereum's ethclient
+// (package rpcchain's reads, with go-ethereum's JSON-RPC client as transport):
 // eth_chainId, eth_blockNumber and eth_call of an AggregatorV3Interface
 // oracle's latestRoundData / getRoundData at an explicit block.
 //
