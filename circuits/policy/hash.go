@@ -2,26 +2,18 @@ package policy
 
 import (
 	"math/big"
-	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 )
 
-// The Poseidon2 permutation with gnark-crypto's default BN254 parameters
-// (width 2, 6 full rounds, 50 partial rounds), the same ones gnark's
-// std/permutation/poseidon2 uses in circuits. Its round constants are
-// derived on first use, not at start-up: the WASM signer's cold start
-// matters.
-var perm = sync.OnceValue(func() *poseidon2.Permutation { return poseidon2.NewPermutation(2, 6, 50) })
-
 // Compress is the Poseidon2 2→1 compression: the right lane of
-// P(left, right) plus right (feed-forward). Merkle nodes use it directly.
+// P(left, right) plus right (feed-forward), where P is Poseidon2 with
+// gnark-crypto's default BN254 parameters (width 2, 6 full rounds, 50
+// partial rounds; see permute), the same ones gnark's
+// std/permutation/poseidon2 uses in circuits. Merkle nodes use it directly.
 func Compress(left, right fr.Element) fr.Element {
 	x := [2]fr.Element{left, right}
-	if err := perm().Permutation(x[:]); err != nil {
-		panic(err) // width is fixed at 2; cannot happen
-	}
+	permute(&x)
 	var out fr.Element
 	out.Add(&x[1], &right)
 	return out
