@@ -35,7 +35,6 @@ import (
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/ethchain"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
-	"github.com/leash-wallet/leash/circuits/program/programverify"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/prover/agenthost"
@@ -149,12 +148,12 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	} else {
 		// The signer: the native signer core, unlocked, with the policy and key pinned.
 		sigCfg := signer.Config{Store: signer.NewMemStore()}
+		var progDoc, progVK []byte
 		if cfg.Program {
-			if sigCfg.VerifyProgram, err = s.pinProgram(); err != nil {
+			if progDoc, progVK, err = s.writeProgram(); err != nil {
 				return s, err
 			}
-			say("signer", "program %s pinned (%s template, oracle %s); inputs re-read over %s",
-				short(s.Program.Commitment().Hex()), s.Program.Tmpl().Name, short(s.Program.Oracle.Hex()), s.Devnet.URL())
+			sigCfg.Chain = ethchain.New(s.eth) // the signer's own reads of the oracle
 		}
 		if s.Signer, err = signer.New(ctx, sigCfg); err != nil {
 			return s, err
@@ -168,6 +167,13 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		policyJSON, _ := os.ReadFile(s.PolicyFile)
 		if _, err = s.Signer.Pin(ctx, policyJSON, vk); err != nil {
 			return s, err
+		}
+		if cfg.Program {
+			if _, err = s.Signer.PinProgram(ctx, progDoc, progVK); err != nil {
+				return s, err
+			}
+			say("signer", "program %s pinned (%s template, oracle %s); inputs re-read over %s",
+				short(s.Program.Commitment().Hex()), s.Program.Tmpl().Name, short(s.Program.Oracle.Hex()), s.Devnet.URL())
 		}
 		st := s.Signer.Status()
 		commitment, vkHash = *st.PolicyCommitment, *st.VKHash
@@ -323,12 +329,12 @@ var (
 	SellAbove = big.NewInt(3_100_00000000)
 )
 
-// pinProgram writes the demo strategy program and returns the signer's
-// program verifier for it.
-func (s *Stack) pinProgram() (func(context.Context, *wire.Proposal, *policy.Policy, *wire.State) error, error) {
+// writeProgram makes the demo's program (a fresh salt), writes it to the
+// work dir and returns it with its template's verifying key.
+func (s *Stack) writeProgram() ([]byte, []byte, error) {
 	var salt [32]byte
 	if _, err := rand.Read(salt[1:]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	doc := map[string]any{
 		"version": 1, "name": "Buy dETH dips below 2,900 dUSD, sell rallies above 3,100", "template": "threshold",
@@ -346,24 +352,17 @@ func (s *Stack) pinProgram() (func(context.Context, *wire.Proposal, *policy.Poli
 	b, _ := json.MarshalIndent(doc, "", "  ")
 	prog, err := program.Decode(b)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.Program, s.ProgramFile = prog, filepath.Join(s.cfg.WorkDir, "program.json")
 	if err := os.WriteFile(s.ProgramFile, b, 0o644); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	vkb, err := os.ReadFile(filepath.Join(s.cfg.KeysDir, programcircuit.VerifyingKeyFile(prog.Tmpl())))
 	if err != nil {
-		return nil, fmt.Errorf("the program's verifying key (leash program setup --template %s): %w", prog.Tmpl().Name, err)
+		return nil, nil, fmt.Errorf("the program's verifying key (leash program setup --template %s): %w", prog.Tmpl().Name, err)
 	}
-	vk, err := programverify.LoadVerifyingKey(vkb, prog.Tmpl())
-	if err != nil {
-		return nil, err
-	}
-	pin, chain := prog.Pin(), ethchain.New(s.eth)
-	return func(ctx context.Context, p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
-		return programverify.Verify(ctx, p, pol, &pin, vk, st, chain, programverify.Options{})
-	}, nil
+	return b, vkb, nil
 }
 
 // Eth is the stack's client of the devnet.

@@ -2,97 +2,181 @@ package signer
 
 import (
 	"context"
+	"encoding/json"
+	"math/big"
 	"testing"
 	"time"
 
-	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policytest"
+	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/circuits/wire"
 )
 
-// asProgram turns a policy proposal into one that claims a program proof.
-// A fake hook decides it in these tests: what they check is the routing
-// and that everything around the verifier (nonce, ledger, signing, replay)
-// stays the signer core's.
-func asProgram(t *testing.T, raw []byte, id string) []byte {
-	return edit(t, raw, func(p *wire.Proposal) {
-		p.ID = id
-		p.Program = &wire.ProgramClaim{Commitment: wire.Hash32{1}, Block: 7, Inputs: []wire.Quantity{wire.QuantityFromUint64(3e11)}}
-	})
-}
-
-func TestProgramProposalWithoutHookRefused(t *testing.T) {
-	p0, _ := proposals(t)
+// programSigner is a signer unlocked with the program examples' policy
+// pinned, its nonce at the scenario's, its clock at the scenario's and the
+// scenario's chain as its reader; pin says whether the program is pinned.
+func programSigner(t *testing.T, store Store, sc *programtest.Scenario, pin bool) *Signer {
+	t.Helper()
 	ctx := context.Background()
-	clk := &fakeClock{t: time.Unix(t0, 0)}
-	s := newSigner(t, NewMemStore(), clk)
+	clk := &fakeClock{t: time.Unix(programtest.Now, 0)}
+	s, err := New(ctx, Config{Store: store, Clock: clk.Now, Chain: sc.Chain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Status().Vault == "none" {
+		if _, err := s.ImportVault(ctx, testMnemonic, testPassword, false); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := s.Unlock(ctx, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	r := s.Submit(ctx, asProgram(t, p0, "prog-1"))
-	if r.Status != wire.StatusRejected || r.Code != wire.UnknownPolicy || r.RawTx != nil {
+	_, _, vk := policytest.Keys(t)
+	if _, err := s.Pin(ctx, programtest.Example(t, "policy.json"), vk.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncNonce(ctx, uint64(sc.State.Nonce)); err != nil {
+		t.Fatal(err)
+	}
+	if pin {
+		pinDoc, _ := json.Marshal(sc.Pin)
+		if c, err := s.PinProgram(ctx, pinDoc, sc.Keys.VK.Bytes()); err != nil || c != sc.Pin.Commitment {
+			t.Fatalf("pin program: %s, %v", c, err)
+		}
+	}
+	return s
+}
+
+func scenarioProposal(t *testing.T, sc *programtest.Scenario, f func(*wire.Proposal)) []byte {
+	t.Helper()
+	raw, err := json.Marshal(sc.Result.Proposal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f != nil {
+		raw = edit(t, raw, f)
+	}
+	return raw
+}
+
+func TestProgramProposalSigned(t *testing.T) {
+	sc := programtest.Shared(t, "threshold")
+	ctx := context.Background()
+	store := NewMemStore()
+	s := programSigner(t, store, sc, true)
+
+	before := sc.Chain.Calls()
+	r := s.Submit(ctx, scenarioProposal(t, sc, nil))
+	if r.Status != wire.StatusSigned || r.RawTx == nil {
 		t.Fatalf("receipt %+v", r)
 	}
-	if st := s.Status(); st.Nonce != 0 {
-		t.Fatalf("nonce moved to %d", st.Nonce)
+	if sc.Chain.Calls() == before {
+		t.Fatal("the signer did not re-read the inputs on its chain")
+	}
+	if st := s.Status(); st.Nonce != sc.State.Nonce+1 || len(st.Programs) != 1 || st.Programs[0].Commitment != sc.Pin.Commitment {
+		t.Fatalf("status %+v", st)
+	}
+	if r := s.Submit(ctx, scenarioProposal(t, sc, nil)); r.Code != wire.Replay {
+		t.Fatalf("replay: %+v", r)
+	}
+
+	// The pin survives a restart (the store), and so does the replay guard.
+	s2 := programSigner(t, store, sc, false)
+	if st := s2.Status(); len(st.Programs) != 1 || st.Programs[0].VKHash != sc.Keys.VK.Hash() {
+		t.Fatalf("after restart: %+v", st.Programs)
+	}
+	if r := s2.Submit(ctx, scenarioProposal(t, sc, nil)); r.Code != wire.Replay {
+		t.Fatalf("replay after restart: %+v", r)
 	}
 }
 
-func TestProgramProposalHook(t *testing.T) {
-	p0, _ := proposals(t)
+func TestProgramProposalRefusals(t *testing.T) {
+	sc := programtest.Shared(t, "threshold")
 	ctx := context.Background()
-	clk := &fakeClock{t: time.Unix(t0, 0)}
-	type call struct {
-		id    string
-		nonce uint64
-		pol   wire.Hash32
+	cases := []struct {
+		name   string
+		pinned bool
+		chain  bool
+		edit   func(*wire.Proposal)
+		code   wire.Code
+	}{
+		{"program not pinned", false, true, nil, wire.UnknownPolicy},
+		{"no chain reader", true, false, nil, wire.InputUnavailable},
+		{"fake price", true, true, func(p *wire.Proposal) {
+			p.Program.Inputs[0] = wire.NewQuantity(new(big.Int).Add(p.Program.Inputs[0].Big(), big.NewInt(1)))
+		}, wire.InputMismatch},
+		{"block ahead of the head", true, true, func(p *wire.Proposal) { p.Program.Block += 100 }, wire.StaleInput},
+		{"another program", true, true, func(p *wire.Proposal) { p.Program.Commitment[31] ^= 1 }, wire.UnknownPolicy},
+		{"size the program did not output", true, true, func(p *wire.Proposal) {
+			p.Tx.Data[len(p.Tx.Data)-1] ^= 1
+		}, ""},
 	}
-	var calls []call
-	verdict := error(nil)
-	s := newSigner(t, NewMemStore(), clk) // the example policy pinned
-	s.cfg.VerifyProgram = func(ctx context.Context, p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
-		calls = append(calls, call{p.ID, uint64(st.Nonce), pol.Commitment()})
-		return verdict
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := programSigner(t, NewMemStore(), sc, tc.pinned)
+			if !tc.chain {
+				s.cfg.Chain = nil
+			}
+			r := s.Submit(ctx, scenarioProposal(t, sc, tc.edit))
+			if r.Status != wire.StatusRejected || r.RawTx != nil || (tc.code != "" && r.Code != tc.code) {
+				t.Fatalf("receipt %+v, want code %q", r, tc.code)
+			}
+			if st := s.Status(); st.Nonce != sc.State.Nonce || st.Spent.Big().Sign() != 0 {
+				t.Fatalf("state moved: %+v", st)
+			}
+		})
 	}
-	if err := s.Unlock(ctx, testPassword); err != nil {
+}
+
+func TestPinProgram(t *testing.T) {
+	sc := programtest.Shared(t, "threshold")
+	ctx := context.Background()
+	s := programSigner(t, NewMemStore(), sc, false)
+	_, _, policyVK := policytest.Keys(t)
+	pinDoc, _ := json.Marshal(sc.Pin)
+	bad := []struct {
+		name    string
+		doc, vk []byte
+	}{
+		{"policy circuit's key", pinDoc, policyVK.Bytes()},
+		{"truncated key", pinDoc, sc.Keys.VK.Bytes()[:100]},
+		{"not a pin", []byte(`{"commitment":"0x01"}`), sc.Keys.VK.Bytes()},
+		{"unknown template", []byte(`{"commitment":"0x` + "00" + sc.Pin.Commitment.Hex()[4:] + `","template":"oracle-magic","oracle":"0x0000000000000000000000000000000000000001"}`), sc.Keys.VK.Bytes()},
+		{"garbage", []byte("\x00\xff"), nil},
+	}
+	for _, b := range bad {
+		if _, err := s.PinProgram(ctx, b.doc, b.vk); wire.CodeOf(err) != wire.Malformed {
+			t.Errorf("%s: %v", b.name, err)
+		}
+	}
+	if st := s.Status(); len(st.Programs) != 0 {
+		t.Fatalf("a refused pin was kept: %+v", st.Programs)
+	}
+	// The program document itself pins the same program (its pin only).
+	if c, err := s.PinProgram(ctx, programtest.Example(t, "threshold.json"), sc.Keys.VK.Bytes()); err != nil || c != sc.Pin.Commitment {
+		t.Fatalf("pin by program document: %s, %v", c, err)
+	}
+	raw, _ := s.store.Get(ctx, KeyPrograms)
+	if json.Valid(raw) && len(raw) > 0 {
+		var pj programsJSON
+		if err := json.Unmarshal(raw, &pj); err != nil || len(pj.Programs) != 1 || pj.Programs[0].Pin != *sc.Pin {
+			t.Fatalf("stored %s", raw)
+		}
+	}
+	if err := s.UnpinProgram(ctx, sc.Pin.Commitment); err != nil {
 		t.Fatal(err)
 	}
+	if r := s.Submit(ctx, scenarioProposal(t, sc, nil)); r.Code != wire.UnknownPolicy {
+		t.Fatalf("after unpin: %+v", r)
+	}
+}
 
-	// The hook refuses: its code is the receipt's, nothing is signed.
-	verdict = wire.Errorf(wire.InputMismatch, "fake: the oracle says otherwise")
-	r := s.Submit(ctx, asProgram(t, p0, "prog-bad"))
-	if r.Status != wire.StatusRejected || r.Code != wire.InputMismatch || r.RawTx != nil {
-		t.Fatalf("refused by the hook: receipt %+v", r)
+func TestCorruptProgramsStopNew(t *testing.T) {
+	store := NewMemStore()
+	if err := store.Put(context.Background(), KeyPrograms, []byte(`{"version":1,"programs":[{"pin":{}}]}`)); err != nil {
+		t.Fatal(err)
 	}
-	if len(calls) != 1 || calls[0].id != "prog-bad" || calls[0].nonce != 0 || calls[0].pol != *s.Status().PolicyCommitment {
-		t.Fatalf("hook calls %+v", calls)
-	}
-
-	// The hook accepts: the core signs, reserves the nonce and refuses a replay.
-	verdict = nil
-	r = s.Submit(ctx, asProgram(t, p0, "prog-ok"))
-	if r.Status != wire.StatusSigned || r.RawTx == nil {
-		t.Fatalf("accepted by the hook: receipt %+v", r)
-	}
-	if st := s.Status(); st.Nonce != 1 {
-		t.Fatalf("nonce %d after signing, want 1", st.Nonce)
-	}
-	r = s.Submit(ctx, asProgram(t, p0, "prog-ok"))
-	if r.Code != wire.Replay {
-		t.Fatalf("replay: receipt %+v", r)
-	}
-	// The core's own checks come before the hook: a stale nonce never reaches it.
-	n := len(calls)
-	r = s.Submit(ctx, asProgram(t, p0, "prog-stale"))
-	if r.Code != wire.NonceMismatch || len(calls) != n {
-		t.Fatalf("stale nonce: receipt %+v, hook called %d times", r, len(calls)-n)
-	}
-
-	// A policy proposal still goes to the policy verifier, not to the hook:
-	// p1 (nonce 1, after p0's spend) is signed on its own proof.
-	n = len(calls)
-	_, p1 := proposals(t)
-	r = s.Submit(ctx, p1)
-	if r.Status != wire.StatusSigned || len(calls) != n {
-		t.Fatalf("policy proposal: receipt %+v, hook called %d times", r, len(calls)-n)
+	if _, err := New(context.Background(), Config{Store: store}); wire.CodeOf(err) != wire.Malformed {
+		t.Fatalf("New over corrupt programs: %v", err)
 	}
 }

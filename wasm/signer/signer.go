@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/wasm/audit"
@@ -40,12 +41,14 @@ type Config struct {
 	MaxSkew     time.Duration    // zero → verify.DefaultMaxSkew
 	MaxPending  int              // zero → DefaultMaxPending
 	Account     uint32           // BIP-44 address index that signs; zero → 0
-	// VerifyProgram, when set, checks proposals that claim a program (a
-	// program proof) instead of the policy verifier, which refuses them.
-	// It must do the whole proof check against pol and st (for example
-	// programverify.Verify with a pinned program and a chain reader).
-	// Without it, program proposals are refused as unknown_policy.
-	VerifyProgram func(ctx context.Context, p *wire.Proposal, pol *policy.Policy, st *wire.State) error
+	// Chain is how the signer re-reads a program proposal's oracle inputs
+	// at the block it names (the user's own RPC: natively package
+	// ethchain, in the browser a JSON-RPC function of the host). Without
+	// it, program proposals are refused as input_unavailable.
+	Chain program.Chain
+	// MaxBlockAge bounds how many blocks a program proposal's inputs may be
+	// behind the signer's head; zero → programverify.DefaultMaxBlockAge.
+	MaxBlockAge uint64
 }
 
 // Signer is the stateful signer core. It is safe for concurrent use.
@@ -57,6 +60,7 @@ type Signer struct {
 	vault    *vault.Vault
 	vaultErr error // a stored blob that does not decode; kept untouched
 	pins     *pins
+	programs map[wire.Hash32]*pinnedProgram
 	pending  []json.RawMessage
 
 	ledger *ledger.Ledger
@@ -108,6 +112,13 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 			return nil, err
 		}
 		s.pins = p
+	}
+	if raw, err := s.store.Get(ctx, KeyPrograms); err != nil {
+		return nil, storeErr("read programs", err)
+	} else if raw != nil {
+		if s.programs, err = decodePrograms(raw); err != nil {
+			return nil, err
+		}
 	}
 	var window uint64
 	if s.pins != nil {
@@ -368,6 +379,8 @@ type Status struct {
 	Time             uint64        `json:"time"`
 	Pending          int           `json:"pending"`
 	AuditHead        audit.Head    `json:"auditHead"`
+	// Programs are the pinned programs, by commitment.
+	Programs []ProgramStatus `json:"programs"`
 }
 
 // Status reports the signer's state.
@@ -393,6 +406,7 @@ func (s *Signer) Status() Status {
 		st.PolicyCommitment, st.VKHash = &c, &h
 	}
 	st.Pending = len(s.pending)
+	st.Programs = s.programStatus()
 	return st
 }
 
@@ -511,8 +525,8 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	if p.Spent.Cmp(view.Spent) != 0 {
 		return stateReceipt(wire.Errorf(wire.StaleState, "proven against window spend %s, the signer's is %s", &p.Spent.Int, view.Spent))
 	}
-	if p.Program != nil && s.cfg.VerifyProgram != nil {
-		err = s.cfg.VerifyProgram(ctx, p, pn.policy, view.State())
+	if p.Program != nil {
+		err = s.verifyProgram(ctx, p, pn.policy, view.State())
 	} else {
 		err = verify.Verify(p, pn.policy, pn.vk, view.State(), verify.Options{MaxSkew: s.cfg.MaxSkew})
 	}

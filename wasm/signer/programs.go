@@ -1,0 +1,201 @@
+package signer
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/program/programverify"
+	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wasm/audit"
+)
+
+// KeyPrograms is the storage key of the pinned programs.
+const KeyPrograms = "programs"
+
+// MaxPrograms bounds the programs pinned at once.
+const MaxPrograms = 16
+
+// pinnedProgram is one program the signer accepts program proofs for: its
+// public pin (commitment, template, oracle) and its template's key.
+type pinnedProgram struct {
+	pin program.Pin
+	vk  *programverify.VerifyingKey
+}
+
+type programsJSON struct {
+	Version  int              `json:"version"`
+	Programs []programPinJSON `json:"programs"`
+}
+
+type programPinJSON struct {
+	Pin program.Pin `json:"pin"`
+	VK  wire.Bytes  `json:"vk"`
+}
+
+// ProgramStatus is one pinned program, as Status reports it.
+type ProgramStatus struct {
+	Commitment wire.Hash32  `json:"commitment"`
+	Template   string       `json:"template"`
+	Oracle     wire.Address `json:"oracle"`
+	VKHash     wire.Hash32  `json:"vkHash"`
+}
+
+func decodePrograms(raw []byte) (map[wire.Hash32]*pinnedProgram, error) {
+	var pj programsJSON
+	if err := wire.DecodeStrict(raw, &pj, "programs"); err != nil {
+		return nil, err
+	}
+	if pj.Version != 1 {
+		return nil, wire.Errorf(wire.Malformed, "programs: version %d is not supported", pj.Version)
+	}
+	if len(pj.Programs) > MaxPrograms {
+		return nil, wire.Errorf(wire.Malformed, "programs: %d pinned, at most %d", len(pj.Programs), MaxPrograms)
+	}
+	out := make(map[wire.Hash32]*pinnedProgram, len(pj.Programs))
+	for _, e := range pj.Programs {
+		p, err := loadProgram(e.Pin, e.VK)
+		if err != nil {
+			return nil, err
+		}
+		out[p.pin.Commitment] = p
+	}
+	return out, nil
+}
+
+func loadProgram(pin program.Pin, vkBytes []byte) (*pinnedProgram, error) {
+	b, err := json.Marshal(pin)
+	if err != nil {
+		return nil, wire.Errorf(wire.Malformed, "program pin: %v", err)
+	}
+	checked, err := program.DecodePin(b) // template known, oracle set, commitment canonical
+	if err != nil {
+		return nil, err
+	}
+	t, _ := program.TemplateByName(checked.Template)
+	vk, err := programverify.LoadVerifyingKey(vkBytes, t)
+	if err != nil {
+		return nil, err
+	}
+	return &pinnedProgram{pin: *checked, vk: vk}, nil
+}
+
+// parsePin reads what the user pins for a program: its pin document
+// (`leash program pin FILE`: commitment, template, oracle) or the program
+// document itself, of which only the pin is kept (the parameters, which
+// may be private, are never stored by the signer).
+func parsePin(doc []byte) (program.Pin, error) {
+	if pin, err := program.DecodePin(doc); err == nil {
+		return *pin, nil
+	}
+	prog, err := program.Decode(doc)
+	if err != nil {
+		return program.Pin{}, wire.Errorf(wire.Malformed, "neither a program pin nor a program: %s", wire.MessageOf(err))
+	}
+	return prog.Pin(), nil
+}
+
+// PinProgram lets the signer accept program proofs for one more program:
+// doc is its pin or the program itself, vkBytes its template's verifying
+// key. A program already pinned is re-pinned with the new key.
+func (s *Signer) PinProgram(ctx context.Context, doc, vkBytes []byte) (wire.Hash32, error) {
+	pin, err := parsePin(doc)
+	if err != nil {
+		return wire.Hash32{}, err
+	}
+	p, err := loadProgram(pin, vkBytes)
+	if err != nil {
+		return wire.Hash32{}, err
+	}
+	s.mu.Lock()
+	next := make(map[wire.Hash32]*pinnedProgram, len(s.programs)+1)
+	for c, q := range s.programs {
+		next[c] = q
+	}
+	next[pin.Commitment] = p
+	s.mu.Unlock()
+	if len(next) > MaxPrograms {
+		return wire.Hash32{}, wire.Errorf(wire.Malformed, "at most %d programs can be pinned; unpin one first", MaxPrograms)
+	}
+	if err := s.writePrograms(ctx, next); err != nil {
+		return wire.Hash32{}, err
+	}
+	s.record(ctx, audit.Entry{Kind: "pin", Decision: audit.Info, Message: "pinned program " + pin.Commitment.Hex() +
+		" (" + pin.Template + " template, oracle " + pin.Oracle.Hex() + ") vk " + p.vk.Hash().Hex()})
+	return pin.Commitment, nil
+}
+
+// UnpinProgram stops accepting proofs for a program. Unpinning a program
+// that is not pinned is not an error.
+func (s *Signer) UnpinProgram(ctx context.Context, commitment wire.Hash32) error {
+	s.mu.Lock()
+	_, ok := s.programs[commitment]
+	next := make(map[wire.Hash32]*pinnedProgram, len(s.programs))
+	for c, q := range s.programs {
+		if c != commitment {
+			next[c] = q
+		}
+	}
+	s.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	if err := s.writePrograms(ctx, next); err != nil {
+		return err
+	}
+	s.record(ctx, audit.Entry{Kind: "pin", Decision: audit.Info, Message: "unpinned program " + commitment.Hex()})
+	return nil
+}
+
+// writePrograms stores the set, then installs it: a failed write leaves the
+// stored and the in-memory sets as they were.
+func (s *Signer) writePrograms(ctx context.Context, set map[wire.Hash32]*pinnedProgram) error {
+	pj := programsJSON{Version: 1, Programs: []programPinJSON{}}
+	for _, p := range set {
+		pj.Programs = append(pj.Programs, programPinJSON{Pin: p.pin, VK: p.vk.Bytes()})
+	}
+	sort.Slice(pj.Programs, func(i, j int) bool {
+		return pj.Programs[i].Pin.Commitment.Hex() < pj.Programs[j].Pin.Commitment.Hex()
+	})
+	raw, err := json.Marshal(pj)
+	if err != nil {
+		return wire.Errorf(wire.Internal, "programs: %v", err)
+	}
+	if err := s.store.Put(ctx, KeyPrograms, raw); err != nil {
+		return storeErr("write programs", err)
+	}
+	s.mu.Lock()
+	s.programs = set
+	s.mu.Unlock()
+	return nil
+}
+
+// programStatus lists the pinned programs, by commitment. s.mu is held.
+func (s *Signer) programStatus() []ProgramStatus {
+	out := make([]ProgramStatus, 0, len(s.programs))
+	for _, p := range s.programs {
+		out = append(out, ProgramStatus{Commitment: p.pin.Commitment, Template: p.pin.Template, Oracle: p.pin.Oracle, VKHash: p.vk.Hash()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Commitment.Hex() < out[j].Commitment.Hex() })
+	return out
+}
+
+// verifyProgram checks a proposal that claims a program proof: the program
+// must be pinned, and programverify re-reads its inputs through the
+// configured chain reader (none configured: input_unavailable, nothing is
+// signed).
+func (s *Signer) verifyProgram(ctx context.Context, p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
+	s.mu.Lock()
+	pp := s.programs[p.Program.Commitment]
+	s.mu.Unlock()
+	if pp == nil {
+		return wire.Errorf(wire.UnknownPolicy, "proposal claims program %s, which is not pinned", p.Program.Commitment)
+	}
+	if s.cfg.Chain == nil {
+		return wire.Errorf(wire.InputUnavailable, "no chain reader is configured: the signer cannot re-read the program's inputs")
+	}
+	return programverify.Verify(ctx, p, pol, &pp.pin, pp.vk, st, s.cfg.Chain,
+		programverify.Options{MaxSkew: s.cfg.MaxSkew, MaxBlockAge: s.cfg.MaxBlockAge})
+}
