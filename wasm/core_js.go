@@ -6,11 +6,13 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/leash-wallet/leash/circuits/program/rpcchain"
 	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
 )
 
-// openCore: leash.open(storage, {idleTimeoutMs?, maxPending?}) →
+// openCore: leash.open(storage, {idleTimeoutMs?, maxPending?, rpc?,
+// maxBlockAge?}) →
 // Promise<{agent, approver}>.
 func openCore(args []js.Value) (func() (any, error), error) { return openWith(args, nil) }
 
@@ -33,6 +35,18 @@ func openWith(args []js.Value, extra func(s *signer.Signer, core js.Value)) (fun
 			return nil, err
 		}
 		cfg.MaxPending = int(mp)
+		call, err := rpcOption(o)
+		if err != nil {
+			return nil, err
+		}
+		if call != nil {
+			cfg.Chain = rpcchain.New(call)
+		}
+		age, err := uintOf(o.Get("maxBlockAge"), "maxBlockAge", 0)
+		if err != nil {
+			return nil, err
+		}
+		cfg.MaxBlockAge = age
 	}
 	return func() (any, error) {
 		s, err := signer.New(context.Background(), cfg)
@@ -204,5 +218,7 @@ func approverObject(s *signer.Signer) js.Value {
 			return js.Global().Get("JSON").Call("parse", string(b)), nil
 		}, nil
 	})
+	programMethods(s, method)
+	programMethods(s, method)
 	return o
 }

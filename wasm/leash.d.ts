@@ -44,6 +44,18 @@ export interface OpenOptions {
   idleTimeoutMs?: UInt;
   /** Proposals held while locked (default 64). */
   maxPending?: UInt;
+  /**
+   * How the core reads the chain for program proposals: one JSON-RPC
+   * request to the user's own RPC endpoint (e.g. fetch), resolving to the
+   * `result` and rejecting with the JSON-RPC `error` object ({code, message})
+   * or any other Error. The core re-reads the program's oracle inputs at
+   * the block the proposal names (eth_chainId, eth_blockNumber, eth_call at
+   * an explicit block). Each request times out after 15 s. Without it,
+   * program proposals are refused as input_unavailable.
+   */
+  rpc?: (method: string, params: unknown[]) => Promise<unknown>;
+  /** How many blocks a program proposal's inputs may be behind the head (default 8). */
+  maxBlockAge?: UInt;
 }
 
 export interface Core {
@@ -89,6 +101,15 @@ export interface Approver {
   changePassword(oldPassword: string, newPassword: string): Promise<void>;
   /** Pins the policy (JSON) and verifying key (gnark bytes); returns the policy commitment. */
   pin(policy: string | Uint8Array, vk: Uint8Array): Promise<{ commitment: Hex }>;
+  /**
+   * Accepts program proofs for one more program: its pin document
+   * (`leash program pin FILE`: {commitment, template, oracle}) or the
+   * program document itself (only its pin is stored), and its template's
+   * verifying key. Rejects with code malformed on a bad pin or key.
+   */
+  pinProgram(program: string | Uint8Array, vk: Uint8Array): Promise<{ commitment: Hex }>;
+  /** Stops accepting proofs for a program (no error if it was not pinned). */
+  unpinProgram(commitment: Hex): Promise<void>;
   /** Feeds eth_getTransactionCount(addr, "pending"); the nonce only moves forward. */
   syncNonce(pending: UInt): Promise<{ nonce: number }>;
   /** Proposals held while locked, oldest first (JSON documents). */
@@ -111,6 +132,8 @@ export interface Status {
   time: number;
   pending: number;
   auditHead: { next: number; hash: Hex };
+  /** The pinned programs, by commitment. */
+  programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex }[];
 }
 
 export interface AuditEntry {
