@@ -7,6 +7,9 @@
 //     signing the same transaction in the same run as the baseline
 //   verify+sign p50 of a real policy-circuit proposal (stateless tool signer)
 //   WASM memory before and after 2,000 verify+sign cycles
+//   program proposal (MLP template, 8 oracle inputs): re-read + verify +
+//     sign p50, with the rpc answered in-process (no network round trip),
+//     against the issue 8 target of 50 ms
 //
 // Fixtures: a user-side setup and a proof of examples/tx-ok.json at
 // examples/state.json, made here with the native CLI (`leash setup`,
@@ -56,7 +59,52 @@ function fixtures() {
   execFileSync(cli, ["setup", "--out", dir], { cwd: root, stdio: ["ignore", "ignore", "ignore"] });
   execFileSync(cli, ["prove", "--keys", dir, "--policy", ex("policy.json"), "--tx", ex("tx-ok.json"),
     "--state", ex("state.json"), "--out", path.join(dir, "proposal.json")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  programFixtures(dir, cli);
   return dir;
+}
+
+// MLP prices as programtest.Prices(8, 300): the last 3% above the mean, so
+// the model trades.
+function mlpPrices() {
+  let p = 3000_00000000n;
+  const out = [];
+  for (let i = 0; i < 8; i++) {
+    p = i === 7 ? p + (p * 300n) / 10000n : p + BigInt((i % 3) - 1) * 2_00000000n;
+    out.push(p);
+  }
+  return out;
+}
+
+// programFixtures: the MLP template's setup and a proof of
+// examples/programs/mlp.json's trade at block 100 from mlpPrices().
+function programFixtures(dir, cli) {
+  console.error("== fixtures: native leash program setup --template mlp + prove --program");
+  const hex = (v) => "0x" + v.toString(16);
+  fs.writeFileSync(path.join(dir, "program-inputs.json"), JSON.stringify({ block: "0x64", inputs: mlpPrices().map(hex) }));
+  execFileSync(cli, ["program", "setup", "--template", "mlp", "--out", dir], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(cli, ["prove", "--program", ex("programs/mlp.json"), "--keys", dir, "--policy", ex("programs/policy.json"),
+    "--state", ex("programs/state.json"), "--inputs", path.join(dir, "program-inputs.json"), "--gas", "300000",
+    "--out", path.join(dir, "program-proposal.json")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+// programRPC answers the core's chain reads from the fixture's inputs, in
+// process: chain 1337, head = the proof's block, oracle rounds 1..8.
+function programRPC(inputs, block) {
+  const word = (v) => BigInt.asUintN(256, BigInt(v)).toString(16).padStart(64, "0");
+  const round = (id) => "0x" + word(id) + word(inputs[id - 1]) + word(1) + word(1) + word(id);
+  return async (method, params) => {
+    switch (method) {
+      case "eth_chainId": return "0x539";
+      case "eth_blockNumber": return "0x" + block.toString(16);
+      case "eth_call": {
+        const data = params[0].data;
+        if (data === "0xfeaf968c") return round(inputs.length);
+        if (data.startsWith("0x9a6fc8f5")) return round(Number(BigInt("0x" + data.slice(10))));
+        throw { code: 3, message: "execution reverted" };
+      }
+    }
+    throw new Error("unexpected " + method);
+  };
 }
 
 // ---- cold start: a fresh process per sample ----------------------------------
@@ -139,6 +187,31 @@ const vsP50 = await timeIt(N, async () => {
   goMicros.push(r.micros);
 });
 
+// program proposal: re-read (in-process rpc) + verify + sign
+let progP50 = null, progGo = null;
+if (fs.existsSync(path.join(dir, "program-proposal.json"))) {
+  const pprop = fs.readFileSync(path.join(dir, "program-proposal.json"), "utf8");
+  const pin = JSON.parse(pprop).program;
+  const inputs = JSON.parse(fs.readFileSync(path.join(dir, "program-inputs.json"), "utf8")).inputs;
+  const pstate = fs.readFileSync(ex("programs/state.json"), "utf8");
+  const psigner = await leash.tools.signer({
+    mnemonic, policy: fs.readFileSync(ex("programs/policy.json")), vk,
+    program: fs.readFileSync(ex("programs/mlp.json")), programVK: new Uint8Array(fs.readFileSync(path.join(dir, "program-mlp.vk"))),
+    rpc: programRPC(inputs, Number(BigInt(pin.block))),
+  });
+  const ok = await psigner.verifyAndSign(pprop, pstate);
+  if (!ok.ok) throw new Error(`program verify+sign refused: ${ok.code} ${ok.message}`);
+  const faked = JSON.parse(pprop);
+  faked.program.inputs[7] = "0x" + (BigInt(faked.program.inputs[7]) + 1n).toString(16);
+  const fr = await psigner.verifyAndSign(JSON.stringify(faked), pstate);
+  if (fr.ok || fr.code !== "input_mismatch") throw new Error(`a fake price was not refused: ${JSON.stringify(fr)}`);
+  for (let i = 0; i < 10; i++) await psigner.verifyAndSign(pprop, pstate);
+  const micros = [];
+  progP50 = await timeIt(Math.min(N, 100), async () => micros.push((await psigner.verifyAndSign(pprop, pstate)).micros));
+  progGo = median(micros) / 1000;
+  await psigner.close();
+}
+
 // memory over 2,000 verify+sign cycles (after the warm-up above)
 const before = memory.buffer.byteLength;
 const heapBefore = (await leash.tools.memStats()).heapAlloc;
@@ -160,6 +233,10 @@ row("sign p50 (EIP-1559, WASM, via Promise)", ms(signP50), "target <= 1 ms");
 row("  baseline: ethers v6 signTransaction p50", ms(ethersP50));
 row("verify+sign p50 (policy proof, WASM, via Promise)", ms(vsP50));
 row("  of which inside Go (p50)", ms(median(goMicros) / 1000));
+if (progP50 !== null) {
+  row("program proposal (MLP): re-read + verify + sign p50", ms(progP50), "target <= 50 ms (rpc in-process)");
+  row("  of which inside Go (p50)", ms(progGo));
+}
 row(`WASM memory before ${CYCLES} verify+sign`, mb(before));
 row(`WASM memory after ${CYCLES} verify+sign`, mb(after), after === before ? "no growth" : `GREW by ${mb(after - before)}`);
 row("  Go heap in use before / after", `${mb(heapBefore)} / ${mb(heapAfter)}`);

@@ -8,6 +8,9 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/program/programverify"
 	"github.com/leash-wallet/leash/circuits/program/rpcchain"
 	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
@@ -137,4 +140,56 @@ func programMethods(s *signer.Signer, method func(string, func([]js.Value) (func
 		}
 		return func() (any, error) { return nil, s.UnpinProgram(ctx, h) }, nil
 	})
+}
+
+// toolProgram is the program a tool signer verifies program proposals
+// against (leash.tools.signer({…, program, programVK, rpc})): for
+// benchmarks and batch checks, like the rest of the tool signer.
+type toolProgram struct {
+	pin   program.Pin
+	vk    *programverify.VerifyingKey
+	chain program.Chain
+}
+
+// toolProgramOption reads the optional program, programVK and rpc of a
+// tool signer's options; the returned loader runs in the work goroutine.
+func toolProgramOption(o js.Value) (func() (*toolProgram, error), error) {
+	if d := o.Get("program"); d.Type() == js.TypeUndefined || d.Type() == js.TypeNull {
+		return func() (*toolProgram, error) { return nil, nil }, nil
+	}
+	doc, err := bytesOf(o.Get("program"), "program")
+	if err != nil {
+		return nil, err
+	}
+	vkb, err := bytesOf(o.Get("programVK"), "programVK")
+	if err != nil {
+		return nil, err
+	}
+	call, err := rpcOption(o)
+	if err != nil {
+		return nil, err
+	}
+	if call == nil {
+		return nil, wire.Errorf(wire.Malformed, "a program needs rpc, to re-read its inputs")
+	}
+	return func() (*toolProgram, error) {
+		pin, err := signer.ParsePin(doc)
+		if err != nil {
+			return nil, err
+		}
+		t, _ := program.TemplateByName(pin.Template)
+		vk, err := programverify.LoadVerifyingKey(vkb, t)
+		if err != nil {
+			return nil, err
+		}
+		return &toolProgram{pin: pin, vk: vk, chain: rpcchain.New(call)}, nil
+	}, nil
+}
+
+// verifyProgram checks a program proposal against the tool's program.
+func (tp *toolProgram) verify(p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
+	if tp == nil {
+		return wire.Errorf(wire.UnknownPolicy, "proposal claims program %s; this tool signer has no program", p.Program.Commitment)
+	}
+	return programverify.Verify(context.Background(), p, pol, &tp.pin, tp.vk, st, tp.chain, programverify.Options{})
 }

@@ -103,12 +103,14 @@ func verbResult(run func() verbs.Output) func() (any, error) {
 // benchmarks and tools that sign many proposals statelessly (the state is
 // given with every call, as `leash sign --state` does).
 type toolSigner struct {
-	key *ecdsa.PrivateKey
-	pol *policy.Policy
-	vk  *verify.VerifyingKey
+	key  *ecdsa.PrivateKey
+	pol  *policy.Policy
+	vk   *verify.VerifyingKey
+	prog *toolProgram // nil: program proposals are unknown_policy
 }
 
-// newToolSigner: leash.tools.signer({mnemonic, index?, policy, vk}).
+// newToolSigner: leash.tools.signer({mnemonic, index?, policy, vk,
+// program?, programVK?, rpc?}).
 func newToolSigner(args []js.Value) (func() (any, error), error) {
 	o := arg(args, 0)
 	mnemonic, err := stringOf(o.Get("mnemonic"), "mnemonic")
@@ -127,6 +129,10 @@ func newToolSigner(args []js.Value) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
+	loadProgram, err := toolProgramOption(o)
+	if err != nil {
+		return nil, err
+	}
 	return func() (any, error) {
 		if index >= 1<<31 {
 			return nil, wire.Errorf(wire.Malformed, "index out of range")
@@ -139,7 +145,11 @@ func newToolSigner(args []js.Value) (func() (any, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		ts := &toolSigner{pol: pol, vk: vk}
+		prog, err := loadProgram()
+		if err != nil {
+			return nil, err
+		}
+		ts := &toolSigner{pol: pol, vk: vk, prog: prog}
 		err = vault.WithMnemonicKey(mnemonic, uint32(index), func(k *ecdsa.PrivateKey) error {
 			c := *k
 			c.D = new(big.Int).Set(k.D)
@@ -223,7 +233,12 @@ func (ts *toolSigner) verifyAndSign(pb, sb []byte) (*signer.Signed, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := verify.Verify(p, ts.pol, ts.vk, st, verify.Options{}); err != nil {
+	if p.Program != nil {
+		err = ts.prog.verify(p, ts.pol, st)
+	} else {
+		err = verify.Verify(p, ts.pol, ts.vk, st, verify.Options{})
+	}
+	if err != nil {
 		return nil, err
 	}
 	return signer.SignTx(ts.key, &p.Tx)

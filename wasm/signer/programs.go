@@ -82,11 +82,11 @@ func loadProgram(pin program.Pin, vkBytes []byte) (*pinnedProgram, error) {
 	return &pinnedProgram{pin: *checked, vk: vk}, nil
 }
 
-// parsePin reads what the user pins for a program: its pin document
+// ParsePin reads what the user pins for a program: its pin document
 // (`leash program pin FILE`: commitment, template, oracle) or the program
 // document itself, of which only the pin is kept (the parameters, which
 // may be private, are never stored by the signer).
-func parsePin(doc []byte) (program.Pin, error) {
+func ParsePin(doc []byte) (program.Pin, error) {
 	if pin, err := program.DecodePin(doc); err == nil {
 		return *pin, nil
 	}
@@ -101,7 +101,7 @@ func parsePin(doc []byte) (program.Pin, error) {
 // doc is its pin or the program itself, vkBytes its template's verifying
 // key. A program already pinned is re-pinned with the new key.
 func (s *Signer) PinProgram(ctx context.Context, doc, vkBytes []byte) (wire.Hash32, error) {
-	pin, err := parsePin(doc)
+	pin, err := ParsePin(doc)
 	if err != nil {
 		return wire.Hash32{}, err
 	}
