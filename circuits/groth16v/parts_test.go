@@ -6,6 +6,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
+
+	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
 )
 
 // BenchmarkParts times the pieces of one verification, to see where the
@@ -58,16 +60,20 @@ func BenchmarkParts(b *testing.B) {
 			bn254.PrecomputeLines(c.proof.Bs)
 		}
 	})
+	var nd, ng bn254.G2Affine
+	nd.Neg(&f.keys.VK.G2.Delta)
+	ng.Neg(&f.keys.VK.G2.Gamma)
+	negDelta, negGamma := bn254.PrecomputeLines(nd), bn254.PrecomputeLines(ng)
 	ls := make([]lines, 3)
-	b.Run("miller-3", func(b *testing.B) {
+	b.Run("miller-3-gnark", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
-			ls[0], ls[1], ls[2] = v.negDelta, v.negDelta, v.negGamma
+			ls[0], ls[1], ls[2] = negDelta, negDelta, negGamma
 			b.StartTimer()
 			bn254.MillerLoopFixedQ([]bn254.G1Affine{c.proof.Ar, c.proof.Krs, c.proof.Ar}, ls)
 		}
 	})
-	ls[0], ls[1], ls[2] = v.negDelta, v.negDelta, v.negGamma
+	ls[0], ls[1], ls[2] = negDelta, negDelta, negGamma
 	ml, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{c.proof.Ar, c.proof.Krs, c.proof.Ar}, ls)
 	if err != nil {
 		b.Fatal(err)
@@ -79,9 +85,17 @@ func BenchmarkParts(b *testing.B) {
 			v.fusedMillerLoop(&c.proof.Ar, &c.proof.Bs, &c.proof.Krs, &sum)
 		}
 	})
-	b.Run("final-exp", func(b *testing.B) {
+	b.Run("final-exp-gnark", func(b *testing.B) {
 		for b.Loop() {
 			bn254.FinalExponentiation(&ml)
+		}
+	})
+	var mlOurs bn.Fp12
+	mlOurs.FromGnark(&ml)
+	b.Run("final-exp", func(b *testing.B) {
+		for b.Loop() {
+			var r bn.Fp12
+			r.FinalExponentiation(&mlOurs)
 		}
 	})
 	b.Run("fp-mul-1000", func(b *testing.B) {

@@ -4,11 +4,9 @@ import (
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
 	"github.com/leash-wallet/leash/circuits/wire"
 )
-
-// lines is the precomputed Miller-loop line table of one fixed G2 point.
-type lines = [2][len(bn254.LoopCounter)]bn254.LineEvaluationAff
 
 // Verifier checks Groth16 proofs against one verifying key. Everything that
 // depends only on the key is computed once, in NewVerifier. A Verifier is
@@ -17,9 +15,9 @@ type Verifier struct {
 	nbPublic  int
 	k0        bn254.G1Affine // [K₀]₁, the constant term of the public-input sum
 	comb      []combTable    // comb tables of K₁…Kₙ
-	alphaBeta bn254.GT       // e(α, β)
-	negDelta  lines          // lines of −[δ]₂
-	negGamma  lines          // lines of −[γ]₂
+	alphaBeta bn.Fp12        // e(α, β)
+	negDelta  *bn.Lines      // lines of −[δ]₂
+	negGamma  *bn.Lines      // lines of −[γ]₂
 }
 
 // NewVerifier precomputes e(α, β), the comb tables of the public-input
@@ -65,12 +63,13 @@ func newVerifier(vk *VerifyingKey, checkGroups bool) (*Verifier, error) {
 	if err != nil {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: e(α, β): %v", err)
 	}
-	v.alphaBeta = ab
+	v.alphaBeta.FromGnark(&ab)
 	var nd, ng bn254.G2Affine
 	nd.Neg(&vk.G2.Delta)
 	ng.Neg(&vk.G2.Gamma)
-	v.negDelta = bn254.PrecomputeLines(nd)
-	v.negGamma = bn254.PrecomputeLines(ng)
+	ld, lg := bn254.PrecomputeLines(nd), bn254.PrecomputeLines(ng)
+	v.negDelta = bn.LinesFromGnark(&ld)
+	v.negGamma = bn.LinesFromGnark(&lg)
 	v.comb = newCombTables(vk.G1.K[1:])
 	return v, nil
 }
@@ -144,7 +143,8 @@ func (v *Verifier) verifyChecked(proof *Proof, public []fr.Element) error {
 	sumAff.FromJacobian(&sum)
 
 	ml := v.fusedMillerLoop(&proof.Ar, &proof.Bs, &proof.Krs, &sumAff)
-	got := bn254.FinalExponentiation(&ml)
+	var got bn.Fp12
+	got.FinalExponentiation(&ml)
 	if !got.Equal(&v.alphaBeta) {
 		return wire.Errorf(wire.ProofInvalid, "pairing check failed")
 	}

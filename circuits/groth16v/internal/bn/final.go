@@ -1,0 +1,157 @@
+package bn
+
+// Frobenius sets z = x^p.
+func (z *Fp12) Frobenius(x *Fp12) {
+	var t Fp2
+	z.C0.B0.Conjugate(&x.C0.B0)
+	t.Conjugate(&x.C1.B0)
+	z.C1.B0.Mul(&t, &frob1[1])
+	t.Conjugate(&x.C0.B1)
+	z.C0.B1.Mul(&t, &frob1[2])
+	t.Conjugate(&x.C1.B1)
+	z.C1.B1.Mul(&t, &frob1[3])
+	t.Conjugate(&x.C0.B2)
+	z.C0.B2.Mul(&t, &frob1[4])
+	t.Conjugate(&x.C1.B2)
+	z.C1.B2.Mul(&t, &frob1[5])
+}
+
+// FrobeniusSquare sets z = x^(p²); its coefficients are in Fp.
+func (z *Fp12) FrobeniusSquare(x *Fp12) {
+	z.C0.B0 = x.C0.B0
+	z.C1.B0.MulByElement(&x.C1.B0, &frob2[1].A0)
+	z.C0.B1.MulByElement(&x.C0.B1, &frob2[2].A0)
+	z.C1.B1.MulByElement(&x.C1.B1, &frob2[3].A0)
+	z.C0.B2.MulByElement(&x.C0.B2, &frob2[4].A0)
+	z.C1.B2.MulByElement(&x.C1.B2, &frob2[5].A0)
+}
+
+// FrobeniusCube sets z = x^(p³).
+func (z *Fp12) FrobeniusCube(x *Fp12) {
+	var t Fp2
+	z.C0.B0.Conjugate(&x.C0.B0)
+	t.Conjugate(&x.C1.B0)
+	z.C1.B0.Mul(&t, &frob3[1])
+	t.Conjugate(&x.C0.B1)
+	z.C0.B1.Mul(&t, &frob3[2])
+	t.Conjugate(&x.C1.B1)
+	z.C1.B1.Mul(&t, &frob3[3])
+	t.Conjugate(&x.C0.B2)
+	z.C0.B2.Mul(&t, &frob3[4])
+	t.Conjugate(&x.C1.B2)
+	z.C1.B2.Mul(&t, &frob3[5])
+}
+
+// CyclotomicSquare sets z = x² for x in the cyclotomic subgroup
+// (x^(p⁶+1) = 1), by Granger and Scott (eprint 2009/565): seen over
+// Fp4 = Fp2[t]/(t² − ξ), t = w³, x = g₀ + g₁w + g₂w² and
+//
+//	x² = (3g₀² − 2ḡ₀) + (3t·g₂² + 2ḡ₁)w + (3g₁² − 2ḡ₂)w²
+//
+// with ḡ the conjugate over Fp2 (t → −t): 9 Fp2 squarings.
+func (z *Fp12) CyclotomicSquare(x *Fp12) {
+	// g₀ = (C0.B0, C1.B1), g₁ = (C1.B0, C0.B2), g₂ = (C0.B1, C1.B2).
+	var a0, a1, b0, b1, c0, c1 Fp2
+	fp4Square(&a0, &a1, &x.C0.B0, &x.C1.B1)
+	fp4Square(&b0, &b1, &x.C1.B0, &x.C0.B2)
+	fp4Square(&c0, &c1, &x.C0.B1, &x.C1.B2)
+	var tc Fp2
+	tc.MulByNonResidue(&c1) // t·g₂² = (ξ·c1, c0)
+	z.C0.B0.lin2(3, &a0, -2, &x.C0.B0)
+	z.C1.B1.lin2(3, &a1, 2, &x.C1.B1)
+	z.C1.B0.lin2(3, &tc, 2, &x.C1.B0)
+	z.C0.B2.lin2(3, &c0, -2, &x.C0.B2)
+	z.C0.B1.lin2(3, &b0, -2, &x.C0.B1)
+	z.C1.B2.lin2(3, &b1, 2, &x.C1.B2)
+}
+
+// fp4Square sets (r0, r1) = (a + bt)² = (a² + ξb², 2ab).
+func fp4Square(r0, r1, a, b *Fp2) {
+	var a2, b2, s Fp2
+	a2.Square(a)
+	b2.Square(b)
+	s.Add(a, b)
+	s.Square(&s)
+	s.Sub(&s, &a2)
+	r1.Sub(&s, &b2)
+	b2.MulByNonResidue(&b2)
+	r0.Add(&a2, &b2)
+}
+
+// seedX is the BN254 curve seed x₀ = 4965661367192848881.
+const seedX = 4965661367192848881
+
+// Expt sets z = x^x₀ for x in the cyclotomic subgroup: the non-adjacent
+// form of x₀ (63 digits, 24 non-zero), cyclotomic squarings, and the
+// conjugate as the inverse.
+func (z *Fp12) Expt(x *Fp12) {
+	var digits [65]int8
+	n := 0
+	for e := uint64(seedX); e != 0; e >>= 1 {
+		var d int8
+		if e&1 == 1 {
+			d = int8(2 - e&3) // 1 or −1
+			if d < 0 {
+				e += 1
+			} else {
+				e -= 1
+			}
+		}
+		digits[n] = d
+		n++
+	}
+	var xInv, acc Fp12
+	xInv.Conjugate(x)
+	acc = *x // the top digit is 1
+	for i := n - 2; i >= 0; i-- {
+		acc.CyclotomicSquare(&acc)
+		switch digits[i] {
+		case 1:
+			acc.Mul(&acc, x)
+		case -1:
+			acc.Mul(&acc, &xInv)
+		}
+	}
+	*z = acc
+}
+
+// FinalExponentiation sets z = x^((p¹²−1)/r · 2x₀(6x₀²+3x₀+1)), the same
+// power as gnark-crypto's bn254.FinalExponentiation (so results compare
+// directly): the easy part (p⁶−1)(p²+1), then the hard part by the
+// addition chain of Fuentes-Castañeda, Knapp and Rodríguez-Henríquez
+// (Duquesne–Ghammam, eprint 2015/192).
+func (z *Fp12) FinalExponentiation(x *Fp12) {
+	var r, t Fp12
+	// Easy part: r = x^((p⁶−1)(p²+1)).
+	t.Conjugate(x)
+	r.Inverse(x)
+	t.Mul(&t, &r)
+	r.FrobeniusSquare(&t)
+	r.Mul(&r, &t)
+
+	// Hard part.
+	var a, b, c, d, g, h Fp12
+	a.Expt(&r)
+	a.Conjugate(&a)        // r^(−x)
+	a.CyclotomicSquare(&a) // r^(−2x)
+	b.CyclotomicSquare(&a) // r^(−4x)
+	b.Mul(&a, &b)          // r^(−6x)
+	c.Expt(&b)             //
+	c.Conjugate(&c)        // r^(6x²)
+	d.Conjugate(&b)        // r^(6x)
+	b.Mul(&c, &d)          // r^(6x²+6x)
+	d.CyclotomicSquare(&c) // r^(12x²)
+	g.Expt(&d)             // r^(12x³)
+	g.Mul(&b, &g)          // r^(12x³+6x²+6x)
+	h.Mul(&a, &g)          // r^(12x³+6x²+4x)
+	c.Mul(&c, &g)          // r^(12x³+12x²+6x)
+	c.Mul(&r, &c)          // r^(12x³+12x²+6x+1)
+	t.Frobenius(&h)        // h^p
+	c.Mul(&t, &c)          //
+	t.FrobeniusSquare(&g)  // g^(p²)
+	c.Mul(&t, &c)          //
+	t.Conjugate(&r)        //
+	t.Mul(&t, &h)          // r^(−1)·h
+	t.FrobeniusCube(&t)    //
+	z.Mul(&t, &c)
+}
