@@ -1,5 +1,7 @@
 // Package vault keeps the user's BIP-39 mnemonic encrypted at rest and the
-// derived keys in memory only while unlocked.
+// derived keys in memory only while unlocked. Mnemonics and seeds come from
+// package wasm/bip39 (English; NormalizeMnemonic lower-cases and single-spaces
+// a mnemonic before it is checked, so what is stored and derived is ASCII).
 //
 // A vault is a versioned JSON blob (Blob) that the host stores (a file in
 // Node, chrome.storage in the extension). It holds:

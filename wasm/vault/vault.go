@@ -12,8 +12,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wasm/bip39"
 	"github.com/leash-wallet/leash/wasm/hdkey"
-	"github.com/tyler-smith/go-bip39"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -124,7 +124,7 @@ func Create(password string, words int, cfg Config) (blob []byte, mnemonic strin
 		return nil, "", wire.Errorf(wire.Internal, "vault: no randomness: %v", err)
 	}
 	defer wipe(entropy)
-	mnemonic, err = bip39.NewMnemonic(entropy)
+	mnemonic, err = bip39.Mnemonic(entropy)
 	if err != nil {
 		return nil, "", wire.Errorf(wire.Internal, "vault: %v", err)
 	}
@@ -193,7 +193,10 @@ func withMnemonicKey(mnemonic string, index uint32, fn func(*ecdsa.PrivateKey) e
 }
 
 func accountKey(mnemonic string) (*hdkey.Key, error) {
-	seed := bip39.NewSeed(mnemonic, "")
+	seed, err := bip39.Seed(mnemonic, "")
+	if err != nil {
+		return nil, wire.Errorf(wire.Internal, "vault: %v", err)
+	}
 	defer wipe(seed)
 	master, err := hdkey.NewMaster(seed)
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wasm/hdkey"
+	gobip39 "github.com/tyler-smith/go-bip39"
 )
 
 const (
@@ -360,4 +362,51 @@ func FuzzDecodeBlob(f *testing.F) {
 			t.Fatal("accepted an invalid blob")
 		}
 	})
+}
+
+// TestMnemonicsMatchGoBIP39: mnemonics made by go-bip39 (the reference,
+// imported by tests only) are accepted and give go-bip39's seed; a
+// mnemonic Create makes is one go-bip39 accepts.
+func TestMnemonicsMatchGoBIP39(t *testing.T) {
+	for i, bits := range []int{128, 256, 160, 192, 224, 128, 256} {
+		entropy, err := gobip39.NewEntropy(bits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := gobip39.NewMnemonic(entropy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 1 {
+			m = "  " + strings.ToUpper(strings.ReplaceAll(m, " ", " \t ")) + "\n"
+		}
+		norm, err := NormalizeMnemonic(m)
+		if err != nil {
+			t.Fatalf("NormalizeMnemonic(%q): %v", m, err)
+		}
+		acct, err := accountKey(norm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		master, err := hdkey.NewMaster(gobip39.NewSeed(norm, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := master.DerivePath(hdkey.EthereumPath(0)[:4])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if acct.XPrv() != want.XPrv() {
+			t.Fatalf("account key of %q differs from go-bip39's seed", norm)
+		}
+	}
+	for _, words := range []int{12, 24} {
+		_, m, err := Create(testPassword, words, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(strings.Fields(m)); n != words || !gobip39.IsMnemonicValid(m) {
+			t.Fatalf("Create made %q (%d words), go-bip39 refuses it", m, n)
+		}
+	}
 }
