@@ -174,6 +174,16 @@ export async function handle(msg) {
       dapp.emitChain();
       return { info, vkHash: vk.hash };
     }
+    case 'pinProgram': {
+      // A strategy program: its pin ({commitment, template, oracle}) or the
+      // program document, and its template's verifying key. The core keeps
+      // only the pin; it re-reads the oracle over the RPC setting.
+      const pinned = await approver.pinProgram(str(msg.program), b64ToBytes(str(msg.vk)));
+      return pinned;
+    }
+    case 'unpinProgram':
+      await approver.unpinProgram(str(msg.commitment));
+      return approver.status();
     case 'pairStart': {
       const s = await st.settings();
       const relayUrl = msg.relayUrl ? str(msg.relayUrl) : s.relayUrl;

@@ -2,6 +2,7 @@
 // chrome.storage.local. Every handler awaits `ready()` before touching it.
 import './wasm_exec.js';
 import { coreStore, settings } from './state.js';
+import { rpc } from './rpc.js';
 
 let booting = null;
 
@@ -16,7 +17,12 @@ async function boot() {
   go.run(instance); // never resolves while the core lives
   await globals;
   const s = await settings();
-  const core = await globalThis.leashExt.open(coreStore, { idleTimeoutMs: s.autoLockMinutes * 60000 });
+  // rpc: the core re-reads a program proposal's oracle inputs itself,
+  // through the user's own RPC setting (never an endpoint the agent names).
+  const core = await globalThis.leashExt.open(coreStore, {
+    idleTimeoutMs: s.autoLockMinutes * 60000,
+    rpc: (method, params) => rpc(method, params),
+  });
   return { leash: globalThis.leash, ext: globalThis.leashExt, ...core, bootMs: performance.now() - t0 };
 }
 

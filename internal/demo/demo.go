@@ -61,16 +61,13 @@ type tour struct {
 // tour expects.
 func Run(ctx context.Context, cfg Config) error {
 	t := &tour{cfg: cfg, start: time.Now(), took: map[string]time.Duration{}, codes: map[string]wire.Code{}, spent: new(big.Int)}
-	withProgram := cfg.ExtensionSigner == ""
 	fmt.Fprintln(cfg.Out, "Leash demo: an AI agent's wallet on a cryptographic leash")
 	fmt.Fprintln(cfg.Out, strings.Repeat("─", 78))
-	if withProgram {
-		if err := ensureProgramKeys(cfg.KeysDir, t.say); err != nil {
-			return err
-		}
+	if err := ensureProgramKeys(cfg.KeysDir, t.say); err != nil {
+		return err
 	}
 	s, err := stack.Start(ctx, stack.Config{LeashBin: cfg.LeashBin, KeysDir: cfg.KeysDir, WorkDir: cfg.WorkDir,
-		Say: t.say, OnEvent: t.onEvent, Program: withProgram, ExtensionSigner: cfg.ExtensionSigner})
+		Say: t.say, OnEvent: t.onEvent, Program: true, ExtensionSigner: cfg.ExtensionSigner})
 	if err != nil {
 		return err
 	}
@@ -93,12 +90,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := t.forge(ctx); err != nil {
 		return err
 	}
-	if withProgram {
-		if err := t.strategy(ctx); err != nil {
-			return err
-		}
-	} else {
-		t.say("strategy", "skipped with the extension as signer (it does not verify program proofs yet); run `leash demo` for it")
+	if err := t.strategy(ctx); err != nil {
+		return err
 	}
 	t.say("user", "revokes the policy on chain: the kill switch")
 	if err := s.Revoke(ctx); err != nil {

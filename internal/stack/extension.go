@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/program/programcircuit"
 	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/wasm/signerhost"
 )
@@ -36,9 +37,13 @@ func (s *Stack) startWithExtension(ctx context.Context) error {
 	if err := os.WriteFile(mnemonic, []byte(TestMnemonic+"\n"), 0o600); err != nil {
 		return err
 	}
-	cmd := exec.Command("node", s.cfg.ExtensionSigner, "--relay", "ws://"+s.relayAddr+"/v1/ws",
+	args := []string{s.cfg.ExtensionSigner, "--relay", "ws://" + s.relayAddr + "/v1/ws",
 		"--rpc", s.Devnet.URL(), "--registry", s.Addrs.Registry.Hex(), "--policy", s.PolicyFile,
-		"--vk", filepath.Join(s.cfg.KeysDir, policycircuit.VerifyingKeyFile), "--mnemonic-file", mnemonic)
+		"--vk", filepath.Join(s.cfg.KeysDir, policycircuit.VerifyingKeyFile), "--mnemonic-file", mnemonic}
+	if s.Program != nil {
+		args = append(args, "--program", s.ProgramFile, "--program-vk", filepath.Join(s.cfg.KeysDir, programcircuit.VerifyingKeyFile(s.Program.Tmpl())))
+	}
+	cmd := exec.Command("node", args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -49,6 +54,10 @@ func (s *Stack) startWithExtension(ctx context.Context) error {
 	}
 	s.extCmd = cmd
 	s.cfg.Say("signer", "the Leash extension in headless Chromium: wallet imported, policy and vk pinned, registry %s", short(s.Addrs.Registry.Hex()))
+	if s.Program != nil {
+		s.cfg.Say("signer", "program %s pinned in the extension (%s template, oracle %s); it re-reads the inputs over %s",
+			short(s.Program.Commitment().Hex()), s.Program.Tmpl().Name, short(s.Program.Oracle.Hex()), s.Devnet.URL())
+	}
 	uri, paired, failed := make(chan string, 1), make(chan struct{}, 1), make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)

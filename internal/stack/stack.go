@@ -65,8 +65,8 @@ type Config struct {
 	// ExtensionSigner, when set, is the path of tests/browser/signer.mjs:
 	// the signer is then the real extension (dist/extension) in headless
 	// Chromium, driven by that script, instead of the native signer core.
-	// Stack.Signer is nil in that mode, and Program is not supported (the
-	// extension does not verify program proofs).
+	// Stack.Signer is nil in that mode; with Program, the extension pins
+	// the program and re-reads its inputs through its own RPC setting.
 	ExtensionSigner string
 }
 
@@ -138,7 +138,9 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	var commitment, vkHash wire.Hash32
 	if cfg.ExtensionSigner != "" {
 		if cfg.Program {
-			return s, errors.New("stack: program proofs need the native signer")
+			if _, _, err = s.writeProgram(); err != nil { // the extension pins it (startWithExtension)
+				return s, err
+			}
 		}
 		k, err := verify.LoadVerifyingKey(vk)
 		if err != nil {

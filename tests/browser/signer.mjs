@@ -1,12 +1,13 @@
 // The real Leash extension in headless Chromium as the signer of
 // `leash demo --signer extension`: it imports the wallet, pins the policy and
-// key, sets the chain RPC and the on-chain registry, pairs with the agent host
+// key (and, with --program FILE --program-vk FILE, a strategy program), sets
+// the chain RPC and the on-chain registry, pairs with the agent host
 // over the relay (confirming the agent's fingerprint), then reports every
 // decision of the extension's activity list as JSON lines on stdout:
 //   {"event":"pairing","uri":"leash:pair?…"}  {"event":"offer","fingerprint":"…"}
 //   {"event":"paired"}  {"event":"decision","id","decision","code","message","txHash"}
 // Usage: node tests/browser/signer.mjs --relay URL --rpc URL --registry ADDR
-//          --policy FILE --vk FILE --mnemonic-file FILE
+//          --policy FILE --vk FILE --mnemonic-file FILE [--program FILE --program-vk FILE]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,9 +16,12 @@ import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXT = path.join(ROOT, 'dist/extension');
-const arg = (name) => {
+const arg = (name, optional = false) => {
   const i = process.argv.indexOf('--' + name);
-  if (i < 0 || i + 1 >= process.argv.length) throw new Error(`--${name} is required`);
+  if (i < 0 || i + 1 >= process.argv.length) {
+    if (optional) return null;
+    throw new Error(`--${name} is required`);
+  }
   return process.argv[i + 1];
 };
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -53,6 +57,9 @@ try {
   await api('importVault', { mnemonic, password: 'demo password (extension)', replace: true });
   await api('settings', { rpcUrl: arg('rpc'), registry: arg('registry') });
   await api('pinPolicy', { policy: fs.readFileSync(arg('policy'), 'utf8'), vk: fs.readFileSync(arg('vk')).toString('base64') });
+  if (arg('program', true)) {
+    await api('pinProgram', { program: fs.readFileSync(arg('program'), 'utf8'), vk: fs.readFileSync(arg('program-vk')).toString('base64') });
+  }
   const info = await api('pairStart', { relayUrl: arg('relay') });
   emit({ event: 'pairing', uri: info.uri });
   for (;;) {
