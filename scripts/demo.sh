@@ -3,10 +3,10 @@
 # user-side Groth16 setups into .leash-demo/keys (policy circuit, then the
 # threshold program) and reuses them.
 #
-# With Chromium present, the first tour's signer is the real extension in
-# headless Chromium; a second tour then runs the strategy agent with program
-# proofs against the native signer core (the extension does not verify
-# program proofs yet). Without Chromium, only the second tour runs.
+# With Chromium present, the signer is the real extension in headless
+# Chromium (its WASM core verifies the policy proofs and the strategy's
+# program proofs, re-reading the oracle over the devnet RPC). Without
+# Chromium, the same tour runs against the native signer core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keys=.leash-demo/keys
@@ -20,9 +20,8 @@ if [ ! -f "$keys/program-threshold.vk" ] || [ ! -f "$keys/program-threshold.pk" 
 fi
 if command -v chromium >/dev/null && command -v node >/dev/null; then
   make --no-print-directory extension >/dev/null
-  echo "== tour 1: the signer is the Leash extension in headless Chromium"
-  timeout 300 bin/leash demo --keys "$keys" --signer extension
-  echo
-  echo "== tour 2: the strategy agent with program proofs (native signer core)"
+  echo "== the signer is the Leash extension in headless Chromium"
+  exec timeout 300 bin/leash demo --keys "$keys" --signer extension
 fi
+echo "== no Chromium: the signer is the native signer core (the same Go core as the extension's WASM)"
 exec timeout 300 bin/leash demo --keys "$keys"
