@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The demo's tour with the real extension (headless Chromium) as the signer:
 # payments proven, signed by the extension and mined; a pre-check refusal; a
-# forged proposal refused by the extension (proof_invalid); an on-chain revoke
-# the extension honours (revoked). The tour exits non-zero if any step ends
-# otherwise. (50-browser.sh built dist/extension.)
+# forged proposal refused by the extension (proof_invalid); the strategy
+# agent's program proofs, verified by the extension after re-reading the
+# devnet oracle (trades mined; a fake price refused input_mismatch, an
+# altered size proof_invalid); an on-chain revoke the extension honours
+# (revoked). Then the same tour against the native signer core (what
+# `make demo` runs without Chromium). A tour exits non-zero if any step
+# ends otherwise. (50-browser.sh built dist/extension.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
@@ -16,3 +20,6 @@ fi
 timeout --kill-after=10 300 bin/leash demo --keys "$keys" --signer extension > artifacts-demo-extension.log 2>&1 || { cat artifacts-demo-extension.log; exit 1; }
 grep -E "REFUSED|mined:" artifacts-demo-extension.log
 rm -f artifacts-demo-extension.log
+timeout --kill-after=10 300 bin/leash demo --keys "$keys" > artifacts-demo-native.log 2>&1 || { cat artifacts-demo-native.log; exit 1; }
+grep -E "mined:" artifacts-demo-native.log
+rm -f artifacts-demo-native.log
