@@ -103,3 +103,109 @@ func BenchmarkFp2Mul(b *testing.B) {
 }
 
 var _ fp.Element
+
+func BenchmarkTower(b *testing.B) {
+	vals := randE12(nil, 3)
+	var cyc bn254.E12
+	cyc.Conjugate(&vals[1])
+	var inv bn254.E12
+	inv.Inverse(&vals[1])
+	cyc.Mul(&cyc, &inv)
+	inv.FrobeniusSquare(&cyc)
+	cyc.Mul(&cyc, &inv)
+	var x, y, xc Fp12
+	x.FromGnark(&vals[1])
+	y.FromGnark(&vals[2])
+	xc.FromGnark(&cyc)
+	gx, gy := vals[1], vals[2]
+	b.Run("fp12-mul/ours", func(b *testing.B) {
+		for b.Loop() {
+			x.Mul(&x, &y)
+		}
+	})
+	b.Run("fp12-mul/gnark", func(b *testing.B) {
+		for b.Loop() {
+			gx.Mul(&gx, &gy)
+		}
+	})
+	b.Run("fp12-square/ours", func(b *testing.B) {
+		for b.Loop() {
+			x.Square(&x)
+		}
+	})
+	b.Run("fp12-square/gnark", func(b *testing.B) {
+		for b.Loop() {
+			gx.Square(&gx)
+		}
+	})
+	b.Run("cyclo-square/ours", func(b *testing.B) {
+		for b.Loop() {
+			xc.CyclotomicSquare(&xc)
+		}
+	})
+	b.Run("cyclo-square/gnark", func(b *testing.B) {
+		for b.Loop() {
+			cyc.CyclotomicSquare(&cyc)
+		}
+	})
+	b.Run("mulby034/ours", func(b *testing.B) {
+		for b.Loop() {
+			x.MulBy034(&y.C0.B0, &y.C1.B0, &y.C1.B1)
+		}
+	})
+	b.Run("mulby034/gnark", func(b *testing.B) {
+		for b.Loop() {
+			gx.MulBy034(&gy.C0.B0, &gy.C1.B0, &gy.C1.B1)
+		}
+	})
+	five := [5]Fp2{y.C0.B0, y.C0.B1, y.C0.B2, y.C1.B0, y.C1.B1}
+	gfive := [5]bn254.E2{gy.C0.B0, gy.C0.B1, gy.C0.B2, gy.C1.B0, gy.C1.B1}
+	b.Run("mulby01234/ours", func(b *testing.B) {
+		for b.Loop() {
+			x.MulBy01234(&five)
+		}
+	})
+	b.Run("mulby01234/gnark", func(b *testing.B) {
+		for b.Loop() {
+			gx.MulBy01234(&gfive)
+		}
+	})
+	b.Run("expt/ours", func(b *testing.B) {
+		for b.Loop() {
+			xc.Expt(&xc)
+		}
+	})
+	b.Run("expt/gnark", func(b *testing.B) {
+		for b.Loop() {
+			cyc.Expt(&cyc)
+		}
+	})
+	b.Run("fp2-add/ours", func(b *testing.B) {
+		for b.Loop() {
+			for range 1000 {
+				x.C0.B0.Add(&x.C0.B0, &y.C0.B0)
+			}
+		}
+	})
+	b.Run("fp2-add/gnark", func(b *testing.B) {
+		for b.Loop() {
+			for range 1000 {
+				gx.C0.B0.Add(&gx.C0.B0, &gy.C0.B0)
+			}
+		}
+	})
+	b.Run("fp2-square/ours", func(b *testing.B) {
+		for b.Loop() {
+			for range 1000 {
+				x.C0.B0.Square(&x.C0.B0)
+			}
+		}
+	})
+	b.Run("fp2-square/gnark", func(b *testing.B) {
+		for b.Loop() {
+			for range 1000 {
+				gx.C0.B0.Square(&gx.C0.B0)
+			}
+		}
+	})
+}

@@ -51,18 +51,18 @@ func (z *Fp12) FrobeniusCube(x *Fp12) {
 // with ḡ the conjugate over Fp2 (t → −t): 9 Fp2 squarings.
 func (z *Fp12) CyclotomicSquare(x *Fp12) {
 	// g₀ = (C0.B0, C1.B1), g₁ = (C1.B0, C0.B2), g₂ = (C0.B1, C1.B2).
-	var a0, a1, b0, b1, c0, c1 Fp2
+	var a0, a1, b0, b1, c0s, c1s Fp2
 	fp4Square(&a0, &a1, &x.C0.B0, &x.C1.B1)
 	fp4Square(&b0, &b1, &x.C1.B0, &x.C0.B2)
-	fp4Square(&c0, &c1, &x.C0.B1, &x.C1.B2)
-	var tc Fp2
-	tc.MulByNonResidue(&c1) // t·g₂² = (ξ·c1, c0)
-	z.C0.B0.lin2(3, &a0, -2, &x.C0.B0)
-	z.C1.B1.lin2(3, &a1, 2, &x.C1.B1)
-	z.C1.B0.lin2(3, &tc, 2, &x.C1.B0)
-	z.C0.B2.lin2(3, &c0, -2, &x.C0.B2)
-	z.C0.B1.lin2(3, &b0, -2, &x.C0.B1)
-	z.C1.B2.lin2(3, &b1, 2, &x.C1.B2)
+	fp4Square(&c0s, &c1s, &x.C0.B1, &x.C1.B2)
+	var c0, c1, c2, c3, c4, c5 Fp2
+	c0.threeMinusTwo(&a0, &x.C0.B0)
+	c3.threePlusTwo(&a1, &x.C1.B1)
+	c1.threeXiPlusTwo(&c1s, &x.C1.B0) // 3t·g₂² + 2ḡ₁, t·(c, c') = (ξc', c)
+	c4.threeMinusTwo(&c0s, &x.C0.B2)
+	c2.threeMinusTwo(&b0, &x.C0.B1)
+	c5.threePlusTwo(&b1, &x.C1.B2)
+	z.C0.B0, z.C1.B0, z.C0.B1, z.C1.B1, z.C0.B2, z.C1.B2 = c0, c1, c2, c3, c4, c5
 }
 
 // fp4Square sets (r0, r1) = (a + bt)² = (a² + ξb², 2ab).
@@ -72,10 +72,8 @@ func fp4Square(r0, r1, a, b *Fp2) {
 	b2.Square(b)
 	s.Add(a, b)
 	s.Square(&s)
-	s.Sub(&s, &a2)
-	r1.Sub(&s, &b2)
-	b2.MulByNonResidue(&b2)
-	r0.Add(&a2, &b2)
+	r1.diff(&s, &a2, &b2)
+	r0.addXi(&a2, &b2)
 }
 
 // seedX is the BN254 curve seed x₀ = 4965661367192848881.

@@ -6,7 +6,7 @@ import (
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 )
 
-func randE12(t *testing.T, n int) []bn254.E12 {
+func randE12(_ *testing.T, n int) []bn254.E12 {
 	v := testFp2(6 * n)
 	out := make([]bn254.E12, n)
 	for i := range out {

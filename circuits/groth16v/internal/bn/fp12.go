@@ -15,27 +15,6 @@ func (z *Fp2) lin2(a int64, x *Fp2, b int64, y *Fp2) {
 	z.A1.lin2(a, &x.A1, b, &y.A1)
 }
 
-// Add sets z = x + y.
-func (z *Fp6) Add(x, y *Fp6) {
-	z.B0.Add(&x.B0, &y.B0)
-	z.B1.Add(&x.B1, &y.B1)
-	z.B2.Add(&x.B2, &y.B2)
-}
-
-// Sub sets z = x − y.
-func (z *Fp6) Sub(x, y *Fp6) {
-	z.B0.Sub(&x.B0, &y.B0)
-	z.B1.Sub(&x.B1, &y.B1)
-	z.B2.Sub(&x.B2, &y.B2)
-}
-
-// Neg sets z = −x.
-func (z *Fp6) Neg(x *Fp6) {
-	z.B0.Neg(&x.B0)
-	z.B1.Neg(&x.B1)
-	z.B2.Neg(&x.B2)
-}
-
 // MulByV sets z = x·v = ξx₂ + x₀v + x₁v².
 func (z *Fp6) MulByV(x *Fp6) {
 	var t Fp2
@@ -51,29 +30,18 @@ func (z *Fp6) Mul(x, y *Fp6) {
 	t0.Mul(&x.B0, &y.B0)
 	t1.Mul(&x.B1, &y.B1)
 	t2.Mul(&x.B2, &y.B2)
-	// c0 = t0 + ξ((x1+x2)(y1+y2) − t1 − t2)
 	s.Add(&x.B1, &x.B2)
 	u.Add(&y.B1, &y.B2)
 	c0.Mul(&s, &u)
-	c0.Sub(&c0, &t1)
-	c0.Sub(&c0, &t2)
-	c0.MulByNonResidue(&c0)
-	c0.Add(&c0, &t0)
-	// c1 = (x0+x1)(y0+y1) − t0 − t1 + ξt2
+	c0.xiDiffAdd(&c0, &t1, &t2, &t0) // t0 + ξ((x1+x2)(y1+y2) − t1 − t2)
 	s.Add(&x.B0, &x.B1)
 	u.Add(&y.B0, &y.B1)
 	c1.Mul(&s, &u)
-	c1.Sub(&c1, &t0)
-	c1.Sub(&c1, &t1)
-	u.MulByNonResidue(&t2)
-	c1.Add(&c1, &u)
-	// c2 = (x0+x2)(y0+y2) − t0 − t2 + t1
+	c1.diffAddXi(&c1, &t0, &t1, &t2) // (x0+x1)(y0+y1) − t0 − t1 + ξt2
 	s.Add(&x.B0, &x.B2)
 	u.Add(&y.B0, &y.B2)
 	c2.Mul(&s, &u)
-	c2.Sub(&c2, &t0)
-	c2.Sub(&c2, &t2)
-	c2.Add(&c2, &t1)
+	c2.diffAdd(&c2, &t0, &t2, &t1) // (x0+x2)(y0+y2) − t0 − t2 + t1
 	z.B0, z.B1, z.B2 = c0, c1, c2
 }
 
@@ -83,13 +51,11 @@ func (z *Fp6) MulBy01(x *Fp6, b0, b1 *Fp2) {
 	t0.Mul(&x.B0, b0)
 	t1.Mul(&x.B1, b1)
 	c0.Mul(&x.B2, b1)
-	c0.MulByNonResidue(&c0)
-	c0.Add(&c0, &t0)
+	c0.addXi(&t0, &c0) // t0 + ξ·x2b1
 	s.Add(&x.B0, &x.B1)
 	u.Add(b0, b1)
 	c1.Mul(&s, &u)
-	c1.Sub(&c1, &t0)
-	c1.Sub(&c1, &t1)
+	c1.diff(&c1, &t0, &t1)
 	c2.Mul(&x.B2, b0)
 	c2.Add(&c2, &t1)
 	z.B0, z.B1, z.B2 = c0, c1, c2
@@ -163,26 +129,19 @@ func (z *Fp12) Mul(x, y *Fp12) {
 	s.Add(&x.C0, &x.C1)
 	u.Add(&y.C0, &y.C1)
 	s.Mul(&s, &u)
-	s.Sub(&s, &t0)
-	z.C1.Sub(&s, &t1)
-	t1.MulByV(&t1)
-	z.C0.Add(&t0, &t1)
+	z.C1.diff(&s, &t0, &t1)
+	z.C0.addV(&t0, &t1)
 }
 
 // Square sets z = x² (complex squaring: two Fp6 multiplications).
 func (z *Fp12) Square(x *Fp12) {
-	var ab, s, u, vb Fp6
+	var ab, s, u Fp6
 	ab.Mul(&x.C0, &x.C1)
-	vb.MulByV(&x.C1)
 	s.Add(&x.C0, &x.C1)
-	u.Add(&x.C0, &vb)
+	u.addV(&x.C0, &x.C1)
 	s.Mul(&s, &u) // a² + ab + abv + b²v
-	s.Sub(&s, &ab)
-	vb.MulByV(&ab)
-	z.C0.Sub(&s, &vb)
-	z.C1.B0.Double(&ab.B0)
-	z.C1.B1.Double(&ab.B1)
-	z.C1.B2.Double(&ab.B2)
+	z.C0.diffV(&s, &ab)
+	z.C1.Add(&ab, &ab)
 }
 
 // Inverse sets z = 1/x: (C0 − C1w)/(C0² − v·C1²).
@@ -208,10 +167,8 @@ func (z *Fp12) MulBy034(c0, c3, c4 *Fp2) {
 	s.Add(&z.C0, &z.C1)
 	d.Add(c0, c3)
 	s.MulBy01(&s, &d, c4)
-	s.Sub(&s, &a)
-	z.C1.Sub(&s, &b)
-	b.MulByV(&b)
-	z.C0.Add(&a, &b)
+	z.C1.diff(&s, &a, &b)
+	z.C0.addV(&a, &b)
 }
 
 // MulBy34 sets z = z·(1 + c3·w + c4·vw), an affine line (10 Fp2
@@ -220,9 +177,8 @@ func (z *Fp12) MulBy34(c3, c4 *Fp2) {
 	var a, b Fp6
 	a.MulBy01(&z.C0, c3, c4) // C0·(c3 + c4v)
 	b.MulBy01(&z.C1, c3, c4) // C1·(c3 + c4v)
-	b.MulByV(&b)
 	a.Add(&a, &z.C1)
-	z.C0.Add(&z.C0, &b)
+	z.C0.addV(&z.C0, &b)
 	z.C1 = a
 }
 
@@ -237,10 +193,8 @@ func (z *Fp12) MulBy01234(x *[5]Fp2) {
 	y.B0.Add(&y.B0, &x[3])
 	y.B1.Add(&y.B1, &x[4])
 	s.Mul(&s, &y)
-	s.Sub(&s, &a)
-	z.C1.Sub(&s, &b)
-	b.MulByV(&b)
-	z.C0.Add(&a, &b)
+	z.C1.diff(&s, &a, &b)
+	z.C0.addV(&a, &b)
 }
 
 // FromGnark sets z to gnark-crypto's e.

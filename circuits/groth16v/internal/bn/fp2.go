@@ -2,6 +2,9 @@ package bn
 
 import bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 
+// fp2One is 1.
+var fp2One = Fp2{A0: fpOne}
+
 // SetOne sets z = 1.
 func (z *Fp2) SetOne() *Fp2 { z.A0 = fpOne; z.A1 = Fp{}; return z }
 

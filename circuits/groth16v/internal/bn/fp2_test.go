@@ -117,3 +117,68 @@ func TestLin2(t *testing.T) {
 		}
 	}
 }
+
+// TestFp2Forms checks the fused linear forms against gnark's E2
+// operations, on reduced and unreduced representations.
+func TestFp2Forms(t *testing.T) {
+	vals := testFp2(12)
+	xi := func(x bn254.E2) bn254.E2 { x.MulByNonResidue(&x); return x }
+	add := func(a, b bn254.E2) bn254.E2 { a.Add(&a, &b); return a }
+	sub := func(a, b bn254.E2) bn254.E2 { a.Sub(&a, &b); return a }
+	k := func(c int64, a bn254.E2) bn254.E2 {
+		var s bn254.E2
+		s.A0.SetInt64(c)
+		s.Mul(&s, &a)
+		return s
+	}
+	for i := range vals {
+		for j := range vals {
+			m, a, b, c := vals[i], vals[j], vals[(i+j)%len(vals)], vals[(i*j+1)%len(vals)]
+			var fm, fa, fb, fc Fp2
+			fm.FromGnark(&m)
+			fa.FromGnark(&a)
+			fb.FromGnark(&b)
+			fc.FromGnark(&c)
+			for r := 0; r < 2; r++ {
+				if r == 1 {
+					fm, fa, fb, fc = unreduced2(fm), unreduced2(fa), unreduced2(fb), unreduced2(fc)
+				}
+				var z Fp2
+				z.xiDiffAdd(&fm, &fa, &fb, &fc)
+				w := add(xi(sub(sub(m, a), b)), c)
+				eqE2(t, "xiDiffAdd", &z, &w)
+				z.diffAddXi(&fm, &fa, &fb, &fc)
+				w = add(sub(sub(m, a), b), xi(c))
+				eqE2(t, "diffAddXi", &z, &w)
+				z.diffAdd(&fm, &fa, &fb, &fc)
+				w = add(sub(sub(m, a), b), c)
+				eqE2(t, "diffAdd", &z, &w)
+				z.diff(&fm, &fa, &fb)
+				w = sub(sub(m, a), b)
+				eqE2(t, "diff", &z, &w)
+				z.addXi(&fa, &fb)
+				w = add(a, xi(b))
+				eqE2(t, "addXi", &z, &w)
+				z.subXi(&fa, &fb)
+				w = sub(a, xi(b))
+				eqE2(t, "subXi", &z, &w)
+				z.diffXi(&fm, &fa, &fb)
+				w = sub(sub(m, a), xi(b))
+				eqE2(t, "diffXi", &z, &w)
+				z.threeMinusTwo(&fa, &fb)
+				w = sub(k(3, a), k(2, b))
+				eqE2(t, "threeMinusTwo", &z, &w)
+				z.threePlusTwo(&fa, &fb)
+				w = add(k(3, a), k(2, b))
+				eqE2(t, "threePlusTwo", &z, &w)
+				z.threeXiPlusTwo(&fa, &fb)
+				w = add(k(3, xi(a)), k(2, b))
+				eqE2(t, "threeXiPlusTwo", &z, &w)
+				z = fa
+				z.diff(&z, &fb, &z) // aliasing
+				w = sub(sub(a, b), a)
+				eqE2(t, "diff aliased", &z, &w)
+			}
+		}
+	}
+}

@@ -184,32 +184,8 @@ func main() {
 	store("z")
 	o("}\n")
 
-	o("// Mul sets z = x·y (Fp2, u² = −1): one fused product and reduction per")
-	o("// coordinate, the real part as x₀y₀ + x₁(2p − y₁).")
-	o("func (z *Fp2) Mul(x, y *Fp2) {")
-	loadNeg("n", "y.A1")
-	o("\tvar re [%d]uint64", N)
-	o("\t{")
-	redc([]term{{x: idx("x.A0"), y: idx("y.A0")}, {x: idx("x.A1"), y: idx("n")}}, false)
-	store("re")
-	o("\t}")
-	redc([]term{{x: idx("x.A0"), y: idx("y.A1")}, {x: idx("x.A1"), y: idx("y.A0")}}, false)
-	store("z.A1")
-	o("\tz.A0 = re")
-	o("}\n")
-
-	o("// Square sets z = x² (Fp2): x₀² + x₁(2p − x₁) and 2x₀x₁.")
-	o("func (z *Fp2) Square(x *Fp2) {")
-	loadNeg("n", "x.A1")
-	o("\tvar re [%d]uint64", N)
-	o("\t{")
-	redc([]term{{x: idx("x.A0"), sym: true}, {x: idx("x.A1"), y: idx("n")}}, false)
-	store("re")
-	o("\t}")
-	redc([]term{{x: idx("x.A0"), y: idx("x.A1")}}, true)
-	store("z.A1")
-	o("\tz.A0 = re")
-	o("}\n")
+	fp2Mul()
+	fp2Square()
 
 	// Add: z = x + y mod 2p, inputs < 2p.
 	o("// Add sets z = x + y; inputs and output in [0, 2p).")
@@ -370,6 +346,9 @@ func main() {
 
 	constants()
 
+	fp2Forms()
+	fp6Forms()
+
 	src, err := format.Source(out.Bytes())
 	if err != nil {
 		os.WriteFile("arith_gen.go.bad", out.Bytes(), 0o644)
@@ -395,7 +374,7 @@ func linear(dst string, terms []lterm, _ int) {
 			neg -= t.c
 		}
 	}
-	o("\tvar c int64")
+	o("\tvar acc int64")
 	for i := 0; i < N; i++ {
 		var parts []string
 		for _, t := range terms {
@@ -411,12 +390,12 @@ func linear(dst string, terms []lterm, _ int) {
 		if neg > 0 {
 			parts = append(parts, fmt.Sprint(neg*int64(twoP[i])))
 		}
-		o("\tc += %s", strings.Join(parts, " + "))
+		o("\tacc += %s", strings.Join(parts, " + "))
 		if i < N-1 {
-			o("\tv%d := uint64(c) & mask", i)
-			o("\tc >>= %d", W)
+			o("\tv%d := uint64(acc) & mask", i)
+			o("\tacc >>= %d", W)
 		} else {
-			o("\tv%d := uint64(c)", i)
+			o("\tv%d := uint64(acc)", i)
 		}
 	}
 	var pos int64
@@ -427,15 +406,15 @@ func linear(dst string, terms []lterm, _ int) {
 	}
 	// value < (pos + neg)·2p
 	if pos+neg > 2 {
-		o("\tq := v%d / %d", N-1, twoP[N-1]+1)
-		o("\tvar b int64")
+		o("\tqq := v%d / %d", N-1, twoP[N-1]+1)
+		o("\tvar brw int64")
 		for i := 0; i < N; i++ {
-			o("\tb += int64(v%d) - int64(q*%d)", i, twoP[i])
+			o("\tbrw += int64(v%d) - int64(qq*%d)", i, twoP[i])
 			if i < N-1 {
-				o("\tv%d = uint64(b) & mask", i)
-				o("\tb >>= %d", W)
+				o("\tv%d = uint64(brw) & mask", i)
+				o("\tbrw >>= %d", W)
 			} else {
-				o("\tv%d = uint64(b)", i)
+				o("\tv%d = uint64(brw)", i)
 			}
 		}
 	}
@@ -445,15 +424,15 @@ func linear(dst string, terms []lterm, _ int) {
 // reduceTail emits, for normalised locals v0..v8 of a value below 2²⁶⁰,
 // *z = v mod 2p in [0, 2p).
 func reduceTail() {
-	o("\tq := v%d / %d", N-1, twoP[N-1]+1)
-	o("\tvar b int64")
+	o("\tqq := v%d / %d", N-1, twoP[N-1]+1)
+	o("\tvar brw int64")
 	for i := 0; i < N; i++ {
-		o("\tb += int64(v%d) - int64(q*%d)", i, twoP[i])
+		o("\tbrw += int64(v%d) - int64(qq*%d)", i, twoP[i])
 		if i < N-1 {
-			o("\tv%d = uint64(b) & mask", i)
-			o("\tb >>= %d", W)
+			o("\tv%d = uint64(brw) & mask", i)
+			o("\tbrw >>= %d", W)
 		} else {
-			o("\tv%d = uint64(b)", i)
+			o("\tv%d = uint64(brw)", i)
 		}
 	}
 	condSub("*z")
@@ -462,19 +441,22 @@ func reduceTail() {
 // condSub emits dst = v − 2p if that is not negative, else v, for locals
 // v0..v8 of a value below 4p.
 func condSub(dst string) {
-	o("\tvar d int64")
+	o("\tvar dd int64")
 	for i := 0; i < N; i++ {
-		o("\td += int64(v%d) - %d", i, twoP[i])
-		o("\tw%d := uint64(d) & mask", i)
+		o("\tdd += int64(v%d) - %d", i, twoP[i])
+		o("\tw%d := uint64(dd) & mask", i)
 		if i < N-1 {
-			o("\td >>= %d", W)
+			o("\tdd >>= %d", W)
 		}
 	}
-	o("\tif d < 0 {")
-	o("\t\t%s = Fp{%s}", dst, sList("v"))
-	o("\t} else {")
-	o("\t\t%s = Fp{%s}", dst, sList("w"))
-	o("\t}")
+	// Branch-free select (the sign is data dependent, a branch mispredicts
+	// half the time): m is all ones when v − 2p < 0.
+	o("\tmsk := uint64(dd >> 63)")
+	var sel []string
+	for i := 0; i < N; i++ {
+		sel = append(sel, fmt.Sprintf("w%d ^ ((v%d ^ w%d) & msk)", i, i, i))
+	}
+	o("\t%s = Fp{%s}", dst, strings.Join(sel, ", "))
 }
 
 // mont is the Fp literal of v in Montgomery form (v·2²⁶¹ mod p).
@@ -517,6 +499,276 @@ func constants() {
 	b.Inverse(&xi).Mul(&b, &three)
 	o("// bTwist is the twist's b' = 3/ξ.")
 	o("var bTwist = %s\n", mont2(&b))
+}
+
+
+// f2term is c·x or c·ξ·x for an Fp2 operand x.
+type f2term struct {
+	c  int64
+	xi bool
+	x  string
+}
+
+// coords expands Fp2 terms into the Fp terms of the real and imaginary
+// parts (ξ = 9 + u: ξx = (9x₀ − x₁) + (x₀ + 9x₁)u), merging operands.
+func coords(terms []f2term) (re, im []lterm) {
+	add := func(l []lterm, c int64, x string) []lterm {
+		for i := range l {
+			if l[i].x == x {
+				l[i].c += c
+				return l
+			}
+		}
+		return append(l, lterm{c, x})
+	}
+	for _, t := range terms {
+		if !t.xi {
+			re = add(re, t.c, t.x+".A0")
+			im = add(im, t.c, t.x+".A1")
+			continue
+		}
+		re = add(re, 9*t.c, t.x+".A0")
+		re = add(re, -t.c, t.x+".A1")
+		im = add(im, t.c, t.x+".A0")
+		im = add(im, 9*t.c, t.x+".A1")
+	}
+	return re, im
+}
+
+// linear2 emits the Fp2 linear form into locals, then stores to dst, so
+// dst may alias any operand.
+func linear2(dst string, terms []f2term, tmp string) {
+	re, im := coords(terms)
+	o("\tvar %s0, %s1 Fp", tmp, tmp)
+	o("\t{")
+	linear(tmp+"0", re, 0)
+	o("\t}")
+	o("\t{")
+	linear(tmp+"1", im, 0)
+	o("\t}")
+}
+
+// fp2Forms emits the fused Fp2 linear forms the tower uses: each costs
+// one carry pass and one reduction per coordinate instead of one per
+// operation.
+func fp2Forms() {
+	forms := []struct {
+		name, doc string
+		args      []string
+		terms     []f2term
+	}{
+		{"xiDiffAdd", "ξ(m − a − b) + c", []string{"m", "a", "b", "c"}, []f2term{{1, true, "m"}, {-1, true, "a"}, {-1, true, "b"}, {1, false, "c"}}},
+		{"diffAddXi", "m − a − b + ξc", []string{"m", "a", "b", "c"}, []f2term{{1, false, "m"}, {-1, false, "a"}, {-1, false, "b"}, {1, true, "c"}}},
+		{"diffAdd", "m − a − b + c", []string{"m", "a", "b", "c"}, []f2term{{1, false, "m"}, {-1, false, "a"}, {-1, false, "b"}, {1, false, "c"}}},
+		{"diff", "m − a − b", []string{"m", "a", "b"}, []f2term{{1, false, "m"}, {-1, false, "a"}, {-1, false, "b"}}},
+		{"addXi", "a + ξb", []string{"a", "b"}, []f2term{{1, false, "a"}, {1, true, "b"}}},
+		{"subXi", "a − ξb", []string{"a", "b"}, []f2term{{1, false, "a"}, {-1, true, "b"}}},
+		{"diffXi", "s − a − ξb", []string{"s", "a", "b"}, []f2term{{1, false, "s"}, {-1, false, "a"}, {-1, true, "b"}}},
+		{"threeMinusTwo", "3a − 2b", []string{"a", "b"}, []f2term{{3, false, "a"}, {-2, false, "b"}}},
+		{"threePlusTwo", "3a + 2b", []string{"a", "b"}, []f2term{{3, false, "a"}, {2, false, "b"}}},
+		{"threeXiPlusTwo", "3ξa + 2b", []string{"a", "b"}, []f2term{{3, true, "a"}, {2, false, "b"}}},
+	}
+	for _, f := range forms {
+		o("// %s sets z = %s.", f.name, f.doc)
+		o("func (z *Fp2) %s(%s *Fp2) {", f.name, strings.Join(f.args, ", "))
+		linear2("z", f.terms, "r")
+		o("\tz.A0, z.A1 = r0, r1")
+		o("}\n")
+	}
+}
+
+// fp6Forms emits Fp6 additions and the Karatsuba recombinations as single
+// functions.
+func fp6Forms() {
+	type coef struct {
+		name, doc string
+		args      []string
+		terms     [3][]f2term
+	}
+	b := func(x string, i int) string { return fmt.Sprintf("%s.B%d", x, i) }
+	var forms []coef
+	forms = append(forms,
+		coef{"Add", "x + y", []string{"x", "y"}, [3][]f2term{
+			{{1, false, b("x", 0)}, {1, false, b("y", 0)}},
+			{{1, false, b("x", 1)}, {1, false, b("y", 1)}},
+			{{1, false, b("x", 2)}, {1, false, b("y", 2)}}}},
+		coef{"Sub", "x − y", []string{"x", "y"}, [3][]f2term{
+			{{1, false, b("x", 0)}, {-1, false, b("y", 0)}},
+			{{1, false, b("x", 1)}, {-1, false, b("y", 1)}},
+			{{1, false, b("x", 2)}, {-1, false, b("y", 2)}}}},
+		coef{"Neg", "−x", []string{"x"}, [3][]f2term{
+			{{-1, false, b("x", 0)}},
+			{{-1, false, b("x", 1)}},
+			{{-1, false, b("x", 2)}}}},
+		coef{"diff", "m − a − b", []string{"m", "a", "b"}, [3][]f2term{
+			{{1, false, b("m", 0)}, {-1, false, b("a", 0)}, {-1, false, b("b", 0)}},
+			{{1, false, b("m", 1)}, {-1, false, b("a", 1)}, {-1, false, b("b", 1)}},
+			{{1, false, b("m", 2)}, {-1, false, b("a", 2)}, {-1, false, b("b", 2)}}}},
+		coef{"addV", "a + v·b", []string{"a", "b"}, [3][]f2term{
+			{{1, false, b("a", 0)}, {1, true, b("b", 2)}},
+			{{1, false, b("a", 1)}, {1, false, b("b", 0)}},
+			{{1, false, b("a", 2)}, {1, false, b("b", 1)}}}},
+		coef{"diffV", "s − a − v·a", []string{"s", "a"}, [3][]f2term{
+			{{1, false, b("s", 0)}, {-1, false, b("a", 0)}, {-1, true, b("a", 2)}},
+			{{1, false, b("s", 1)}, {-1, false, b("a", 1)}, {-1, false, b("a", 0)}},
+			{{1, false, b("s", 2)}, {-1, false, b("a", 2)}, {-1, false, b("a", 1)}}}},
+	)
+	for _, f := range forms {
+		o("// %s sets z = %s.", f.name, f.doc)
+		o("func (z *Fp6) %s(%s *Fp6) {", f.name, strings.Join(f.args, ", "))
+		for k := 0; k < 3; k++ {
+			o("\tvar c%d Fp2", k)
+			o("\t{")
+			linear2("", f.terms[k], "r")
+			o("\t\tc%d = Fp2{r0, r1}", k)
+			o("\t}")
+		}
+		o("\tz.B0, z.B1, z.B2 = c0, c1, c2")
+		o("}\n")
+	}
+}
+
+
+// redc2 emits two interleaved Montgomery reductions of column sums: the
+// column k of the real part is the int64 expression re(k) (signed), of
+// the imaginary part the uint64 expression im(k) (non-negative). pre(k)
+// emits the shared column products first. The results are stored in
+// z.A0 and z.A1 after all operands were read.
+func redc2(pre func(k int), re, im func(k int) string) {
+	o("\tvar tr int64")
+	o("\tvar ti uint64")
+	for k := 0; k < 2*N-1; k++ {
+		pre(k)
+		var rr, ri []string
+		for i := 0; i < N && i < k; i++ {
+			j := k - i
+			if j < N && pl[j] != 0 {
+				rr = append(rr, fmt.Sprintf("int64(mr%d*%d)", i, pl[j]))
+				ri = append(ri, fmt.Sprintf("mi%d*%d", i, pl[j]))
+			}
+		}
+		er, ei := re(k), im(k)
+		if er != "" {
+			rr = append([]string{er}, rr...)
+		}
+		if ei != "" {
+			ri = append([]string{ei}, ri...)
+		}
+		if len(rr) > 0 {
+			o("\ttr += %s", strings.Join(rr, " + "))
+		}
+		if len(ri) > 0 {
+			o("\tti += %s", strings.Join(ri, " + "))
+		}
+		if k < N {
+			o("\tmr%d := (uint64(tr) * %d) & mask", k, pinv)
+			o("\ttr = (tr + int64(mr%d*%d)) >> %d", k, pl[0], W)
+			o("\tmi%d := (ti * %d) & mask", k, pinv)
+			o("\tti = (ti + mi%d*%d) >> %d", k, pl[0], W)
+		} else {
+			o("\tr%d := uint64(tr) & mask", k-N)
+			o("\ttr >>= %d", W)
+			o("\ti%d := ti & mask", k-N)
+			o("\tti >>= %d", W)
+		}
+	}
+	// The real part is (A − B + M·p)/R ∈ (−p, 2p): add 2p when negative.
+	o("\tr%d := uint64(tr)", N-1)
+	o("\ti%d := ti", N-1)
+	o("\tif tr < 0 {")
+	o("\t\tvar c uint64")
+	for i := 0; i < N; i++ {
+		o("\t\tc += r%d + %d", i, twoP[i])
+		o("\t\tr%d = c & mask", i)
+		if i < N-1 {
+			o("\t\tc >>= %d", W)
+		}
+	}
+	o("\t}")
+	var rs, is []string
+	for i := 0; i < N; i++ {
+		rs = append(rs, fmt.Sprintf("r%d", i))
+		is = append(is, fmt.Sprintf("i%d", i))
+	}
+	o("\tz.A0 = Fp{%s}", strings.Join(rs, ", "))
+	o("\tz.A1 = Fp{%s}", strings.Join(is, ", "))
+}
+
+// fp2Mul emits Karatsuba with the reductions fused: per column
+// a = Σx₀y₀, b = Σx₁y₁, c = Σ(x₀+x₁)(y₀+y₁); the real part reduces the
+// signed a − b, the imaginary part c − a − b (= Σx₀y₁ + x₁y₀ ≥ 0).
+// With limbs below 2²⁹ the sums' limbs are below 2³⁰ and a column of c is
+// below 9·2⁶⁰ < 2⁶⁴.
+func fp2Mul() {
+	o("// Mul sets z = x·y (Fp2, u² = −1): Karatsuba over 29-bit limbs with")
+	o("// the two Montgomery reductions fused, 3·81 + 2·90 multiplications.")
+	o("func (z *Fp2) Mul(x, y *Fp2) {")
+	for i := 0; i < N; i++ {
+		o("\ts%d := x.A0[%d] + x.A1[%d]", i, i, i)
+		o("\tu%d := y.A0[%d] + y.A1[%d]", i, i, i)
+	}
+	pre := func(k int) {
+		var a, b, c []string
+		for i := 0; i < N; i++ {
+			j := k - i
+			if j < 0 || j >= N {
+				continue
+			}
+			a = append(a, fmt.Sprintf("x.A0[%d]*y.A0[%d]", i, j))
+			b = append(b, fmt.Sprintf("x.A1[%d]*y.A1[%d]", i, j))
+			c = append(c, fmt.Sprintf("s%d*u%d", i, j))
+		}
+		if len(a) == 0 {
+			return
+		}
+		o("\ta%d := %s", k, strings.Join(a, " + "))
+		o("\tb%d := %s", k, strings.Join(b, " + "))
+		o("\tc%d := %s", k, strings.Join(c, " + "))
+	}
+	has := func(k int) bool { return k < 2*N-1 }
+	redc2(pre, func(k int) string {
+		if !has(k) {
+			return ""
+		}
+		return fmt.Sprintf("int64(a%d) - int64(b%d)", k, k)
+	}, func(k int) string {
+		if !has(k) {
+			return ""
+		}
+		return fmt.Sprintf("c%d - a%d - b%d", k, k, k)
+	})
+	o("}\n")
+}
+
+// fp2Square emits (x₀ + x₁)(x₀ − x₁) (signed limbs, no normalisation
+// needed) and 2x₀x₁, reductions fused.
+func fp2Square() {
+	o("// Square sets z = x² (Fp2): (x₀ + x₁)(x₀ − x₁) and 2x₀x₁, with the")
+	o("// reductions fused.")
+	o("func (z *Fp2) Square(x *Fp2) {")
+	for i := 0; i < N; i++ {
+		o("\ts%d := int64(x.A0[%d] + x.A1[%d])", i, i, i)
+		o("\td%d := int64(x.A0[%d]) - int64(x.A1[%d])", i, i, i)
+	}
+	pre := func(k int) {
+		var a, c []string
+		for i := 0; i < N; i++ {
+			j := k - i
+			if j < 0 || j >= N {
+				continue
+			}
+			a = append(a, fmt.Sprintf("s%d*d%d", i, j))
+			if i < j {
+				c = append(c, fmt.Sprintf("x.A0[%d]*x.A1[%d] + x.A0[%d]*x.A1[%d]", i, j, j, i))
+			} else if i == j {
+				c = append(c, fmt.Sprintf("x.A0[%d]*x.A1[%d]", i, i))
+			}
+		}
+		o("\ta%d := %s", k, strings.Join(a, " + "))
+		o("\tc%d := 2 * (%s)", k, strings.Join(c, " + "))
+	}
+	redc2(pre, func(k int) string { return fmt.Sprintf("a%d", k) }, func(k int) string { return fmt.Sprintf("c%d", k) })
+	o("}\n")
 }
 
 // subTwoP emits: with s0..s8 a value below 4p, z = s − 2p when that is
