@@ -501,7 +501,6 @@ func constants() {
 	o("var bTwist = %s\n", mont2(&b))
 }
 
-
 // f2term is c·x or c·ξ·x for an Fp2 operand x.
 type f2term struct {
 	c  int64
@@ -627,7 +626,6 @@ func fp6Forms() {
 		o("}\n")
 	}
 }
-
 
 // redc2 emits two interleaved Montgomery reductions of column sums: the
 // column k of the real part is the int64 expression re(k) (signed), of
