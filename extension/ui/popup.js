@@ -281,7 +281,42 @@ function pairOffer() {
 
 // ---- setup ----
 function setupTab() {
-  return h('div', { class: 'stack', 'data-tab-body': 'setup' }, policyCard(), pairingCard(), networkCard());
+  return h('div', { class: 'stack', 'data-tab-body': 'setup' }, policyCard(), programsCard(), pairingCard(), networkCard());
+}
+
+async function fileBase64(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+// programsCard: the strategy programs whose program proofs the core
+// accepts. For each proposal of a program, the core re-reads the program's
+// oracle inputs over the JSON-RPC URL below, at the block the proposal names.
+function programsCard() {
+  const programs = view.status.programs || [];
+  const docFile = keep('program-file', () => h('input', { type: 'file', accept: '.json,application/json', id: 'program-file' }));
+  const vkFile = keep('program-vk-file', () => h('input', { type: 'file', id: 'program-vk-file' }));
+  const pin = () => act(async () => {
+    const doc = await docFile.files[0]?.text();
+    const vk = vkFile.files[0];
+    if (!doc || !vk) throw Object.assign(new Error('choose the program (or its pin) and its template\'s verifying key (program-<template>.vk)'), { code: 'malformed' });
+    await call('pinProgram', { program: doc, vk: await fileBase64(vk) });
+    docFile.value = '';
+    vkFile.value = '';
+  });
+  return h('div', { class: 'card', 'data-card': 'programs' },
+    h('h2', {}, 'Strategy programs'),
+    programs.length
+      ? h('ul', { class: 'plain', id: 'program-list' }, ...programs.map((p) => h('li', { 'data-program': p.commitment },
+        h('span', { class: 'mono' }, short(p.commitment)), ` ${p.template} template, oracle `, h('span', { class: 'mono' }, short(p.oracle)), ' ',
+        h('button', { class: 'small', 'data-unpin': p.commitment, onclick: () => act(() => call('unpinProgram', { commitment: p.commitment })) }, 'Unpin'))))
+      : h('p', { class: 'muted', id: 'no-programs' }, 'No program pinned: program proposals are refused. Policy proposals are not affected.'),
+    h('p', { class: 'small' }, 'A program proof shows the trade is what the committed program computes from the oracle. Before signing, Leash re-reads the oracle itself over your JSON-RPC URL.'),
+    h('label', {}, 'Program or its pin (leash program pin FILE)'), docFile,
+    h('label', {}, 'Verifying key (leash program setup: program-<template>.vk)'), vkFile,
+    h('div', { class: 'row', style: 'margin-top:8px' }, h('button', { id: 'pin-program', onclick: pin }, 'Pin program')));
 }
 
 function policyCard() {
@@ -297,10 +332,7 @@ function policyCard() {
     const vk = vkFile.files[0];
     const doc = await polFile.files[0]?.text();
     if (!doc || !vk) throw Object.assign(new Error('choose a policy file and the verifying key (policy.vk)'), { code: 'malformed' });
-    const bytes = new Uint8Array(await vk.arrayBuffer());
-    let bin = '';
-    for (const b of bytes) bin += String.fromCharCode(b);
-    await call('pinPolicy', { policy: doc, vk: btoa(bin) });
+    await call('pinPolicy', { policy: doc, vk: await fileBase64(vk) });
     polFile.value = '';
     vkFile.value = '';
     preview.replaceChildren();

@@ -55,6 +55,17 @@ async function test(name, fn) {
   }
 }
 
+// run runs a command to completion and resolves to its stdout.
+function run(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} ${args.slice(0, 2).join(' ')}: exit ${code}: ${err || out}`))));
+  });
+}
+
 function assert(cond, msg) {
   if (!cond) throw new Error('assertion failed: ' + msg);
 }
@@ -261,6 +272,31 @@ try {
     assert(vkh === ready.vkHash, `vk hash ${vkh} = ${ready.vkHash}`);
   });
 
+  await test('programs: pin a strategy program in the popup, listed; a wrong key refused; unpin', async () => {
+    const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
+    const vkPath = path.join(keys, 'program-threshold.vk');
+    if (!fs.existsSync(vkPath)) await run(LEASH, ['program', 'setup', '--template', 'threshold', '--out', keys]);
+    const pin = JSON.parse(await run(LEASH, ['program', 'pin', path.join(ROOT, 'examples/programs/threshold.json')]));
+    const vk = fs.readFileSync(vkPath);
+    await popup.click('[data-tab=setup]');
+    await popup.waitForSelector('#no-programs');
+    // The policy's key is not a program key: a coded error, nothing pinned.
+    await popup.setInputFiles('#program-file', { name: 'threshold.json', mimeType: 'application/json', buffer: fs.readFileSync(path.join(ROOT, 'examples/programs/threshold.json')) });
+    await popup.setInputFiles('#program-vk-file', { name: 'policy.vk', mimeType: 'application/octet-stream', buffer: Buffer.from(ready.vk, 'base64') });
+    await popup.click('#pin-program');
+    await until('wrong key refused', async () => /malformed|verifying key/i.test(await popup.textContent('body')));
+    assert((await api('view')).status.programs.length === 0, 'a refused pin was kept');
+    await popup.setInputFiles('#program-file', { name: 'pin.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(pin)) });
+    await popup.setInputFiles('#program-vk-file', { name: 'program-threshold.vk', mimeType: 'application/octet-stream', buffer: vk });
+    await popup.click('#pin-program');
+    await popup.waitForSelector(`[data-program="${pin.commitment}"]`);
+    const st = (await api('view')).status;
+    assert(st.programs.length === 1 && st.programs[0].template === 'threshold' && st.programs[0].oracle.toLowerCase() === pin.oracle.toLowerCase(), 'pinned: ' + JSON.stringify(st.programs));
+    await shot(popup, '05a-popup-programs');
+    await popup.click(`[data-unpin="${pin.commitment}"]`);
+    await popup.waitForSelector('#no-programs');
+  });
+
   await test('pairing with the test agent over the real relay (URI, QR, fingerprint confirmed)', async () => {
     await popup.fill('#relay-url', RELAY);
     await popup.click('#pair-new');
@@ -421,7 +457,7 @@ try {
     await until('locked banner', async () => /wait for you to unlock/.test(await popup.textContent('body')));
     await popup.fill('#password', PASSWORD);
     await popup.click('#unlock');
-    await receipt('p-locked', 'signed', 20000);
+    await receipt('p-locked', 'signed', 40000); // scrypt unlock + retry; generous on a loaded machine
     spent += v;
     await receipt('p-locked', 'mined', 30000);
   });
