@@ -80,7 +80,11 @@ async function explainApproval(a, status, policy) {
       out.explained = await ext.explain(JSON.stringify(p.tx), policy ? policy.doc : null, BigInt(status.spent).toString(), Math.floor(Date.now() / 1000));
       // Proof status: the core's stateless verifier on the same inputs the
       // signer will compute (its own nonce, spend and clock).
-      if (policy) {
+      if (p.program) {
+        // A program proof: the core re-reads the oracle over the RPC setting
+        // when the user approves; it is not checked ahead of that here.
+        out.proof = { program: true, block: p.program.block, commitment: p.program.commitment };
+      } else if (policy) {
         const state = JSON.stringify({ nonce: status.nonce, spent: status.spent, time: Math.floor(Date.now() / 1000) });
         const enc = new TextEncoder();
         const res = await leash.tools.verify({

@@ -192,7 +192,8 @@ function approvalCard(a, standalone) {
       explainedRows(e),
       e && e.rule ? h('p', { class: 'small' }, h('span', { class: 'ok' }, 'Allowed by: '), e.rule) : null,
       e && e.violation ? h('p', { class: 'reason' }, e.violation + ': ' + e.reason) : null,
-      a.proof ? h('p', { class: 'small' }, a.proof.ok ? h('span', { class: 'ok' }, '✓ Proof verifies for this exact transaction') : h('span', { class: 'reason' }, '✗ Proof: ' + a.proof.code + ' ' + (a.proof.message || ''))) : null,
+      a.proof && a.proof.program ? h('p', { class: 'small' }, `Program proof for program ${short(a.proof.commitment)} at block ${Number(a.proof.block)}: on approval, Leash re-reads the oracle there and verifies the proof before signing.`) : null,
+      a.proof && !a.proof.program ? h('p', { class: 'small' }, a.proof.ok ? h('span', { class: 'ok' }, '✓ Proof verifies for this exact transaction') : h('span', { class: 'reason' }, '✗ Proof: ' + a.proof.code + ' ' + (a.proof.message || ''))) : null,
       buttons('Approve and sign'));
   }
   if (a.kind === 'connect') {
