@@ -153,23 +153,7 @@ func approverObject(s *signer.Signer) js.Value {
 		}
 		return func() (any, error) { return nil, s.ChangePassword(ctx, oldPw, newPw) }, nil
 	})
-	method("pin", func(args []js.Value) (func() (any, error), error) {
-		pol, err := bytesOf(arg(args, 0), "policy")
-		if err != nil {
-			return nil, err
-		}
-		vk, err := bytesOf(arg(args, 1), "vk")
-		if err != nil {
-			return nil, err
-		}
-		return func() (any, error) {
-			c, err := s.Pin(ctx, pol, vk)
-			if err != nil {
-				return nil, err
-			}
-			return js.ValueOf(map[string]any{"commitment": c.Hex()}), nil
-		}, nil
-	})
+	method("pin", pinWith("policy", s.Pin))
 	method("syncNonce", func(args []js.Value) (func() (any, error), error) {
 		n, err := uintOf(arg(args, 0), "nonce", 0)
 		if err != nil {
@@ -221,4 +205,26 @@ func approverObject(s *signer.Signer) js.Value {
 	programMethods(s, method)
 	programMethods(s, method)
 	return o
+}
+
+// pinWith is approver.pin and approver.pinProgram: (document, vk) →
+// {commitment}, the document a string or Uint8Array, the key a Uint8Array.
+func pinWith(what string, pin func(ctx context.Context, doc, vk []byte) (wire.Hash32, error)) func([]js.Value) (func() (any, error), error) {
+	return func(args []js.Value) (func() (any, error), error) {
+		doc, err := bytesOf(arg(args, 0), what)
+		if err != nil {
+			return nil, err
+		}
+		vk, err := bytesOf(arg(args, 1), "vk")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			c, err := pin(context.Background(), doc, vk)
+			if err != nil {
+				return nil, err
+			}
+			return js.ValueOf(map[string]any{"commitment": c.Hex()}), nil
+		}, nil
+	}
 }

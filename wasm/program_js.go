@@ -111,24 +111,7 @@ func rpcOption(o js.Value) (rpcchain.Call, error) {
 // programMethods adds approver.pinProgram(doc, vk) → {commitment} and
 // approver.unpinProgram(commitment).
 func programMethods(s *signer.Signer, method func(string, func([]js.Value) (func() (any, error), error))) {
-	ctx := context.Background()
-	method("pinProgram", func(args []js.Value) (func() (any, error), error) {
-		doc, err := bytesOf(arg(args, 0), "program")
-		if err != nil {
-			return nil, err
-		}
-		vk, err := bytesOf(arg(args, 1), "vk")
-		if err != nil {
-			return nil, err
-		}
-		return func() (any, error) {
-			c, err := s.PinProgram(ctx, doc, vk)
-			if err != nil {
-				return nil, err
-			}
-			return js.ValueOf(map[string]any{"commitment": c.Hex()}), nil
-		}, nil
-	})
+	method("pinProgram", pinWith("program", s.PinProgram))
 	method("unpinProgram", func(args []js.Value) (func() (any, error), error) {
 		c, err := stringOf(arg(args, 0), "commitment")
 		if err != nil {
@@ -138,7 +121,7 @@ func programMethods(s *signer.Signer, method func(string, func([]js.Value) (func
 		if err != nil {
 			return nil, err
 		}
-		return func() (any, error) { return nil, s.UnpinProgram(ctx, h) }, nil
+		return func() (any, error) { return nil, s.UnpinProgram(context.Background(), h) }, nil
 	})
 }
 
