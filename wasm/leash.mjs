@@ -17,9 +17,15 @@
 // wasm/leash.d.ts, with load timings and the instance; Go's timers do not
 // keep Node alive unless keepAlive is set), and two host
 // storages for leash.open(): memoryStorage() and fileStorage(dir).
+//
+// Start-up: loadLeash raises V8's WebAssembly tiering budget for the process
+// (see tuneWasmTiering) unless LEASH_WASM_TIERING_BUDGET=0 or the budget was
+// given on Node's command line. scripts/wasm-inittrace.mjs shows where the
+// rest of the start-up goes.
 
 import fs from "node:fs";
 import path from "node:path";
+import v8 from "node:v8";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +43,7 @@ export async function loadLeash({
   keepAlive = false,
 } = {}) {
   if (!globalThis.fs) globalThis.fs = fs; // Go's stderr (panics) goes to the real stderr
+  tuneWasmTiering();
   if (!globalThis.Go) await import(pathToFileURL(wasmExec).href);
   const code = bytes ?? fs.readFileSync(wasm);
   const t0 = performance.now();
@@ -61,6 +68,37 @@ export async function loadLeash({
     memory: instance.exports.mem,
     timings: { compileMs: t1 - t0, instantiateMs: t2 - t1, readyMs: t3 - t2, totalMs: t3 - t0 },
   };
+}
+
+// V8 (Node 20) compiles a WebAssembly function lazily with its baseline
+// compiler (Liftoff) on its first call, and again with its optimising
+// compiler (TurboFan) once the function has spent its "tiering budget"
+// (roughly, bytes of code executed; 1.8 M by default). The initialisers of
+// the Go runtime and of the packages in leash.wasm run long one-shot loops
+// (unicode tables, curve constants, big-number set-up) that spend it, and V8
+// then optimises functions that never run again: hundreds of milliseconds of
+// CPU on background threads that share the machine's cores with the start-up
+// itself (on a busy two-core machine the time until ready was two to four
+// times longer, and bimodal). With a budget 55× larger those stay in Liftoff,
+// while the verifier's field arithmetic, called thousands of times per
+// proof, still reaches TurboFan within the first few verifications.
+//
+// The flag is process-wide and only affects WebAssembly instantiated after
+// it is set. It is left alone when Node's command line or NODE_OPTIONS
+// already sets a tiering flag; LEASH_WASM_TIERING_BUDGET=N sets another
+// budget, 0 keeps V8's default.
+const TIERING_BUDGET = 100_000_000;
+let tieringTuned = false;
+function tuneWasmTiering() {
+  if (tieringTuned) return;
+  tieringTuned = true;
+  const env = process.env.LEASH_WASM_TIERING_BUDGET;
+  const budget = env === undefined || env === "" ? TIERING_BUDGET : Number(env);
+  if (!Number.isSafeInteger(budget) || budget < 0) throw new Error(`LEASH_WASM_TIERING_BUDGET=${env}: want a non-negative integer`);
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) =>
+    /^--(no-)?(wasm-tiering-budget|wasm-dynamic-tiering|wasm-tier-up|liftoff)/.test(a));
+  if (budget === 0 || given) return;
+  v8.setFlagsFromString(`--wasm-tiering-budget=${budget}`);
 }
 
 // unrefGoTimers makes the timeouts the Go runtime schedules (sleeping
