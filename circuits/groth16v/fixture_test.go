@@ -19,7 +19,8 @@ import (
 type fixture struct {
 	keys, other *testcircuit.Keys
 	vk          *VerifyingKey
-	verifier    *Verifier
+	verifier    *Verifier   // on defaultBackend
+	verifiers   []*Verifier // one per backend, in the order of backends
 	cases       []proofCase
 }
 
@@ -61,6 +62,13 @@ func buildFixture() (*fixture, error) {
 		return nil, err
 	}
 	f := &fixture{keys: keys, other: other, vk: vk, verifier: v}
+	for _, be := range backends {
+		vb, err := newVerifierBackend(vk, true, be)
+		if err != nil {
+			return nil, err
+		}
+		f.verifiers = append(f.verifiers, vb)
+	}
 
 	zero := make([]fr.Element, testcircuit.NbPublic)
 	edge := make([]fr.Element, testcircuit.NbPublic)

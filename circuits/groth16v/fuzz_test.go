@@ -41,10 +41,17 @@ func FuzzDecodeProof(f *testing.F) {
 		if !bytes.Equal(again, b) || !bytes.Equal(p.Bytes(), b) {
 			t.Fatalf("accepted a non-canonical encoding")
 		}
-		e1 := fx.verifier.Verify(p, pub)
-		e2 := fx.verifier.VerifyBytes(b, pub)
-		if wire.CodeOf(e1) != wire.CodeOf(e2) {
-			t.Fatalf("Verify says %v, VerifyBytes says %v", e1, e2)
+		var codes []wire.Code
+		for _, v := range fx.verifiers {
+			e1 := v.Verify(p, pub)
+			e2 := v.VerifyBytes(b, pub)
+			if wire.CodeOf(e1) != wire.CodeOf(e2) {
+				t.Fatalf("Verify says %v, VerifyBytes says %v", e1, e2)
+			}
+			codes = append(codes, wire.CodeOf(e1))
+		}
+		if codes[0] != codes[1] {
+			t.Fatalf("the backends disagree: %v", codes)
 		}
 	})
 }

@@ -134,20 +134,22 @@ func TestTamperedAgreesWithGnark(t *testing.T) {
 				}
 				// Our type cannot carry commitments: the conversion
 				// refuses them as DecodeProof does.
-				op, err := fromGnarkProof(&p)
-				if err == nil {
-					err = f.verifier.Verify(op, tc.public)
-				}
-				if !errors.Is(err, tc.code) {
-					t.Fatalf("Verify: got %v, want code %s (gnark says %v)", err, tc.code.Code, gerr)
-				}
-				// The same through the wire encoding, where it exists.
-				if len(p.Commitments) == 0 && !tc.noWire {
-					if b, err := testcircuit.ProofBytes(&p); err == nil {
-						if err := f.verifier.VerifyBytes(b, tc.public); err == nil {
-							t.Fatalf("VerifyBytes accepts the tampered proof")
-						} else if wire.CodeOf(err) != wire.Malformed && wire.CodeOf(err) != wire.ProofInvalid {
-							t.Fatalf("VerifyBytes: uncoded error %v", err)
+				for i, v := range f.verifiers {
+					op, err := fromGnarkProof(&p)
+					if err == nil {
+						err = v.Verify(op, tc.public)
+					}
+					if !errors.Is(err, tc.code) {
+						t.Fatalf("%s: Verify: got %v, want code %s (gnark says %v)", backends[i], err, tc.code.Code, gerr)
+					}
+					// The same through the wire encoding, where it exists.
+					if len(p.Commitments) == 0 && !tc.noWire {
+						if b, err := testcircuit.ProofBytes(&p); err == nil {
+							if err := v.VerifyBytes(b, tc.public); err == nil {
+								t.Fatalf("%s: VerifyBytes accepts the tampered proof", backends[i])
+							} else if wire.CodeOf(err) != wire.Malformed && wire.CodeOf(err) != wire.ProofInvalid {
+								t.Fatalf("%s: VerifyBytes: uncoded error %v", backends[i], err)
+							}
 						}
 					}
 				}
@@ -160,7 +162,13 @@ func TestTamperedAgreesWithGnark(t *testing.T) {
 // under this key, and the other key's verifier accepts only its own.
 func TestWrongKey(t *testing.T) {
 	f := getFixture(t)
-	other, err := NewVerifier(fromGnarkVK(f.other.VK))
+	for bi, be := range backends {
+		testWrongKey(t, f, be, f.verifiers[bi])
+	}
+}
+
+func testWrongKey(t *testing.T, f *fixture, be backend, verifier *Verifier) {
+	other, err := newVerifierBackend(fromGnarkVK(f.other.VK), true, be)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,8 +190,8 @@ func TestWrongKey(t *testing.T) {
 		if err := other.Verify(p, c.public); err != nil {
 			t.Fatalf("%s: other key rejects its own proof: %v", c.name, err)
 		}
-		if err := f.verifier.Verify(p, c.public); !errors.Is(err, wire.ErrProofInvalid) {
-			t.Fatalf("%s: got %v for the other key's proof, want proof_invalid", c.name, err)
+		if err := verifier.Verify(p, c.public); !errors.Is(err, wire.ErrProofInvalid) {
+			t.Fatalf("%s: %s: got %v for the other key's proof, want proof_invalid", be, c.name, err)
 		}
 	}
 }
@@ -205,12 +213,14 @@ func TestBitFlips(t *testing.T) {
 		for bit := range 8 {
 			b := slices.Clone(c.bytes)
 			b[i] ^= 1 << bit
-			err := f.verifier.VerifyBytes(b, c.public)
-			if err == nil {
-				t.Fatalf("byte %d bit %d: accepted", i, bit)
-			}
-			if code := wire.CodeOf(err); code != wire.Malformed && code != wire.ProofInvalid {
-				t.Fatalf("byte %d bit %d: uncoded error %v", i, bit, err)
+			for bi, v := range f.verifiers {
+				err := v.VerifyBytes(b, c.public)
+				if err == nil {
+					t.Fatalf("%s: byte %d bit %d: accepted", backends[bi], i, bit)
+				}
+				if code := wire.CodeOf(err); code != wire.Malformed && code != wire.ProofInvalid {
+					t.Fatalf("%s: byte %d bit %d: uncoded error %v", backends[bi], i, bit, err)
+				}
 			}
 			if i >= countStart {
 				continue

@@ -4,7 +4,6 @@ import (
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
 	"github.com/leash-wallet/leash/circuits/wire"
 )
 
@@ -12,12 +11,10 @@ import (
 // depends only on the key is computed once, in NewVerifier. A Verifier is
 // immutable and safe for concurrent use.
 type Verifier struct {
-	nbPublic  int
-	k0        bn254.G1Affine // [K₀]₁, the constant term of the public-input sum
-	comb      []combTable    // comb tables of K₁…Kₙ
-	alphaBeta bn.Fp12        // e(α, β)
-	negDelta  *bn.Lines      // lines of −[δ]₂
-	negGamma  *bn.Lines      // lines of −[γ]₂
+	nbPublic int
+	k0       bn254.G1Affine // [K₀]₁, the constant term of the public-input sum
+	comb     []combTable    // comb tables of K₁…Kₙ
+	pairing  pairingCheck   // e(α, β) and the lines of −δ, −γ, in the backend's representation
 }
 
 // NewVerifier precomputes e(α, β), the comb tables of the public-input
@@ -32,6 +29,12 @@ func NewVerifier(vk *VerifyingKey) (*Verifier, error) {
 // newVerifier builds a Verifier; checkGroups is false only when the key's
 // points were just decoded by decodeVK, which did the group checks.
 func newVerifier(vk *VerifyingKey, checkGroups bool) (*Verifier, error) {
+	return newVerifierBackend(vk, checkGroups, defaultBackend)
+}
+
+// newVerifierBackend builds a Verifier on the given pairing backend (tests
+// run both).
+func newVerifierBackend(vk *VerifyingKey, checkGroups bool, be backend) (*Verifier, error) {
 	if vk == nil {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: nil")
 	}
@@ -63,13 +66,15 @@ func newVerifier(vk *VerifyingKey, checkGroups bool) (*Verifier, error) {
 	if err != nil {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: e(α, β): %v", err)
 	}
-	v.alphaBeta.FromGnark(&ab)
 	var nd, ng bn254.G2Affine
 	nd.Neg(&vk.G2.Delta)
 	ng.Neg(&vk.G2.Gamma)
-	ld, lg := bn254.PrecomputeLines(nd), bn254.PrecomputeLines(ng)
-	v.negDelta = bn.LinesFromGnark(&ld)
-	v.negGamma = bn.LinesFromGnark(&lg)
+	switch be {
+	case backendBN:
+		v.pairing = newBNPairing(&ab, &nd, &ng)
+	default:
+		v.pairing = newGnarkPairing(&ab, &nd, &ng)
+	}
 	v.comb = newCombTables(vk.G1.K[1:])
 	return v, nil
 }
@@ -142,10 +147,7 @@ func (v *Verifier) verifyChecked(proof *Proof, public []fr.Element) error {
 	var sumAff bn254.G1Affine
 	sumAff.FromJacobian(&sum)
 
-	ml := v.fusedMillerLoop(&proof.Ar, &proof.Bs, &proof.Krs, &sumAff)
-	var got bn.Fp12
-	got.FinalExponentiation(&ml)
-	if !got.Equal(&v.alphaBeta) {
+	if !v.pairing.check(&proof.Ar, &proof.Bs, &proof.Krs, &sumAff) {
 		return wire.Errorf(wire.ProofInvalid, "pairing check failed")
 	}
 	return nil

@@ -19,64 +19,76 @@ func TestValidProofs(t *testing.T) {
 			if err := groth16bn254.Verify(c.gnark, f.keys.VK, c.public); err != nil {
 				t.Fatalf("gnark rejects a valid proof: %v", err)
 			}
-			if err := f.verifier.Verify(c.proof, c.public); err != nil {
-				t.Fatalf("Verify: %v", err)
-			}
-			if err := f.verifier.VerifyBytes(c.bytes, c.public); err != nil {
-				t.Fatalf("VerifyBytes: %v", err)
-			}
-			// The verifier is reusable: the Miller loop must not have
-			// eaten its precomputed lines.
-			for range 3 {
-				if err := f.verifier.VerifyBytes(c.bytes, c.public); err != nil {
-					t.Fatalf("VerifyBytes (again): %v", err)
+			for i, v := range f.verifiers {
+				if err := v.Verify(c.proof, c.public); err != nil {
+					t.Fatalf("%s: Verify: %v", backends[i], err)
+				}
+				if err := v.VerifyBytes(c.bytes, c.public); err != nil {
+					t.Fatalf("%s: VerifyBytes: %v", backends[i], err)
+				}
+				// The verifier is reusable: the Miller loop must not have
+				// eaten its precomputed lines.
+				for range 3 {
+					if err := v.VerifyBytes(c.bytes, c.public); err != nil {
+						t.Fatalf("%s: VerifyBytes (again): %v", backends[i], err)
+					}
 				}
 			}
 		})
 	}
 }
 
-// The fused loop must agree with gnark-crypto's MillerLoopFixedQ after the
-// final exponentiation, for the proof's own points and for unrelated ones.
+// The fused loop of each backend must agree with gnark-crypto's
+// MillerLoopFixedQ after the final exponentiation, for the proof's own
+// points and for unrelated ones, and leave the precomputed tables intact.
 func TestFusedMillerLoopMatchesGnark(t *testing.T) {
 	f := getFixture(t)
-	v := f.verifier
 	_, _, g1, g2 := bn254.Generators()
 	var nd, ng bn254.G2Affine
 	nd.Neg(&f.keys.VK.G2.Delta)
 	ng.Neg(&f.keys.VK.G2.Gamma)
 	negDelta, negGamma := bn254.PrecomputeLines(nd), bn254.PrecomputeLines(ng)
-	for _, c := range f.cases {
-		var s1, s2 bn254.G1Affine
-		s1.Double(&c.proof.Ar)
-		s2.Add(&g1, &c.proof.Krs)
-		for _, s := range []*bn254.G1Affine{&s1, &s2, {}} { // {} is infinity
-			gotFE := fusedPairing(v, &c.proof.Ar, &c.proof.Bs, &c.proof.Krs, s)
-			ls := []lines{bn254.PrecomputeLines(c.proof.Bs), negDelta, negGamma}
-			want, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{c.proof.Ar, c.proof.Krs, *s}, ls)
+	for bi, v := range f.verifiers {
+		name := backends[bi].String()
+		for _, c := range f.cases {
+			var s1, s2 bn254.G1Affine
+			s1.Double(&c.proof.Ar)
+			s2.Add(&g1, &c.proof.Krs)
+			for _, s := range []*bn254.G1Affine{&s1, &s2, {}} { // {} is infinity
+				gotFE := fusedPairing(v, &c.proof.Ar, &c.proof.Bs, &c.proof.Krs, s)
+				ls := []lines{bn254.PrecomputeLines(c.proof.Bs), negDelta, negGamma}
+				want, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{c.proof.Ar, c.proof.Krs, *s}, ls)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantFE := bn254.FinalExponentiation(&want)
+				if !gotFE.Equal(&wantFE) {
+					t.Fatalf("%s: %s: fused Miller loop disagrees with MillerLoopFixedQ", name, c.name)
+				}
+			}
+			// A different G2 point too (the generator).
+			gotFE := fusedPairing(v, &c.proof.Ar, &g2, &c.proof.Krs, &s1)
+			want, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{c.proof.Ar, c.proof.Krs, s1},
+				[]lines{bn254.PrecomputeLines(g2), negDelta, negGamma})
 			if err != nil {
 				t.Fatal(err)
 			}
 			wantFE := bn254.FinalExponentiation(&want)
 			if !gotFE.Equal(&wantFE) {
-				t.Fatalf("%s: fused Miller loop disagrees with MillerLoopFixedQ", c.name)
+				t.Fatalf("%s: %s: fused Miller loop disagrees for B = generator", name, c.name)
 			}
 		}
-		// A different G2 point too (the generator).
-		gotFE := fusedPairing(v, &c.proof.Ar, &g2, &c.proof.Krs, &s1)
-		want, err := bn254.MillerLoopFixedQ([]bn254.G1Affine{c.proof.Ar, c.proof.Krs, s1},
-			[]lines{bn254.PrecomputeLines(g2), negDelta, negGamma})
-		if err != nil {
-			t.Fatal(err)
+		// And the precomputed tables are untouched.
+		switch p := v.pairing.(type) {
+		case *gnarkPairing:
+			if p.negDelta != negDelta || p.negGamma != negGamma {
+				t.Fatal("gnark: a fixed line table was modified")
+			}
+		case *bnPairing:
+			if *bn.LinesFromGnark(&negDelta) != *p.negDelta || *bn.LinesFromGnark(&negGamma) != *p.negGamma {
+				t.Fatal("bn: a fixed line table was modified")
+			}
 		}
-		wantFE := bn254.FinalExponentiation(&want)
-		if !gotFE.Equal(&wantFE) {
-			t.Fatalf("%s: fused Miller loop disagrees for B = generator", c.name)
-		}
-	}
-	// And the precomputed tables are untouched.
-	if *bn.LinesFromGnark(&negDelta) != *v.negDelta || *bn.LinesFromGnark(&negGamma) != *v.negGamma {
-		t.Fatal("a fixed line table was modified")
 	}
 }
 
@@ -146,14 +158,18 @@ func TestCombMSM(t *testing.T) {
 	}
 }
 
-// lines is a gnark-crypto precomputed Miller-loop line table.
-type lines = [2][len(bn254.LoopCounter)]bn254.LineEvaluationAff
-
-// fusedPairing is the fused Miller loop and the final exponentiation, as
-// gnark-crypto's GT.
+// fusedPairing is the backend's fused Miller loop and final
+// exponentiation, as gnark-crypto's GT.
 func fusedPairing(v *Verifier, a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Affine) bn254.GT {
-	ml := v.fusedMillerLoop(a, b, c, s)
-	var fe bn.Fp12
-	fe.FinalExponentiation(&ml)
-	return fe.Gnark()
+	switch p := v.pairing.(type) {
+	case *bnPairing:
+		ml := p.fusedMillerLoop(a, b, c, s)
+		var fe bn.Fp12
+		fe.FinalExponentiation(&ml)
+		return fe.Gnark()
+	case *gnarkPairing:
+		ml := p.fusedMillerLoop(a, b, c, s)
+		return bn254.FinalExponentiation(&ml)
+	}
+	panic("unknown pairing backend")
 }

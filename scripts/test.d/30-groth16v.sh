@@ -3,9 +3,15 @@
 # policy-circuit proof (fresh setup, examples/tx-ok.json) converted to
 # snarkjs's JSON; both accept the valid proof and reject a tampered proof and
 # a tampered input. This is what shows our proofs are standard Groth16. (The Go tests of circuits/groth16v
-# run in 10-go.sh.)
+# run natively in 10-go.sh.)
+#
+# Then the same Go tests of circuits/groth16v/... compiled to WebAssembly and
+# run under Node (go_js_wasm_exec): in WASM the verifier uses its own field
+# arithmetic (internal/bn), so this is where the browser's code path runs
+# (both pairing backends are checked in both builds). About 30 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -count=1 ./circuits/groth16v/...
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 go run ./bench/wasm/fixture -circuit policy -out "$work/fixture"

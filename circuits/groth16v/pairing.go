@@ -1,0 +1,40 @@
+package groth16v
+
+import bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+
+// The pairing check e(A, B)·e(C, −δ)·e(S, −γ) = e(α, β) has two backends
+// with the same algorithm (one fused Miller loop, one final exponentiation,
+// the same power as gnark-crypto's, compared with e(α, β)) on different
+// field arithmetic:
+//
+//   - backendGnark: gnark-crypto's tower (4×64-bit limbs), with assembly on
+//     amd64 and arm64; the native choice.
+//   - backendBN: package internal/bn (9×29-bit limbs), written for
+//     WebAssembly, where Go emulates 64×64→128-bit products: about twice
+//     as fast as gnark-crypto's there, about four times slower natively.
+//
+// defaultBackend (backend_wasm.go, backend_other.go) picks per GOARCH;
+// the tests run every verdict on both backends, natively and in WASM.
+type backend int
+
+const (
+	backendGnark backend = iota
+	backendBN
+)
+
+// backends lists every backend, for tests.
+var backends = []backend{backendGnark, backendBN}
+
+func (b backend) String() string {
+	if b == backendBN {
+		return "bn"
+	}
+	return "gnark"
+}
+
+// pairingCheck is a backend's precomputed key part and its check.
+type pairingCheck interface {
+	// check reports whether e(a, b)·e(c, −δ)·e(s, −γ) = e(α, β); a, b and
+	// c are not the point at infinity, s may be.
+	check(a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Affine) bool
+}
