@@ -47,7 +47,12 @@ export async function loadLeash({
   if (!globalThis.Go) await import(pathToFileURL(wasmExec).href);
   const code = bytes ?? fs.readFileSync(wasm);
   const t0 = performance.now();
-  const module = await WebAssembly.compile(code);
+  const compiling = WebAssembly.compile(code);
+  // While V8 compiles on its own threads: Node sets WebCrypto up on first
+  // use (1–2 ms), and the Go runtime's first act in go.run is to ask it for
+  // random bytes.
+  globalThis.crypto?.getRandomValues(new Uint8Array(1));
+  const module = await compiling;
   const t1 = performance.now();
   const go = new globalThis.Go();
   if (!keepAlive) unrefGoTimers(go);
