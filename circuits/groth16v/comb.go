@@ -31,6 +31,12 @@ type combTable [combSize]bn254.G1Affine
 
 // newCombTables builds one table per base point.
 func newCombTables(bases []bn254.G1Affine) []combTable {
+	return newCombTablesSpacing(bases, combSpacing)
+}
+
+// newCombTablesSpacing builds the tables for teeth spacing bits apart
+// (scalars below 2^(8·spacing)).
+func newCombTablesSpacing(bases []bn254.G1Affine, spacing int) []combTable {
 	n := len(bases)
 	tables := make([]combTable, n)
 	if n == 0 {
@@ -43,7 +49,7 @@ func newCombTables(bases []bn254.G1Affine) []combTable {
 		acc.FromAffine(&bases[i])
 		for t := 0; t < combTeeth; t++ {
 			if t > 0 {
-				for j := 0; j < combSpacing; j++ {
+				for j := 0; j < spacing; j++ {
 					acc.DoubleAssign()
 				}
 			}
@@ -67,7 +73,7 @@ func newCombTables(bases []bn254.G1Affine) []combTable {
 // T[m without its lowest bit] + teeth[lowest bit], with affine additions
 // that share one inversion per layer. The base is not the point at
 // infinity, so the addends are distinct non-zero multiples s·P, s' ≠ ±s
-// (all s < 2²²⁶ < r), and x₁ ≠ x₂; should a denominator vanish anyway it
+// (all s < 2²⁵⁶/2^spacing < r), and x₁ ≠ x₂; should a denominator vanish anyway it
 // reports false and the caller uses the Jacobian path.
 func fillAffine(t *combTable, teeth []bn254.G1Affine) bool {
 	for k := 0; k < combTeeth; k++ {

@@ -1,11 +1,11 @@
 package groth16v
 
-import bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+import "github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-// The pairing check e(A, B)·e(C, −δ)·e(S, −γ) = e(α, β) has two backends
-// with the same algorithm (one fused Miller loop, one final exponentiation,
-// the same power as gnark-crypto's, compared with e(α, β)) on different
-// field arithmetic:
+// The check S = K₀ + Σ xᵢKᵢ, e(A, B)·e(C, −δ)·e(S, −γ) = e(α, β) has two
+// backends with the same algorithms (comb tables for the MSM, one fused
+// Miller loop, one final exponentiation of the same power as
+// gnark-crypto's, compared with e(α, β)) on different field arithmetic:
 //
 //   - backendGnark: gnark-crypto's tower (4×64-bit limbs), with assembly on
 //     amd64 and arm64; the native choice.
@@ -34,7 +34,8 @@ func (b backend) String() string {
 
 // pairingCheck is a backend's precomputed key part and its check.
 type pairingCheck interface {
-	// check reports whether e(a, b)·e(c, −δ)·e(s, −γ) = e(α, β); a, b and
-	// c are not the point at infinity, s may be.
-	check(a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Affine) bool
+	// check reports whether e(A, B)·e(C, −δ)·e(S, −γ) = e(α, β) with
+	// S = K₀ + Σ xᵢKᵢ, for a proof whose points are in their groups and
+	// not the point at infinity, and len(public) = nbPublic.
+	check(p *Proof, public []fr.Element) bool
 }

@@ -2,7 +2,7 @@ package groth16v
 
 import (
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
 )
@@ -19,15 +19,19 @@ import (
 // inversions and no line table. The arithmetic is package bn's, written
 // for WebAssembly (29-bit limbs), see its doc.
 
-// bnPairing holds e(α, β) and the line tables of −δ and −γ in package
-// bn's representation.
+// bnPairing holds [K₀]₁, the comb tables, e(α, β) and the line tables of
+// −δ and −γ in package bn's representation.
 type bnPairing struct {
+	k0                 bn.G1 // [K₀]₁
+	k0Inf              bool  // K₀ is the point at infinity
+	comb               *bnComb
 	alphaBeta          bn.Fp12
 	negDelta, negGamma *bn.Lines
 }
 
-func newBNPairing(alphaBeta *bn254.GT, negDelta, negGamma *bn254.G2Affine) *bnPairing {
-	var p bnPairing
+func newBNPairing(k []bn254.G1Affine, alphaBeta *bn254.GT, negDelta, negGamma *bn254.G2Affine) *bnPairing {
+	p := bnPairing{k0Inf: k[0].IsInfinity(), comb: newBNComb(k[1:])}
+	p.k0.FromGnark(&k[0])
 	p.alphaBeta.FromGnark(alphaBeta)
 	ld, lg := bn254.PrecomputeLines(*negDelta), bn254.PrecomputeLines(*negGamma)
 	p.negDelta = bn.LinesFromGnark(&ld)
@@ -35,8 +39,20 @@ func newBNPairing(alphaBeta *bn254.GT, negDelta, negGamma *bn254.G2Affine) *bnPa
 	return &p
 }
 
-func (v *bnPairing) check(a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Affine) bool {
-	ml := v.fusedMillerLoop(a, b, c, s)
+// sum is K₀ + Σ xᵢKᵢ, in Jacobian coordinates.
+func (v *bnPairing) sum(public []fr.Element) bn.G1Jac {
+	s := v.comb.msm(public)
+	if !v.k0Inf {
+		s.AddMixed(&v.k0)
+	}
+	return s
+}
+
+func (v *bnPairing) check(p *Proof, public []fr.Element) bool {
+	s := v.sum(public)
+	var c bn.G1
+	c.FromGnark(&p.Krs)
+	ml := v.millerLoop(&p.Ar, &p.Bs, &c, &s)
 	var got bn.Fp12
 	got.FinalExponentiation(&ml)
 	return got.Equal(&v.alphaBeta)
@@ -46,16 +62,42 @@ func (v *bnPairing) check(a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Af
 // (a, b), (c, −δ) and (s, −γ), ready for the final exponentiation. a, b
 // and c must not be the point at infinity; s may be.
 func (v *bnPairing) fusedMillerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Affine) bn.Fp12 {
-	// 1/y for the two fixed-line points in one inversion.
-	ys := [2]fp.Element{c.Y, s.Y}
-	inv := fp.BatchInvert(ys[:]) // a zero (s at infinity) stays zero: its lines vanish to 1
-	var fixed [2]bn.FixedPair
-	for i, p := range [2]*bn254.G1Affine{c, s} {
-		var nx fp.Element
-		nx.Mul(&p.X, &inv[i]).Neg(&nx)
-		fixed[i].NegXOverY.FromGnark(&nx)
-		fixed[i].InvY.FromGnark(&inv[i])
+	var cc bn.G1
+	cc.FromGnark(c)
+	var sj bn.G1Jac
+	sj.SetInfinity()
+	if !s.IsInfinity() {
+		var sa bn.G1
+		sa.FromGnark(s)
+		sj.AddMixed(&sa)
 	}
+	return v.millerLoop(a, b, &cc, &sj)
+}
+
+// millerLoop is fusedMillerLoop with s in Jacobian coordinates. The fixed
+// lines need −x/y and 1/y of c and s: with s = (X/Z², Y/Z³) these are
+// −XZ/Y and Z³/Y, and one inversion of y_c·Y serves both points.
+func (v *bnPairing) millerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c *bn.G1, s *bn.G1Jac) bn.Fp12 {
+	var fixed [2]bn.FixedPair
+	var invYc bn.Fp
+	if s.IsInfinity() {
+		invYc.Inverse(&c.Y) // s's pair stays zero: its lines are 1
+	} else {
+		var d, invYs, z2 bn.Fp
+		d.Mul(&c.Y, &s.Y)
+		d.Inverse(&d)
+		invYc.Mul(&d, &s.Y)
+		invYs.Mul(&d, &c.Y)
+		z2.Square(&s.Z)
+		fixed[1].InvY.Mul(&z2, &s.Z)
+		fixed[1].InvY.Mul(&fixed[1].InvY, &invYs)
+		fixed[1].NegXOverY.Mul(&s.X, &s.Z)
+		fixed[1].NegXOverY.Mul(&fixed[1].NegXOverY, &invYs)
+		fixed[1].NegXOverY.Neg(&fixed[1].NegXOverY)
+	}
+	fixed[0].InvY = invYc
+	fixed[0].NegXOverY.Mul(&c.X, &invYc)
+	fixed[0].NegXOverY.Neg(&fixed[0].NegXOverY)
 	fixed[0].Lines, fixed[1].Lines = v.negDelta, v.negGamma
 	var pa bn.G1
 	var pb bn.G2

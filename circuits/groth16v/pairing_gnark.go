@@ -3,6 +3,7 @@ package groth16v
 import (
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 )
 
 // The gnark-crypto pairing backend, used natively (gnark-crypto's tower has
@@ -170,20 +171,34 @@ type lines = [2][len(bn254.LoopCounter)]bn254.LineEvaluationAff
 // gnarkPairing holds e(α, β) and the line tables of −δ and −γ in
 // gnark-crypto's representation.
 type gnarkPairing struct {
+	k0                 bn254.G1Affine // [K₀]₁
+	comb               []combTable    // of K₁…Kₙ
 	alphaBeta          bn254.GT
 	negDelta, negGamma lines
 }
 
-func newGnarkPairing(alphaBeta *bn254.GT, negDelta, negGamma *bn254.G2Affine) *gnarkPairing {
+func newGnarkPairing(k []bn254.G1Affine, alphaBeta *bn254.GT, negDelta, negGamma *bn254.G2Affine) *gnarkPairing {
 	return &gnarkPairing{
+		k0:        k[0],
+		comb:      newCombTables(k[1:]),
 		alphaBeta: *alphaBeta,
 		negDelta:  bn254.PrecomputeLines(*negDelta),
 		negGamma:  bn254.PrecomputeLines(*negGamma),
 	}
 }
 
-func (v *gnarkPairing) check(a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Affine) bool {
-	ml := v.fusedMillerLoop(a, b, c, s)
+// sum is K₀ + Σ xᵢKᵢ.
+func (v *gnarkPairing) sum(public []fr.Element) bn254.G1Affine {
+	sum := combMSM(v.comb, public)
+	sum.AddMixed(&v.k0)
+	var s bn254.G1Affine
+	s.FromJacobian(&sum)
+	return s
+}
+
+func (v *gnarkPairing) check(p *Proof, public []fr.Element) bool {
+	s := v.sum(public)
+	ml := v.fusedMillerLoop(&p.Ar, &p.Bs, &p.Krs, &s)
 	got := bn254.FinalExponentiation(&ml)
 	return got.Equal(&v.alphaBeta)
 }

@@ -12,9 +12,7 @@ import (
 // immutable and safe for concurrent use.
 type Verifier struct {
 	nbPublic int
-	k0       bn254.G1Affine // [K₀]₁, the constant term of the public-input sum
-	comb     []combTable    // comb tables of K₁…Kₙ
-	pairing  pairingCheck   // e(α, β) and the lines of −δ, −γ, in the backend's representation
+	pairing  pairingCheck // [K₀]₁, the comb tables of K₁…Kₙ, e(α, β) and the lines of −δ, −γ, in the backend's representation
 }
 
 // NewVerifier precomputes e(α, β), the comb tables of the public-input
@@ -61,7 +59,7 @@ func newVerifierBackend(vk *VerifyingKey, checkGroups bool, be backend) (*Verifi
 		}
 	}
 
-	v := &Verifier{nbPublic: len(vk.G1.K) - 1, k0: vk.G1.K[0]}
+	v := &Verifier{nbPublic: len(vk.G1.K) - 1}
 	ab, err := bn254.Pair([]bn254.G1Affine{vk.G1.Alpha}, []bn254.G2Affine{vk.G2.Beta})
 	if err != nil {
 		return nil, wire.Errorf(wire.Malformed, "verifying key: e(α, β): %v", err)
@@ -71,11 +69,10 @@ func newVerifierBackend(vk *VerifyingKey, checkGroups bool, be backend) (*Verifi
 	ng.Neg(&vk.G2.Gamma)
 	switch be {
 	case backendBN:
-		v.pairing = newBNPairing(&ab, &nd, &ng)
+		v.pairing = newBNPairing(vk.G1.K, &ab, &nd, &ng)
 	default:
-		v.pairing = newGnarkPairing(&ab, &nd, &ng)
+		v.pairing = newGnarkPairing(vk.G1.K, &ab, &nd, &ng)
 	}
-	v.comb = newCombTables(vk.G1.K[1:])
 	return v, nil
 }
 
@@ -142,12 +139,7 @@ func (v *Verifier) verifyChecked(proof *Proof, public []fr.Element) error {
 	if len(public) != v.nbPublic {
 		return wire.Errorf(wire.Malformed, "public inputs: got %d, want %d", len(public), v.nbPublic)
 	}
-	sum := combMSM(v.comb, public)
-	sum.AddMixed(&v.k0)
-	var sumAff bn254.G1Affine
-	sumAff.FromJacobian(&sum)
-
-	if !v.pairing.check(&proof.Ar, &proof.Bs, &proof.Krs, &sumAff) {
+	if !v.pairing.check(proof, public) {
 		return wire.Errorf(wire.ProofInvalid, "pairing check failed")
 	}
 	return nil
