@@ -73,6 +73,11 @@ async function runGoWasm(iters, warm) {
   go.exit = (code) => { exitCode = code; };
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmFile), go.importObject);
   await go.run(instance);
+  // A Go runtime timer (the scavenger's, say) may still be scheduled when
+  // the program exits; wasm_exec.js would fire it into the exited program
+  // later, while this process goes on timing snarkjs. Cancel them.
+  for (const id of go._scheduledTimeouts?.values() ?? []) clearTimeout(id);
+  go._scheduledTimeouts?.clear();
   if (exitCode !== 0) fail(`verifybench exited with ${exitCode}`);
   const res = JSON.parse(fs.readFileSync(out, "utf8"));
   fs.rmSync(path.dirname(out), { recursive: true, force: true });

@@ -1,6 +1,7 @@
 package groth16v
 
 import (
+	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
 	"os"
 	"testing"
 	"time"
@@ -28,7 +29,13 @@ func TestLoadBreakdown(t *testing.T) {
 		{"DecodeVerifyingKey", func() { _, _ = DecodeVerifyingKey(b, testcircuit.NbPublic) }},
 		{"NewVerifier", func() { _, _ = NewVerifier(vk) }},
 		{"NewVerifierFromBytes", func() { _, _ = NewVerifierFromBytes(b, testcircuit.NbPublic) }},
-		{"  comb tables", func() { newCombTables(vk.G1.K[1:]) }},
+		{"  comb tables (gnark)", func() { newCombTables(vk.G1.K[1:]) }},
+		{"  comb tables (bn, long+short)", func() { newBNComb(vk.G1.K[1:]) }},
+		{"  bn lines conversion", func() {
+			l := bn254.PrecomputeLines(vk.G2.Delta)
+			bn.LinesFromGnark(&l)
+			bn.LinesFromGnark(&l)
+		}},
 		{"  e(α, β)", func() { _, _ = bn254.Pair([]bn254.G1Affine{vk.G1.Alpha}, []bn254.G2Affine{vk.G2.Beta}) }},
 		{"  2 × PrecomputeLines", func() { bn254.PrecomputeLines(vk.G2.Delta); bn254.PrecomputeLines(vk.G2.Gamma) }},
 		{"  3 × G2 subgroup", func() { vk.G2.Beta.IsInSubGroup(); vk.G2.Gamma.IsInSubGroup(); vk.G2.Delta.IsInSubGroup() }},
@@ -42,6 +49,6 @@ func TestLoadBreakdown(t *testing.T) {
 		}
 	}
 	for i, p := range parts {
-		t.Logf("%-24s p50 %8.2f ms", p.name, float64(median(d[i]))/1e6)
+		t.Logf("%-30s p50 %8.2f ms", p.name, float64(median(d[i]))/1e6)
 	}
 }

@@ -29,10 +29,18 @@ type bnPairing struct {
 	negDelta, negGamma *bn.Lines
 }
 
-func newBNPairing(k []bn254.G1Affine, alphaBeta *bn254.GT, negDelta, negGamma *bn254.G2Affine) *bnPairing {
+// newBNPairing precomputes for a key whose α and β are not the point at
+// infinity (newVerifier checks).
+func newBNPairing(k []bn254.G1Affine, alpha *bn254.G1Affine, beta, negDelta, negGamma *bn254.G2Affine) *bnPairing {
 	p := bnPairing{k0Inf: k[0].IsInfinity(), comb: newBNComb(k[1:])}
 	p.k0.FromGnark(&k[0])
-	p.alphaBeta.FromGnark(alphaBeta)
+	// e(α, β): the Miller loop of the one pair, no fixed lines.
+	var a bn.G1
+	var b bn.G2
+	a.FromGnark(alpha)
+	b.FromGnark(beta)
+	ml := bn.MillerLoop(&a, &b, nil)
+	p.alphaBeta.FinalExponentiation(&ml)
 	ld, lg := bn254.PrecomputeLines(*negDelta), bn254.PrecomputeLines(*negGamma)
 	p.negDelta = bn.LinesFromGnark(&ld)
 	p.negGamma = bn.LinesFromGnark(&lg)

@@ -60,17 +60,17 @@ func newVerifierBackend(vk *VerifyingKey, checkGroups bool, be backend) (*Verifi
 	}
 
 	v := &Verifier{nbPublic: len(vk.G1.K) - 1}
-	ab, err := bn254.Pair([]bn254.G1Affine{vk.G1.Alpha}, []bn254.G2Affine{vk.G2.Beta})
-	if err != nil {
-		return nil, wire.Errorf(wire.Malformed, "verifying key: e(α, β): %v", err)
-	}
 	var nd, ng bn254.G2Affine
 	nd.Neg(&vk.G2.Delta)
 	ng.Neg(&vk.G2.Gamma)
 	switch be {
 	case backendBN:
-		v.pairing = newBNPairing(vk.G1.K, &ab, &nd, &ng)
+		v.pairing = newBNPairing(vk.G1.K, &vk.G1.Alpha, &vk.G2.Beta, &nd, &ng)
 	default:
+		ab, err := bn254.Pair([]bn254.G1Affine{vk.G1.Alpha}, []bn254.G2Affine{vk.G2.Beta})
+		if err != nil {
+			return nil, wire.Errorf(wire.Malformed, "verifying key: e(α, β): %v", err)
+		}
 		v.pairing = newGnarkPairing(vk.G1.K, &ab, &nd, &ng)
 	}
 	return v, nil

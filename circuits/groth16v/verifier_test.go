@@ -1,6 +1,7 @@
 package groth16v
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -145,6 +146,9 @@ func TestCombMSM(t *testing.T) {
 
 	tables := newCombTables(bases)
 	bnComb := newBNComb(bases)
+	if slow := newBNCombFromGnark(bases); !reflect.DeepEqual(canonicalComb(bnComb), canonicalComb(slow)) {
+		t.Fatal("backendBN's comb tables differ between the two builds")
+	}
 	jac := make([]combTable, len(bases))
 	for i := range bases {
 		if bases[i].IsInfinity() {
@@ -180,6 +184,23 @@ func TestCombMSM(t *testing.T) {
 			t.Fatalf("vector %d: backendBN's comb MSM disagrees with MultiExp", n)
 		}
 	}
+}
+
+// canonicalComb lists every table entry as gnark's affine point.
+func canonicalComb(c *bnComb) [][]bn254.G1Affine {
+	var out [][]bn254.G1Affine
+	for _, set := range [][]*[combSize]bn.G1{c.long, c.short} {
+		for _, t := range set {
+			var row []bn254.G1Affine
+			if t != nil {
+				for m := 1; m < combSize; m++ {
+					row = append(row, bn254.G1Affine{X: t[m].X.Gnark(), Y: t[m].Y.Gnark()})
+				}
+			}
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // bnJacToAffine converts a package-bn Jacobian point to gnark's affine.

@@ -85,3 +85,29 @@ func (p *G1Jac) AddMixed(q *G1) {
 	p.Z.Sub(&p.Z, &hh)
 	p.Y.Sub(&t, &j)
 }
+
+// BatchInvert sets each x[i] to 1/x[i] with one inversion (Montgomery's
+// trick). Every x[i] must be non-zero; it reports false, leaving x
+// unchanged, when one is zero.
+func BatchInvert(x []Fp) bool {
+	if len(x) == 0 {
+		return true
+	}
+	prefix := make([]Fp, len(x))
+	acc := fpOne
+	for i := range x {
+		if x[i].IsZero() {
+			return false
+		}
+		prefix[i] = acc
+		acc.Mul(&acc, &x[i])
+	}
+	acc.Inverse(&acc)
+	for i := len(x) - 1; i >= 0; i-- {
+		var t Fp
+		t.Mul(&acc, &prefix[i]) // 1/x[i]
+		acc.Mul(&acc, &x[i])
+		x[i] = t
+	}
+	return true
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
 )
 
 func g1JacEqual(t *testing.T, what string, p *G1Jac, want *bn254.G1Jac) {
@@ -82,5 +83,27 @@ func TestG1AgainstGnark(t *testing.T) {
 				t.Fatal("2·∞ is not the infinity")
 			}
 		}
+	}
+}
+
+func TestBatchInvert(t *testing.T) {
+	vals := testFp(20)[1:] // no zero
+	x := make([]Fp, len(vals))
+	for i := range vals {
+		x[i].FromGnark(&vals[i])
+	}
+	if !BatchInvert(x) {
+		t.Fatal("refused")
+	}
+	for i := range vals {
+		var w fp.Element
+		w.Inverse(&vals[i])
+		if g := x[i].Gnark(); !g.Equal(&w) {
+			t.Fatalf("element %d", i)
+		}
+	}
+	y := []Fp{fpOne, {}, fpOne}
+	if BatchInvert(y) || y[0] != fpOne {
+		t.Fatal("a zero must be refused without changes")
 	}
 }

@@ -66,5 +66,14 @@ func TestMillerLoopAgainstGnark(t *testing.T) {
 			t.Fatal(err)
 		}
 		eq12(t, "pairing", &got, &want)
+
+		// One pair, no fixed lines.
+		ml = MillerLoop(&pa, &pb, nil)
+		got.FinalExponentiation(&ml)
+		want, err = bn254.Pair([]bn254.G1Affine{a}, []bn254.G2Affine{b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq12(t, "pairing of one pair", &got, &want)
 	}
 }
