@@ -70,7 +70,7 @@ func fp4Square(r0, r1, a, b *Fp2) {
 	var a2, b2, s Fp2
 	a2.Square(a)
 	b2.Square(b)
-	s.Add(a, b)
+	s.addLazy(a, b)
 	s.Square(&s)
 	r1.diff(&s, &a2, &b2)
 	r0.addXi(&a2, &b2)
@@ -79,36 +79,42 @@ func fp4Square(r0, r1, a, b *Fp2) {
 // seedX is the BN254 curve seed x₀ = 4965661367192848881.
 const seedX = 4965661367192848881
 
-// Expt sets z = x^x₀ for x in the cyclotomic subgroup: the non-adjacent
-// form of x₀ (63 digits, 24 non-zero), cyclotomic squarings, and the
-// conjugate as the inverse.
+// Expt sets z = x^x₀ for x in the cyclotomic subgroup: left-to-right
+// sliding windows of up to 3 bits over x₀ (63 bits) with the odd powers
+// x, x³, x⁵, x⁷: 62 + 1 cyclotomic squarings and 17 + 3 multiplications
+// (the non-adjacent form would take 23).
 func (z *Fp12) Expt(x *Fp12) {
-	var digits [65]int8
-	n := 0
-	for e := uint64(seedX); e != 0; e >>= 1 {
-		var d int8
-		if e&1 == 1 {
-			d = int8(2 - e&3) // 1 or −1
-			if d < 0 {
-				e += 1
-			} else {
-				e -= 1
-			}
-		}
-		digits[n] = d
-		n++
+	var tab [4]Fp12 // x^(2i+1)
+	var x2 Fp12
+	tab[0] = *x
+	x2.CyclotomicSquare(x)
+	for i := 1; i < len(tab); i++ {
+		tab[i].Mul(&tab[i-1], &x2)
 	}
-	var xInv, acc Fp12
-	xInv.Conjugate(x)
-	acc = *x // the top digit is 1
-	for i := n - 2; i >= 0; i-- {
-		acc.CyclotomicSquare(&acc)
-		switch digits[i] {
-		case 1:
-			acc.Mul(&acc, x)
-		case -1:
-			acc.Mul(&acc, &xInv)
+	const e = uint64(seedX)
+	var acc Fp12
+	started := false
+	for i := 62; i >= 0; {
+		if e>>uint(i)&1 == 0 {
+			acc.CyclotomicSquare(&acc) // started: the top bit is 1
+			i--
+			continue
 		}
+		j := max(i-2, 0)
+		for e>>uint(j)&1 == 0 {
+			j++
+		}
+		w := (e >> uint(j)) & (1<<uint(i-j+1) - 1) // odd, ≤ 7
+		if started {
+			for range i - j + 1 {
+				acc.CyclotomicSquare(&acc)
+			}
+			acc.Mul(&acc, &tab[w>>1])
+		} else {
+			acc = tab[w>>1]
+			started = true
+		}
+		i = j - 1
 	}
 	*z = acc
 }

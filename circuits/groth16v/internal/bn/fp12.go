@@ -24,36 +24,38 @@ func (z *Fp6) MulByV(x *Fp6) {
 	z.B0 = t
 }
 
-// Mul sets z = x·y (Karatsuba, 6 Fp2 multiplications).
+// Mul sets z = x·y (Karatsuba, 6 Fp2 multiplications). It accepts
+// coefficients below 4p (lazy sums), as its own sums then stay below 8p.
 func (z *Fp6) Mul(x, y *Fp6) {
 	var t0, t1, t2, s, u, c0, c1, c2 Fp2
 	t0.Mul(&x.B0, &y.B0)
 	t1.Mul(&x.B1, &y.B1)
 	t2.Mul(&x.B2, &y.B2)
-	s.Add(&x.B1, &x.B2)
-	u.Add(&y.B1, &y.B2)
+	s.addLazy(&x.B1, &x.B2)
+	u.addLazy(&y.B1, &y.B2)
 	c0.Mul(&s, &u)
 	c0.xiDiffAdd(&c0, &t1, &t2, &t0) // t0 + ξ((x1+x2)(y1+y2) − t1 − t2)
-	s.Add(&x.B0, &x.B1)
-	u.Add(&y.B0, &y.B1)
+	s.addLazy(&x.B0, &x.B1)
+	u.addLazy(&y.B0, &y.B1)
 	c1.Mul(&s, &u)
 	c1.diffAddXi(&c1, &t0, &t1, &t2) // (x0+x1)(y0+y1) − t0 − t1 + ξt2
-	s.Add(&x.B0, &x.B2)
-	u.Add(&y.B0, &y.B2)
+	s.addLazy(&x.B0, &x.B2)
+	u.addLazy(&y.B0, &y.B2)
 	c2.Mul(&s, &u)
 	c2.diffAdd(&c2, &t0, &t2, &t1) // (x0+x2)(y0+y2) − t0 − t2 + t1
 	z.B0, z.B1, z.B2 = c0, c1, c2
 }
 
-// MulBy01 sets z = x·(b0 + b1·v) (5 Fp2 multiplications).
+// MulBy01 sets z = x·(b0 + b1·v) (5 Fp2 multiplications). It accepts
+// coefficients below 4p (lazy sums).
 func (z *Fp6) MulBy01(x *Fp6, b0, b1 *Fp2) {
 	var t0, t1, c0, c1, c2, s, u Fp2
 	t0.Mul(&x.B0, b0)
 	t1.Mul(&x.B1, b1)
 	c0.Mul(&x.B2, b1)
 	c0.addXi(&t0, &c0) // t0 + ξ·x2b1
-	s.Add(&x.B0, &x.B1)
-	u.Add(b0, b1)
+	s.addLazy(&x.B0, &x.B1)
+	u.addLazy(b0, b1)
 	c1.Mul(&s, &u)
 	c1.diff(&c1, &t0, &t1)
 	c2.Mul(&x.B2, b0)
@@ -126,8 +128,8 @@ func (z *Fp12) Mul(x, y *Fp12) {
 	var t0, t1, s, u Fp6
 	t0.Mul(&x.C0, &y.C0)
 	t1.Mul(&x.C1, &y.C1)
-	s.Add(&x.C0, &x.C1)
-	u.Add(&y.C0, &y.C1)
+	s.addLazy(&x.C0, &x.C1)
+	u.addLazy(&y.C0, &y.C1)
 	s.Mul(&s, &u)
 	z.C1.diff(&s, &t0, &t1)
 	z.C0.addV(&t0, &t1)
@@ -137,7 +139,7 @@ func (z *Fp12) Mul(x, y *Fp12) {
 func (z *Fp12) Square(x *Fp12) {
 	var ab, s, u Fp6
 	ab.Mul(&x.C0, &x.C1)
-	s.Add(&x.C0, &x.C1)
+	s.addLazy(&x.C0, &x.C1)
 	u.addV(&x.C0, &x.C1)
 	s.Mul(&s, &u) // a² + ab + abv + b²v
 	z.C0.diffV(&s, &ab)
@@ -164,8 +166,8 @@ func (z *Fp12) MulBy034(c0, c3, c4 *Fp2) {
 	var d Fp2
 	a.MulByE2(&z.C0, c0)
 	b.MulBy01(&z.C1, c3, c4)
-	s.Add(&z.C0, &z.C1)
-	d.Add(c0, c3)
+	s.addLazy(&z.C0, &z.C1)
+	d.addLazy(c0, c3)
 	s.MulBy01(&s, &d, c4)
 	z.C1.diff(&s, &a, &b)
 	z.C0.addV(&a, &b)
@@ -189,9 +191,9 @@ func (z *Fp12) MulBy01234(x *[5]Fp2) {
 	y = Fp6{x[0], x[1], x[2]}
 	a.Mul(&z.C0, &y)
 	b.MulBy01(&z.C1, &x[3], &x[4])
-	s.Add(&z.C0, &z.C1)
-	y.B0.Add(&y.B0, &x[3])
-	y.B1.Add(&y.B1, &x[4])
+	s.addLazy(&z.C0, &z.C1)
+	y.B0.addLazy(&y.B0, &x[3])
+	y.B1.addLazy(&y.B1, &x[4])
 	s.Mul(&s, &y)
 	z.C1.diff(&s, &a, &b)
 	z.C0.addV(&a, &b)

@@ -1,9 +1,11 @@
 package bn
 
 import (
+	"math/big"
 	"testing"
 
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
 )
 
 func testFp2(n int) []bn254.E2 {
@@ -179,6 +181,76 @@ func TestFp2Forms(t *testing.T) {
 				w = sub(sub(a, b), a)
 				eqE2(t, "diff aliased", &z, &w)
 			}
+		}
+	}
+}
+
+// plusMultiple returns x + k·p with normalised limbs, the representation
+// of the same element a lazy sum can produce (value below 8p).
+func plusMultiple(x Fp, k int) Fp {
+	for range k {
+		var c uint64
+		for i := range x {
+			c += x[i] + pLimbs[i]
+			x[i] = c & mask
+			c >>= limbBits
+		}
+	}
+	return x
+}
+
+// TestLazyOperands: Fp2 Mul and Square, Fp6 Mul and MulBy01 take operands
+// below 8p resp. 4p (lazy sums) and still return weakly reduced values.
+func TestLazyOperands(t *testing.T) {
+	vals := testFp2(10)
+	eightP := new(big.Int).Lsh(fp.Modulus(), 3)
+	lazy := func(x Fp2, k int) Fp2 {
+		z := Fp2{plusMultiple(x.A0, k), plusMultiple(x.A1, k)}
+		if limbsToBig(&z.A0).Cmp(eightP) >= 0 || limbsToBig(&z.A1).Cmp(eightP) >= 0 {
+			t.Fatal("test value not below 8p")
+		}
+		return z
+	}
+	for i := range vals {
+		for j := range vals {
+			a, b := vals[i], vals[j]
+			var x, y Fp2
+			x.FromGnark(&a)
+			y.FromGnark(&b)
+			for k := 0; k <= 7; k++ {
+				xl, yl := lazy(x, k), lazy(y, 7-k)
+				var z Fp2
+				var w bn254.E2
+				z.Mul(&xl, &yl)
+				w.Mul(&a, &b)
+				eqE2(t, "mul lazy", &z, &w)
+				z.Square(&xl)
+				w.Square(&a)
+				eqE2(t, "square lazy", &z, &w)
+			}
+		}
+	}
+	e := randE12(nil, 4)
+	for i := range e {
+		for j := range e {
+			var x, y Fp12
+			x.FromGnark(&e[i])
+			y.FromGnark(&e[j])
+			l3 := func(c Fp6) Fp6 { return Fp6{lazy(c.B0, 3), lazy(c.B1, 2), lazy(c.B2, 3)} }
+			xl, yl := l3(x.C0), l3(y.C0)
+			var z Fp6
+			z.Mul(&xl, &yl)
+			var w bn254.E6
+			w.Mul(&e[i].C0, &e[j].C0)
+			got := Fp12{C0: z}
+			want := bn254.E12{C0: w}
+			eq12(t, "fp6 mul lazy", &got, &want)
+			b0, b1 := lazy(y.C1.B0, 3), lazy(y.C1.B1, 1)
+			z.MulBy01(&xl, &b0, &b1)
+			w = e[i].C0
+			w.MulBy01(&e[j].C1.B0, &e[j].C1.B1)
+			got, want = Fp12{C0: z}, bn254.E12{C0: w}
+			eq12(t, "fp6 mulby01 lazy", &got, &want)
 		}
 	}
 }

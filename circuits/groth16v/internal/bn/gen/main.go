@@ -347,6 +347,8 @@ func main() {
 	constants()
 
 	fp2Forms()
+
+	lazyAdds()
 	fp6Forms()
 
 	src, err := format.Source(out.Bytes())
@@ -700,6 +702,9 @@ func redc2(pre func(k int), re, im func(k int) string) {
 func fp2Mul() {
 	o("// Mul sets z = x·y (Fp2, u² = −1): Karatsuba over 29-bit limbs with")
 	o("// the two Montgomery reductions fused, 3·81 + 2·90 multiplications.")
+	o("// Inputs below 8p (lazy sums) give z below 2p: the real part is")
+	o("// (x₀y₀ − x₁y₁ + M·p)/R ∈ (−0.38p, 1.38p), 2p added when negative,")
+	o("// the imaginary part below 1.76p.")
 	o("func (z *Fp2) Mul(x, y *Fp2) {")
 	for i := 0; i < N; i++ {
 		o("\ts%d := x.A0[%d] + x.A1[%d]", i, i, i)
@@ -742,7 +747,7 @@ func fp2Mul() {
 // needed) and 2x₀x₁, reductions fused.
 func fp2Square() {
 	o("// Square sets z = x² (Fp2): (x₀ + x₁)(x₀ − x₁) and 2x₀x₁, with the")
-	o("// reductions fused.")
+	o("// reductions fused. Inputs below 8p give z below 2p.")
 	o("func (z *Fp2) Square(x *Fp2) {")
 	for i := 0; i < N; i++ {
 		o("\ts%d := int64(x.A0[%d] + x.A1[%d])", i, i, i)
@@ -767,6 +772,35 @@ func fp2Square() {
 	}
 	redc2(pre, func(k int) string { return fmt.Sprintf("a%d", k) }, func(k int) string { return fmt.Sprintf("c%d", k) })
 	o("}\n")
+}
+
+// lazyAdds emits sums without modular reduction (limbs carried): for
+// inputs below 4p the result is below 8p, which Fp.Mul, Fp2.Mul and
+// Fp2.Square accept (see their bounds); only for their operands.
+func lazyAdds() {
+	for _, ty := range []struct {
+		name   string
+		coords []string
+	}{{"Fp2", []string{"A0", "A1"}}, {"Fp6", []string{"B0.A0", "B0.A1", "B1.A0", "B1.A1", "B2.A0", "B2.A1"}}} {
+		o("// addLazy sets z = x + y without reducing it: for x, y < 4p, z < 8p.")
+		o("// Only for an operand of a multiplication or squaring.")
+		o("func (z *%s) addLazy(x, y *%s) {", ty.name, ty.name)
+		for _, c := range ty.coords {
+			o("\t{")
+			o("\t\tvar c uint64")
+			for i := 0; i < N; i++ {
+				o("\t\tc += x.%s[%d] + y.%s[%d]", c, i, c, i)
+				if i < N-1 {
+					o("\t\tz.%s[%d] = c & mask", c, i)
+					o("\t\tc >>= %d", W)
+				} else {
+					o("\t\tz.%s[%d] = c", c, i)
+				}
+			}
+			o("\t}")
+		}
+		o("}\n")
+	}
 }
 
 // subTwoP emits: with s0..s8 a value below 4p, z = s − 2p when that is
