@@ -1364,7 +1364,7 @@ func (z *Fp2) MulByNonResidue(x *Fp2) {
 		acc >>= 29
 		acc += 9*int64(x.A0[8]) + -int64(x.A1[8]) + 6342812
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -1450,7 +1450,7 @@ func (z *Fp2) MulByNonResidue(x *Fp2) {
 		acc >>= 29
 		acc += int64(x.A0[8]) + 9*int64(x.A1[8])
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -1541,7 +1541,7 @@ func (z *Fp2) Triple(x *Fp2) {
 		acc >>= 29
 		acc += 3 * int64(x.A0[8])
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -1627,7 +1627,7 @@ func (z *Fp2) Triple(x *Fp2) {
 		acc >>= 29
 		acc += 3 * int64(x.A1[8])
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -1741,7 +1741,7 @@ func (z *Fp) reduceSigned(s *[9]int64) {
 	c >>= 29
 	c += s[8]
 	v8 := uint64(c)
-	qq := v8 / 6342813
+	qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 	var brw int64
 	brw += int64(v0) - int64(qq*284818062)
 	v0 = uint64(brw) & mask
@@ -1864,7 +1864,7 @@ func (z *Fp2) xiDiffAdd(m, a, b, c *Fp2) {
 		acc >>= 29
 		acc += 9*int64(m.A0[8]) + -int64(m.A1[8]) + -9*int64(a.A0[8]) + int64(a.A1[8]) + -9*int64(b.A0[8]) + int64(b.A1[8]) + int64(c.A0[8]) + 120513428
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -1950,7 +1950,7 @@ func (z *Fp2) xiDiffAdd(m, a, b, c *Fp2) {
 		acc >>= 29
 		acc += int64(m.A0[8]) + 9*int64(m.A1[8]) + -int64(a.A0[8]) + -9*int64(a.A1[8]) + -int64(b.A0[8]) + -9*int64(b.A1[8]) + int64(c.A1[8]) + 126856240
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2042,7 +2042,7 @@ func (z *Fp2) diffAddXi(m, a, b, c *Fp2) {
 		acc >>= 29
 		acc += int64(m.A0[8]) + -int64(a.A0[8]) + -int64(b.A0[8]) + 9*int64(c.A0[8]) + -int64(c.A1[8]) + 19028436
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2128,7 +2128,7 @@ func (z *Fp2) diffAddXi(m, a, b, c *Fp2) {
 		acc >>= 29
 		acc += int64(m.A1[8]) + -int64(a.A1[8]) + -int64(b.A1[8]) + int64(c.A0[8]) + 9*int64(c.A1[8]) + 12685624
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2220,7 +2220,7 @@ func (z *Fp2) diffAdd(m, a, b, c *Fp2) {
 		acc >>= 29
 		acc += int64(m.A0[8]) + -int64(a.A0[8]) + -int64(b.A0[8]) + int64(c.A0[8]) + 12685624
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2306,7 +2306,7 @@ func (z *Fp2) diffAdd(m, a, b, c *Fp2) {
 		acc >>= 29
 		acc += int64(m.A1[8]) + -int64(a.A1[8]) + -int64(b.A1[8]) + int64(c.A1[8]) + 12685624
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2398,7 +2398,7 @@ func (z *Fp2) diff(m, a, b *Fp2) {
 		acc >>= 29
 		acc += int64(m.A0[8]) + -int64(a.A0[8]) + -int64(b.A0[8]) + 12685624
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2484,7 +2484,7 @@ func (z *Fp2) diff(m, a, b *Fp2) {
 		acc >>= 29
 		acc += int64(m.A1[8]) + -int64(a.A1[8]) + -int64(b.A1[8]) + 12685624
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2576,7 +2576,7 @@ func (z *Fp2) addXi(a, b *Fp2) {
 		acc >>= 29
 		acc += int64(a.A0[8]) + 9*int64(b.A0[8]) + -int64(b.A1[8]) + 6342812
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2662,7 +2662,7 @@ func (z *Fp2) addXi(a, b *Fp2) {
 		acc >>= 29
 		acc += int64(a.A1[8]) + int64(b.A0[8]) + 9*int64(b.A1[8])
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2754,7 +2754,7 @@ func (z *Fp2) subXi(a, b *Fp2) {
 		acc >>= 29
 		acc += int64(a.A0[8]) + -9*int64(b.A0[8]) + int64(b.A1[8]) + 57085308
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2840,7 +2840,7 @@ func (z *Fp2) subXi(a, b *Fp2) {
 		acc >>= 29
 		acc += int64(a.A1[8]) + -int64(b.A0[8]) + -9*int64(b.A1[8]) + 63428120
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -2932,7 +2932,7 @@ func (z *Fp2) diffXi(s, a, b *Fp2) {
 		acc >>= 29
 		acc += int64(s.A0[8]) + -int64(a.A0[8]) + -9*int64(b.A0[8]) + int64(b.A1[8]) + 63428120
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -3018,7 +3018,7 @@ func (z *Fp2) diffXi(s, a, b *Fp2) {
 		acc >>= 29
 		acc += int64(s.A1[8]) + -int64(a.A1[8]) + -int64(b.A0[8]) + -9*int64(b.A1[8]) + 69770932
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -3110,7 +3110,7 @@ func (z *Fp2) threeMinusTwo(a, b *Fp2) {
 		acc >>= 29
 		acc += 3*int64(a.A0[8]) + -2*int64(b.A0[8]) + 12685624
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -3196,7 +3196,7 @@ func (z *Fp2) threeMinusTwo(a, b *Fp2) {
 		acc >>= 29
 		acc += 3*int64(a.A1[8]) + -2*int64(b.A1[8]) + 12685624
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -3288,7 +3288,7 @@ func (z *Fp2) threePlusTwo(a, b *Fp2) {
 		acc >>= 29
 		acc += 3*int64(a.A0[8]) + 2*int64(b.A0[8])
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -3374,7 +3374,7 @@ func (z *Fp2) threePlusTwo(a, b *Fp2) {
 		acc >>= 29
 		acc += 3*int64(a.A1[8]) + 2*int64(b.A1[8])
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -3466,7 +3466,7 @@ func (z *Fp2) threeXiPlusTwo(a, b *Fp2) {
 		acc >>= 29
 		acc += 27*int64(a.A0[8]) + -3*int64(a.A1[8]) + 2*int64(b.A0[8]) + 19028436
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -3552,7 +3552,7 @@ func (z *Fp2) threeXiPlusTwo(a, b *Fp2) {
 		acc >>= 29
 		acc += 3*int64(a.A0[8]) + 27*int64(a.A1[8]) + 2*int64(b.A1[8])
 		v8 := uint64(acc)
-		qq := v8 / 6342813
+		qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 		var brw int64
 		brw += int64(v0) - int64(qq*284818062)
 		v0 = uint64(brw) & mask
@@ -4992,7 +4992,7 @@ func (z *Fp6) diff(m, a, b *Fp6) {
 			acc >>= 29
 			acc += int64(m.B0.A0[8]) + -int64(a.B0.A0[8]) + -int64(b.B0.A0[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -5078,7 +5078,7 @@ func (z *Fp6) diff(m, a, b *Fp6) {
 			acc >>= 29
 			acc += int64(m.B0.A1[8]) + -int64(a.B0.A1[8]) + -int64(b.B0.A1[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -5169,7 +5169,7 @@ func (z *Fp6) diff(m, a, b *Fp6) {
 			acc >>= 29
 			acc += int64(m.B1.A0[8]) + -int64(a.B1.A0[8]) + -int64(b.B1.A0[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -5255,7 +5255,7 @@ func (z *Fp6) diff(m, a, b *Fp6) {
 			acc >>= 29
 			acc += int64(m.B1.A1[8]) + -int64(a.B1.A1[8]) + -int64(b.B1.A1[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -5346,7 +5346,7 @@ func (z *Fp6) diff(m, a, b *Fp6) {
 			acc >>= 29
 			acc += int64(m.B2.A0[8]) + -int64(a.B2.A0[8]) + -int64(b.B2.A0[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -5432,7 +5432,7 @@ func (z *Fp6) diff(m, a, b *Fp6) {
 			acc >>= 29
 			acc += int64(m.B2.A1[8]) + -int64(a.B2.A1[8]) + -int64(b.B2.A1[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -5528,7 +5528,7 @@ func (z *Fp6) addV(a, b *Fp6) {
 			acc >>= 29
 			acc += int64(a.B0.A0[8]) + 9*int64(b.B2.A0[8]) + -int64(b.B2.A1[8]) + 6342812
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -5614,7 +5614,7 @@ func (z *Fp6) addV(a, b *Fp6) {
 			acc >>= 29
 			acc += int64(a.B0.A1[8]) + int64(b.B2.A0[8]) + 9*int64(b.B2.A1[8])
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -5952,7 +5952,7 @@ func (z *Fp6) diffV(s, a *Fp6) {
 			acc >>= 29
 			acc += int64(s.B0.A0[8]) + -int64(a.B0.A0[8]) + -9*int64(a.B2.A0[8]) + int64(a.B2.A1[8]) + 63428120
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -6038,7 +6038,7 @@ func (z *Fp6) diffV(s, a *Fp6) {
 			acc >>= 29
 			acc += int64(s.B0.A1[8]) + -int64(a.B0.A1[8]) + -int64(a.B2.A0[8]) + -9*int64(a.B2.A1[8]) + 69770932
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -6129,7 +6129,7 @@ func (z *Fp6) diffV(s, a *Fp6) {
 			acc >>= 29
 			acc += int64(s.B1.A0[8]) + -int64(a.B1.A0[8]) + -int64(a.B0.A0[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -6215,7 +6215,7 @@ func (z *Fp6) diffV(s, a *Fp6) {
 			acc >>= 29
 			acc += int64(s.B1.A1[8]) + -int64(a.B1.A1[8]) + -int64(a.B0.A1[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -6306,7 +6306,7 @@ func (z *Fp6) diffV(s, a *Fp6) {
 			acc >>= 29
 			acc += int64(s.B2.A0[8]) + -int64(a.B2.A0[8]) + -int64(a.B1.A0[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask
@@ -6392,7 +6392,7 @@ func (z *Fp6) diffV(s, a *Fp6) {
 			acc >>= 29
 			acc += int64(s.B2.A1[8]) + -int64(a.B2.A1[8]) + -int64(a.B1.A1[8]) + 12685624
 			v8 := uint64(acc)
-			qq := v8 / 6342813
+			qq := (v8 * 677) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it
 			var brw int64
 			brw += int64(v0) - int64(qq*284818062)
 			v0 = uint64(brw) & mask

@@ -408,7 +408,7 @@ func linear(dst string, terms []lterm, _ int) {
 	}
 	// value < (pos + neg)·2p
 	if pos+neg > 2 {
-		o("\tqq := v%d / %d", N-1, twoP[N-1]+1)
+		o("\tqq := (v%d * %d) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it", N-1, (uint64(1)<<32)/(twoP[N-1]+1))
 		o("\tvar brw int64")
 		for i := 0; i < N; i++ {
 			o("\tbrw += int64(v%d) - int64(qq*%d)", i, twoP[i])
@@ -426,7 +426,7 @@ func linear(dst string, terms []lterm, _ int) {
 // reduceTail emits, for normalised locals v0..v8 of a value below 2²⁶⁰,
 // *z = v mod 2p in [0, 2p).
 func reduceTail() {
-	o("\tqq := v%d / %d", N-1, twoP[N-1]+1)
+	o("\tqq := (v%d * %d) >> 32 // ≤ ⌊v₈/(⌊2p/2²³²⌋+1)⌋, at most 1 below it", N-1, (uint64(1)<<32)/(twoP[N-1]+1))
 	o("\tvar brw int64")
 	for i := 0; i < N; i++ {
 		o("\tbrw += int64(v%d) - int64(qq*%d)", i, twoP[i])
