@@ -3,9 +3,11 @@ package groth16v
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 
+	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
 	"github.com/leash-wallet/leash/circuits/wire"
 )
 
@@ -30,6 +32,11 @@ const (
 // infinity, no BSB22 commitment, and a proof-of-knowledge slot that is the
 // encoded infinity. Anything else is wire.Malformed.
 func DecodeProof(b []byte) (*Proof, error) {
+	return decodeProof(b, defaultBackend)
+}
+
+// decodeProof is DecodeProof with the G2 subgroup check of backend be.
+func decodeProof(b []byte, be backend) (*Proof, error) {
 	if len(b) != ProofSize {
 		return nil, wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(b), ProofSize)
 	}
@@ -43,7 +50,7 @@ func DecodeProof(b []byte) (*Proof, error) {
 	if err := setG1(&p.Ar, b[:offB], "A"); err != nil {
 		return nil, err
 	}
-	if err := setG2(&p.Bs, b[offB:offC], "B"); err != nil {
+	if err := setG2(&p.Bs, b[offB:offC], "B", be); err != nil {
 		return nil, err
 	}
 	if err := setG1(&p.Krs, b[offC:offN], "C"); err != nil {
@@ -88,14 +95,28 @@ func setG1(p *bn254.G1Affine, b []byte, name string) error {
 	return nil
 }
 
-// setG2 decodes a compressed G2 point; SetBytes checks that X is canonical,
-// that the twist equation has a root and that the point is in the r-torsion
-// subgroup.
-func setG2(p *bn254.G2Affine, b []byte, name string) error {
+// setG2 decodes a compressed G2 point: X canonical, the twist equation
+// has a root, and the point is in the r-torsion subgroup. backendGnark
+// lets gnark-crypto's SetBytes do it all; backendBN decodes with
+// gnark-crypto without its subgroup check and does the check in package
+// bn (the same criterion, twice as fast in WebAssembly).
+func setG2(p *bn254.G2Affine, b []byte, name string, be backend) error {
 	if err := checkFlag(b[0], name); err != nil {
 		return err
 	}
-	n, err := p.SetBytes(b)
+	var n int
+	var err error
+	if be == backendBN {
+		dec := bn254.NewDecoder(bytes.NewReader(b), bn254.NoSubgroupChecks())
+		if err = dec.Decode(p); err == nil {
+			n = int(dec.BytesRead())
+			if !g2InSubGroup(p, be) {
+				err = errors.New("invalid point: subgroup check failed")
+			}
+		}
+	} else {
+		n, err = p.SetBytes(b)
+	}
 	if err != nil {
 		return wire.Errorf(wire.Malformed, "proof: %s: %v", name, err)
 	}
@@ -103,6 +124,17 @@ func setG2(p *bn254.G2Affine, b []byte, name string) error {
 		return wire.Errorf(wire.Malformed, "proof: %s: consumed %d bytes, want %d", name, n, len(b))
 	}
 	return nil
+}
+
+// g2InSubGroup reports whether p (not the point at infinity) is on the
+// twist and in G2, with backend be's arithmetic.
+func g2InSubGroup(p *bn254.G2Affine, be backend) bool {
+	if be == backendBN {
+		var q bn.G2
+		q.FromGnark(p)
+		return q.IsInSubGroup()
+	}
+	return p.IsInSubGroup()
 }
 
 // vkHeaderSize is the compressed [α]₁,[β]₁,[β]₂,[γ]₂,[δ]₁,[δ]₂ prefix of a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/leash-wallet/leash/circuits/groth16v/testcircuit"
@@ -113,8 +115,13 @@ func TestDecodeProofMalformed(t *testing.T) {
 		if _, err := DecodeProof(b); !errors.Is(err, wire.ErrMalformed) {
 			t.Errorf("%s: got %v, want malformed", name, err)
 		}
-		if err := f.verifier.VerifyBytes(b, c.public); !errors.Is(err, wire.ErrMalformed) {
-			t.Errorf("%s: VerifyBytes: got %v, want malformed", name, err)
+		for i, be := range backends {
+			if _, err := decodeProof(b, be); !errors.Is(err, wire.ErrMalformed) {
+				t.Errorf("%s: decodeProof(%s): got %v, want malformed", name, be, err)
+			}
+			if err := f.verifiers[i].VerifyBytes(b, c.public); !errors.Is(err, wire.ErrMalformed) {
+				t.Errorf("%s: VerifyBytes (%s): got %v, want malformed", name, be, err)
+			}
 		}
 	}
 }
@@ -304,5 +311,55 @@ func writeTestdata(t *testing.T, dir string) {
 		if err := os.WriteFile(filepath.Join(corpus, "seed_"+name), []byte(seed), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// Both backends' G2 subgroup checks give the same verdicts on proofs whose
+// B is a point of G2, a random twist point, or a G2 point plus a point of
+// the cofactor part.
+func TestDecodeProofBackendsAgree(t *testing.T) {
+	f := getFixture(t)
+	c := f.cases[0]
+	_, _, _, g2 := bn254.Generators()
+	off := offSubgroupG2(t)
+	var offJ, rOff bn254.G2Jac
+	offJ.FromAffine(&off)
+	rOff.ScalarMultiplication(&offJ, fr.Modulus()) // in the cofactor part, not ∞
+	var rOffA bn254.G2Affine
+	rOffA.FromJacobian(&rOff)
+	in, out := 0, 0
+	for i := int64(1); i <= 24; i++ {
+		var b bn254.G2Affine
+		switch i % 3 {
+		case 0:
+			b.ScalarMultiplication(&g2, big.NewInt(i*7919))
+		case 1:
+			var u bn254.E2
+			u.A0.SetInt64(i)
+			u.A1.SetInt64(3 * i)
+			b = bn254.MapToCurve2(&u)
+		default:
+			b.ScalarMultiplication(&g2, big.NewInt(i))
+			b.Add(&b, &rOffA)
+		}
+		p := *c.gnark
+		p.Bs = b
+		buf, err := testcircuit.ProofBytes(&p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q0, e0 := decodeProof(buf, backendGnark)
+		q1, e1 := decodeProof(buf, backendBN)
+		if wire.CodeOf(e0) != wire.CodeOf(e1) || (e0 == nil && *q0 != *q1) {
+			t.Fatalf("B %d: gnark says %v, bn says %v", i, e0, e1)
+		}
+		if e0 == nil {
+			in++
+		} else {
+			out++
+		}
+	}
+	if in < 8 || out < 8 {
+		t.Fatalf("weak test: %d accepted, %d refused", in, out)
 	}
 }

@@ -15,8 +15,8 @@ import (
 
 func strconvQuote(b []byte) string { return strconv.Quote(string(b)) }
 
-// FuzzDecodeProof: DecodeProof never panics, refuses with wire.Malformed
-// only, and what it accepts re-encodes to the same bytes (one encoding per
+// FuzzDecodeProof: DecodeProof never panics, decodes alike with both
+// backends' G2 subgroup checks, refuses with wire.Malformed only, and what it accepts re-encodes to the same bytes (one encoding per
 // proof) and can be verified without panicking, with the same verdict
 // through Verify and VerifyBytes. Seeds: testdata/fuzz/FuzzDecodeProof and
 // the fixture's valid proofs.
@@ -28,6 +28,12 @@ func FuzzDecodeProof(f *testing.F) {
 	pub := fx.cases[0].public
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := DecodeProof(b)
+		for _, be := range backends { // the two G2 subgroup checks agree
+			q, e := decodeProof(b, be)
+			if wire.CodeOf(e) != wire.CodeOf(err) || (err == nil && *q != *p) {
+				t.Fatalf("decodeProof(%s) says %v, DecodeProof says %v", be, e, err)
+			}
+		}
 		if err != nil {
 			if wire.CodeOf(err) != wire.Malformed {
 				t.Fatalf("uncoded or miscoded error: %v", err)

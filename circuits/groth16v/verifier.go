@@ -12,6 +12,7 @@ import (
 // immutable and safe for concurrent use.
 type Verifier struct {
 	nbPublic int
+	backend  backend
 	pairing  pairingCheck // [K₀]₁, the comb tables of K₁…Kₙ, e(α, β) and the lines of −δ, −γ, in the backend's representation
 }
 
@@ -59,7 +60,7 @@ func newVerifierBackend(vk *VerifyingKey, checkGroups bool, be backend) (*Verifi
 		}
 	}
 
-	v := &Verifier{nbPublic: len(vk.G1.K) - 1}
+	v := &Verifier{nbPublic: len(vk.G1.K) - 1, backend: be}
 	var nd, ng bn254.G2Affine
 	nd.Neg(&vk.G2.Delta)
 	ng.Neg(&vk.G2.Gamma)
@@ -93,7 +94,7 @@ func (v *Verifier) NbPublic() int { return v.nbPublic }
 // point at infinity) is wire.Malformed; a proof that fails the pairing
 // equation is wire.ErrProofInvalid.
 func (v *Verifier) Verify(proof *Proof, public []fr.Element) error {
-	if err := checkProof(proof); err != nil {
+	if err := checkProof(proof, v.backend); err != nil {
 		return err
 	}
 	return v.verifyChecked(proof, public)
@@ -103,7 +104,7 @@ func (v *Verifier) Verify(proof *Proof, public []fr.Element) error {
 // DecodeProof) and verifies it. The decoder does the subgroup checks, and
 // they are not repeated.
 func (v *Verifier) VerifyBytes(proofBytes []byte, public []fr.Element) error {
-	proof, err := DecodeProof(proofBytes)
+	proof, err := decodeProof(proofBytes, v.backend)
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func (v *Verifier) VerifyBytes(proofBytes []byte, public []fr.Element) error {
 }
 
 // checkProof validates a proof that did not come from DecodeProof.
-func checkProof(proof *Proof) error {
+func checkProof(proof *Proof, be backend) error {
 	if proof == nil {
 		return wire.Errorf(wire.Malformed, "proof: nil")
 	}
@@ -121,7 +122,7 @@ func checkProof(proof *Proof) error {
 	if proof.Krs.IsInfinity() || !proof.Krs.IsInSubGroup() {
 		return wire.Errorf(wire.Malformed, "proof: C not in G1")
 	}
-	if proof.Bs.IsInfinity() || !proof.Bs.IsInSubGroup() {
+	if proof.Bs.IsInfinity() || !g2InSubGroup(&proof.Bs, be) {
 		return wire.Errorf(wire.Malformed, "proof: B not in G2")
 	}
 	return nil
