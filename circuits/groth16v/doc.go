@@ -48,6 +48,19 @@
 // the subgroup checks DecodeProof did; Verify, which takes a proof from any
 // source, does them itself.
 //
+// Two backends run these same algorithms on different field arithmetic
+// (pairing.go). In WebAssembly, where the signer runs, backendBN uses
+// package internal/bn: BN254 arithmetic in 9 limbs of 29 bits, written for
+// Go's WebAssembly backend, which has no 64×64→128-bit multiply and no
+// add-with-carry (gnark-crypto's 4×64-bit limbs emulate both there). Its
+// field multiplication is 2.3× faster than gnark-crypto's in WASM, and
+// backendBN also does the MSM (with extra short comb tables, spacing 8, for
+// inputs below 2⁶⁴: at most 8 additions each) and the G2 subgroup check in
+// it. Natively gnark-crypto's assembly is about four times faster than
+// package bn, so backendGnark is the native choice. The tests run every
+// verdict on both backends, natively and compiled to WASM
+// (scripts/test.d/30-groth16v.sh).
+//
 // # Security notes
 //
 //   - The subgroup check on B is required for soundness and is never
@@ -64,5 +77,9 @@
 //	go test -run '^$' -bench 'VerifyVsGnark|NewVerifier' ./circuits/groth16v
 //	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm \
 //	    go test -run '^$' -bench 'VerifyVsGnark|Parts' ./circuits/groth16v
+//	LEASH_BREAKDOWN=1 PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm \
+//	    go test -run Breakdown -v ./circuits/groth16v   # where the time goes
+//	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm \
+//	    go test -run '^$' -bench AB ./circuits/groth16v/internal/bn   # bn vs gnark-crypto
 //	make bench-wasm   # WASM in Node 20 against snarkjs, table of medians
 package groth16v
