@@ -9,9 +9,9 @@
 // wall-clock time (with their median allocations). Wall-clock: on a busy
 // machine the figures swell, so compare builds in the same run. In WASM the
 // first call of any function also pays V8's lazy compilation, which the
-// package that calls it first is charged for. Each sample runs with the
-// WebAssembly tiering budget wasm/leash.mjs sets (LEASH_WASM_TIERING_BUDGET
-// as there; 0 for V8's default).
+// package that calls it first is charged for. Each sample runs with the V8
+// flags wasm/leash.mjs sets (LEASH_WASM_TIERING_BUDGET as there; 0 for V8's
+// default tiering).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -63,8 +63,8 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const budget = Number(process.env.LEASH_WASM_TIERING_BUDGET || 100_000_000);
-const v8Args = budget > 0 ? [`--wasm-tiering-budget=${budget}`] : [];
+const { wasmV8Flags } = await import(pathToFileURL(path.join(root, "wasm", "leash.mjs")).href);
+const v8Args = wasmV8Flags();
 const samples = [];
 for (let i = 0; i < N; i++) {
   const r = spawnSync(process.execPath, [...v8Args, fileURLToPath(import.meta.url), "--child", "--wasm", wasmPath, "--wasm-exec", wasmExec], {

@@ -81,29 +81,39 @@ export async function loadLeash({
 // (roughly, bytes of code executed; 1.8 M by default). The initialisers of
 // the Go runtime and of the packages in leash.wasm run long one-shot loops
 // (unicode tables, curve constants, big-number set-up) that spend it, and V8
-// then optimises functions that never run again: hundreds of milliseconds of
-// CPU on background threads that share the machine's cores with the start-up
-// itself (on a busy two-core machine the time until ready was two to four
-// times longer, and bimodal). With a budget 55× larger those stay in Liftoff,
-// while the verifier's field arithmetic, called thousands of times per
-// proof, still reaches TurboFan within the first few verifications.
+// then optimises functions that never run again: about 0.8 s of CPU on
+// background threads that share the machine's cores with the start-up itself
+// (on a busy two-core machine the time until ready was two to four times
+// longer, and bimodal). With a budget of 40 M (--trace-wasm-compilation-times
+// shows one small function optimised during start-up instead of 23) the
+// start-up stays in Liftoff, while the verifier's field arithmetic, called
+// thousands of times per proof, still reaches TurboFan within the first few
+// verifications. Functions that run only a few times per call reach it
+// later: in our runs sign p50 after 50 warm-up signs was ~5% slower, and
+// equal after 2,000; a larger budget starts a little faster and costs more
+// (100 M: ~12% on sign).
 //
 // The flag is process-wide and only affects WebAssembly instantiated after
 // it is set. It is left alone when Node's command line or NODE_OPTIONS
 // already sets a tiering flag; LEASH_WASM_TIERING_BUDGET=N sets another
 // budget, 0 keeps V8's default.
-const TIERING_BUDGET = 100_000_000;
-let tieringTuned = false;
-function tuneWasmTiering() {
-  if (tieringTuned) return;
-  tieringTuned = true;
+const TIERING_BUDGET = 40_000_000;
+
+/** The V8 flags loadLeash sets (an empty list when it leaves V8 alone). */
+export function wasmV8Flags() {
   const env = process.env.LEASH_WASM_TIERING_BUDGET;
   const budget = env === undefined || env === "" ? TIERING_BUDGET : Number(env);
   if (!Number.isSafeInteger(budget) || budget < 0) throw new Error(`LEASH_WASM_TIERING_BUDGET=${env}: want a non-negative integer`);
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) =>
     /^--(no-)?(wasm-tiering-budget|wasm-dynamic-tiering|wasm-tier-up|liftoff)/.test(a));
-  if (budget === 0 || given) return;
-  v8.setFlagsFromString(`--wasm-tiering-budget=${budget}`);
+  return budget === 0 || given ? [] : [`--wasm-tiering-budget=${budget}`];
+}
+
+let tieringTuned = false;
+function tuneWasmTiering() {
+  if (tieringTuned) return;
+  tieringTuned = true;
+  for (const f of wasmV8Flags()) v8.setFlagsFromString(f);
 }
 
 // unrefGoTimers makes the timeouts the Go runtime schedules (sleeping
