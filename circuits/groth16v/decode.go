@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
 
 	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
 	"github.com/leash-wallet/leash/circuits/wire"
@@ -47,13 +48,13 @@ func decodeProof(b []byte, be backend) (*Proof, error) {
 		offPok = offN + 4
 	)
 	var p Proof
-	if err := setG1(&p.Ar, b[:offB], "A"); err != nil {
+	if err := setG1(&p.Ar, b[:offB], "A", be); err != nil {
 		return nil, err
 	}
 	if err := setG2(&p.Bs, b[offB:offC], "B", be); err != nil {
 		return nil, err
 	}
-	if err := setG1(&p.Krs, b[offC:offN], "C"); err != nil {
+	if err := setG1(&p.Krs, b[offC:offN], "C", be); err != nil {
 		return nil, err
 	}
 	if n := binary.BigEndian.Uint32(b[offN:offPok]); n != 0 {
@@ -78,14 +79,21 @@ func checkFlag(first byte, name string) error {
 	}
 }
 
-// setG1 decodes a compressed G1 point; SetBytes checks that X is canonical,
-// that the curve equation has a root, and (trivially for BN254 G1) the
-// subgroup.
-func setG1(p *bn254.G1Affine, b []byte, name string) error {
+// setG1 decodes a compressed G1 point: X canonical, the curve equation
+// has a root (and, trivially for BN254's G1, the subgroup). backendGnark
+// uses gnark-crypto's SetBytes; backendBN takes the square root in package
+// bn (decompressBN).
+func setG1(p *bn254.G1Affine, b []byte, name string, be backend) error {
 	if err := checkFlag(b[0], name); err != nil {
 		return err
 	}
-	n, err := p.SetBytes(b)
+	var n int
+	var err error
+	if be == backendBN {
+		n, err = len(b), decompressG1BN(p, b)
+	} else {
+		n, err = p.SetBytes(b)
+	}
 	if err != nil {
 		return wire.Errorf(wire.Malformed, "proof: %s: %v", name, err)
 	}
@@ -97,9 +105,9 @@ func setG1(p *bn254.G1Affine, b []byte, name string) error {
 
 // setG2 decodes a compressed G2 point: X canonical, the twist equation
 // has a root, and the point is in the r-torsion subgroup. backendGnark
-// lets gnark-crypto's SetBytes do it all; backendBN decodes with
-// gnark-crypto without its subgroup check and does the check in package
-// bn (the same criterion, twice as fast in WebAssembly).
+// lets gnark-crypto's SetBytes do it all; backendBN does the square root
+// and the subgroup check (the same criterion) in package bn, twice as fast
+// in WebAssembly.
 func setG2(p *bn254.G2Affine, b []byte, name string, be backend) error {
 	if err := checkFlag(b[0], name); err != nil {
 		return err
@@ -107,13 +115,7 @@ func setG2(p *bn254.G2Affine, b []byte, name string, be backend) error {
 	var n int
 	var err error
 	if be == backendBN {
-		dec := bn254.NewDecoder(bytes.NewReader(b), bn254.NoSubgroupChecks())
-		if err = dec.Decode(p); err == nil {
-			n = int(dec.BytesRead())
-			if !g2InSubGroup(p, be) {
-				err = errors.New("invalid point: subgroup check failed")
-			}
-		}
+		n, err = len(b), decompressG2BN(p, b)
 	} else {
 		n, err = p.SetBytes(b)
 	}
@@ -122,6 +124,71 @@ func setG2(p *bn254.G2Affine, b []byte, name string, be backend) error {
 	}
 	if n != len(b) {
 		return wire.Errorf(wire.Malformed, "proof: %s: consumed %d bytes, want %d", name, n, len(b))
+	}
+	return nil
+}
+
+// errNoRoot is the error for a compressed X with no point above it.
+var errNoRoot = errors.New("invalid compressed coordinate: square root doesn't exist")
+
+// decompressG1BN decodes a compressed G1 point (flags already checked to
+// be smallest or largest) as gnark-crypto's SetBytes does: X canonical
+// (gnark-crypto's SetBytesCanonical), y = √(x³ + 3) or no point, the root
+// whose lexicographic order matches the flag. G1 has cofactor 1: the point
+// is in the group.
+func decompressG1BN(p *bn254.G1Affine, b []byte) error {
+	var bufX [fp.Bytes]byte
+	copy(bufX[:], b[:fp.Bytes])
+	largest := b[0]&flagMask == flagLargest
+	bufX[0] &^= flagMask
+	if err := p.X.SetBytesCanonical(bufX[:]); err != nil {
+		return err
+	}
+	var x, y2, y, three bn.Fp
+	x.FromGnark(&p.X)
+	three.SetUint64(3)
+	y2.Square(&x)
+	y2.Mul(&y2, &x)
+	y2.Add(&y2, &three)
+	if !y.Sqrt(&y2) {
+		return errNoRoot
+	}
+	if y.LexicographicallyLargest() != largest {
+		y.Neg(&y)
+	}
+	p.Y = y.Gnark()
+	return nil
+}
+
+// decompressG2BN is decompressG1BN on the twist y² = x³ + 3/ξ (X is
+// x₁ | x₀), followed by the G2 subgroup check.
+func decompressG2BN(p *bn254.G2Affine, b []byte) error {
+	var bufX [fp.Bytes]byte
+	copy(bufX[:], b[:fp.Bytes])
+	largest := b[0]&flagMask == flagLargest
+	bufX[0] &^= flagMask
+	if err := p.X.A1.SetBytesCanonical(bufX[:]); err != nil {
+		return err
+	}
+	if err := p.X.A0.SetBytesCanonical(b[fp.Bytes : 2*fp.Bytes]); err != nil {
+		return err
+	}
+	var q bn.G2
+	var y2 bn.Fp2
+	q.X.FromGnark(&p.X)
+	bt := bn.BTwist()
+	y2.Square(&q.X)
+	y2.Mul(&y2, &q.X)
+	y2.Add(&y2, &bt)
+	if !q.Y.Sqrt(&y2) {
+		return errNoRoot
+	}
+	if q.Y.LexicographicallyLargest() != largest {
+		q.Y.Neg(&q.Y)
+	}
+	p.Y = q.Y.Gnark()
+	if !q.IsInSubGroup() {
+		return errors.New("invalid point: subgroup check failed")
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/big"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
@@ -361,5 +362,70 @@ func TestDecodeProofBackendsAgree(t *testing.T) {
 	}
 	if in < 8 || out < 8 {
 		t.Fatalf("weak test: %d accepted, %d refused", in, out)
+	}
+}
+
+// The two backends' point decoders agree on random compressed encodings:
+// canonical or not, with or without a point above X, either flag.
+func TestDecodePointsBackendsAgree(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	roots := [2]int{} // random G2 encodings are (almost) never in G2: both refuse
+	for i := range 600 {
+		flag := byte(flagSmallest)
+		if i%2 == 1 {
+			flag = flagLargest
+		}
+		var b1 [bn254.SizeOfG1AffineCompressed]byte
+		var b2 [bn254.SizeOfG2AffineCompressed]byte
+		rng.Read(b1[:])
+		rng.Read(b2[:])
+		b1[0] = b1[0]&^flagMask | flag
+		b2[0] = b2[0]&^flagMask | flag
+		if i%5 == 0 { // small X: canonical for sure
+			b1[0], b1[1] = flag, 0
+			b2[0], b2[1], b2[32] = flag, 0, 0
+		}
+		var p0, p1 bn254.G1Affine
+		e0 := setG1(&p0, b1[:], "A", backendGnark)
+		e1 := setG1(&p1, b1[:], "A", backendBN)
+		if wire.CodeOf(e0) != wire.CodeOf(e1) || (e0 == nil && p0 != p1) {
+			t.Fatalf("G1 %x: gnark %v, bn %v", b1, e0, e1)
+		}
+		var q0, q1 bn254.G2Affine
+		f0 := setG2(&q0, b2[:], "B", backendGnark)
+		f1 := setG2(&q1, b2[:], "B", backendBN)
+		if wire.CodeOf(f0) != wire.CodeOf(f1) || (f0 == nil && q0 != q1) {
+			t.Fatalf("G2 %x: gnark %v, bn %v", b2, f0, f1)
+		}
+		if e0 == nil {
+			roots[0]++
+		}
+		if f0 == nil {
+			roots[1]++
+		}
+	}
+	// Valid points of both groups, both flags (re-encoded).
+	_, _, g1, g2 := bn254.Generators()
+	for i := int64(1); i <= 40; i++ {
+		var p bn254.G1Affine
+		var q bn254.G2Affine
+		p.ScalarMultiplication(&g1, big.NewInt(i*i+3))
+		q.ScalarMultiplication(&g2, big.NewInt(i*i+3))
+		if i%2 == 0 { // the other root, the other flag
+			p.Neg(&p)
+			q.Neg(&q)
+		}
+		pb, qb := p.Bytes(), q.Bytes()
+		var p1 bn254.G1Affine
+		var q1 bn254.G2Affine
+		if err := setG1(&p1, pb[:], "A", backendBN); err != nil || p1 != p {
+			t.Fatalf("G1 point %d: %v", i, err)
+		}
+		if err := setG2(&q1, qb[:], "B", backendBN); err != nil || q1 != q {
+			t.Fatalf("G2 point %d: %v", i, err)
+		}
+	}
+	if roots[0] < 100 {
+		t.Fatalf("weak test: %d decodable G1 encodings of 600", roots[0])
 	}
 }

@@ -2,7 +2,6 @@ package bn
 
 import (
 	"encoding/binary"
-	"math/bits"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
 )
@@ -61,17 +60,18 @@ func (x *Fp) IsZero() bool {
 	return a == Fp{}
 }
 
-// Inverse sets z = 1/x (0 for x = 0), as x^(p−2) with a 4-bit window.
-func (z *Fp) Inverse(x *Fp) {
+// Inverse sets z = 1/x (0 for x = 0), as x^(p−2).
+func (z *Fp) Inverse(x *Fp) { z.exp(x, &pMinus2) }
+
+// exp sets z = x^e with a 4-bit fixed window (e in little-endian words).
+func (z *Fp) exp(x *Fp, e *[4]uint64) {
 	var tab [16]Fp
 	tab[0] = fpOne
 	tab[1] = *x
 	for i := 2; i < 16; i++ {
 		tab[i].Mul(&tab[i-1], x)
 	}
-	// p − 2, most significant nibble first.
-	e := pMinus2
-	var acc Fp = fpOne
+	acc := fpOne
 	for i := len(e) - 1; i >= 0; i-- {
 		for s := 60; s >= 0; s -= 4 {
 			acc.Square(&acc)
@@ -84,6 +84,38 @@ func (z *Fp) Inverse(x *Fp) {
 		}
 	}
 	*z = acc
+}
+
+// Exponents of the square roots (p ≡ 3 mod 4).
+var (
+	pPlus1Over4  = [4]uint64{0x4f082305b61f3f52, 0x65e05aa45a1c72a3, 0x6e14116da0605617, 0xc19139cb84c680a}
+	pMinus3Over4 = [4]uint64{0x4f082305b61f3f51, 0x65e05aa45a1c72a3, 0x6e14116da0605617, 0xc19139cb84c680a}
+	pMinus1Over2 = [4]uint64{0x9e10460b6c3e7ea3, 0xcbc0b548b438e546, 0xdc2822db40c0ac2e, 0x183227397098d014}
+)
+
+// Sqrt sets z to a square root of x, x^((p+1)/4), and reports whether x
+// is a square (if not, z is unspecified).
+func (z *Fp) Sqrt(x *Fp) bool {
+	var r, c Fp
+	r.exp(x, &pPlus1Over4)
+	c.Square(&r)
+	if !c.Equal(x) {
+		return false
+	}
+	*z = r
+	return true
+}
+
+// LexicographicallyLargest reports whether x > (p−1)/2 (as canonical
+// integers), gnark-crypto's rule for the sign of a compressed point's y.
+func (x *Fp) LexicographicallyLargest() bool {
+	w := x.regular()
+	for i := 3; i >= 0; i-- {
+		if w[i] != pMinus1Over2[i] {
+			return w[i] > pMinus1Over2[i]
+		}
+	}
+	return false
 }
 
 // pMinus2 is p − 2 in little-endian 64-bit words.
@@ -148,5 +180,3 @@ func (z *Fp) SetUint64(v uint64) *Fp {
 	z.fromRegular(&w)
 	return z
 }
-
-var _ = bits.Len64
