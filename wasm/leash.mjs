@@ -18,10 +18,9 @@
 // keep Node alive unless keepAlive is set), and two host
 // storages for leash.open(): memoryStorage() and fileStorage(dir).
 //
-// Start-up: loadLeash raises V8's WebAssembly tiering budget for the process
-// (see tuneWasmTiering) unless LEASH_WASM_TIERING_BUDGET=0 or the budget was
-// given on Node's command line. scripts/wasm-inittrace.mjs shows where the
-// rest of the start-up goes.
+// Start-up: loadLeash sets two V8 flags for the process (wasmV8Flags: a
+// larger WebAssembly tiering budget and lazy validation; each can be turned
+// off). scripts/wasm-inittrace.mjs shows where the rest of the start-up goes.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -43,7 +42,7 @@ export async function loadLeash({
   keepAlive = false,
 } = {}) {
   if (!globalThis.fs) globalThis.fs = fs; // Go's stderr (panics) goes to the real stderr
-  tuneWasmTiering();
+  tuneV8();
   if (!globalThis.Go) await import(pathToFileURL(wasmExec).href);
   const code = bytes ?? fs.readFileSync(wasm);
   const t0 = performance.now();
@@ -58,11 +57,18 @@ export async function loadLeash({
   if (!keepAlive) unrefGoTimers(go);
   const instance = await WebAssembly.instantiate(module, go.importObject);
   const t2 = performance.now();
-  const ready = new Promise((resolve) => {
+  // A module that exits or traps before it is ready (a panic in an
+  // initialiser, or, with lazy validation, an invalid function) rejects
+  // instead of leaving the caller waiting for ever.
+  const ready = new Promise((resolve, reject) => {
     globalThis.onLeashReady = (l) => resolve(l);
-  });
-  go.run(instance).catch((e) => {
-    process.stderr.write(`leash.wasm exited: ${e}\n`);
+    go.run(instance).then(
+      () => reject(new Error("leash.wasm exited before it was ready")),
+      (e) => {
+        process.stderr.write(`leash.wasm exited: ${e}\n`);
+        reject(e);
+      },
+    );
   });
   const leash = await ready;
   const t3 = performance.now();
@@ -93,26 +99,40 @@ export async function loadLeash({
 // equal after 2,000; a larger budget starts a little faster and costs more
 // (100 M: ~12% on sign).
 //
-// The flag is process-wide and only affects WebAssembly instantiated after
-// it is set. It is left alone when Node's command line or NODE_OPTIONS
-// already sets a tiering flag; LEASH_WASM_TIERING_BUDGET=N sets another
-// budget, 0 keeps V8's default.
+// WebAssembly.compile also validates every function of the module up front
+// (about 20 ms of the ~40 ms it takes here); with --wasm-lazy-validation V8
+// validates a function when it first compiles it instead, before it ever
+// runs, and the ~90% of functions a process never calls are not validated
+// at all. An invalid function then fails when it is first called rather
+// than at compile time; leash.wasm is our own build output.
+//
+// The flags are process-wide and only affect WebAssembly compiled after they
+// are set. Each is left alone when Node's command line or NODE_OPTIONS
+// already sets it; LEASH_WASM_TIERING_BUDGET=N sets another budget, 0 keeps
+// V8's default, and LEASH_WASM_LAZY_VALIDATION=0 keeps eager validation.
 const TIERING_BUDGET = 40_000_000;
 
-/** The V8 flags loadLeash sets (an empty list when it leaves V8 alone). */
+/** The V8 flags loadLeash sets (see above). */
 export function wasmV8Flags() {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  const has = (re) => given.some((a) => re.test(a));
+  const flags = [];
   const env = process.env.LEASH_WASM_TIERING_BUDGET;
   const budget = env === undefined || env === "" ? TIERING_BUDGET : Number(env);
   if (!Number.isSafeInteger(budget) || budget < 0) throw new Error(`LEASH_WASM_TIERING_BUDGET=${env}: want a non-negative integer`);
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) =>
-    /^--(no-)?(wasm-tiering-budget|wasm-dynamic-tiering|wasm-tier-up|liftoff)/.test(a));
-  return budget === 0 || given ? [] : [`--wasm-tiering-budget=${budget}`];
+  if (budget > 0 && !has(/^--(no-)?(wasm-tiering-budget|wasm-dynamic-tiering|wasm-tier-up|liftoff)/)) {
+    flags.push(`--wasm-tiering-budget=${budget}`);
+  }
+  if (process.env.LEASH_WASM_LAZY_VALIDATION !== "0" && !has(/^--(no-)?wasm-lazy-validation/)) {
+    flags.push("--wasm-lazy-validation");
+  }
+  return flags;
 }
 
-let tieringTuned = false;
-function tuneWasmTiering() {
-  if (tieringTuned) return;
-  tieringTuned = true;
+let v8Tuned = false;
+function tuneV8() {
+  if (v8Tuned) return;
+  v8Tuned = true;
   for (const f of wasmV8Flags()) v8.setFlagsFromString(f);
 }
 
