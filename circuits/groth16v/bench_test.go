@@ -87,3 +87,29 @@ func median(d []time.Duration) time.Duration {
 	slices.Sort(s)
 	return s[len(s)/2]
 }
+
+// BenchmarkBackends times VerifyBytes on backendGnark and backendBN
+// alternately (medians and their ratio bn/gnark): the measurement behind
+// defaultBackend (pairing.go). Run it natively and in WASM:
+//
+//	go test -run '^$' -bench Backends ./circuits/groth16v
+//	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm \
+//	    go test -run '^$' -bench Backends ./circuits/groth16v
+func BenchmarkBackends(b *testing.B) {
+	f := getFixture(b)
+	c := f.cases[2]
+	var d [2][]time.Duration
+	for b.Loop() {
+		for i, v := range f.verifiers {
+			t0 := time.Now()
+			if err := v.VerifyBytes(c.bytes, c.public); err != nil {
+				b.Fatal(err)
+			}
+			d[i] = append(d[i], time.Since(t0))
+		}
+	}
+	mg, mb := median(d[0]), median(d[1])
+	b.ReportMetric(float64(mg.Microseconds()), "gnark-backend-p50-µs")
+	b.ReportMetric(float64(mb.Microseconds()), "bn-backend-p50-µs")
+	b.ReportMetric(float64(mb)/float64(mg), "bn/gnark")
+}
