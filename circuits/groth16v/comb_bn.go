@@ -8,7 +8,7 @@ import (
 )
 
 // The comb MSM of backendBN: the tables of comb.go (8 teeth, spacing 32)
-// in package bn's representation, plus short tables (8 teeth, spacing 8)
+// in package bn's representation (packed: 72 bytes a point), plus short tables (8 teeth, spacing 8)
 // for scalars below 2⁶⁴, which are common among the policy circuit's
 // inputs (chain id, nonce, gas, fees, time). A short scalar is added only in
 // the last 8 columns of the shared doubling loop (column k carries weight
@@ -16,7 +16,7 @@ import (
 const shortSpacing = 8 // combTeeth·shortSpacing = 64
 
 type bnComb struct {
-	long, short []*[combSize]bn.G1 // nil for a base at infinity
+	long, short []*[combSize]bn.G1Packed // nil for a base at infinity
 }
 
 // newBNComb builds the long and short tables of every base in package bn's
@@ -26,11 +26,12 @@ type bnComb struct {
 // affine additions sharing one inversion per layer across all tables.
 func newBNComb(bases []bn254.G1Affine) *bnComb {
 	n := len(bases)
-	c := &bnComb{long: make([]*[combSize]bn.G1, n), short: make([]*[combSize]bn.G1, n)}
+	c := &bnComb{long: make([]*[combSize]bn.G1Packed, n), short: make([]*[combSize]bn.G1Packed, n)}
 	// Teeth: long 2^(32t)·P and short 2^(8t)·P, t < 8, in Jacobian.
 	type job struct {
-		table *[combSize]bn.G1
-		teeth [combTeeth]bn.G1
+		table  *[combSize]bn.G1 // while building
+		packed *[combSize]bn.G1Packed
+		teeth  [combTeeth]bn.G1
 	}
 	var jobs []*job
 	var jac []bn.G1Jac
@@ -41,8 +42,9 @@ func newBNComb(bases []bn254.G1Affine) *bnComb {
 		}
 		var p bn.G1
 		p.FromGnark(&bases[i])
-		long, short := &job{table: new([combSize]bn.G1)}, &job{table: new([combSize]bn.G1)}
-		c.long[i], c.short[i] = long.table, short.table
+		long, short := &job{table: new([combSize]bn.G1), packed: new([combSize]bn.G1Packed)},
+			&job{table: new([combSize]bn.G1), packed: new([combSize]bn.G1Packed)}
+		c.long[i], c.short[i] = long.packed, short.packed
 		jobs = append(jobs, long, short)
 		var acc bn.G1Jac
 		acc.SetInfinity()
@@ -121,6 +123,11 @@ func newBNComb(bases []bn254.G1Affine) *bnComb {
 			ad.t[ad.m] = bn.G1{X: x3, Y: y3}
 		}
 	}
+	for _, j := range jobs {
+		for m := 1; m < combSize; m++ {
+			j.packed[m].Pack(&j.table[m])
+		}
+	}
 	return c
 }
 
@@ -129,15 +136,18 @@ func newBNComb(bases []bn254.G1Affine) *bnComb {
 func newBNCombFromGnark(bases []bn254.G1Affine) *bnComb {
 	long := newCombTables(bases)
 	short := newCombTablesSpacing(bases, shortSpacing)
-	c := &bnComb{long: make([]*[combSize]bn.G1, len(bases)), short: make([]*[combSize]bn.G1, len(bases))}
+	c := &bnComb{long: make([]*[combSize]bn.G1Packed, len(bases)), short: make([]*[combSize]bn.G1Packed, len(bases))}
 	for i := range bases {
 		if bases[i].IsInfinity() {
 			continue
 		}
-		c.long[i], c.short[i] = new([combSize]bn.G1), new([combSize]bn.G1)
+		c.long[i], c.short[i] = new([combSize]bn.G1Packed), new([combSize]bn.G1Packed)
 		for m := 1; m < combSize; m++ {
-			c.long[i][m].FromGnark(&long[i][m])
-			c.short[i][m].FromGnark(&short[i][m])
+			var l, s bn.G1
+			l.FromGnark(&long[i][m])
+			s.FromGnark(&short[i][m])
+			c.long[i][m].Pack(&l)
+			c.short[i][m].Pack(&s)
 		}
 	}
 	return c
@@ -168,13 +178,13 @@ func (c *bnComb) msm(scalars []fr.Element) bn.G1Jac {
 			if l[1]|l[2]|l[3] == 0 {
 				if k < shortSpacing {
 					if m := shortMask(l[0], k); m != 0 {
-						acc.AddMixed(&c.short[i][m])
+						acc.AddMixedPacked(&c.short[i][m])
 					}
 				}
 				continue
 			}
 			if m := combMask(l, k); m != 0 {
-				acc.AddMixed(&c.long[i][m])
+				acc.AddMixedPacked(&c.long[i][m])
 			}
 		}
 	}

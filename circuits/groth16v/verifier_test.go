@@ -189,12 +189,15 @@ func TestCombMSM(t *testing.T) {
 // canonicalComb lists every table entry as gnark's affine point.
 func canonicalComb(c *bnComb) [][]bn254.G1Affine {
 	var out [][]bn254.G1Affine
-	for _, set := range [][]*[combSize]bn.G1{c.long, c.short} {
+	for _, set := range [][]*[combSize]bn.G1Packed{c.long, c.short} {
 		for _, t := range set {
 			var row []bn254.G1Affine
 			if t != nil {
 				for m := 1; m < combSize; m++ {
-					row = append(row, bn254.G1Affine{X: t[m].X.Gnark(), Y: t[m].Y.Gnark()})
+					var j bn.G1Jac
+					j.SetInfinity()
+					j.AddMixedPacked(&t[m])
+					row = append(row, bnJacToAffine(&j))
 				}
 			}
 			out = append(out, row)

@@ -111,3 +111,23 @@ func BatchInvert(x []Fp) bool {
 	}
 	return true
 }
+
+// G1Packed is an affine G1 point stored in half the space (limbs fit in
+// 32 bits), for large tables.
+type G1Packed struct{ X, Y [9]uint32 }
+
+// Pack sets p to q.
+func (p *G1Packed) Pack(q *G1) {
+	for i := range q.X {
+		p.X[i], p.Y[i] = uint32(q.X[i]), uint32(q.Y[i])
+	}
+}
+
+// AddMixedPacked is AddMixed with q packed.
+func (p *G1Jac) AddMixedPacked(q *G1Packed) {
+	var u G1
+	for i := range u.X {
+		u.X[i], u.Y[i] = uint64(q.X[i]), uint64(q.Y[i])
+	}
+	p.AddMixed(&u)
+}
