@@ -106,10 +106,7 @@ func TestLin2(t *testing.T) {
 			for a := int64(-8); a <= 8; a++ {
 				for b := int64(-8); b <= 8; b++ {
 					z.lin2(a, &x, b, &y)
-					var w, t1, t2 fp_E
-					_ = t1
-					_ = t2
-					w = linGnark(a, &vals[i], b, &vals[j])
+					w := linGnark(a, &vals[i], b, &vals[j])
 					checkRange(t, "lin2", &z)
 					if g := z.Gnark(); !g.Equal(&w) {
 						t.Fatalf("lin2 %d %d", a, b)

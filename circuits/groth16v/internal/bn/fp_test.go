@@ -172,8 +172,6 @@ func TestFpMulBounds(t *testing.T) {
 	}
 }
 
-type fp_E = fp.Element
-
 func linGnark(a int64, x *fp.Element, b int64, y *fp.Element) fp.Element {
 	var ca, cb, t, u fp.Element
 	ca.SetInt64(a)

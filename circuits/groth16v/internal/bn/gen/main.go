@@ -249,7 +249,7 @@ func main() {
 	o("func (z *Fp2) Add(x, y *Fp2) {")
 	for _, c := range []string{"A0", "A1"} {
 		o("\t{")
-		linear("z."+c, []lterm{{1, "x." + c}, {1, "y." + c}}, 0)
+		linear("z."+c, []lterm{{1, "x." + c}, {1, "y." + c}})
 		o("\t}")
 	}
 	o("}\n")
@@ -258,7 +258,7 @@ func main() {
 	o("func (z *Fp2) Double(x *Fp2) {")
 	for _, c := range []string{"A0", "A1"} {
 		o("\t{")
-		linear("z."+c, []lterm{{2, "x." + c}}, 0)
+		linear("z."+c, []lterm{{2, "x." + c}})
 		o("\t}")
 	}
 	o("}\n")
@@ -267,7 +267,7 @@ func main() {
 	o("func (z *Fp2) Sub(x, y *Fp2) {")
 	for _, c := range []string{"A0", "A1"} {
 		o("\t{")
-		linear("z."+c, []lterm{{1, "x." + c}, {-1, "y." + c}}, 0)
+		linear("z."+c, []lterm{{1, "x." + c}, {-1, "y." + c}})
 		o("\t}")
 	}
 	o("}\n")
@@ -276,7 +276,7 @@ func main() {
 	o("func (z *Fp2) Neg(x *Fp2) {")
 	for _, c := range []string{"A0", "A1"} {
 		o("\t{")
-		linear("z."+c, []lterm{{-1, "x." + c}}, 0)
+		linear("z."+c, []lterm{{-1, "x." + c}})
 		o("\t}")
 	}
 	o("}\n")
@@ -284,7 +284,7 @@ func main() {
 	o("// Conjugate sets z = x₀ − x₁u.")
 	o("func (z *Fp2) Conjugate(x *Fp2) {")
 	o("\t{")
-	linear("z.A1", []lterm{{-1, "x.A1"}}, 0)
+	linear("z.A1", []lterm{{-1, "x.A1"}})
 	o("\t}")
 	o("\tz.A0 = x.A0")
 	o("}\n")
@@ -293,10 +293,10 @@ func main() {
 	o("func (z *Fp2) MulByNonResidue(x *Fp2) {")
 	o("\tvar re Fp")
 	o("\t{")
-	linear("re", []lterm{{9, "x.A0"}, {-1, "x.A1"}}, 0)
+	linear("re", []lterm{{9, "x.A0"}, {-1, "x.A1"}})
 	o("\t}")
 	o("\t{")
-	linear("z.A1", []lterm{{1, "x.A0"}, {9, "x.A1"}}, 0)
+	linear("z.A1", []lterm{{1, "x.A0"}, {9, "x.A1"}})
 	o("\t}")
 	o("\tz.A0 = re")
 	o("}\n")
@@ -305,7 +305,7 @@ func main() {
 	o("func (z *Fp2) Triple(x *Fp2) {")
 	for _, c := range []string{"A0", "A1"} {
 		o("\t{")
-		linear("z."+c, []lterm{{3, "x." + c}}, 0)
+		linear("z."+c, []lterm{{3, "x." + c}})
 		o("\t}")
 	}
 	o("}\n")
@@ -369,7 +369,7 @@ type lterm struct {
 // linear emits dst = Σ cᵢ·xᵢ (+ k·2p to keep it non-negative), each xᵢ in
 // [0, 2p), reduced to [0, 2p): limbwise, one signed carry pass, a quotient
 // estimate from the top limb, one conditional subtraction.
-func linear(dst string, terms []lterm, _ int) {
+func linear(dst string, terms []lterm) {
 	var neg int64
 	for _, t := range terms {
 		if t.c < 0 {
@@ -542,10 +542,10 @@ func linear2(dst string, terms []f2term, tmp string) {
 	re, im := coords(terms)
 	o("\tvar %s0, %s1 Fp", tmp, tmp)
 	o("\t{")
-	linear(tmp+"0", re, 0)
+	linear(tmp+"0", re)
 	o("\t}")
 	o("\t{")
-	linear(tmp+"1", im, 0)
+	linear(tmp+"1", im)
 	o("\t}")
 }
 
