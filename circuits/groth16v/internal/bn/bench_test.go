@@ -1,114 +1,42 @@
 package bn
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
 )
 
-// Field benchmarks, ours against gnark-crypto's, 1000 operations per op:
+// abRatio runs ours and theirs alternately b.N times and reports both
+// medians and their ratio, so load on the machine hits both alike.
+func abRatio(b *testing.B, ours, theirs func()) {
+	var a, g []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		ours()
+		t1 := time.Now()
+		theirs()
+		a = append(a, t1.Sub(t0))
+		g = append(g, time.Since(t1))
+	}
+	slices.Sort(a)
+	slices.Sort(g)
+	ma, mg := a[len(a)/2], g[len(g)/2]
+	b.ReportMetric(float64(ma.Nanoseconds()), "ours-ns")
+	b.ReportMetric(float64(mg.Nanoseconds()), "gnark-ns")
+	b.ReportMetric(float64(ma)/float64(mg), "ratio")
+}
+
+// BenchmarkAB compares the tower operations with gnark-crypto's,
+// interleaved:
 //
 //	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm \
-//	    go test -run '^$' -bench . ./circuits/groth16v/internal/bn
-
-func BenchmarkFpMul(b *testing.B) {
-	v := testFp(8)
-	var x, y Fp
-	x.FromGnark(&v[6])
-	y.FromGnark(&v[7])
-	gx, gy := v[6], v[7]
-	b.Run("ours", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				x.Mul(&x, &y)
-			}
-		}
-	})
-	b.Run("gnark", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				gx.Mul(&gx, &gy)
-			}
-		}
-	})
-}
-
-func BenchmarkFpSquare(b *testing.B) {
-	v := testFp(8)
-	var x Fp
-	x.FromGnark(&v[6])
-	gx := v[6]
-	b.Run("ours", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				x.Square(&x)
-			}
-		}
-	})
-	b.Run("gnark", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				gx.Square(&gx)
-			}
-		}
-	})
-}
-
-func BenchmarkFpAdd(b *testing.B) {
-	v := testFp(8)
-	var x, y Fp
-	x.FromGnark(&v[6])
-	y.FromGnark(&v[7])
-	gx, gy := v[6], v[7]
-	b.Run("ours", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				x.Add(&x, &y)
-			}
-		}
-	})
-	b.Run("gnark", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				gx.Add(&gx, &gy)
-			}
-		}
-	})
-}
-
-func BenchmarkFp2Mul(b *testing.B) {
-	v := testFp(8)
-	var x, y Fp2
-	x.A0.FromGnark(&v[4])
-	x.A1.FromGnark(&v[5])
-	y.A0.FromGnark(&v[6])
-	y.A1.FromGnark(&v[7])
-	gx := bn254.E2{A0: v[4], A1: v[5]}
-	gy := bn254.E2{A0: v[6], A1: v[7]}
-	b.Run("ours", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				x.Mul(&x, &y)
-			}
-		}
-	})
-	b.Run("gnark", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				gx.Mul(&gx, &gy)
-			}
-		}
-	})
-}
-
-var _ fp.Element
-
-func BenchmarkTower(b *testing.B) {
+//	    go test -run '^$' -bench AB ./circuits/groth16v/internal/bn
+func BenchmarkAB(b *testing.B) {
 	vals := randE12(nil, 3)
-	var cyc bn254.E12
+	var cyc, inv bn254.E12
 	cyc.Conjugate(&vals[1])
-	var inv bn254.E12
 	inv.Inverse(&vals[1])
 	cyc.Mul(&cyc, &inv)
 	inv.FrobeniusSquare(&cyc)
@@ -118,94 +46,68 @@ func BenchmarkTower(b *testing.B) {
 	y.FromGnark(&vals[2])
 	xc.FromGnark(&cyc)
 	gx, gy := vals[1], vals[2]
-	b.Run("fp12-mul/ours", func(b *testing.B) {
-		for b.Loop() {
-			x.Mul(&x, &y)
-		}
-	})
-	b.Run("fp12-mul/gnark", func(b *testing.B) {
-		for b.Loop() {
-			gx.Mul(&gx, &gy)
-		}
-	})
-	b.Run("fp12-square/ours", func(b *testing.B) {
-		for b.Loop() {
-			x.Square(&x)
-		}
-	})
-	b.Run("fp12-square/gnark", func(b *testing.B) {
-		for b.Loop() {
-			gx.Square(&gx)
-		}
-	})
-	b.Run("cyclo-square/ours", func(b *testing.B) {
-		for b.Loop() {
-			xc.CyclotomicSquare(&xc)
-		}
-	})
-	b.Run("cyclo-square/gnark", func(b *testing.B) {
-		for b.Loop() {
-			cyc.CyclotomicSquare(&cyc)
-		}
-	})
-	b.Run("mulby034/ours", func(b *testing.B) {
-		for b.Loop() {
-			x.MulBy034(&y.C0.B0, &y.C1.B0, &y.C1.B1)
-		}
-	})
-	b.Run("mulby034/gnark", func(b *testing.B) {
-		for b.Loop() {
-			gx.MulBy034(&gy.C0.B0, &gy.C1.B0, &gy.C1.B1)
-		}
-	})
 	five := [5]Fp2{y.C0.B0, y.C0.B1, y.C0.B2, y.C1.B0, y.C1.B1}
 	gfive := [5]bn254.E2{gy.C0.B0, gy.C0.B1, gy.C0.B2, gy.C1.B0, gy.C1.B1}
-	b.Run("mulby01234/ours", func(b *testing.B) {
-		for b.Loop() {
-			x.MulBy01234(&five)
-		}
-	})
-	b.Run("mulby01234/gnark", func(b *testing.B) {
-		for b.Loop() {
-			gx.MulBy01234(&gfive)
-		}
-	})
-	b.Run("expt/ours", func(b *testing.B) {
-		for b.Loop() {
-			xc.Expt(&xc)
-		}
-	})
-	b.Run("expt/gnark", func(b *testing.B) {
-		for b.Loop() {
-			cyc.Expt(&cyc)
-		}
-	})
-	b.Run("fp2-add/ours", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				x.C0.B0.Add(&x.C0.B0, &y.C0.B0)
+	const k = 100
+	cases := []struct {
+		name         string
+		ours, theirs func()
+	}{
+		{"fp-mul-x100", func() {
+			for range k {
+				x.C0.B0.A0.Mul(&x.C0.B0.A0, &y.C0.B0.A0)
 			}
-		}
-	})
-	b.Run("fp2-add/gnark", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
-				gx.C0.B0.Add(&gx.C0.B0, &gy.C0.B0)
+		}, func() {
+			for range k {
+				gx.C0.B0.A0.Mul(&gx.C0.B0.A0, &gy.C0.B0.A0)
 			}
-		}
-	})
-	b.Run("fp2-square/ours", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
+		}},
+		{"fp-add-x100", func() {
+			for range k {
+				x.C0.B0.A0.Add(&x.C0.B0.A0, &y.C0.B0.A0)
+			}
+		}, func() {
+			for range k {
+				gx.C0.B0.A0.Add(&gx.C0.B0.A0, &gy.C0.B0.A0)
+			}
+		}},
+		{"fp2-mul-x100", func() {
+			for range k {
+				x.C0.B0.Mul(&x.C0.B0, &y.C0.B0)
+			}
+		}, func() {
+			for range k {
+				gx.C0.B0.Mul(&gx.C0.B0, &gy.C0.B0)
+			}
+		}},
+		{"fp2-square-x100", func() {
+			for range k {
 				x.C0.B0.Square(&x.C0.B0)
 			}
-		}
-	})
-	b.Run("fp2-square/gnark", func(b *testing.B) {
-		for b.Loop() {
-			for range 1000 {
+		}, func() {
+			for range k {
 				gx.C0.B0.Square(&gx.C0.B0)
 			}
-		}
-	})
+		}},
+		{"fp2-add-x100", func() {
+			for range k {
+				x.C0.B0.Add(&x.C0.B0, &y.C0.B0)
+			}
+		}, func() {
+			for range k {
+				gx.C0.B0.Add(&gx.C0.B0, &gy.C0.B0)
+			}
+		}},
+		{"fp12-mul", func() { x.Mul(&x, &y) }, func() { gx.Mul(&gx, &gy) }},
+		{"fp12-square", func() { x.Square(&x) }, func() { gx.Square(&gx) }},
+		{"cyclo-square", func() { xc.CyclotomicSquare(&xc) }, func() { cyc.CyclotomicSquare(&cyc) }},
+		{"mulby034", func() { x.MulBy034(&y.C0.B0, &y.C1.B0, &y.C1.B1) }, func() { gx.MulBy034(&gy.C0.B0, &gy.C1.B0, &gy.C1.B1) }},
+		{"mulby34", func() { x.MulBy34(&y.C1.B0, &y.C1.B1) }, func() { gx.MulBy34(&gy.C1.B0, &gy.C1.B1) }},
+		{"mulby01234", func() { x.MulBy01234(&five) }, func() { gx.MulBy01234(&gfive) }},
+		{"expt", func() { xc.Expt(&xc) }, func() { cyc.Expt(&cyc) }},
+		{"final-exp", func() { var r Fp12; r.FinalExponentiation(&x) }, func() { bn254.FinalExponentiation(&gx) }},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) { abRatio(b, c.ours, c.theirs) })
+	}
 }
