@@ -36,7 +36,9 @@ func DecodeProof(b []byte) (*Proof, error) {
 	return decodeProof(b, defaultBackend)
 }
 
-// decodeProof is DecodeProof with the G2 subgroup check of backend be.
+// decodeProof is DecodeProof with backend be's point decoding (square
+// roots and the G2 subgroup check). The cheap layout checks come first, so
+// garbage costs no square root.
 func decodeProof(b []byte, be backend) (*Proof, error) {
 	if len(b) != ProofSize {
 		return nil, wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(b), ProofSize)
@@ -47,6 +49,22 @@ func decodeProof(b []byte, be backend) (*Proof, error) {
 		offN   = offC + bn254.SizeOfG1AffineCompressed
 		offPok = offN + 4
 	)
+	if n := binary.BigEndian.Uint32(b[offN:offPok]); n != 0 {
+		return nil, wire.Errorf(wire.Malformed, "proof: carries %d BSB22 commitments, want none", n)
+	}
+	var inf [bn254.SizeOfG1AffineCompressed]byte
+	inf[0] = flagInfinity
+	if !bytes.Equal(b[offPok:], inf[:]) {
+		return nil, wire.Errorf(wire.Malformed, "proof: commitment proof of knowledge must be empty")
+	}
+	for _, pt := range [3]struct {
+		first byte
+		name  string
+	}{{b[0], "A"}, {b[offB], "B"}, {b[offC], "C"}} {
+		if err := checkFlag(pt.first, pt.name); err != nil {
+			return nil, err
+		}
+	}
 	var p Proof
 	if err := setG1(&p.Ar, b[:offB], "A", be); err != nil {
 		return nil, err
@@ -56,14 +74,6 @@ func decodeProof(b []byte, be backend) (*Proof, error) {
 	}
 	if err := setG1(&p.Krs, b[offC:offN], "C", be); err != nil {
 		return nil, err
-	}
-	if n := binary.BigEndian.Uint32(b[offN:offPok]); n != 0 {
-		return nil, wire.Errorf(wire.Malformed, "proof: carries %d BSB22 commitments, want none", n)
-	}
-	var inf [bn254.SizeOfG1AffineCompressed]byte
-	inf[0] = flagInfinity
-	if !bytes.Equal(b[offPok:], inf[:]) {
-		return nil, wire.Errorf(wire.Malformed, "proof: commitment proof of knowledge must be empty")
 	}
 	return &p, nil
 }
