@@ -9,7 +9,7 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/verify"
@@ -245,7 +245,7 @@ func (ts *toolSigner) verifyAndSign(pb, sb []byte) (*signer.Signed, error) {
 }
 
 func (ts *toolSigner) address() wire.Address {
-	return wire.Address(crypto.PubkeyToAddress(ts.key.PublicKey))
+	return ethkey.Address(&ts.key.PublicKey)
 }
 
 func hexOf(b []byte) string { return hex.EncodeToString(b) }

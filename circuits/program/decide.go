@@ -3,8 +3,6 @@ package program
 import (
 	"math/big"
 
-	"golang.org/x/crypto/sha3"
-
 	"github.com/leash-wallet/leash/circuits/wire"
 )
 
@@ -90,14 +88,9 @@ func MinOut(buy bool, amountIn, p, priceScale *big.Int, slippageBps uint64) *big
 // SwapSignature is the pool function a trade calls.
 const SwapSignature = "swapExactIn(address,uint256,uint256,address)"
 
-// SwapSelector is its 4-byte selector.
-var SwapSelector = func() [4]byte {
-	h := sha3.NewLegacyKeccak256()
-	h.Write([]byte(SwapSignature))
-	var s [4]byte
-	copy(s[:], h.Sum(nil))
-	return s
-}()
+// SwapSelector is its 4-byte selector, keccak256(SwapSignature)[:4] (a
+// literal, not computed at start-up; TestSwapSelector checks it).
+var SwapSelector = [4]byte{0xa6, 0x22, 0x0b, 0x66}
 
 // CalldataLen is the length of the swap calldata: a selector and 4 words.
 const CalldataLen = 4 + 4*32
@@ -126,7 +119,7 @@ type Fees struct {
 
 // ErrHold is returned by BuildTx when the decision is to hold: there is no
 // transaction to sign.
-var ErrHold = wire.Errorf(NoTrade, "the program decided to hold: there is no transaction to propose")
+var ErrHold = &wire.Error{Code: NoTrade, Message: "the program decided to hold: there is no transaction to propose"}
 
 // NoTrade is the prover-side code for a program that holds. It never
 // appears in a receipt: a holding program proposes nothing.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"golang.org/x/crypto/sha3"
 
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
@@ -312,5 +313,13 @@ func TestPin(t *testing.T) {
 		if _, err := program.DecodePin([]byte(bad)); !errors.Is(err, wire.ErrMalformed) {
 			t.Errorf("%s: %v", bad, err)
 		}
+	}
+}
+
+func TestSwapSelector(t *testing.T) {
+	h := sha3.NewLegacyKeccak256()
+	h.Write([]byte(program.SwapSignature))
+	if got := h.Sum(nil)[:4]; !bytes.Equal(got, program.SwapSelector[:]) {
+		t.Fatalf("SwapSelector %x, keccak256(%q)[:4] is %x", program.SwapSelector, program.SwapSignature, got)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 	"golang.org/x/crypto/chacha20poly1305"
 
 	"github.com/leash-wallet/leash/circuits/wire"
@@ -32,7 +32,7 @@ func SignUserTx(mnemonic string, index uint32, tx *wire.Tx) (*signer.Signed, err
 
 // PersonalHash is the EIP-191 version 0x45 hash of msg.
 func PersonalHash(msg []byte) []byte {
-	return crypto.Keccak256([]byte("\x19Ethereum Signed Message:\n"+strconv.Itoa(len(msg))), msg)
+	return ethkey.Keccak256([]byte("\x19Ethereum Signed Message:\n"+strconv.Itoa(len(msg))), msg)
 }
 
 // PersonalSign signs msg as personal_sign does: a 65-byte r‖s‖v signature
@@ -43,7 +43,7 @@ func PersonalSign(mnemonic string, index uint32, msg []byte) ([]byte, error) {
 	}
 	var sig []byte
 	err := vault.WithMnemonicKey(mnemonic, index, func(k *ecdsa.PrivateKey) error {
-		s, err := crypto.Sign(PersonalHash(msg), k)
+		s, err := ethkey.Sign(PersonalHash(msg), k)
 		if err != nil {
 			return wire.Errorf(wire.Internal, "sign: %v", err)
 		}

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // BIP-32 fingerprints are defined with RIPEMD-160.
 )
 
@@ -26,7 +26,7 @@ const MaxDepth = 255
 // (parse256(IL) ≥ n, or a zero key).
 var ErrInvalidKey = errors.New("hdkey: derived key is invalid for secp256k1")
 
-var curveN = crypto.S256().Params().N
+var curveN = ethkey.S256().Params().N
 
 // Key is an extended private key: a secp256k1 scalar and a chain code, plus
 // the metadata BIP-32 serializes.
@@ -161,13 +161,13 @@ func (k *Key) PublicKey() ([]byte, error) {
 		return nil, err
 	}
 	defer priv.D.SetInt64(0)
-	return crypto.CompressPubkey(&priv.PublicKey), nil
+	return ethkey.CompressPubkey(&priv.PublicKey), nil
 }
 
 // ECDSA returns the key as a go-ethereum private key. The caller should
 // zero its D when done (priv.D.SetInt64(0)).
 func (k *Key) ECDSA() (*ecdsa.PrivateKey, error) {
-	priv, err := crypto.ToECDSA(k.key[:])
+	priv, err := ethkey.ToECDSA(k.key[:])
 	if err != nil {
 		return nil, ErrInvalidKey
 	}

@@ -4,7 +4,7 @@ import (
 	"crypto/ecdsa"
 	"math/big"
 
-	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 
 	"github.com/leash-wallet/leash/circuits/wire"
 )
@@ -30,11 +30,11 @@ func SignTx(key *ecdsa.PrivateKey, t *wire.Tx) (*Signed, error) {
 	if err := t.Check(); err != nil {
 		return nil, err
 	}
-	from := wire.Address(crypto.PubkeyToAddress(key.PublicKey))
+	from := ethkey.Address(&key.PublicKey)
 	if t.From != nil && *t.From != from {
 		return nil, wire.Errorf(wire.Malformed, "transaction from %s is not this signer's account %s", t.From.Hex(), from.Hex())
 	}
-	sig, err := crypto.Sign(SigningHash(t), key)
+	sig, err := ethkey.Sign(SigningHash(t), key)
 	if err != nil {
 		return nil, wire.Errorf(wire.Internal, "sign: %v", err)
 	}
@@ -42,14 +42,14 @@ func SignTx(key *ecdsa.PrivateKey, t *wire.Tx) (*Signed, error) {
 	s := new(big.Int).SetBytes(sig[32:64])
 	raw := encode1559(t, &signature{v: uint64(sig[64]), r: r, s: s})
 	var h wire.Hash32
-	copy(h[:], crypto.Keccak256(raw))
+	copy(h[:], ethkey.Keccak256(raw))
 	return &Signed{RawTx: raw, TxHash: h, From: from}, nil
 }
 
 // SigningHash is keccak256(0x02 ‖ rlp([chainId, nonce, maxPriorityFeePerGas,
 // maxFeePerGas, gas, to, value, data, accessList])), the EIP-1559 sighash.
 func SigningHash(t *wire.Tx) []byte {
-	return crypto.Keccak256(encode1559(t, nil))
+	return ethkey.Keccak256(encode1559(t, nil))
 }
 
 type signature struct {

@@ -10,9 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/leash-wallet/leash/circuits/wire"
 	"github.com/leash-wallet/leash/wasm/bip39"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 	"github.com/leash-wallet/leash/wasm/hdkey"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -167,7 +167,7 @@ func NormalizeMnemonic(s string) (string, error) {
 func Address(mnemonic string, index uint32) (wire.Address, error) {
 	var a wire.Address
 	err := withMnemonicKey(mnemonic, index, func(k *ecdsa.PrivateKey) error {
-		a = wire.Address(crypto.PubkeyToAddress(k.PublicKey))
+		a = ethkey.Address(&k.PublicKey)
 		return nil
 	})
 	return a, err
@@ -396,7 +396,7 @@ func (v *Vault) Unlock(password string) error {
 	}
 	var addr wire.Address
 	if err := useChild(acct, 0, func(k *ecdsa.PrivateKey) error {
-		addr = wire.Address(crypto.PubkeyToAddress(k.PublicKey))
+		addr = ethkey.Address(&k.PublicKey)
 		return nil
 	}); err != nil {
 		acct.Wipe()
@@ -463,7 +463,7 @@ func (v *Vault) AddressAt(index uint32) (wire.Address, error) {
 	}
 	var a wire.Address
 	err := v.WithKey(index, func(k *ecdsa.PrivateKey) error {
-		a = wire.Address(crypto.PubkeyToAddress(k.PublicKey))
+		a = ethkey.Address(&k.PublicKey)
 		return nil
 	})
 	return a, err

@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/ethereum/go-ethereum/common"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/verify"
@@ -208,7 +208,7 @@ func KeysAddress(mnemonic File, index uint64) Output {
 	if err != nil {
 		return fail(err)
 	}
-	return Output{Stdout: encode(Address{Address: common.Address(a).Hex(), Index: index, Path: fmt.Sprintf("m/44'/60'/0'/0/%d", index)}), Exit: ExitOK}
+	return Output{Stdout: encode(Address{Address: ethkey.ChecksumHex(a), Index: index, Path: fmt.Sprintf("m/44'/60'/0'/0/%d", index)}), Exit: ExitOK}
 }
 
 func checkIndex(index uint64) error {
