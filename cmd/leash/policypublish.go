@@ -2,16 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/tyler-smith/go-bip39"
 
 	"github.com/leash-wallet/leash/chain/registry"
 	"github.com/leash-wallet/leash/circuits/wire"
-	"github.com/leash-wallet/leash/wasm/hdkey"
+	"github.com/leash-wallet/leash/wasm/vault"
 )
 
 // cmdPolicyPublish: `leash policy publish --rpc URL --registry ADDR --vk FILE
@@ -37,42 +37,28 @@ func cmdPolicyPublish(ctx context.Context, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	seed, err := bip39.NewSeedWithErrorChecking(strings.Join(strings.Fields(string(words)), " "), "")
-	if err != nil {
-		return fail(wire.Errorf(wire.Malformed, "mnemonic: %v", err))
-	}
-	k, err := hdkey.NewMaster(seed)
-	if err == nil {
-		k, err = k.DerivePath(hdkey.EthereumPath(uint32(*index)))
-	}
-	if err != nil {
-		return fail(err)
-	}
-	defer k.Wipe()
-	key, err := k.ECDSA()
-	if err != nil {
-		return fail(err)
-	}
-	if *revoke {
-		h, err := registry.Revoke(ctx, *rpc, common.HexToAddress(*reg), key)
-		if err != nil {
-			return fail(err)
+	var out map[string]any
+	err = vault.WithMnemonicKey(strings.Join(strings.Fields(string(words)), " "), uint32(*index), func(key *ecdsa.PrivateKey) error {
+		if *revoke {
+			h, err := registry.Revoke(ctx, *rpc, common.HexToAddress(*reg), key)
+			out = map[string]any{"revoked": true, "tx": h}
+			return err
 		}
-		printJSON(os.Stdout, map[string]any{"revoked": true, "tx": h})
-		return exitOK
-	}
-	pol, err := loadPolicy(fs.Arg(0))
+		pol, err := loadPolicy(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		vk, err := loadVK(*vkPath)
+		if err != nil {
+			return err
+		}
+		h, err := registry.Publish(ctx, *rpc, common.HexToAddress(*reg), key, pol.Commitment(), vk.Hash())
+		out = map[string]any{"commitment": pol.Commitment(), "vkHash": vk.Hash(), "tx": h}
+		return err
+	})
 	if err != nil {
 		return fail(err)
 	}
-	vk, err := loadVK(*vkPath)
-	if err != nil {
-		return fail(err)
-	}
-	h, err := registry.Publish(ctx, *rpc, common.HexToAddress(*reg), key, pol.Commitment(), vk.Hash())
-	if err != nil {
-		return fail(err)
-	}
-	printJSON(os.Stdout, map[string]any{"commitment": pol.Commitment(), "vkHash": vk.Hash(), "tx": h})
+	printJSON(os.Stdout, out)
 	return exitOK
 }
