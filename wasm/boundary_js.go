@@ -12,7 +12,10 @@ import (
 //
 // Changelog:
 //   - 1: tools, open → {agent, approver}.
-const Version = 1
+//   - 2: program proofs: open's rpc and maxBlockAge options,
+//     approver.pinProgram / unpinProgram, status().programs, and the tool
+//     signer's program, programVK and rpc.
+const Version = 2
 
 // Register installs globalThis.leash and calls globalThis.onLeashReady if
 // the host defined one.

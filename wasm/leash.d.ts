@@ -18,7 +18,7 @@ export interface LeashError extends Error {
 export type UInt = number | string;
 
 export interface Leash {
-  /** Version of this API (1). */
+  /** Version of this API (2: program proofs; 1: the first). */
   readonly version: number;
   readonly ready: true;
   /** Stateless verbs shared with the native CLI (node wasm/leash.mjs). */

@@ -109,3 +109,7 @@ test("refusals: fake price, stale block, unreachable or hostile rpc, no rpc, bad
   await rejectsWith(leash.open(memoryStorage(), { rpc: "http://localhost" }), "malformed");
   assert.equal((await core.approver.status()).programs.length, 0);
 });
+
+test("the API version says program proofs are there", () => {
+  assert.equal(leash.version, 2);
+});
