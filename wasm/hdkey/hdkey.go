@@ -164,7 +164,7 @@ func (k *Key) PublicKey() ([]byte, error) {
 	return ethkey.CompressPubkey(&priv.PublicKey), nil
 }
 
-// ECDSA returns the key as a go-ethereum private key. The caller should
+// ECDSA returns the key as a secp256k1 *ecdsa.PrivateKey (package ethkey). The caller should
 // zero its D when done (priv.D.SetInt64(0)).
 func (k *Key) ECDSA() (*ecdsa.PrivateKey, error) {
 	priv, err := ethkey.ToECDSA(k.key[:])
