@@ -290,6 +290,7 @@ export async function updateBadge() {
   await chrome.action.setBadgeText({ text: n ? String(n) : '' });
 }
 
-export function benchStats() {
-  return { samples: [...bench] };
+export async function benchStats() {
+  const { boot } = await ready();
+  return { samples: [...bench], boot };
 }
