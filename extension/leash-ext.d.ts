@@ -9,7 +9,13 @@ declare const leashExt: LeashExt;
 interface LeashExt {
   version: 1;
   /** The core over host storage, as leash.open, plus the user face. */
-  open(storage: HostStorage, opts?: { idleTimeoutMs?: number; maxPending?: number }): Promise<{
+  open(storage: HostStorage, opts?: {
+    idleTimeoutMs?: number;
+    maxPending?: number;
+    /** JSON-RPC to the user's RPC setting, for re-reading program inputs (leash.d.ts OpenOptions.rpc). */
+    rpc?: (method: string, params: unknown[]) => Promise<unknown>;
+    maxBlockAge?: number;
+  }): Promise<{
     agent: unknown; // leash.d.ts Agent: submit(proposal) → Receipt
     approver: unknown; // leash.d.ts Approver
     user: UserFace;
