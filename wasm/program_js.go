@@ -129,8 +129,7 @@ func programMethods(s *signer.Signer, method func(string, func([]js.Value) (func
 // against (leash.tools.signer({…, program, programVK, rpc})): for
 // benchmarks and batch checks, like the rest of the tool signer.
 type toolProgram struct {
-	pin   program.Pin
-	vk    *programverify.VerifyingKey
+	prog  *signer.Program
 	chain program.Chain
 }
 
@@ -156,23 +155,18 @@ func toolProgramOption(o js.Value) (func() (*toolProgram, error), error) {
 		return nil, wire.Errorf(wire.Malformed, "a program needs rpc, to re-read its inputs")
 	}
 	return func() (*toolProgram, error) {
-		pin, err := signer.ParsePin(doc)
+		prog, err := signer.LoadProgram(doc, vkb)
 		if err != nil {
 			return nil, err
 		}
-		t, _ := program.TemplateByName(pin.Template)
-		vk, err := programverify.LoadVerifyingKey(vkb, t)
-		if err != nil {
-			return nil, err
-		}
-		return &toolProgram{pin: pin, vk: vk, chain: rpcchain.New(call)}, nil
+		return &toolProgram{prog: prog, chain: rpcchain.New(call)}, nil
 	}, nil
 }
 
-// verifyProgram checks a program proposal against the tool's program.
+// verify checks a program proposal against the tool's program.
 func (tp *toolProgram) verify(p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
 	if tp == nil {
 		return wire.Errorf(wire.UnknownPolicy, "proposal claims program %s; this tool signer has no program", p.Program.Commitment)
 	}
-	return programverify.Verify(context.Background(), p, pol, &tp.pin, tp.vk, st, tp.chain, programverify.Options{})
+	return tp.prog.Verify(context.Background(), p, pol, st, tp.chain, programverify.Options{})
 }

@@ -18,11 +18,27 @@ const KeyPrograms = "programs"
 // MaxPrograms bounds the programs pinned at once.
 const MaxPrograms = 16
 
-// pinnedProgram is one program the signer accepts program proofs for: its
+// Program is one program the signer accepts program proofs for: its
 // public pin (commitment, template, oracle) and its template's key.
-type pinnedProgram struct {
+type Program struct {
 	pin program.Pin
 	vk  *programverify.VerifyingKey
+}
+
+// LoadProgram reads what the user pins for a program (ParsePin) and its
+// template's verifying key.
+func LoadProgram(doc, vkBytes []byte) (*Program, error) {
+	pin, err := ParsePin(doc)
+	if err != nil {
+		return nil, err
+	}
+	return loadProgram(pin, vkBytes)
+}
+
+// Verify checks program proposal p against the program, the pinned policy
+// pol and the signer's state st, re-reading the inputs through chain.
+func (pp *Program) Verify(ctx context.Context, p *wire.Proposal, pol *policy.Policy, st *wire.State, chain program.Chain, opt programverify.Options) error {
+	return programverify.Verify(ctx, p, pol, &pp.pin, pp.vk, st, chain, opt)
 }
 
 type programsJSON struct {
@@ -43,7 +59,7 @@ type ProgramStatus struct {
 	VKHash     wire.Hash32  `json:"vkHash"`
 }
 
-func decodePrograms(raw []byte) (map[wire.Hash32]*pinnedProgram, error) {
+func decodePrograms(raw []byte) (map[wire.Hash32]*Program, error) {
 	var pj programsJSON
 	if err := wire.DecodeStrict(raw, &pj, "programs"); err != nil {
 		return nil, err
@@ -54,7 +70,7 @@ func decodePrograms(raw []byte) (map[wire.Hash32]*pinnedProgram, error) {
 	if len(pj.Programs) > MaxPrograms {
 		return nil, wire.Errorf(wire.Malformed, "programs: %d pinned, at most %d", len(pj.Programs), MaxPrograms)
 	}
-	out := make(map[wire.Hash32]*pinnedProgram, len(pj.Programs))
+	out := make(map[wire.Hash32]*Program, len(pj.Programs))
 	for _, e := range pj.Programs {
 		p, err := loadProgram(e.Pin, e.VK)
 		if err != nil {
@@ -65,7 +81,7 @@ func decodePrograms(raw []byte) (map[wire.Hash32]*pinnedProgram, error) {
 	return out, nil
 }
 
-func loadProgram(pin program.Pin, vkBytes []byte) (*pinnedProgram, error) {
+func loadProgram(pin program.Pin, vkBytes []byte) (*Program, error) {
 	b, err := json.Marshal(pin)
 	if err != nil {
 		return nil, wire.Errorf(wire.Malformed, "program pin: %v", err)
@@ -79,7 +95,7 @@ func loadProgram(pin program.Pin, vkBytes []byte) (*pinnedProgram, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pinnedProgram{pin: *checked, vk: vk}, nil
+	return &Program{pin: *checked, vk: vk}, nil
 }
 
 // ParsePin reads what the user pins for a program: its pin document
@@ -101,16 +117,13 @@ func ParsePin(doc []byte) (program.Pin, error) {
 // doc is its pin or the program itself, vkBytes its template's verifying
 // key. A program already pinned is re-pinned with the new key.
 func (s *Signer) PinProgram(ctx context.Context, doc, vkBytes []byte) (wire.Hash32, error) {
-	pin, err := ParsePin(doc)
+	p, err := LoadProgram(doc, vkBytes)
 	if err != nil {
 		return wire.Hash32{}, err
 	}
-	p, err := loadProgram(pin, vkBytes)
-	if err != nil {
-		return wire.Hash32{}, err
-	}
+	pin := p.pin
 	s.mu.Lock()
-	next := make(map[wire.Hash32]*pinnedProgram, len(s.programs)+1)
+	next := make(map[wire.Hash32]*Program, len(s.programs)+1)
 	for c, q := range s.programs {
 		next[c] = q
 	}
@@ -132,7 +145,7 @@ func (s *Signer) PinProgram(ctx context.Context, doc, vkBytes []byte) (wire.Hash
 func (s *Signer) UnpinProgram(ctx context.Context, commitment wire.Hash32) error {
 	s.mu.Lock()
 	_, ok := s.programs[commitment]
-	next := make(map[wire.Hash32]*pinnedProgram, len(s.programs))
+	next := make(map[wire.Hash32]*Program, len(s.programs))
 	for c, q := range s.programs {
 		if c != commitment {
 			next[c] = q
@@ -151,7 +164,7 @@ func (s *Signer) UnpinProgram(ctx context.Context, commitment wire.Hash32) error
 
 // writePrograms stores the set, then installs it: a failed write leaves the
 // stored and the in-memory sets as they were.
-func (s *Signer) writePrograms(ctx context.Context, set map[wire.Hash32]*pinnedProgram) error {
+func (s *Signer) writePrograms(ctx context.Context, set map[wire.Hash32]*Program) error {
 	pj := programsJSON{Version: 1, Programs: []programPinJSON{}}
 	for _, p := range set {
 		pj.Programs = append(pj.Programs, programPinJSON{Pin: p.pin, VK: p.vk.Bytes()})
@@ -196,6 +209,5 @@ func (s *Signer) verifyProgram(ctx context.Context, p *wire.Proposal, pol *polic
 	if s.cfg.Chain == nil {
 		return wire.Errorf(wire.InputUnavailable, "no chain reader is configured: the signer cannot re-read the program's inputs")
 	}
-	return programverify.Verify(ctx, p, pol, &pp.pin, pp.vk, st, s.cfg.Chain,
-		programverify.Options{MaxSkew: s.cfg.MaxSkew, MaxBlockAge: s.cfg.MaxBlockAge})
+	return pp.Verify(ctx, p, pol, st, s.cfg.Chain, programverify.Options{MaxSkew: s.cfg.MaxSkew, MaxBlockAge: s.cfg.MaxBlockAge})
 }

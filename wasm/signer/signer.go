@@ -60,7 +60,7 @@ type Signer struct {
 	vault    *vault.Vault
 	vaultErr error // a stored blob that does not decode; kept untouched
 	pins     *pins
-	programs map[wire.Hash32]*pinnedProgram
+	programs map[wire.Hash32]*Program
 	pending  []json.RawMessage
 
 	ledger *ledger.Ledger
