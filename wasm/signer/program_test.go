@@ -180,3 +180,38 @@ func TestCorruptProgramsStopNew(t *testing.T) {
 		t.Fatalf("New over corrupt programs: %v", err)
 	}
 }
+
+// TestPinProgramConcurrent: concurrent pins and unpins of different
+// programs lose none of them (the stored set and the live set agree).
+func TestPinProgramConcurrent(t *testing.T) {
+	sc := programtest.Shared(t, "threshold")
+	ctx := context.Background()
+	store := NewMemStore()
+	s := programSigner(t, store, sc, false)
+	const n = 8
+	docs := make([][]byte, n)
+	for i := range docs {
+		pin := *sc.Pin
+		pin.Commitment[31] = byte(i + 1) // distinct, still canonical
+		docs[i], _ = json.Marshal(pin)
+	}
+	errs := make(chan error, n)
+	for i := range docs {
+		go func(doc []byte) {
+			_, err := s.PinProgram(ctx, doc, sc.Keys.VK.Bytes())
+			errs <- err
+		}(docs[i])
+	}
+	for range docs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(s.Status().Programs); got != n {
+		t.Fatalf("%d programs pinned, want %d", got, n)
+	}
+	reopened := programSigner(t, store, sc, false)
+	if got := len(reopened.Status().Programs); got != n {
+		t.Fatalf("%d programs stored, want %d", got, n)
+	}
+}

@@ -122,6 +122,8 @@ func (s *Signer) PinProgram(ctx context.Context, doc, vkBytes []byte) (wire.Hash
 		return wire.Hash32{}, err
 	}
 	pin := p.pin
+	s.programsMu.Lock() // one change of the set at a time: none is lost
+	defer s.programsMu.Unlock()
 	s.mu.Lock()
 	next := make(map[wire.Hash32]*Program, len(s.programs)+1)
 	for c, q := range s.programs {
@@ -143,6 +145,8 @@ func (s *Signer) PinProgram(ctx context.Context, doc, vkBytes []byte) (wire.Hash
 // UnpinProgram stops accepting proofs for a program. Unpinning a program
 // that is not pinned is not an error.
 func (s *Signer) UnpinProgram(ctx context.Context, commitment wire.Hash32) error {
+	s.programsMu.Lock()
+	defer s.programsMu.Unlock()
 	s.mu.Lock()
 	_, ok := s.programs[commitment]
 	next := make(map[wire.Hash32]*Program, len(s.programs))

@@ -66,10 +66,11 @@ type Signer struct {
 	ledger *ledger.Ledger
 	audit  *audit.Log
 
-	persistMu sync.Mutex    // orders ledger and pending writes
-	auditMu   sync.Mutex    // orders audit appends and their writes
-	unsaved   []audit.Entry // audit entries whose write failed, retried first
-	signMu    sync.Mutex    // one signature at a time per core
+	persistMu  sync.Mutex    // orders ledger and pending writes
+	programsMu sync.Mutex    // orders changes of the pinned programs
+	auditMu    sync.Mutex    // orders audit appends and their writes
+	unsaved    []audit.Entry // audit entries whose write failed, retried first
+	signMu     sync.Mutex    // one signature at a time per core
 }
 
 type pins struct {
