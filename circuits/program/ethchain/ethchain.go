@@ -53,7 +53,3 @@ func Transport(c *rpc.Client) rpcchain.Call {
 		return raw, nil
 	}
 }
-
-// DecodeRound decodes the ABI return of latestRoundData / getRoundData
-// (rpcchain.DecodeRound).
-func DecodeRound(out []byte) (program.Round, error) { return rpcchain.DecodeRound(out) }

@@ -1,11 +1,11 @@
-package ethchain_test
+package rpcchain_test
 
 import (
 	"bytes"
 	"math/big"
 	"testing"
 
-	"github.com/leash-wallet/leash/circuits/program/ethchain"
+	"github.com/leash-wallet/leash/circuits/program/rpcchain"
 )
 
 func word(v *big.Int) []byte {
@@ -21,17 +21,17 @@ func roundData(id, answer *big.Int) []byte {
 }
 
 func TestDecodeRound(t *testing.T) {
-	r, err := ethchain.DecodeRound(roundData(big.NewInt(5), big.NewInt(3000_00000000)))
+	r, err := rpcchain.DecodeRound(roundData(big.NewInt(5), big.NewInt(3000_00000000)))
 	if err != nil || r.ID.Int64() != 5 || r.Answer.Int64() != 3000_00000000 || r.UpdatedAt != 8 {
 		t.Fatalf("%+v %v", r, err)
 	}
-	r, err = ethchain.DecodeRound(roundData(big.NewInt(5), big.NewInt(-42)))
+	r, err = rpcchain.DecodeRound(roundData(big.NewInt(5), big.NewInt(-42)))
 	if err != nil || r.Answer.Int64() != -42 {
 		t.Fatalf("negative answer: %+v %v", r, err)
 	}
 	for _, bad := range [][]byte{nil, make([]byte, 159), make([]byte, 161),
 		roundData(new(big.Int).Lsh(big.NewInt(1), 80), big.NewInt(1))} {
-		if _, err := ethchain.DecodeRound(bad); err == nil {
+		if _, err := rpcchain.DecodeRound(bad); err == nil {
 			t.Errorf("accepted %x", bad)
 		}
 	}
@@ -43,7 +43,7 @@ func FuzzDecodeRound(f *testing.F) {
 	f.Add(roundData(big.NewInt(5), big.NewInt(3000_00000000)))
 	f.Add(roundData(big.NewInt(1), big.NewInt(-1)))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := ethchain.DecodeRound(b)
+		r, err := rpcchain.DecodeRound(b)
 		if err != nil {
 			return
 		}
