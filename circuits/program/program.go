@@ -266,15 +266,24 @@ func DecodePin(data []byte) (*Pin, error) {
 	if err := wire.DecodeStrict(data, &pin, "program pin"); err != nil {
 		return nil, err
 	}
+	if err := pin.Validate(); err != nil {
+		return nil, err
+	}
+	return &pin, nil
+}
+
+// Validate checks a pin's fields: a known template, an oracle, and a
+// commitment that is a canonical field element.
+func (pin *Pin) Validate() error {
 	if _, ok := TemplateByName(pin.Template); !ok {
-		return nil, wire.Errorf(wire.Malformed, "program pin: unknown template %q", pin.Template)
+		return wire.Errorf(wire.Malformed, "program pin: unknown template %q", pin.Template)
 	}
 	if pin.Oracle == (wire.Address{}) {
-		return nil, wire.Errorf(wire.Malformed, "program pin: oracle must not be the zero address")
+		return wire.Errorf(wire.Malformed, "program pin: oracle must not be the zero address")
 	}
 	var c fr.Element
 	if c.SetBytesCanonical(pin.Commitment[:]) != nil {
-		return nil, wire.Errorf(wire.Malformed, "program pin: commitment is not a canonical field element")
+		return wire.Errorf(wire.Malformed, "program pin: commitment is not a canonical field element")
 	}
-	return &pin, nil
+	return nil
 }

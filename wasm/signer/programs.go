@@ -82,20 +82,15 @@ func decodePrograms(raw []byte) (map[wire.Hash32]*Program, error) {
 }
 
 func loadProgram(pin program.Pin, vkBytes []byte) (*Program, error) {
-	b, err := json.Marshal(pin)
-	if err != nil {
-		return nil, wire.Errorf(wire.Malformed, "program pin: %v", err)
-	}
-	checked, err := program.DecodePin(b) // template known, oracle set, commitment canonical
-	if err != nil {
+	if err := pin.Validate(); err != nil { // template known, oracle set, commitment canonical
 		return nil, err
 	}
-	t, _ := program.TemplateByName(checked.Template)
+	t, _ := program.TemplateByName(pin.Template)
 	vk, err := programverify.LoadVerifyingKey(vkBytes, t)
 	if err != nil {
 		return nil, err
 	}
-	return &Program{pin: *checked, vk: vk}, nil
+	return &Program{pin: pin, vk: vk}, nil
 }
 
 // ParsePin reads what the user pins for a program: its pin document
