@@ -371,8 +371,13 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 		return
 	}
 	d.recs.update(j.id, func(r *Record) {
-		r.Status, r.Tx = StatusSent, &tx
+		r.Tx = &tx
 		r.Timings.ProveMs = ms(proveTime)
+		if r.Status == StatusProving {
+			// A fast signer's receipt may already have moved the record on
+			// (signed, rejected): the status never goes back.
+			r.Status = StatusSent
+		}
 	})
 	d.cfg.Logger.Info("proposal sent", "id", j.id, "attempt", j.attempts, "nonce", nonce, "proveMs", ms(proveTime))
 }

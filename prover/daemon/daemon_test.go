@@ -199,3 +199,33 @@ func TestTasksAndEvents(t *testing.T) {
 		t.Fatal("the malformed receipt was not counted")
 	}
 }
+
+// TestReceiptBeforeSendReturns: a signer so fast that its receipt is
+// handled before the relay's Send returns must not see its record moved
+// back from signed to sent.
+func TestReceiptBeforeSendReturns(t *testing.T) {
+	h := start(t, daemon.Config{})
+	overtake := func() {
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			h.Signer.Mu.Lock()
+			n := len(h.Signer.Nonces)
+			h.Signer.Mu.Unlock()
+			if n > 0 {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // the daemon handles the receipt meanwhile
+	}
+	h.Pipe.AfterSend.Store(&overtake)
+	code, rec, _ := post(t, h, "/v1/transactions?wait=60s", intent("0x16345785d8a0000"))
+	if code != 200 || rec.Status != daemon.StatusSigned {
+		t.Fatalf("%d %+v", code, rec)
+	}
+	time.Sleep(200 * time.Millisecond) // Send has returned and the daemon recorded it
+	got, err := h.Client.Get(t.Context(), rec.ID, 0)
+	if err != nil || got.Status != daemon.StatusSigned || got.Tx == nil || got.Timings.ProveMs <= 0 {
+		t.Fatalf("after Send returned: %+v, %v", got, err)
+	}
+}

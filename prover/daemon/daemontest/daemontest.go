@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,15 +27,21 @@ import (
 type Pipe struct {
 	ToSigner   chan daemon.Message
 	FromSigner chan daemon.Message
+	// AfterSend, when set, runs in Send after the message is handed over
+	// and before Send returns (to let a receipt overtake the send).
+	AfterSend atomic.Pointer[func()]
 }
 
 func (p *Pipe) Send(ctx context.Context, m daemon.Message) error {
 	select {
 	case p.ToSigner <- m:
-		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	if f := p.AfterSend.Load(); f != nil {
+		(*f)()
+	}
+	return nil
 }
 
 func (p *Pipe) Receive() <-chan daemon.Message { return p.FromSigner }
