@@ -1,6 +1,6 @@
 // leashExt: the extension's second WASM global (wasm/ext_core_js.go, pure
 // logic in wasm/ext). Every method returns a Promise; a rejection is an
-// Error with a stable `code` (circuits/wire codes). The core's own global,
+// Error with a stable `code` (wire codes). The core's own global,
 // `leash`, is documented in wasm/leash.d.ts.
 
 /** Version 1. */

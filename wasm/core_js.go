@@ -6,8 +6,8 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/leash-wallet/leash/circuits/program/rpcchain"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/chain/rpcchain"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
 )
 

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/ext"
 	"github.com/leash-wallet/leash/wasm/signer"
 )

@@ -11,8 +11,8 @@ import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
-	"github.com/leash-wallet/leash/circuits/program/rpcchain"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/chain/rpcchain"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
 )
 

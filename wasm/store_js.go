@@ -4,7 +4,7 @@ import (
 	"context"
 	"syscall/js"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // jsStore adapts a host storage object {get(key), set(key, value),

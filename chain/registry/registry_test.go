@@ -18,7 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/leash-wallet/leash/chain/devnet"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 var (

@@ -9,7 +9,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
 
 	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // ProofSize is the length of gnark's compressed encoding (proof.WriteTo) of

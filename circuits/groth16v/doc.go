@@ -30,7 +30,7 @@
 //     in its subgroup; both commitment counts zero. One encoding per key:
 //     vk.Bytes() gives the input back, and gnark's ReadFrom reads the same
 //     key from it (FuzzVerifyingKey).
-//   - Errors are coded (package circuits/wire): wire.Malformed for anything
+//   - Errors are coded (package wire): wire.Malformed for anything
 //     that is not a well-formed proof, key or input vector; wire.ProofInvalid
 //     (errors.Is(err, wire.ErrProofInvalid)) when the pairing check fails.
 //     Nothing panics on any input (FuzzDecodeProof, FuzzVerifyBytes).

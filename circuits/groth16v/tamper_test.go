@@ -12,7 +12,7 @@ import (
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/leash-wallet/leash/circuits/groth16v/testcircuit"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // offSubgroupG2 returns a point on the twist E'(Fp²) that is not in G2 (the

@@ -4,7 +4,7 @@ import (
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Verifier checks Groth16 proofs against one verifying key. Everything that

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func FuzzDecodePolicy(f *testing.F) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func example(t testing.TB) []byte {

@@ -7,7 +7,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func tagBig() *big.Int { return toBig(policy.CommitmentTag) }

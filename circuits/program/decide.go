@@ -3,7 +3,7 @@ package program
 import (
 	"math/big"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Action is a program's decision.

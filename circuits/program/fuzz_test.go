@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // FuzzDecodeProgram: nothing panics, every refusal is malformed, and every

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // CheckInputs checks an input vector against a template: the right count,
@@ -31,7 +31,7 @@ type Round struct {
 }
 
 // Chain reads what program inputs are made of. Implementations make
-// eth_call requests at an explicit block; see circuits/program/ethchain for
+// eth_call requests at an explicit block; see chain/ethchain for
 // one over go-ethereum's ethclient. A round that does not exist (the call
 // reverts, or the oracle has no code at that block) is reported as an error
 // wrapping ErrNoRound; every other error is taken to mean the chain is

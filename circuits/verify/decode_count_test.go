@@ -7,7 +7,7 @@ import (
 
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // A 164-byte proof whose commitment count claims 2³¹ points must be refused,

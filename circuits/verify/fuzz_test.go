@@ -6,7 +6,7 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/circuits/verify"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // FuzzVerify feeds arbitrary proposal documents through decode and Verify:

@@ -4,7 +4,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/leash-wallet/leash/circuits/groth16v"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // ProofSize is the length of a compressed policy-circuit proof: A (32),

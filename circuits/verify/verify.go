@@ -8,7 +8,7 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/groth16v"
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // DefaultMaxSkew is how far a proposal's time may be from the signer's clock.

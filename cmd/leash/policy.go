@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // cmdPolicy: `leash policy commit FILE`, `leash policy describe FILE`,

@@ -11,11 +11,11 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/circuits/program/ethchain"
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
-	"github.com/leash-wallet/leash/circuits/program/programprover"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 const programUsage = "usage: leash program commit FILE | pin FILE | info | setup --template NAME --out DIR | verify ..."

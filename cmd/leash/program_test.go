@@ -8,7 +8,7 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func pex(name string) string { return filepath.Join("..", "..", "examples", "programs", name) }

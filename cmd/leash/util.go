@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Exit codes shared by every subcommand (and by wasm/leash.mjs).

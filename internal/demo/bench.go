@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/internal/stack"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/wasm/signerhost"

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policycircuit"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/internal/stack"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/daemon"

@@ -10,7 +10,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Client is a Go client of the daemon's HTTP API, used by `leash mcp`, the

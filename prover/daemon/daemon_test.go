@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policytest"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/prover/daemon/daemontest"

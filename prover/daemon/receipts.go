@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func (d *Daemon) receiveLoop(ctx context.Context) {

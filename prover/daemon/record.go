@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Status of a transaction request.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
 )
 

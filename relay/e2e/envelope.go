@@ -8,7 +8,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Version is the envelope format version this code speaks (byte 0 of every

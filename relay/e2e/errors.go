@@ -1,6 +1,6 @@
 package e2e
 
-import "github.com/leash-wallet/leash/circuits/wire"
+import "github.com/leash-wallet/leash/wire"
 
 // Codes of the end-to-end layer, in addition to wire.Malformed and
 // wire.Replay. Test with errors.Is against the sentinels below.

@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // PublicKey is a static X25519 public key.

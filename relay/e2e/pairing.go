@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // MaxPairingURI bounds the pairing URI (it travels in a QR code).

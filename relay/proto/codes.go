@@ -1,7 +1,7 @@
 package proto
 
 import (
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
 )
 

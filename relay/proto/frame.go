@@ -3,7 +3,7 @@ package proto
 import (
 	"encoding/binary"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
 )
 

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Version of the entry format (part of every hash).

@@ -7,7 +7,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func sample(n int) ([]Entry, Head) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func example(t *testing.T, name string) []byte {

@@ -9,7 +9,7 @@ import (
 	"github.com/leash-wallet/leash/wasm/ethkey"
 	"golang.org/x/crypto/chacha20poly1305"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
 	"github.com/leash-wallet/leash/wasm/vault"
 )

@@ -5,7 +5,7 @@ import (
 	"math/big"
 	"sync"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // StateVersion is the version of the serialized state.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // programSigner is a signer unlocked with the program examples' policy

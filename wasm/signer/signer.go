@@ -13,7 +13,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/verify"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/audit"
 	"github.com/leash-wallet/leash/wasm/ledger"
 	"github.com/leash-wallet/leash/wasm/vault"
@@ -139,8 +139,8 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyPending); err != nil {
 		return nil, storeErr("read pending", err)
 	} else if raw != nil {
-		if err := json.Unmarshal(raw, &s.pending); err != nil {
-			return nil, wire.Errorf(wire.Malformed, "signer: stored pending queue: %v", err)
+		if err := wire.DecodeStrict(raw, &s.pending, "signer: stored pending queue"); err != nil {
+			return nil, err
 		}
 	}
 	head := audit.Head{}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/leash-wallet/leash/wasm/ethkey"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Signed is a signed transaction.

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/hdkey"
 	gobip39 "github.com/tyler-smith/go-bip39"
 )

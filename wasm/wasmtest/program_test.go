@@ -13,8 +13,8 @@ import (
 	"github.com/leash-wallet/leash/chain/devnet"
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/circuits/program/ethchain"
-	"github.com/leash-wallet/leash/circuits/program/programprover"
+	"github.com/leash-wallet/leash/chain/ethchain"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
 )
 

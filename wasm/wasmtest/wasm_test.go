@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policytest"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/verbs"
 )
 

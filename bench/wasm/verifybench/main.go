@@ -25,7 +25,7 @@ import (
 
 	"github.com/leash-wallet/leash/bench/wasm/snarkjsconv"
 	"github.com/leash-wallet/leash/circuits/groth16v"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 type result struct {

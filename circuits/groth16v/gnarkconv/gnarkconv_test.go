@@ -11,7 +11,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/groth16v"
 	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/circuits/groth16v/testcircuit"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Keys and proofs survive the round trip through both types: the same

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // FakeChain is an in-memory program.Chain: oracles whose rounds are

@@ -2,7 +2,7 @@
 // that a transaction is the one a committed program computes from oracle
 // inputs on chain, and that it obeys the committed policy. It is pure Go
 // (no network code): the chain is read through the small program.Chain
-// interface, implemented natively by circuits/program/ethchain and in the
+// interface, implemented natively by chain/ethchain and in the
 // browser by the WASM core.
 //
 // Guarantees (DESIGN.md G1, extended to programs): Verify recomputes every

@@ -7,7 +7,7 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // FuzzVerify feeds arbitrary proposal documents through decode and Verify

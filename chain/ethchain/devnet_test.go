@@ -17,11 +17,11 @@ import (
 	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/chain/devnet"
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/circuits/program/ethchain"
-	"github.com/leash-wallet/leash/circuits/program/programprover"
+	"github.com/leash-wallet/leash/chain/ethchain"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // One devnet with the standard contracts for the whole package.

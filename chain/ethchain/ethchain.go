@@ -9,7 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/circuits/program/rpcchain"
+	"github.com/leash-wallet/leash/chain/rpcchain"
 )
 
 // Reader is a program.Chain over an ethclient.Client: package rpcchain's

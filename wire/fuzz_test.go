@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // The decoders must never panic, must return coded errors, and what they
@@ -57,6 +57,39 @@ func FuzzDecodeState(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if _, err := wire.DecodeState(b); err != nil && wire.CodeOf(err) != wire.Malformed {
 			t.Fatalf("uncoded error %v", err)
+		}
+	})
+}
+
+// FuzzStrictKeys: every object key of an accepted proposal is byte-equal
+// to a field name (a map decode keeps keys exactly as written).
+func FuzzStrictKeys(f *testing.F) {
+	f.Add([]byte(`{"version":1,"id":"p-1","tx":{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"spent":"0x0","proof":"0x00"}`))
+	f.Add([]byte(`{"version":1,"TX":{},"tx":{}}`))
+	top := map[string]bool{"version": true, "id": true, "tx": true, "policyCommitment": true, "time": true, "spent": true, "proof": true, "program": true}
+	txKeys := map[string]bool{"from": true, "type": true, "chainId": true, "nonce": true, "to": true, "value": true, "data": true,
+		"input": true, "gas": true, "maxFeePerGas": true, "maxPriorityFeePerGas": true, "accessList": true}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if _, err := wire.DecodeProposal(b); err != nil {
+			return
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("accepted but not an object: %v", err)
+		}
+		for k := range m {
+			if !top[k] {
+				t.Fatalf("accepted key %q", k)
+			}
+		}
+		var tx map[string]json.RawMessage
+		if err := json.Unmarshal(m["tx"], &tx); err != nil {
+			t.Fatal(err)
+		}
+		for k := range tx {
+			if !txKeys[k] {
+				t.Fatalf("accepted tx key %q", k)
+			}
 		}
 	})
 }

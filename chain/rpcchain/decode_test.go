@@ -5,7 +5,7 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/leash-wallet/leash/circuits/program/rpcchain"
+	"github.com/leash-wallet/leash/chain/rpcchain"
 )
 
 func word(v *big.Int) []byte {

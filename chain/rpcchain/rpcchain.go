@@ -12,7 +12,7 @@ import (
 	"sync"
 
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/circuits/wire"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // MaxResultBytes bounds one JSON-RPC result.

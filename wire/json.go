@@ -1,0 +1,297 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// MaxDocumentBytes bounds every JSON document the decoders accept. It is
+// larger than the largest legal transaction (128 KiB of calldata, hex
+// encoded) plus its envelope.
+const MaxDocumentBytes = 512 << 10
+
+// MaxDepth bounds the nesting of arrays and objects in a document.
+const MaxDepth = 64
+
+// DecodeStrict decodes one JSON document into v. It is the one decoder
+// every wire type goes through, and it refuses, as Malformed:
+//   - documents over MaxDocumentBytes, or nested deeper than MaxDepth;
+//   - bytes that are not UTF-8, and strings holding an escaped lone
+//     surrogate (Go and JavaScript decode those differently);
+//   - an object key that is not byte-equal to a field name of the Go
+//     type it lands in: encoding/json alone matches names
+//     case-insensitively and folds Unicode ("TX", "ſpent" and the Kelvin
+//     sign would reach a field), which lets one document mean two things
+//     to two parsers;
+//   - the same key twice in one object, at any depth;
+//   - unknown fields, null where a field of the type is expected, and
+//     trailing data.
+func DecodeStrict(data []byte, v any, what string) error {
+	if len(data) > MaxDocumentBytes {
+		return Errorf(Malformed, "%s: document is %d bytes, the limit is %d", what, len(data), MaxDocumentBytes)
+	}
+	if err := decodeExact(data, v); err != nil {
+		var coded *Error
+		if errors.As(err, &coded) {
+			return Errorf(coded.Code, "%s: %s", what, coded.Message)
+		}
+		return Errorf(Malformed, "%s: %v", what, err)
+	}
+	return nil
+}
+
+// decodeInner decodes a nested object of a type's own UnmarshalJSON with
+// the same rules as DecodeStrict (the whole document was size-checked
+// once; a direct json.Unmarshal into these types still gets every other
+// check).
+func decodeInner(b []byte, v any) error {
+	if err := decodeExact(b, v); err != nil {
+		var coded *Error
+		if errors.As(err, &coded) {
+			return coded
+		}
+		return Errorf(Malformed, "%v", err)
+	}
+	return nil
+}
+
+// decodeExact checks data's shape against v's type, then decodes it.
+func decodeExact(data []byte, v any) error {
+	if !utf8.Valid(data) {
+		return errors.New("the document is not valid UTF-8")
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return errors.New("internal: decode target is not a pointer")
+	}
+	if err := CheckShape(data, rv.Type().Elem()); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var coded *Error
+		if errors.As(err, &coded) {
+			return coded
+		}
+		return cleanJSONError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON document")
+	}
+	return nil
+}
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+func cleanJSONError(err error) error {
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return fmt.Errorf("field %q: expected %s, got JSON %s", ute.Field, ute.Type, ute.Value)
+	}
+	return err
+}
+
+// CheckShape walks one JSON document against the Go type t that will
+// receive it, and refuses what encoding/json would let through: keys that
+// are not byte-equal to a field's JSON name (case variants, Unicode
+// folds), duplicate keys, null for a struct field, escaped lone
+// surrogates, trailing data and nesting deeper than MaxDepth. A type that
+// decodes itself (json.Unmarshaler) is checked for duplicates only here;
+// its UnmarshalJSON must decode through decodeInner, which checks its own
+// mirror type. Maps take any key once; json.RawMessage and interfaces take
+// any value without duplicate keys.
+func CheckShape(data []byte, t reflect.Type) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	w := shapeWalker{dec: dec}
+	if err := w.value(t, 0, ""); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON document")
+	}
+	return nil
+}
+
+type shapeWalker struct{ dec *json.Decoder }
+
+var (
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+)
+
+// value consumes one JSON value that lands in a Go value of type t (nil:
+// anything, duplicates still refused). path names it in errors.
+func (w *shapeWalker) value(t reflect.Type, depth int, path string) error {
+	if depth > MaxDepth {
+		return fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
+	}
+	tok, err := w.dec.Token()
+	if err != nil {
+		return fmt.Errorf("invalid JSON: %v", err)
+	}
+	if tok == nil && t != nil && path != "" {
+		return fmt.Errorf("field %q: null is not accepted", path)
+	}
+	t = shapeOf(t)
+	switch tok := tok.(type) {
+	case json.Delim:
+		switch tok {
+		case '{':
+			return w.object(t, depth, path)
+		case '[':
+			var elem reflect.Type
+			if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+				elem = t.Elem()
+			}
+			for w.dec.More() {
+				if err := w.value(elem, depth+1, path+"[]"); err != nil {
+					return err
+				}
+			}
+			_, err := w.dec.Token() // ']'
+			return err
+		}
+		return fmt.Errorf("invalid JSON delimiter %v", tok)
+	case string:
+		if strings.ContainsRune(tok, utf8.RuneError) {
+			return fmt.Errorf("%s: a string holds an invalid character (a lone surrogate?)", orDoc(path))
+		}
+	}
+	return nil
+}
+
+func orDoc(path string) string {
+	if path == "" {
+		return "document"
+	}
+	return "field " + fmt.Sprintf("%q", path)
+}
+
+// object consumes an object's members (the '{' was read).
+func (w *shapeWalker) object(t reflect.Type, depth int, path string) error {
+	var fields map[string]reflect.Type
+	isStruct := t != nil && t.Kind() == reflect.Struct
+	if isStruct {
+		fields = structFields(t)
+	}
+	var mapElem reflect.Type
+	if t != nil && t.Kind() == reflect.Map {
+		mapElem = t.Elem()
+	}
+	seen := map[string]struct{}{}
+	for w.dec.More() {
+		tok, err := w.dec.Token()
+		if err != nil {
+			return fmt.Errorf("invalid JSON: %v", err)
+		}
+		k, _ := tok.(string)
+		if strings.ContainsRune(k, utf8.RuneError) {
+			return fmt.Errorf("a key holds an invalid character (a lone surrogate?)")
+		}
+		if _, dup := seen[k]; dup {
+			return fmt.Errorf("duplicate key %q", k)
+		}
+		seen[k] = struct{}{}
+		var ft reflect.Type
+		switch {
+		case isStruct:
+			var ok bool
+			if ft, ok = fields[k]; !ok {
+				return fmt.Errorf("unknown field %q%s", k, near(fields, k))
+			}
+		case mapElem != nil:
+			ft = mapElem
+		}
+		if err := w.value(ft, depth+1, k); err != nil {
+			return err
+		}
+	}
+	_, err := w.dec.Token() // '}'
+	return err
+}
+
+// near adds a hint when k differs from a field name only in case.
+func near(fields map[string]reflect.Type, k string) string {
+	for name := range fields {
+		if strings.EqualFold(name, k) {
+			return fmt.Sprintf(" (field names are case-sensitive: did you mean %q?)", name)
+		}
+	}
+	return ""
+}
+
+// shapeOf reduces t to what its JSON looks like: pointers are followed,
+// and a type that decodes itself (or is raw JSON) is "anything" (nil).
+func shapeOf(t reflect.Type) reflect.Type {
+	for t != nil {
+		if t == rawMessageType || t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType) {
+			return nil
+		}
+		switch t.Kind() {
+		case reflect.Pointer:
+			t = t.Elem()
+		case reflect.Interface:
+			return nil
+		default:
+			return t
+		}
+	}
+	return nil
+}
+
+var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
+
+// structFields maps each JSON name of struct type t to its field's type,
+// with encoding/json's rules for tags, "-", unexported fields and
+// embedded structs (whose fields are promoted).
+func structFields(t reflect.Type) map[string]reflect.Type {
+	if m, ok := fieldCache.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	m := map[string]reflect.Type{}
+	addStructFields(t, m, 0)
+	fieldCache.Store(t, m)
+	return m
+}
+
+func addStructFields(t reflect.Type, m map[string]reflect.Type, depth int) {
+	if depth > 8 {
+		return
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				addStructFields(et, m, depth+1)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, taken := m[name]; !taken {
+			m[name] = f.Type
+		}
+	}
+}
