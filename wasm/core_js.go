@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/chain/rpcchain"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // openCore: leash.open(storage, {idleTimeoutMs?, maxPending?, rpc?,

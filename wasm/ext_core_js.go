@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/ext"
 	"github.com/leash-wallet/leash/wasm/signer"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // ExtVersion is the version of the leashExt API.

@@ -8,12 +8,12 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/leash-wallet/leash/chain/rpcchain"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
-	"github.com/leash-wallet/leash/chain/rpcchain"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // RPCTimeout bounds one JSON-RPC request made through the host's rpc

@@ -13,10 +13,10 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/verify"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
 	"github.com/leash-wallet/leash/wasm/vault"
 	"github.com/leash-wallet/leash/wasm/verbs"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func toolsObject() js.Value {

@@ -16,11 +16,11 @@ import (
 
 	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/chain/devnet"
-	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/chain/ethchain"
-	"github.com/leash-wallet/leash/prover/programprover"
+	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/wire"
 )
 

@@ -8,8 +8,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 
-	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/chain/rpcchain"
+	"github.com/leash-wallet/leash/circuits/program"
 )
 
 // Reader is a program.Chain over an ethclient.Client: package rpcchain's

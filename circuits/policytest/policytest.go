@@ -21,8 +21,8 @@ import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/verify"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Root is the repository root.

@@ -10,8 +10,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/leash-wallet/leash/chain/registry"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/vault"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // cmdPolicyPublish: `leash policy publish --rpc URL --registry ADDR --vk FILE

@@ -9,12 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
-	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/wire"
 )
 

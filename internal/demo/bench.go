@@ -9,10 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/internal/stack"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/wasm/signerhost"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Bench runs n in-policy payments through the whole system, one at a time,

@@ -18,11 +18,11 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policycircuit"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/internal/stack"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/wasm/signerhost"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Config configures Run.

@@ -23,16 +23,16 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/leash-wallet/leash/chain/contracts"
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
-	"github.com/leash-wallet/leash/prover/programprover"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/internal/stack"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/wasm/signerhost"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // strategyTemplate is the template of the demo's strategy program.

@@ -14,8 +14,8 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/signerhost"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // extEvent is one line of tests/browser/signer.mjs.

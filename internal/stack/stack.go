@@ -29,20 +29,20 @@ import (
 
 	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/chain/devnet"
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/chain/registry"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
 	"github.com/leash-wallet/leash/circuits/verify"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover/agenthost"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/wasm/signer"
 	"github.com/leash-wallet/leash/wasm/signerhost"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // TestMnemonic is the public test mnemonic; its account 0 is the signer.

@@ -15,11 +15,11 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/chainrpc"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/prover/relayconn"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // DefaultAddr is where the API listens by default (loopback only).

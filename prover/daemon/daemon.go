@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Message kinds on the relay channel.

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policytest"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/prover/daemon/daemontest"
+	"github.com/leash-wallet/leash/wire"
 )
 
 type harness = daemontest.Harness

@@ -12,8 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/web/dashboard"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // MaxRequestBytes bounds a request body.

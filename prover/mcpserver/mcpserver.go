@@ -14,8 +14,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Version of the MCP server.

@@ -15,8 +15,8 @@ import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Prover proves one program under one policy with its template's proving

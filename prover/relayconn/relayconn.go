@@ -23,10 +23,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Config configures Connect.

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/relay/proto"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // ErrClosed is returned by calls on a closed client.

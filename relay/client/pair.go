@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // PairAgent is the agent host's side of pairing: it connects to the relay

@@ -11,9 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/relay/proto"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Config configures a Hub. Zero values get the documented defaults.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
+	"github.com/leash-wallet/leash/wire"
 )
 
 type paired struct {

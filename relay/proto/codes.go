@@ -1,8 +1,8 @@
 package proto
 
 import (
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Relay codes, in addition to wire.Malformed, wire.Replay and the e2e codes.

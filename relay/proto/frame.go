@@ -3,8 +3,8 @@ package proto
 import (
 	"encoding/binary"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Version is the relay protocol version (byte 1 of CHALLENGE, AUTH and

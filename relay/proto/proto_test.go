@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/relay/proto"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func sampleEnvelope(t testing.TB) []byte {

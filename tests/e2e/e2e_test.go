@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policytest"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/internal/stack"
 	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/wire"
 )
 
 func leashBin(t *testing.T) string {

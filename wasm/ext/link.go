@@ -9,9 +9,9 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/relay/proto"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // LinkVersion is the version of the persisted link state.

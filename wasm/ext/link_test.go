@@ -12,11 +12,11 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/core"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/relay/server"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // startRelay runs a real relay server (in-memory store) on loopback.

@@ -9,9 +9,9 @@ import (
 	"github.com/leash-wallet/leash/wasm/ethkey"
 	"golang.org/x/crypto/chacha20poly1305"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/signer"
 	"github.com/leash-wallet/leash/wasm/vault"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // MaxMessage bounds a personal_sign message.

@@ -8,8 +8,8 @@ import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/audit"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // KeyPrograms is the storage key of the pinned programs.

@@ -13,10 +13,10 @@ import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/verify"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/audit"
 	"github.com/leash-wallet/leash/wasm/ledger"
 	"github.com/leash-wallet/leash/wasm/vault"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Storage keys.

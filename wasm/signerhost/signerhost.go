@@ -23,10 +23,10 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/leash-wallet/leash/chain/registry"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/wasm/signer"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Relay is the part of the relay client (*client.Client) the host uses.

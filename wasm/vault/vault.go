@@ -10,10 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/bip39"
 	"github.com/leash-wallet/leash/wasm/ethkey"
 	"github.com/leash-wallet/leash/wasm/hdkey"
+	"github.com/leash-wallet/leash/wire"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
 )

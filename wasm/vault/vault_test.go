@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/hdkey"
+	"github.com/leash-wallet/leash/wire"
 	gobip39 "github.com/tyler-smith/go-bip39"
 )
 

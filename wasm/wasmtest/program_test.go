@@ -11,11 +11,11 @@ import (
 
 	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/chain/devnet"
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/chain/ethchain"
-	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
+	"github.com/leash-wallet/leash/prover/programprover"
 )
 
 // TestNodeProgram runs wasm/test/program.mjs: the WASM core verifies a

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policytest"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/wasm/verbs"
+	"github.com/leash-wallet/leash/wire"
 )
 
 var root = policytest.Root()

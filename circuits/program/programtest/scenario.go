@@ -8,8 +8,8 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
-	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/wire"
 )
 

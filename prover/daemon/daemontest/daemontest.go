@@ -18,8 +18,8 @@ import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/circuits/verify"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // Pipe is an in-process Transport: what the daemon sends goes to ToSigner,

@@ -43,10 +43,10 @@ import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/verify"
-	"github.com/leash-wallet/leash/wire"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // The devnet's funded account 9 of the public test mnemonic: it funds the
