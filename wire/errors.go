@@ -28,9 +28,13 @@ const (
 	// InputUnavailable: a program proof's inputs could not be re-read (the
 	// oracle or the signer's RPC is unreachable); nothing is signed.
 	InputUnavailable Code = "input_unavailable"
-	BadPassword      Code = "bad_password"
-	Unsatisfiable    Code = "unsatisfiable" // the prover could not satisfy the circuit (out of policy)
-	Internal         Code = "internal"
+	// ProgramOnly: a policy-only proposal aims at a call reserved for a
+	// program (marked programOnly in the policy, or the pool of a pinned
+	// program). Only that program's proof can reach it.
+	ProgramOnly   Code = "program_only"
+	BadPassword   Code = "bad_password"
+	Unsatisfiable Code = "unsatisfiable" // the prover could not satisfy the circuit (out of policy)
+	Internal      Code = "internal"
 )
 
 const policyViolationPrefix = "policy_violation:"
@@ -92,6 +96,7 @@ var (
 	ErrStaleInput       = &Error{Code: StaleInput}
 	ErrInputUnavailable = &Error{Code: InputUnavailable}
 	ErrBadPassword      = &Error{Code: BadPassword}
+	ErrProgramOnly      = &Error{Code: ProgramOnly}
 )
 
 // Errorf builds a coded error. A %w verb in format is honoured.
