@@ -33,22 +33,22 @@ type Circuit struct {
 	TokenSpent     frontend.Variable `gnark:",public"`
 
 	// The policy (private), opened against Commitment.
-	Account, NotBefore, NotAfter             frontend.Variable
-	MaxValuePerTx, MaxFeePerTx               frontend.Variable
-	WindowSeconds, WindowMaxValue            frontend.Variable
-	WindowMaxFees, WindowMaxTxs              frontend.Variable
-	TargetsRoot, TokenWindowsRoot            frontend.Variable
-	SignaturesRoot, MaxValidity, Salt        frontend.Variable
-	CallsRoot, TargetIndex                   frontend.Variable
-	TargetPath                               [policy.TargetDepth]frontend.Variable
-	CallKey, CallToken, CallIndex            frontend.Variable
-	Ops                                      [policy.Words][2]frontend.Variable
-	SetRoots, SetIndex                       [policy.SetsPerCall]frontend.Variable
-	CallPath                                 [policy.CallDepth]frontend.Variable
-	SetPath                                  [policy.SetsPerCall][policy.SetDepth]frontend.Variable
-	WindowMax, WindowIndex                   frontend.Variable
-	WindowPath                               [policy.TokenDepth]frontend.Variable
-	Hi, Lo                                   [policy.Words]frontend.Variable // the calldata words' halves
+	Account, NotBefore, NotAfter      frontend.Variable
+	MaxValuePerTx, MaxFeePerTx        frontend.Variable
+	WindowSeconds, WindowMaxValue     frontend.Variable
+	WindowMaxFees, WindowMaxTxs       frontend.Variable
+	TargetsRoot, TokenWindowsRoot     frontend.Variable
+	SignaturesRoot, MaxValidity, Salt frontend.Variable
+	CallsRoot, TargetIndex            frontend.Variable
+	TargetPath                        [policy.TargetDepth]frontend.Variable
+	CallKey, CallToken, CallIndex     frontend.Variable
+	Ops                               [policy.Words][2]frontend.Variable
+	SetRoots, SetIndex                [policy.SetsPerCall]frontend.Variable
+	CallPath                          [policy.CallDepth]frontend.Variable
+	SetPath                           [policy.SetsPerCall][policy.SetDepth]frontend.Variable
+	WindowMax, WindowIndex            frontend.Variable
+	WindowPath                        [policy.TokenDepth]frontend.Variable
+	Hi, Lo                            [policy.Words]frontend.Variable // the calldata words' halves
 
 	// AllowProgramOnly is a compile-time switch, not a witness: the
 	// standalone policy circuit (false) refuses calls marked programOnly;

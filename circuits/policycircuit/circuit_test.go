@@ -82,7 +82,9 @@ func cases() []tcase {
 		return callTx(pt.Pool, pt.Calldata("swapExactIn(address,uint256,uint256,address,uint256)", token, usdc(10), 0, to, 99))
 	}
 	fee := func(gas uint64, maxFee *big.Int) func(t *wire.Tx) {
-		return func(t *wire.Tx) { t.Gas, t.MaxFeePerGas, t.MaxPriorityFeePerGas = wire.Uint64(gas), wire.NewQuantity(maxFee), wire.NewQuantity(maxFee) }
+		return func(t *wire.Tx) {
+			t.Gas, t.MaxFeePerGas, t.MaxPriorityFeePerGas = wire.Uint64(gas), wire.NewQuantity(maxFee), wire.NewQuantity(maxFee)
+		}
 	}
 	return []tcase{
 		{"plain transfer", txWith(func(t *wire.Tx) {}), st, ""},
@@ -324,7 +326,9 @@ func TestCheatingWitnesses(t *testing.T) {
 		{"a program-only call through the policy circuit", callTx(pt.Pool, pt.Calldata("swapExactIn(address,uint256,uint256,address,uint256)", pt.USDC, 1, 0, pt.Self, 9)), baseState,
 			func(c *policycircuit.Circuit) {}},
 		{"clear the programOnly bit of the key", callTx(pt.Pool, pt.Calldata("swapExactIn(address,uint256,uint256,address,uint256)", pt.USDC, 1, 0, pt.Self, 9)), baseState,
-			func(c *policycircuit.Circuit) { c.CallKey = new(big.Int).SetBit(c.CallKey.(*big.Int), policy.KeyProgramOnlyShift, 0) }},
+			func(c *policycircuit.Circuit) {
+				c.CallKey = new(big.Int).SetBit(c.CallKey.(*big.Int), policy.KeyProgramOnlyShift, 0)
+			}},
 		{"clear the recipient's eq flag", swapBob, baseState, func(c *policycircuit.Circuit) {
 			c.CallKey = new(big.Int).SetBit(c.CallKey.(*big.Int), policy.KeyFlagsShift+3*policy.FlagBits, 0)
 		}},

@@ -43,7 +43,7 @@ func BenchmarkGnarkVerifyBaseline(b *testing.B) {
 		b.Fatal(err)
 	}
 	gproof := gnarkconv.Proof(proof)
-	pub, _ := policy.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time)
+	pub, _ := pol.PublicInputs(&p.Tx, st, p.Time)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := groth16.Verify(gproof, &gvk, pub); err != nil {

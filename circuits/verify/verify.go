@@ -86,13 +86,16 @@ func Verify(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.Sta
 	if tx.Nonce != st.Nonce {
 		return wire.Errorf(wire.NonceMismatch, "transaction nonce %d, the signer's next nonce is %d", tx.Nonce, st.Nonce)
 	}
-	if err := CheckHint(p, pol, st); err != nil {
+	if err := CheckSums(p, st); err != nil {
 		return err
 	}
 	if err := CheckTime(p, st, opt.MaxSkew); err != nil {
 		return err
 	}
 	if err := pol.Check(tx, st); err != nil {
+		return err
+	}
+	if err := CheckHint(p, pol, st); err != nil {
 		return err
 	}
 	pub, err := pol.PublicInputs(tx, st, p.Time)
@@ -102,10 +105,22 @@ func Verify(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.Sta
 	return verifyBytes(vk, p.Proof, pub)
 }
 
-// CheckHint compares the window state the proposal says it was proven
-// against with the signer's own (for the token the transaction spends):
-// any difference is stale_state, so the prover re-proves with the state
-// the receipt carries. The hint is never used as a public input.
+// CheckSums compares the value, fee and count sums the proposal says it was
+// proven against with the signer's own: a difference is stale_state, so the
+// prover re-proves with the state the receipt carries. Hints are never used
+// as public inputs.
+func CheckSums(p *wire.Proposal, st *wire.State) error {
+	sums := wire.Hint{Spent: st.Spent, Fees: st.Fees, Txs: st.Txs, TokenSpent: p.State.TokenSpent}
+	if !p.State.Equal(&sums) {
+		return wire.Errorf(wire.StaleState, "proven against window state with %s", p.State.Diff(&sums))
+	}
+	return nil
+}
+
+// CheckHint compares the whole window state the proposal says it was
+// proven against with the signer's own, including the sum of the token the
+// transaction spends (which needs the call, so it comes after the policy
+// check): any difference is stale_state.
 func CheckHint(p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
 	want := pol.Hint(&p.Tx, st)
 	if !p.State.Equal(&want) {
