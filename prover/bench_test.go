@@ -1,7 +1,6 @@
 package prover_test
 
 import (
-	"math/big"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -17,7 +16,7 @@ func BenchmarkProve(b *testing.B) {
 	pol := policytest.Policy(b)
 	st := policytest.State(b)
 	pr := policytest.Prover(b, pol)
-	req := prover.Request{Tx: policytest.Tx(b, "tx-ok-erc20"), Spent: new(big.Int).Set(&st.Spent.Int), Time: st.Time}
+	req := prover.Request{Tx: policytest.Tx(b, "tx-ok-erc20"), State: st}
 	info, _ := policycircuit.GetInfo()
 	b.ReportMetric(float64(info.Constraints), "constraints")
 	b.ResetTimer()
@@ -37,7 +36,7 @@ func BenchmarkSolveBaseline(b *testing.B) {
 	tx := policytest.Tx(b, "tx-ok-erc20")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		a, err := policycircuit.Assign(pol, tx, &st.Spent.Int, st.Time)
+		a, err := policycircuit.Assign(pol, tx, st, st.Time)
 		if err != nil {
 			b.Fatal(err)
 		}

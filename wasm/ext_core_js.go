@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"math/big"
+	"strings"
 	"sync"
 	"syscall/js"
 	"time"
@@ -168,7 +169,9 @@ var (
 	polCache *policy.Policy
 )
 
-// explainJS: leashExt.explain(tx, policy|null, spent, time).
+// explainJS: leashExt.explain(tx, policy|null, state, time). state is the
+// signer's window state as JSON (status.state), or, as before policy v2, a
+// decimal native spend (the other sums are then 0).
 func explainJS(args []js.Value) (func() (any, error), error) {
 	raw, err := bytesOf(arg(args, 0), "tx")
 	if err != nil {
@@ -180,9 +183,9 @@ func explainJS(args []js.Value) (func() (any, error), error) {
 			return nil, err
 		}
 	}
-	spentStr := "0"
+	stateStr := "0"
 	if v := arg(args, 2); v.Truthy() {
-		spentStr = js.Global().Get("String").Invoke(v).String()
+		stateStr = js.Global().Get("String").Invoke(v).String()
 	}
 	now, err := uintOf(arg(args, 3), "time", uint64(time.Now().Unix()))
 	if err != nil {
@@ -193,10 +196,17 @@ func explainJS(args []js.Value) (func() (any, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		spent, ok := new(big.Int).SetString(spentStr, 0)
-		if !ok || spent.Sign() < 0 {
-			return nil, wire.Errorf(wire.Malformed, "spent must be a non-negative integer")
+		st := &wire.State{}
+		if strings.HasPrefix(strings.TrimSpace(stateStr), "{") {
+			if st, err = wire.DecodeState([]byte(stateStr)); err != nil {
+				return nil, err
+			}
+		} else if spent, ok := new(big.Int).SetString(stateStr, 0); !ok || spent.Sign() < 0 || spent.BitLen() > wire.MaxSpentBits {
+			return nil, wire.Errorf(wire.Malformed, "state must be the signer's state as JSON, or a non-negative spend")
+		} else {
+			st.Spent = wire.NewQuantity(spent)
 		}
+		st.Time = now
 		var pol *policy.Policy
 		if doc != nil {
 			polMu.Lock()
@@ -213,7 +223,7 @@ func explainJS(args []js.Value) (func() (any, error), error) {
 				polMu.Unlock()
 			}
 		}
-		return fromJSON(ext.Explain(tx, pol, spent, now))
+		return fromJSON(ext.Explain(tx, pol, st))
 	}, nil
 }
 

@@ -1,7 +1,9 @@
 package wire
 
 import (
+	"bytes"
 	"math/big"
+	"sort"
 	"strconv"
 )
 
@@ -196,7 +198,7 @@ func (s *State) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if j.Nonce == nil || j.Spent == nil || j.Time == nil || j.Fees == nil || j.Txs == nil {
-		return Errorf(Malformed, "state: nonce, time, spent, fees and txs are all required (tokens is optional)")
+		return Errorf(Malformed, "nonce, time, spent, fees and txs are all required (tokens is optional)")
 	}
 	st := State{Nonce: *j.Nonce, Time: *j.Time, Spent: *j.Spent, Fees: *j.Fees, Txs: *j.Txs}
 	if j.Tokens != nil {
@@ -214,22 +216,22 @@ func (s *State) UnmarshalJSON(b []byte) error {
 func (s *State) Check() error {
 	switch {
 	case s.Spent.BitLen() > MaxSpentBits:
-		return Errorf(Malformed, "state: spent exceeds %d bits", MaxSpentBits)
+		return Errorf(Malformed, "spent exceeds %d bits", MaxSpentBits)
 	case s.Fees.BitLen() > MaxFeesBits:
-		return Errorf(Malformed, "state: fees exceed %d bits", MaxFeesBits)
+		return Errorf(Malformed, "fees exceed %d bits", MaxFeesBits)
 	case s.Txs > MaxTxCount:
-		return Errorf(Malformed, "state: txs exceeds 2^32 - 1")
+		return Errorf(Malformed, "txs exceeds 2^32 - 1")
 	case len(s.Tokens) > MaxStateTokens:
-		return Errorf(Malformed, "state: %d token windows, the limit is %d", len(s.Tokens), MaxStateTokens)
+		return Errorf(Malformed, "%d token windows, the limit is %d", len(s.Tokens), MaxStateTokens)
 	}
 	seen := make(map[Address]bool, len(s.Tokens))
 	for i, t := range s.Tokens {
 		if seen[t.Token] {
-			return Errorf(Malformed, "state: tokens[%d]: %s is listed twice", i, t.Token.Hex())
+			return Errorf(Malformed, "tokens[%d]: %s is listed twice", i, t.Token.Hex())
 		}
 		seen[t.Token] = true
 		if t.Spent.BitLen() > maxStateTokenBits {
-			return Errorf(Malformed, "state: tokens[%d]: spent exceeds %d bits", i, maxStateTokenBits)
+			return Errorf(Malformed, "tokens[%d]: spent exceeds %d bits", i, maxStateTokenBits)
 		}
 	}
 	return nil
@@ -243,6 +245,33 @@ func (s *State) TokenSpent(token Address) *big.Int {
 		}
 	}
 	return new(big.Int)
+}
+
+// Clone returns a deep copy of s.
+func (s *State) Clone() *State {
+	c := *s
+	c.Spent, c.Fees = NewQuantity(&s.Spent.Int), NewQuantity(&s.Fees.Int)
+	c.Tokens = make([]TokenSpent, len(s.Tokens))
+	for i, t := range s.Tokens {
+		c.Tokens[i] = TokenSpent{Token: t.Token, Spent: NewQuantity(&t.Spent.Int)}
+	}
+	return &c
+}
+
+// SetTokenSpent sets the window sum of token, keeping Tokens sorted by
+// address and leaving out zero sums.
+func (s *State) SetTokenSpent(token Address, v *big.Int) {
+	out := s.Tokens[:0:0]
+	for _, t := range s.Tokens {
+		if t.Token != token {
+			out = append(out, t)
+		}
+	}
+	if v.Sign() != 0 {
+		out = append(out, TokenSpent{Token: token, Spent: NewQuantity(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].Token[:], out[j].Token[:]) < 0 })
+	s.Tokens = out
 }
 
 // Hint is the window state a proposal was proven against, as the proposal
@@ -271,15 +300,15 @@ func (h *Hint) UnmarshalJSON(b []byte) error {
 	}
 	switch {
 	case j.Spent == nil || j.Fees == nil || j.Txs == nil || j.TokenSpent == nil:
-		return Errorf(Malformed, "state: spent, fees, txs and tokenSpent are all required")
+		return Errorf(Malformed, "spent, fees, txs and tokenSpent are all required")
 	case j.Spent.BitLen() > MaxSpentBits:
-		return Errorf(Malformed, "state: spent exceeds %d bits", MaxSpentBits)
+		return Errorf(Malformed, "spent exceeds %d bits", MaxSpentBits)
 	case j.Fees.BitLen() > MaxFeesBits:
-		return Errorf(Malformed, "state: fees exceed %d bits", MaxFeesBits)
+		return Errorf(Malformed, "fees exceed %d bits", MaxFeesBits)
 	case *j.Txs > MaxTxCount:
-		return Errorf(Malformed, "state: txs exceeds 2^32 - 1")
+		return Errorf(Malformed, "txs exceeds 2^32 - 1")
 	case j.TokenSpent.BitLen() > maxStateTokenBits:
-		return Errorf(Malformed, "state: tokenSpent exceeds %d bits", maxStateTokenBits)
+		return Errorf(Malformed, "tokenSpent exceeds %d bits", maxStateTokenBits)
 	}
 	*h = Hint{Spent: *j.Spent, Fees: *j.Fees, Txs: *j.Txs, TokenSpent: *j.TokenSpent}
 	return nil

@@ -199,7 +199,7 @@ func (p *Policy) check(tx *wire.Tx, st *wire.State, allowProgramOnly bool) (*Mat
 		return nil, err
 	}
 	if err := st.Check(); err != nil {
-		return nil, err
+		return nil, wire.Errorf(wire.Malformed, "state: %s", wire.MessageOf(err))
 	}
 	if _, ok := SplitCalldata(tx.Data); !ok {
 		return nil, wire.Violation(RuleCalldata, "calldata of %d bytes is not empty or a selector and 0 to %d whole 32-byte words", len(tx.Data), Words)

@@ -35,7 +35,7 @@ func (p *Policy) Describe() string {
 	}
 	per := fmtSeconds(p.Window.Seconds)
 	fmt.Fprintf(&b, "%s (commitment %s)\n", name, p.commitment)
-	fmt.Fprintf(&b, "- For account %s (\"self\"), chain %d only, from %s to %s.\n", p.Account.Hex(), p.ChainID, fmtTime(p.NotBefore), fmtTime(p.NotAfter))
+	fmt.Fprintf(&b, "- Chain %d only, for account %s (\"self\"), from %s to %s.\n", p.ChainID, p.Account.Hex(), fmtTime(p.NotBefore), fmtTime(p.NotAfter))
 	fmt.Fprintf(&b, "- Native value: at most %s per transaction, and %s in any %s.\n", formatWei(&p.MaxValuePerTx.Int), formatWei(&p.Window.MaxValue.Int), per)
 	fmt.Fprintf(&b, "- Fees (gas limit × max fee per gas, counted whether the transaction succeeds or reverts): at most %s per transaction, and %s in any %s.\n",
 		formatWei(&p.MaxFeePerTx.Int), formatWei(&p.Window.MaxFees.Int), per)
@@ -63,7 +63,9 @@ func (w *TokenWindow) name() string {
 	return w.Token.Hex()
 }
 
-// targetName renders an address with its label, if it is a target.
+// TargetName renders an address with its label, if it is a target.
+func (p *Policy) TargetName(a wire.Address) string { return p.targetName(a) }
+
 func (p *Policy) targetName(a wire.Address) string {
 	for _, t := range p.Targets {
 		if t.Address == a && t.Label != "" {
@@ -90,12 +92,12 @@ func (p *Policy) describeCall(b *strings.Builder, cr *CallRule) {
 	}
 	fmt.Fprintf(b, "    - %s, exactly %d calldata words%s\n", fn, cr.Words, only)
 	for i := range cr.Slots {
-		fmt.Fprintf(b, "      - word %d, %s (%s): %s\n", i, cr.Slots[i].Name, cr.Slots[i].Type, p.describeSlot(cr, i))
+		fmt.Fprintf(b, "      - word %d, %s (%s): %s\n", i, cr.Slots[i].Name, cr.Slots[i].Type, p.DescribeWord(cr, i))
 	}
 }
 
-// describeSlot says what word i of a call may be.
-func (p *Policy) describeSlot(cr *CallRule, i int) string {
+// DescribeWord says in plain language what word i of a call may be.
+func (p *Policy) DescribeWord(cr *CallRule, i int) string {
 	s := &cr.Slots[i]
 	var parts []string
 	switch {

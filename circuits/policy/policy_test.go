@@ -642,7 +642,7 @@ func TestDescribe(t *testing.T) {
 	}
 	d := p.Describe()
 	for _, want := range []string{
-		"For account 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+		"Chain 1337 only, for account 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
 		"at most 1 ETH per transaction, and 3 ETH in any day",
 		"at most 0.01 ETH per transaction, and 0.05 ETH in any day",
 		"At most 20 transactions in any day",

@@ -31,7 +31,7 @@ func (p *Policy) PublicInputs(tx *wire.Tx, st *wire.State, t uint64) ([]fr.Eleme
 		return nil, err
 	}
 	if err := st.Check(); err != nil {
-		return nil, err
+		return nil, wire.Errorf(wire.Malformed, "state: %s", wire.MessageOf(err))
 	}
 	d, ok := SplitCalldata(tx.Data)
 	if !ok {
@@ -74,6 +74,28 @@ func (p *Policy) Hint(tx *wire.Tx, st *wire.State) wire.Hint {
 		h.TokenSpent = wire.NewQuantity(st.TokenSpent(m.SpendToken))
 	}
 	return h
+}
+
+// Count adds to st what signing tx counts toward the window: its value, its
+// fee (gas × maxFeePerGas), one transaction and, when its call spends a
+// token, that amount. Agent hosts use it to follow the signer's window
+// between receipts; the signer's ledger does the same when it reserves.
+func (p *Policy) Count(st *wire.State, tx *wire.Tx) {
+	st.Spent = wire.NewQuantity(new(big.Int).Add(&st.Spent.Int, &tx.Value.Int))
+	st.Fees = wire.NewQuantity(new(big.Int).Add(&st.Fees.Int, TxFee(tx)))
+	st.Txs++
+	if m, err := p.Match(tx); err == nil && m.Spends {
+		st.SetTokenSpent(m.SpendToken, new(big.Int).Add(st.TokenSpent(m.SpendToken), m.SpendAmount))
+	}
+}
+
+// TakeHint sets st's sums to those of a receipt's hint h, for the
+// transaction tx the receipt answers (whose token the hint's token sum is).
+func (p *Policy) TakeHint(st *wire.State, tx *wire.Tx, h *wire.Hint) {
+	st.Spent, st.Fees, st.Txs = wire.NewQuantity(&h.Spent.Int), wire.NewQuantity(&h.Fees.Int), h.Txs
+	if m, err := p.Match(tx); err == nil && m.Spends {
+		st.SetTokenSpent(m.SpendToken, &h.TokenSpent.Int)
+	}
 }
 
 // TargetsRoot returns the root of the targets tree.

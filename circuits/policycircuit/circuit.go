@@ -62,9 +62,23 @@ func pow2(n int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(n)) }
 // decomposition (no api.Commit, no commitment-based range checker) so the
 // proof is standard Groth16 that independent verifiers accept.
 func (c *Circuit) Define(api frontend.API) error {
+	_, err := c.Constrain(api)
+	return err
+}
+
+// Call is what the policy circuit read out of the call that allows the
+// transaction, for circuits that embed it: the 32-bit selector, the number
+// of calldata words and whether it is a plain value transfer.
+type Call struct {
+	Selector, Words, TransferValue frontend.Variable
+}
+
+// Constrain adds every constraint of Define and returns the call, so that a
+// program circuit can require its own function on top.
+func (c *Circuit) Constrain(api frontend.API) (Call, error) {
 	perm, err := poseidon2.NewPoseidon2(api)
 	if err != nil {
-		return err
+		return Call{}, err
 	}
 	hash := func(xs ...frontend.Variable) frontend.Variable {
 		var h frontend.Variable = 0
@@ -205,5 +219,5 @@ func (c *Circuit) Define(api frontend.API) error {
 	// Time window.
 	inRange(api.Sub(c.Time, c.NotBefore), policy.TimeBits)
 	inRange(api.Sub(c.NotAfter, c.Time), policy.TimeBits)
-	return nil
+	return Call{Selector: sel, Words: k, TransferValue: isTV}, nil
 }

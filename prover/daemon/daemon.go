@@ -48,7 +48,7 @@ type Chain interface {
 
 // Prover proves transactions (a *prover.Prover).
 type Prover interface {
-	Precheck(tx *wire.Tx, spent *big.Int, t uint64) error
+	Precheck(tx *wire.Tx, st *wire.State) error
 	Prove(req prover.Request) (*wire.Proposal, error)
 }
 
@@ -79,7 +79,7 @@ type Daemon struct {
 	mu        sync.Mutex
 	nonce     uint64 // the signer's next nonce as last confirmed
 	nonceSet  bool
-	spent     *big.Int        // the signer's window spend as last confirmed
+	win       *wire.State     // the signer's window sums as last confirmed
 	inflight  map[string]*job // assigned a nonce, no receipt yet
 	sendable  *sync.Cond      // signalled when inflight changes or a job is sent
 	tasks     []Task
@@ -92,7 +92,6 @@ type job struct {
 	queued   time.Time
 	attempts int
 	nonce    uint64
-	value    *big.Int
 	sent     time.Time
 	isSent   bool // this attempt was handed to the transport
 }
@@ -132,7 +131,7 @@ func New(cfg Config) (*Daemon, error) {
 		cfg.Logger = slog.Default()
 	}
 	d := &Daemon{cfg: cfg, recs: newRecords(cfg.History), jobs: make(chan *job, cfg.QueueDepth),
-		metrics: newMetrics(), spent: new(big.Int), inflight: map[string]*job{}}
+		metrics: newMetrics(), win: &wire.State{}, inflight: map[string]*job{}}
 	d.sendable = sync.NewCond(&d.mu)
 	return d, nil
 }
@@ -177,9 +176,8 @@ func (d *Daemon) Submit(ctx context.Context, in Intent, idempotencyKey string) (
 	if err != nil {
 		return Record{}, err
 	}
-	spent := d.viewSpent()
 	rec := &Record{ID: prover.NewID(), Status: StatusQueued, Tx: tx, Created: start, Updated: start}
-	err = d.cfg.Prover.Precheck(tx, spent, uint64(start.Unix()))
+	err = d.cfg.Prover.Precheck(tx, d.viewState(uint64(start.Unix())))
 	rec.Timings.PrecheckMs = ms(d.cfg.Clock().Sub(start))
 	if err != nil {
 		rec.Status, rec.Code, rec.Message = StatusRejected, wire.CodeOf(err), wire.MessageOf(err)
@@ -189,7 +187,7 @@ func (d *Daemon) Submit(ctx context.Context, in Intent, idempotencyKey string) (
 		d.cfg.Logger.Info("pre-check refused", "id", rec.ID, "code", rec.Code, "message", rec.Message)
 		return *rec, nil
 	}
-	j := &job{id: rec.ID, tx: *tx, queued: start, value: tx.Value.Big()}
+	j := &job{id: rec.ID, tx: *tx, queued: start}
 	select {
 	case d.jobs <- j:
 	default:
@@ -244,20 +242,19 @@ func (d *Daemon) fill(ctx context.Context, in Intent) (*wire.Tx, error) {
 	return tx, nil
 }
 
-// viewSpent is the daemon's best view of the signer's window spend,
+// viewState is the daemon's best view of the signer's window at now,
 // counting proposals in flight as if they will be signed.
-func (d *Daemon) viewSpent() *big.Int {
+func (d *Daemon) viewState(now uint64) *wire.State {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s := new(big.Int).Set(d.spent)
-	for _, j := range d.inflight {
-		s.Add(s, j.value)
-	}
-	return s
+	st := d.withInflight(0, 0, true)
+	st.Time = now
+	return st
 }
 
-// assign gives a job the next nonce and the spend it must be proven against.
-func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *big.Int, error) {
+// assign gives a job the next nonce and the window state it must be proven
+// against (without the time).
+func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *wire.State, error) {
 	d.mu.Lock()
 	needNonce := !d.nonceSet
 	d.mu.Unlock()
@@ -274,7 +271,7 @@ func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *big.Int, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	// The lowest nonce no live proposal holds, proven against the spend of
+	// The lowest nonce no live proposal holds, proven against the window of
 	// every live proposal below it (as if they will all be signed).
 	held := map[uint64]bool{}
 	for _, o := range d.inflight {
@@ -284,15 +281,10 @@ func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *big.Int, error) {
 	for held[nonce] {
 		nonce++
 	}
-	spent := new(big.Int).Set(d.spent)
-	for _, o := range d.inflight {
-		if o.nonce < nonce && o.nonce >= d.nonce {
-			spent.Add(spent, o.value)
-		}
-	}
+	st := d.withInflight(d.nonce, nonce, false)
 	j.nonce, j.isSent = nonce, false
 	d.inflight[j.id] = j
-	return nonce, spent, nil
+	return nonce, st, nil
 }
 
 // waitTurn blocks until every live proposal with a lower nonce has been sent,
@@ -339,7 +331,7 @@ func (d *Daemon) worker(ctx context.Context) {
 
 func (d *Daemon) prove(ctx context.Context, j *job) {
 	j.attempts++
-	nonce, spent, err := d.assign(ctx, j)
+	nonce, win, err := d.assign(ctx, j)
 	if err != nil {
 		d.finish(j, StatusFailed, wire.Internal, err.Error())
 		return
@@ -353,7 +345,8 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	})
 	tx := j.tx
 	tx.Nonce = wire.Uint64(nonce)
-	p, err := d.cfg.Prover.Prove(prover.Request{ID: fmt.Sprintf("%s.%d", j.id, j.attempts), Tx: &tx, Spent: spent, Time: uint64(now.Unix())})
+	win.Time = uint64(now.Unix())
+	p, err := d.cfg.Prover.Prove(prover.Request{ID: fmt.Sprintf("%s.%d", j.id, j.attempts), Tx: &tx, State: win})
 	proveTime := d.cfg.Clock().Sub(now)
 	d.metrics.prove.Observe(proveTime.Seconds())
 	if err != nil {

@@ -94,11 +94,12 @@ func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
 		if !d.nonceSet || j.nonce+1 > d.nonce {
 			d.nonce, d.nonceSet = j.nonce+1, true
 		}
-		d.spent.Add(d.spent, j.value)
-	case r.Nonce != nil && r.Spent != nil:
+		d.cfg.Policy.Count(d.win, &j.tx)
+	case r.Nonce != nil && r.State != nil:
 		// The signer's own state when it refused: receipts arrive in order,
 		// so it already counts everything signed before.
-		d.nonce, d.nonceSet, d.spent = uint64(*r.Nonce), true, r.Spent.Big()
+		d.nonce, d.nonceSet = uint64(*r.Nonce), true
+		d.cfg.Policy.TakeHint(d.win, &j.tx, r.State)
 	}
 	d.mu.Unlock()
 

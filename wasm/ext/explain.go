@@ -61,7 +61,7 @@ type Explained struct {
 	Value     string `json:"value"`     // wei, decimal
 	ValueText string `json:"valueText"` // e.g. "0.1 ETH"
 	Selector  string `json:"selector,omitempty"`
-	Function  string `json:"function,omitempty"` // a known signature
+	Function  string `json:"function,omitempty"` // the policy's signature, or a known one
 	Data      string `json:"data"`               // raw calldata, hex
 	// ERC-20 transfer/approve arguments.
 	Recipient      string `json:"recipient,omitempty"` // transfer: to, approve: spender
@@ -71,85 +71,95 @@ type Explained struct {
 	Nonce          uint64 `json:"nonce"`
 	MaxFee         string `json:"maxFee"` // gas × maxFeePerGas, wei
 	MaxFeeText     string `json:"maxFeeText"`
-	// Against the policy: the rule that allows it, or the one it breaks.
+	// Against the policy: the call that allows it, or the rule it breaks.
 	Rule      string `json:"rule,omitempty"`
-	Violation string `json:"violation,omitempty"` // policy_violation:<rule>
+	Violation string `json:"violation,omitempty"` // policy_violation:<rule>, or program_only
 	Reason    string `json:"reason,omitempty"`
+	// Args are the calldata words of the call the policy names, with the
+	// rule each one passed (for a transaction the policy allows).
+	Args []ArgInfo `json:"args,omitempty"`
+	// Spend is what the transaction counts toward a token window.
+	Spend string `json:"spend,omitempty"`
 }
 
-var knownFunctions = map[uint64]string{
-	policy.SelectorTransfer: "transfer(address,uint256)",
-	policy.SelectorApprove:  "approve(address,uint256)",
-	0x23b872dd:              "transferFrom(address,address,uint256)",
-	0x38ed1739:              "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
-	0x7ff36ab5:              "swapExactETHForTokens(uint256,address[],address,uint256)",
+// ArgInfo is one calldata word: its name and type in the policy's call,
+// its value, and the rule it passed.
+type ArgInfo struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+	Rule  string `json:"rule"`
 }
 
-// Explain decodes tx for display and, when pol is set, names the rule that
-// allows it (or the rule it breaks) given the window spend and the time.
-func Explain(tx *wire.Tx, pol *policy.Policy, spent *big.Int, now uint64) Explained {
+// Explain decodes tx for display and, when pol is set, names the call that
+// allows it (or the rule it breaks) given the window state st (its time is
+// the clock the time rule reads).
+func Explain(tx *wire.Tx, pol *policy.Policy, st *wire.State) Explained {
 	e := Explained{To: tx.To.Hex(), Value: tx.Value.Int.String(), ValueText: FormatEther(&tx.Value.Int),
 		Data: "0x" + hex.EncodeToString(tx.Data), ChainID: uint64(tx.ChainID), Nonce: uint64(tx.Nonce)}
-	fee := new(big.Int).Mul(new(big.Int).SetUint64(uint64(tx.Gas)), &tx.MaxFeePerGas.Int)
+	fee := policy.TxFee(tx)
 	e.MaxFee, e.MaxFeeText = fee.String(), FormatEther(fee)
-	call := policy.ParseCall(tx.Data)
+	e.Action = "call"
+	d, shaped := policy.SplitCalldata(tx.Data)
 	switch {
 	case len(tx.Data) == 0:
 		e.Action = "value_transfer"
-	case call.ERC20 && call.ArgsValid:
+	case shaped && d.Words() == 2 && (d.Selector == policy.SelectorTransfer || d.Selector == policy.SelectorApprove) && d.Hi[0].BitLen() <= 32:
 		e.Action = "erc20_transfer"
-		if call.Kind == policy.KindSpender {
+		if d.Selector == policy.SelectorApprove {
 			e.Action = "erc20_approve"
 		}
-		e.Recipient, e.Amount = call.Arg.Hex(), call.Amount.String()
-	default:
-		e.Action = "call"
+		var a wire.Address
+		d.Word(0).FillBytes(a[:])
+		e.Recipient, e.Amount = a.Hex(), d.Word(1).String()
 	}
 	if len(tx.Data) >= 4 {
-		e.Selector = fmt.Sprintf("0x%08x", call.Selector)
-		e.Function = knownFunctions[call.Selector]
+		sel := uint64(tx.Data[0])<<24 | uint64(tx.Data[1])<<16 | uint64(tx.Data[2])<<8 | uint64(tx.Data[3])
+		e.Selector = fmt.Sprintf("0x%08x", sel)
+		e.Function = policy.KnownFunction(sel)
 	}
 	if pol == nil {
 		return e
 	}
-	var target *policy.Target
-	for i := range pol.Targets {
-		if pol.Targets[i].Address == tx.To {
-			target = &pol.Targets[i]
-		}
+	e.ToLabel = labelOf(pol, e.To)
+	if e.Recipient != "" {
+		e.RecipientLabel = labelOf(pol, e.Recipient)
 	}
-	if target != nil {
-		e.ToLabel = target.Label
-		if e.Recipient != "" {
-			e.RecipientLabel = labelOf(pol, e.Recipient)
-		}
-	}
-	if err := pol.Check(tx, spent, now); err != nil {
+	if err := pol.Check(tx, st); err != nil {
 		e.Violation, e.Reason = string(wire.CodeOf(err)), wire.MessageOf(err)
 		return e
 	}
-	name := target.Label
-	if name == "" {
-		name = target.Address.Hex()
+	m, err := pol.Match(tx)
+	if err != nil { // Check passed, so Match does
+		return e
 	}
-	switch e.Action {
-	case "value_transfer":
+	name := e.ToLabel
+	if name == "" {
+		name = e.To
+	}
+	if m.Call.Selector == policy.ValueTransferSelector {
 		e.Rule = fmt.Sprintf("%s may receive value transfers, up to %s each", name, FormatEther(&pol.MaxValuePerTx.Int))
-	case "erc20_transfer", "erc20_approve":
-		if target.ERC20 != nil {
-			who := "recipient"
-			if e.Action == "erc20_approve" {
-				who = "spender"
-			}
-			e.Rule = fmt.Sprintf("%s: %s of at most %s base units to an allowlisted %s", name,
-				strings.TrimPrefix(e.Action, "erc20_"), target.ERC20.MaxAmount.String(), who)
-		} else {
-			e.Rule = fmt.Sprintf("%s may be called with %s", name, e.Selector)
-		}
-	default:
-		e.Rule = fmt.Sprintf("%s may be called with %s", name, e.Selector)
+		return e
+	}
+	e.Function = m.Call.Fn
+	e.Rule = fmt.Sprintf("%s may be called with %s, each argument within its rule", name, m.Call.Fn)
+	for i, sl := range m.Call.Slots {
+		e.Args = append(e.Args, ArgInfo{Name: sl.Name, Type: sl.Type, Value: wordText(pol, m.Data.Word(i), sl.Type), Rule: pol.DescribeWord(m.Call, i)})
+	}
+	if m.Spends {
+		e.Spend = fmt.Sprintf("%s of %s's window (%s already moved, cap %s)", m.Window.Format(m.SpendAmount), pol.TargetName(m.SpendToken),
+			m.Window.Format(st.TokenSpent(m.SpendToken)), m.Window.Format(m.Window.Max))
 	}
 	return e
+}
+
+func wordText(pol *policy.Policy, v *big.Int, typ string) string {
+	if typ == "address" && v.BitLen() <= 160 {
+		var a wire.Address
+		v.FillBytes(a[:])
+		return pol.TargetName(a)
+	}
+	return v.String()
 }
 
 func labelOf(pol *policy.Policy, addr string) string {

@@ -32,27 +32,42 @@ func TestExplain(t *testing.T) {
 		t.Fatalf("info %+v", info)
 	}
 	now := uint64(1795564800)
+	st, err := wire.DecodeState(example(t, "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Time = now
 	cases := []struct {
 		file, action, rule, violation string
 	}{
 		{"tx-ok.json", "value_transfer", "Alice (savings account) may receive value transfers", ""},
-		{"tx-ok-erc20.json", "erc20_transfer", "USDC (6 decimals): transfer of at most 1000000000", ""},
-		{"tx-ok-approve.json", "erc20_approve", "approve of at most", ""},
+		{"tx-ok-erc20.json", "erc20_transfer", "USDC may be called with transfer(address,uint256)", ""},
+		{"tx-ok-approve.json", "erc20_approve", "approve(address,uint256)", ""},
+		{"tx-ok-swap.json", "call", "DEX router may be called with swapExactTokensForTokens", ""},
 		{"tx-deny-target.json", "", "", "policy_violation:target"},
-		{"tx-deny-erc20_amount.json", "erc20_transfer", "", "policy_violation:erc20_amount"},
+		{"tx-deny-arg.json", "call", "", "policy_violation:arg"},
+		{"tx-deny-token_window.json", "erc20_transfer", "", "policy_violation:token_window"},
+		{"tx-deny-program_only.json", "call", "", "policy_violation:program_only"},
 	}
 	for _, c := range cases {
 		tx, err := wire.DecodeTx(example(t, c.file))
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := Explain(tx, pol, new(big.Int), now)
+		e := Explain(tx, pol, st)
 		if (c.action != "" && e.Action != c.action) || !strings.Contains(e.Rule, c.rule) || e.Violation != c.violation {
 			t.Errorf("%s: %+v", c.file, e)
 		}
 		if c.rule == "" && e.Rule != "" {
 			t.Errorf("%s: rule %q for a refused tx", c.file, e.Rule)
 		}
+	}
+	// The swap's words, each with the rule it passed, and its token spend.
+	tx, _ := wire.DecodeTx(example(t, "tx-ok-swap.json"))
+	e := Explain(tx, pol, st)
+	if len(e.Args) != 8 || e.Args[3].Name != "args[3]" || !strings.Contains(e.Args[3].Rule, "must be self") ||
+		!strings.Contains(e.Spend, "100 USDC") || !strings.Contains(e.Spend, "2000 USDC already moved") {
+		t.Errorf("swap: %+v", e)
 	}
 }
 

@@ -12,14 +12,20 @@
 // Decision order for a proposal, rejecting by default:
 //  1. malformed → malformed; no pinned policy or another commitment →
 //     unknown_policy; an id already signed → replay;
-//  2. vault locked → held in the pending queue (persisted, bounded) and
+//  2. a policy-only proposal (no program claim) whose call the policy marks
+//     programOnly, or whose `to` is a pinned program's pool → program_only
+//     (a second line behind the policy circuit's own refusal);
+//  3. vault locked → held in the pending queue (persisted, bounded) and
 //     answered pending/locked; Retry processes the queue after unlock;
-//  3. nonce ≠ the ledger's next nonce → nonce_mismatch; spent hint ≠ the
-//     ledger's window spend → stale_state (both receipts carry the signer's
-//     nonce and spend so the prover can re-prove);
-//  4. verify.Verify with the signer's own state and clock (G1);
-//  5. reserve nonce and spend atomically (G2), persist the ledger, sign
-//     with go-ethereum (types.DynamicFeeTx, LatestSignerForChainID), commit.
+//  4. the policy's account is not the signing address → unknown_policy;
+//  5. nonce ≠ the ledger's next nonce → nonce_mismatch; a window hint
+//     (value, fees, count, the token's sum) ≠ the ledger's → stale_state
+//     (both receipts carry the signer's nonce and window state so the
+//     prover can re-prove);
+//  6. verify.Verify (or programverify) with the signer's own state and
+//     clock (G1);
+//  7. reserve the nonce and every window sum atomically (G2), persist the
+//     ledger, sign EIP-1559, commit.
 //
 // Security notes: the mnemonic and keys live only inside the vault package
 // (G3). The store sees the encrypted vault blob, the ledger, pins, pending

@@ -185,6 +185,9 @@ func Sign(mnemonic File, index uint64, vk, pol, prop, st File) Output {
 	if err != nil {
 		return refuse(err)
 	}
+	if signed.From != in.Policy.Account {
+		return refuse(wire.Errorf(wire.UnknownPolicy, "the policy is for account %s, key %d of this mnemonic is %s", in.Policy.Account.Hex(), index, signed.From.Hex()))
+	}
 	return Output{Stdout: encode(signed), Exit: ExitOK}
 }
 

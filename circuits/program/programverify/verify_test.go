@@ -71,13 +71,16 @@ func TestRefusals(t *testing.T) {
 			{"block ahead of the head", func(p *wire.Proposal) { p.Program.Block++ }, wire.StaleInput},
 			{"amount the program did not output", func(p *wire.Proposal) { p.Tx.Data[67]++ }, wire.ProofInvalid},
 			{"min out lowered", func(p *wire.Proposal) { p.Tx.Data[99]-- }, wire.ProofInvalid},
-			{"recipient changed", func(p *wire.Proposal) { p.Tx.Data[131] ^= 1 }, wire.ProofInvalid},
+			{"recipient changed", func(p *wire.Proposal) { p.Tx.Data[131] ^= 1 }, wire.PolicyViolation(policy.RuleArg)},
+			{"deadline later", func(p *wire.Proposal) { p.Tx.Data[163]++ }, wire.ProofInvalid},
 			{"gas changed", func(p *wire.Proposal) { p.Tx.Gas++ }, wire.ProofInvalid},
 			{"fee changed", func(p *wire.Proposal) { p.Tx.MaxFeePerGas = wire.QuantityFromUint64(3e9) }, wire.ProofInvalid},
 			{"fee above the cap", func(p *wire.Proposal) { p.Tx.MaxFeePerGas = wire.QuantityFromUint64(1e14) }, wire.PolicyViolation(policy.RuleFee)},
 			{"time moved", func(p *wire.Proposal) { p.Time++ }, wire.ProofInvalid},
 			{"nonce", func(p *wire.Proposal) { p.Tx.Nonce++ }, wire.NonceMismatch},
-			{"spent hint", func(p *wire.Proposal) { p.Spent = wire.QuantityFromUint64(1) }, wire.StaleState},
+			{"spent hint", func(p *wire.Proposal) { p.State.Spent = wire.QuantityFromUint64(1) }, wire.StaleState},
+			{"token hint", func(p *wire.Proposal) { p.State.TokenSpent = wire.QuantityFromUint64(1) }, wire.StaleState},
+			{"fee hint", func(p *wire.Proposal) { p.State.Fees = wire.QuantityFromUint64(1) }, wire.StaleState},
 			{"proof bytes", func(p *wire.Proposal) { p.Proof[40] ^= 1 }, ""},
 		}
 		for _, c := range cases {
@@ -195,8 +198,8 @@ func TestEveryPublicInputIsBound(t *testing.T) {
 		s := programtest.Shared(t, name)
 		p := s.Result.Proposal
 		claim := &program.Claim{Commitment: s.Pin.Commitment, Template: s.Program.Tmpl(), Oracle: s.Pin.Oracle,
-			Block: s.Block, Inputs: s.Inputs}
-		pub, err := program.PublicInputs(s.Policy.Commitment(), &p.Tx, new(big.Int), p.Time, claim)
+			MaxInputAge: s.Pin.MaxInputAge, Block: s.Block, Inputs: s.Inputs}
+		pub, err := program.PublicInputs(s.Policy, &p.Tx, s.State, p.Time, claim)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,4 +259,19 @@ func gnarkVK(tb testing.TB, k *programverify.VerifyingKey) *groth16.VerifyingKey
 		tb.Fatal(err)
 	}
 	return g
+}
+
+// TestPinBindsMaxInputAge: maxInputAge is a public input the signer takes
+// from its pin, so a pin that says another age than the committed one
+// (a longer one, to let old oracle answers through) makes the proof fail.
+func TestPinBindsMaxInputAge(t *testing.T) {
+	for _, name := range templates {
+		s := programtest.Shared(t, name)
+		pin := *s.Pin
+		pin.MaxInputAge *= 10
+		err := programverify.Verify(t.Context(), clone(t, s.Result.Proposal), s.Policy, &pin, s.Keys.VK, s.State, s.Chain, programverify.Options{})
+		if !errors.Is(err, wire.ErrProofInvalid) {
+			t.Errorf("%s: a pin with maxInputAge %d: got %v, want proof_invalid", name, pin.MaxInputAge, err)
+		}
+	}
 }
