@@ -15,7 +15,11 @@ import (
 //   - 2: program proofs: open's rpc and maxBlockAge options,
 //     approver.pinProgram / unpinProgram, status().programs, and the tool
 //     signer's program, programVK and rpc.
-const Version = 2
+//   - 3: policy v2: receipts carry `state` {spent, fees, txs, tokenSpent}
+//     instead of `spent`; status() adds `state` (the window state the core
+//     verifies against) and `windows` (every window rule: spent, cap, when
+//     capacity frees up); the refusal code program_only.
+const Version = 3
 
 // Register installs globalThis.leash and calls globalThis.onLeashReady if
 // the host defined one.

@@ -5,7 +5,7 @@
 // Error whose `code` is one of the stable codes of DESIGN.md (malformed,
 // unknown_policy, proof_invalid, nonce_mismatch, window_exceeded,
 // stale_time, stale_state, replay, locked, bad_password, internal,
-// policy_violation:<rule>, ...).
+// program_only, policy_violation:<rule>, ...).
 
 export type Hex = `0x${string}`;
 export type ErrorCode = string;
@@ -18,7 +18,7 @@ export interface LeashError extends Error {
 export type UInt = number | string;
 
 export interface Leash {
-  /** Version of this API (2: program proofs; 1: the first). */
+  /** Version of this API (3: policy v2 windows; 2: program proofs; 1: the first). */
   readonly version: number;
   readonly ready: true;
   /** Stateless verbs shared with the native CLI (node wasm/leash.mjs). */
@@ -84,8 +84,42 @@ export interface Receipt {
   rawTx?: Hex;
   /** For nonce_mismatch and stale_state: the signer's next nonce, so the prover can re-prove. */
   nonce?: Hex;
-  /** For nonce_mismatch and stale_state: the signer's window spend in wei. */
-  spent?: Hex;
+  /** For nonce_mismatch and stale_state: the signer's window sums (tokenSpent: the proposal's token). */
+  state?: Hint;
+}
+
+/** Window sums as a proposal states them (hints) and a receipt returns them. */
+export interface Hint {
+  spent: Hex;
+  fees: Hex;
+  txs: number;
+  tokenSpent: Hex;
+}
+
+/** The signer's own state, as `leash verify --state` reads it. */
+export interface SignerState {
+  nonce: Hex;
+  /** Unix seconds. */
+  time: number;
+  spent: Hex;
+  fees: Hex;
+  txs: number;
+  tokens: { token: Hex; spent: Hex }[];
+}
+
+/** One summed window: spent in the window, the cap, and when the oldest counted spend leaves it (0: nothing counts). */
+export interface WindowSum {
+  spent: Hex;
+  cap: Hex;
+  freesAt: number;
+}
+
+export interface Windows {
+  seconds: number;
+  value: WindowSum;
+  fees: WindowSum;
+  txs: { count: number; cap: number; freesAt: number };
+  tokens: (WindowSum & { token: Hex; symbol?: string; decimals?: number; label?: string })[];
 }
 
 export interface Approver {
@@ -103,7 +137,8 @@ export interface Approver {
   pin(policy: string | Uint8Array, vk: Uint8Array): Promise<{ commitment: Hex }>;
   /**
    * Accepts program proofs for one more program: its pin document
-   * (`leash program pin FILE`: {commitment, template, oracle}) or the
+   * (`leash program pin FILE`: {commitment, template, oracle, pool,
+   * maxInputAge}) or the
    * program document itself (only its pin is stored), and its template's
    * verifying key. Rejects with code malformed on a bad pin or key.
    */
@@ -134,6 +169,10 @@ export interface Status {
   auditHead: { next: number; hash: Hex };
   /** The pinned programs, by commitment. */
   programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex }[];
+  /** The state the core verifies against now (nonce, clock, window sums). */
+  state: SignerState;
+  /** Every window rule of the pinned policy (absent without one). */
+  windows?: Windows;
 }
 
 export interface AuditEntry {

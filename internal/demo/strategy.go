@@ -419,7 +419,7 @@ func (m *market) setPrice(ctx context.Context, answer *big.Int) error {
 		return nil
 	}
 	tx, err = m.maker.Send(ctx, &s.Addrs.Pool, nil, m.pool.PackSwapExactIn(map[bool]common.Address{true: s.Addrs.ETH, false: s.Addrs.USD}[tokenIn == 0],
-		in, big.NewInt(0), m.maker.From))
+		in, big.NewInt(0), m.maker.From, big.NewInt(1<<40)))
 	if err != nil {
 		return fmt.Errorf("market swap: %w", err)
 	}

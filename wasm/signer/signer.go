@@ -385,6 +385,10 @@ type Status struct {
 	AuditHead        audit.Head    `json:"auditHead"`
 	// Programs are the pinned programs, by commitment.
 	Programs []ProgramStatus `json:"programs"`
+	// State is the window state the core verifies against now (its next
+	// nonce, clock and sums): what an agent host proves against, and what
+	// the popup passes to explain.
+	State *wire.State `json:"state"`
 	// Windows reports every window rule of the pinned policy (nil without
 	// one): what is spent, the cap, and when capacity frees up.
 	Windows *Windows `json:"windows,omitempty"`
@@ -447,7 +451,8 @@ func windows(pol *policy.Policy, v ledger.View) *Windows {
 func (s *Signer) Status() Status {
 	now := s.now()
 	v := s.ledger.View(now)
-	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head()}
+	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head(),
+		State: v.State()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {

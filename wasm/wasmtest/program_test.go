@@ -16,6 +16,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/prover/programprover"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // TestNodeProgram runs wasm/test/program.mjs: the WASM core verifies a
@@ -63,7 +64,7 @@ func TestNodeProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, Time: uint64(time.Now().Unix()), Spent: new(big.Int),
+	res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, State: &wire.State{Time: uint64(time.Now().Unix())},
 		Fees: program.Fees{Nonce: 0, Gas: 300_000, MaxFeePerGas: big.NewInt(3e9), MaxPriorityFeePerGas: big.NewInt(1e9)}})
 	if err != nil {
 		t.Fatal(err)
