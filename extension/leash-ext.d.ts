@@ -24,8 +24,12 @@ interface LeashExt {
   describePolicy(policy: string | Uint8Array): Promise<PolicyInfo>;
   /** Load a verifying key (gnark binary) and hash it. */
   describeVK(vk: Uint8Array): Promise<{ hash: string; size: number }>;
-  /** Decode a transaction for display; with a policy, the rule that allows it or the one it breaks. */
-  explain(tx: string, policy: string | null, spentWei: string, unixTime?: number): Promise<Explained>;
+  /**
+   * Decode a transaction for display; with a policy, the call that allows it
+   * (each argument with its rule) or the rule it breaks. `state` is the
+   * core's window state as JSON (status().state), or a decimal native spend.
+   */
+  explain(tx: string, policy: string | null, state: string, unixTime?: number): Promise<Explained>;
   /** The extension's one relay channel. All channel crypto stays in WASM. */
   link: Link;
 }
@@ -58,6 +62,10 @@ interface Explained {
   recipient?: string; recipientLabel?: string; amount?: string;
   chainId: number; nonce: number; maxFee: string; maxFeeText: string;
   rule?: string; violation?: string; reason?: string;
+  /** The call's calldata words, each with the rule it passed. */
+  args?: { name: string; type: string; value: string; rule: string }[];
+  /** What the transaction counts toward a token window. */
+  spend?: string;
 }
 
 interface Link {

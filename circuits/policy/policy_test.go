@@ -662,3 +662,60 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+// TestCookbook decodes the recipes of docs/policy.md with real addresses:
+// each is a valid policy with no lint finding, and allows what it should.
+func TestCookbook(t *testing.T) {
+	const (
+		router = "0x7a250d5630B4cF539739dF2C5dAcb4c659F2488D"
+		v3     = "0x68b3465833fb72A70ecDF485E0e4C7bD8665Fc45"
+		usdcM  = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"
+		weth   = "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2"
+		pool   = "0x00000000000000000000000000000000000000Aa"
+		base   = "0x00000000000000000000000000000000000000bB"
+		quote  = "0x00000000000000000000000000000000000000cC"
+	)
+	usdcT := map[string]any{"address": usdcM, "label": "USDC", "symbol": "USDC", "decimals": 6, "windowMax": "2500 USDC",
+		"calls": []any{
+			map[string]any{"fn": "transfer(address,uint256)", "args": []any{map[string]any{"oneOf": []any{alice, bob}}, map[string]any{"max": "1000 USDC", "spend": true}}},
+			map[string]any{"fn": "approve(address,uint256)", "args": []any{map[string]any{"eq": router}, map[string]any{"max": "2000 USDC"}}},
+		}}
+	wethT := map[string]any{"address": weth, "symbol": "WETH", "decimals": 18, "windowMax": "1 WETH"}
+	set := []any{usdcM, weth}
+	recipes := map[string][]any{
+		"v2 router": {usdcT, wethT, map[string]any{"address": router, "calls": []any{map[string]any{
+			"fn": "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
+			"args": []any{map[string]any{"max": "500 USDC", "spend": map[string]any{"tokenArg": 6}}, map[string]any{"min": "1"},
+				map[string]any{"array": []any{map[string]any{"oneOf": set}, map[string]any{"oneOf": set}}}, map[string]any{"is": "self"}, "any"}}}}},
+		"v3 exactInputSingle": {usdcT, wethT, map[string]any{"address": v3, "calls": []any{map[string]any{
+			"fn": "exactInputSingle((address,address,uint24,address,uint256,uint256,uint160))",
+			"args": []any{map[string]any{"oneOf": set}, map[string]any{"oneOf": set}, map[string]any{"eq": "3000"}, map[string]any{"is": "self"},
+				map[string]any{"max": "500 USDC", "spend": map[string]any{"tokenArg": 0}}, map[string]any{"min": "1"}, map[string]any{"eq": "0"}}}}}},
+		"payments": {usdcT},
+		"program-only pool": {
+			map[string]any{"address": base, "symbol": "dETH", "decimals": 18, "windowMax": "2 dETH"},
+			map[string]any{"address": quote, "symbol": "dUSD", "decimals": 18, "windowMax": "5000 dUSD"},
+			map[string]any{"address": pool, "calls": []any{map[string]any{"fn": "swapExactIn(address,uint256,uint256,address,uint256)", "programOnly": true,
+				"args": []any{map[string]any{"oneOf": []any{base, quote}}, map[string]any{"max": "1000 dUSD", "spend": map[string]any{"tokenArg": 0}},
+					"any", map[string]any{"is": "self"}, "any"}}}}},
+	}
+	for name, targets := range recipes {
+		p, err := decode(t, minimal(targets))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if errs := p.LintErrors(); errs != nil {
+			t.Errorf("%s: lint %v", name, errs)
+		}
+	}
+	p, _ := decode(t, minimal(recipes["v3 exactInputSingle"]))
+	var cr *policy.CallRule
+	for _, c := range p.Calls() {
+		if c.Selector == 0x04e45aaf {
+			cr = c
+		}
+	}
+	if cr == nil || cr.Words != 7 || cr.TokenArg != 0 {
+		t.Fatalf("exactInputSingle: 0x%08x, %d words, tokenArg %d", cr.Selector, cr.Words, cr.TokenArg)
+	}
+}

@@ -77,7 +77,10 @@ async function explainApproval(a, status, policy) {
     if (a.kind === 'proposal') {
       const p = JSON.parse(a.proposal);
       out.proposalId = p.id;
-      out.explained = await ext.explain(JSON.stringify(p.tx), policy ? policy.doc : null, BigInt(status.spent).toString(), Math.floor(Date.now() / 1000));
+      const now = Math.floor(Date.now() / 1000);
+      // The core's own window state (policy v2: value, fees, count, tokens).
+      const state = JSON.stringify({ ...status.state, time: now });
+      out.explained = await ext.explain(JSON.stringify(p.tx), policy ? policy.doc : null, state, now);
       // Proof status: the core's stateless verifier on the same inputs the
       // signer will compute (its own nonce, spend and clock).
       if (p.program) {
@@ -85,7 +88,6 @@ async function explainApproval(a, status, policy) {
         // when the user approves; it is not checked ahead of that here.
         out.proof = { program: true, block: p.program.block, commitment: p.program.commitment };
       } else if (policy) {
-        const state = JSON.stringify({ nonce: status.nonce, spent: status.spent, time: Math.floor(Date.now() / 1000) });
         const enc = new TextEncoder();
         const res = await leash.tools.verify({
           vk: { path: 'policy.vk', data: b64ToBytes(policy.vk) }, policy: { path: 'policy.json', data: enc.encode(policy.doc) },

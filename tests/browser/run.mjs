@@ -147,7 +147,7 @@ const agent = start(AGENT, ['--rpc', RPC, '--keys', process.env.KEYS_DIR || path
 const send = (cmd) => agent.stdin.write(JSON.stringify(cmd) + '\n');
 const ready = await agent.next((e) => e.event === 'ready' || e.event === 'error', 180000);
 assert(ready.event === 'ready', 'agent ready: ' + JSON.stringify(ready));
-log('agent ready; policy commitment', ready.commitment);
+log('agent ready; vk hash', ready.vkHash);
 
 const webPort = await freePort();
 const webRoot = path.join(ROOT, 'web');
@@ -192,7 +192,6 @@ const shot = (page, name) => page.screenshot({ path: path.join(ART, name + '.png
 
 let mnemonic = null;
 let address = null;
-let spent = 0n;
 const ETH = 10n ** 18n;
 
 function receipt(id, status, timeoutMs = 20000) {
@@ -233,6 +232,13 @@ try {
     assert(ethers.HDNodeWallet.fromPhrase(mnemonic).address.toLowerCase() === address.toLowerCase(), 'address is BIP-44 index 0 of the mnemonic');
     await shot(page, '02-onboarding-done');
     await page.close();
+    // A v2 policy commits the account ("self"): the agent writes it now.
+    const mark = agent.lines.length;
+    send({ cmd: 'policy', account: address });
+    const pol = await agent.next((e) => e.event === 'policy' || e.event === 'error', 20000, mark);
+    assert(pol.event === 'policy', 'policy: ' + JSON.stringify(pol));
+    ready.policy = pol.policy;
+    ready.commitment = pol.commitment;
   });
 
   await test('settings: chain RPC and relay through the approver API', async () => {
@@ -318,7 +324,7 @@ try {
 
   const propose = async (id, valueWei, extra = {}) => {
     const mark = agent.lines.length;
-    send({ cmd: 'propose', id, from: address, value: '0x' + valueWei.toString(16), spent: '0x' + spent.toString(16), ...extra });
+    send({ cmd: 'propose', id, from: address, value: '0x' + valueWei.toString(16), ...extra });
     const sent = await agent.next((e) => (e.event === 'sent' && e.id === id) || (e.event === 'error' && e.cmd === 'propose'), 30000, mark);
     assert(sent.event === 'sent', 'proposal sent: ' + JSON.stringify(sent));
     return sent;
@@ -329,7 +335,6 @@ try {
     const v = ETH / 10n;
     await propose('p-ok-1', v);
     const signed = await receipt('p-ok-1', 'signed');
-    spent += v;
     const mined = await receipt('p-ok-1', 'mined', 30000);
     assert(mined.body.txHash === signed.body.txHash, 'mined the signed hash');
     const rec = await rpcCall('eth_getTransactionReceipt', [signed.body.txHash]);
@@ -354,6 +359,35 @@ try {
     assert(Object.keys(notes).some((k) => k.startsWith('reject-p-forged')), 'a notification for the rejection');
   });
 
+  // Issue 12: a compromised agent host re-aims a valid proof. The swap's
+  // recipient must be the account ("self"); the pool's swap is for program
+  // proofs only. Both are refused by the extension's WASM core, with the
+  // reason in the activity list, and nothing is signed or counted.
+  const swapData = (to) => {
+    const abi = new ethers.Interface(['function swapExactTokensForTokens(uint256,uint256,address[],address,uint256)']);
+    return abi.encodeFunctionData('swapExactTokensForTokens', [10n ** 18n, 0n, ['0x1000000000000000000000000000000000000002', '0x1000000000000000000000000000000000000003'], to, 1900000000n]);
+  };
+  await test('issue 12: a router swap whose recipient is the attacker is refused (policy_violation:arg)', async () => {
+    const before = (await api('view')).status;
+    const attacker = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+    await propose('p-router', 0n, { to: '0x1000000000000000000000000000000000000001', data: swapData(address), forgeData: swapData(attacker) });
+    const r = await receipt('p-router', 'rejected');
+    assert(r.body.code === 'policy_violation:arg' && /args\[3\]/.test(r.body.message), 'refused on the recipient: ' + JSON.stringify(r.body));
+    await popup.click('[data-tab=activity]');
+    await popup.waitForSelector('[data-id=p-router][data-decision=rejected]');
+    assert(/policy_violation:arg/.test(await popup.textContent('[data-id=p-router][data-decision=rejected]')), 'reason shown');
+    const after = (await api('view')).status;
+    assert(after.nonce === before.nonce && after.windows.txs.count === before.windows.txs.count, 'nothing counted: ' + JSON.stringify(after.windows));
+  });
+
+  await test('issue 12: a policy proof aimed at the program-only pool is refused (program_only)', async () => {
+    const abi = new ethers.Interface(['function swapExactIn(address,uint256,uint256,address,uint256)']);
+    const data = abi.encodeFunctionData('swapExactIn', ['0x1000000000000000000000000000000000000002', 10n ** 18n, 0n, '0x90F79bf6EB2c4f870365E785982E1f101E93b906', 1n << 40n]);
+    await propose('p-pool', ETH / 100n, { forgeTo: '0x1000000000000000000000000000000000000004', forgeData: data, forgeValue: '0x0' });
+    const r = await receipt('p-pool', 'rejected');
+    assert(r.body.code === 'program_only', 'program_only: ' + JSON.stringify(r.body));
+  });
+
   await test('a service-worker restart mid-run (CDP ServiceWorker.stopAllWorkers) loses nothing', async () => {
     const cdp = await context.newCDPSession(popup);
     await cdp.send('ServiceWorker.enable');
@@ -363,15 +397,14 @@ try {
     await propose('p-r0', v, { nonce: n });
     await cdp.send('ServiceWorker.stopAllWorkers');
     log('worker stopped');
-    await propose('p-r1', v, { nonce: n + 1, spent: '0x' + (spent + v).toString(16) });
-    await propose('p-r2', v, { nonce: n + 2, spent: '0x' + (spent + 2n * v).toString(16) });
+    await propose('p-r1', v, { nonce: n + 1 });
+    await propose('p-r2', v, { nonce: n + 2 });
     await new Promise((r) => setTimeout(r, 500));
     // Wake the worker the way a user does: open the popup.
     await popup.reload();
     sw = await until('a new service worker', async () => context.serviceWorkers()[0], 15000);
     const hashes = [];
     for (const id of ['p-r0', 'p-r1', 'p-r2']) hashes.push((await receipt(id, 'signed', 30000)).body.txHash);
-    spent += 3n * v;
     await receipt('p-r2', 'mined', 30000);
     assert(new Set(hashes).size === 3, 'three distinct transactions');
     const view = await api('view');
@@ -396,7 +429,6 @@ try {
     await shot(popup, '08-popup-approval');
     await popup.click('[data-approve="proposal:p-sup"]');
     await receipt('p-sup', 'signed');
-    spent += v;
     await api('settings', { mode: 'autonomous' });
   });
 
@@ -435,7 +467,6 @@ try {
     const v = ETH / 100n;
     await propose('p-published', v);
     await receipt('p-published', 'signed', 20000);
-    spent += v;
     await leash('policy', 'publish', '--revoke', '--rpc', RPC, '--registry', reg, '--mnemonic-file', files.m);
     await propose('p-revoked', v);
     const r1 = await receipt('p-revoked', 'rejected');
@@ -458,7 +489,6 @@ try {
     await popup.fill('#password', PASSWORD);
     await popup.click('#unlock');
     await receipt('p-locked', 'signed', 40000); // scrypt unlock + retry; generous on a loaded machine
-    spent += v;
     await receipt('p-locked', 'mined', 30000);
   });
 
@@ -552,7 +582,6 @@ try {
       await propose(`p-bench-${i}`, v, { nonce: n0 + i });
       const r = await receipt(`p-bench-${i}`, null, 30000);
       assert(r.body.status === 'signed', `p-bench-${i} signed: ${JSON.stringify(r.body)}`);
-      spent += v;
     }
     const s = (await api('bench')).samples.slice(before);
     // Baselines from the same run, in the same worker: the stateless WASM
@@ -562,7 +591,7 @@ try {
       const { leash } = await globalThis.leashDebug.ready();
       const enc = new TextEncoder();
       const vkb = Uint8Array.from(atob(vk), (c) => c.charCodeAt(0));
-      const st = JSON.stringify({ nonce: prop.tx.nonce, spent: prop.spent, time: prop.time });
+      const st = JSON.stringify({ nonce: prop.tx.nonce, time: prop.time, spent: prop.state.spent, fees: prop.state.fees, txs: prop.state.txs, tokens: [] });
       const args = { vk: { path: 'vk', data: vkb }, policy: { path: 'p', data: enc.encode(pol) }, proposal: { path: 'x', data: enc.encode(JSON.stringify(prop)) }, state: { path: 's', data: enc.encode(st) } };
       const verify = [], write = [];
       for (let i = 0; i < 15; i++) {

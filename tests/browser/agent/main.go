@@ -6,15 +6,25 @@
 //
 // Commands (one JSON object per line):
 //
+//	{"cmd":"policy","account":"0x…"}               make the v2 policy for the wallet's account
 //	{"cmd":"pair","uri":"leash:pair?…"}            pair; prints hello, then paired
-//	{"cmd":"propose","id":"p-1","to":"0x…","value":"0x…",
-//	 "forgeValue":"0x…", "nonce":n?, "spent":"0x…"?} prove and send
+//	{"cmd":"propose","id":"p-1","to":"0x…"?,"value":"0x…","data":"0x…"?,
+//	 "forgeValue":"0x…"?, "forgeTo":"0x…"?, "forgeData":"0x…"?, "nonce":n?}
+//	                                               prove and send (forge*: change the
+//	                                               transaction after proving, as a
+//	                                               compromised host would)
 //	{"cmd":"fund","to":"0x…","value":"0x…"}          send ETH from a devnet account
 //	{"cmd":"balance","address":"0x…"}
 //	{"cmd":"quit"}
 //
-// Events: ready {policy, vk, rpc, vkHash}, hello {fingerprint}, paired,
-// sent {id, proveMs}, receipt {body}, funded, balance, error {message}.
+// The agent follows the extension's window itself (policy v2): every
+// proposal it sends counts as in flight until its receipt; a signed one
+// joins its copy of the window, and a receipt that carries the signer's
+// state (stale_state, nonce_mismatch) replaces it.
+//
+// Events: ready {vk, vkHash}, policy {policy, commitment}, hello
+// {fingerprint}, paired, sent {id, proveMs}, receipt {body}, funded,
+// balance, error {message}.
 package main
 
 import (
@@ -56,6 +66,17 @@ const funderKey = "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d40
 // Alice is devnet account 1, the allowed recipient of the test policy.
 const alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
+// The other targets of the test policy: a router whose swaps must pay the
+// account itself, its two tokens (windows only), and a strategy pool whose
+// swap only a program proof may use. None needs to be deployed: the tests
+// that aim at them are refused before anything is sent to the chain.
+const (
+	router = "0x1000000000000000000000000000000000000001"
+	tokenA = "0x1000000000000000000000000000000000000002"
+	tokenB = "0x1000000000000000000000000000000000000003"
+	pool   = "0x1000000000000000000000000000000000000004"
+)
+
 var (
 	outMu sync.Mutex
 	out   = json.NewEncoder(os.Stdout)
@@ -74,11 +95,14 @@ func emit(event string, fields map[string]any) {
 type agent struct {
 	rpc    string
 	eth    *ethclient.Client
+	pk     *groth16.ProvingKey
 	pol    *policy.Policy
-	doc    []byte
 	prover *prover.Prover
 	cl     *client.Client
-	signer common.Address // the extension's account, learned from the first propose
+
+	mu       sync.Mutex
+	win      *wire.State         // the extension's window, as the agent last learned it
+	inflight map[string]*wire.Tx // proposals sent, no final receipt yet
 }
 
 func main() {
@@ -102,36 +126,12 @@ func run(keysDir, rpc string) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	var salt [32]byte
-	copy(salt[1:], crypto.Keccak256([]byte(now.String()))) // 31 bytes: below the field modulus
-	doc := fmt.Sprintf(`{
-  "version": 1,
-  "name": "Browser test agent",
-  "chainId": 1337,
-  "notBefore": %q,
-  "notAfter": %q,
-  "maxValuePerTx": "1 ether",
-  "window": { "seconds": 86400, "maxValue": "50 ether" },
-  "maxFeePerTx": "0.01 ether",
-  "targets": [ { "address": %q, "label": "Alice (savings)", "valueTransfer": true } ],
-  "salt": "0x%x"
-}`, now.Add(-time.Hour).Format(time.RFC3339), now.Add(365*24*time.Hour).Format(time.RFC3339), alice, salt)
-	pol, err := policy.Decode([]byte(doc))
-	if err != nil {
-		return err
-	}
-	pr, err := prover.New(pol, pk)
-	if err != nil {
-		return err
-	}
 	eth, err := ethclient.DialContext(ctx, rpc)
 	if err != nil {
 		return err
 	}
-	a := &agent{rpc: rpc, eth: eth, pol: pol, doc: []byte(doc), prover: pr}
-	emit("ready", map[string]any{"policy": doc, "vk": base64.StdEncoding.EncodeToString(vkBytes),
-		"vkHash": vk.Hash().Hex(), "commitment": pol.Commitment().Hex()})
+	a := &agent{rpc: rpc, eth: eth, pk: pk, win: &wire.State{}, inflight: map[string]*wire.Tx{}}
+	emit("ready", map[string]any{"vk": base64.StdEncoding.EncodeToString(vkBytes), "vkHash": vk.Hash().Hex()})
 
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -156,8 +156,100 @@ func run(keysDir, rpc string) error {
 
 func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
+// makePolicy writes the test policy (v2) for the wallet's account: plain
+// payments to Alice; router swaps of either token whose recipient is the
+// account itself, counted toward the input token's window; the pool's swap
+// for program proofs only.
+func (a *agent) makePolicy(account string) error {
+	now := time.Now().UTC()
+	var salt [32]byte
+	copy(salt[1:], crypto.Keccak256([]byte(now.String()))) // 31 bytes: below the field modulus
+	doc := fmt.Sprintf(`{
+  "version": 2,
+  "name": "Browser test agent",
+  "chainId": 1337,
+  "account": %q,
+  "notBefore": %q,
+  "notAfter": %q,
+  "maxValuePerTx": "1 ether",
+  "maxFeePerTx": "0.01 ether",
+  "window": { "seconds": 86400, "maxValue": "50 ether", "maxFees": "5 ether", "maxTxs": 1000 },
+  "targets": [
+    { "address": %q, "label": "Alice (savings)", "calls": [{ "fn": "transfer-value" }] },
+    { "address": %q, "label": "Token A", "symbol": "TKA", "decimals": 18, "windowMax": "1000 TKA" },
+    { "address": %q, "label": "Token B", "symbol": "TKB", "decimals": 18, "windowMax": "1000 TKB" },
+    { "address": %q, "label": "DEX router", "calls": [{
+      "fn": "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
+      "args": [{ "max": "100 TKA", "spend": { "tokenArg": 6 } }, "any",
+        { "array": [{ "oneOf": [%q, %q] }, { "oneOf": [%q, %q] }] }, { "is": "self" }, "any"] }] },
+    { "address": %q, "label": "Strategy pool", "calls": [{
+      "fn": "swapExactIn(address,uint256,uint256,address,uint256)", "programOnly": true,
+      "args": [{ "oneOf": [%q, %q] }, { "max": "100 TKA", "spend": { "tokenArg": 0 } }, "any", { "is": "self" }, "any"] }] }
+  ],
+  "salt": "0x%x"
+}`, account, now.Add(-time.Hour).Format(time.RFC3339), now.Add(365*24*time.Hour).Format(time.RFC3339), alice,
+		tokenA, tokenB, router, tokenA, tokenB, tokenA, tokenB, pool, tokenA, tokenB, salt)
+	pol, err := policy.Decode([]byte(doc))
+	if err != nil {
+		return err
+	}
+	if lint := pol.LintErrors(); lint != nil {
+		return lint
+	}
+	pr, err := prover.New(pol, a.pk)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.pol, a.prover = pol, pr
+	a.mu.Unlock()
+	emit("policy", map[string]any{"policy": doc, "commitment": pol.Commitment().Hex()})
+	return nil
+}
+
+// onReceipt follows the extension's window from its receipts.
+func (a *agent) onReceipt(body []byte) {
+	var r wire.Receipt
+	if json.Unmarshal(body, &r) != nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	tx, ok := a.inflight[r.ID]
+	if !ok {
+		return
+	}
+	switch r.Status {
+	case wire.StatusSigned, wire.StatusMined:
+		a.pol.Count(a.win, tx)
+		delete(a.inflight, r.ID)
+	case wire.StatusRejected:
+		if r.State != nil {
+			a.pol.TakeHint(a.win, tx, r.State)
+		}
+		delete(a.inflight, r.ID)
+	}
+}
+
+// state is the window to prove a transaction at nonce against: the last
+// known window plus every proposal in flight below that nonce.
+func (a *agent) state(nonce uint64) *wire.State {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	st := a.win.Clone()
+	for _, tx := range a.inflight {
+		if uint64(tx.Nonce) < nonce {
+			a.pol.Count(st, tx)
+		}
+	}
+	st.Time = uint64(time.Now().Unix())
+	return st
+}
+
 func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 	switch cmd["cmd"] {
+	case "policy":
+		return a.makePolicy(str(cmd, "account"))
 	case "pair":
 		return a.pair(ctx, str(cmd, "uri"))
 	case "propose":
@@ -203,6 +295,9 @@ func (a *agent) pair(ctx context.Context, uri string) error {
 			if err != nil {
 				return
 			}
+			if m.Kind == "receipt" {
+				a.onReceipt(m.Body)
+			}
 			emit("receipt", map[string]any{"kind": m.Kind, "body": json.RawMessage(m.Body)})
 			_ = cl.Ack(m)
 		}
@@ -214,6 +309,9 @@ func (a *agent) propose(ctx context.Context, cmd map[string]any) error {
 	if a.cl == nil {
 		return fmt.Errorf("not paired")
 	}
+	if a.prover == nil {
+		return fmt.Errorf("no policy yet: send the policy command")
+	}
 	from := common.HexToAddress(str(cmd, "from"))
 	nonce, err := a.eth.PendingNonceAt(ctx, from)
 	if err != nil {
@@ -222,31 +320,50 @@ func (a *agent) propose(ctx context.Context, cmd map[string]any) error {
 	if n, ok := cmd["nonce"].(float64); ok {
 		nonce = uint64(n)
 	}
-	to := str(cmd, "to")
+	to, data, gas := str(cmd, "to"), str(cmd, "data"), "0x5208"
 	if to == "" {
 		to = alice
 	}
-	txJSON := fmt.Sprintf(`{"chainId":"0x539","nonce":"0x%x","to":%q,"value":%q,"data":"0x","gas":"0x5208","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00"}`,
-		nonce, to, str(cmd, "value"))
+	if data == "" {
+		data = "0x"
+	} else {
+		gas = "0x30d40" // 200,000
+	}
+	value := str(cmd, "value")
+	if value == "" {
+		value = "0x0"
+	}
+	txJSON := fmt.Sprintf(`{"chainId":"0x539","nonce":"0x%x","to":%q,"value":%q,"data":%q,"gas":%q,"maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00"}`,
+		nonce, to, value, data, gas)
 	tx, err := wire.DecodeTx([]byte(txJSON))
 	if err != nil {
 		return err
 	}
-	spent := new(big.Int)
-	if s := str(cmd, "spent"); s != "" {
-		spent.SetString(s, 0)
-	}
 	start := time.Now()
-	p, err := a.prover.Prove(prover.Request{ID: str(cmd, "id"), Tx: tx, Spent: spent, Time: uint64(time.Now().Unix())})
+	p, err := a.prover.Prove(prover.Request{ID: str(cmd, "id"), Tx: tx, State: a.state(nonce)})
 	if err != nil {
 		return err
 	}
 	proveMs := time.Since(start).Milliseconds()
+	// A compromised host: a valid proof, sent for another transaction.
 	if fv := str(cmd, "forgeValue"); fv != "" {
-		// A valid proof, for another transaction: same proof, other value.
 		v, _ := new(big.Int).SetString(fv, 0)
 		p.Tx.Value = wire.NewQuantity(v)
 	}
+	if ft := str(cmd, "forgeTo"); ft != "" {
+		if p.Tx.To, err = wire.ParseAddress(ft); err != nil {
+			return err
+		}
+	}
+	if fd := str(cmd, "forgeData"); fd != "" {
+		if p.Tx.Data, err = wire.ParseBytes(fd); err != nil {
+			return err
+		}
+	}
+	a.mu.Lock()
+	sent := p.Tx
+	a.inflight[p.ID] = &sent
+	a.mu.Unlock()
 	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+p.ID), "proposal", p); err != nil {
 		return err
 	}
