@@ -169,7 +169,7 @@ export interface Status {
   auditHead: { next: number; hash: Hex };
   /** The pinned programs, by commitment. */
   programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex }[];
-  /** The state the core verifies against now (nonce, clock, window sums). */
+  /** The state the core verifies against now (nonce, window sums); its time is 0 (the clock is `time`). */
   state: SignerState;
   /** Every window rule of the pinned policy (absent without one). */
   windows?: Windows;

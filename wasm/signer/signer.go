@@ -386,8 +386,9 @@ type Status struct {
 	// Programs are the pinned programs, by commitment.
 	Programs []ProgramStatus `json:"programs"`
 	// State is the window state the core verifies against now (its next
-	// nonce, clock and sums): what an agent host proves against, and what
-	// the popup passes to explain.
+	// nonce and sums): what an agent host proves against, and what the popup
+	// passes to explain. Its time is 0 (the clock is Time, so that a status
+	// that only differs by the clock compares equal).
 	State *wire.State `json:"state"`
 	// Windows reports every window rule of the pinned policy (nil without
 	// one): what is spent, the cap, and when capacity frees up.
@@ -453,6 +454,7 @@ func (s *Signer) Status() Status {
 	v := s.ledger.View(now)
 	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head(),
 		State: v.State()}
+	st.State.Time = 0
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
