@@ -19,17 +19,6 @@ func Compress(left, right fr.Element) fr.Element {
 	return out
 }
 
-// Hash is the Merkle–Damgård fold of Compress over xs from a zero state:
-// h = C(…C(C(0, x0), x1)…, xn). Every use in Leash has a fixed arity, so no
-// length padding is needed.
-func Hash(xs ...fr.Element) fr.Element {
-	var h fr.Element
-	for _, x := range xs {
-		h = Compress(h, x)
-	}
-	return h
-}
-
 // Elem converts a non-negative integer below the field modulus.
 func Elem(x *big.Int) fr.Element {
 	var e fr.Element

@@ -4,7 +4,6 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/permutation/poseidon2"
 
 	"github.com/leash-wallet/leash/circuits/policy"
 )
@@ -76,27 +75,11 @@ type Call struct {
 // Constrain adds every constraint of Define and returns the call, so that a
 // program circuit can require its own function on top.
 func (c *Circuit) Constrain(api frontend.API) (Call, error) {
-	perm, err := poseidon2.NewPoseidon2(api)
+	hs, err := NewHasher(api)
 	if err != nil {
 		return Call{}, err
 	}
-	hash := func(xs ...frontend.Variable) frontend.Variable {
-		var h frontend.Variable = 0
-		for _, x := range xs {
-			h = perm.Compress(h, x)
-		}
-		return h
-	}
-	merkle := func(leaf, index frontend.Variable, path []frontend.Variable) frontend.Variable {
-		bits := api.ToBinary(index, len(path))
-		cur := leaf
-		for i, sib := range path {
-			left := api.Select(bits[i], sib, cur)
-			right := api.Sub(api.Add(sib, cur), left)
-			cur = perm.Compress(left, right)
-		}
-		return cur
-	}
+	hash, merkle := hs.Hash, hs.Merkle
 	// inRange asserts 0 ≤ x < 2^n, so that for operands already below 2^n,
 	// b − a in range means a ≤ b.
 	inRange := func(x frontend.Variable, n int) { api.ToBinary(x, n) }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/permutation/poseidon2"
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
@@ -85,7 +84,7 @@ func (c *MLPCircuit) Define(api frontend.API) error {
 // decision, with its deadline block.
 func defineProgram(g gadgets, pc *policycircuit.Circuit, call policycircuit.Call, c *Common, t program.Template, params, prices []frontend.Variable, d Decision) error {
 	api := g.api
-	perm, err := poseidon2.NewPoseidon2(api)
+	hs, err := policycircuit.NewHasher(api)
 	if err != nil {
 		return err
 	}
@@ -107,11 +106,7 @@ func defineProgram(g gadgets, pc *policycircuit.Circuit, call policycircuit.Call
 		c.PriceScale, c.SlippageBps, c.DeadlineBlocks, c.MaxInputAge}
 	pre = append(pre, params...)
 	pre = append(pre, c.ProgramSalt)
-	var h frontend.Variable = 0
-	for _, x := range pre {
-		h = perm.Compress(h, x)
-	}
-	api.AssertIsEqual(c.Program, h)
+	api.AssertIsEqual(c.Program, hs.Hash(pre...))
 
 	// A trade, not a hold.
 	api.AssertIsEqual(api.Add(d.Buy, d.Sell), 1)
