@@ -8,13 +8,13 @@ import (
 )
 
 // Hasher is the in-circuit twin of the native hashes of circuits/policy:
-// Hash is policy.Hash (the Poseidon2 sponge over the width-4 permutation,
-// about 88 constraints an element) and Compress is policy.Compress (the
-// width-2 compression of Merkle nodes, 187 constraints). Program circuits
-// use it for their commitments too.
+// Hash is policy.Hash (the Poseidon2 sponge over the width-12 permutation,
+// 460 constraints a block of eleven elements) and Compress is
+// policy.Compress (the width-2 compression of Merkle nodes, 187
+// constraints). Program circuits use it for their commitments too.
 type Hasher struct {
-	api    frontend.API
-	p2, p4 *poseidon2.Permutation
+	api     frontend.API
+	p2, p12 *poseidon2.Permutation
 }
 
 // NewHasher returns the hashes for api.
@@ -23,22 +23,26 @@ func NewHasher(api frontend.API) (*Hasher, error) {
 	if err != nil {
 		return nil, err
 	}
-	p4, err := poseidon2.NewPoseidon2FromParameters(api, 4, 8, 56)
+	p12, err := poseidon2.NewPoseidon2FromParameters(api, policy.SpongeRate+1, 8, 57)
 	if err != nil {
 		return nil, err
 	}
-	return &Hasher{api: api, p2: p2, p4: p4}, nil
+	return &Hasher{api: api, p2: p2, p12: p12}, nil
 }
 
-// Hash is policy.Hash: the state starts as (len(xs), 0, 0, 0), each block of
-// three elements is added to lanes 1–3 and the state permuted; lane 1 out.
+// Hash is policy.Hash: the state starts as (len(xs), 0, …, 0), each block of
+// eleven elements is added to lanes 1–11 and the state permuted; lane 1 out.
 func (h *Hasher) Hash(xs ...frontend.Variable) frontend.Variable {
-	st := []frontend.Variable{len(xs), 0, 0, 0}
+	st := make([]frontend.Variable, policy.SpongeRate+1)
+	st[0] = len(xs)
+	for i := 1; i < len(st); i++ {
+		st[i] = 0
+	}
 	for i := 0; i < len(xs) || i == 0; i += policy.SpongeRate {
 		for j := 0; j < policy.SpongeRate && i+j < len(xs); j++ {
 			st[1+j] = h.api.Add(st[1+j], xs[i+j])
 		}
-		if err := h.p4.Permutation(st); err != nil {
+		if err := h.p12.Permutation(st); err != nil {
 			panic(err) // the width is fixed above
 		}
 	}
