@@ -3,7 +3,6 @@ package client_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/leash-wallet/leash/relay/client"
@@ -11,28 +10,16 @@ import (
 	"github.com/leash-wallet/leash/wire"
 )
 
-func TestFileState(t *testing.T) {
-	fs := &client.FileState{Path: filepath.Join(t.TempDir(), "relay-state.json")}
-	if st, err := fs.Load(); err != nil || st != (e2e.State{}) {
-		t.Fatalf("missing file: %+v %v", st, err)
-	}
-	want := e2e.State{Send: 7, Recv: 9}
-	if err := fs.Save(want); err != nil {
-		t.Fatal(err)
-	}
-	if st, err := fs.Load(); err != nil || st != want {
-		t.Fatalf("round trip: %+v %v", st, err)
-	}
-}
-
 func TestConfigErrors(t *testing.T) {
 	secret, _ := e2e.NewChannelSecret(nil)
+	a, _, _ := e2e.HandshakeLocal(nil)
 	cases := []struct {
 		name string
 		cfg  client.Config
 	}{
-		{"http-url", client.Config{URL: "http://127.0.0.1:1/v1/ws", Secret: secret, Role: e2e.RoleAgent}},
-		{"no-role", client.Config{URL: "ws://127.0.0.1:1/v1/ws", Secret: secret}},
+		{"http-url", client.Config{URL: "http://127.0.0.1:1/v1/ws", Keys: secret.Keys(), Role: e2e.RoleAgent}},
+		{"no-role", client.Config{URL: "ws://127.0.0.1:1/v1/ws", Keys: secret.Keys()}},
+		{"session-of-another-channel", client.Config{URL: "ws://127.0.0.1:1/v1/ws", Keys: secret.Keys(), Role: e2e.RoleAgent, Session: a}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -41,8 +28,8 @@ func TestConfigErrors(t *testing.T) {
 			}
 		})
 	}
-	// Sending before pairing is refused without touching the network.
-	c, err := client.New(client.Config{URL: "ws://127.0.0.1:1/v1/ws", Secret: secret, Role: e2e.RoleAgent})
+	// Sending on a raw client is refused without touching the network.
+	c, err := client.New(client.Config{URL: "ws://127.0.0.1:1/v1/ws", Keys: secret.Keys(), Role: e2e.RoleAgent})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,15 +124,17 @@ func TestPadding(t *testing.T) {
 		}
 	}
 	for sz := range sizes {
-		if sz != 256 && sz != 1024 && sz != 4096 && sz != 16384 && sz != e2e.MaxEnvelope {
+		if sz != 1024 && sz != 2048 && sz != 4096 && sz != 8192 && sz != 16384 && sz != 32768 && sz != e2e.MaxEnvelope {
 			t.Fatalf("envelope of %d bytes is not a bucket", sz)
 		}
 	}
-	// A confirm and a receipt-sized data envelope look the same.
+	// A confirm, a refusal and a signed transfer's receipt look the same.
 	c, _, _ := a.Seal(e2e.KindConfirm, e2e.NewMessageID(nil), 0, make([]byte, 32))
-	d, _, _ := a.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, []byte(`{"id":"p-1","status":"rejected","code":"proof_invalid"}`))
-	if len(c) != len(d) || c[18] != d[18] {
-		t.Fatal("kind or size shows")
+	d, _, _ := a.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, []byte(`{"kind":"receipt","body":{"id":"p-1","status":"rejected","code":"proof_invalid","message":"the proof does not verify for the public inputs the signer computed"}}`))
+	signed := `{"kind":"receipt","body":{"id":"p-1.0","status":"signed","txHash":"0x` + strings.Repeat("ab", 32) + `","rawTx":"0x` + strings.Repeat("cd", 120) + `"}}`
+	e, _, _ := a.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, []byte(signed))
+	if len(c) != len(d) || len(d) != len(e) || c[18] != d[18] {
+		t.Fatalf("kind or size shows: %d %d %d", len(c), len(d), len(e))
 	}
 	if _, _, err := a.Seal(e2e.KindData, e2e.MessageID{}, 0, make([]byte, e2e.MaxPayload+1)); !errors.Is(err, wire.ErrMalformed) {
 		t.Fatalf("oversized: %v", err)

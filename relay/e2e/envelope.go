@@ -194,8 +194,11 @@ func ParseHeader(env []byte) (Header, error) {
 }
 
 // Padding buckets: every version-2 transport envelope is padded to one of
-// these total sizes, so its length tells the relay only the bucket.
-var buckets = [...]int{256, 1024, 4096, 16384, MaxEnvelope}
+// these total sizes, so its length tells the relay only the bucket. The
+// smallest is large enough for every receipt and control message (a
+// refusal, a signed transaction of a plain transfer, a confirm, a re-key
+// all look alike); above it, powers of two.
+var buckets = [...]int{1024, 2048, 4096, 8192, 16384, 32768, MaxEnvelope}
 
 // PaddedSize is the envelope size a payload of n bytes is padded to, or 0
 // when it does not fit.

@@ -272,6 +272,7 @@ type Opened struct {
 	Kind    Kind
 	Payload []byte
 	Gap     uint64 // sequence numbers skipped since the last accepted envelope
+	adv     *advance
 	// Reply, when set, is an envelope the session sealed in answer (the
 	// KindRekeyAck to a KindRekey): persist State, then transmit it.
 	Reply    []byte
@@ -286,6 +287,26 @@ type Opened struct {
 // header is acted on before the body authenticated, and a failed Open
 // changes no state.
 func (s *Session) Open(env []byte) (Opened, error) {
+	o, err := s.Peek(env)
+	if err != nil {
+		return o, err
+	}
+	return o, s.Commit(&o)
+}
+
+// advance is what accepting an opened envelope changes.
+type advance struct {
+	from  SessionState // the receive state it was opened against
+	epoch uint32
+	n     uint32
+	chain Key32
+}
+
+// Peek authenticates and decrypts like Open but changes nothing: the
+// envelope counts as accepted only once Commit(&o) is called (when the
+// application has handled it), so a state persisted in between still opens
+// it again after a restart.
+func (s *Session) Peek(env []byte) (Opened, error) {
 	h, err := ParseHeader(env)
 	if err != nil {
 		return Opened{}, err
@@ -336,18 +357,43 @@ func (s *Session) Open(env []byte) (Opened, error) {
 	if end < 1 || pt[end] != 0x80 || Kind(pt[0]) > maxKind {
 		return Opened{}, wire.Errorf(wire.Malformed, "envelope %d: bad padding or kind", h.Seq)
 	}
-	o := Opened{Header: h, Kind: Kind(pt[0]), Payload: pt[1:end], Gap: h.Seq - s.st.Recv - 1}
-	s.st.Recv = h.Seq
-	if h.Epoch == s.st.RecvC.Epoch {
-		s.st.RecvC.N, s.st.RecvC.Chain = h.N, ck
+	o := Opened{Header: h, Kind: Kind(pt[0]), Payload: pt[1:end], Gap: h.Seq - s.st.Recv - 1,
+		adv: &advance{from: s.recvLocked(), epoch: h.Epoch, n: h.N, chain: ck}}
+	return o, nil
+}
+
+func (s *Session) recvLocked() SessionState {
+	return SessionState{Recv: s.st.Recv, RecvC: s.st.RecvC, RecvNext: s.st.RecvNext}
+}
+
+// ErrStale: Commit of an envelope opened against another receive state.
+var errStale = wire.Errorf(wire.Replay, "e2e: the session accepted another envelope since this one was opened")
+
+// Commit accepts an envelope returned by Peek: the receive state moves past
+// it and its chain key is forgotten. A re-key message takes effect here;
+// when it needs an answer, Commit seals it into o.Reply (persist State,
+// then transmit it).
+func (s *Session) Commit(o *Opened) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := o.adv
+	if a == nil {
+		return wire.Errorf(wire.Malformed, "e2e: commit of an envelope that was not opened")
+	}
+	cur := s.recvLocked()
+	if cur.Recv != a.from.Recv || cur.RecvC != a.from.RecvC || (cur.RecvNext == nil) != (a.from.RecvNext == nil) ||
+		(cur.RecvNext != nil && *cur.RecvNext != *a.from.RecvNext) {
+		return errStale
+	}
+	o.adv = nil
+	s.st.Recv = o.Seq
+	if a.epoch == s.st.RecvC.Epoch {
+		s.st.RecvC.N, s.st.RecvC.Chain = a.n, a.chain
 	} else {
-		s.st.RecvC = chain{Epoch: h.Epoch, N: h.N, Chain: ck}
+		s.st.RecvC = chain{Epoch: a.epoch, N: a.n, Chain: a.chain}
 		s.st.RecvNext = nil // the old epoch's chain is gone
 	}
-	if err := s.controlLocked(&o); err != nil {
-		return o, err
-	}
-	return o, nil
+	return s.controlLocked(o)
 }
 
 // controlLocked applies a re-key message that opened.
