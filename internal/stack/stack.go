@@ -205,7 +205,8 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		return s, s.startWithExtension(ctx)
 	}
 
-	// Pairing: the signer shows a URI, the agent host answers with a hello.
+	// Pairing: the signer shows a URI, the agent host answers with a Noise
+	// handshake, both show the comparison code, the signer confirms.
 	secret, err := e2e.NewChannelSecret(nil)
 	if err != nil {
 		return s, err
@@ -214,27 +215,30 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	if err != nil {
 		return s, err
 	}
-	pairing := e2e.Pairing{Relay: "ws://" + s.relayAddr + "/v1/ws", Secret: secret, SignerPub: signerKey.Public}
-	sc, err := client.New(client.Config{URL: pairing.Relay, Secret: secret, Role: e2e.RoleSigner,
-		State: &client.MemState{}, Logger: log})
-	if err != nil {
-		return s, err
+	pairing := e2e.Pairing{Relay: "ws://" + s.relayAddr + "/v1/ws", Secret: secret, SignerPub: signerKey.Public,
+		Exp: time.Now().Add(e2e.DefaultPairingTTL).Unix()}
+	type paired struct {
+		c   *client.Client
+		err error
 	}
-	paired := make(chan error, 1)
+	pairedC := make(chan paired, 1)
 	go func() {
-		_, err := sc.AcceptHello(ctx, signerKey, func(h e2e.Hello) bool {
-			log.Info("signer: the agent host asks to pair", "agentKey", h.AgentPub.Fingerprint())
-			say("pairing", "agent host key %s confirmed by the signer", h.AgentPub.Fingerprint())
-			return true
-		})
-		paired <- err
+		c, err := client.AcceptPairing(ctx, client.Config{State: &client.MemState{}, Logger: log}, pairing, signerKey,
+			func(o e2e.Offer) bool {
+				log.Info("signer: the agent host asks to pair", "agentKey", o.PeerKey.Fingerprint(), "code", o.Code)
+				say("pairing", "agent host key %s confirmed by the signer (comparison code %s)", o.PeerKey.Fingerprint(), o.Code)
+				return true
+			})
+		pairedC <- paired{c, err}
 	}()
 	apiReady := s.startAgentHost(ctx, pairing.URI())
+	var sc *client.Client
 	select {
-	case err := <-paired:
-		if err != nil {
-			return s, fmt.Errorf("pairing: %w", err)
+	case r := <-pairedC:
+		if r.err != nil {
+			return s, fmt.Errorf("pairing: %w", r.err)
 		}
+		sc = r.c
 	case <-time.After(60 * time.Second):
 		return s, errors.New("pairing timed out")
 	}

@@ -1,6 +1,7 @@
 // Package agenthost assembles the agent-host daemon: it loads the policy and
-// proving key, connects to the chain and (pairing if needed) to the signer
-// through the relay, and serves the daemon's HTTP API on loopback.
+// proving key, connects to the chain and to the signer through the relay
+// (pairing the first time from a pairing URI, resuming the saved, encrypted
+// pairing state afterwards), and serves the daemon's HTTP API on loopback.
 package agenthost
 
 import (
@@ -32,11 +33,18 @@ type Config struct {
 	PolicyFile string
 	RPC        string // chain JSON-RPC URL; optional
 	Account    string // the signer's account (0x…), needed to fill nonces from the chain
-	PairingURI string // from the signer
-	DataDir    string // agent key and relay session; default ./.leash-agent
-	Workers    int    // concurrent proofs; default one per core
-	Logger     *slog.Logger
-	Ready      func(addr string) // called once the API listens (tests, the demo)
+	// PairingURI pairs with the signer (the URI it shows); needed only the
+	// first time: the pairing state is saved, encrypted, in DataDir.
+	PairingURI string
+	Repair     bool   // pair again with PairingURI, replacing the saved pairing
+	DataDir    string // the encrypted pairing state; default ./.leash-agent
+	StateKey   string // key file of the pairing state; default DataDir/state.key
+	Passphrase string // instead of a key file: scrypt(passphrase)
+	// OnCode shows a pairing's comparison code (default: logged).
+	OnCode  func(code string)
+	Workers int // concurrent proofs; default one per core
+	Logger  *slog.Logger
+	Ready   func(addr string) // called once the API listens (tests, the demo)
 	// Tap, when set, receives the relay transport once paired. The demo uses
 	// it to play a compromised host that sends forged proposals.
 	Tap func(daemon.Transport)
@@ -87,7 +95,8 @@ func Run(ctx context.Context, cfg Config) error {
 			return err
 		}
 	}
-	conn, err := relayconn.Connect(ctx, relayconn.Config{PairingURI: cfg.PairingURI, DataDir: cfg.DataDir, Logger: log,
+	conn, err := relayconn.Connect(ctx, relayconn.Config{PairingURI: cfg.PairingURI, Repair: cfg.Repair, DataDir: cfg.DataDir,
+		KeyFile: cfg.StateKey, Passphrase: cfg.Passphrase, OnCode: cfg.OnCode, Logger: log,
 		Hello: map[string]any{"name": "leash agent-host", "policyCommitment": pol.Commitment()}})
 	if err != nil {
 		return err

@@ -27,6 +27,10 @@ const (
 type Message struct {
 	Kind string          `json:"kind"`
 	Body json.RawMessage `json:"body"`
+	// Ack, when set by the transport, acknowledges the message: the
+	// daemon calls it once it has handled the message (never before), and
+	// the transport delivers the next one after it.
+	Ack func() `json:"-"`
 }
 
 // Transport carries messages to and from the signer (the relay client in

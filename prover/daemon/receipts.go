@@ -20,22 +20,30 @@ func (d *Daemon) receiveLoop(ctx context.Context) {
 			if !ok {
 				return
 			}
-			switch m.Kind {
-			case KindReceipt:
-				var r wire.Receipt
-				if err := wire.DecodeStrict(m.Body, &r, "receipt"); err != nil || !wire.ValidID(r.ID) {
-					d.cfg.Logger.Warn("dropping a malformed receipt", "err", err)
-					d.metrics.dropped.Inc()
-					continue
-				}
-				d.onReceipt(ctx, &r)
-			case KindTask:
-				d.onTask(m.Body)
-			default:
-				d.cfg.Logger.Warn("dropping a message of unknown kind", "kind", m.Kind)
-				d.metrics.dropped.Inc()
+			d.handle(ctx, m)
+			if m.Ack != nil {
+				m.Ack() // handled: only now may the relay forget it
 			}
 		}
+	}
+}
+
+// handle applies one message from the signer.
+func (d *Daemon) handle(ctx context.Context, m Message) {
+	switch m.Kind {
+	case KindReceipt:
+		var r wire.Receipt
+		if err := wire.DecodeStrict(m.Body, &r, "receipt"); err != nil || !wire.ValidID(r.ID) {
+			d.cfg.Logger.Warn("dropping a malformed receipt", "err", err)
+			d.metrics.dropped.Inc()
+			return
+		}
+		d.onReceipt(ctx, &r)
+	case KindTask:
+		d.onTask(m.Body)
+	default:
+		d.cfg.Logger.Warn("dropping a message of unknown kind", "kind", m.Kind)
+		d.metrics.dropped.Inc()
 	}
 }
 
