@@ -25,7 +25,11 @@ import (
 //
 // Changelog:
 //   - 1: open → {agent, approver, user}, link, describePolicy, describeVK, explain.
-const ExtVersion = 1
+//   - 2: link on relay protocol 2: create(relay, ttlSeconds), confirm(code),
+//     reject() makes a new pairing URI, keepalive() → Step; Step gains
+//     conflict, lost, gap, reconnect; LinkInfo gains the URI's expiry, every
+//     offer, the comparison code, lost and gap counters.
+const ExtVersion = 2
 
 // init installs leashExt before main runs Register, which announces
 // readiness (onLeashReady): the extension's worker then finds both globals.

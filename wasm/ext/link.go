@@ -180,9 +180,6 @@ func NewLink(relayURL string, ttl time.Duration, r io.Reader) (*Link, error) {
 	if r == nil {
 		r = rand.Reader
 	}
-	if ttl <= 0 {
-		ttl = e2e.DefaultPairingTTL
-	}
 	kp, err := e2e.GenerateKeyPair(r)
 	if err != nil {
 		return nil, err
@@ -192,6 +189,9 @@ func NewLink(relayURL string, ttl time.Duration, r io.Reader) (*Link, error) {
 }
 
 func (l *Link) newPairingLocked(ttl time.Duration) error {
+	if ttl <= 0 {
+		ttl = e2e.DefaultPairingTTL
+	}
 	sec, err := e2e.NewChannelSecret(l.rand)
 	if err != nil {
 		return err

@@ -353,7 +353,7 @@ func TestLinkSecondAgentKey(t *testing.T) {
 	if err != nil || !st.Reconnect {
 		t.Fatal(err)
 	}
-	if in := h.link.Info(); in.URI == old || len(in.Offers) != 0 || in.Conflict != "" {
+	if in := h.link.Info(); in.URI == old || len(in.Offers) != 0 || in.Conflict != "" || in.Expired {
 		t.Fatalf("new pairing %+v", in)
 	}
 }
