@@ -547,7 +547,7 @@ func BenchmarkRatchet(b *testing.B) {
 		key := make([]byte, 32)
 		_, _ = rand.Read(key)
 		for b.Loop() {
-			if err := e2e.SealOpenFixed(key, payload); err != nil {
+			if err := e2e.SealOpenFixedKey(key, payload); err != nil {
 				b.Fatal(err)
 			}
 		}
