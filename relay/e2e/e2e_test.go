@@ -553,3 +553,37 @@ func BenchmarkRatchet(b *testing.B) {
 		}
 	})
 }
+
+// TestPeekCommit: Peek changes nothing (a state saved after it opens the
+// envelope again); Commit accepts it once; a commit against a state that
+// moved in between is refused.
+func TestPeekCommit(t *testing.T) {
+	a, s, err := e2e.HandshakeLocal(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e1, _, _ := a.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, []byte("one"))
+	e2, _, _ := a.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, []byte("two"))
+	o1, err := s.Peek(e1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := s.State()
+	again, _ := e2e.LoadSession(saved)
+	if o, err := again.Open(e1); err != nil || string(o.Payload) != "one" {
+		t.Fatalf("a state saved after Peek does not open the envelope again: %v", err)
+	}
+	o1b, _ := s.Peek(e1)
+	if err := s.Commit(&o1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(&o1b); !errors.Is(err, wire.ErrReplay) {
+		t.Fatalf("second commit of the same envelope: %v", err)
+	}
+	if err := s.Commit(&o1); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("commit of a committed envelope: %v", err)
+	}
+	if o, err := s.Open(e2); err != nil || string(o.Payload) != "two" {
+		t.Fatalf("next: %v", err)
+	}
+}

@@ -76,3 +76,32 @@ func FuzzParsePairingURI(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFinish: arbitrary bytes never panic in the agent's reading of the
+// signer's response, and a refused response leaves the initiator able to
+// finish with the real one.
+func FuzzFinish(f *testing.F) {
+	signer, _ := e2e.KeyPairFromPrivate([32]byte{1, 2, 3})
+	agent, _ := e2e.KeyPairFromPrivate([32]byte{4, 5, 6})
+	var secret e2e.ChannelSecret
+	secret[0] = 9
+	p := e2e.Pairing{Relay: "ws://127.0.0.1:1/v1/ws", Secret: secret, SignerPub: signer.Public, Exp: 1900000000}
+	in, err := e2e.Initiate(p, agent, e2e.AuthKey{1}, nil, 0, fixedRand())
+	if err != nil {
+		f.Fatal(err)
+	}
+	off, err := e2e.Respond(p, signer, e2e.AuthKey{2}, in.Envelope(), fixedRand())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(off.Response)
+	f.Add(off.Response[:e2e.HeaderSize+20])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if _, _, err := in.Finish(b); err == nil {
+			return
+		}
+		if _, pd, err := in.Finish(off.Response); err != nil || pd.Code != off.Code {
+			t.Fatalf("a refused response spoiled the initiator: %v", err)
+		}
+	})
+}
