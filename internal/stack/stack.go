@@ -223,7 +223,7 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	}
 	pairedC := make(chan paired, 1)
 	go func() {
-		c, err := client.AcceptPairing(ctx, client.Config{State: &client.MemState{}, Logger: log}, pairing, signerKey,
+		c, err := client.AcceptPairing(ctx, client.Config{State: &client.MemState{}, Logger: log, RekeyEvery: time.Hour}, pairing, signerKey,
 			func(o e2e.Offer) bool {
 				log.Info("signer: the agent host asks to pair", "agentKey", o.PeerKey.Fingerprint(), "code", o.Code)
 				say("pairing", "agent host key %s confirmed by the signer (comparison code %s)", o.PeerKey.Fingerprint(), o.Code)

@@ -43,8 +43,13 @@ type Config struct {
 	// State persists the session and the ack point. With it, New restores
 	// both, Send saves before transmitting (write-ahead) and Ack saves
 	// before acknowledging.
-	State       StateStore
-	TTL         uint32        // TTL of typed sends in seconds (0: the relay's default)
+	State StateStore
+	TTL   uint32 // TTL of typed sends in seconds (0: the relay's default)
+	// RekeyEvery, when set, re-keys the session (a fresh X25519 exchange)
+	// before a send once this long has passed since the last re-key and
+	// the peer was heard from within a minute (both online). Signers set
+	// it; 0 never starts one (the client still answers the peer's).
+	RekeyEvery  time.Duration
 	MinBackoff  time.Duration // first reconnect delay (default 100 ms)
 	MaxBackoff  time.Duration // (default 5 s)
 	DialTimeout time.Duration // dial + auth handshake (default 10 s)
@@ -133,6 +138,8 @@ type Client struct {
 	cur       *Message  // handed over, not yet acknowledged
 	given     bool      // cur was returned by Receive
 	relayAck  uint64    // the relay's ack point from the latest WELCOME (untrusted)
+	rekeyed   time.Time // the last re-key this client started (or its start)
+	heard     time.Time // the last envelope from the peer that opened
 	closed    bool
 	closing   chan struct{} // set by Close: the writer flushes the last ack, then closes
 	lastErr   error
@@ -190,6 +197,7 @@ func New(cfg Config) (*Client, error) {
 	if c.session != nil && c.session.Channel() != cfg.Keys.ID() {
 		return nil, wire.Errorf(wire.Malformed, "relay client: the session is for channel %s, the login for %s", c.session.Channel(), cfg.Keys.ID())
 	}
+	c.rekeyed = time.Now()
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	go c.run()
 	return c, nil
@@ -276,10 +284,11 @@ func (c *Client) seal(ctx context.Context, kind e2e.Kind, id e2e.MessageID, ttl 
 		c.mu.Unlock()
 		return ErrNotPaired
 	}
-	if len(c.outbox) >= MaxOutbox {
+	if len(c.outbox) >= MaxOutbox-1 {
 		c.mu.Unlock()
 		return wire.Errorf(proto.QueueFull, "relay client: %d envelopes already wait for the relay", len(c.outbox))
 	}
+	c.rekeyLocked()
 	env, seq, err := c.session.Seal(kind, id, ttl, payload)
 	if err == nil {
 		err = c.saveLocked()
@@ -723,6 +732,7 @@ func (c *Client) nextLocked() {
 			_ = c.advanceLocked(d.n)
 			continue
 		}
+		c.heard = time.Now()
 		if o.Kind == e2e.KindRekey || o.Kind == e2e.KindRekeyAck {
 			c.controlLocked(d.n, &o)
 			continue
@@ -758,6 +768,26 @@ func (c *Client) controlLocked(n uint64, o *e2e.Opened) {
 	if o.Reply != nil {
 		c.enqueueLocked(o.ReplySeq, o.Reply, true)
 	}
+}
+
+// rekeyLocked starts the periodic re-key when it is due (RekeyEvery) and
+// the peer is online.
+func (c *Client) rekeyLocked() {
+	now := time.Now()
+	if c.cfg.RekeyEvery <= 0 || now.Sub(c.rekeyed) < c.cfg.RekeyEvery || now.Sub(c.heard) > time.Minute {
+		return
+	}
+	pl, err := c.session.Rekey()
+	if err != nil || pl == nil {
+		return
+	}
+	env, seq, err := c.session.Seal(e2e.KindRekey, e2e.NewMessageID(nil), 0, pl)
+	if err != nil {
+		c.log.Warn("re-key not sealed", "err", err)
+		return
+	}
+	c.rekeyed = now
+	c.enqueueLocked(seq, env, true)
 }
 
 // Rekey starts a re-key of the session (a fresh X25519 exchange mixed into
