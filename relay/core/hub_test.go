@@ -198,3 +198,34 @@ func TestSendWindow(t *testing.T) {
 		t.Fatal("the reader was not released after the commit")
 	}
 }
+
+// TestCarriesV1Envelopes: during the upgrade the relay routes version-1
+// envelopes (47-byte header) as well as version 2: it reads only channel,
+// sender, id and TTL, and numbers them like any other.
+func TestCarriesV1Envelopes(t *testing.T) {
+	h, err := core.New(core.Config{Store: core.NewMemStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ak, sk := session(t)
+	agent, as := connect(t, h, ak, e2e.RoleAgent)
+	_, ss := connect(t, h, sk, e2e.RoleSigner)
+	v1 := make([]byte, 47+24+16+10)
+	v1[0] = e2e.Version1
+	ch := ak.ID()
+	copy(v1[1:17], ch[:])
+	v1[17], v1[18] = byte(e2e.RoleAgent), 0
+	v1[26] = 9    // seq 9
+	v1[27] = 0xaa // message id
+	if ce := agent.Handle(proto.Send(v1)); ce != nil {
+		t.Fatal(ce)
+	}
+	eventually(t, "SENDACK", func() bool { return as.count(proto.TSendAck) == 1 })
+	if f := as.last(); f.Status != proto.StatusStored || f.Seq != 9 {
+		t.Fatalf("v1 envelope: %+v", f)
+	}
+	eventually(t, "DELIVER", func() bool { return ss.count(proto.TDeliver) == 1 })
+	if f := ss.last(); f.N != 1 || f.Header.Version != e2e.Version1 || len(f.Envelope) != len(v1) {
+		t.Fatalf("delivered %+v", f)
+	}
+}
