@@ -102,6 +102,16 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 	uri := strings.TrimSpace(cfg.PairingURI)
 	var c *client.Client
 	switch {
+	case saved != nil && saved.State.Session == nil && !cfg.Repair:
+		// A pairing was interrupted before the handshake completed: pair
+		// again with the same static key, so the signer sees the same
+		// agent key (a new offer, not a conflict).
+		if uri == "" {
+			return nil, wire.Errorf(wire.Malformed, "the pairing was interrupted: start again with --pair URI")
+		}
+		if c, err = pair(ctx, cfg, st, uri, saved); err != nil {
+			return nil, err
+		}
 	case saved != nil && !cfg.Repair:
 		if uri != "" {
 			cfg.Logger.Warn("already paired: the pairing URI is ignored (use --repair with a new URI to pair again)")
@@ -112,7 +122,7 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 	case uri == "":
 		return nil, ErrNotPaired
 	default:
-		if c, err = pair(ctx, cfg, st, uri); err != nil {
+		if c, err = pair(ctx, cfg, st, uri, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -149,16 +159,26 @@ func resume(ctx context.Context, cfg Config, st *store, saved *saved) (*client.C
 	return c, nil
 }
 
-func pair(ctx context.Context, cfg Config, st *store, uri string) (*client.Client, error) {
+// pair runs the pairing from uri. The static key is saved (encrypted)
+// before the handshake goes out; an interrupted pairing (prev) keeps it.
+func pair(ctx context.Context, cfg Config, st *store, uri string, prev *saved) (*client.Client, error) {
 	p, err := e2e.ParsePairingURI(uri)
 	if err != nil {
 		return nil, err
 	}
-	key, err := e2e.GenerateKeyPair(nil)
+	var key e2e.KeyPair
+	if prev != nil {
+		key, err = e2e.KeyPairFromPrivate(prev.Static)
+	} else {
+		key, err = e2e.GenerateKeyPair(nil)
+	}
 	if err != nil {
 		return nil, err
 	}
 	st.setSaved(&saved{Version: stateVersion, Relay: p.Relay, Static: e2e.Key32(key.Private)})
+	if err := st.write(); err != nil {
+		return nil, err
+	}
 	body, err := json.Marshal(cfg.Hello)
 	if err != nil {
 		return nil, err

@@ -179,3 +179,62 @@ func TestPassphrase(t *testing.T) {
 	}
 	c2.Close()
 }
+
+// TestInterruptedPairingKeepsTheKey: an agent host that stops before the
+// handshake completed pairs again with the same static key, so the signer
+// sees one agent key (no conflict), and without a URI it says what to do.
+func TestInterruptedPairingKeepsTheKey(t *testing.T) {
+	url := startRelay(t)
+	dir := t.TempDir()
+	sk, _ := e2e.GenerateKeyPair(nil)
+	secret, _ := e2e.NewChannelSecret(nil)
+	p := e2e.Pairing{Relay: url, Secret: secret, SignerPub: sk.Public, Exp: time.Now().Add(time.Minute).Unix()}
+	// First start: nobody answers; the start is abandoned.
+	ctx1, cancel1 := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	_, err := relayconn.Connect(ctx1, relayconn.Config{PairingURI: p.URI(), DataDir: dir, Logger: quiet(), Client: fast()})
+	cancel1()
+	if err == nil {
+		t.Fatal("paired without a signer")
+	}
+	if _, err := relayconn.Connect(context.Background(), relayconn.Config{DataDir: dir, Logger: quiet()}); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("interrupted pairing without a URI: %v", err)
+	}
+	// The signer comes; the second start pairs, with the key of the first.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	keys := make(chan e2e.PublicKey, 4)
+	shown := make(chan string, 4)
+	done := make(chan error, 1)
+	go func() {
+		// The user confirms only the offer whose code the agent host shows
+		// (the first start's handshake is an offer too, with another code).
+		c, err := client.AcceptPairing(ctx, fast(), p, sk, func(o e2e.Offer) bool {
+			keys <- o.PeerKey
+			select {
+			case code := <-shown:
+				return code == o.Code
+			case <-time.After(2 * time.Second):
+				return false
+			}
+		})
+		if c != nil {
+			defer c.Close()
+		}
+		done <- err
+	}()
+	conn, err := relayconn.Connect(ctx, relayconn.Config{PairingURI: p.URI(), DataDir: dir, Logger: quiet(), Client: fast(),
+		OnCode: func(c string) { shown <- c }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("the signer refused the second handshake: %v", err)
+	}
+	first := <-keys
+	for len(keys) > 0 {
+		if k := <-keys; k != first {
+			t.Fatal("the second start used another agent key")
+		}
+	}
+}

@@ -142,6 +142,12 @@ func (s *store) Save(st client.State) error {
 	return s.writeLocked()
 }
 
+func (s *store) write() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.writeLocked()
+}
+
 func (s *store) confirm() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
