@@ -206,13 +206,14 @@ func (s *Session) Epoch() uint32 {
 	return s.st.SendC.Epoch
 }
 
+// step is one ratchet step: mk = HMAC(ck, 0x01), next = HMAC(ck, 0x02).
 func step(ck Key32) (mk, next Key32) {
 	m := hmac.New(sha256.New, ck[:])
 	m.Write([]byte{1})
-	copy(mk[:], m.Sum(nil))
-	m = hmac.New(sha256.New, ck[:])
+	m.Sum(mk[:0])
+	m.Reset() // keeps the keyed state: the key's pads are absorbed once
 	m.Write([]byte{2})
-	copy(next[:], m.Sum(nil))
+	m.Sum(next[:0])
 	return
 }
 
