@@ -161,8 +161,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func (t *tour) pay(ctx context.Context, value *big.Int, want string, wantCode string) error {
 	what := "pay " + fmtEth(value) + " to Alice"
 	t.say("agent", "→ %s", what)
-	q := wire.NewQuantity(value)
-	rec, err := t.s.Agent.Submit(ctx, daemon.Intent{To: wire.Address(t.s.Alice), Value: &q}, "", 2*time.Minute)
+	rec, err := t.s.Agent.Submit(ctx, daemon.Payment(wire.Address(t.s.Alice), value), "", 2*time.Minute)
 	if err != nil {
 		return err
 	}

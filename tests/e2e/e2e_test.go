@@ -32,8 +32,7 @@ var ethWei = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
 // pay asks the agent host to send value wei to alice and waits for the outcome.
 func pay(ctx context.Context, t *testing.T, s *stack.Stack, value *big.Int, key string) daemon.Record {
 	t.Helper()
-	q := wire.NewQuantity(value)
-	rec, err := s.Agent.Submit(ctx, daemon.Intent{To: wire.Address(s.Alice), Value: &q}, key, 90*time.Second)
+	rec, err := s.Agent.Submit(ctx, daemon.Payment(wire.Address(s.Alice), value), key, 90*time.Second)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
