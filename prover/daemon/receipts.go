@@ -136,7 +136,9 @@ func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
 	default:
 		tx := j.tx
 		hint := d.hint(ctx, r.Code, &tx, now)
-		d.recs.update(id, func(rec *Record) { rec.Status, rec.Code, rec.Message, rec.Hint = StatusRejected, r.Code, r.Message, hint })
+		d.recs.update(id, func(rec *Record) {
+			rec.Status, rec.Code, rec.Message, rec.Hint = StatusRejected, r.Code, r.Message, hint
+		})
 		d.metrics.requests.WithLabelValues("signer_rejected").Inc()
 		d.cfg.Logger.Warn("signer refused", "id", id, "code", r.Code, "message", r.Message)
 	}

@@ -88,7 +88,7 @@ func (d *Daemon) Wallet(ctx context.Context) Wallet {
 	p := d.cfg.Policy
 	w := Wallet{ChainID: p.ChainID, Balances: []Balance{}, Budget: []BudgetLine{}, Warnings: []string{},
 		PerTransaction: PerTransaction{MaxValue: fmtNative(&p.MaxValuePerTx.Int), MaxFee: fmtNative(&p.MaxFeePerTx.Int), Tokens: []TokenCap{}},
-		Policy: WalletPolicy{Commitment: p.Commitment(), Name: p.Name, NotAfter: time.Unix(int64(p.NotAfter), 0).UTC(), Description: p.Describe()}}
+		Policy:         WalletPolicy{Commitment: p.Commitment(), Name: p.Name, NotAfter: time.Unix(int64(p.NotAfter), 0).UTC(), Description: p.Describe()}}
 	if d.cfg.Chain != nil {
 		a := d.cfg.Account
 		w.Account = &a
