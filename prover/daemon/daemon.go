@@ -142,7 +142,7 @@ func New(cfg Config) (*Daemon, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	d := &Daemon{cfg: cfg, recs: newRecords(cfg.History, cfg.Clock), jobs: make(chan *job, cfg.QueueDepth),
+	d := &Daemon{cfg: cfg, recs: newRecords(cfg.History, cfg.Clock, cfg.Chain != nil), jobs: make(chan *job, cfg.QueueDepth),
 		metrics: newMetrics(), inflight: map[string]*job{},
 		spends: newSpendLedger(cfg.Policy.Window.Seconds, &cfg.Policy.Window.MaxValue.Int)}
 	if d.cfg.Budget == nil {

@@ -201,11 +201,6 @@ func (d *Daemon) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, RecordList{Transactions: d.recs.recent(n)})
 }
 
-// final reports whether nothing more will happen to rec: a terminal
-// status, or signed when the daemon has no chain to follow mining on.
-func (d *Daemon) final(rec Record) bool {
-	return terminal(rec.Status) || (rec.Status == StatusSigned && d.cfg.Chain == nil)
-}
 
 // waitDuration reads ?wait=30s (or ?wait=true, 60 s; at most MaxWait).
 func waitDuration(r *http.Request) (time.Duration, error) {
@@ -230,7 +225,7 @@ func (d *Daemon) wait(ctx context.Context, id string, wait time.Duration) Record
 	rec, _ := d.recs.get(id)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
-	for !d.final(rec) {
+	for !rec.Final {
 		select {
 		case rec = <-ch:
 		case <-timer.C:
@@ -285,7 +280,7 @@ func (d *Daemon) handleEvents(w http.ResponseWriter, r *http.Request) {
 	send(rec)
 	keepalive := time.NewTicker(15 * time.Second)
 	defer keepalive.Stop()
-	for !d.final(rec) {
+	for !rec.Final {
 		select {
 		case rec = <-ch:
 			send(rec)

@@ -40,6 +40,7 @@ type Timings struct {
 type Record struct {
 	ID       string       `json:"id"`
 	Status   string       `json:"status"`
+	Final    bool         `json:"final"` // nothing more will happen: terminal, or signed when the daemon does not follow mining
 	Code     wire.Code    `json:"code,omitempty"`
 	Message  string       `json:"message,omitempty"`
 	Hint     string       `json:"hint,omitempty"`    // on a refusal: what would pass (the rule's limit, the budget left)
@@ -74,11 +75,17 @@ type records struct {
 	watches map[string][]chan Record
 	limit   int
 	clock   func() time.Time
+	mining  bool // the daemon follows signed transactions until mined
 }
 
-func newRecords(limit int, clock func() time.Time) *records {
+func newRecords(limit int, clock func() time.Time, followsMining bool) *records {
 	return &records{byID: map[string]*Record{}, keys: map[string]*idemClaim{}, keyOf: map[string]string{},
-		watches: map[string][]chan Record{}, limit: limit, clock: clock}
+		watches: map[string][]chan Record{}, limit: limit, clock: clock, mining: followsMining}
+}
+
+// final reports whether nothing more will happen to rec.
+func (r *records) final(rec *Record) bool {
+	return terminal(rec.Status) || (rec.Status == StatusSigned && !r.mining)
 }
 
 // claim reserves an idempotency key for the request whose canonical form
@@ -135,6 +142,7 @@ func (r *records) settle(key string, c *idemClaim, id string) {
 func (r *records) add(rec *Record) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	rec.Final = r.final(rec)
 	r.byID[rec.ID] = rec
 	r.order = append(r.order, rec.ID)
 	for len(r.order) > r.limit { // forget the oldest finished records
@@ -197,6 +205,7 @@ func (r *records) update(id string, f func(*Record)) (Record, bool) {
 		return Record{}, false
 	}
 	f(rec)
+	rec.Final = r.final(rec)
 	rec.Updated = r.clock()
 	if terminal(rec.Status) && rec.Timings.TotalMs == 0 {
 		rec.Timings.TotalMs = ms(rec.Updated.Sub(rec.Created))

@@ -89,7 +89,7 @@ func (d *Daemon) Wallet(ctx context.Context) Wallet {
 	w := Wallet{ChainID: p.ChainID, Balances: []Balance{}, Budget: []BudgetLine{}, Warnings: []string{},
 		PerTransaction: PerTransaction{MaxValue: fmtNative(&p.MaxValuePerTx.Int), MaxFee: fmtNative(&p.MaxFeePerTx.Int), Tokens: []TokenCap{}},
 		Policy:         WalletPolicy{Commitment: p.Commitment(), Name: p.Name, NotAfter: time.Unix(int64(p.NotAfter), 0).UTC(), Description: p.Describe()}}
-	if d.cfg.Chain != nil {
+	if d.cfg.Account != (wire.Address{}) {
 		a := d.cfg.Account
 		w.Account = &a
 	}
@@ -116,7 +116,7 @@ func names(d *Daemon, as []wire.Address) []string {
 
 func (d *Daemon) balances(ctx context.Context, warn []string) ([]Balance, []string) {
 	out := []Balance{}
-	if d.cfg.Reader == nil || d.cfg.Chain == nil {
+	if d.cfg.Reader == nil || d.cfg.Account == (wire.Address{}) {
 		return out, append(warn, "no chain RPC (--rpc and --account): balances are unknown")
 	}
 	acct := d.cfg.Account
