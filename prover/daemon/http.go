@@ -201,7 +201,6 @@ func (d *Daemon) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, RecordList{Transactions: d.recs.recent(n)})
 }
 
-
 // waitDuration reads ?wait=30s (or ?wait=true, 60 s; at most MaxWait).
 func waitDuration(r *http.Request) (time.Duration, error) {
 	v := r.URL.Query().Get("wait")

@@ -71,14 +71,14 @@ type WalletPolicy struct {
 
 // SignerStatus is what the agent host knows of the signer.
 type SignerStatus struct {
-	Paired         bool   `json:"paired"`
-	Relay          string `json:"relay,omitempty"`
-	RelayConnected *bool  `json:"relayConnected,omitempty"`
-	LastHeard      string `json:"lastHeard,omitempty"`
-	Receipts       uint64 `json:"receipts"`
-	NextNonce      *uint64`json:"nextNonce,omitempty"`
-	InFlight       int    `json:"inFlight"`
-	Queued         int    `json:"queued"`
+	Paired         bool    `json:"paired"`
+	Relay          string  `json:"relay,omitempty"`
+	RelayConnected *bool   `json:"relayConnected,omitempty"`
+	LastHeard      string  `json:"lastHeard,omitempty"`
+	Receipts       uint64  `json:"receipts"`
+	NextNonce      *uint64 `json:"nextNonce,omitempty"`
+	InFlight       int     `json:"inFlight"`
+	Queued         int     `json:"queued"`
 }
 
 func (t *tools) wallet(ctx context.Context, _ *mcp.CallToolRequest, _ Empty) (*mcp.CallToolResult, WalletResult, error) {
