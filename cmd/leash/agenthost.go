@@ -23,8 +23,14 @@ func cmdAgentHost(ctx context.Context, args []string) int {
 	pairFile := fs.String("pair-file", "", "file holding the pairing URI (instead of --pair)")
 	fs.StringVar(&cfg.DataDir, "data", ".leash-agent", "directory for the agent key and relay session")
 	fs.IntVar(&cfg.Workers, "workers", 0, "concurrent proofs (default: one per core)")
+	tokenFile := fs.String("token-file", "", "require `Authorization: Bearer` with the token in this file (created if missing)")
+	origins := fs.String("allow-origin", "", "comma-separated web origins allowed to call the API (default: none)")
+	hosts := fs.String("allow-host", "", "comma-separated Host names accepted besides loopback (default: none)")
 	if !parseFlags(fs, args, "keys", "policy") {
 		return exitUsage
+	}
+	if err := guardFlags(&cfg.Guard, *tokenFile, *origins, *hosts); err != nil {
+		return fail(err)
 	}
 	if *pairFile != "" {
 		b, err := readFile(*pairFile)

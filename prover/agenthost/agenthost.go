@@ -18,6 +18,7 @@ import (
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/chainrpc"
 	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/prover/httpguard"
 	"github.com/leash-wallet/leash/prover/relayconn"
 	"github.com/leash-wallet/leash/wire"
 )
@@ -35,8 +36,11 @@ type Config struct {
 	PairingURI string // from the signer
 	DataDir    string // agent key and relay session; default ./.leash-agent
 	Workers    int    // concurrent proofs; default one per core
-	Logger     *slog.Logger
-	Ready      func(addr string) // called once the API listens (tests, the demo)
+	// Guard is the API's front door: loopback Host names only, no
+	// cross-origin callers, and the bearer token when one is set.
+	Guard  httpguard.Config
+	Logger *slog.Logger
+	Ready  func(addr string) // called once the API listens (tests, the demo)
 	// Tap, when set, receives the relay transport once paired. The demo uses
 	// it to play a compromised host that sends forged proposals.
 	Tap func(daemon.Transport)
@@ -72,14 +76,14 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	log.Info("loaded the policy and proving key", "commitment", pol.Commitment(), "ms", time.Since(start).Milliseconds())
-	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log}
+	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log, Guard: cfg.Guard}
 	if cfg.RPC != "" {
 		ch, err := chainrpc.Dial(ctx, cfg.RPC)
 		if err != nil {
 			return fmt.Errorf("chain RPC: %w", err)
 		}
 		defer ch.Close()
-		dcfg.Chain = ch
+		dcfg.Chain, dcfg.Reader = ch, ch
 		if cfg.Account == "" {
 			return errors.New("--account (the signer's address) is required with --rpc")
 		}

@@ -68,3 +68,14 @@ func (c *Chain) Mined(ctx context.Context, h wire.Hash32) (bool, error) {
 	}
 	return err == nil, err
 }
+
+// Balance returns the account's native balance at the head.
+func (c *Chain) Balance(ctx context.Context, a wire.Address) (*big.Int, error) {
+	return c.c.BalanceAt(ctx, common.Address(a), nil)
+}
+
+// CallContract makes an eth_call at the head.
+func (c *Chain) CallContract(ctx context.Context, to wire.Address, data []byte) ([]byte, error) {
+	t := common.Address(to)
+	return c.c.CallContract(ctx, ethereum.CallMsg{To: &t, Data: data}, nil)
+}

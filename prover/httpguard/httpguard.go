@@ -26,11 +26,16 @@
 package httpguard
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"mime"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/leash-wallet/leash/wire"
@@ -218,4 +223,37 @@ func clip(s string) string {
 		s = s[:100] + "…"
 	}
 	return strings.ToValidUTF8(s, "?")
+}
+
+// LoadOrCreateToken reads a bearer token from path (its first line), or,
+// when the file does not exist, writes a fresh random one there (mode 0600)
+// and returns it. A token shorter than 16 characters is refused.
+func LoadOrCreateToken(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		var raw [24]byte
+		if _, err := rand.Read(raw[:]); err != nil {
+			return "", err
+		}
+		tok := hex.EncodeToString(raw[:])
+		return tok, os.WriteFile(path, []byte(tok+"\n"), 0o600)
+	}
+	if err != nil {
+		return "", err
+	}
+	tok, _, _ := strings.Cut(string(b), "\n")
+	tok = strings.TrimSpace(tok)
+	if len(tok) < 16 || !printableToken(tok) {
+		return "", wire.Errorf(wire.Malformed, "%s: a token is one line of at least 16 printable characters", path)
+	}
+	return tok, nil
+}
+
+func printableToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

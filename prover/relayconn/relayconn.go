@@ -39,9 +39,10 @@ type Config struct {
 
 // Conn is a paired relay connection; it implements daemon.Transport.
 type Conn struct {
-	c   *client.Client
-	in  chan daemon.Message
-	log *slog.Logger
+	c     *client.Client
+	in    chan daemon.Message
+	log   *slog.Logger
+	relay string
 }
 
 // Connect resumes the session for the pairing in cfg, or pairs first. The
@@ -89,7 +90,7 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 		}
 		cfg.Logger.Info("paired with the signer")
 	}
-	conn := &Conn{c: c, in: make(chan daemon.Message, 64), log: cfg.Logger}
+	conn := &Conn{c: c, in: make(chan daemon.Message, 64), log: cfg.Logger, relay: p.Relay}
 	go conn.receive(ctx)
 	return conn, nil
 }
@@ -102,6 +103,14 @@ func (c *Conn) Send(ctx context.Context, m daemon.Message) error {
 
 // Receive yields the signer's messages.
 func (c *Conn) Receive() <-chan daemon.Message { return c.in }
+
+// Link reports the relay's URL and whether the client is authenticated on
+// a connection to it now (for the wallet's signer status).
+func (c *Conn) Link() daemon.Link {
+	now, cancel := context.WithCancel(context.Background())
+	cancel() // WaitConnected answers at once: nil only when connected
+	return daemon.Link{Relay: c.relay, Connected: c.c.WaitConnected(now) == nil}
+}
 
 // Close closes the relay connection.
 func (c *Conn) Close() error { return c.c.Close() }
