@@ -29,33 +29,14 @@ const MaxWait = 5 * time.Minute
 // behind the guard of Config.Guard.
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/transactions", submitHandler(d, d.Submit))
-	mux.HandleFunc("POST /v1/transfers", submitHandler(d, d.SubmitTransfer))
-	mux.HandleFunc("POST /v1/approvals", submitHandler(d, d.SubmitApproval))
-	mux.HandleFunc("GET /v1/transactions", d.handleList)
-	mux.HandleFunc("GET /v1/transactions/{id}", d.handleGet)
-	mux.HandleFunc("GET /v1/transactions/{id}/events", d.handleEvents)
-	mux.HandleFunc("GET /v1/wallet", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, d.Wallet(r.Context()))
-	})
-	mux.HandleFunc("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, TaskList{Tasks: d.Tasks()})
-	})
-	mux.HandleFunc("GET /v1/policy", func(w http.ResponseWriter, r *http.Request) {
-		p := d.cfg.Policy
-		raw, _ := json.Marshal(p)
-		writeJSON(w, http.StatusOK, PolicyInfo{Commitment: p.Commitment(), ChainID: p.ChainID, Description: p.Describe(), Policy: raw})
-	})
+	for _, r := range d.routes() {
+		mux.Handle(r.pattern, r.h)
+	}
 	for _, m := range []string{"GET", "POST"} {
 		mux.HandleFunc(m+" /v1/", func(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no endpoint %s %s (docs/agent-host-api.yaml lists them)", r.Method, clip(r.URL.Path)))
 		})
 	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, Health{OK: true, Queue: len(d.jobs)})
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(d.metrics.reg, promhttp.HandlerOpts{}))
-	mux.Handle("GET /", http.FileServerFS(dashboard.Files))
 
 	g := d.cfg.Guard
 	g.Open = append(append([]string{}, g.Open...), "/healthz")
@@ -75,6 +56,44 @@ func (d *Daemon) Handler() http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	}), g)
+}
+
+type route struct {
+	pattern string
+	h       http.Handler
+}
+
+// Routes lists the API's endpoints as "METHOD /path" patterns.
+func (d *Daemon) Routes() []string {
+	var out []string
+	for _, r := range d.routes() {
+		out = append(out, r.pattern)
+	}
+	return out
+}
+
+func (d *Daemon) routes() []route {
+	fn := func(p string, f http.HandlerFunc) route { return route{p, f} }
+	return []route{
+		fn("POST /v1/transactions", submitHandler(d, d.Submit)),
+		fn("POST /v1/transfers", submitHandler(d, d.SubmitTransfer)),
+		fn("POST /v1/approvals", submitHandler(d, d.SubmitApproval)),
+		fn("GET /v1/transactions", d.handleList),
+		fn("GET /v1/transactions/{id}", d.handleGet),
+		fn("GET /v1/transactions/{id}/events", d.handleEvents),
+		fn("GET /v1/wallet", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, d.Wallet(r.Context())) }),
+		fn("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, TaskList{Tasks: d.Tasks()}) }),
+		fn("GET /v1/policy", func(w http.ResponseWriter, r *http.Request) {
+			p := d.cfg.Policy
+			raw, _ := json.Marshal(p)
+			writeJSON(w, http.StatusOK, PolicyInfo{Commitment: p.Commitment(), ChainID: p.ChainID, Description: p.Describe(), Policy: raw})
+		}),
+		fn("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, Health{OK: true, Queue: len(d.jobs)})
+		}),
+		{"GET /metrics", promhttp.HandlerFor(d.metrics.reg, promhttp.HandlerOpts{})},
+		{"GET /", http.FileServerFS(dashboard.Files)},
+	}
 }
 
 // TaskList is what GET /v1/tasks returns.
