@@ -23,6 +23,10 @@ func cmdAgentHost(ctx context.Context, args []string) int {
 	pairFile := fs.String("pair-file", "", "file holding the pairing URI (instead of --pair)")
 	fs.StringVar(&cfg.DataDir, "data", ".leash-agent", "directory for the agent key and relay session")
 	fs.IntVar(&cfg.Workers, "workers", 0, "concurrent proofs (default: one per core)")
+	fs.Func("program", "a committed program the agent may run (repeatable; needs --rpc and its template's key in --keys)", func(v string) error {
+		cfg.ProgramFiles = append(cfg.ProgramFiles, v)
+		return nil
+	})
 	tokenFile := fs.String("token-file", "", "require `Authorization: Bearer` with the token in this file (created if missing)")
 	origins := fs.String("allow-origin", "", "comma-separated web origins allowed to call the API (default: none)")
 	hosts := fs.String("allow-host", "", "comma-separated Host names accepted besides loopback (default: none)")

@@ -269,7 +269,11 @@ func (s *Stack) startAgentHost(ctx context.Context, uri string) <-chan string {
 		if addr == "" {
 			addr = "127.0.0.1:0"
 		}
-		err := agenthost.Run(ctx, agenthost.Config{Addr: addr, KeysDir: s.cfg.KeysDir, PolicyFile: s.PolicyFile,
+		var programs []string
+		if s.ProgramFile != "" {
+			programs = []string{s.ProgramFile}
+		}
+		err := agenthost.Run(ctx, agenthost.Config{Addr: addr, KeysDir: s.cfg.KeysDir, PolicyFile: s.PolicyFile, ProgramFiles: programs,
 			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: uri,
 			DataDir: filepath.Join(s.cfg.WorkDir, "agent"), Logger: s.cfg.Logger, Ready: func(a string) { apiReady <- a },
 			Tap: func(t daemon.Transport) { s.AgentLink = t }})

@@ -13,12 +13,17 @@ import (
 	"os"
 	"time"
 
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/program/programcircuit"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/chainrpc"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/prover/httpguard"
+	"github.com/leash-wallet/leash/prover/programprover"
+	"github.com/leash-wallet/leash/prover/programrun"
 	"github.com/leash-wallet/leash/prover/relayconn"
 	"github.com/leash-wallet/leash/wire"
 )
@@ -36,6 +41,9 @@ type Config struct {
 	PairingURI string // from the signer
 	DataDir    string // agent key and relay session; default ./.leash-agent
 	Workers    int    // concurrent proofs; default one per core
+	// ProgramFiles are committed programs the agent may run (run_program);
+	// each needs its template's proving key in KeysDir and RPC.
+	ProgramFiles []string
 	// Guard is the API's front door: loopback Host names only, no
 	// cross-origin callers, and the bearer token when one is set.
 	Guard  httpguard.Config
@@ -90,6 +98,11 @@ func Run(ctx context.Context, cfg Config) error {
 		if dcfg.Account, err = wire.ParseAddress(cfg.Account); err != nil {
 			return err
 		}
+		if dcfg.Programs, err = loadPrograms(cfg, pol, ch); err != nil {
+			return err
+		}
+	} else if len(cfg.ProgramFiles) > 0 {
+		return errors.New("--program needs --rpc: a program reads its inputs on chain")
 	}
 	conn, err := relayconn.Connect(ctx, relayconn.Config{PairingURI: cfg.PairingURI, DataDir: cfg.DataDir, Logger: log,
 		Hello: map[string]any{"name": "leash agent-host", "policyCommitment": pol.Commitment()}})
@@ -125,4 +138,29 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	return nil
+}
+
+// loadPrograms loads each program with its template's proving key.
+func loadPrograms(cfg Config, pol *policy.Policy, ch *chainrpc.Chain) ([]daemon.ProgramRunner, error) {
+	var out []daemon.ProgramRunner
+	for _, f := range cfg.ProgramFiles {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		prog, err := program.Decode(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		pk, err := programcircuit.ReadProvingKey(cfg.KeysDir, prog.Tmpl())
+		if err != nil {
+			return nil, fmt.Errorf("%s: the %s template's proving key: %w", f, prog.Tmpl().Name, err)
+		}
+		pr, err := programprover.New(pol, prog, pk)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, programrun.New(prog, pr, ethchain.New(ch.Eth())))
+	}
+	return out, nil
 }

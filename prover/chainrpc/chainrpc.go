@@ -79,3 +79,6 @@ func (c *Chain) CallContract(ctx context.Context, to wire.Address, data []byte) 
 	t := common.Address(to)
 	return c.c.CallContract(ctx, ethereum.CallMsg{To: &t, Data: data}, nil)
 }
+
+// Eth is the underlying client (for chain/ethchain's program input reader).
+func (c *Chain) Eth() *ethclient.Client { return c.c }

@@ -135,6 +135,13 @@ func (c *Client) Approve(ctx context.Context, a Approval, idempotencyKey string,
 	return rec, err
 }
 
+// RunProgram runs a committed program (POST /v1/program-runs).
+func (c *Client) RunProgram(ctx context.Context, r ProgramRunRequest, idempotencyKey string, wait time.Duration) (Record, error) {
+	var rec Record
+	err := c.do(ctx, "POST", withWait("/v1/program-runs", wait), r, idemHeader(idempotencyKey), &rec)
+	return rec, err
+}
+
 // Get returns a request's record; with wait > 0 it long-polls.
 func (c *Client) Get(ctx context.Context, id string, wait time.Duration) (Record, error) {
 	var rec Record

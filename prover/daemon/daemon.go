@@ -64,6 +64,9 @@ type Config struct {
 	// Budget reports the policy's window rules; default: the daemon's own
 	// view of the v1 value window, kept from receipts.
 	Budget Budget
+	// Programs are the committed programs this agent host runs
+	// (POST /v1/program-runs); optional.
+	Programs []ProgramRunner
 	// Guard is the HTTP API's front door (Host, Origin, Content-Type and an
 	// optional bearer token; see package httpguard). Its zero value serves
 	// loopback callers without a token.
@@ -106,6 +109,9 @@ type job struct {
 	value    *big.Int
 	sent     time.Time
 	isSent   bool // this attempt was handed to the transport
+	// A program run: the runner and its decision (re-made on re-proving).
+	runner   ProgramRunner
+	decision *ProgramDecision
 }
 
 // Task is a dapp's request forwarded by the signer after the user approved it.
@@ -195,6 +201,8 @@ type request struct {
 	kind      string
 	canonical []byte
 	build     func(ctx context.Context) (Intent, string, error)
+	// program, for a program run, gives the runner and (after build) its decision.
+	program func() (ProgramRunner, *ProgramDecision)
 }
 
 // Submit pre-checks an intent and queues it for proving. It returns the
@@ -248,13 +256,28 @@ func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
+	var run *ProgramRun
+	var runner ProgramRunner
+	var dec *ProgramDecision
+	if req.program != nil {
+		runner, dec = req.program()
+		run = programRun(runner, *dec)
+		if dec.Holds() {
+			rec := &Record{ID: prover.NewID(), Status: StatusRejected, Code: NoTrade, Message: "the program decided to hold: there is nothing to propose",
+				Summary: summary, Program: run, Created: start, Updated: d.cfg.Clock()}
+			rec.Timings.PrecheckMs = ms(rec.Updated.Sub(start))
+			rec.Timings.TotalMs = rec.Timings.PrecheckMs
+			d.recs.add(rec)
+			return *rec, nil
+		}
+	}
 	tx, err := d.fill(ctx, in)
 	if err != nil {
 		return Record{}, err
 	}
 	now := d.cfg.Clock()
 	spent := d.viewSpent(now)
-	rec := &Record{ID: prover.NewID(), Status: StatusQueued, Summary: summary, Tx: tx, Created: start, Updated: start}
+	rec := &Record{ID: prover.NewID(), Status: StatusQueued, Summary: summary, Program: run, Tx: tx, Created: start, Updated: start}
 	err = d.cfg.Prover.Precheck(tx, spent, uint64(now.Unix()))
 	rec.Timings.PrecheckMs = ms(d.cfg.Clock().Sub(start))
 	if err != nil {
@@ -266,7 +289,7 @@ func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
 		d.cfg.Logger.Info("pre-check refused", "id", rec.ID, "code", rec.Code, "message", rec.Message)
 		return *rec, nil
 	}
-	j := &job{id: rec.ID, tx: *tx, queued: d.cfg.Clock(), value: tx.Value.Big()}
+	j := &job{id: rec.ID, tx: *tx, queued: d.cfg.Clock(), value: tx.Value.Big(), runner: runner, decision: dec}
 	d.recs.add(rec) // before the job can be picked up, so every update finds it
 	select {
 	case d.jobs <- j:
@@ -442,7 +465,10 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	})
 	tx := j.tx
 	tx.Nonce = wire.Uint64(nonce)
-	p, err := d.cfg.Prover.Prove(prover.Request{ID: fmt.Sprintf("%s.%d", j.id, j.attempts), Tx: &tx, Spent: spent, Time: uint64(now.Unix())})
+	if j.runner != nil && j.attempts > 1 && !d.redecide(ctx, j, &tx) {
+		return
+	}
+	p, err := d.proveTx(j, &tx, spent, now)
 	proveTime := d.cfg.Clock().Sub(now)
 	d.metrics.prove.Observe(proveTime.Seconds())
 	if err != nil {
@@ -470,6 +496,35 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 		}
 	})
 	d.cfg.Logger.Info("proposal sent", "id", j.id, "attempt", j.attempts, "nonce", nonce, "proveMs", ms(proveTime))
+}
+
+// proveTx proves an attempt: a policy proof, or the program's proof.
+func (d *Daemon) proveTx(j *job, tx *wire.Tx, spent *big.Int, now time.Time) (*wire.Proposal, error) {
+	id := fmt.Sprintf("%s.%d", j.id, j.attempts)
+	if j.runner != nil {
+		return j.runner.Prove(*j.decision, tx, spent, uint64(now.Unix()), id)
+	}
+	return d.cfg.Prover.Prove(prover.Request{ID: id, Tx: tx, Spent: spent, Time: uint64(now.Unix())})
+}
+
+// redecide runs a program again before re-proving (the inputs moved on):
+// it reports false when the job ended (the program now holds, or the
+// inputs cannot be read).
+func (d *Daemon) redecide(ctx context.Context, j *job, tx *wire.Tx) bool {
+	dec, err := j.runner.Decide(ctx)
+	switch {
+	case err != nil:
+		d.finish(j, StatusFailed, wire.CodeOf(err), wire.MessageOf(err))
+		return false
+	case dec.Holds():
+		d.finish(j, StatusRejected, NoTrade, "the program now decides to hold: there is nothing to propose")
+		return false
+	}
+	j.decision = &dec
+	tx.To, tx.Data = dec.To, dec.Data
+	run := programRun(j.runner, dec)
+	d.recs.update(j.id, func(r *Record) { r.Program, r.Summary = run, dec.Summary })
+	return true
 }
 
 // finish ends a job that will get no receipt.

@@ -78,6 +78,7 @@ func (d *Daemon) routes() []route {
 		fn("POST /v1/transactions", submitHandler(d, d.Submit)),
 		fn("POST /v1/transfers", submitHandler(d, d.SubmitTransfer)),
 		fn("POST /v1/approvals", submitHandler(d, d.SubmitApproval)),
+		fn("POST /v1/program-runs", submitHandler(d, d.SubmitProgramRun)),
 		fn("GET /v1/transactions", d.handleList),
 		fn("GET /v1/transactions/{id}", d.handleGet),
 		fn("GET /v1/transactions/{id}/events", d.handleEvents),
@@ -173,11 +174,14 @@ func submitHandler[T any](d *Daemon, submit func(context.Context, T, string) (Re
 			return
 		}
 		w.Header().Set("Location", "/v1/transactions/"+rec.ID)
-		if wait > 0 {
+		switch {
+		case wait > 0:
 			writeJSON(w, http.StatusOK, d.wait(r.Context(), rec.ID, wait))
-			return
+		case rec.Final: // a program that holds; a repeat of a finished request
+			writeJSON(w, http.StatusOK, rec)
+		default:
+			writeJSON(w, http.StatusAccepted, rec)
 		}
-		writeJSON(w, http.StatusAccepted, rec)
 	}
 }
 

@@ -5,7 +5,7 @@
 // policy and the proofs.
 //
 // Tools: get_wallet_details, transfer_native, transfer_erc20,
-// approve_erc20, call_contract, transaction_status, list_transactions,
+// approve_erc20, call_contract, run_program, transaction_status, list_transactions,
 // describe_policy and list_tasks. Each has a JSON Schema input, an output
 // schema with structured content, and annotations. Amounts are in whole
 // units ("0.1" is 0.1 ETH; token decimals are read from the chain).

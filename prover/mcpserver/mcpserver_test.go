@@ -108,14 +108,14 @@ func TestToolsHaveSchemasAndAnnotations(t *testing.T) {
 			t.Errorf("%s: input %v output %v annotations %v", tool.Name, tool.InputSchema != nil, tool.OutputSchema != nil, tool.Annotations)
 			continue
 		}
-		spends := strings.HasPrefix(tool.Name, "transfer") || strings.HasPrefix(tool.Name, "approve") || tool.Name == "call_contract"
+		spends := strings.HasPrefix(tool.Name, "transfer") || strings.HasPrefix(tool.Name, "approve") || tool.Name == "call_contract" || tool.Name == "run_program"
 		a := tool.Annotations
 		if a.ReadOnlyHint == spends || (spends && (a.DestructiveHint == nil || !*a.DestructiveHint)) {
 			t.Errorf("%s: annotations %+v", tool.Name, a)
 		}
 	}
 	sort.Strings(names)
-	want := "approve_erc20,call_contract,describe_policy,get_wallet_details,list_tasks,list_transactions,transaction_status,transfer_erc20,transfer_native"
+	want := "approve_erc20,call_contract,describe_policy,get_wallet_details,list_tasks,list_transactions,run_program,transaction_status,transfer_erc20,transfer_native"
 	if strings.Join(names, ",") != want {
 		t.Fatalf("tools: %v", names)
 	}

@@ -107,7 +107,7 @@ func txResult(r daemon.Record) TxResult {
 		out.Next = "done: the transaction is mined"
 	case r.Status == daemon.StatusSigned && r.Final:
 		out.Next = "done: signed and broadcast (this agent host does not follow mining)"
-	case r.Status == daemon.StatusRejected && r.Code == "no_trade":
+	case r.Status == daemon.StatusRejected && r.Code == daemon.NoTrade:
 		out.Next = "the program holds: nothing to do now; run it again later"
 	case out.Final:
 		out.Next = "refused: read hint for what would pass; nothing was signed"
@@ -120,5 +120,5 @@ func txResult(r daemon.Record) TxResult {
 // refused reports whether a record is a refusal or failure the agent must
 // act on (isError), as opposed to a decision to hold.
 func refused(r daemon.Record) bool {
-	return (r.Status == daemon.StatusRejected && r.Code != "no_trade") || r.Status == daemon.StatusFailed
+	return (r.Status == daemon.StatusRejected && r.Code != daemon.NoTrade) || r.Status == daemon.StatusFailed
 }

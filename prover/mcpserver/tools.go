@@ -64,6 +64,13 @@ type CallContractIn struct {
 	WaitSeconds    *int   `json:"waitSeconds,omitempty" jsonschema:"how long to wait for the outcome (0 to 300 s; default 25 s)"`
 }
 
+// RunProgramIn is run_program's input.
+type RunProgramIn struct {
+	Program        string `json:"program,omitempty" jsonschema:"the program's commitment or name; optional when the agent host runs one program"`
+	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"a key of your choice for safe retries"`
+	WaitSeconds    *int   `json:"waitSeconds,omitempty" jsonschema:"how long to wait for the outcome (0 to 300 s; default 25 s)"`
+}
+
 // StatusIn is transaction_status' input.
 type StatusIn struct {
 	ID          string `json:"id" jsonschema:"the id a transaction tool returned"`
@@ -138,6 +145,11 @@ func (t *tools) register(s *mcp.Server) {
 			p["args"].Items = &jsonschema.Schema{}
 			waitBounds(p)
 		})}, t.callContract)
+	mcp.AddTool(s, &mcp.Tool{Name: "run_program", Annotations: spends("Run the strategy program"),
+		Description: "Run the user's committed strategy program: the agent host reads the program's oracle inputs on chain, runs the " +
+			"program, and proposes the trade it computes with a program proof (the signer re-reads the same inputs before signing). " +
+			"When the program holds, nothing is proposed (status rejected, code no_trade, not an error).",
+		InputSchema: schema[RunProgramIn](func(p map[string]*jsonschema.Schema) { waitBounds(p) })}, t.runProgram)
 	mcp.AddTool(s, &mcp.Tool{Name: "transaction_status", Annotations: reads("Transaction status", false),
 		Description: "The status of a request a transaction tool made (by id); waitSeconds waits for a final status.",
 		InputSchema: schema[StatusIn](func(p map[string]*jsonschema.Schema) {
@@ -364,6 +376,12 @@ func (t *tools) callContract(ctx context.Context, req *mcp.CallToolRequest, in C
 	}
 	return t.submitAndFollow(ctx, req, in.WaitSeconds, func(ctx context.Context) (daemon.Record, error) {
 		return t.c.Submit(ctx, it, in.IdempotencyKey, 0)
+	})
+}
+
+func (t *tools) runProgram(ctx context.Context, req *mcp.CallToolRequest, in RunProgramIn) (*mcp.CallToolResult, TxResult, error) {
+	return t.submitAndFollow(ctx, req, in.WaitSeconds, func(ctx context.Context) (daemon.Record, error) {
+		return t.c.RunProgram(ctx, daemon.ProgramRunRequest{Program: in.Program}, in.IdempotencyKey, 0)
 	})
 }
 

@@ -23,7 +23,7 @@ const sb = await startSandbox(keys);
 console.log(`sandbox: agent host ${sb.agentHost}, rpc ${sb.rpc}, account ${sb.account}`);
 const provider = new ethers.JsonRpcProvider(sb.rpc);
 const erc20 = new ethers.Contract(sb.contracts.dUSD, ['function balanceOf(address) view returns (uint256)'], provider);
-const TOOLS = ['approve_erc20', 'call_contract', 'describe_policy', 'get_wallet_details', 'list_tasks', 'list_transactions',
+const TOOLS = ['approve_erc20', 'call_contract', 'describe_policy', 'get_wallet_details', 'list_tasks', 'list_transactions', 'run_program',
   'transaction_status', 'transfer_erc20', 'transfer_native'];
 
 async function driveEveryTool(label, client) {
@@ -34,7 +34,7 @@ async function driveEveryTool(label, client) {
       assert.equal(t.inputSchema.type, 'object', t.name);
       assert.equal(t.outputSchema?.type, 'object', `${t.name} outputSchema`);
       assert.ok(t.annotations?.title, `${t.name} title`);
-      const spends = /^(transfer|approve|call)/.test(t.name);
+      const spends = /^(transfer|approve|call|run)/.test(t.name);
       assert.equal(t.annotations.readOnlyHint, !spends, `${t.name} readOnlyHint`);
       if (spends) assert.equal(t.annotations.destructiveHint, true, `${t.name} destructiveHint`);
     }
@@ -117,6 +117,36 @@ try {
   const hc = await httpClient(srv.url, srv.token);
   await driveEveryTool('http', hc);
   await hc.close();
+
+  await check('run_program: a hold is not an error; after a dip the program buys, proven and mined', async () => {
+    const c = await stdioClient(sb.agentHost);
+    let res = await c.callTool({ name: 'run_program', arguments: {} });
+    assert.ok(!res.isError, text(res));
+    assert.equal(res.structuredContent.code, 'no_trade', text(res));
+    assert.match(res.structuredContent.program.decision, /^hold at price 3000/);
+    // The program buys with dUSD: the wallet lets the pool spend it (an allowed approval).
+    res = await c.callTool({ name: 'approve_erc20', arguments: { token: 'dUSD', spender: sb.contracts.pool, amount: '1000' } });
+    assert.equal(res.structuredContent?.status, 'mined', text(res));
+    // The oracle's owner (the deployer, account 0 of the test mnemonic) moves the price to 2,850,
+    // and a market maker (account 2) sells dETH into the pool until its price follows.
+    const owner = new ethers.Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80', provider);
+    const oracle = new ethers.Contract(sb.contracts.oracle, ['function setPrice(int256) returns (uint80)'], owner);
+    await (await oracle.setPrice(285000000000n)).wait();
+    const maker = new ethers.NonceManager(new ethers.Wallet('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a', provider));
+    const pool = new ethers.Contract(sb.contracts.pool, ['function reserve0() view returns (uint256)', 'function reserve1() view returns (uint256)',
+      'function swapExactIn(address,uint256,uint256,address) returns (uint256)'], maker);
+    const [r0, r1] = [Number(ethers.formatEther(await pool.reserve0())), Number(ethers.formatEther(await pool.reserve1()))];
+    const dETHin = (Math.sqrt((r0 * r1) / 2850) - r0) / 0.997;
+    const deth = new ethers.Contract(sb.contracts.dETH, ['function approve(address,uint256) returns (bool)'], maker);
+    await (await deth.approve(sb.contracts.pool, ethers.MaxUint256)).wait();
+    await (await pool.swapExactIn(sb.contracts.dETH, ethers.parseEther(dETHin.toFixed(9)), 0n, await maker.getAddress())).wait();
+    res = await c.callTool({ name: 'run_program', arguments: { program: sb.program } });
+    assert.ok(!res.isError, text(res));
+    assert.equal(res.structuredContent.status, 'mined', text(res));
+    assert.match(res.structuredContent.program.decision, /^buy: .* at price 2850\.00$/);
+    assert.equal(res.structuredContent.to.toLowerCase(), sb.contracts.pool.toLowerCase());
+    await c.close();
+  });
 
   await check('daemon down: the model is told to start leash agent-host', async () => {
     const down = await stdioClient('http://127.0.0.1:9');
