@@ -99,9 +99,23 @@ func (c *tokenCache) get(ctx context.Context, a wire.Address) (Token, error) {
 		t.Symbol = "token " + a.Hex()[:8]
 	}
 	c.mu.Lock()
-	c.known[a] = t
+	if len(c.known) < maxKnownTokens || c.label(a) != "" || c.isPolicyToken(a) {
+		c.known[a] = t
+	}
 	c.mu.Unlock()
 	return t, nil
+}
+
+// maxKnownTokens bounds the cache of tokens outside the policy.
+const maxKnownTokens = 256
+
+func (c *tokenCache) isPolicyToken(a wire.Address) bool {
+	for _, t := range c.policyTokens() {
+		if t.Address == a {
+			return true
+		}
+	}
+	return false
 }
 
 // resolve finds a token by address, by the policy's label or by symbol

@@ -286,7 +286,8 @@ func (t *tools) submitAndFollow(ctx context.Context, req *mcp.CallToolRequest, w
 		return nil, TxResult{}, t.fail(err)
 	}
 	if rec, err = t.follow(ctx, req, rec, waitFor(wait, t.cfg.DefaultWait)); err != nil {
-		return nil, TxResult{}, t.fail(err)
+		return nil, TxResult{}, fmt.Errorf("request %s was accepted (last seen %s), but the agent host stopped answering while this tool waited (%v): "+
+			"call transaction_status with id %q once it answers again; do not repeat the request without its idempotencyKey", rec.ID, rec.Status, rootCause(err), rec.ID)
 	}
 	return txOut(rec)
 }
