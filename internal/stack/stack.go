@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,6 +72,8 @@ type Config struct {
 	// AgentAddr is where the agent host's API listens; default
 	// 127.0.0.1:0 (a free port).
 	AgentAddr string
+	// APIMiddleware, when set, wraps the agent host's API handler.
+	APIMiddleware func(http.Handler) http.Handler
 }
 
 // Stack is a running system.
@@ -276,7 +279,8 @@ func (s *Stack) startAgentHost(ctx context.Context, uri string) <-chan string {
 		err := agenthost.Run(ctx, agenthost.Config{Addr: addr, KeysDir: s.cfg.KeysDir, PolicyFile: s.PolicyFile, ProgramFiles: programs,
 			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: uri,
 			DataDir: filepath.Join(s.cfg.WorkDir, "agent"), Logger: s.cfg.Logger, Ready: func(a string) { apiReady <- a },
-			Tap: func(t daemon.Transport) { s.AgentLink = t }})
+			Middleware: s.cfg.APIMiddleware,
+			Tap:        func(t daemon.Transport) { s.AgentLink = t }})
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Error("agent-host stopped", "err", err)
 		}

@@ -49,6 +49,9 @@ type Config struct {
 	Guard  httpguard.Config
 	Logger *slog.Logger
 	Ready  func(addr string) // called once the API listens (tests, the demo)
+	// Middleware, when set, wraps the API handler (tests check every
+	// response against docs/agent-host-api.yaml with it).
+	Middleware func(http.Handler) http.Handler
 	// Tap, when set, receives the relay transport once paired. The demo uses
 	// it to play a compromised host that sends forged proposals.
 	Tap func(daemon.Transport)
@@ -122,7 +125,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	h := d.Handler()
+	if cfg.Middleware != nil {
+		h = cfg.Middleware(h)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
