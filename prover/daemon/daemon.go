@@ -44,7 +44,9 @@ type Chain interface {
 	PendingNonce(ctx context.Context, account wire.Address) (uint64, error)
 	SuggestFees(ctx context.Context) (maxFee, tip *big.Int, err error)
 	EstimateGas(ctx context.Context, from wire.Address, tx *wire.Tx) (uint64, error)
-	Mined(ctx context.Context, hash wire.Hash32) (bool, error)
+	// Mined reports whether the transaction is in a block and, if so,
+	// whether it reverted.
+	Mined(ctx context.Context, hash wire.Hash32) (mined, reverted bool, err error)
 }
 
 // Prover proves transactions (a *prover.Prover).

@@ -18,6 +18,8 @@ const (
 	CodeIdempotencyMismatch wire.Code = "idempotency_mismatch"
 	// CodeMethodNotAllowed: a method other than GET, HEAD or POST (405).
 	CodeMethodNotAllowed wire.Code = "method_not_allowed"
+	// CodeReverted: on a mined record, the transaction reverted on chain.
+	CodeReverted wire.Code = "reverted"
 	// CodeChainUnavailable: the chain RPC could not be read (502).
 	CodeChainUnavailable wire.Code = "chain_unavailable"
 )

@@ -90,8 +90,8 @@ func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
 	switch {
 	case !inflight:
 		d.mu.Unlock()
-		if r.Status == wire.StatusMined {
-			d.markMined(id)
+		if r.Status == wire.StatusMined && d.cfg.Chain == nil {
+			d.markMined(id) // with a chain, followMining reads the receipt (and whether it reverted)
 		}
 		return
 	case r.Status == wire.StatusSigned || r.Status == wire.StatusMined:
@@ -118,10 +118,11 @@ func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
 		})
 		d.metrics.requests.WithLabelValues(StatusSigned).Inc()
 		d.metrics.signed.Observe(now.Sub(j.sent).Seconds())
-		if r.Status == wire.StatusMined {
-			d.markMined(id)
-		} else if d.cfg.Chain != nil && r.TxHash != nil {
+		switch {
+		case d.cfg.Chain != nil && r.TxHash != nil:
 			go d.followMining(ctx, id, *r.TxHash, now)
+		case r.Status == wire.StatusMined:
+			d.markMined(id)
 		}
 	case (r.Code == wire.StaleState || r.Code == wire.NonceMismatch) && j.attempts < d.cfg.MaxAttempts:
 		d.cfg.Logger.Info("re-proving against the signer's state", "id", id, "code", r.Code, "attempt", j.attempts)
@@ -166,7 +167,12 @@ func (d *Daemon) followMining(ctx context.Context, id string, hash wire.Hash32, 
 	defer cancel()
 	delay := 20 * time.Millisecond
 	for {
-		if ok, err := d.cfg.Chain.Mined(ctx, hash); err == nil && ok {
+		if ok, reverted, err := d.cfg.Chain.Mined(ctx, hash); err == nil && ok {
+			if reverted {
+				d.recs.update(id, func(rec *Record) {
+					rec.Code, rec.Message = CodeReverted, "the transaction was mined but reverted on chain: it paid its fee and changed nothing else"
+				})
+			}
 			d.markMined(id)
 			return
 		}

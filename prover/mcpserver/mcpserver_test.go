@@ -317,6 +317,33 @@ func TestStreamableHTTP(t *testing.T) {
 	if res.IsError || r.Status != daemon.StatusMined {
 		t.Fatalf("%s", text(res))
 	}
+	// A web page, or a rebinding DNS name, with the right token still gets nothing.
+	init := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`
+	for name, hdr := range map[string]map[string]string{
+		"foreign origin": {"Origin": "https://evil.example"},
+		"rebinding":      {"Host": "evil.example"},
+		"text/plain":     {"Content-Type": "text/plain"},
+	} {
+		req, _ := http.NewRequest("POST", srv.URL, strings.NewReader(init))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", "Bearer "+token)
+		for k, v := range hdr {
+			if k == "Host" {
+				req.Host = v
+			} else {
+				req.Header.Set(k, v)
+			}
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("%s: %d", name, resp.StatusCode)
+		}
+	}
 }
 
 type bearer struct{ token string }
@@ -325,4 +352,18 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", "Bearer "+b.token)
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestRevertedIsAnError: a transaction mined but reverted on chain is not a success.
+func TestRevertedIsAnError(t *testing.T) {
+	ch := daemontest.NewChain()
+	ch.Revert = true
+	h := daemontest.Start(t, daemon.Config{Chain: ch, Reader: ch, Account: addr(account)})
+	var n atomic.Int64
+	cs := connect(t, mcpserver.New(mcpserver.Config{Client: h.Client}), &n)
+	var r mcpserver.TxResult
+	res := call(t, cs, "transfer_native", map[string]any{"to": alice, "amount": "0.1"}, &r)
+	if !res.IsError || r.Status != daemon.StatusMined || r.Code != "reverted" || !strings.Contains(text(res), "REVERTED") {
+		t.Fatalf("%s", text(res))
+	}
 }

@@ -103,6 +103,8 @@ func txResult(r daemon.Record) TxResult {
 		}
 	}
 	switch {
+	case r.Status == daemon.StatusMined && r.Code == daemon.CodeReverted:
+		out.Next = "mined but REVERTED on chain: it paid its fee and did nothing else; check balances and allowances before retrying"
 	case r.Status == daemon.StatusMined:
 		out.Next = "done: the transaction is mined"
 	case r.Status == daemon.StatusSigned && r.Final:
@@ -120,5 +122,6 @@ func txResult(r daemon.Record) TxResult {
 // refused reports whether a record is a refusal or failure the agent must
 // act on (isError), as opposed to a decision to hold.
 func refused(r daemon.Record) bool {
-	return (r.Status == daemon.StatusRejected && r.Code != daemon.NoTrade) || r.Status == daemon.StatusFailed
+	return (r.Status == daemon.StatusRejected && r.Code != daemon.NoTrade) || r.Status == daemon.StatusFailed ||
+		r.Code == daemon.CodeReverted
 }

@@ -257,6 +257,8 @@ func txOut(rec daemon.Record) (*mcp.CallToolResult, TxResult, error) {
 	b, _ := json.Marshal(out)
 	var text string
 	switch {
+	case rec.Code == daemon.CodeReverted:
+		text = fmt.Sprintf("REVERTED on chain (tx %s): %s. %s", out.TxHash, rec.Message, out.Next)
 	case refused(rec):
 		text = fmt.Sprintf("REFUSED (%s): %s", rec.Code, rec.Message)
 		if rec.Hint != "" {

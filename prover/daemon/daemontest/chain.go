@@ -18,6 +18,7 @@ type Chain struct {
 	Balances map[wire.Address]*big.Int
 	Tokens   map[wire.Address]FakeToken
 	Fail     error // returned by every read when set
+	Revert   bool  // transactions revert when mined
 	looks    map[wire.Hash32]int
 }
 
@@ -47,11 +48,11 @@ func (c *Chain) EstimateGas(context.Context, wire.Address, *wire.Tx) (uint64, er
 	return 60000, c.err()
 }
 
-func (c *Chain) Mined(_ context.Context, h wire.Hash32) (bool, error) {
+func (c *Chain) Mined(_ context.Context, h wire.Hash32) (bool, bool, error) {
 	c.Mu.Lock()
 	defer c.Mu.Unlock()
 	c.looks[h]++
-	return c.looks[h] > 1, c.Fail
+	return c.looks[h] > 1, c.Revert, c.Fail
 }
 
 func (c *Chain) Balance(_ context.Context, a wire.Address) (*big.Int, error) {
