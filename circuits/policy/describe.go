@@ -224,3 +224,61 @@ func (p *Policy) Warnings() []string {
 	}
 	return w
 }
+
+// CallsOn returns the calls allowed on target addr (none when it is not a
+// target with calls).
+func (p *Policy) CallsOn(addr wire.Address) []*CallRule {
+	if i := p.target(addr); i >= 0 {
+		return append([]*CallRule(nil), p.targets[i].calls...)
+	}
+	return nil
+}
+
+// AllowedAddresses lists the addresses calldata word i of a call may hold,
+// or nil when the word is not ruled to a list (eq, is self or oneOf).
+func (p *Policy) AllowedAddresses(cr *CallRule, i int) []wire.Address {
+	if i < 0 || i >= len(cr.Slots) {
+		return nil
+	}
+	s := &cr.Slots[i]
+	switch {
+	case s.Set >= 0:
+		return append([]wire.Address(nil), cr.Sets[s.Set].Members...)
+	case s.Flags&FlagEq != 0:
+		if v := join(s.Ops); v.BitLen() <= AddressBits {
+			var a wire.Address
+			v.FillBytes(a[:])
+			return []wire.Address{a}
+		}
+	}
+	return nil
+}
+
+// MaxOf returns the max rule of calldata word i of a call, or nil.
+func (cr *CallRule) MaxOf(i int) *big.Int {
+	if i < 0 || i >= len(cr.Slots) || cr.Slots[i].Flags&FlagRange == 0 || cr.Slots[i].Ops[0].Cmp(maxHalf) == 0 {
+		return nil
+	}
+	return new(big.Int).Set(cr.Slots[i].Ops[0])
+}
+
+// DescribeCall states one call and the rule of each of its words, on one
+// line: "transfer(address,uint256): args[0] one of 1 addresses: …; args[1] at
+// most 1000 USDC …".
+func (p *Policy) DescribeCall(cr *CallRule) string {
+	if cr.Selector == ValueTransferSelector {
+		return "plain value transfers"
+	}
+	parts := make([]string, len(cr.Slots))
+	for i := range cr.Slots {
+		parts[i] = cr.Slots[i].Name + " " + p.DescribeWord(cr, i)
+	}
+	s := cr.Fn
+	if cr.ProgramOnly {
+		s += " (program proofs only)"
+	}
+	if len(parts) == 0 {
+		return s
+	}
+	return s + ": " + strings.Join(parts, "; ")
+}
