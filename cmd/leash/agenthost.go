@@ -27,8 +27,18 @@ func cmdAgentHost(ctx context.Context, args []string) int {
 	fs.StringVar(&cfg.DataDir, "data", ".leash-agent", "directory for the encrypted pairing state")
 	fs.StringVar(&cfg.StateKey, "state-key", "", "key file of the pairing state (default DATA/state.key; LEASH_AGENT_PASSPHRASE instead uses a passphrase)")
 	fs.IntVar(&cfg.Workers, "workers", 0, "concurrent proofs (default: one per core)")
+	fs.Func("program", "a committed program the agent may run (repeatable; needs --rpc and its template's key in --keys)", func(v string) error {
+		cfg.ProgramFiles = append(cfg.ProgramFiles, v)
+		return nil
+	})
+	tokenFile := fs.String("token-file", "", "require `Authorization: Bearer` with the token in this file (created if missing)")
+	origins := fs.String("allow-origin", "", "comma-separated web origins allowed to call the API (default: none)")
+	hosts := fs.String("allow-host", "", "comma-separated Host names accepted besides loopback (default: none)")
 	if !parseFlags(fs, args, "keys", "policy") {
 		return exitUsage
+	}
+	if err := guardFlags(&cfg.Guard, *tokenFile, *origins, *hosts); err != nil {
+		return fail(err)
 	}
 	if *pairFile != "" {
 		b, err := readFile(*pairFile)

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,6 +69,11 @@ type Config struct {
 	// Stack.Signer is nil in that mode; with Program, the extension pins
 	// the program and re-reads its inputs through its own RPC setting.
 	ExtensionSigner string
+	// AgentAddr is where the agent host's API listens; default
+	// 127.0.0.1:0 (a free port).
+	AgentAddr string
+	// APIMiddleware, when set, wraps the agent host's API handler.
+	APIMiddleware func(http.Handler) http.Handler
 }
 
 // Stack is a running system.
@@ -266,10 +272,19 @@ func (s *Stack) startAgentHost(ctx context.Context, uri string) <-chan string {
 	s.running.Add(1)
 	go func() {
 		defer s.running.Done()
-		err := agenthost.Run(ctx, agenthost.Config{Addr: "127.0.0.1:0", KeysDir: s.cfg.KeysDir, PolicyFile: s.PolicyFile,
+		addr := s.cfg.AgentAddr
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		var programs []string
+		if s.ProgramFile != "" {
+			programs = []string{s.ProgramFile}
+		}
+		err := agenthost.Run(ctx, agenthost.Config{Addr: addr, KeysDir: s.cfg.KeysDir, PolicyFile: s.PolicyFile, ProgramFiles: programs,
 			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: uri,
 			DataDir: filepath.Join(s.cfg.WorkDir, "agent"), Logger: s.cfg.Logger, Ready: func(a string) { apiReady <- a },
-			Tap: func(t daemon.Transport) { s.AgentLink = t }})
+			Middleware: s.cfg.APIMiddleware,
+			Tap:        func(t daemon.Transport) { s.AgentLink = t }})
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Error("agent-host stopped", "err", err)
 		}
@@ -371,6 +386,9 @@ func (s *Stack) writeProgram() ([]byte, []byte, error) {
 	return b, vkb, nil
 }
 
+// Registry is the stack's client of the policy registry.
+func (s *Stack) Registry() *registry.Client { return s.reg }
+
 // Eth is the stack's client of the devnet.
 func (s *Stack) Eth() *ethclient.Client { return s.eth }
 
@@ -405,6 +423,17 @@ func (s *Stack) KillRelay() error {
 // Revoke revokes the policy on chain: the kill switch.
 func (s *Stack) Revoke(ctx context.Context) error {
 	_, err := s.reg.Revoke(ctx, s.key)
+	return err
+}
+
+// Reinstate publishes the pinned policy again after a revoke: a commit
+// clears the revocation (a user who chose the same policy anew).
+func (s *Stack) Reinstate(ctx context.Context) error {
+	e, err := s.reg.Lookup(ctx, s.Account)
+	if err != nil {
+		return err
+	}
+	_, err = s.reg.Publish(ctx, s.key, e.Commitment, e.VKHash)
 	return err
 }
 

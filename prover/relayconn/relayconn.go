@@ -225,6 +225,20 @@ func (c *Conn) Stats() Stats {
 	return c.stats
 }
 
+// Link reports the relay's URL and whether the client is authenticated on
+// a connection to it now (for the wallet's signer status).
+func (c *Conn) Link() daemon.Link {
+	var relay string
+	c.store.mu.Lock()
+	if c.store.cur != nil {
+		relay = c.store.cur.Relay
+	}
+	c.store.mu.Unlock()
+	now, cancel := context.WithCancel(context.Background())
+	cancel() // WaitConnected answers at once: nil only when connected
+	return daemon.Link{Relay: relay, Connected: c.c.WaitConnected(now) == nil}
+}
+
 // Close closes the relay connection.
 func (c *Conn) Close() error { return c.c.Close() }
 
