@@ -1,7 +1,6 @@
 package x402_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -15,8 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,6 +23,7 @@ import (
 
 	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/chain/devnet"
+	"github.com/leash-wallet/leash/internal/x402ref"
 	"github.com/leash-wallet/leash/prover/x402"
 	"github.com/leash-wallet/leash/wire"
 )
@@ -60,87 +58,23 @@ func repoRoot(t testing.TB) string {
 	return root
 }
 
-// refServer is a running tests/x402/server.mjs.
-type refServer struct {
-	Paid, Premium, Free, Network, FacilitatorAddress string
-	cmd                                              *exec.Cmd
-	stderr                                           *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func startRefServer(t *testing.T, root string, dn *devnet.Devnet, asset common.Address) *refServer {
+func startRefServer(t *testing.T, root string, dn *devnet.Devnet, asset common.Address) *x402ref.Server {
 	t.Helper()
 	accts := dn.Accounts()
-	cmd := exec.Command("node", filepath.Join(root, "tests", "x402", "server.mjs"),
-		"--rpc", dn.URL(), "--asset", asset.Hex(), "--pay-to", accts[payeeIdx].Address.Hex(),
-		"--price", fmt.Sprint(price), "--premium", fmt.Sprint(premiumPrice),
-		"--name", contracts.USDCName, "--version", contracts.USDCVersion)
-	cmd.Env = append(os.Environ(), "LEASH_X402_FACILITATOR_KEY=0x"+hex.EncodeToString(accts[facilitatorIdx].Key.D.FillBytes(make([]byte, 32))))
-	cmd.Dir = root
-	s := &refServer{cmd: cmd, stderr: &syncBuffer{}}
-	cmd.Stderr = s.stderr
-	out, err := cmd.StdoutPipe()
+	srv, err := x402ref.Start(context.Background(), x402ref.Config{
+		Root: root, RPC: dn.URL(), Asset: asset, PayTo: accts[payeeIdx].Address,
+		FacilitatorKey: accts[facilitatorIdx].Key.D.FillBytes(make([]byte, 32)),
+		Price:          price, Premium: premiumPrice, Name: contracts.USDCName, Version: contracts.USDCVersion,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line := make(chan []byte, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		if sc.Scan() {
-			line <- bytes.Clone(sc.Bytes())
-		}
-		close(line)
-		for sc.Scan() {
-		}
-	}()
-	select {
-	case l, ok := <-line:
-		if !ok {
-			cmd.Wait()
-			t.Fatalf("server.mjs exited without its ready line: %s", s.stderr)
-		}
-		if err := json.Unmarshal(l, s); err != nil {
-			t.Fatalf("ready line %q: %v", l, err)
-		}
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("server.mjs not ready in 60 s: %s", s.stderr)
-	}
 	t.Cleanup(func() {
-		// It stops cleanly on SIGTERM (exit 0).
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server.mjs after SIGTERM: %v; log:\n%s", err, s.stderr)
-			}
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			t.Errorf("server.mjs still running 15 s after SIGTERM")
+		if err := srv.Close(); err != nil { // it stops cleanly on SIGTERM (exit 0)
+			t.Error(err)
 		}
 	})
-	return s
+	return srv
 }
 
 // runNode runs a script of tests/x402 with in on stdin and decodes its JSON output.
@@ -228,7 +162,7 @@ func TestInteropReferenceServer(t *testing.T) {
 		from0, to0 := e.balance(t, payer.Address), e.balance(t, payeeAddr)
 		res, err := client.Fetch(ctx, x402.Request{URL: srv.Paid})
 		if err != nil {
-			t.Fatalf("%v\nserver log:\n%s", err, srv.stderr)
+			t.Fatalf("%v\nserver log:\n%s", err, srv.Log())
 		}
 		if res.Status != 200 || !bytes.Contains(res.Body, []byte(`"answer":42`)) {
 			t.Fatalf("status %d body %s", res.Status, res.Body)
@@ -324,7 +258,7 @@ func TestInteropReferenceServer(t *testing.T) {
 		}
 		r2.Body.Close()
 		if r2.StatusCode != 200 || r2.Header.Get(x402.HeaderPaymentResponse) == "" {
-			t.Fatalf("our header answered %d\n%s", r2.StatusCode, srv.stderr)
+			t.Fatalf("our header answered %d\n%s", r2.StatusCode, srv.Log())
 		}
 		if d := new(big.Int).Sub(from0, e.balance(t, payer.Address)); d.Int64() != price {
 			t.Fatalf("paid %s", d)
@@ -426,4 +360,43 @@ func TestInteropReferenceServer(t *testing.T) {
 			t.Fatalf("third payment: %v", err)
 		}
 	})
+}
+
+// BenchmarkInteropPayment: one paid GET against the reference server on
+// the devnet (the unpaid request, the 402, signing with a test key, the
+// paid request, the facilitator's verify, settlement mined, the answer).
+// The leashed signer adds its proving and verifying on top (part A).
+func BenchmarkInteropPayment(b *testing.B) {
+	root := repoRoot(b)
+	ctx := context.Background()
+	dn, err := devnet.Start(ctx, devnet.Config{Deploy: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dn.Close()
+	addrs, _ := dn.Contracts()
+	accts := dn.Accounts()
+	srv, err := x402ref.Start(ctx, x402ref.Config{
+		Root: root, RPC: dn.URL(), Asset: addrs.USDC, PayTo: accts[payeeIdx].Address,
+		FacilitatorKey: accts[facilitatorIdx].Key.D.FillBytes(make([]byte, 32)), Price: price,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	l := interopLimits(&chainEnv{dn: dn, usdc: addrs.USDC})
+	l.Assets[0].Budget = nil
+	c, err := x402.New(x402.Config{From: accts[payerIdx].Address, Signer: devSigner(accts[payerIdx].Key), Limits: l})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Fetch(ctx, x402.Request{URL: srv.Paid}); err != nil { // warm up (facilitator sync)
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.Fetch(ctx, x402.Request{URL: srv.Paid}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
