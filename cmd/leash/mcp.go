@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"os"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/prover/mcpserver"
 )
 
@@ -17,7 +17,7 @@ func cmdMCP(ctx context.Context, args []string) int {
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
-	s := mcpserver.New(&daemon.Client{BaseURL: *url})
+	s := mcpserver.New(agentHostClient(*url, os.Stderr))
 	if err := s.Run(ctx, &mcp.StdioTransport{}); err != nil && ctx.Err() == nil {
 		return fail(err)
 	}

@@ -93,32 +93,44 @@ func (s Source) mnemonicName() string {
 }
 
 func (s Source) readMnemonic() (string, error) {
+	b, err := ReadMnemonic(s.MnemonicFile, s.Stdin)
+	defer clear(b)
+	return string(b), err
+}
+
+// ReadMnemonic reads the words of a mnemonic from a file, or for "-" from
+// stdin (default os.Stdin; on a terminal, a prompt without echo), at most
+// 4 KiB. Clear the bytes after use.
+func ReadMnemonic(path string, stdin io.Reader) ([]byte, error) {
+	name := path
 	var r io.Reader
-	if s.MnemonicFile == Stdin {
-		r = s.Stdin
+	if path == Stdin {
+		name, r = "standard input", stdin
 		if r == nil {
 			if isTerminal(os.Stdin) {
-				return promptTerminal("Mnemonic (not echoed): ")
+				s, err := promptTerminal("Mnemonic (not echoed): ")
+				return []byte(s), err
 			}
 			r = os.Stdin
 		}
 	} else {
-		f, err := os.Open(s.MnemonicFile)
+		f, err := os.Open(path)
 		if err != nil {
-			return "", wire.Errorf(wire.Malformed, "mnemonic file: %w", err)
+			return nil, wire.Errorf(wire.Malformed, "mnemonic file: %w", err)
 		}
 		defer f.Close()
 		r = f
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxMnemonicBytes+1))
 	if err != nil {
-		return "", wire.Errorf(wire.Malformed, "mnemonic (%s): %v", s.mnemonicName(), err)
+		clear(b)
+		return nil, wire.Errorf(wire.Malformed, "mnemonic (%s): %v", name, err)
 	}
 	if len(b) > maxMnemonicBytes {
-		return "", wire.Errorf(wire.Malformed, "mnemonic (%s): more than %d bytes", s.mnemonicName(), maxMnemonicBytes)
+		clear(b)
+		return nil, wire.Errorf(wire.Malformed, "mnemonic (%s): more than %d bytes", name, maxMnemonicBytes)
 	}
-	defer clear(b)
-	return string(b), nil
+	return b, nil
 }
 
 func (s Source) openKeystore() (*Key, error) {
