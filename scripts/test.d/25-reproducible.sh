@@ -6,6 +6,7 @@
 # scripts/reprozip, -trimpath -buildvcs=false, SOURCE_DATE_EPOCH), and must
 # be equal byte for byte. Prints the SHA-256 of each: the leash.wasm line is
 # what the extension's Setup page shows for a build of this tree.
+# needs: git unzip tar
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [[ -d node_modules/qrcode ]] || { echo "reproducible: node_modules is missing (make deps)" >&2; exit 1; }

@@ -3,6 +3,7 @@
 # carries a short load from `leash relay bench` with nothing lost or
 # duplicated, and drains gracefully on SIGTERM. (The relay's conformance,
 # bad-input and SIGKILL chaos tests are Go tests, run by 10-go.sh.)
+# needs: curl python3
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=bin/leash
