@@ -279,6 +279,7 @@ try {
     await until('wasm hash shown', async () => /^[0-9a-f]{64}$/.test((await popup.textContent('#wasm-sha256')).trim()));
     const got = (await popup.textContent('#wasm-sha256')).trim();
     assert(got === want, `Setup shows leash.wasm ${got}, the extension's file is ${want}`);
+    await popup.locator('[data-card=build]').screenshot({ path: path.join(ART, '05b-setup-build.png') });
   });
 
   await test('programs: pin a strategy program in the popup, listed; a wrong key refused; unpin', async () => {
