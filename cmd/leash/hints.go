@@ -39,9 +39,6 @@ func hint(err error) string {
 			return missingFileHint(strings.TrimPrefix(m, "open "))
 		}
 	}
-	if errors.Is(err, syscall.ECONNREFUSED) && strings.Contains(msg, "8645") {
-		return agentHostHint
-	}
 	return ""
 }
 
