@@ -12,6 +12,7 @@
 # "dev"), SOURCE_DATE_EPOCH (default: the last commit's time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 export GOFLAGS=-mod=readonly
 VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
 REVISION=${REVISION:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}
@@ -47,6 +48,13 @@ for os in linux darwin; do
   done
 done
 
+# The binary for this machine says what it is.
+self="$out/leash-$VERSION-$(go env GOOS)-$(go env GOARCH)"
+if [[ -x $self ]]; then
+  "$self" version | grep -q "\"sha256\":\"$wasm_sha\"" || { echo "release: $self does not name leash.wasm's hash" >&2; exit 1; }
+  "$self" version | grep -q "\"version\":\"$VERSION\"" || { echo "release: $self does not say version $VERSION" >&2; exit 1; }
+fi
+
 step "leash-relay-worker-$VERSION.zip"
 w=$tmp/worker
 mkdir -p "$w/src" "$w/build"
@@ -55,7 +63,13 @@ GOOS=js GOARCH=wasm go build -trimpath -buildvcs=false -ldflags='-s -w -buildid=
 cp relay/worker/src/index.mjs "$w/src/"
 grep -v '"\$schema"' relay/worker/wrangler.jsonc >"$w/wrangler.jsonc" # the schema path points into this repo's node_modules
 go run ./scripts/reprozip -dir "$w" -out "$out/leash-relay-worker-$VERSION.zip"
-echo ok
+# What a user unzips must deploy: wrangler bundles it (offline, no account).
+mkdir -p "$tmp/unzipped" "$tmp/wcfg"
+(cd "$tmp/unzipped" && unzip -q "$root/$out/leash-relay-worker-$VERSION.zip" &&
+  WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false CLOUDFLARE_CF_FETCH_ENABLED=false \
+  XDG_CONFIG_HOME="$tmp/wcfg" WRANGLER_LOG_PATH="$tmp/wcfg" "$root/node_modules/.bin/wrangler" deploy --dry-run --outdir "$tmp/bundle" >"$tmp/wrangler.log" 2>&1) ||
+  { cat "$tmp/wrangler.log" >&2; echo "release: wrangler cannot bundle the Worker zip" >&2; exit 1; }
+echo "ok (wrangler deploy --dry-run bundles it)"
 
 (cd "$out" && sha256sum -- * | LC_ALL=C sort -k2 >"$tmp/SHA256SUMS" && mv "$tmp/SHA256SUMS" SHA256SUMS && sha256sum -c --quiet SHA256SUMS)
 echo
