@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/ethereum/go-ethereum/crypto"
+
 	"github.com/leash-wallet/leash/internal/userkey"
 	"github.com/leash-wallet/leash/wasm/ethkey"
 	"github.com/leash-wallet/leash/wasm/verbs"
@@ -90,7 +92,7 @@ func cmdKeysExport(args []string) int {
 	defer k.Close()
 	var hex string
 	if err := k.With(func(p *ecdsa.PrivateKey) error {
-		hex = fmt.Sprintf("0x%064x", p.D)
+		hex = fmt.Sprintf("0x%x", crypto.FromECDSA(p))
 		return nil
 	}); err != nil {
 		return fail(err)

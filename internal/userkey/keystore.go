@@ -219,8 +219,13 @@ func writeNew(path string, b []byte) error {
 // zero clears the words of a private key's scalar. (big.Int.SetInt64(0)
 // alone only shortens the slice and leaves the words in memory.)
 func zero(k *ecdsa.PrivateKey) {
-	if k != nil && k.D != nil {
-		clear(k.D.Bits())
-		k.D.SetInt64(0)
+	if k == nil {
+		return
+	}
+	//lint:ignore SA1019 clearing the scalar's words is the point; a secp256k1 key has no other form
+	d := k.D
+	if d != nil {
+		clear(d.Bits())
+		d.SetInt64(0)
 	}
 }

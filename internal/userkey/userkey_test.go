@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/leash-wallet/leash/wasm/vault"
 	"github.com/leash-wallet/leash/wire"
@@ -43,7 +44,7 @@ func keyHex(t *testing.T, k *Key) string {
 	t.Helper()
 	var h string
 	if err := k.With(func(p *ecdsa.PrivateKey) error {
-		h = fmt.Sprintf("%064x", p.D)
+		h = fmt.Sprintf("%x", crypto.FromECDSA(p))
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -312,7 +313,7 @@ func TestZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	words := k.priv.D.Bits()
+	words := k.priv.D.Bits() //lint:ignore SA1019 the test reads the words zero clears
 	words = words[:cap(words)]
 	k.Close()
 	for _, w := range words {
