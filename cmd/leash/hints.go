@@ -3,17 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
-	"time"
-
-	"github.com/leash-wallet/leash/prover/daemon"
 )
 
 // Hints: what to do next, printed on stderr (stdout stays the JSON the
@@ -41,8 +35,6 @@ func hint(err error) string {
 	}
 	return ""
 }
-
-const agentHostHint = "the agent-host daemon is not running: start it with `leash agent-host --keys DIR --policy FILE --pair URI` (leash help agent-host)"
 
 // missingFileHint says how to make a missing key file.
 func missingFileHint(path string) string {
@@ -75,29 +67,4 @@ func hintFiles(paths ...string) {
 			}
 		}
 	}
-}
-
-// agentHostClient is the daemon client of `leash mcp`: a refused
-// connection says to start `leash agent-host`, and a daemon that is down at
-// start-up is reported once on stderr (the server still starts: the daemon
-// may come up later).
-func agentHostClient(url string, stderr io.Writer) *daemon.Client {
-	c := &daemon.Client{BaseURL: url, HTTP: &http.Client{Transport: hintTransport{http.DefaultTransport}}}
-	probe := &http.Client{Timeout: 2 * time.Second}
-	if resp, err := probe.Get(strings.TrimSuffix(url, "/") + "/healthz"); err != nil {
-		fmt.Fprintf(stderr, "leash mcp: no agent host at %s yet (%v)\nhint: %s\n", url, err, agentHostHint)
-	} else {
-		resp.Body.Close()
-	}
-	return c
-}
-
-type hintTransport struct{ next http.RoundTripper }
-
-func (t hintTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(r)
-	if err != nil && errors.Is(err, syscall.ECONNREFUSED) {
-		return nil, fmt.Errorf("%w; %s", err, agentHostHint)
-	}
-	return resp, err
 }

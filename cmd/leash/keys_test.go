@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -177,7 +176,8 @@ func TestKeystoreNoMnemonicOnDisk(t *testing.T) {
 }
 
 // TestHints: the first errors a newcomer meets say what to do next (on
-// stderr; stdout keeps its JSON).
+// stderr; stdout keeps its JSON). (leash mcp without a daemon names
+// leash agent-host in its tool errors: prover/mcpserver's StartHint.)
 func TestHints(t *testing.T) {
 	work := t.TempDir()
 	nokeys := filepath.Join(work, "nokeys")
@@ -196,16 +196,6 @@ func TestHints(t *testing.T) {
 		if code == 0 || !strings.Contains(errOut, c.want) {
 			t.Errorf("%s: exit %d, stdout %s stderr:\n%s", c.args[0], code, out, errOut)
 		}
-	}
-	// leash mcp with no daemon says to start leash agent-host.
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "mcp", "--agent-host", "http://127.0.0.1:1")
-	var e bytes.Buffer
-	cmd.Stderr, cmd.Stdout, cmd.Stdin = &e, io.Discard, strings.NewReader("")
-	_ = cmd.Run()
-	if !strings.Contains(e.String(), "leash agent-host --keys") {
-		t.Errorf("mcp without a daemon:\n%s", e.String())
 	}
 }
 
