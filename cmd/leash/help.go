@@ -35,7 +35,7 @@ type topic struct {
 }
 
 var topics = map[string]topic{
-	"agent-host":             {"agent-host --keys DIR --policy FILE (--pair URI | --pair-file FILE) [flags]", "The agent-host daemon: the agent's local HTTP API, proving, and the relay link to the signer.", true, nil},
+	"agent-host":             {"agent-host --keys DIR --policy FILE [--pair URI | --pair-file FILE] [flags]", "The agent-host daemon: the agent's local HTTP API, proving, and the relay link to the signer (--pair on the first start only; later starts resume the saved pairing).", true, nil},
 	"circuit":                {"circuit info", "The universal policy circuit.", false, nil},
 	"circuit info":           {"circuit info", "Prints the constraint count, the public inputs and the calldata capacity.", false, nil},
 	"demo":                   {"demo --keys DIR [flags]", "The scripted tour of the whole system (make demo).", true, nil},
@@ -44,7 +44,7 @@ var topics = map[string]topic{
 	"keys address":           {"keys address (--mnemonic-file FILE|- [--index N] | --keystore FILE)", "Prints the account's EIP-55 address.", true, nil},
 	"keys import":            {"keys import (--mnemonic-file FILE|- [--index N] | --keystore FILE) --out FILE", "Seals the key at m/44'/60'/0'/0/N (or a keystore's key, under a new password) into a new keystore file (mode 0600, never overwritten).", true, nil},
 	"keys export":            {"keys export (--keystore FILE | --mnemonic-file FILE|- [--index N])", "Prints the account's private key in hex, for another wallet. A keystore holds one account's key, not the mnemonic.", true, nil},
-	"mcp":                    {"mcp [--agent-host URL]", "An MCP server on stdio over a running agent-host daemon (tools propose_transaction, transaction_status, describe_policy, list_tasks).", true, nil},
+	"mcp":                    {"mcp [--agent-host URL] [--http ADDR --token-file FILE] [flags]", "An MCP server (stdio, or Streamable HTTP with --http) over a running agent-host daemon: wallet details, transfers, approvals, contract calls, the strategy program, transaction status and history, the policy, tasks.", true, nil},
 	"policy":                 {"policy commit FILE | describe FILE | salt | publish [flags]", "Policies: their commitment C, a plain-language description, a fresh salt, and publishing C on chain.", false, nil},
 	"policy commit":          {"policy commit FILE", "Prints the policy's commitment C {\"commitment\":\"0x…\"}.", false, nil},
 	"policy describe":        {"policy describe FILE", "Prints what the policy allows, in plain language.", false, nil},

@@ -30,7 +30,7 @@ var commands = map[string]command{
 	"circuit":    {cmdCircuit, "circuit info               constraint count, public inputs, calldata capacity"},
 	"prove":      {cmdProve, "prove --keys DIR --policy FILE --tx FILE --state FILE --out FILE"},
 	"verify":     {cmdVerify, "verify --vk FILE --policy FILE --proposal FILE --state FILE"},
-	"sign":       {cmdSign, "sign --mnemonic-file FILE --vk FILE --policy FILE --proposal FILE --state FILE"},
+	"sign":       {cmdSign, "sign (--mnemonic-file FILE|- | --keystore FILE) --vk FILE --policy FILE --proposal FILE --state FILE"},
 	"proposal":   {cmdProposal, "proposal public-inputs --policy FILE --proposal FILE --state FILE"},
 	"keys":       {cmdKeys, "keys address | import | export   the user's key: mnemonic (file or stdin) or keystore"},
 	"relay":      {cmdRelay, "relay [--addr] [--data DIR] [--tls-cert --tls-key] | relay bench ..."},

@@ -52,7 +52,8 @@ func getVersion(wasmPath string) versionInfo {
 			"policy":   policy.Version,       // docs/policy.md
 			"program":  program.Version,      // docs/programs.md
 			"relay":    proto.Version,        // docs/protocol-relay.md
-			"envelope": e2e.Version,
+			"envelope": e2e.Version,          // docs/protocol-relay.md
+			"pairing":  e2e.PairingVersion,   // the leash:pair?… URI
 		}}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		if bi.Main.Version != "" {
