@@ -11,19 +11,22 @@
 # the steps that did not run (LEASH_TEST_ALLOW_SKIP=1 makes that exit 0).
 # With CI=true nothing is ever skipped.
 # `scripts/test.sh --check-tools` only reports.
+# For scripts/test-sh-test.sh (the test of this runner): LEASH_TEST_D
+# replaces scripts/test.d, LEASH_TEST_NO_INSTALL=1 acts as without root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+steps=${LEASH_TEST_D:-scripts/test.d}
 
 # Debian package of each tool.
 declare -A pkg=([chromium]=chromium [curl]=curl [python3]=python3 [unzip]=unzip [git]=git [gcc]=gcc [tar]=tar)
 
 needs() { sed -nE 's/^# needs: *//p' "$1" | head -1; }
-can_install() { [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; }
+can_install() { [[ ${LEASH_TEST_NO_INSTALL:-} != 1 && $(id -u) == 0 ]] && command -v apt-get >/dev/null; }
 
 declare -A missing=()
-for step in scripts/test.d/*.sh; do
+for step in "$steps"/*.sh; do
   for tool in $(needs "$step"); do
-    command -v "$tool" >/dev/null || missing[$tool]+=" ${step#scripts/test.d/}"
+    command -v "$tool" >/dev/null || missing[$tool]+=" ${step##*/}"
   done
 done
 
@@ -47,8 +50,8 @@ if ((${#missing[@]})) && can_install; then
 fi
 
 passed=0 skipped=()
-for step in scripts/test.d/*.sh; do
-  name=${step#scripts/test.d/}
+for step in "$steps"/*.sh; do
+  name=${step##*/}
   lack=()
   for tool in $(needs "$step"); do command -v "$tool" >/dev/null || lack+=("$tool"); done
   if ((${#lack[@]})); then
@@ -57,7 +60,9 @@ for step in scripts/test.d/*.sh; do
       echo "steps: $passed passed, 1 failed"
       exit 1
     fi
-    echo "== $name: NOT RUN, missing ${lack[*]} (install: sudo apt-get install ${lack[*]})"
+    lackpkg=()
+    for tool in "${lack[@]}"; do lackpkg+=("${pkg[$tool]:-$tool}"); done
+    echo "== $name: NOT RUN, missing ${lack[*]} (install: sudo apt-get install ${lackpkg[*]})"
     skipped+=("$name")
     continue
   fi
