@@ -141,6 +141,17 @@ func TestHealthAndMetrics(t *testing.T) {
 			t.Errorf("metric %s missing", name)
 		}
 	}
+	// Every series of the relay's own is leash_relay_*; the rest come from
+	// the Go and process collectors.
+	for _, line := range strings.Split(m, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if name := line[:strings.IndexAny(line+" ", "{ ")]; !strings.HasPrefix(name, "leash_relay_") &&
+			!strings.HasPrefix(name, "go_") && !strings.HasPrefix(name, "process_") {
+			t.Errorf("metric %s: the relay's series are named leash_relay_*", name)
+		}
+	}
 }
 
 func TestSlowConsumer(t *testing.T) {
