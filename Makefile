@@ -13,7 +13,7 @@ all: build
 
 ## help: this list
 help:
-	@sed -nE 's/^## ([a-z0-9-]+): (.*)/  make \1\t\2/p' $(MAKEFILE_LIST) | expand -t 20
+	@sed -nE 's/^## ([a-z0-9-]+): (.*)/  make \1\t\2/p' $(MAKEFILE_LIST) | expand -t 22
 
 ## build: the CLI at bin/leash (leash version names its commit and dist/leash.wasm)
 build:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make lint (and the first step of make test): gofmt, go vet (native, and
-# js/wasm for the packages that only build there), go.mod tidy, and
-# staticcheck (honnef.co/go/tools, pinned by go.mod's tool directive).
+# js/wasm for the packages that only build there), go.mod tidy, make help
+# naming every target, and staticcheck (honnef.co/go/tools, pinned by
+# go.mod's tool directive).
 #
 # staticcheck's findings are compared with scripts/staticcheck-baseline.txt
 # (one "file: message (CHECK)" per line, no line numbers, so edits elsewhere
@@ -30,6 +31,12 @@ if ! go mod tidy -diff >/tmp/lint-tidy.$$ 2>&1; then
   echo "lint: go.mod/go.sum are not tidy (run go mod tidy):"; head -30 /tmp/lint-tidy.$$; fail=1
 fi
 rm -f /tmp/lint-tidy.$$
+
+# make help lists every target (a "## name: what" line above it).
+for t in $(sed -nE 's/^\.PHONY: *//p' Makefile); do
+  [[ $t == all || $t == npm ]] && continue
+  grep -qE "^## $t: " Makefile || { echo "lint: make target $t has no '## $t: …' line for make help"; fail=1; }
+done
 
 found=$(mktemp)
 trap 'rm -f "$found"' EXIT
