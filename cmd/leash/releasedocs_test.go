@@ -78,3 +78,35 @@ func TestChangelogSpeaks(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseDocsLinks: the guarantees SECURITY.md names exist in the
+// threat model, and every relative link of the release documents (README,
+// SECURITY, CHANGELOG, CONTRIBUTING, docs/extension.md) names a file that
+// exists.
+func TestReleaseDocsLinks(t *testing.T) {
+	read := func(p string) string {
+		b, err := os.ReadFile("../../" + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	threat := read("docs/threat-model.md")
+	for _, g := range regexp.MustCompile(`\bG[0-9]+\b`).FindAllString(read("SECURITY.md"), -1) {
+		if !strings.Contains(threat, "| "+g+" ") {
+			t.Errorf("SECURITY.md names %s, which docs/threat-model.md's table does not have", g)
+		}
+	}
+	link := regexp.MustCompile(`\]\(([^)#:]+)(#[^)]*)?\)`)
+	for _, doc := range []string{"README.md", "SECURITY.md", "CHANGELOG.md", "CONTRIBUTING.md", "docs/extension.md"} {
+		dir := ""
+		if i := strings.LastIndex(doc, "/"); i >= 0 {
+			dir = doc[:i+1]
+		}
+		for _, m := range link.FindAllStringSubmatch(read(doc), -1) {
+			if _, err := os.Stat("../../" + dir + m[1]); err != nil {
+				t.Errorf("%s links %s, which does not exist", doc, m[1])
+			}
+		}
+	}
+}
