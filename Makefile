@@ -23,10 +23,23 @@ build:
 deps: npm
 	$(GO) mod download
 
+# A node_modules that is a link (a worktree sharing another checkout's) is
+# never reinstalled: npm ci through the link empties the shared copy under
+# every other checkout (it did once). It is checked instead (npm ls --all);
+# if it lacks a package, `rm node_modules && make deps` installs this
+# checkout's own.
 npm: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@touch $@
+	@if [ -L node_modules ]; then \
+	  if npm ls --all >/dev/null 2>&1; then \
+	    echo "npm: node_modules links to $$(readlink -f node_modules) (shared): it has what package.json names; not reinstalled"; \
+	  else \
+	    echo "npm: node_modules links to $$(readlink -f node_modules), shared with other checkouts, and lacks what package.json or package-lock.json name (npm ls --all). Not running npm ci there: it would empty the shared copy. Run: rm node_modules && make deps (this checkout's own)." >&2; \
+	    exit 1; \
+	  fi; \
+	else \
+	  npm ci --no-audit --no-fund && touch $@; \
+	fi
 
 ## chromium: Debian's chromium for the browser tests (root, apt)
 chromium:
