@@ -148,7 +148,7 @@ func printVersion(w io.Writer, asJSON bool, wasmPath string) int {
 		rev = "unknown revision"
 	}
 	var protos []string
-	for _, k := range []string{"proposal", "policy", "program", "relay", "envelope"} {
+	for _, k := range []string{"proposal", "policy", "program", "relay", "envelope", "pairing"} {
 		protos = append(protos, fmt.Sprintf("%s v%d", k, v.Protocols[k]))
 	}
 	wasm := "leash.wasm: " + v.LeashWasm.Source
