@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/uuid"
 
+	"github.com/leash-wallet/leash/internal/atomicfile"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -182,32 +182,9 @@ func encryptKeystore(key *ecdsa.PrivateKey, password string, scryptN, scryptP in
 }
 
 // writeNew writes b to path with mode 0600 without ever replacing an
-// existing file: a temporary file in the same directory is linked to path.
+// existing file.
 func writeNew(path string, b []byte) error {
-	if _, err := os.Lstat(path); err == nil {
-		return wire.Errorf(wire.Malformed, "%s exists; leash never overwrites a keystore", path)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-keystore-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
+	if err := atomicfile.Create(path, 0o600, atomicfile.Bytes(b)); err != nil {
 		if errors.Is(err, os.ErrExist) {
 			return wire.Errorf(wire.Malformed, "%s exists; leash never overwrites a keystore", path)
 		}
