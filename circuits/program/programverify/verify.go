@@ -167,7 +167,7 @@ func reRead(ctx context.Context, chain program.Chain, pol *policy.Policy, claim 
 		return wire.Errorf(program.InputUnavailable, "read the chain id: %v", err)
 	}
 	if id != pol.ChainID {
-		return wire.Errorf(program.InputUnavailable, "the signer's RPC serves chain %d, the policy's chain is %d", id, pol.ChainID)
+		return wire.Errorf(wire.WrongChain, "the signer's RPC serves chain %d, the policy's chain is %d", id, pol.ChainID)
 	}
 	head, err := chain.BlockNumber(ctx)
 	if err != nil {

@@ -125,8 +125,8 @@ func TestStaleAndUnreachable(t *testing.T) {
 	s.Chain.Fail(nil)
 	// A chain reader for another chain.
 	err := programverify.Verify(t.Context(), p, s.Policy, s.Pin, s.Keys.VK, s.State, programtest.NewFakeChain(1), programverify.Options{})
-	if !errors.Is(err, wire.ErrInputUnavailable) {
-		t.Fatalf("other chain: got %v, want input_unavailable", err)
+	if !errors.Is(err, wire.ErrWrongChain) {
+		t.Fatalf("other chain: got %v, want wrong_chain", err)
 	}
 	// No chain reader at all.
 	err = programverify.Verify(t.Context(), p, s.Policy, s.Pin, s.Keys.VK, s.State, nil, programverify.Options{})
