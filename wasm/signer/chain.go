@@ -3,6 +3,7 @@ package signer
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/leash-wallet/leash/chain/rpcchain"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
@@ -145,26 +146,54 @@ func (s *Signer) checkOnChain(ctx context.Context, p *wire.Proposal, pn *pins, a
 			return nil, wire.Errorf(wire.UnknownPolicy, "no registry is configured: program %s cannot be checked as published on chain", p.Program.Commitment)
 		}
 	}
-	if o.Registry != (wire.Address{}) {
-		if r == nil {
-			return nil, wire.Errorf(wire.UnknownPolicy, "no RPC is configured: the on-chain registry cannot be read; nothing is signed")
+	if o.Registry == (wire.Address{}) {
+		return nil, nil // a policy proposal, and no registry to check
+	}
+	if r == nil {
+		return nil, wire.Errorf(wire.UnknownPolicy, "no RPC is configured: the on-chain registry cannot be read; nothing is signed")
+	}
+	// The reads go out together (one round trip, not three); they are
+	// judged in order: the chain first, so nothing read from another chain
+	// is used.
+	var (
+		wg               sync.WaitGroup
+		chainErr, polErr error
+		progErr          error
+		polEntry         rpcchain.PolicyEntry
+	)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		chainErr = checkChainID(ctx, r, pn.policy.ChainID, wire.UnknownPolicy, "reading the registry")
+	}()
+	go func() {
+		defer wg.Done()
+		if polEntry, polErr = r.PolicyEntry(ctx, o.Registry, account); polErr != nil {
+			polErr = readError(polErr, wire.UnknownPolicy, "cannot read the on-chain registry")
 		}
-		if err := checkChainID(ctx, r, pn.policy.ChainID, wire.UnknownPolicy, "reading the registry"); err != nil {
-			return nil, err
-		}
-		e, err := r.PolicyEntry(ctx, o.Registry, account)
-		if err != nil {
-			return nil, readError(err, wire.UnknownPolicy, "cannot read the on-chain registry")
-		}
-		if err := e.Check(pn.policy.Commitment(), pn.vk.Hash()); err != nil {
-			return nil, err
-		}
+	}()
+	if pp != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			progErr = s.checkProgramEntry(ctx, r, o.Registry, account, pp.pin.Commitment, pp.vk.Hash())
+		}()
+	}
+	wg.Wait()
+	switch {
+	case chainErr != nil:
+		return nil, chainErr
+	case polErr != nil:
+		return nil, polErr
+	}
+	if err := polEntry.Check(pn.policy.Commitment(), pn.vk.Hash()); err != nil {
+		return nil, err
 	}
 	if pp == nil {
 		return nil, nil
 	}
-	if err := s.checkProgramEntry(ctx, r, o.Registry, account, pp.pin.Commitment, pp.vk.Hash()); err != nil {
-		return nil, err
+	if progErr != nil {
+		return nil, progErr
 	}
 	return s.useBlock(ctx, pp.pin.Commitment, uint64(p.Program.Block))
 }
