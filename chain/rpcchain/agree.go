@@ -69,11 +69,11 @@ func read[T any](ctx context.Context, c *Chain, method string, params []any, dec
 			return v, err
 		}
 		if attempt == AgreeRetries {
-			return zero, fmt.Errorf("%s: %w after %d tries: %s", method, ErrDisagree, attempt+1, err)
+			return zero, fmt.Errorf("%w after %d tries: %s", ErrDisagree, attempt+1, err)
 		}
 		select {
 		case <-ctx.Done():
-			return zero, fmt.Errorf("%s: %w: %s (%v)", method, ErrDisagree, err, ctx.Err())
+			return zero, fmt.Errorf("%w: %s (%v)", ErrDisagree, err, ctx.Err())
 		case <-time.After(delay):
 		}
 		delay *= 2
