@@ -320,50 +320,41 @@ func DecodeEvent(l *types.Log) (Event, error) {
 
 // Publish is Dial + Client.Publish + Close.
 func Publish(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey, commitment, vkHash [32]byte) (common.Hash, error) {
-	c, err := Dial(ctx, rpcURL, registry)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	defer c.Close()
-	return c.Publish(ctx, key, commitment, vkHash)
+	return once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) { return c.Publish(ctx, key, commitment, vkHash) })
 }
 
 // Revoke is Dial + Client.Revoke + Close.
 func Revoke(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey) (common.Hash, error) {
-	c, err := Dial(ctx, rpcURL, registry)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	defer c.Close()
-	return c.Revoke(ctx, key)
-}
-
-// Lookup is Dial + Client.Lookup + Close.
-func Lookup(ctx context.Context, rpcURL string, registry, account common.Address) (Entry, error) {
-	c, err := Dial(ctx, rpcURL, registry)
-	if err != nil {
-		return Entry{}, err
-	}
-	defer c.Close()
-	return c.Lookup(ctx, account)
+	return once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) { return c.Revoke(ctx, key) })
 }
 
 // PublishProgram is Dial + Client.PublishProgram + Close.
 func PublishProgram(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey, program, vkHash [32]byte) (common.Hash, error) {
-	c, err := Dial(ctx, rpcURL, registry)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	defer c.Close()
-	return c.PublishProgram(ctx, key, program, vkHash)
+	return once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) { return c.PublishProgram(ctx, key, program, vkHash) })
 }
 
 // RevokeProgram is Dial + Client.RevokeProgram + Close.
 func RevokeProgram(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey, program [32]byte) (common.Hash, error) {
+	return once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) { return c.RevokeProgram(ctx, key, program) })
+}
+
+// Lookup is Dial + Client.Lookup + Close.
+func Lookup(ctx context.Context, rpcURL string, registry, account common.Address) (Entry, error) {
+	var e Entry
+	_, err := once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) {
+		var err error
+		e, err = c.Lookup(ctx, account)
+		return common.Hash{}, err
+	})
+	return e, err
+}
+
+// once dials, runs f and closes.
+func once(ctx context.Context, rpcURL string, registry common.Address, f func(c *Client) (common.Hash, error)) (common.Hash, error) {
 	c, err := Dial(ctx, rpcURL, registry)
 	if err != nil {
 		return common.Hash{}, err
 	}
 	defer c.Close()
-	return c.RevokeProgram(ctx, key, program)
+	return f(c)
 }

@@ -1,15 +1,12 @@
 package signer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"math/big"
 	"strings"
 	"sync"
 	"testing"
-
-	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/circuits/program"
@@ -188,20 +185,14 @@ func TestUseBlockConcurrent(t *testing.T) {
 	}
 }
 
-// otherSetupKey is a well-formed verifying key of the same circuit from
-// another setup (alpha doubled): what issue 12's attack 6 pins.
+// otherSetupKey is a well-formed key of another setup of the same circuit.
 func otherSetupKey(t testing.TB, vkBytes []byte) []byte {
 	t.Helper()
-	var vk groth16.VerifyingKey
-	if _, err := vk.ReadFrom(bytes.NewReader(vkBytes)); err != nil {
+	b, err := programtest.OtherSetupKey(vkBytes)
+	if err != nil {
 		t.Fatal(err)
 	}
-	vk.G1.Alpha.Double(&vk.G1.Alpha)
-	var buf bytes.Buffer
-	if _, err := vk.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return b
 }
 
 // TestPinProgramChecksRegistry is issue 12's attack 6: a well-formed key

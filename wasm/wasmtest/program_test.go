@@ -1,7 +1,6 @@
 package wasmtest
 
 import (
-	"bytes"
 	"context"
 	"math/big"
 	"os"
@@ -9,8 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
@@ -123,18 +120,12 @@ func TestNodeProgram(t *testing.T) {
 	t.Logf("%s", lastLines(string(out), 10))
 }
 
-// otherSetupKey is a well-formed verifying key of the same circuit from
-// another setup (alpha doubled): issue 12's attack 6.
+// otherSetupKey is a well-formed key of another setup of the same circuit.
 func otherSetupKey(t *testing.T, vkBytes []byte) []byte {
 	t.Helper()
-	var vk groth16.VerifyingKey
-	if _, err := vk.ReadFrom(bytes.NewReader(vkBytes)); err != nil {
+	b, err := programtest.OtherSetupKey(vkBytes)
+	if err != nil {
 		t.Fatal(err)
 	}
-	vk.G1.Alpha.Double(&vk.G1.Alpha)
-	var buf bytes.Buffer
-	if _, err := vk.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return b
 }

@@ -52,6 +52,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
+	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/prover"
@@ -381,13 +382,8 @@ func (a *agent) programSetup(policyFile, programFile string) error {
 	if err != nil {
 		return err
 	}
-	var other groth16.VerifyingKey
-	if _, err := other.ReadFrom(bytes.NewReader(vkBytes)); err != nil {
-		return err
-	}
-	other.G1.Alpha.Double(&other.G1.Alpha)
-	var buf bytes.Buffer
-	if _, err := other.WriteTo(&buf); err != nil {
+	other, err := programtest.OtherSetupKey(vkBytes)
+	if err != nil {
 		return err
 	}
 	if a.progPr, err = programprover.New(pol, prog, pk); err != nil {
@@ -395,7 +391,7 @@ func (a *agent) programSetup(policyFile, programFile string) error {
 	}
 	a.prog = prog
 	emit("program-ready", map[string]any{"policy": string(pdoc), "pin": prog.Pin(), "commitment": prog.Commitment().Hex(),
-		"vk": base64.StdEncoding.EncodeToString(vkBytes), "otherVK": base64.StdEncoding.EncodeToString(buf.Bytes()), "vkHash": vk.Hash().Hex()})
+		"vk": base64.StdEncoding.EncodeToString(vkBytes), "otherVK": base64.StdEncoding.EncodeToString(other), "vkHash": vk.Hash().Hex()})
 	return nil
 }
 
