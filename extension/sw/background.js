@@ -10,6 +10,7 @@
 import * as api from './api.js';
 import { ready } from './core.js';
 import * as dapp from './dapp.js';
+import { loadLink } from './linkstore.js';
 import * as relay from './relay.js';
 import * as rt from './runtime.js';
 import * as st from './state.js';
@@ -78,12 +79,14 @@ relay.setHandlers({
   messages: rt.onMessages,
   offer: () => rt.updateBadge(),
   sent: (s) => dapp.onSent(s),
+  conflict: (why) => rt.pairingConflict(why),
+  gap: (g) => rt.relayGap(g),
 });
 
 // Start: the core, the link, the session, the relay, unfinished work.
 async function start() {
   const { ext } = await ready();
-  const linkState = await st.get(st.K.link, null);
+  const linkState = await loadLink();
   if (linkState) {
     try {
       await ext.link.load(linkState);

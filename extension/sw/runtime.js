@@ -149,6 +149,36 @@ async function touchSession() {
   if (v && Date.now() - v.last > 5000) await chrome.storage.session.set({ [st.K.session]: { ...v, last: Date.now() } });
 }
 
+// ---- relay warnings for the user ----
+// pairingConflict: a second agent key answered the pairing URI. Pairing is
+// refused (the core refuses every confirm); the user must make a new URI.
+export async function pairingConflict(why) {
+  await st.addActivity({ kind: 'pairing', decision: 'rejected', code: 'pairing_conflict', message: why });
+  chrome.notifications.create('pairing-conflict-' + Date.now(), {
+    type: 'basic',
+    iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
+    title: 'Leash refused a pairing: someone else has the pairing URI',
+    message: 'Two different agent keys answered the same pairing URI. Make a new pairing URI and show it only to your own agent host.',
+    priority: 2,
+    requireInteraction: true,
+  });
+  await updateBadge();
+}
+
+// relayGap: messages from the agent host were lost before the ones just
+// received (expired on the relay, or taken by another login).
+export async function relayGap(g) {
+  const message = `${g.lost + g.gap} message(s) from the agent host never arrived (lost on the relay: ${g.lost}, missing in sequence: ${g.gap})`;
+  await st.addActivity({ kind: 'relay', decision: 'info', code: 'relay_gap', message });
+  chrome.notifications.create('relay-gap-' + Date.now(), {
+    type: 'basic',
+    iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
+    title: 'Leash: messages from the agent were lost',
+    message,
+    priority: 1,
+  });
+}
+
 // ---- chain ----
 // syncNonce asks the core to read the account's nonce through its own RPC
 // (both RPCs, when a second one is set). The core moves it by at most 16 on

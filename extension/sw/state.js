@@ -1,11 +1,13 @@
 // Persistent extension state in chrome.storage.local (never any secret in
-// the clear: the vault blob inside the core's keys is encrypted by the core),
-// and the unlocked-session blob in chrome.storage.session only.
+// the clear: the vault blob inside the core's keys is encrypted by the core,
+// and the relay link's state under ext/link is encrypted by linkstore.js
+// with a non-extractable WebCrypto key), and the unlocked-session blob in
+// chrome.storage.session only.
 
 export const K = {
   settings: 'ext/settings',
   policy: 'ext/policy',
-  link: 'ext/link',
+  link: 'ext/link', // encrypted: linkstore.js
   approvals: 'ext/approvals',
   receipts: 'ext/receipts',
   activity: 'ext/activity',
