@@ -775,8 +775,10 @@ try {
       mark = agent.lines.length;
       send({ cmd: 'pair', uri: info.uri });
       await agent.next((e) => e.event === 'hello', 10000, mark);
+      const code = await agent.next((e) => e.event === 'code', 15000, mark);
       const offer = await until('offer', async () => (await api2('view')).link.offer);
-      await api2('pairConfirm', { fingerprint: offer.fingerprint });
+      assert(offer.code === code.code, `comparison code ${offer.code} = agent's ${code.code}`);
+      await api2('pairConfirm', { code: offer.code }); // the user compared the codes
       await agent.next((e) => e.event === 'paired', 15000, mark);
       const proposeProgram = async (id, extra) => {
         const m = agent.lines.length;
