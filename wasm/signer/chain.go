@@ -215,3 +215,28 @@ func (o ChainOptions) maxBlockAge() uint64 {
 	}
 	return o.MaxBlockAge
 }
+
+// ChainStatus is the chain options as Status reports them.
+type ChainStatus struct {
+	RPC         bool          `json:"rpc"`       // an RPC is configured
+	SecondRPC   bool          `json:"secondRpc"` // reads are cross-checked on a second RPC
+	Registry    *wire.Address `json:"registry,omitempty"`
+	MaxBlockAge uint64        `json:"maxBlockAge"`
+}
+
+// chainStatus fills in the chain options, a held nonce jump and each
+// pinned program's last block. s.mu is not held.
+func (s *Signer) chainStatus(st *Status) {
+	st.NonceHold = s.heldNonce()
+	for i := range st.Programs {
+		if b, ok := s.lastBlock(st.Programs[i].Commitment); ok {
+			st.Programs[i].LastBlock = &b
+		}
+	}
+	o := s.ChainOptions()
+	st.Chain = ChainStatus{RPC: o.RPC != nil, SecondRPC: o.RPC != nil && o.SecondRPC != nil, MaxBlockAge: o.maxBlockAge()}
+	if o.Registry != (wire.Address{}) {
+		r := o.Registry
+		st.Chain.Registry = &r
+	}
+}

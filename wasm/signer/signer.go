@@ -390,46 +390,27 @@ type Status struct {
 	Time             uint64        `json:"time"`
 	Pending          int           `json:"pending"`
 	AuditHead        audit.Head    `json:"auditHead"`
-	// Programs are the pinned programs, by commitment.
-	Programs []ProgramStatus `json:"programs"`
 	// NonceHold is a nonce jump the RPC reported beyond NonceStep, waiting
 	// for the user (ConfirmNonce or ResetNonce).
 	NonceHold *NonceHold `json:"nonceHold,omitempty"`
 	// Chain is how the signer reads the chain (the user's settings).
 	Chain ChainStatus `json:"chain"`
-}
-
-// ChainStatus is the chain options as Status reports them.
-type ChainStatus struct {
-	RPC         bool          `json:"rpc"`       // an RPC is configured
-	SecondRPC   bool          `json:"secondRpc"` // reads are cross-checked on a second RPC
-	Registry    *wire.Address `json:"registry,omitempty"`
-	MaxBlockAge uint64        `json:"maxBlockAge"`
+	// Programs are the pinned programs, by commitment.
+	Programs []ProgramStatus `json:"programs"`
 }
 
 // Status reports the signer's state.
 func (s *Signer) Status() Status {
-	now := s.now()
-	v := s.ledger.View(now)
-	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head()}
-	s.status(&st)
-	st.NonceHold = s.heldNonce()
-	for i := range st.Programs {
-		if b, ok := s.lastBlock(st.Programs[i].Commitment); ok {
-			st.Programs[i].LastBlock = &b
-		}
-	}
-	o := s.ChainOptions()
-	st.Chain = ChainStatus{RPC: o.RPC != nil, SecondRPC: o.RPC != nil && o.SecondRPC != nil, MaxBlockAge: o.maxBlockAge()}
-	if o.Registry != (wire.Address{}) {
-		r := o.Registry
-		st.Chain.Registry = &r
-	}
+	st := s.status()
+	s.chainStatus(&st) // outside s.mu: it takes the chain, nonce and block locks
 	return st
 }
 
-// status fills in what s.mu guards.
-func (s *Signer) status(st *Status) {
+// status is the signer's state but for its chain reads.
+func (s *Signer) status() Status {
+	now := s.now()
+	v := s.ledger.View(now)
+	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -449,6 +430,7 @@ func (s *Signer) status(st *Status) {
 	}
 	st.Pending = len(s.pending)
 	st.Programs = s.programStatus()
+	return st
 }
 
 // Pending returns the proposals held while locked, oldest first.
