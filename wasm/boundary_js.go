@@ -15,7 +15,14 @@ import (
 //   - 2: program proofs: open's rpc and maxBlockAge options,
 //     approver.pinProgram / unpinProgram, status().programs, and the tool
 //     signer's program, programVK and rpc.
-const Version = 2
+//   - 3: the core distrusts its RPC and checks the registry itself: open's
+//     rpc2 (a second RPC every read must agree with) and registry options;
+//     approver.configure, checkRPC, confirmNonce, resetNonce; syncNonce()
+//     without an argument reads the nonce through the core's RPC, and any
+//     sync moves it by at most 16 (status().nonceHold otherwise);
+//     status().chain and programs[].lastBlock; maxBlockAge defaults to 2;
+//     pinProgram needs the program published in the registry.
+const Version = 3
 
 // Register installs globalThis.leash and calls globalThis.onLeashReady if
 // the host defined one.

@@ -4,7 +4,7 @@
 // script, a web page or the relay.
 import { ready } from './core.js';
 import * as relay from './relay.js';
-import { rpc } from './rpc.js';
+import { rpc, rpc2 } from './rpc.js';
 import * as rt from './runtime.js';
 import * as st from './state.js';
 import * as dapp from './dapp.js';
@@ -209,7 +209,12 @@ export async function handle(msg) {
       return ext.link.info();
     case 'settings': {
       const patch = {};
-      if (typeof msg.rpcUrl === 'string') patch.rpcUrl = checkURL(msg.rpcUrl, ['http:', 'https:']);
+      if (typeof msg.rpcUrl === 'string') patch.rpcUrl = await checkRPC(approver, checkURL(msg.rpcUrl, ['http:', 'https:']));
+      if (typeof msg.rpcUrl2 === 'string') patch.rpcUrl2 = msg.rpcUrl2 === '' ? '' : await checkRPC(approver, checkURL(msg.rpcUrl2, ['http:', 'https:']));
+      if (msg.maxBlockAge !== undefined) {
+        if (!Number.isInteger(msg.maxBlockAge) || msg.maxBlockAge < 1 || msg.maxBlockAge > 64) fail('malformed', 'maxBlockAge: a whole number of blocks from 1 to 64');
+        patch.maxBlockAge = msg.maxBlockAge;
+      }
       if (msg.mode === 'autonomous' || msg.mode === 'supervised') patch.mode = msg.mode;
       if (typeof msg.paused === 'boolean') patch.paused = msg.paused;
       if (typeof msg.registry === 'string') {
@@ -218,11 +223,22 @@ export async function handle(msg) {
       }
       if (Number.isInteger(msg.autoLockMinutes) && msg.autoLockMinutes >= 1 && msg.autoLockMinutes <= 1440) patch.autoLockMinutes = msg.autoLockMinutes;
       const s = await st.updateSettings(patch);
+      // The core's chain options follow the settings at once.
+      await approver.configure({ registry: s.registry || '', maxBlockAge: s.maxBlockAge, rpc2: s.rpcUrl2 ? rpc2 : null });
       if (typeof msg.paused === 'boolean') {
         await st.addActivity({ kind: 'killswitch', decision: 'info', message: msg.paused ? 'agent paused (kill switch)' : 'agent resumed' });
       }
       return s;
     }
+    case 'syncNonce': // the core reads the nonce through its own RPC (held beyond the step)
+      return approver.syncNonce();
+    case 'confirmNonce': { // the user accepts the nonce jump the popup showed
+      let n;
+      try { n = BigInt(str(msg.nonce)).toString(); } catch { fail('malformed', 'nonce: not a number'); }
+      return approver.confirmNonce(n);
+    }
+    case 'resetNonce': // the user dismisses it: the next nonce stays
+      return approver.resetNonce();
     case 'approve':
       return approve(str(msg.id), msg.password);
     case 'reject':
@@ -248,6 +264,14 @@ export async function handle(msg) {
 function str(v) {
   if (typeof v !== 'string') fail('malformed', 'expected a string');
   return v;
+}
+
+// checkRPC refuses an endpoint that serves another chain than the pinned
+// policy's (wrong_chain) or does not answer eth_chainId (input_unavailable),
+// before it is saved. The core checks again before every use.
+async function checkRPC(approver, url) {
+  await approver.checkRPC((method, params) => rpc(method, params, { url }));
+  return url;
 }
 
 function checkURL(u, schemes) {

@@ -2,7 +2,7 @@
 // chrome.storage.local. Every handler awaits `ready()` before touching it.
 import './wasm_exec.js';
 import { coreStore, settings } from './state.js';
-import { rpc } from './rpc.js';
+import { rpc, rpc2 } from './rpc.js';
 
 let booting = null;
 
@@ -26,11 +26,15 @@ async function boot() {
   await globals;
   const t2 = performance.now();
   const s = await settings();
-  // rpc: the core re-reads a program proposal's oracle inputs itself,
-  // through the user's own RPC setting (never an endpoint the agent names).
+  // The core reads the chain itself (program inputs, the registry before
+  // every signature, the nonce) through the user's own RPC setting, never an
+  // endpoint the agent names; with a second RPC set, every read must agree.
   const core = await globalThis.leashExt.open(coreStore, {
     idleTimeoutMs: s.autoLockMinutes * 60000,
     rpc: (method, params) => rpc(method, params),
+    ...(s.rpcUrl2 ? { rpc2: (method, params) => rpc2(method, params) } : {}),
+    registry: s.registry || '',
+    maxBlockAge: s.maxBlockAge,
   });
   const t3 = performance.now();
   // Cold start of this worker's core, reported by the benchmark (api 'bench').

@@ -78,52 +78,10 @@ function stripLocal(r) {
   return rest;
 }
 
-// COMMITMENT_OF is the selector of PolicyRegistry.commitmentOf(address).
-const COMMITMENT_OF = '0xf662b881';
-
-// registryRefusal checks the on-chain registry, when one is configured: the
-// commitment published for our account must be the pinned one, with the
-// pinned key, and not revoked (revoking on chain is the kill switch). It
-// fails closed: an unreadable registry refuses too. null means go ahead.
-export async function registryRefusal() {
-  const s = await st.settings();
-  if (!s.registry) return null;
-  const { approver } = await ready();
-  const status = await approver.status();
-  if (!status.address || !status.policyCommitment) return null; // the core refuses on its own
-  const data = COMMITMENT_OF + status.address.slice(2).toLowerCase().padStart(64, '0');
-  let out;
-  try {
-    out = await rpc('eth_call', [{ to: s.registry, data }, 'latest']);
-  } catch (e) {
-    return { code: 'unknown_policy', message: `cannot read the on-chain registry (${e.message}); nothing is signed` };
-  }
-  if (typeof out !== 'string' || !/^0x[0-9a-fA-F]{192}$/.test(out)) {
-    return { code: 'unknown_policy', message: 'the registry answered malformed data; nothing is signed' };
-  }
-  const commitment = '0x' + out.slice(2, 66).toLowerCase();
-  const vkHash = '0x' + out.slice(66, 130).toLowerCase();
-  const revoked = BigInt('0x' + out.slice(130, 194)) !== 0n;
-  if (BigInt(commitment) === 0n) return { code: 'unknown_policy', message: 'no policy commitment is published on chain for this account' };
-  if (revoked) return { code: 'revoked', message: `the on-chain policy commitment ${commitment} is revoked` };
-  if (commitment !== status.policyCommitment.toLowerCase()) {
-    return { code: 'unknown_policy', message: `the on-chain commitment ${commitment} is not the pinned ${status.policyCommitment}` };
-  }
-  if (status.vkHash && vkHash !== status.vkHash.toLowerCase()) {
-    return { code: 'unknown_policy', message: `the on-chain vk hash ${vkHash} is not the pinned ${status.vkHash}` };
-  }
-  return null;
-}
-
-// decide runs verify-then-sign in the core and handles the receipt.
+// decide runs verify-then-sign in the core and handles the receipt. The
+// core itself checks the on-chain registry (the registry setting) before
+// every signature, over the RPC setting, failing closed.
 export async function decide(raw, arrived) {
-  const refusal = await registryRefusal();
-  if (refusal) {
-    const id = proposalId(raw);
-    await st.addActivity({ kind: 'proposal', id, decision: 'rejected', code: refusal.code, message: refusal.message });
-    await finish({ id, status: 'rejected', ...refusal });
-    return;
-  }
   const { agent } = await ready();
   const t0 = performance.now();
   let r = await agent.submit(raw);
@@ -222,17 +180,21 @@ export async function relayGap(g) {
 }
 
 // ---- chain ----
+// syncNonce asks the core to read the account's nonce through its own RPC
+// (both RPCs, when a second one is set). The core moves it by at most 16 on
+// the RPC's word; a larger jump waits for the user (status().nonceHold, the
+// popup's banner). It reports whether the nonce moved.
 export async function syncNonce() {
   const { approver } = await ready();
   const status = await approver.status();
   if (!status.address) return false;
   try {
-    const n = Number(BigInt(await rpc('eth_getTransactionCount', [status.address, 'pending'])));
     const before = Number(BigInt(status.nonce));
-    const r = await approver.syncNonce(n);
+    const r = await approver.syncNonce();
+    if (r.held !== undefined) await updateBadge();
     return r.nonce !== before;
   } catch (e) {
-    console.warn('leash: nonce sync failed', e.message);
+    console.warn('leash: nonce sync failed', e.code, e.message);
     return false;
   }
 }
@@ -314,7 +276,8 @@ export async function updateBadge() {
   let n = (await st.approvals()).length;
   try {
     const { approver } = await ready();
-    n += (await approver.status()).pending || 0;
+    const status = await approver.status();
+    n += (status.pending || 0) + (status.nonceHold ? 1 : 0);
   } catch {}
   await chrome.action.setBadgeBackgroundColor({ color: '#b4542a' });
   await chrome.action.setBadgeText({ text: n ? String(n) : '' });

@@ -21,7 +21,9 @@ export const DEFAULT_SETTINGS = {
   chainId: 1337,
   mode: 'autonomous', // or 'supervised'
   paused: false,      // the kill switch
-  registry: '',       // PolicyRegistry address to check before each signature ('' = no on-chain check)
+  registry: '',       // PolicyRegistry address the core checks before each signature ('' = no on-chain check, no programs)
+  rpcUrl2: '',        // a second JSON-RPC URL: every chain read must agree on both ('' = none)
+  maxBlockAge: 2,     // how many blocks a program proposal's inputs may be behind the head
   autoLockMinutes: 15,
 };
 

@@ -132,8 +132,22 @@ function main() {
     header(),
     controls(),
     pairOffer(pairCtx()),
+    view.status.nonceHold ? nonceHold() : null,
     h('div', { class: 'tabs' }, t('approvals', n ? `Approvals (${n})` : 'Approvals'), t('activity', 'Activity'), t('setup', 'Setup')),
     h('div', { class: 'wrap' }, lastError ? h('div', { class: 'error' }, lastError) : null, body));
+}
+
+// nonceHold: the RPC reported a next nonce more than 16 past the one the
+// wallet last vouched for. Leash keeps its own until the user says so.
+function nonceHold() {
+  const held = view.status.nonceHold;
+  const chain = BigInt(held.chain).toString();
+  return h('div', { class: 'wrap' }, h('div', { class: 'banner amber', 'data-nonce-hold': chain },
+    h('p', {}, `Your RPC says the account's next nonce is ${chain}; Leash's is ${BigInt(held.ledger)}. `,
+      'Confirm only if this account really sent those transactions (from another wallet). A wrong nonce stalls the agent.'),
+    h('div', { class: 'row' },
+      h('button', { id: 'nonce-confirm', onclick: () => act(() => call('confirmNonce', { nonce: chain })) }, 'Confirm ' + chain),
+      h('button', { id: 'nonce-dismiss', onclick: () => act(() => call('resetNonce')) }, 'Keep ' + BigInt(held.ledger)))));
 }
 
 // ---- approvals ----
@@ -380,14 +394,19 @@ async function describeChosen(input, preview) {
 
 function networkCard() {
   const rpc = keep('rpc-url', () => h('input', { id: 'rpc-url', value: view.settings.rpcUrl }));
+  const rpc2 = keep('rpc-url2', () => h('input', { id: 'rpc-url2', placeholder: 'optional: another provider', value: view.settings.rpcUrl2 || '' }));
+  const age = keep('max-block-age', () => h('input', { id: 'max-block-age', type: 'number', min: 1, max: 64, value: view.settings.maxBlockAge }));
   const lock = keep('autolock', () => h('input', { id: 'autolock', type: 'number', min: 1, max: 1440, value: view.settings.autoLockMinutes }));
   const registry = keep('registry', () => h('input', { id: 'registry', placeholder: '0x… (empty: no on-chain check)', value: view.settings.registry || '' }));
   return h('div', { class: 'card', 'data-card': 'network' },
     h('h2', {}, 'Network and safety'),
-    h('label', {}, 'JSON-RPC URL'), rpc,
+    h('label', {}, 'JSON-RPC URL (must serve the policy\'s chain)'), rpc,
+    h('label', {}, 'Second JSON-RPC URL (every chain read must agree on both)'), rpc2,
     h('label', {}, 'Policy registry (checked before every signature; revoke there to stop the agent)'), registry,
+    h('label', {}, 'Program inputs may be this many blocks old'), age,
     h('label', {}, 'Lock after this many idle minutes'), lock,
-    h('button', { style: 'margin-top:8px', onclick: () => act(() => call('settings', { rpcUrl: rpc.value, registry: registry.value.trim(), autoLockMinutes: Number(lock.value) })) }, 'Save'));
+    h('button', { style: 'margin-top:8px', onclick: () => act(() => call('settings', { rpcUrl: rpc.value, rpcUrl2: rpc2.value.trim(),
+      registry: registry.value.trim(), maxBlockAge: Number(age.value), autoLockMinutes: Number(lock.value) })) }, 'Save'));
 }
 
 refresh(true);
