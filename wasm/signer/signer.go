@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
@@ -49,6 +51,22 @@ type Config struct {
 	// MaxBlockAge bounds how many blocks a program proposal's inputs may be
 	// behind the signer's head; zero → programverify.DefaultMaxBlockAge.
 	MaxBlockAge uint64
+	// Authenticate puts the pins, programs, ledger and the host's records
+	// under a MAC keyed from the vault (integrity.go): a record changed
+	// behind the core's back stops it with malformed. The extension sets
+	// it; a native tool whose store nobody else writes may leave it off.
+	Authenticate bool
+	// MaxQueue bounds the proposals waiting for the user in supervised
+	// mode; zero → DefaultMaxQueue. MaxQueueBytes bounds that queue's and
+	// the locked queue's bytes each; zero → DefaultMaxQueueBytes.
+	MaxQueue      int
+	MaxQueueBytes int
+	// AuditKeep bounds the audit entries kept in the store (the log
+	// rotates, keeping its chain); zero → DefaultAuditKeep.
+	AuditKeep int
+	// FeeWarn is the fee above which an approval warns; nil →
+	// DefaultFeeWarn.
+	FeeWarn *big.Int
 }
 
 // Signer is the stateful signer core. It is safe for concurrent use.
@@ -65,6 +83,12 @@ type Signer struct {
 
 	ledger *ledger.Ledger
 	audit  *audit.Log
+
+	g       gate       // kill switch, supervised queue (queue.go)
+	integ   integrity  // storage authentication (integrity.go)
+	proofs  proofCache // display model (display.go)
+	feeWarn atomic.Pointer[big.Int]
+	idle    atomic.Int64
 
 	persistMu  sync.Mutex    // orders ledger and pending writes
 	programsMu sync.Mutex    // orders changes of the pinned programs
@@ -99,7 +123,17 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if cfg.MaxPending <= 0 {
 		cfg.MaxPending = DefaultMaxPending
 	}
+	if cfg.MaxQueue <= 0 {
+		cfg.MaxQueue = DefaultMaxQueue
+	}
+	if cfg.MaxQueueBytes <= 0 {
+		cfg.MaxQueueBytes = DefaultMaxQueueBytes
+	}
+	if cfg.AuditKeep <= 0 {
+		cfg.AuditKeep = DefaultAuditKeep
+	}
 	s := &Signer{cfg: cfg, store: cfg.Store}
+	loaded := map[string][]byte{} // the protected records as read (integrity.go)
 	if raw, err := s.store.Get(ctx, KeyVault); err != nil {
 		return nil, storeErr("read vault", err)
 	} else if raw != nil {
@@ -108,6 +142,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyPins); err != nil {
 		return nil, storeErr("read pins", err)
 	} else if raw != nil {
+		loaded[KeyPins] = raw
 		p, err := decodePins(raw)
 		if err != nil {
 			return nil, err
@@ -117,6 +152,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyPrograms); err != nil {
 		return nil, storeErr("read programs", err)
 	} else if raw != nil {
+		loaded[KeyPrograms] = raw
 		if s.programs, err = decodePrograms(raw); err != nil {
 			return nil, err
 		}
@@ -128,6 +164,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyLedger); err != nil {
 		return nil, storeErr("read ledger", err)
 	} else if raw != nil {
+		loaded[KeyLedger] = raw
 		l, err := ledger.Restore(raw, ledger.Config{Window: window})
 		if err != nil {
 			return nil, err
@@ -154,6 +191,12 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 		head = *h
 	}
 	s.audit = audit.New(head, 0)
+	if err := s.loadIntegrity(ctx, loaded); err != nil {
+		return nil, err
+	}
+	if err := s.loadQueue(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -162,6 +205,10 @@ func (s *Signer) vaultConfig() vault.Config {
 }
 
 func storeErr(what string, err error) error {
+	var coded *wire.Error
+	if errors.As(err, &coded) && coded.Code != wire.Internal {
+		return wire.Errorf(coded.Code, "signer: %s: %s", what, coded.Message)
+	}
 	return wire.Errorf(wire.Internal, "signer: %s: %v", what, err)
 }
 
@@ -205,7 +252,7 @@ func (s *Signer) CreateVault(ctx context.Context, password string, words int, re
 	if err != nil {
 		return "", wire.Address{}, err
 	}
-	addr, err := s.installVault(ctx, blob, "created")
+	addr, err := s.installVault(ctx, blob, m, "created")
 	return m, addr, err
 }
 
@@ -218,7 +265,7 @@ func (s *Signer) ImportVault(ctx context.Context, mnemonic, password string, rep
 	if err != nil {
 		return wire.Address{}, err
 	}
-	return s.installVault(ctx, blob, "imported")
+	return s.installVault(ctx, blob, mnemonic, "imported")
 }
 
 func (s *Signer) mayWriteVault(replace bool) error {
@@ -232,10 +279,13 @@ func (s *Signer) mayWriteVault(replace bool) error {
 
 // installVault stores a blob that vault.Create/Import already proved good,
 // then switches to it. The old vault stays until the write succeeded.
-func (s *Signer) installVault(ctx context.Context, blob []byte, what string) (wire.Address, error) {
+func (s *Signer) installVault(ctx context.Context, blob []byte, mnemonic, what string) (wire.Address, error) {
 	v, err := vault.Open(blob, s.vaultConfig())
 	if err != nil {
 		return wire.Address{}, err
+	}
+	if ms := s.idle.Load(); ms > 0 {
+		v.SetIdleTimeout(time.Duration(ms) * time.Millisecond)
 	}
 	if err := s.store.Put(ctx, KeyVault, blob); err != nil {
 		return wire.Address{}, storeErr("write vault", err)
@@ -247,6 +297,9 @@ func (s *Signer) installVault(ctx context.Context, blob []byte, what string) (wi
 	s.vault, s.vaultErr = v, nil
 	s.mu.Unlock()
 	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Message: "vault " + what + " for " + v.Address().Hex()})
+	if k, err := vault.MnemonicSecret(mnemonic, macLabel); err == nil && s.integ.on {
+		s.rekey(ctx, k)
+	}
 	return v.Address(), nil
 }
 
@@ -274,6 +327,9 @@ func (s *Signer) Unlock(ctx context.Context, password string) error {
 		msg = "unlock refused"
 	}
 	s.record(ctx, audit.Entry{Kind: "unlock", Decision: audit.Info, Code: wire.CodeOf(err), Message: msg})
+	if err == nil {
+		s.learnFromVault(ctx, v) // verify the stored records before anything is signed
+	}
 	return err
 }
 
@@ -293,6 +349,9 @@ func (s *Signer) ExportMnemonic(ctx context.Context, password string) (string, e
 	}
 	m, err := v.ExportMnemonic(password)
 	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Code: wire.CodeOf(err), Message: "mnemonic export"})
+	if err == nil {
+		s.learnFromMnemonic(ctx, m)
+	}
 	return m, err
 }
 
@@ -341,7 +400,7 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 	if err != nil {
 		return wire.Hash32{}, wire.Errorf(wire.Malformed, "pins: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyPins, raw); err != nil {
+	if err := s.put(ctx, KeyPins, raw); err != nil {
 		return wire.Hash32{}, storeErr("write pins", err)
 	}
 	s.mu.Lock()
@@ -382,6 +441,10 @@ type Status struct {
 	AuditHead        audit.Head    `json:"auditHead"`
 	// Programs are the pinned programs, by commitment.
 	Programs []ProgramStatus `json:"programs"`
+	// Queued counts the proposals waiting for the user (supervised mode).
+	Queued    int             `json:"queued"`
+	Mode      Mode            `json:"mode"`
+	Integrity IntegrityStatus `json:"integrity"`
 }
 
 // Status reports the signer's state.
@@ -389,6 +452,7 @@ func (s *Signer) Status() Status {
 	now := s.now()
 	v := s.ledger.View(now)
 	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head()}
+	st.Queued, st.Mode, st.Integrity = s.QueuedCount(), s.CurrentMode(), s.IntegrityStatus()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -426,7 +490,7 @@ func (s *Signer) Audit(ctx context.Context) ([]audit.Entry, error) {
 	head := s.audit.Head()
 	s.auditMu.Unlock()
 	var out []audit.Entry
-	for i := uint64(0); i < head.Next; i++ {
+	for i := head.Base; i < head.Next; i++ {
 		raw, err := s.store.Get(ctx, auditKey(i))
 		if err != nil {
 			return out, storeErr("read audit", err)
@@ -455,7 +519,10 @@ func (s *Signer) Submit(ctx context.Context, raw []byte) wire.Receipt {
 		s.recordReceipt(ctx, nil, r)
 		return r
 	}
-	r := s.decide(ctx, p, raw)
+	r, done := s.check(ctx, p, raw, false) // kill switch, integrity, supervised queue
+	if !done {
+		r = s.decide(ctx, p, raw)
+	}
 	s.recordReceipt(ctx, p, r)
 	return r
 }
@@ -589,7 +656,7 @@ func (s *Signer) hold(ctx context.Context, p *wire.Proposal, raw []byte) wire.Re
 			break
 		}
 	}
-	full := !dup && len(s.pending) >= s.cfg.MaxPending
+	full := !dup && (len(s.pending) >= s.cfg.MaxPending || s.pendingBytesLocked()+len(raw) > s.cfg.MaxQueueBytes)
 	if !dup && !full {
 		s.pending = append(s.pending, append(json.RawMessage(nil), raw...))
 	}
@@ -612,7 +679,7 @@ func (s *Signer) persistLedger(ctx context.Context) error {
 	if err != nil {
 		return wire.Errorf(wire.Internal, "ledger: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyLedger, data); err != nil {
+	if err := s.put(ctx, KeyLedger, data); err != nil {
 		return storeErr("write ledger", err)
 	}
 	return nil
@@ -668,12 +735,15 @@ func (s *Signer) record(ctx context.Context, e audit.Entry) {
 		if err := s.store.Put(ctx, auditKey(x.Seq), b); err != nil {
 			return
 		}
-		hb, _ := json.Marshal(audit.Head{Next: x.Seq + 1, Hash: x.Hash})
+		h := s.audit.Head()
+		h.Next, h.Hash = x.Seq+1, x.Hash
+		hb, _ := json.Marshal(h)
 		if err := s.store.Put(ctx, KeyAuditHead, hb); err != nil {
 			return
 		}
 		s.unsaved = s.unsaved[1:]
 	}
+	s.rotateAudit(ctx)
 }
 
 // RecentAudit returns the newest audit entries held in memory.
