@@ -15,7 +15,12 @@ import (
 //   - 2: program proofs: open's rpc and maxBlockAge options,
 //     approver.pinProgram / unpinProgram, status().programs, and the tool
 //     signer's program, programVK and rpc.
-const Version = 2
+//   - 3: the trust boundary (issue 13): open's authenticate, maxQueue and
+//     auditKeep options; approver.setMode, touch, inspect, inspectTx,
+//     queue, approve, reject, activity, records, putRecord,
+//     resetTampered; status().queued, mode and integrity; the receipt
+//     codes busy and user_rejected.
+const Version = 3
 
 // Register installs globalThis.leash and calls globalThis.onLeashReady if
 // the host defined one.

@@ -12,7 +12,7 @@ import (
 )
 
 // openCore: leash.open(storage, {idleTimeoutMs?, maxPending?, rpc?,
-// maxBlockAge?}) →
+// maxBlockAge?, authenticate?, maxQueue?, auditKeep?}) →
 // Promise<{agent, approver}>.
 func openCore(args []js.Value) (func() (any, error), error) { return openWith(args, nil) }
 
@@ -34,7 +34,7 @@ func openWith(args []js.Value, extra func(s *signer.Signer, core js.Value)) (fun
 		if err != nil {
 			return nil, err
 		}
-		cfg.MaxPending = int(mp)
+		cfg.MaxPending = int(min(mp, 1<<16))
 		call, err := rpcOption(o)
 		if err != nil {
 			return nil, err
@@ -47,6 +47,17 @@ func openWith(args []js.Value, extra func(s *signer.Signer, core js.Value)) (fun
 			return nil, err
 		}
 		cfg.MaxBlockAge = age
+		cfg.Authenticate = o.Get("authenticate").Truthy()
+		mq, err := uintOf(o.Get("maxQueue"), "maxQueue", 0)
+		if err != nil {
+			return nil, err
+		}
+		cfg.MaxQueue = int(min(mq, 1<<16))
+		keep, err := uintOf(o.Get("auditKeep"), "auditKeep", 0)
+		if err != nil {
+			return nil, err
+		}
+		cfg.AuditKeep = int(min(keep, 1<<20))
 	}
 	return func() (any, error) {
 		s, err := signer.New(context.Background(), cfg)
@@ -203,7 +214,7 @@ func approverObject(s *signer.Signer) js.Value {
 		}, nil
 	})
 	programMethods(s, method)
-	programMethods(s, method)
+	guardMethods(s, method)
 	return o
 }
 
