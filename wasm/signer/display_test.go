@@ -211,3 +211,26 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+func FuzzInspect(f *testing.F) {
+	p0, _ := proposals(f)
+	s := newSigner(f, NewMemStore(), &fakeClock{t: time.Unix(t0, 0)})
+	f.Add(p0)
+	f.Add([]byte(strings.Replace(string(p0), `"tx":`, `"TX":`, 1)))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		v, err := s.Inspect(context.Background(), raw)
+		if err == nil && v.Digest != Digest(raw) {
+			t.Fatal("digest")
+		}
+	})
+}
+
+func FuzzDecodeSession(f *testing.F) {
+	f.Add([]byte(`{"key":"0x` + strings.Repeat("11", 32) + `","mac":"0x` + strings.Repeat("22", 32) + `"}`))
+	f.Add([]byte(`{"mac":"0x00"}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if s, err := DecodeSession(raw); err == nil && ((s.Key != nil && len(s.Key) != 32) || (s.MAC != nil && len(s.MAC) != 32)) {
+			t.Fatal("bad key length accepted")
+		}
+	})
+}
