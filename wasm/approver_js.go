@@ -28,6 +28,15 @@ func guardMethods(s *signer.Signer, method func(string, func([]js.Value) (func()
 			return nil, s.SetMode(ctx, m)
 		}, nil
 	})
+	method("policy", func([]js.Value) (func() (any, error), error) {
+		return func() (any, error) {
+			info := s.PinnedPolicy()
+			if info == nil {
+				return nil, nil
+			}
+			return fromJSON(info)
+		}, nil
+	})
 	method("touch", func([]js.Value) (func() (any, error), error) {
 		return func() (any, error) { s.Touch(); return nil, nil }, nil
 	})

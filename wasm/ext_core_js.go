@@ -66,6 +66,13 @@ func registerExt() {
 		}, nil
 	}))
 	o.Set("inspectMessage", async(inspectMessageJS))
+	o.Set("proposalId", async(func(args []js.Value) (func() (any, error), error) {
+		raw, err := bytesOf(arg(args, 0), "proposal")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) { return ext.ProposalID(raw), nil }, nil
+	}))
 	o.Set("link", linkObject())
 	js.Global().Set("leashExt", o)
 }

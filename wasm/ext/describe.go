@@ -3,20 +3,12 @@ package ext
 import (
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/verify"
+	"github.com/leash-wallet/leash/wasm/signer"
 	"github.com/leash-wallet/leash/wire"
 )
 
 // PolicyInfo is what the policy screen shows about a policy document.
-type PolicyInfo struct {
-	Name        string      `json:"name"`
-	ChainID     uint64      `json:"chainId"`
-	Commitment  wire.Hash32 `json:"commitment"`
-	Description string      `json:"description"`
-	Warnings    []string    `json:"warnings"`
-	NotBefore   uint64      `json:"notBefore"`
-	NotAfter    uint64      `json:"notAfter"`
-	Targets     int         `json:"targets"`
-}
+type PolicyInfo = signer.PolicyInfo
 
 // DescribePolicy decodes a policy document, computes its commitment and
 // describes it in plain language.
@@ -25,12 +17,19 @@ func DescribePolicy(doc []byte) (*policy.Policy, PolicyInfo, error) {
 	if err != nil {
 		return nil, PolicyInfo{}, err
 	}
-	w := p.Warnings()
-	if w == nil {
-		w = []string{}
+	return p, signer.DescribePolicy(p), nil
+}
+
+// ProposalID is the id of a proposal document, decoded strictly as the
+// core decodes it ("" when it does not decode): the host answers a
+// proposal it refuses before the core sees it (a registry refusal) by
+// this id, never by its own parse.
+func ProposalID(raw []byte) string {
+	p, err := wire.DecodeProposal(raw)
+	if err != nil {
+		return ""
 	}
-	return p, PolicyInfo{Name: p.Name, ChainID: p.ChainID, Commitment: p.Commitment(), Description: p.Describe(),
-		Warnings: w, NotBefore: uint64(p.NotBefore), NotAfter: uint64(p.NotAfter), Targets: len(p.Targets)}, nil
+	return p.ID
 }
 
 // VKInfo is the identity of a verifying key.

@@ -457,6 +457,44 @@ func (s *Signer) InspectTx(raw []byte) (*TxView, error) {
 	return &v, nil
 }
 
+// PolicyInfo is what the policy screen shows about a policy.
+type PolicyInfo struct {
+	Name        string       `json:"name"`
+	ChainID     uint64       `json:"chainId"`
+	Commitment  wire.Hash32  `json:"commitment"`
+	Description string       `json:"description"`
+	Warnings    []string     `json:"warnings"`
+	NotBefore   uint64       `json:"notBefore"`
+	NotAfter    uint64       `json:"notAfter"`
+	Targets     int          `json:"targets"`
+	VKHash      *wire.Hash32 `json:"vkHash,omitempty"` // the pinned key's, for a pinned policy
+}
+
+// DescribePolicy describes a decoded policy in plain language.
+func DescribePolicy(p *policy.Policy) PolicyInfo {
+	w := p.Warnings()
+	if w == nil {
+		w = []string{}
+	}
+	return PolicyInfo{Name: p.Name, ChainID: p.ChainID, Commitment: p.Commitment(), Description: p.Describe(),
+		Warnings: w, NotBefore: uint64(p.NotBefore), NotAfter: uint64(p.NotAfter), Targets: len(p.Targets)}
+}
+
+// PinnedPolicy describes the pinned policy and key (nil when none is
+// pinned): the screen shows the core's own copy, not one the host keeps.
+func (s *Signer) PinnedPolicy() *PolicyInfo {
+	s.mu.Lock()
+	pn := s.pins
+	s.mu.Unlock()
+	if pn == nil {
+		return nil
+	}
+	info := DescribePolicy(pn.policy)
+	h := pn.vk.Hash()
+	info.VKHash = &h
+	return &info
+}
+
 // ActivityRow is one audit entry as the activity list shows it.
 type ActivityRow struct {
 	Seq       uint64       `json:"seq"`

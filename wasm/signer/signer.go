@@ -16,6 +16,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/wasm/audit"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 	"github.com/leash-wallet/leash/wasm/ledger"
 	"github.com/leash-wallet/leash/wasm/vault"
 	"github.com/leash-wallet/leash/wire"
@@ -432,6 +433,7 @@ type Status struct {
 	Vault            string        `json:"vault"` // "none", "locked", "unlocked", "corrupt"
 	VaultError       string        `json:"vaultError,omitempty"`
 	Address          *wire.Address `json:"address,omitempty"`
+	Account          *AddressView  `json:"account,omitempty"` // the address for display: EIP-55
 	PolicyCommitment *wire.Hash32  `json:"policyCommitment,omitempty"`
 	VKHash           *wire.Hash32  `json:"vkHash,omitempty"`
 	Nonce            wire.Uint64   `json:"nonce"`
@@ -461,6 +463,7 @@ func (s *Signer) Status() Status {
 	case s.vault != nil:
 		a := s.vault.Address()
 		st.Address = &a
+		st.Account = &AddressView{Address: ethkey.ChecksumHex(a), Self: true}
 		st.Vault = "unlocked"
 		if s.vault.Locked() {
 			st.Vault = "locked"
