@@ -1,9 +1,11 @@
-// The agent face at run time: proposals from the relay are decided by the
-// core (verify-then-sign), receipts go back over the relay, signed
+// The agent face at run time: proposals from the relay go to the core as
+// they came (the core alone decodes them: verify-then-sign, or the
+// supervised queue, or a refusal), receipts go back over the relay, signed
 // transactions are broadcast through the configured JSON-RPC endpoint and
 // followed until mined. Nothing here can unlock, approve or pin: that is the
 // approver API (api.js), reachable only from the extension's own pages.
 import { ready } from './core.js';
+import * as notify from './notify.js';
 import * as relay from './relay.js';
 import { rpc } from './rpc.js';
 import * as st from './state.js';
@@ -23,59 +25,20 @@ export function onMessages(msgs, arrived) {
 }
 
 async function handleMessage(m, arrived) {
-  if (m.kind === 'proposal') {
-    await handleProposal(m.body, arrived);
-  } else {
-    await st.addActivity({ kind: 'relay', decision: 'info', message: `ignored a "${String(m.kind).slice(0, 32)}" message from the agent host` });
-  }
+  if (m.kind === 'proposal') await handleProposal(m.body, arrived);
+  // Anything else from the agent host is ignored (and acknowledged).
   await relay.run((link) => link.handled(m.seq));
 }
 
-function proposalId(raw) {
-  try {
-    const p = JSON.parse(raw);
-    return p && typeof p.id === 'string' && p.id.length <= 64 ? p.id : '';
-  } catch {
-    return '';
-  }
-}
-
 async function handleProposal(raw, arrived) {
-  const id = proposalId(raw);
-  if (id) {
-    const prev = await st.getReceipt(id);
-    if (prev && prev.status !== 'pending') {
-      await sendReceipt(stripLocal(prev)); // a redelivery gets the same answer
-      if (prev.status === 'signed' && prev.rawTx) {
-        // The worker may have died before the broadcast: send it again
-        // (the chain ignores a transaction it already has).
-        broadcast(prev).catch((e) => console.warn('broadcast', e));
-      }
-      return;
-    }
-  }
-  const s = await st.settings();
-  if (s.paused) {
-    const r = { id, status: 'rejected', code: 'revoked', message: 'the agent is paused by the user (kill switch)' };
-    await finish(r, null);
-    return;
-  }
-  if (s.mode === 'supervised') {
-    const added = await st.addApproval({ id: 'proposal:' + id, kind: 'proposal', proposal: raw, proposalId: id });
-    if (added) {
-      await st.putReceipt({ id, status: 'pending', message: 'waiting for the user\'s approval (supervised mode)' });
-      await sendReceipt({ id, status: 'pending', message: 'waiting for the user\'s approval (supervised mode)' });
-      await st.addActivity({ kind: 'proposal', id, decision: 'pending', message: 'waiting for approval (supervised mode)' });
-    }
-    await updateBadge();
+  const refusal = await registryRefusal();
+  if (refusal) {
+    const { ext } = await ready();
+    const id = await ext.proposalId(raw); // the core's strict decoding: '' when malformed
+    await finish({ id, status: 'rejected', ...refusal });
     return;
   }
   await decide(raw, arrived);
-}
-
-function stripLocal(r) {
-  const { at, ...rest } = r;
-  return rest;
 }
 
 // COMMITMENT_OF is the selector of PolicyRegistry.commitmentOf(address).
@@ -115,15 +78,8 @@ export async function registryRefusal() {
   return null;
 }
 
-// decide runs verify-then-sign in the core and handles the receipt.
-export async function decide(raw, arrived) {
-  const refusal = await registryRefusal();
-  if (refusal) {
-    const id = proposalId(raw);
-    await st.addActivity({ kind: 'proposal', id, decision: 'rejected', code: refusal.code, message: refusal.message });
-    await finish({ id, status: 'rejected', ...refusal });
-    return;
-  }
+// decide hands a proposal to the core and handles the receipt.
+async function decide(raw, arrived) {
   const { agent } = await ready();
   const t0 = performance.now();
   let r = await agent.submit(raw);
@@ -131,7 +87,18 @@ export async function decide(raw, arrived) {
   if (r.status === 'rejected' && r.code === 'nonce_mismatch' && (await syncNonce())) {
     r = await agent.submit(raw); // the chain moved (e.g. a transaction the user sent): check again
   }
-  if (r.id && r.status !== 'pending') st.stageReceipt(r);
+  if (r.status === 'rejected' && r.code === 'replay' && r.id) {
+    // A redelivery of a proposal signed before (the worker may have died
+    // before the receipt or the broadcast left): the same answer again.
+    const prev = await st.getReceipt(r.id);
+    if (prev && prev.status === 'signed') {
+      const again = { id: prev.id, status: 'signed', txHash: prev.txHash, rawTx: prev.rawTx };
+      await sendReceipt(again);
+      broadcast(again).catch((e) => console.warn('broadcast', e));
+      return;
+    }
+  }
+  st.stageReceipt(r);
   await st.flush(); // the decision (and its receipt) is durable before anything of it leaves
   if (r.status === 'signed' && arrived) {
     // Network excluded: from the relay frame's arrival in the worker to the
@@ -143,26 +110,20 @@ export async function decide(raw, arrived) {
   await finish(r);
 }
 
-async function finish(r) {
+// finish sends a receipt and does what follows from it.
+export async function finish(r) {
   await st.flush();
-  if (!r.id && r.status === 'rejected') {
-    // A proposal without a usable id cannot be answered by id; it is in the audit log.
-    notifyRejection(r);
-    return;
+  if (r.id) {
+    if (r.status === 'signed') await st.putReceipt(r);
+    await sendReceipt(r);
   }
-  await st.putReceipt(r);
-  await sendReceipt(r);
   if (r.status === 'signed') {
-    touchSession().catch(() => {});
     await st.addActivity({ kind: 'tx', id: r.id, decision: 'signed', txHash: r.txHash, rawTx: r.rawTx, source: 'agent' });
     broadcast(r).catch((e) => console.warn('broadcast', e));
-  } else if (r.status === 'rejected') {
-    if (r.code === 'revoked' || r.code === 'user_rejected') {
-      await st.addActivity({ kind: 'proposal', id: r.id, decision: 'rejected', code: r.code, message: r.message });
-    }
-    notifyRejection(r);
+  } else if (r.status === 'rejected' && r.code !== 'user_rejected') {
+    notify.refusal(r.code);
   }
-  await updateBadge();
+  updateBadge(); // not awaited: coalesced
 }
 
 export async function sendReceipt(r) {
@@ -174,25 +135,35 @@ export async function sendReceipt(r) {
   }
 }
 
-function notifyRejection(r) {
-  chrome.notifications.create('reject-' + (r.id || Date.now()) + '-' + Date.now(), {
-    type: 'basic',
-    iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: 'Leash refused a transaction',
-    message: `${r.code || 'rejected'}: ${r.message || ''}`.slice(0, 250),
-    priority: 1,
-  });
+// ---- supervised approvals (the queue is the core's) ----
+export async function approveProposal(id, digest) {
+  const refusal = await registryRefusal();
+  if (refusal) {
+    const { approver } = await ready();
+    const r = await approver.reject(id); // leaves the queue; the agent hears why
+    await finish({ ...r, ...refusal });
+    return;
+  }
+  const { approver } = await ready();
+  const r = await approver.approve(id, digest);
+  st.stageReceipt(r);
+  await finish(r);
 }
 
-// Signing counts as activity for the session's idle timer.
-async function touchSession() {
-  const o = await chrome.storage.session.get(st.K.session);
-  const v = o[st.K.session];
-  if (v && Date.now() - v.last > 5000) await chrome.storage.session.set({ [st.K.session]: { ...v, last: Date.now() } });
+export async function rejectProposal(id) {
+  const { approver } = await ready();
+  const r = await approver.reject(id);
+  await finish(r);
 }
 
 // ---- chain ----
-export async function syncNonce() {
+// syncNonce moves the ledger's nonce up to the chain's pending count. A
+// flood of proposals at wrong nonces asks the RPC at most every 2 s;
+// force (unlock, the user's own transactions) always asks.
+let lastSync = 0;
+export async function syncNonce(force = false) {
+  if (!force && Date.now() - lastSync < 2000) return false;
+  lastSync = Date.now();
   const { approver } = await ready();
   const status = await approver.status();
   if (!status.address) return false;
@@ -276,18 +247,44 @@ export async function retryHeld() {
   } catch {
     return;
   }
-  for (const r of rs) await finish(r);
+  for (const r of rs) {
+    st.stageReceipt(r);
+    await finish(r);
+  }
 }
 
 // ---- badge ----
-export async function updateBadge() {
-  let n = (await st.approvals()).length;
+let dappWaiting = () => 0;
+export function setDappWaiting(fn) { dappWaiting = fn; }
+
+// updateBadge refreshes the badge (and the "waiting" notification), at
+// most every 200 ms however many proposals arrive.
+let badgeTimer = null;
+let badgeDone = null;
+export function updateBadge() {
+  if (!badgeTimer) {
+    badgeDone = new Promise((resolve) => {
+      badgeTimer = setTimeout(() => {
+        badgeTimer = null;
+        refreshBadge().catch(() => {}).finally(resolve);
+      }, 200);
+    });
+  }
+  return badgeDone;
+}
+
+async function refreshBadge() {
+  let n = dappWaiting();
+  let queued = 0;
   try {
     const { approver } = await ready();
-    n += (await approver.status()).pending || 0;
+    const s = await approver.status();
+    queued = s.queued || 0;
+    n += queued + (s.pending || 0);
   } catch {}
+  notify.awaiting(queued);
   await chrome.action.setBadgeBackgroundColor({ color: '#b4542a' });
-  await chrome.action.setBadgeText({ text: n ? String(n) : '' });
+  await chrome.action.setBadgeText({ text: n ? String(Math.min(n, 999)) : '' });
 }
 
 export async function benchStats() {

@@ -27,8 +27,10 @@ import (
 // be absent from it too, so deleting the ledger (and with it the window's
 // spends) is caught like editing it. Every protected write stores the
 // integrity record first, naming the record being written as pending
-// (its old or its new digest is accepted), then the record itself; a crash
-// between the two writes is therefore never mistaken for tampering.
+// (its old or its new digest is accepted), then the record itself, then
+// the integrity record again with the new digest committed and nothing
+// pending; a crash between the writes is therefore never mistaken for
+// tampering, and once a write is complete its old value is refused.
 //
 // The key is known from the first unlock (or a password-checked action, or
 // a session the host kept in memory-only storage) until the core is
@@ -307,6 +309,10 @@ func (s *Signer) put(ctx context.Context, key string, value []byte) error {
 		return err
 	}
 	in.digests[key] = d
+	// Commit: the pending entry goes, so the old value is no longer
+	// accepted (a store that batches writes, as the extension's does,
+	// keeps only this last integrity record).
+	_ = s.writeManifestLocked(ctx, "", wire.Hash32{})
 	return nil
 }
 

@@ -271,25 +271,62 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// A crash between the integrity record's write and the record's own write
-// leaves the old record with the new integrity record (or the reverse
-// order): never a false alarm.
+// A crash between the integrity record's first write and the record's own
+// write leaves the old record with the pending integrity record: never a
+// false alarm. Once the write completed, the old value is a rollback and
+// is refused.
 func TestIntegrityCrashBetweenWrites(t *testing.T) {
 	ctx := context.Background()
 	clk := &fakeClock{t: time.Unix(t0, 0)}
-	store := NewMemStore()
+	store := &recordingStore{MemStore: NewMemStore()}
 	s := sealedSigner(t, store, clk)
 	_ = s.Unlock(ctx, testPassword)
 	before, _ := store.Get(ctx, KeyLedger)
+	store.log = nil
 	if _, err := s.SyncNonce(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	_ = store.Put(ctx, KeyLedger, before) // the record's write was lost
-	s2, _ := New(ctx, Config{Store: store, Clock: clk.Now, Authenticate: true})
-	_ = s2.Unlock(ctx, testPassword)
-	if st := s2.Status().Integrity; st.State != IntegrityOK {
-		t.Fatalf("crash after the integrity write: %+v", st)
+	if len(store.log) < 3 || store.log[0].key != KeyIntegrity || store.log[1].key != KeyLedger || store.log[2].key != KeyIntegrity {
+		t.Fatalf("%d writes, first %q", len(store.log), store.log[0].key)
 	}
+	reopen := func() IntegrityStatus {
+		s2, _ := New(ctx, Config{Store: store, Clock: clk.Now, Authenticate: true})
+		_ = s2.Unlock(ctx, testPassword)
+		return s2.Status().Integrity
+	}
+	// Crash after the first write: old ledger, pending integrity record.
+	_ = store.MemStore.Put(ctx, KeyIntegrity, store.log[0].value)
+	_ = store.MemStore.Put(ctx, KeyLedger, before)
+	if st := reopen(); st.State != IntegrityOK {
+		t.Fatalf("crash after the first write: %+v", st)
+	}
+	// Crash after the second: new ledger, pending integrity record.
+	_ = store.MemStore.Put(ctx, KeyLedger, store.log[1].value)
+	if st := reopen(); st.State != IntegrityOK {
+		t.Fatalf("crash after the second write: %+v", st)
+	}
+	// Complete: rolling the ledger back one write is tampering.
+	_ = store.MemStore.Put(ctx, KeyIntegrity, store.log[2].value)
+	_ = store.MemStore.Put(ctx, KeyLedger, before)
+	if st := reopen(); st.State != IntegrityTampered {
+		t.Fatalf("a rollback after a complete write: %+v", st)
+	}
+}
+
+type recordingStore struct {
+	*MemStore
+	log []struct {
+		key   string
+		value []byte
+	}
+}
+
+func (r *recordingStore) Put(ctx context.Context, k string, v []byte) error {
+	r.log = append(r.log, struct {
+		key   string
+		value []byte
+	}{k, append([]byte(nil), v...)})
+	return r.MemStore.Put(ctx, k, v)
 }
 
 // Protected writes need the key: before the vault was ever unlocked in

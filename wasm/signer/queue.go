@@ -190,16 +190,19 @@ func (s *Signer) takeQueued(id string) (queued, bool) {
 }
 
 func (s *Signer) persistQueue(ctx context.Context) error {
+	// The documents decoded strictly when they were queued: the array is
+	// written as is (json.Marshal would validate each of them again).
 	s.g.mu.Lock()
-	docs := make([]json.RawMessage, len(s.g.queue))
+	raw := make([]byte, 0, s.g.queueBytes+len(s.g.queue)+2)
+	raw = append(raw, '[')
 	for i, q := range s.g.queue {
-		docs[i] = q.raw
+		if i > 0 {
+			raw = append(raw, ',')
+		}
+		raw = append(raw, q.raw...)
 	}
+	raw = append(raw, ']')
 	s.g.mu.Unlock()
-	raw, err := json.Marshal(docs)
-	if err != nil {
-		return wire.Errorf(wire.Internal, "queue: %v", err)
-	}
 	if err := s.store.Put(ctx, KeyQueue, raw); err != nil {
 		return storeErr("write queue", err)
 	}

@@ -85,9 +85,9 @@ type Signer struct {
 	ledger *ledger.Ledger
 	audit  *audit.Log
 
-	g       gate       // kill switch, supervised queue (queue.go)
-	integ   integrity  // storage authentication (integrity.go)
-	proofs  proofCache // display model (display.go)
+	g       gate      // kill switch, supervised queue (queue.go)
+	integ   integrity // storage authentication (integrity.go)
+	views   viewCache // display models (display.go)
 	feeWarn atomic.Pointer[big.Int]
 	idle    atomic.Int64
 

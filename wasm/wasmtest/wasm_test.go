@@ -425,6 +425,12 @@ func policyRules() []string {
 func TestNodeCore(t *testing.T) {
 	requireWASM(t)
 	dir := t.TempDir()
+	if keep := os.Getenv("LEASH_KEEP_FIXTURES"); keep != "" {
+		dir = keep // for running wasm/test/*.mjs by hand against these fixtures
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	_, _, vk := policytest.Keys(t)
 	write(t, dir, "policy.vk", vk.Bytes())
 	write(t, dir, "policy.json", policytest.Example(t, "policy.json"))
