@@ -12,33 +12,110 @@ import * as st from './state.js';
 
 const BENCH_MAX = 2000;
 export const bench = []; // proposal arrival → signed transaction, ms
-let procQueue = Promise.resolve();
 const watching = new Set();
 
 // ---- relay messages ----
+// Messages are handled in order, in batches of what has arrived (at most
+// MAX_BATCH): every decision of a batch is made by the core, then made
+// durable in one storage write, then its receipts and the relay acks leave
+// in one link step (one write of the link state). A flood costs a few
+// writes per batch instead of three per proposal; one proposal alone is a
+// batch of one.
+const MAX_BATCH = 64;
+const inbox = [];
+let draining = false;
+
 export function onMessages(msgs, arrived) {
-  for (const m of msgs) {
-    procQueue = procQueue
-      .then(() => handleMessage(m, arrived))
-      .catch((e) => console.warn('leash: message not handled; it stays unacknowledged', e));
+  for (const m of msgs) inbox.push({ m, arrived });
+  if (!draining) drain();
+}
+
+async function drain() {
+  draining = true;
+  try {
+    while (inbox.length) {
+      const batch = inbox.splice(0, MAX_BATCH);
+      await handleBatch(batch).catch((e) => console.warn('leash: messages not handled; they stay unacknowledged', e));
+    }
+  } finally {
+    draining = false;
   }
 }
 
-async function handleMessage(m, arrived) {
-  if (m.kind === 'proposal') await handleProposal(m.body, arrived);
-  // Anything else from the agent host is ignored (and acknowledged).
-  await relay.run((link) => link.handled(m.seq));
+async function handleBatch(batch) {
+  const answers = [];
+  for (const { m, arrived } of batch) {
+    if (m.kind !== 'proposal') continue; // anything else from the agent host is ignored (and acknowledged)
+    const a = await handleProposal(m.body, arrived);
+    if (a) answers.push(a);
+  }
+  await st.flush(); // every decision of the batch is durable before anything of it leaves
+  for (const a of answers) if (a.receipt.status === 'signed' && !a.resent) await st.putReceipt(a.receipt);
+  await relay.run(async (link) => {
+    const steps = [];
+    for (const a of answers) {
+      if (!a.receipt.id) continue;
+      try {
+        steps.push(await link.seal('receipt', `receipt:${a.receipt.id}:${a.receipt.status}`, `receipt:${a.receipt.id}`, JSON.stringify(a.receipt)));
+      } catch (e) {
+        console.warn('leash: receipt not sent', e.code, e.message);
+      }
+    }
+    for (const { m } of batch) steps.push(await link.handled(m.seq));
+    return mergeSteps(steps);
+  });
+  for (const a of answers) await after(a.receipt, a.resent);
+  updateBadge();
 }
 
+// mergeSteps folds link steps made one after the other into one: their
+// frames in order, and the last persisted state (each includes the ones
+// before).
+function mergeSteps(steps) {
+  const out = { send: [], dirty: false };
+  for (const s of steps) {
+    out.send.push(...(s.send || []));
+    if (s.state !== undefined) out.state = s.state;
+    out.dirty = out.dirty || s.dirty;
+    for (const k of ['dropped', 'sent', 'messages']) if (s[k] && s[k].length) out[k] = [...(out[k] || []), ...s[k]];
+    if (s.authed) out.authed = true;
+    if (s.offer) out.offer = s.offer;
+  }
+  return out;
+}
+
+// handleProposal decides one proposal and returns its answer: the receipt,
+// and whether it is one sent before (a redelivery).
 async function handleProposal(raw, arrived) {
   const refusal = await registryRefusal();
   if (refusal) {
     const { ext } = await ready();
     const id = await ext.proposalId(raw); // the core's strict decoding: '' when malformed
-    await finish({ id, status: 'rejected', ...refusal });
-    return;
+    return { receipt: { id, status: 'rejected', ...refusal } };
   }
-  await decide(raw, arrived);
+  const { agent } = await ready();
+  const t0 = performance.now();
+  let r = await agent.submit(raw);
+  const t1 = performance.now();
+  if (r.status === 'rejected' && r.code === 'nonce_mismatch' && (await syncNonce())) {
+    r = await agent.submit(raw); // the chain moved (e.g. a transaction the user sent): check again
+  }
+  if (r.status === 'rejected' && r.code === 'replay' && r.id) {
+    // A redelivery of a proposal signed before (the worker may have died
+    // before the receipt or the broadcast left): the same answer again.
+    const prev = await st.getReceipt(r.id);
+    if (prev && prev.status === 'signed') return { receipt: { id: prev.id, status: 'signed', txHash: prev.txHash, rawTx: prev.rawTx }, resent: true };
+  }
+  st.stageReceipt(r);
+  if (r.status === 'signed' && arrived) {
+    await st.flush();
+    // Network excluded: from the relay frame's arrival in the worker to the
+    // signed transaction, persisted and ready to leave the extension.
+    const t2 = performance.now();
+    bench.push({ id: r.id, total: t2 - arrived, queued: t0 - arrived, core: t1 - t0, persist: t2 - t1 });
+    if (bench.length > BENCH_MAX) bench.shift();
+  }
+  return { receipt: r };
 }
 
 // COMMITMENT_OF is the selector of PolicyRegistry.commitmentOf(address).
@@ -78,52 +155,27 @@ export async function registryRefusal() {
   return null;
 }
 
-// decide hands a proposal to the core and handles the receipt.
-async function decide(raw, arrived) {
-  const { agent } = await ready();
-  const t0 = performance.now();
-  let r = await agent.submit(raw);
-  const t1 = performance.now();
-  if (r.status === 'rejected' && r.code === 'nonce_mismatch' && (await syncNonce())) {
-    r = await agent.submit(raw); // the chain moved (e.g. a transaction the user sent): check again
-  }
-  if (r.status === 'rejected' && r.code === 'replay' && r.id) {
-    // A redelivery of a proposal signed before (the worker may have died
-    // before the receipt or the broadcast left): the same answer again.
-    const prev = await st.getReceipt(r.id);
-    if (prev && prev.status === 'signed') {
-      const again = { id: prev.id, status: 'signed', txHash: prev.txHash, rawTx: prev.rawTx };
-      await sendReceipt(again);
-      broadcast(again).catch((e) => console.warn('broadcast', e));
-      return;
-    }
-  }
-  st.stageReceipt(r);
-  await st.flush(); // the decision (and its receipt) is durable before anything of it leaves
-  if (r.status === 'signed' && arrived) {
-    // Network excluded: from the relay frame's arrival in the worker to the
-    // signed transaction, persisted and ready to leave the extension.
-    const t2 = performance.now();
-    bench.push({ id: r.id, total: t2 - arrived, queued: t0 - arrived, core: t1 - t0, persist: t2 - t1 });
-    if (bench.length > BENCH_MAX) bench.shift();
-  }
-  await finish(r);
-}
-
-// finish sends a receipt and does what follows from it.
+// finish sends one receipt (a decision made outside a relay batch: the
+// user's approval, a retry after unlock) and does what follows from it.
 export async function finish(r) {
   await st.flush();
   if (r.id) {
     if (r.status === 'signed') await st.putReceipt(r);
     await sendReceipt(r);
   }
+  await after(r);
+  updateBadge(); // not awaited: coalesced
+}
+
+// after does what follows a receipt once it left: the activity entry and
+// the broadcast of a signed transaction, the notification of a refusal.
+async function after(r, resent = false) {
   if (r.status === 'signed') {
-    await st.addActivity({ kind: 'tx', id: r.id, decision: 'signed', txHash: r.txHash, rawTx: r.rawTx, source: 'agent' });
+    if (!resent) await st.addActivity({ kind: 'tx', id: r.id, decision: 'signed', txHash: r.txHash, rawTx: r.rawTx, source: 'agent' });
     broadcast(r).catch((e) => console.warn('broadcast', e));
   } else if (r.status === 'rejected' && r.code !== 'user_rejected') {
     notify.refusal(r.code);
   }
-  updateBadge(); // not awaited: coalesced
 }
 
 export async function sendReceipt(r) {
