@@ -210,12 +210,18 @@ export async function rejectProposal(id) {
 
 // ---- chain ----
 // syncNonce moves the ledger's nonce up to the chain's pending count. A
-// flood of proposals at wrong nonces asks the RPC at most every 2 s;
-// force (unlock, the user's own transactions) always asks.
-let lastSync = 0;
+// flood of proposals at wrong nonces cannot turn into a flood of RPC
+// requests: a token bucket allows bursts of 5 and 2 per second after that
+// (force — unlock, start — always asks).
+const syncBucket = { tokens: 5, at: Date.now() };
 export async function syncNonce(force = false) {
-  if (!force && Date.now() - lastSync < 2000) return false;
-  lastSync = Date.now();
+  const now = Date.now();
+  syncBucket.tokens = Math.min(5, syncBucket.tokens + ((now - syncBucket.at) / 1000) * 2);
+  syncBucket.at = now;
+  if (!force) {
+    if (syncBucket.tokens < 1) return false;
+    syncBucket.tokens--;
+  }
   const { approver } = await ready();
   const status = await approver.status();
   if (!status.address) return false;

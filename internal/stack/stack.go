@@ -149,7 +149,10 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		commitment, vkHash = s.Policy.Commitment(), k.Hash()
 	} else {
 		// The signer: the native signer core, unlocked, with the policy and key pinned.
-		sigCfg := signer.Config{Store: signer.NewMemStore()}
+		// No idle lock: this signer has no user to unlock it again, and
+		// signing no longer counts as activity (the vault's idle timer
+		// counts the user's actions only).
+		sigCfg := signer.Config{Store: signer.NewMemStore(), IdleTimeout: -1}
 		var progDoc, progVK []byte
 		if cfg.Program {
 			if progDoc, progVK, err = s.writeProgram(); err != nil {

@@ -53,27 +53,11 @@ func attackerPolicy(t *testing.T) ([]byte, []byte) {
 	return atkDoc, atkProp
 }
 
-// sealedSigner is newSigner with storage authentication on; the vault is
-// unlocked once (which learns the MAC key) and locked again.
+// sealedSigner is newSigner with storage authentication on (the import
+// learns the MAC key).
 func sealedSigner(t *testing.T, store Store, clk *fakeClock) *Signer {
 	t.Helper()
-	ctx := context.Background()
-	s, err := New(ctx, Config{Store: store, Clock: clk.Now, Authenticate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Status().Vault == "none" {
-		if _, err := s.ImportVault(ctx, testMnemonic, testPassword, false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if s.Status().PolicyCommitment == nil {
-		_, _, vk := policytest.Keys(t)
-		if _, err := s.Pin(ctx, policytest.Example(t, "policy.json"), vk.Bytes()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return s
+	return newSignerWith(t, Config{Store: store, Clock: clk.Now, Authenticate: true})
 }
 
 // Attack (issue 13, storage): whoever writes the extension's storage swaps
