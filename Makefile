@@ -6,7 +6,7 @@ GOFLAGS_BUILD := -trimpath
 export GOTOOLCHAIN := local
 export GOFLAGS := -mod=readonly
 
-.PHONY: all build test bench bench-wasm bench-relay bench-e2e wasm demo extension relay-worker deps npm chromium clean
+.PHONY: all build test bench bench-wasm bench-relay bench-e2e bench-agents wasm demo extension relay-worker deps npm chromium clean
 
 all: build
 
@@ -59,6 +59,10 @@ bench-relay: build
 ## bench-e2e: proposal-to-mined breakdown
 bench-e2e: deps build wasm
 	scripts/bench-e2e.sh
+
+## bench-agents: MCP transfer_native → mined and get_wallet_details, against the HTTP API (medians)
+bench-agents: deps build
+	scripts/bench-agents.sh
 
 ## extension: dist/extension, loadable unpacked
 extension: deps wasm

@@ -3,11 +3,11 @@
 // Error with a stable `code` (wire codes). The core's own global,
 // `leash`, is documented in wasm/leash.d.ts.
 
-/** Version 2 (1: explain and sealSession, gone). */
+/** Version 3 (changelog in wasm/ext_core_js.go). */
 declare const leashExt: LeashExt;
 
 interface LeashExt {
-  version: 2;
+  version: 3;
   /** The core over host storage, as leash.open (leash.d.ts OpenOptions), plus the user face. */
   open(storage: HostStorage, opts?: {
     idleTimeoutMs?: number;
@@ -77,39 +77,56 @@ interface MessageView {
 }
 
 interface Link {
-  create(relayURL: string): Promise<{ info: LinkInfo; state: string }>;
+  /** A new pairing: a new static key and a single-use pairing URI valid ttlSeconds (0: 15 minutes). */
+  create(relayURL: string, ttlSeconds?: number): Promise<{ info: LinkInfo; state: string }>;
+  /** Restore from the persisted state (decrypted by extension/sw/linkstore.js). */
   load(state: string): Promise<{ info: LinkInfo; state: string }>;
   forget(): Promise<void>;
   info(): Promise<LinkInfo>;
+  /** The persisted state (JSON; holds secrets: store it only encrypted). */
   state(): Promise<string>;
   /** Call when a WebSocket opens and when it closes. */
   connected(): Promise<void>;
   /** One binary frame from the relay. */
   frame(bytes: Uint8Array): Promise<Step>;
-  /** A delivered message was durably handled: ack when the prefix is done. */
+  /** The message numbered seq was durably handled: it is acknowledged and the next one opened. */
   handled(seq: number): Promise<Step>;
-  confirm(fingerprint: string): Promise<Step>;
+  /** Confirm the offer whose comparison code the user checked against the agent host's. */
+  confirm(code: string): Promise<Step>;
+  /** Forget the offers and make a new pairing URI. */
   reject(): Promise<Step>;
   /** Send {"kind","body"}; key makes the message id stable (idempotent). */
   seal(kind: string, key: string, tag: string, bodyJSON: string): Promise<Step>;
-  keepalive(): Promise<Uint8Array[]>;
+  /** A repeated ACK, and the periodic re-key when due. */
+  keepalive(): Promise<Step>;
 }
 
-/** Persist `state` (when present) before sending `send`, in order. */
+/** Persist `state` (when present, encrypted) before sending `send`, in order; reconnect when asked. */
 interface Step {
   send: Uint8Array[];
   state?: string;
   dirty: boolean;
   authed?: boolean;
-  messages?: { seq: number; id: string; kind: string; body: string }[];
+  messages?: { seq: number; id: string; kind: string; body: string; lost?: number; gap?: number }[];
   offer?: Offer;
+  /** A second agent key answered the pairing URI: pairing refused, show it loudly. */
+  conflict?: string;
   sent?: { seq: number; tag?: string; status: string }[];
   dropped?: string[];
+  /** Deliveries lost on the relay, and agent messages missing in sequence, before this step's messages. */
+  lost?: number;
+  gap?: number;
+  /** The link moved channel: close the WebSocket and connect again. */
+  reconnect?: boolean;
 }
 
-interface Offer { agentKey: string; fingerprint: string; body?: unknown; text?: string; seq: number }
+interface Offer { agentKey: string; fingerprint: string; code: string; body?: unknown; text?: string; at: number }
 
 interface LinkInfo {
-  relay: string; channel: string; uri: string; signerKey: string; paired: boolean;
-  agentKey?: string; agentFingerprint?: string; offer?: Offer; outbox: number; acked: number;
+  relay: string; channel: string; signerKey: string; paired: boolean;
+  /** While pairing: the URI, its expiry (unix seconds), every offer, and the refusal if any. */
+  uri?: string; expires?: number; expired?: boolean; offer?: Offer; offers?: Offer[]; conflict?: string;
+  /** Once paired. */
+  agentKey?: string; agentFingerprint?: string; code?: string; epoch: number;
+  outbox: number; acked: number; lost: number; gaps: number;
 }

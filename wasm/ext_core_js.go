@@ -12,6 +12,7 @@ import (
 	"context"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/leash-wallet/leash/wasm/ext"
 	"github.com/leash-wallet/leash/wasm/signer"
@@ -22,12 +23,16 @@ import (
 //
 // Changelog:
 //   - 1: open → {agent, approver, user}, link, describePolicy, describeVK, explain.
-//   - 2: explain is gone (the core's approver.inspect / inspectTx give the
-//     display model); inspectMessage; user.personalSign takes the
-//     request's parameter as given; user.unlockSession / resumeSession /
+//   - 2: link on relay protocol 2: create(relay, ttlSeconds), confirm(code),
+//     reject() makes a new pairing URI, keepalive() → Step; Step gains
+//     conflict, lost, gap, reconnect; LinkInfo gains the URI's expiry, every
+//     offer, the comparison code, lost and gap counters.
+//   - 3: explain is gone (the core's approver.inspect / inspectTx give the
+//     display model); inspectMessage and proposalId; user.personalSign takes
+//     the request's parameter as given; user.unlockSession / resumeSession /
 //     sessionMAC keep derived keys, never the password (sealSession is
 //     gone).
-const ExtVersion = 2
+const ExtVersion = 3
 
 // init installs leashExt before main runs Register, which announces
 // readiness (onLeashReady): the extension's worker then finds both globals.
@@ -202,8 +207,12 @@ func linkObject() js.Value {
 		if err != nil {
 			return nil, err
 		}
+		ttl, err := uintOf(arg(args, 1), "ttlSeconds", 0)
+		if err != nil {
+			return nil, err
+		}
 		return func() (any, error) {
-			l, err := ext.NewLink(relay, nil)
+			l, err := ext.NewLink(relay, time.Duration(ttl)*time.Second, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -276,12 +285,12 @@ func linkObject() js.Value {
 		return func(l *ext.Link) (any, error) { return stepJS(l, l.Handled(seq)) }, nil
 	})
 	withLink("confirm", func(args []js.Value) (func(*ext.Link) (any, error), error) {
-		fp, err := stringOf(arg(args, 0), "fingerprint")
+		code, err := stringOf(arg(args, 0), "code")
 		if err != nil {
 			return nil, err
 		}
 		return func(l *ext.Link) (any, error) {
-			st, err := l.Confirm(fp)
+			st, err := l.Confirm(code)
 			if err != nil {
 				return nil, err
 			}
@@ -289,7 +298,13 @@ func linkObject() js.Value {
 		}, nil
 	})
 	withLink("reject", func([]js.Value) (func(*ext.Link) (any, error), error) {
-		return func(l *ext.Link) (any, error) { return stepJS(l, l.Reject()) }, nil
+		return func(l *ext.Link) (any, error) {
+			st, err := l.Reject()
+			if err != nil {
+				return nil, err
+			}
+			return stepJS(l, st)
+		}, nil
 	})
 	withLink("seal", func(args []js.Value) (func(*ext.Link) (any, error), error) {
 		kind, err := stringOf(arg(args, 0), "kind")
@@ -317,7 +332,7 @@ func linkObject() js.Value {
 		}, nil
 	})
 	withLink("keepalive", func([]js.Value) (func(*ext.Link) (any, error), error) {
-		return func(l *ext.Link) (any, error) { return framesJS(l.Keepalive()), nil }, nil
+		return func(l *ext.Link) (any, error) { return stepJS(l, l.Keepalive()) }, nil
 	})
 	return o
 }

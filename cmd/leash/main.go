@@ -34,8 +34,8 @@ var commands = map[string]command{
 	"keys":       {cmdKeys, "keys address --mnemonic-file FILE [--index N]"},
 	"relay":      {cmdRelay, "relay [--addr] [--data DIR] [--tls-cert --tls-key] | relay bench ..."},
 	"devnet":     {cmdDevnet, "devnet [--addr]             embedded go-ethereum dev chain"},
-	"agent-host": {cmdAgentHost, "agent-host --keys DIR --policy FILE --pair URI [--rpc URL --account ADDR]"},
-	"mcp":        {cmdMCP, "mcp [--agent-host URL]       MCP server (stdio) over the agent-host API"},
+	"agent-host": {cmdAgentHost, "agent-host --keys DIR --policy FILE [--pair URI (first start)] [--rpc URL --account ADDR]"},
+	"mcp":        {cmdMCP, "mcp [--agent-host URL] [--http ADDR --token-file F]  MCP server (stdio or Streamable HTTP) over the agent-host API"},
 	"demo":       {cmdDemo, "demo --keys DIR              the scripted tour of the whole system"},
 }
 

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/leash-wallet/leash/prover/httpguard"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -86,4 +88,34 @@ func fail(err error) int {
 		return exitViolation
 	}
 	return exitFailure
+}
+
+// guardFlags fills a guard from the token file and comma-separated lists.
+func guardFlags(g *httpguard.Config, tokenFile, origins, hosts string) error {
+	if tokenFile != "" {
+		tok, err := httpguard.LoadOrCreateToken(tokenFile)
+		if err != nil {
+			return err
+		}
+		g.Token = tok
+	}
+	g.AllowedOrigins, g.AllowedHosts = splitList(origins), splitList(hosts)
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }

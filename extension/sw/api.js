@@ -11,6 +11,7 @@ import { rpc } from './rpc.js';
 import * as rt from './runtime.js';
 import * as st from './state.js';
 import * as dapp from './dapp.js';
+import { saveLink } from './linkstore.js';
 
 const SESSION = chrome.storage.session;
 
@@ -174,16 +175,18 @@ export async function handle(msg) {
       const s = await st.settings();
       const relayUrl = msg.relayUrl ? checkURL(str(msg.relayUrl), ['ws:', 'wss:']) : s.relayUrl;
       relay.disconnect();
-      const r = await ext.link.create(relayUrl);
-      await st.set(st.K.link, r.state);
+      const r = await ext.link.create(relayUrl, 0);
+      await saveLink(r.state);
       await st.updateSettings({ relayUrl });
       await relay.connect();
       return r.info;
     }
     case 'pairConfirm':
-      await relay.run((link) => link.confirm(str(msg.fingerprint)));
+      // The user checked the comparison code against the agent host's.
+      await relay.run((link) => link.confirm(str(msg.code)));
       return ext.link.info();
     case 'pairReject':
+      // Forget the offers; a new pairing URI (the old one stays refused).
       await relay.run((link) => link.reject());
       return ext.link.info();
     case 'settings':

@@ -14,6 +14,7 @@ import { lockdown } from './lockdown.js';
 import * as api from './api.js';
 import { ready, wasmMemory } from './core.js';
 import * as dapp from './dapp.js';
+import { loadLink } from './linkstore.js';
 import * as notify from './notify.js';
 import * as relay from './relay.js';
 import * as rt from './runtime.js';
@@ -82,6 +83,8 @@ relay.setHandlers({
   messages: rt.onMessages,
   offer: () => rt.updateBadge(),
   sent: (s) => dapp.onSent(s),
+  conflict: (why) => rt.pairingConflict(why),
+  gap: (g) => rt.relayGap(g),
 });
 
 // Start: storage restricted, the core, the session (its keys verify the
@@ -95,7 +98,7 @@ async function start() {
   await api.checkIntegrity();
   await st.loadRecords();
   await st.applyMode();
-  const linkState = await st.get(st.K.link, null);
+  const linkState = await loadLink();
   if (linkState) {
     try {
       await ext.link.load(linkState);

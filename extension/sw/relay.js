@@ -1,9 +1,12 @@
 // The relay WebSocket. JavaScript here only moves bytes: every frame goes to
-// leashExt.link (channel auth, hello, seal/open, sequence numbers and acks
-// are all in the WASM core), and whatever frames the link returns are sent
-// after the link state they depend on was persisted (write-ahead).
+// leashExt.link (channel auth, the Noise handshake, the ratchet's seal and
+// open, delivery numbers and acks are all in the WASM core), and whatever
+// frames the link returns are sent after the link state they depend on was
+// persisted, encrypted (linkstore.js), write-ahead. When the link moves to
+// its session channel (a confirmed pairing) the step says reconnect.
 import { ready } from './core.js';
-import { flush, K, set } from './state.js';
+import { saveLink } from './linkstore.js';
+import { flush } from './state.js';
 
 const KEEPALIVE_MS = 20000; // Chrome keeps the worker alive while the socket is busy
 const MIN_BACKOFF = 250;
@@ -15,7 +18,7 @@ let attempt = 0;
 let reconnectTimer = null;
 let keepaliveTimer = null;
 let queue = Promise.resolve();
-let handlers = { messages() {}, offer() {}, sent() {}, status() {} };
+let handlers = { messages() {}, offer() {}, sent() {}, status() {}, conflict() {}, gap() {} };
 export const status = { connected: false, authed: false, lastError: '', connects: 0, dropped: 0 };
 
 export function setHandlers(h) {
@@ -34,9 +37,15 @@ function serial(fn) {
 export async function apply(step, arrived) {
   if (!step) return;
   if (step.send && step.send.length) await flush(); // core decisions before any ack or receipt
-  if (step.state) await set(K.link, step.state);
+  if (step.state) await saveLink(step.state);
   for (const f of step.send || []) {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(f);
+  }
+  if (step.reconnect) {
+    // The link moved channel (pairing confirmed, or a new pairing URI):
+    // log in to the new one.
+    disconnect();
+    connect().catch(() => scheduleReconnect());
   }
   if (step.authed) {
     status.authed = true;
@@ -49,6 +58,8 @@ export async function apply(step, arrived) {
     console.warn('relay: dropped envelopes', step.dropped);
   }
   if (step.offer) handlers.offer(step.offer);
+  if (step.conflict) handlers.conflict(step.conflict);
+  if (step.lost || step.gap) handlers.gap({ lost: step.lost || 0, gap: step.gap || 0 });
   if (step.sent && step.sent.length) handlers.sent(step.sent);
   if (step.messages && step.messages.length) handlers.messages(step.messages, arrived);
 }
@@ -128,12 +139,10 @@ function scheduleReconnect() {
 
 function startKeepalive() {
   if (keepaliveTimer) return;
-  keepaliveTimer = setInterval(async () => {
+  keepaliveTimer = setInterval(() => {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    const { ext } = await ready();
-    try {
-      for (const f of await ext.link.keepalive()) ws.send(f);
-    } catch {}
+    // A repeated ACK, and the periodic re-key when it is due.
+    run((link) => link.keepalive()).catch(() => {});
   }, KEEPALIVE_MS);
 }
 

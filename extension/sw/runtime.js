@@ -78,8 +78,9 @@ function mergeSteps(steps) {
     if (s.state !== undefined) out.state = s.state;
     out.dirty = out.dirty || s.dirty;
     for (const k of ['dropped', 'sent', 'messages']) if (s[k] && s[k].length) out[k] = [...(out[k] || []), ...s[k]];
-    if (s.authed) out.authed = true;
-    if (s.offer) out.offer = s.offer;
+    for (const k of ['lost', 'gap']) if (s[k]) out[k] = (out[k] || 0) + s[k];
+    for (const k of ['authed', 'reconnect']) if (s[k]) out[k] = true;
+    for (const k of ['offer', 'conflict']) if (s[k]) out[k] = s[k];
   }
   return out;
 }
@@ -206,6 +207,36 @@ export async function rejectProposal(id) {
   const { approver } = await ready();
   const r = await approver.reject(id);
   await finish(r);
+}
+
+// ---- relay warnings for the user ----
+// pairingConflict: a second agent key answered the pairing URI. Pairing is
+// refused (the core refuses every confirm); the user must make a new URI.
+export async function pairingConflict(why) {
+  await st.addActivity({ kind: 'pairing', decision: 'rejected', code: 'pairing_conflict', message: why });
+  chrome.notifications.create('leash-pairing-conflict', { // one, updated in place
+    type: 'basic',
+    iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
+    title: 'Leash refused a pairing: someone else has the pairing URI',
+    message: 'Two different agent keys answered the same pairing URI. Make a new pairing URI and show it only to your own agent host.',
+    priority: 2,
+    requireInteraction: true,
+  });
+  await updateBadge();
+}
+
+// relayGap: messages from the agent host were lost before the ones just
+// received (expired on the relay, or taken by another login).
+export async function relayGap(g) {
+  const message = `${g.lost + g.gap} message(s) from the agent host never arrived (lost on the relay: ${g.lost}, missing in sequence: ${g.gap})`;
+  await st.addActivity({ kind: 'relay', decision: 'info', code: 'relay_gap', message });
+  chrome.notifications.create('leash-relay-gap', { // one, updated in place
+    type: 'basic',
+    iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
+    title: 'Leash: messages from the agent were lost',
+    message,
+    priority: 1,
+  });
 }
 
 // ---- chain ----

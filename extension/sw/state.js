@@ -2,15 +2,17 @@
 // and is authenticated there (pins, programs, ledger, and the two host
 // records below: settings and connected sites, under a MAC keyed from the
 // vault). chrome.storage.local otherwise holds the core's other documents
-// (the encrypted vault blob, the audit log, the queues), the relay link,
-// the receipts of signed proposals and the extension's own activity, each
-// bounded (docs/extension.md lists the budget). chrome.storage.session
-// holds the session's derived keys and the kill switch, never a password.
+// (the encrypted vault blob, the audit log, the queues), the relay link
+// (under ext/link, encrypted by linkstore.js with a non-extractable
+// WebCrypto key), the receipts of signed proposals and the extension's own
+// activity, each bounded (docs/extension.md lists the budget).
+// chrome.storage.session holds the session's derived keys and the kill
+// switch, never a password.
 import { ready } from './core.js';
 import { lockdown } from './lockdown.js';
 
 export const K = {
-  link: 'ext/link',
+  link: 'ext/link', // encrypted: linkstore.js
   receipts: 'ext/receipt-ids', // ids of the stored signed receipts, oldest first
   activity: 'ext/activity',
   pause: 'ext/pause', // local: unauthenticated "paused" marker (pausing is always safe)

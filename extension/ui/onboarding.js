@@ -125,7 +125,7 @@ function done() {
     h('ol', {},
       h('li', {}, 'Write or import the policy your agent must follow, and run ', h('span', { class: 'mono' }, 'leash setup'), ' on this computer for its keys.'),
       h('li', {}, 'Open the Leash popup → Setup: pin the policy and its verifying key.'),
-      h('li', {}, 'Pair your agent host with the pairing URI or QR code shown there.')),
+      h('li', {}, 'Pair your agent host once with the pairing URI or QR code shown there (it expires after 15 minutes and works once); confirm only when both show the same six-digit pairing code.')),
     h('button', { onclick: () => go('policy') }, 'Write a policy in a form'),
   ];
 }

@@ -1,4 +1,5 @@
 import { ago, call, errorText, ether, h, logo, short } from './common.js';
+import { pairingCard, pairOffer } from './pairing.js';
 
 const params = new URLSearchParams(location.search);
 // ?window=approvals: the one approvals window every dapp request waits in.
@@ -104,6 +105,7 @@ function agentChip() {
   const l = view.link;
   if (view.settings.paused) return h('span', { class: 'chip red' }, 'Agent paused');
   if (!l) return h('span', { class: 'chip grey' }, 'No agent paired');
+  if (l.conflict) return h('span', { class: 'chip red' }, 'Pairing refused');
   if (l.offer) return h('span', { class: 'chip amber' }, 'Agent waiting to pair');
   if (!l.paired) return h('span', { class: 'chip grey' }, 'Waiting for agent');
   return h('span', { class: 'chip' + (view.relay.authed ? '' : ' amber') }, view.relay.authed ? 'Agent connected' : 'Relay offline');
@@ -147,7 +149,7 @@ function main() {
     header(),
     banners(),
     controls(),
-    view.link && view.link.offer ? pairOffer() : null,
+    pairOffer(pairCtx()),
     h('div', { class: 'tabs' }, t('approvals', n ? `Approvals (${n})` : 'Approvals'), t('activity', 'Activity'), t('setup', 'Setup')),
     h('div', { class: 'wrap' }, lastError ? h('div', { class: 'error' }, lastError) : null, body));
 }
@@ -320,23 +322,14 @@ function title(r) {
     r.block ? ' in block ' + r.block : null);
 }
 
-// ---- pairing offer ----
-function pairOffer() {
-  const o = view.link.offer;
-  const name = o.body && typeof o.body === 'object' && o.body.name ? String(o.body.name) : (o.text || 'An agent host');
-  return h('div', { class: 'wrap', style: 'padding-bottom:0' },
-    h('div', { class: 'card', 'data-offer': o.fingerprint },
-      h('h2', {}, name + ' wants to pair'),
-      h('p', { class: 'small' }, 'Check that your agent host shows this same fingerprint:'),
-      h('p', { class: 'mono', style: 'font-size:16px;text-align:center', id: 'fingerprint' }, o.fingerprint),
-      h('div', { class: 'row' },
-        h('button', { class: 'primary', id: 'pair-confirm', onclick: () => act(() => call('pairConfirm', { fingerprint: o.fingerprint })) }, 'It matches — pair'),
-        h('button', { onclick: () => act(() => call('pairReject')) }, 'Reject'))));
+// ---- pairing (extension/ui/pairing.js) ----
+function pairCtx() {
+  return { view, act, call, keep, render };
 }
 
 // ---- setup ----
 function setupTab() {
-  return h('div', { class: 'stack', 'data-tab-body': 'setup' }, policyCard(), programsCard(), pairingCard(), sitesCard(), networkCard());
+  return h('div', { class: 'stack', 'data-tab-body': 'setup' }, policyCard(), programsCard(), pairingCard(pairCtx()), sitesCard(), networkCard());
 }
 
 // sitesCard: the sites that may see the address and ask for approvals;
@@ -433,35 +426,6 @@ async function describeChosen(input, preview) {
   } catch (e) {
     preview.replaceChildren(h('div', { class: 'banner red' }, errorText(e)));
   }
-}
-
-let qrSvg = null;
-function pairingCard() {
-  const l = view.link;
-  const relay = keep('relay-url', () => h('input', { id: 'relay-url', value: view.settings.relayUrl }));
-  if (l && !l.paired && !qrSvg) {
-    globalThis.QRCode.toString(l.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then((svg) => { qrSvg = svg; render(); });
-  }
-  let qr = null;
-  if (l && !l.paired && qrSvg) {
-    qr = h('div', { class: 'qr', id: 'pair-qr' });
-    const doc = new DOMParser().parseFromString(qrSvg, 'image/svg+xml');
-    qr.append(document.importNode(doc.documentElement, true));
-  }
-  return h('div', { class: 'card', 'data-card': 'pairing' },
-    h('h2', {}, 'Agent host'),
-    l && l.paired ? h('dl', { class: 'kv' },
-      h('dt', {}, 'Agent key'), h('dd', { class: 'mono', id: 'agent-fingerprint' }, l.agentFingerprint),
-      h('dt', {}, 'Relay'), h('dd', { class: 'mono' }, l.relay),
-      h('dt', {}, 'Status'), h('dd', {}, view.relay.authed ? 'connected' : 'offline' + (view.relay.lastError ? ' (' + view.relay.lastError + ')' : '')))
-      : null,
-    l && !l.paired ? h('div', {},
-      h('p', { class: 'small' }, 'On the agent host, run ', h('span', { class: 'mono' }, 'leash agent-host --pair "<URI>"'), ' with this pairing URI, or scan it:'),
-      qr,
-      h('textarea', { readonly: true, id: 'pair-uri', rows: 3 }, l.uri),
-      h('button', { onclick: () => navigator.clipboard.writeText(l.uri) }, 'Copy URI')) : null,
-    h('label', {}, 'Relay (WebSocket URL)'), relay,
-    h('button', { style: 'margin-top:8px', id: 'pair-new', onclick: () => act(async () => { qrSvg = null; await call('pairStart', { relayUrl: relay.value }); }) }, l ? 'New pairing' : 'Pair an agent host'));
 }
 
 function networkCard() {

@@ -40,9 +40,8 @@ func Bench(ctx context.Context, cfg Config, n int) error {
 	stages := map[string][]float64{}
 	order := []string{"pre-check", "prove", "relay (to signer and back)", "verify + sign", "broadcast", "mined (after broadcast)",
 		"request → mined", "all but proving"}
-	value := wire.NewQuantity(big.NewInt(1e12))
 	for i := 0; i < n; i++ {
-		rec, err := s.Agent.Submit(ctx, daemon.Intent{To: wire.Address(s.Alice), Value: &value}, "", 2*time.Minute)
+		rec, err := s.Agent.Submit(ctx, daemon.Payment(wire.Address(s.Alice), big.NewInt(1e12)), "", 2*time.Minute)
 		if err != nil {
 			return err
 		}

@@ -31,7 +31,19 @@ type Config struct {
 	LeashBin string
 	KeysDir  string
 	WorkDir  string
-	Hold     bool // after the tour, keep serving (the dashboard) until ctx ends
+	// Hold makes the run a sandbox: after the tour the policy is published
+	// again (the tour ends by revoking it), the sandbox block is printed
+	// (Sandbox: the agent host's URL, RPC, account, policy file and an MCP
+	// client config, as JSON) and everything keeps running until ctx ends.
+	Hold bool
+	// NoTour, with Hold, skips the scripted tour: the sandbox is ready as
+	// soon as the system is up.
+	NoTour bool
+	// AgentAddr is where the agent host listens; default 127.0.0.1:8645
+	// with Hold when it is free, else a free port.
+	AgentAddr string
+	// InfoFile, when set, also receives the sandbox block.
+	InfoFile string
 	// ExtensionSigner, when set (tests/browser/signer.mjs), makes the real
 	// extension in headless Chromium the signer. The strategy segment then
 	// is skipped: the extension does not verify program proofs yet.
@@ -67,7 +79,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	s, err := stack.Start(ctx, stack.Config{LeashBin: cfg.LeashBin, KeysDir: cfg.KeysDir, WorkDir: cfg.WorkDir,
-		Say: t.say, OnEvent: t.onEvent, Program: true, ExtensionSigner: cfg.ExtensionSigner})
+		Say: t.say, OnEvent: t.onEvent, Program: true, ExtensionSigner: cfg.ExtensionSigner, AgentAddr: agentAddr(cfg)})
 	if err != nil {
 		return err
 	}
@@ -77,6 +89,9 @@ func Run(ctx context.Context, cfg Config) error {
 	t.say("policy", "%s", strings.ReplaceAll(strings.TrimSpace(s.Policy.Describe()), "\n", "\n"+strings.Repeat(" ", 22)))
 	t.say("circuit", "%d constraints, %d public inputs, one setup for every policy", info.Constraints, info.PublicInputs)
 	t.say("dashboard", "live at %s/", s.Agent.BaseURL)
+	if cfg.Hold && cfg.NoTour {
+		return t.hold(ctx)
+	}
 
 	tenth := eth(1, 10)
 	for i := 0; i < 3; i++ {
@@ -105,8 +120,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	t.summary()
 	if cfg.Hold {
-		fmt.Fprintf(cfg.Out, "dashboard: %s/\n", s.Agent.BaseURL)
-		<-ctx.Done()
+		return t.hold(ctx)
 	}
 	return nil
 }
@@ -161,8 +175,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func (t *tour) pay(ctx context.Context, value *big.Int, want string, wantCode string) error {
 	what := "pay " + fmtEth(value) + " to Alice"
 	t.say("agent", "→ %s", what)
-	q := wire.NewQuantity(value)
-	rec, err := t.s.Agent.Submit(ctx, daemon.Intent{To: wire.Address(t.s.Alice), Value: &q}, "", 2*time.Minute)
+	rec, err := t.s.Agent.Submit(ctx, daemon.Payment(wire.Address(t.s.Alice), value), "", 2*time.Minute)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,6 +69,11 @@ type Config struct {
 	// Stack.Signer is nil in that mode; with Program, the extension pins
 	// the program and re-reads its inputs through its own RPC setting.
 	ExtensionSigner string
+	// AgentAddr is where the agent host's API listens; default
+	// 127.0.0.1:0 (a free port).
+	AgentAddr string
+	// APIMiddleware, when set, wraps the agent host's API handler.
+	APIMiddleware func(http.Handler) http.Handler
 }
 
 // Stack is a running system.
@@ -208,7 +214,8 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		return s, s.startWithExtension(ctx)
 	}
 
-	// Pairing: the signer shows a URI, the agent host answers with a hello.
+	// Pairing: the signer shows a URI, the agent host answers with a Noise
+	// handshake, both show the comparison code, the signer confirms.
 	secret, err := e2e.NewChannelSecret(nil)
 	if err != nil {
 		return s, err
@@ -217,27 +224,30 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	if err != nil {
 		return s, err
 	}
-	pairing := e2e.Pairing{Relay: "ws://" + s.relayAddr + "/v1/ws", Secret: secret, SignerPub: signerKey.Public}
-	sc, err := client.New(client.Config{URL: pairing.Relay, Secret: secret, Role: e2e.RoleSigner,
-		State: &client.MemState{}, Logger: log})
-	if err != nil {
-		return s, err
+	pairing := e2e.Pairing{Relay: "ws://" + s.relayAddr + "/v1/ws", Secret: secret, SignerPub: signerKey.Public,
+		Exp: time.Now().Add(e2e.DefaultPairingTTL).Unix()}
+	type paired struct {
+		c   *client.Client
+		err error
 	}
-	paired := make(chan error, 1)
+	pairedC := make(chan paired, 1)
 	go func() {
-		_, err := sc.AcceptHello(ctx, signerKey, func(h e2e.Hello) bool {
-			log.Info("signer: the agent host asks to pair", "agentKey", h.AgentPub.Fingerprint())
-			say("pairing", "agent host key %s confirmed by the signer", h.AgentPub.Fingerprint())
-			return true
-		})
-		paired <- err
+		c, err := client.AcceptPairing(ctx, client.Config{State: &client.MemState{}, Logger: log, RekeyEvery: time.Hour}, pairing, signerKey,
+			func(o e2e.Offer) bool {
+				log.Info("signer: the agent host asks to pair", "agentKey", o.PeerKey.Fingerprint(), "code", o.Code)
+				say("pairing", "agent host key %s confirmed by the signer (comparison code %s)", o.PeerKey.Fingerprint(), o.Code)
+				return true
+			})
+		pairedC <- paired{c, err}
 	}()
 	apiReady := s.startAgentHost(ctx, pairing.URI())
+	var sc *client.Client
 	select {
-	case err := <-paired:
-		if err != nil {
-			return s, fmt.Errorf("pairing: %w", err)
+	case r := <-pairedC:
+		if r.err != nil {
+			return s, fmt.Errorf("pairing: %w", r.err)
 		}
+		sc = r.c
 	case <-time.After(60 * time.Second):
 		return s, errors.New("pairing timed out")
 	}
@@ -265,10 +275,19 @@ func (s *Stack) startAgentHost(ctx context.Context, uri string) <-chan string {
 	s.running.Add(1)
 	go func() {
 		defer s.running.Done()
-		err := agenthost.Run(ctx, agenthost.Config{Addr: "127.0.0.1:0", KeysDir: s.cfg.KeysDir, PolicyFile: s.PolicyFile,
+		addr := s.cfg.AgentAddr
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		var programs []string
+		if s.ProgramFile != "" {
+			programs = []string{s.ProgramFile}
+		}
+		err := agenthost.Run(ctx, agenthost.Config{Addr: addr, KeysDir: s.cfg.KeysDir, PolicyFile: s.PolicyFile, ProgramFiles: programs,
 			RPC: s.Devnet.URL(), Account: s.Account.Hex(), PairingURI: uri,
 			DataDir: filepath.Join(s.cfg.WorkDir, "agent"), Logger: s.cfg.Logger, Ready: func(a string) { apiReady <- a },
-			Tap: func(t daemon.Transport) { s.AgentLink = t }})
+			Middleware: s.cfg.APIMiddleware,
+			Tap:        func(t daemon.Transport) { s.AgentLink = t }})
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Error("agent-host stopped", "err", err)
 		}
@@ -370,6 +389,9 @@ func (s *Stack) writeProgram() ([]byte, []byte, error) {
 	return b, vkb, nil
 }
 
+// Registry is the stack's client of the policy registry.
+func (s *Stack) Registry() *registry.Client { return s.reg }
+
 // Eth is the stack's client of the devnet.
 func (s *Stack) Eth() *ethclient.Client { return s.eth }
 
@@ -404,6 +426,17 @@ func (s *Stack) KillRelay() error {
 // Revoke revokes the policy on chain: the kill switch.
 func (s *Stack) Revoke(ctx context.Context) error {
 	_, err := s.reg.Revoke(ctx, s.key)
+	return err
+}
+
+// Reinstate publishes the pinned policy again after a revoke: a commit
+// clears the revocation (a user who chose the same policy anew).
+func (s *Stack) Reinstate(ctx context.Context) error {
+	e, err := s.reg.Lookup(ctx, s.Account)
+	if err != nil {
+		return err
+	}
+	_, err = s.reg.Publish(ctx, s.key, e.Commitment, e.VKHash)
 	return err
 }
 

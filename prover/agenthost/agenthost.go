@@ -1,6 +1,7 @@
 // Package agenthost assembles the agent-host daemon: it loads the policy and
-// proving key, connects to the chain and (pairing if needed) to the signer
-// through the relay, and serves the daemon's HTTP API on loopback.
+// proving key, connects to the chain and to the signer through the relay
+// (pairing the first time from a pairing URI, resuming the saved, encrypted
+// pairing state afterwards), and serves the daemon's HTTP API on loopback.
 package agenthost
 
 import (
@@ -13,11 +14,17 @@ import (
 	"os"
 	"time"
 
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/program/programcircuit"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/chainrpc"
 	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/prover/httpguard"
+	"github.com/leash-wallet/leash/prover/programprover"
+	"github.com/leash-wallet/leash/prover/programrun"
 	"github.com/leash-wallet/leash/prover/relayconn"
 	"github.com/leash-wallet/leash/wire"
 )
@@ -32,11 +39,27 @@ type Config struct {
 	PolicyFile string
 	RPC        string // chain JSON-RPC URL; optional
 	Account    string // the signer's account (0x…), needed to fill nonces from the chain
-	PairingURI string // from the signer
-	DataDir    string // agent key and relay session; default ./.leash-agent
-	Workers    int    // concurrent proofs; default one per core
-	Logger     *slog.Logger
-	Ready      func(addr string) // called once the API listens (tests, the demo)
+	// PairingURI pairs with the signer (the URI it shows); needed only the
+	// first time: the pairing state is saved, encrypted, in DataDir.
+	PairingURI string
+	Repair     bool   // pair again with PairingURI, replacing the saved pairing
+	DataDir    string // the encrypted pairing state; default ./.leash-agent
+	StateKey   string // key file of the pairing state; default DataDir/state.key
+	Passphrase string // instead of a key file: scrypt(passphrase)
+	// OnCode shows a pairing's comparison code (default: logged).
+	OnCode  func(code string)
+	Workers int // concurrent proofs; default one per core
+	// ProgramFiles are committed programs the agent may run (run_program);
+	// each needs its template's proving key in KeysDir and RPC.
+	ProgramFiles []string
+	// Guard is the API's front door: loopback Host names only, no
+	// cross-origin callers, and the bearer token when one is set.
+	Guard  httpguard.Config
+	Logger *slog.Logger
+	Ready  func(addr string) // called once the API listens (tests, the demo)
+	// Middleware, when set, wraps the API handler (tests check every
+	// response against docs/agent-host-api.yaml with it).
+	Middleware func(http.Handler) http.Handler
 	// Tap, when set, receives the relay transport once paired. The demo uses
 	// it to play a compromised host that sends forged proposals.
 	Tap func(daemon.Transport)
@@ -72,22 +95,28 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	log.Info("loaded the policy and proving key", "commitment", pol.Commitment(), "ms", time.Since(start).Milliseconds())
-	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log}
+	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log, Guard: cfg.Guard}
 	if cfg.RPC != "" {
 		ch, err := chainrpc.Dial(ctx, cfg.RPC)
 		if err != nil {
 			return fmt.Errorf("chain RPC: %w", err)
 		}
 		defer ch.Close()
-		dcfg.Chain = ch
+		dcfg.Chain, dcfg.Reader = ch, ch
 		if cfg.Account == "" {
 			return errors.New("--account (the signer's address) is required with --rpc")
 		}
 		if dcfg.Account, err = wire.ParseAddress(cfg.Account); err != nil {
 			return err
 		}
+		if dcfg.Programs, err = loadPrograms(cfg, pol, ch); err != nil {
+			return err
+		}
+	} else if len(cfg.ProgramFiles) > 0 {
+		return errors.New("--program needs --rpc: a program reads its inputs on chain")
 	}
-	conn, err := relayconn.Connect(ctx, relayconn.Config{PairingURI: cfg.PairingURI, DataDir: cfg.DataDir, Logger: log,
+	conn, err := relayconn.Connect(ctx, relayconn.Config{PairingURI: cfg.PairingURI, Repair: cfg.Repair, DataDir: cfg.DataDir,
+		KeyFile: cfg.StateKey, Passphrase: cfg.Passphrase, OnCode: cfg.OnCode, Logger: log,
 		Hello: map[string]any{"name": "leash agent-host", "policyCommitment": pol.Commitment()}})
 	if err != nil {
 		return err
@@ -105,7 +134,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	h := d.Handler()
+	if cfg.Middleware != nil {
+		h = cfg.Middleware(h)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -121,4 +154,29 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	return nil
+}
+
+// loadPrograms loads each program with its template's proving key.
+func loadPrograms(cfg Config, pol *policy.Policy, ch *chainrpc.Chain) ([]daemon.ProgramRunner, error) {
+	var out []daemon.ProgramRunner
+	for _, f := range cfg.ProgramFiles {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		prog, err := program.Decode(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		pk, err := programcircuit.ReadProvingKey(cfg.KeysDir, prog.Tmpl())
+		if err != nil {
+			return nil, fmt.Errorf("%s: the %s template's proving key: %w", f, prog.Tmpl().Name, err)
+		}
+		pr, err := programprover.New(pol, prog, pk)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, programrun.New(prog, pr, ethchain.New(ch.Eth())))
+	}
+	return out, nil
 }

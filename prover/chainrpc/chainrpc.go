@@ -11,6 +11,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/leash-wallet/leash/wire"
@@ -61,10 +62,27 @@ func (c *Chain) EstimateGas(ctx context.Context, from wire.Address, tx *wire.Tx)
 		Data: tx.Data, GasFeeCap: tx.MaxFeePerGas.Big(), GasTipCap: tx.MaxPriorityFeePerGas.Big()})
 }
 
-func (c *Chain) Mined(ctx context.Context, h wire.Hash32) (bool, error) {
-	_, err := c.c.TransactionReceipt(ctx, common.Hash(h))
+func (c *Chain) Mined(ctx context.Context, h wire.Hash32) (mined, reverted bool, err error) {
+	r, err := c.c.TransactionReceipt(ctx, common.Hash(h))
 	if errors.Is(err, ethereum.NotFound) {
-		return false, nil
+		return false, false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, false, err
+	}
+	return true, r.Status != types.ReceiptStatusSuccessful, nil
 }
+
+// Balance returns the account's native balance at the head.
+func (c *Chain) Balance(ctx context.Context, a wire.Address) (*big.Int, error) {
+	return c.c.BalanceAt(ctx, common.Address(a), nil)
+}
+
+// CallContract makes an eth_call at the head.
+func (c *Chain) CallContract(ctx context.Context, to wire.Address, data []byte) ([]byte, error) {
+	t := common.Address(to)
+	return c.c.CallContract(ctx, ethereum.CallMsg{To: &t, Data: data}, nil)
+}
+
+// Eth is the underlying client (for chain/ethchain's program input reader).
+func (c *Chain) Eth() *ethclient.Client { return c.c }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/prover/httpguard"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -27,6 +28,10 @@ const (
 type Message struct {
 	Kind string          `json:"kind"`
 	Body json.RawMessage `json:"body"`
+	// Ack, when set by the transport, acknowledges the message: the
+	// daemon calls it once it has handled the message (never before), and
+	// the transport delivers the next one after it.
+	Ack func() `json:"-"`
 }
 
 // Transport carries messages to and from the signer (the relay client in
@@ -43,7 +48,9 @@ type Chain interface {
 	PendingNonce(ctx context.Context, account wire.Address) (uint64, error)
 	SuggestFees(ctx context.Context) (maxFee, tip *big.Int, err error)
 	EstimateGas(ctx context.Context, from wire.Address, tx *wire.Tx) (uint64, error)
-	Mined(ctx context.Context, hash wire.Hash32) (bool, error)
+	// Mined reports whether the transaction is in a block and, if so,
+	// whether it reverted.
+	Mined(ctx context.Context, hash wire.Hash32) (mined, reverted bool, err error)
 }
 
 // Prover proves transactions (a *prover.Prover).
@@ -58,7 +65,18 @@ type Config struct {
 	Prover    Prover         // required
 	Transport Transport      // required
 	Chain     Chain          // optional
+	Reader    Reader         // optional: balances and token metadata for /v1/wallet and token amounts
 	Account   wire.Address   // the signer's account, for nonces and gas estimates
+	// Budget reports the policy's window rules; default: the daemon's own
+	// view of the v1 value window, kept from receipts.
+	Budget Budget
+	// Programs are the committed programs this agent host runs
+	// (POST /v1/program-runs); optional.
+	Programs []ProgramRunner
+	// Guard is the HTTP API's front door (Host, Origin, Content-Type and an
+	// optional bearer token; see package httpguard). Its zero value serves
+	// loopback callers without a token.
+	Guard httpguard.Config
 
 	Workers     int           // concurrent proofs; default runtime.NumCPU()
 	QueueDepth  int           // queued requests before 429; default 4 × Workers
@@ -75,11 +93,13 @@ type Daemon struct {
 	recs    *records
 	jobs    chan *job
 	metrics *metrics
+	spends  *spendLedger // the signer's window spend as last confirmed
+	tokens  *tokenCache
+	link    linkState
 
 	mu        sync.Mutex
 	nonce     uint64 // the signer's next nonce as last confirmed
 	nonceSet  bool
-	spent     *big.Int        // the signer's window spend as last confirmed
 	inflight  map[string]*job // assigned a nonce, no receipt yet
 	sendable  *sync.Cond      // signalled when inflight changes or a job is sent
 	tasks     []Task
@@ -95,6 +115,9 @@ type job struct {
 	value    *big.Int
 	sent     time.Time
 	isSent   bool // this attempt was handed to the transport
+	// A program run: the runner and its decision (re-made on re-proving).
+	runner   ProgramRunner
+	decision *ProgramDecision
 }
 
 // Task is a dapp's request forwarded by the signer after the user approved it.
@@ -131,8 +154,13 @@ func New(cfg Config) (*Daemon, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	d := &Daemon{cfg: cfg, recs: newRecords(cfg.History), jobs: make(chan *job, cfg.QueueDepth),
-		metrics: newMetrics(), spent: new(big.Int), inflight: map[string]*job{}}
+	d := &Daemon{cfg: cfg, recs: newRecords(cfg.History, cfg.Clock, cfg.Chain != nil), jobs: make(chan *job, cfg.QueueDepth),
+		metrics: newMetrics(), inflight: map[string]*job{},
+		spends: newSpendLedger(cfg.Policy.Window.Seconds, &cfg.Policy.Window.MaxValue.Int)}
+	if d.cfg.Budget == nil {
+		d.cfg.Budget = d.spends
+	}
+	d.tokens = newTokenCache(cfg.Policy, cfg.Reader)
 	d.sendable = sync.NewCond(&d.mu)
 	return d, nil
 }
@@ -150,53 +178,132 @@ func (d *Daemon) Run(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// Intent is what an agent asks for. Missing nonce, fees and gas are filled in.
+// Intent is what an agent asks for. Missing nonce, fees and gas are filled
+// in. The calldata is Data, or Call for the daemon to ABI-encode, or
+// neither (a plain transfer).
 type Intent struct {
-	To                   wire.Address   `json:"to"`
+	To                   *wire.Address  `json:"to"`
 	Value                *wire.Quantity `json:"value,omitempty"`
 	Data                 wire.Bytes     `json:"data,omitempty"`
+	Call                 *Call          `json:"call,omitempty"`
 	Gas                  *wire.Uint64   `json:"gas,omitempty"`
 	MaxFeePerGas         *wire.Quantity `json:"maxFeePerGas,omitempty"`
 	MaxPriorityFeePerGas *wire.Quantity `json:"maxPriorityFeePerGas,omitempty"`
 }
 
+// Payment is the intent of a plain transfer of wei to to.
+func Payment(to wire.Address, wei *big.Int) Intent {
+	q := wire.NewQuantity(wei)
+	return Intent{To: &to, Value: &q}
+}
+
 // ErrOverloaded is returned by Submit when the proving queue is full.
-var ErrOverloaded = errors.New("the proving queue is full; retry later")
+var ErrOverloaded = &wire.Error{Code: CodeOverloaded, Message: "the proving queue is full; retry later"}
+
+// request is one submission, whatever its form: kind and canonical are its
+// idempotency fingerprint, and build turns it into an intent (resolving
+// tokens and amounts, encoding the call) with a summary in words.
+type request struct {
+	kind      string
+	canonical []byte
+	build     func(ctx context.Context) (Intent, string, error)
+	// program, for a program run, gives the runner and (after build) its decision.
+	program func() (ProgramRunner, *ProgramDecision)
+}
 
 // Submit pre-checks an intent and queues it for proving. It returns the
-// record (rejected with a rule code when the pre-check refuses) or
-// ErrOverloaded. A repeated idempotency key returns the first record.
+// record (rejected with a rule code when the pre-check refuses) or a coded
+// error (ErrOverloaded; malformed). An idempotency key is reserved before
+// any work: a repeat returns the record the key made (waiting for it when
+// the first request is still being checked), and a key used for another
+// request is refused with idempotency_mismatch.
 func (d *Daemon) Submit(ctx context.Context, in Intent, idempotencyKey string) (Record, error) {
-	if idempotencyKey != "" {
-		if rec, ok := d.recs.byIdempotencyKey(idempotencyKey); ok {
-			return rec, nil
+	canonical, err := json.Marshal(in)
+	if err != nil {
+		return Record{}, err
+	}
+	return d.submit(ctx, request{kind: "transaction", canonical: canonical,
+		build: func(ctx context.Context) (Intent, string, error) {
+			if in.To == nil {
+				return in, "", wire.Errorf(wire.Malformed, "to: required")
+			}
+			return in, "", nil
+		}}, idempotencyKey)
+}
+
+func (d *Daemon) submit(ctx context.Context, req request, key string) (Record, error) {
+	if len(key) > MaxIdempotencyKey {
+		return Record{}, wire.Errorf(wire.Malformed, "Idempotency-Key is longer than %d characters", MaxIdempotencyKey)
+	}
+	settle := func(string) {}
+	if key != "" {
+		prev, s, err := d.recs.claim(ctx, key, requestSum(req.kind, req.canonical))
+		if err != nil || prev != nil {
+			if prev != nil {
+				return *prev, nil
+			}
+			return Record{}, err
+		}
+		settle = s
+	}
+	rec, err := d.admit(ctx, req)
+	if err != nil {
+		settle("") // nothing was made: the key is free again
+		return Record{}, err
+	}
+	settle(rec.ID)
+	return rec, nil
+}
+
+// admit builds, fills and pre-checks a request, and queues it.
+func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
+	start := d.cfg.Clock()
+	in, summary, err := req.build(ctx)
+	if err != nil {
+		return Record{}, err
+	}
+	var run *ProgramRun
+	var runner ProgramRunner
+	var dec *ProgramDecision
+	if req.program != nil {
+		runner, dec = req.program()
+		run = programRun(runner, *dec)
+		if dec.Holds() {
+			rec := &Record{ID: prover.NewID(), Status: StatusRejected, Code: NoTrade, Message: "the program decided to hold: there is nothing to propose",
+				Summary: summary, Program: run, Created: start, Updated: d.cfg.Clock()}
+			rec.Timings.PrecheckMs = ms(rec.Updated.Sub(start))
+			rec.Timings.TotalMs = rec.Timings.PrecheckMs
+			d.recs.add(rec)
+			return *rec, nil
 		}
 	}
-	start := d.cfg.Clock()
 	tx, err := d.fill(ctx, in)
 	if err != nil {
 		return Record{}, err
 	}
-	spent := d.viewSpent()
-	rec := &Record{ID: prover.NewID(), Status: StatusQueued, Tx: tx, Created: start, Updated: start}
-	err = d.cfg.Prover.Precheck(tx, spent, uint64(start.Unix()))
+	now := d.cfg.Clock()
+	spent := d.viewSpent(now)
+	rec := &Record{ID: prover.NewID(), Status: StatusQueued, Summary: summary, Program: run, Tx: tx, Created: start, Updated: start}
+	err = d.cfg.Prover.Precheck(tx, spent, uint64(now.Unix()))
 	rec.Timings.PrecheckMs = ms(d.cfg.Clock().Sub(start))
 	if err != nil {
 		rec.Status, rec.Code, rec.Message = StatusRejected, wire.CodeOf(err), wire.MessageOf(err)
+		rec.Hint = d.hint(ctx, rec.Code, tx, now)
 		rec.Timings.TotalMs = rec.Timings.PrecheckMs
-		d.recs.add(rec, idempotencyKey)
+		d.recs.add(rec)
 		d.metrics.requests.WithLabelValues("precheck_rejected").Inc()
 		d.cfg.Logger.Info("pre-check refused", "id", rec.ID, "code", rec.Code, "message", rec.Message)
 		return *rec, nil
 	}
-	j := &job{id: rec.ID, tx: *tx, queued: start, value: tx.Value.Big()}
+	j := &job{id: rec.ID, tx: *tx, queued: d.cfg.Clock(), value: tx.Value.Big(), runner: runner, decision: dec}
+	d.recs.add(rec) // before the job can be picked up, so every update finds it
 	select {
 	case d.jobs <- j:
 	default:
+		d.recs.remove(rec.ID)
 		d.metrics.requests.WithLabelValues("overloaded").Inc()
 		return Record{}, ErrOverloaded
 	}
-	d.recs.add(rec, idempotencyKey)
 	d.metrics.requests.WithLabelValues("queued").Inc()
 	d.metrics.queue.Set(float64(len(d.jobs)))
 	return *rec, nil
@@ -204,7 +311,20 @@ func (d *Daemon) Submit(ctx context.Context, in Intent, idempotencyKey string) (
 
 // fill completes an intent into a transaction (nonce assigned later).
 func (d *Daemon) fill(ctx context.Context, in Intent) (*wire.Tx, error) {
-	tx := &wire.Tx{ChainID: wire.Uint64(d.cfg.Policy.ChainID), To: in.To, Data: in.Data}
+	if in.To == nil {
+		return nil, wire.Errorf(wire.Malformed, "to: required")
+	}
+	tx := &wire.Tx{ChainID: wire.Uint64(d.cfg.Policy.ChainID), To: *in.To, Data: in.Data}
+	if in.Call != nil {
+		if len(in.Data) > 0 {
+			return nil, wire.Errorf(wire.Malformed, "give data or call, not both")
+		}
+		data, err := in.Call.Encode()
+		if err != nil {
+			return nil, err
+		}
+		tx.Data = data
+	}
 	if in.Value != nil {
 		tx.Value = *in.Value
 	}
@@ -214,7 +334,7 @@ func (d *Daemon) fill(ctx context.Context, in Intent) (*wire.Tx, error) {
 		}
 		maxFee, tip, err := d.cfg.Chain.SuggestFees(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("suggest fees: %w", err)
+			return nil, wire.Errorf(CodeChainUnavailable, "suggest fees: %v", err)
 		}
 		tx.MaxFeePerGas, tx.MaxPriorityFeePerGas = wire.NewQuantity(maxFee), wire.NewQuantity(tip)
 	}
@@ -227,12 +347,12 @@ func (d *Daemon) fill(ctx context.Context, in Intent) (*wire.Tx, error) {
 	switch {
 	case in.Gas != nil:
 		tx.Gas = *in.Gas
-	case len(in.Data) == 0:
+	case len(tx.Data) == 0:
 		tx.Gas = 21000
 	case d.cfg.Chain != nil:
 		g, err := d.cfg.Chain.EstimateGas(ctx, d.cfg.Account, tx)
 		if err != nil {
-			return nil, wire.Errorf(wire.Malformed, "estimate gas: %v", err)
+			return nil, wire.Errorf(wire.Malformed, "estimate gas: the call fails on chain (%v); check the target, the function and its arguments, or give gas", err)
 		}
 		tx.Gas = wire.Uint64(g + g/5) // 20% headroom
 	default:
@@ -246,10 +366,10 @@ func (d *Daemon) fill(ctx context.Context, in Intent) (*wire.Tx, error) {
 
 // viewSpent is the daemon's best view of the signer's window spend,
 // counting proposals in flight as if they will be signed.
-func (d *Daemon) viewSpent() *big.Int {
+func (d *Daemon) viewSpent(now time.Time) *big.Int {
+	s := d.spends.spent(now)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s := new(big.Int).Set(d.spent)
 	for _, j := range d.inflight {
 		s.Add(s, j.value)
 	}
@@ -284,7 +404,7 @@ func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *big.Int, error) {
 	for held[nonce] {
 		nonce++
 	}
-	spent := new(big.Int).Set(d.spent)
+	spent := d.spends.spent(d.cfg.Clock())
 	for _, o := range d.inflight {
 		if o.nonce < nonce && o.nonce >= d.nonce {
 			spent.Add(spent, o.value)
@@ -347,16 +467,18 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	now := d.cfg.Clock()
 	d.recs.update(j.id, func(r *Record) {
 		r.Status, r.Attempts = StatusProving, j.attempts
-		if j.attempts == 1 {
-			r.Timings.QueueMs = ms(now.Sub(j.queued))
-		}
+		r.Timings.QueueMs += ms(now.Sub(j.queued))
 	})
 	tx := j.tx
 	tx.Nonce = wire.Uint64(nonce)
-	p, err := d.cfg.Prover.Prove(prover.Request{ID: fmt.Sprintf("%s.%d", j.id, j.attempts), Tx: &tx, Spent: spent, Time: uint64(now.Unix())})
+	if j.runner != nil && j.attempts > 1 && !d.redecide(ctx, j, &tx) {
+		return
+	}
+	p, err := d.proveTx(j, &tx, spent, now)
 	proveTime := d.cfg.Clock().Sub(now)
 	d.metrics.prove.Observe(proveTime.Seconds())
 	if err != nil {
+		d.recs.update(j.id, func(r *Record) { r.Timings.ProveMs += ms(proveTime) })
 		d.finish(j, StatusRejected, wire.CodeOf(err), wire.MessageOf(err))
 		return
 	}
@@ -372,7 +494,7 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	}
 	d.recs.update(j.id, func(r *Record) {
 		r.Tx = &tx
-		r.Timings.ProveMs = ms(proveTime)
+		r.Timings.ProveMs += ms(proveTime)
 		if r.Status == StatusProving {
 			// A fast signer's receipt may already have moved the record on
 			// (signed, rejected): the status never goes back.
@@ -382,13 +504,44 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	d.cfg.Logger.Info("proposal sent", "id", j.id, "attempt", j.attempts, "nonce", nonce, "proveMs", ms(proveTime))
 }
 
+// proveTx proves an attempt: a policy proof, or the program's proof.
+func (d *Daemon) proveTx(j *job, tx *wire.Tx, spent *big.Int, now time.Time) (*wire.Proposal, error) {
+	id := fmt.Sprintf("%s.%d", j.id, j.attempts)
+	if j.runner != nil {
+		return j.runner.Prove(*j.decision, tx, spent, uint64(now.Unix()), id)
+	}
+	return d.cfg.Prover.Prove(prover.Request{ID: id, Tx: tx, Spent: spent, Time: uint64(now.Unix())})
+}
+
+// redecide runs a program again before re-proving (the inputs moved on):
+// it reports false when the job ended (the program now holds, or the
+// inputs cannot be read).
+func (d *Daemon) redecide(ctx context.Context, j *job, tx *wire.Tx) bool {
+	dec, err := j.runner.Decide(ctx)
+	switch {
+	case err != nil:
+		d.finish(j, StatusFailed, wire.CodeOf(err), wire.MessageOf(err))
+		return false
+	case dec.Holds():
+		d.finish(j, StatusRejected, NoTrade, "the program now decides to hold: there is nothing to propose")
+		return false
+	}
+	j.decision = &dec
+	tx.To, tx.Data = dec.To, dec.Data
+	run := programRun(j.runner, dec)
+	d.recs.update(j.id, func(r *Record) { r.Program, r.Summary = run, dec.Summary })
+	return true
+}
+
 // finish ends a job that will get no receipt.
 func (d *Daemon) finish(j *job, status string, code wire.Code, msg string) {
 	d.mu.Lock()
 	delete(d.inflight, j.id)
 	d.sendable.Broadcast()
 	d.mu.Unlock()
-	d.recs.update(j.id, func(r *Record) { r.Status, r.Code, r.Message = status, code, msg })
+	tx := j.tx
+	hint := d.hint(context.Background(), code, &tx, d.cfg.Clock())
+	d.recs.update(j.id, func(r *Record) { r.Status, r.Code, r.Message, r.Hint = status, code, msg, hint })
 	d.metrics.requests.WithLabelValues(status).Inc()
 	d.cfg.Logger.Warn("request ended", "id", j.id, "status", status, "code", code, "message", msg)
 }

@@ -30,6 +30,7 @@ func intent(value string) string {
 func post(t *testing.T, h *harness, path, body string, hdr ...string) (int, daemon.Record, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", h.Server.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
@@ -227,5 +228,44 @@ func TestReceiptBeforeSendReturns(t *testing.T) {
 	got, err := h.Client.Get(t.Context(), rec.ID, 0)
 	if err != nil || got.Status != daemon.StatusSigned || got.Tx == nil || got.Timings.ProveMs <= 0 {
 		t.Fatalf("after Send returned: %+v, %v", got, err)
+	}
+}
+
+// TestIdempotencyKeyConcurrentRepeats is the attack of issue 15: six
+// concurrent retries with one Idempotency-Key must make one record (and
+// one proposal), and every retry must get that record.
+func TestIdempotencyKeyConcurrentRepeats(t *testing.T) {
+	h := start(t, daemon.Config{})
+	const n = 6
+	var wg sync.WaitGroup
+	ids := make([]string, n)
+	codes := make([]int, n)
+	gate := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-gate
+			var rec daemon.Record
+			codes[i], rec, _ = post(t, h, "/v1/transactions", intent("0x2386f26fc10000"), "Idempotency-Key", "pay-alice-1")
+			ids[i] = rec.ID
+		}(i)
+	}
+	close(gate)
+	wg.Wait()
+	for i := range ids {
+		if codes[i] != http.StatusAccepted && codes[i] != http.StatusOK || ids[i] == "" || ids[i] != ids[0] {
+			t.Fatalf("retry %d: %d %q, first %q", i, codes[i], ids[i], ids[0])
+		}
+	}
+	resp, err := http.Get(h.Server.URL + "/v1/transactions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct{ Transactions []daemon.Record }
+	json.NewDecoder(resp.Body).Decode(&list)
+	if len(list.Transactions) != 1 {
+		t.Fatalf("%d records for one idempotency key", len(list.Transactions))
 	}
 }

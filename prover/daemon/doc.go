@@ -12,6 +12,23 @@
 // the signer's state and re-prove, so concurrent requests are serialized,
 // not lost.
 //
+// Requests come as raw intents (calldata, or a call the daemon ABI-encodes),
+// as transfers and approvals in whole units (a token's decimals and symbol
+// are read from the chain once), or as program runs. Every refusal carries a
+// hint: the rule's limit in units and the budget left in each window, from
+// the daemon's view of the window spend (Budget), which decays like the
+// signer's ledger and adopts the signer's own figure from stale_state
+// receipts.
+//
+// Guarantees of the API: an Idempotency-Key is reserved before any work
+// (concurrent repeats get the one record; the key with another request is
+// refused with idempotency_mismatch); lists are never null; stage timings
+// are measured between instants, never derived, so none is negative; every
+// error is a stable code (errors.go, docs/protocol.md).
+//
 // The HTTP API listens on loopback by default; it is for the local agent
-// only. It is documented in docs/agent-host-api.yaml (OpenAPI 3).
+// only, behind package httpguard (loopback Host names, no cross-origin
+// callers, JSON bodies only, an optional bearer token). It is documented in
+// docs/agent-host-api.yaml (OpenAPI 3.1), and daemontest checks every
+// response of the test suite against that document.
 package daemon

@@ -20,28 +20,37 @@ func (d *Daemon) receiveLoop(ctx context.Context) {
 			if !ok {
 				return
 			}
-			switch m.Kind {
-			case KindReceipt:
-				var r wire.Receipt
-				if err := wire.DecodeStrict(m.Body, &r, "receipt"); err != nil || !wire.ValidID(r.ID) {
-					d.cfg.Logger.Warn("dropping a malformed receipt", "err", err)
-					d.metrics.dropped.Inc()
-					continue
-				}
-				d.onReceipt(ctx, &r)
-			case KindTask:
-				d.onTask(m.Body)
-			default:
-				d.cfg.Logger.Warn("dropping a message of unknown kind", "kind", m.Kind)
-				d.metrics.dropped.Inc()
+			d.link.heard(d.cfg.Clock())
+			d.handle(ctx, m)
+			if m.Ack != nil {
+				m.Ack() // handled: only now may the relay forget it
 			}
 		}
 	}
 }
 
+// handle applies one message from the signer.
+func (d *Daemon) handle(ctx context.Context, m Message) {
+	switch m.Kind {
+	case KindReceipt:
+		var r wire.Receipt
+		if err := wire.DecodeStrict(m.Body, &r, "receipt"); err != nil || !wire.ValidID(r.ID) {
+			d.cfg.Logger.Warn("dropping a malformed receipt", "err", err)
+			d.metrics.dropped.Inc()
+			return
+		}
+		d.onReceipt(ctx, &r)
+	case KindTask:
+		d.onTask(m.Body)
+	default:
+		d.cfg.Logger.Warn("dropping a message of unknown kind", "kind", m.Kind)
+		d.metrics.dropped.Inc()
+	}
+}
+
 func (d *Daemon) onTask(body json.RawMessage) {
 	var t Task
-	if err := json.Unmarshal(body, &t); err != nil || !wire.ValidID(t.ID) || len(body) > 64<<10 {
+	if len(body) > 64<<10 || wire.DecodeStrict(body, (*taskJSON)(&t), "task") != nil || !wire.ValidID(t.ID) || !t.Received.IsZero() {
 		d.metrics.dropped.Inc()
 		return
 	}
@@ -59,11 +68,14 @@ func (d *Daemon) onTask(body json.RawMessage) {
 	}
 }
 
-// Tasks lists the dapp tasks received, oldest first.
+// taskJSON is a task as the signer sends it (received is the daemon's).
+type taskJSON Task
+
+// Tasks lists the dapp tasks received, oldest first (never nil).
 func (d *Daemon) Tasks() []Task {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return append([]Task(nil), d.tasks...)
+	return append([]Task{}, d.tasks...)
 }
 
 // onReceipt applies a signer's receipt. Receipts arrive at least once and in
@@ -86,19 +98,20 @@ func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
 	switch {
 	case !inflight:
 		d.mu.Unlock()
-		if r.Status == wire.StatusMined {
-			d.markMined(id)
+		if r.Status == wire.StatusMined && d.cfg.Chain == nil {
+			d.markMined(id) // with a chain, followMining reads the receipt (and whether it reverted)
 		}
 		return
 	case r.Status == wire.StatusSigned || r.Status == wire.StatusMined:
 		if !d.nonceSet || j.nonce+1 > d.nonce {
 			d.nonce, d.nonceSet = j.nonce+1, true
 		}
-		d.spent.Add(d.spent, j.value)
+		d.spends.add(now, j.value)
 	case r.Nonce != nil && r.Spent != nil:
 		// The signer's own state when it refused: receipts arrive in order,
 		// so it already counts everything signed before.
-		d.nonce, d.nonceSet, d.spent = uint64(*r.Nonce), true, r.Spent.Big()
+		d.nonce, d.nonceSet = uint64(*r.Nonce), true
+		d.spends.adopt(now, r.Spent.Big())
 	}
 	d.mu.Unlock()
 
@@ -107,18 +120,21 @@ func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
 		d.recs.update(id, func(rec *Record) { rec.Message = "waiting for the user: " + r.Message })
 	case r.Status == wire.StatusSigned || r.Status == wire.StatusMined:
 		d.recs.update(id, func(rec *Record) {
-			rec.Status, rec.TxHash, rec.Code, rec.Message = StatusSigned, r.TxHash, "", ""
+			rec.Status, rec.TxHash, rec.Code, rec.Message, rec.Hint = StatusSigned, r.TxHash, "", "", ""
 			rec.Timings.SignedMs = ms(now.Sub(j.sent))
+			rec.signedAt = now
 		})
 		d.metrics.requests.WithLabelValues(StatusSigned).Inc()
 		d.metrics.signed.Observe(now.Sub(j.sent).Seconds())
-		if r.Status == wire.StatusMined {
-			d.markMined(id)
-		} else if d.cfg.Chain != nil && r.TxHash != nil {
+		switch {
+		case d.cfg.Chain != nil && r.TxHash != nil:
 			go d.followMining(ctx, id, *r.TxHash, now)
+		case r.Status == wire.StatusMined:
+			d.markMined(id)
 		}
 	case (r.Code == wire.StaleState || r.Code == wire.NonceMismatch) && j.attempts < d.cfg.MaxAttempts:
 		d.cfg.Logger.Info("re-proving against the signer's state", "id", id, "code", r.Code, "attempt", j.attempts)
+		j.queued = now
 		d.recs.update(id, func(rec *Record) { rec.Status, rec.Code, rec.Message = StatusQueued, r.Code, "re-proving: "+r.Message })
 		go func() {
 			select {
@@ -127,7 +143,11 @@ func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
 			}
 		}()
 	default:
-		d.recs.update(id, func(rec *Record) { rec.Status, rec.Code, rec.Message = StatusRejected, r.Code, r.Message })
+		tx := j.tx
+		hint := d.hint(ctx, r.Code, &tx, now)
+		d.recs.update(id, func(rec *Record) {
+			rec.Status, rec.Code, rec.Message, rec.Hint = StatusRejected, r.Code, r.Message, hint
+		})
 		d.metrics.requests.WithLabelValues("signer_rejected").Inc()
 		d.cfg.Logger.Warn("signer refused", "id", id, "code", r.Code, "message", r.Message)
 	}
@@ -142,9 +162,8 @@ func (d *Daemon) markMined(id string) {
 			return
 		}
 		rec.Status = StatusMined
-		if rec.Timings.SignedMs > 0 {
-			signedAt := rec.Created.Add(time.Duration((rec.Timings.PrecheckMs + rec.Timings.QueueMs + rec.Timings.ProveMs + rec.Timings.SignedMs) * float64(time.Millisecond)))
-			rec.Timings.MinedMs = ms(now.Sub(signedAt))
+		if !rec.signedAt.IsZero() {
+			rec.Timings.MinedMs = ms(now.Sub(rec.signedAt))
 		}
 	})
 	d.metrics.requests.WithLabelValues(StatusMined).Inc()
@@ -156,7 +175,12 @@ func (d *Daemon) followMining(ctx context.Context, id string, hash wire.Hash32, 
 	defer cancel()
 	delay := 20 * time.Millisecond
 	for {
-		if ok, err := d.cfg.Chain.Mined(ctx, hash); err == nil && ok {
+		if ok, reverted, err := d.cfg.Chain.Mined(ctx, hash); err == nil && ok {
+			if reverted {
+				d.recs.update(id, func(rec *Record) {
+					rec.Code, rec.Message = CodeReverted, "the transaction was mined but reverted on chain: it paid its fee and changed nothing else"
+				})
+			}
 			d.markMined(id)
 			return
 		}

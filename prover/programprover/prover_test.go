@@ -69,7 +69,7 @@ func ExampleProver() {
 		}
 	}
 	read := func(name string) []byte {
-		b, err := os.ReadFile("../../../examples/programs/" + name)
+		b, err := os.ReadFile("../../examples/programs/" + name)
 		must(err)
 		return b
 	}

@@ -50,7 +50,8 @@ type Result struct {
 
 type chanState struct {
 	idx        int
-	secret     e2e.ChannelSecret
+	agentK     e2e.ChannelKeys
+	signerK    e2e.ChannelKeys
 	sendS      *e2e.Session
 	recvS      *e2e.Session
 	snd, rcv   *websocket.Conn
@@ -61,7 +62,7 @@ type chanState struct {
 	stored     []bool
 	received   []bool
 	unacked    int
-	lastRecv   uint64
+	lastN      uint64 // the relay's number of the latest delivery (what ACK acknowledges)
 	lat        []time.Duration
 	nReceived  atomic.Uint64
 	nSent      atomic.Uint64
@@ -99,33 +100,23 @@ func (r *run) fail(err error) {
 }
 
 func newChan(i int) (*chanState, error) {
-	secret, err := e2e.NewChannelSecret(nil)
+	as, ss, err := e2e.HandshakeLocal(nil)
 	if err != nil {
 		return nil, err
 	}
-	a, _ := e2e.GenerateKeyPair(nil)
-	s, _ := e2e.GenerateKeyPair(nil)
-	as, err := e2e.NewSession(secret, e2e.RoleAgent, a, s.Public)
-	if err != nil {
-		return nil, err
-	}
-	ss, err := e2e.NewSession(secret, e2e.RoleSigner, s, a.Public)
-	if err != nil {
-		return nil, err
-	}
-	return &chanState{idx: i, secret: secret, sendS: as, recvS: ss}, nil
+	return &chanState{idx: i, agentK: as.Keys(), signerK: ss.Keys(), sendS: as, recvS: ss}, nil
 }
 
 var dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 16 << 10, WriteBufferSize: 4096}
 
 // dial connects one side of a channel; for the relay it authenticates.
-func (r *run) dial(ctx context.Context, c *chanState, role e2e.Role, resume uint64) (*websocket.Conn, error) {
+func (r *run) dial(ctx context.Context, c *chanState, role e2e.Role) (*websocket.Conn, error) {
 	if r.l.Forwarder {
 		side := "a"
 		if role == e2e.RoleSigner {
 			side = "s"
 		}
-		ws, _, err := dialer.DialContext(ctx, r.l.URL+"?ch="+url.QueryEscape(c.secret.ID().String())+"&role="+side, nil)
+		ws, _, err := dialer.DialContext(ctx, r.l.URL+"?ch="+url.QueryEscape(c.agentK.ID().String())+"&role="+side, nil)
 		return ws, err
 	}
 	ws, _, err := dialer.DialContext(ctx, r.l.URL, nil)
@@ -144,7 +135,11 @@ func (r *run) dial(ctx context.Context, c *chanState, role e2e.Role, resume uint
 		ws.Close()
 		return nil, fmt.Errorf("expected CHALLENGE: %v", err)
 	}
-	if err := ws.WriteMessage(websocket.BinaryMessage, proto.Auth(role, c.secret.ID(), c.secret.Prove(f.Nonce, role), resume)); err != nil {
+	keys := c.agentK
+	if role == e2e.RoleSigner {
+		keys = c.signerK
+	}
+	if err := ws.WriteMessage(websocket.BinaryMessage, proto.Auth(role, keys.ID(), keys.Prove(f.Nonce, role))); err != nil {
 		ws.Close()
 		return nil, err
 	}
@@ -236,7 +231,7 @@ func (r *run) receiverReader(c *chanState) {
 			c.lat = append(c.lat, now-sentAt)
 		}
 		c.unacked++
-		c.lastRecv = o.Seq
+		c.lastN = f.N
 		ack := !r.l.Forwarder && c.unacked >= 16
 		if ack {
 			c.unacked = 0
@@ -254,15 +249,15 @@ func (r *run) receiverReader(c *chanState) {
 			}
 		}
 		if ack {
-			r.sendAck(c, o.Seq)
+			r.sendAck(c, f.N)
 		}
 	}
 }
 
-func (r *run) sendAck(c *chanState, seq uint64) {
+func (r *run) sendAck(c *chanState, n uint64) {
 	c.rcvMu.Lock()
 	_ = c.rcv.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	_ = c.rcv.WriteMessage(websocket.BinaryMessage, proto.Ack(seq))
+	_ = c.rcv.WriteMessage(websocket.BinaryMessage, proto.Ack(n))
 	c.rcvMu.Unlock()
 }
 
@@ -282,7 +277,7 @@ func (r *run) ackFlusher(stop chan struct{}) {
 				continue
 			}
 			c.mu.Lock()
-			n, seq := c.unacked, c.lastRecv
+			n, seq := c.unacked, c.lastN
 			c.unacked = 0
 			c.mu.Unlock()
 			if n > 0 {
@@ -301,7 +296,7 @@ func (r *run) send(c *chanState, at time.Duration) error {
 	}
 	c.sndMu.Lock()
 	_ = c.snd.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	err = c.snd.WriteMessage(websocket.BinaryMessage, proto.Envelope(proto.TSend, env))
+	err = c.snd.WriteMessage(websocket.BinaryMessage, proto.Send(env))
 	c.sndMu.Unlock()
 	c.nSent.Add(1)
 	return err
@@ -399,13 +394,13 @@ func RunLoad(ctx context.Context, l Load) (Result, error) {
 			defer func() { <-sem }()
 			var err error
 			if l.Receivers {
-				if c.rcv, err = r.dial(ctx, c, e2e.RoleSigner, 0); err != nil {
+				if c.rcv, err = r.dial(ctx, c, e2e.RoleSigner); err != nil {
 					r.fail(fmt.Errorf("connect recipient: %w", err))
 					return
 				}
 			}
 			if l.Senders {
-				if c.snd, err = r.dial(ctx, c, e2e.RoleAgent, 0); err != nil {
+				if c.snd, err = r.dial(ctx, c, e2e.RoleAgent); err != nil {
 					r.fail(fmt.Errorf("connect sender: %w", err))
 				}
 			}

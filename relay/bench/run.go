@@ -231,7 +231,7 @@ func idleConns(ctx context.Context, u string, n int) ([]*websocket.Conn, error) 
 			go func(slot int, role e2e.Role) {
 				defer wg.Done()
 				defer func() { <-sem }()
-				ws, err := r.dial(ctx, c, role, 0)
+				ws, err := r.dial(ctx, c, role)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil && firstErr == nil {

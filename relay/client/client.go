@@ -20,20 +20,36 @@ import (
 // ErrClosed is returned by calls on a closed client.
 var ErrClosed = &wire.Error{Code: proto.Unavailable, Message: "relay client closed"}
 
-// ErrNotPaired is returned by Send before a session is set.
+// ErrNotPaired is returned by Send on a client without a session.
 var ErrNotPaired = &wire.Error{Code: wire.Malformed, Message: "relay client has no session: pair first"}
+
+// Limits of the client's memory.
+const (
+	// MaxOutbox bounds the envelopes waiting for the relay's answer.
+	MaxOutbox = 1024
+	// MaxInbound bounds the deliveries held before the application took
+	// them (the relay's window is 256).
+	MaxInbound = 1024
+)
 
 // Config configures a Client. Zero values get the defaults noted.
 type Config struct {
-	URL     string            // the relay's ws:// or wss:// endpoint, e.g. from the pairing URI
-	Secret  e2e.ChannelSecret // the channel secret (pairing URI)
-	Role    e2e.Role          // which side this client is
-	Session *e2e.Session      // nil until paired (then only SendEnvelope and raw receive)
-	// State persists the session's sequence numbers; when set, New restores
-	// them into Session and Send saves before transmitting.
-	State       StateStore
-	Resume      uint64        // ack point to resume from when there is no State (raw clients)
-	TTL         uint32        // TTL of typed sends in seconds (0: the relay's default)
+	URL  string          // the relay's ws:// or wss:// endpoint
+	Keys e2e.ChannelKeys // the channel's login (its id is the hash of the two public keys)
+	Role e2e.Role        // which side this client is
+	// Session seals and opens envelopes; nil for a raw client (the pairing
+	// channel: SendEnvelope, and Receive hands over envelopes unopened).
+	Session *e2e.Session
+	// State persists the session and the ack point. With it, New restores
+	// both, Send saves before transmitting (write-ahead) and Ack saves
+	// before acknowledging.
+	State StateStore
+	TTL   uint32 // TTL of typed sends in seconds (0: the relay's default)
+	// RekeyEvery, when set, re-keys the session (a fresh X25519 exchange)
+	// before a send once this long has passed since the last re-key and
+	// the peer was heard from within a minute (both online). Signers set
+	// it; 0 never starts one (the client still answers the peer's).
+	RekeyEvery  time.Duration
 	MinBackoff  time.Duration // first reconnect delay (default 100 ms)
 	MaxBackoff  time.Duration // (default 5 s)
 	DialTimeout time.Duration // dial + auth handshake (default 10 s)
@@ -45,18 +61,25 @@ type Config struct {
 // Stats counts what the client dropped and how often it connected.
 type Stats struct {
 	Connects   uint64 // successful authentications
-	Duplicates uint64 // redelivered envelopes dropped
+	Duplicates uint64 // redelivered envelopes dropped (by relay number or end-to-end sequence)
 	Forged     uint64 // envelopes that failed authentication, dropped
+	Lost       uint64 // deliveries the relay numbered but never delivered (expired, or acknowledged by another login)
+	Gaps       uint64 // end-to-end sequence numbers skipped (envelopes the peer sealed that never opened here)
+	Rekeys     uint64 // re-keys completed or answered
 }
 
 // Message is one received envelope.
 type Message struct {
+	N        uint64 // the relay's delivery number (what Ack acknowledges)
 	Header   e2e.Header
 	Envelope []byte          // the sealed envelope as received
-	Payload  []byte          // the opened payload (nil when received before a session was set)
-	Gap      uint64          // envelopes skipped (expired on the relay) before this one
+	Payload  []byte          // the opened payload (nil on a raw client)
+	E2EKind  e2e.Kind        // what the envelope carried
+	Gap      uint64          // end-to-end sequence numbers skipped before this one
+	Lost     uint64          // relay deliveries skipped before this one (expired or acknowledged elsewhere)
 	Kind     string          // typed layer: the message kind, when the payload is {"kind","body"}
 	Body     json.RawMessage // typed layer: the body
+	opened   *e2e.Opened
 }
 
 // Decode unmarshals the typed body into v.
@@ -81,14 +104,18 @@ type pending struct {
 	done   chan error
 	sent   bool
 	resent bool
+	silent bool // a control envelope the client sent itself: no caller waits
 }
 
-type delivered struct {
-	seq  uint64
-	done bool
+type inbound struct {
+	n   uint64
+	env []byte
 }
 
-// Client is a connection to one channel of a relay. Safe for concurrent use.
+// Client is a connection to one channel of a relay. Deliveries are handed
+// to the application one at a time, in the relay's order: the next one is
+// opened only after Ack of the previous, so the persisted session never
+// runs ahead of what the application handled. Safe for concurrent use.
 type Client struct {
 	cfg    Config
 	log    *slog.Logger
@@ -104,11 +131,15 @@ type Client struct {
 	sentIdx   int
 	conn      *websocket.Conn
 	connected chan struct{}
-	lastSent  uint64
-	acked     uint64
-	ackSent   uint64
-	deliv     []delivered
-	inbox     []*Message
+	acked     uint64    // the relay number handled up to (persisted)
+	seen      uint64    // the highest relay number seen
+	ackSent   uint64    // what the relay was last told
+	in        []inbound // delivered, not yet handed over, by relay number
+	cur       *Message  // handed over, not yet acknowledged
+	given     bool      // cur was returned by Receive
+	relayAck  uint64    // the relay's ack point from the latest WELCOME (untrusted)
+	rekeyed   time.Time // the last re-key this client started (or its start)
+	heard     time.Time // the last envelope from the peer that opened
 	closed    bool
 	closing   chan struct{} // set by Close: the writer flushes the last ack, then closes
 	lastErr   error
@@ -142,33 +173,39 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Dialer == nil {
 		cfg.Dialer = &websocket.Dialer{HandshakeTimeout: cfg.DialTimeout, ReadBufferSize: 4096, WriteBufferSize: 4096}
 	}
-	c := &Client{cfg: cfg, log: cfg.Logger.With("channel", cfg.Secret.ID().String(), "role", cfg.Role.String()),
+	c := &Client{cfg: cfg, log: cfg.Logger.With("channel", cfg.Keys.ID().String(), "role", cfg.Role.String()),
 		done: make(chan struct{}), wakeW: make(chan struct{}, 1), inboxC: make(chan struct{}, 1),
-		connected: make(chan struct{}), session: cfg.Session, acked: cfg.Resume}
+		connected: make(chan struct{}), session: cfg.Session}
 	if cfg.State != nil {
 		st, err := cfg.State.Load()
 		if err != nil {
 			return nil, err
 		}
-		c.acked = st.Recv
-		if c.session != nil {
-			c.session.SetState(st)
+		c.acked, c.seen, c.ackSent = st.Acked, st.Acked, st.Acked
+		if st.Session != nil {
+			s, err := e2e.LoadSession(*st.Session)
+			if err != nil {
+				return nil, err
+			}
+			c.session = s
+		} else if c.session != nil {
+			if err := cfg.State.Save(State{Acked: c.acked, Session: ptr(c.session.State())}); err != nil {
+				return nil, err
+			}
 		}
 	}
+	if c.session != nil && c.session.Channel() != cfg.Keys.ID() {
+		return nil, wire.Errorf(wire.Malformed, "relay client: the session is for channel %s, the login for %s", c.session.Channel(), cfg.Keys.ID())
+	}
+	c.rekeyed = time.Now()
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	go c.run()
 	return c, nil
 }
 
-// SetSession installs the session after pairing; later deliveries are
-// opened with it.
-func (c *Client) SetSession(s *e2e.Session) {
-	c.mu.Lock()
-	c.session = s
-	c.mu.Unlock()
-}
+func ptr[T any](v T) *T { return &v }
 
-// Session returns the current session (nil before pairing).
+// Session returns the session (nil on a raw client).
 func (c *Client) Session() *e2e.Session {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -204,14 +241,6 @@ func (c *Client) WaitConnected(ctx context.Context) error {
 	}
 }
 
-// LastSent is the relay's last accepted sequence number from this role, as
-// told in the latest WELCOME (untrusted; used to number a hello).
-func (c *Client) LastSent() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lastSent
-}
-
 // Send seals {"kind","body"} with a fresh message id and returns once the
 // relay stored it durably.
 func (c *Client) Send(ctx context.Context, kind string, body any) (e2e.MessageID, error) {
@@ -237,6 +266,15 @@ func (c *Client) SendTyped(ctx context.Context, id e2e.MessageID, kind string, b
 // stored them durably. If ctx ends first the envelope stays queued and may
 // still be delivered.
 func (c *Client) SendPayload(ctx context.Context, id e2e.MessageID, ttl uint32, payload []byte) error {
+	return c.seal(ctx, e2e.KindData, id, ttl, payload)
+}
+
+// SendKind seals a payload of another kind (KindConfirm, KindRekey).
+func (c *Client) SendKind(ctx context.Context, kind e2e.Kind, payload []byte) error {
+	return c.seal(ctx, kind, e2e.NewMessageID(nil), 0, payload)
+}
+
+func (c *Client) seal(ctx context.Context, kind e2e.Kind, id e2e.MessageID, ttl uint32, payload []byte) error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -246,27 +284,43 @@ func (c *Client) SendPayload(ctx context.Context, id e2e.MessageID, ttl uint32, 
 		c.mu.Unlock()
 		return ErrNotPaired
 	}
-	env, seq, err := c.session.Seal(e2e.KindData, id, ttl, payload)
-	if err == nil && c.cfg.State != nil {
-		err = c.cfg.State.Save(e2e.State{Send: seq, Recv: c.acked})
+	if len(c.outbox) >= MaxOutbox-1 {
+		c.mu.Unlock()
+		return wire.Errorf(proto.QueueFull, "relay client: %d envelopes already wait for the relay", len(c.outbox))
+	}
+	c.rekeyLocked()
+	env, seq, err := c.session.Seal(kind, id, ttl, payload)
+	if err == nil {
+		err = c.saveLocked()
 	}
 	if err != nil {
 		c.mu.Unlock()
 		return err
 	}
-	p := c.enqueueLocked(seq, env)
+	p := c.enqueueLocked(seq, env, false)
 	c.mu.Unlock()
 	return c.wait(ctx, p)
 }
 
-// SendEnvelope transmits an envelope sealed by the caller (a hello or a
-// confirm) and returns once the relay stored it.
+func (c *Client) saveLocked() error {
+	if c.cfg.State == nil {
+		return nil
+	}
+	st := State{Acked: c.acked}
+	if c.session != nil {
+		st.Session = ptr(c.session.State())
+	}
+	return c.cfg.State.Save(st)
+}
+
+// SendEnvelope transmits an envelope sealed by the caller (a handshake
+// message) and returns once the relay stored it.
 func (c *Client) SendEnvelope(ctx context.Context, env []byte) error {
 	h, err := e2e.ParseHeader(env)
 	if err != nil {
 		return err
 	}
-	if h.From != c.cfg.Role || h.Channel != c.cfg.Secret.ID() {
+	if h.From != c.cfg.Role || h.Channel != c.cfg.Keys.ID() {
 		return wire.Errorf(wire.Malformed, "relay client: envelope is not from this channel and role")
 	}
 	c.mu.Lock()
@@ -274,13 +328,13 @@ func (c *Client) SendEnvelope(ctx context.Context, env []byte) error {
 		c.mu.Unlock()
 		return ErrClosed
 	}
-	p := c.enqueueLocked(h.Seq, env)
+	p := c.enqueueLocked(h.Seq, env, false)
 	c.mu.Unlock()
 	return c.wait(ctx, p)
 }
 
-func (c *Client) enqueueLocked(seq uint64, env []byte) *pending {
-	p := &pending{seq: seq, frame: proto.Envelope(proto.TSend, env), done: make(chan error, 1)}
+func (c *Client) enqueueLocked(seq uint64, env []byte, silent bool) *pending {
+	p := &pending{seq: seq, frame: proto.Send(env), done: make(chan error, 1), silent: silent}
 	c.outbox = append(c.outbox, p)
 	c.kick()
 	return p
@@ -304,14 +358,14 @@ func (c *Client) kick() {
 	}
 }
 
-// Receive returns the next message. Acknowledge it with Ack once handled.
+// Receive returns the next message. Acknowledge it with Ack once handled:
+// the next one is opened only then.
 func (c *Client) Receive(ctx context.Context) (*Message, error) {
 	for {
 		c.mu.Lock()
-		if len(c.inbox) > 0 {
-			m := c.inbox[0]
-			c.inbox[0] = nil
-			c.inbox = c.inbox[1:]
+		if c.cur != nil && !c.given {
+			c.given = true
+			m := c.cur
 			c.mu.Unlock()
 			return m, nil
 		}
@@ -329,37 +383,35 @@ func (c *Client) Receive(ctx context.Context) (*Message, error) {
 	}
 }
 
-// Ack acknowledges m and every message received before it. The relay then
-// deletes them, and a restarted client resumes after them.
+// Ack acknowledges m, the message Receive returned last: the session
+// accepts it (its keys are forgotten), the ack point is persisted, and the
+// relay is told to delete it. A restarted client resumes after it.
 func (c *Client) Ack(m *Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i := range c.deliv {
-		if c.deliv[i].seq > m.Header.Seq {
-			break
-		}
-		c.deliv[i].done = true
+	if c.cur != m {
+		return wire.Errorf(wire.Malformed, "relay client: Ack of a message that is not the current one")
 	}
-	return c.advanceLocked()
+	if m.opened != nil {
+		if err := c.session.Commit(m.opened); err != nil {
+			return err
+		}
+		m.opened = nil
+	}
+	c.cur, c.given = nil, false
+	err := c.advanceLocked(m.N)
+	c.nextLocked()
+	return err
 }
 
-// advanceLocked moves the ack point over the done prefix and persists it.
-func (c *Client) advanceLocked() error {
-	i, up := 0, c.acked
-	for i < len(c.deliv) && c.deliv[i].done {
-		up = c.deliv[i].seq
-		i++
-	}
-	c.deliv = c.deliv[i:]
-	if up <= c.acked {
+// advanceLocked moves the ack point to n and persists it.
+func (c *Client) advanceLocked(n uint64) error {
+	if n <= c.acked {
 		return nil
 	}
-	c.acked = up
+	c.acked = n
 	c.kick()
-	if c.cfg.State != nil && c.session != nil {
-		return c.cfg.State.Save(e2e.State{Send: c.session.State().Send, Recv: up})
-	}
-	return nil
+	return c.saveLocked()
 }
 
 // Close stops the client. Pending sends fail with ErrClosed.
@@ -450,12 +502,9 @@ func (c *Client) session1() error {
 	if f.Type != proto.TChallenge {
 		return wire.Errorf(proto.ProtocolError, "relay sent %s before CHALLENGE", f.Type)
 	}
-	c.mu.Lock()
-	resume := c.acked
-	c.mu.Unlock()
-	proof := c.cfg.Secret.Prove(f.Nonce, c.cfg.Role)
+	proof := c.cfg.Keys.Prove(f.Nonce, c.cfg.Role)
 	_ = ws.SetWriteDeadline(time.Now().Add(c.cfg.DialTimeout))
-	if err := ws.WriteMessage(websocket.BinaryMessage, proto.Auth(c.cfg.Role, c.cfg.Secret.ID(), proof, resume)); err != nil {
+	if err := ws.WriteMessage(websocket.BinaryMessage, proto.Auth(c.cfg.Role, c.cfg.Keys.ID(), proof)); err != nil {
 		return fmt.Errorf("relay client: auth: %w", err)
 	}
 	if f, err = readFrame(ws); err != nil {
@@ -469,7 +518,11 @@ func (c *Client) session1() error {
 		c.mu.Unlock()
 		return ErrClosed
 	}
-	c.conn, c.sentIdx, c.ackSent, c.lastSent = ws, 0, resume, f.LastSent
+	// The relay's ack point is only informational (it is untrusted): an
+	// ack point above ours means deliveries were acknowledged by another
+	// login; they show as Lost on the next delivery.
+	c.conn, c.sentIdx, c.relayAck = ws, 0, f.Acked
+	c.ackSent = min(c.ackSent, f.Acked)
 	c.stats.Connects++
 	close(c.connected)
 	c.kick()
@@ -586,18 +639,19 @@ func (c *Client) sendAckLocked(seq uint64, st proto.Status) {
 	for i < len(c.outbox) && c.outbox[i].seq != seq {
 		i++
 	}
-	if i == len(c.outbox) {
-		return // an answer to something already settled
+	if i == len(c.outbox) || !c.outbox[i].sent {
+		return // an answer to something already settled, or never sent on this connection
 	}
 	p := c.outbox[i]
 	var res error
 	switch st {
-	case proto.StatusStored, proto.StatusDuplicate:
-	case proto.StatusReplay:
+	case proto.StatusStored:
+	case proto.StatusDuplicate:
 		if !p.resent {
-			// A first transmission refused as a replay: our counter is behind
-			// the relay's (lost state). The caller must re-pair.
-			res = wire.Errorf(wire.Replay, "relay refused sequence %d as a replay: the session state was lost", seq)
+			// A first transmission whose id the relay already holds:
+			// nothing new was stored. Only a retransmission of our own
+			// envelope counts as delivered.
+			res = st.Err()
 		}
 	case proto.StatusUnavailable:
 		return // stays in the outbox; retransmitted on the next connection
@@ -608,46 +662,148 @@ func (c *Client) sendAckLocked(seq uint64, st proto.Status) {
 	if i < c.sentIdx {
 		c.sentIdx--
 	}
+	if res != nil && p.silent {
+		c.log.Warn("a control envelope was refused by the relay", "seq", seq, "err", res)
+	}
 	p.done <- res
 }
 
 func (c *Client) deliverLocked(f proto.Frame) {
-	seq := f.Header.Seq
-	if seq <= c.acked {
-		c.ackSent = min(c.ackSent, seq-1) // the relay missed our ack: send it again
+	n := f.N
+	if n <= c.acked {
+		c.ackSent = min(c.ackSent, n-1) // the relay missed our ack: send it again
 		c.kick()
 		return
 	}
-	for _, d := range c.deliv {
-		if d.seq == seq {
-			c.stats.Duplicates++ // already handed to the application, not yet acknowledged
-			return
+	if (c.cur != nil && c.cur.N == n) || c.holding(n) {
+		c.stats.Duplicates++ // delivered again on a new connection, not yet handled
+		return
+	}
+	if len(c.in) >= MaxInbound {
+		return // the relay overran its window; it delivers again after a reconnect
+	}
+	c.in = append(c.in, inbound{n: n, env: bytes.Clone(f.Envelope)})
+	for i := len(c.in) - 1; i > 0 && c.in[i].n < c.in[i-1].n; i-- {
+		c.in[i], c.in[i-1] = c.in[i-1], c.in[i]
+	}
+	c.nextLocked()
+}
+
+func (c *Client) holding(n uint64) bool {
+	for _, d := range c.in {
+		if d.n == n {
+			return true
 		}
 	}
-	m := &Message{Header: f.Header, Envelope: bytes.Clone(f.Envelope)}
-	if c.session != nil {
-		o, err := c.session.Open(m.Envelope)
+	return false
+}
+
+// nextLocked opens held deliveries, in order, until one is for the
+// application (it becomes cur). Forged and replayed envelopes are dropped
+// and acknowledged: none of them moves the session, and a hostile relay or
+// URI holder cannot wedge the queue with them.
+func (c *Client) nextLocked() {
+	for c.cur == nil && len(c.in) > 0 {
+		d := c.in[0]
+		c.in = c.in[1:]
+		if d.n <= c.acked {
+			continue
+		}
+		lost := uint64(0)
+		if prev := max(c.acked, c.seen); d.n > prev+1 {
+			lost = d.n - prev - 1
+			c.stats.Lost += lost
+		}
+		c.seen = max(c.seen, d.n)
+		h, _ := e2e.ParseHeader(d.env)
+		m := &Message{N: d.n, Header: h, Envelope: d.env, Lost: lost}
+		if c.session == nil {
+			c.cur = m
+			break
+		}
+		o, err := c.session.Peek(d.env)
 		if err != nil {
 			if errors.Is(err, wire.ErrReplay) {
 				c.stats.Duplicates++
 			} else {
 				c.stats.Forged++
-				c.log.Warn("dropped an envelope that failed authentication", "seq", seq, "err", err)
+				c.log.Warn("dropped an envelope that failed authentication", "n", d.n, "err", err)
 			}
-			c.deliv = append(c.deliv, delivered{seq: seq, done: true})
-			_ = c.advanceLocked()
-			return
+			_ = c.advanceLocked(d.n)
+			continue
 		}
-		m.Payload, m.Gap = o.Payload, o.Gap
+		c.heard = time.Now()
+		if o.Kind == e2e.KindRekey || o.Kind == e2e.KindRekeyAck {
+			c.controlLocked(d.n, &o)
+			continue
+		}
+		m.Payload, m.E2EKind, m.Gap, m.opened = o.Payload, o.Kind, o.Gap, &o
+		c.stats.Gaps += o.Gap
 		var t typed
 		if o.Kind == e2e.KindData && json.Unmarshal(o.Payload, &t) == nil && t.Kind != "" {
 			m.Kind, m.Body = t.Kind, t.Body
 		}
+		c.cur = m
 	}
-	c.deliv = append(c.deliv, delivered{seq: seq})
-	c.inbox = append(c.inbox, m)
-	select {
-	case c.inboxC <- struct{}{}:
-	default:
+	if c.cur != nil && !c.given {
+		select {
+		case c.inboxC <- struct{}{}:
+		default:
+		}
 	}
+}
+
+// controlLocked applies a re-key message at once (the client handles it
+// itself) and transmits the session's answer, after persisting.
+func (c *Client) controlLocked(n uint64, o *e2e.Opened) {
+	if err := c.session.Commit(o); err != nil {
+		c.log.Warn("re-key message not applied", "n", n, "err", err)
+	}
+	c.stats.Rekeys++
+	c.acked = max(c.acked, n)
+	c.kick()
+	if err := c.saveLocked(); err != nil {
+		c.log.Error("relay state not saved", "err", err)
+	}
+	if o.Reply != nil {
+		c.enqueueLocked(o.ReplySeq, o.Reply, true)
+	}
+}
+
+// rekeyLocked starts the periodic re-key when it is due (RekeyEvery) and
+// the peer is online.
+func (c *Client) rekeyLocked() {
+	now := time.Now()
+	if c.cfg.RekeyEvery <= 0 || now.Sub(c.rekeyed) < c.cfg.RekeyEvery || now.Sub(c.heard) > time.Minute {
+		return
+	}
+	pl, err := c.session.Rekey()
+	if err != nil || pl == nil {
+		return
+	}
+	env, seq, err := c.session.Seal(e2e.KindRekey, e2e.NewMessageID(nil), 0, pl)
+	if err != nil {
+		c.log.Warn("re-key not sealed", "err", err)
+		return
+	}
+	c.rekeyed = now
+	c.enqueueLocked(seq, env, true)
+}
+
+// Rekey starts a re-key of the session (a fresh X25519 exchange mixed into
+// its root key): the new epoch starts once the peer answers. It returns
+// once the relay stored the request; nil without effect when one is under
+// way.
+func (c *Client) Rekey(ctx context.Context) error {
+	c.mu.Lock()
+	s := c.session
+	c.mu.Unlock()
+	if s == nil {
+		return ErrNotPaired
+	}
+	pl, err := s.Rekey()
+	if err != nil || pl == nil {
+		return err
+	}
+	return c.SendKind(ctx, e2e.KindRekey, pl)
 }

@@ -16,12 +16,13 @@ func TestAcceptChallenged(t *testing.T) {
 		t.Fatal(err)
 	}
 	secret, _ := e2e.NewChannelSecret(nil)
+	keys := secret.Keys()
 	nonce := [e2e.ChallengeSize]byte{1, 2, 3}
 
 	bad := &sink{}
 	l := h.AcceptChallenged(bad, nonce)
 	var other [e2e.ChallengeSize]byte
-	if ce := l.Handle(proto.Auth(e2e.RoleAgent, secret.ID(), secret.Prove(other, e2e.RoleAgent), 0)); ce == nil || ce.Code != proto.CloseAuthFailed {
+	if ce := l.Handle(proto.Auth(e2e.RoleAgent, secret.ID(), keys.Prove(other, e2e.RoleAgent))); ce == nil || ce.Code != proto.CloseAuthFailed {
 		t.Fatalf("AUTH over another nonce: %v", ce)
 	}
 	if n := h.Stats().Rejected[core.ReasonAuthFailed].Load(); n != 1 {
@@ -33,7 +34,7 @@ func TestAcceptChallenged(t *testing.T) {
 	if good.count(proto.TChallenge) != 0 {
 		t.Fatal("AcceptChallenged sent a CHALLENGE")
 	}
-	if ce := l.Handle(proto.Auth(e2e.RoleAgent, secret.ID(), secret.Prove(nonce, e2e.RoleAgent), 0)); ce != nil {
+	if ce := l.Handle(proto.Auth(e2e.RoleAgent, secret.ID(), keys.Prove(nonce, e2e.RoleAgent))); ce != nil {
 		t.Fatal(ce)
 	}
 	if !l.Authed() || l.Channel() != secret.ID() || good.last().Type != proto.TWelcome {

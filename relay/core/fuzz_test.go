@@ -26,20 +26,19 @@ func fuzzFrames(b []byte) [][]byte {
 	return out
 }
 
-func fuzzSetup() (e2e.ChannelSecret, *e2e.Session) {
-	var secret e2e.ChannelSecret
-	secret[0] = 1
-	a, _ := e2e.KeyPairFromPrivate([32]byte{2})
-	s, _ := e2e.KeyPairFromPrivate([32]byte{3})
-	sess, _ := e2e.NewSession(secret, e2e.RoleAgent, a, s.Public)
-	return secret, sess
+func fuzzSetup() (e2e.ChannelKeys, *e2e.Session) {
+	a, _, err := e2e.HandshakeLocal(bytes.NewReader(bytes.Repeat([]byte{1, 2, 3}, 2048)))
+	if err != nil {
+		panic(err)
+	}
+	return a.Keys(), a
 }
 
 func TestWriteHandleSeeds(t *testing.T) {
 	if os.Getenv("LEASH_WRITE_SEEDS") == "" {
 		t.Skip("set LEASH_WRITE_SEEDS=1 to rewrite testdata/fuzz seeds")
 	}
-	secret, sess := fuzzSetup()
+	keys, sess := fuzzSetup()
 	var seeds [][]byte
 	frame := func(parts ...[]byte) []byte {
 		var b []byte
@@ -53,11 +52,11 @@ func TestWriteHandleSeeds(t *testing.T) {
 	e2, _, _ := sess.Seal(e2e.KindData, e2e.MessageID{2}, 0, []byte("b"))
 	other, _ := e2e.NewChannelSecret(nil)
 	seeds = append(seeds,
-		frame(proto.Envelope(proto.TSend, e1), proto.Envelope(proto.TSend, e2), proto.Ack(1)),
-		frame(proto.Envelope(proto.TSend, e1), proto.Envelope(proto.TSend, e1)),
+		frame(proto.Send(e1), proto.Send(e2), proto.Ack(1)),
+		frame(proto.Send(e1), proto.Send(e1)),
 		frame([]byte{0x11, 1, 2}, proto.Ack(5)),
-		frame(proto.Auth(e2e.RoleSigner, other.ID(), secret.Prove([32]byte{}, e2e.RoleSigner), 0)),
-		frame(proto.Envelope(proto.TDeliver, e1), proto.Welcome(1, 2)),
+		frame(proto.Auth(e2e.RoleSigner, other.ID(), keys.Prove([32]byte{}, e2e.RoleSigner))),
+		frame(proto.Deliver(1, e1), proto.Welcome(1)),
 	)
 	dir := filepath.Join("testdata", "fuzz", "FuzzHandle")
 	_ = os.MkdirAll(dir, 0o755)
@@ -69,14 +68,14 @@ func TestWriteHandleSeeds(t *testing.T) {
 // FuzzHandle feeds arbitrary frames to authenticated links: the hub never
 // panics, answers or closes, and a healthy peer still gets its deliveries.
 func FuzzHandle(f *testing.F) {
-	secret, _ := fuzzSetup()
+	keys, _ := fuzzSetup()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := core.New(core.Config{Store: core.NewMemStore(), Rand: bytes.NewReader(make([]byte, 1<<16))})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer h.Shutdown(t.Context())
-		agent, _ := connect(t, h, secret, e2e.RoleAgent, 0)
+		agent, _ := connect(t, h, keys, e2e.RoleAgent)
 		for _, fr := range fuzzFrames(b) {
 			if ce := agent.Handle(bytes.Clone(fr)); ce != nil {
 				if proto.CloseCode(ce.Code) == proto.ProtocolError {

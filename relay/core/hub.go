@@ -61,8 +61,8 @@ type item struct {
 	ch     *channel
 	link   *Link
 	status proto.Status
-	rec    Record
-	frame  []byte // the SEND frame the record aliases; reused as the DELIVER frame
+	echo   uint64 // the SEND's envelope sequence number, echoed in its SENDACK
+	rec    Record // Seq is the relay's own delivery number
 }
 
 type ackItem struct {
@@ -79,9 +79,12 @@ type channel struct {
 	auths  bucket
 }
 
+// queue is one recipient queue. Its records are numbered by the relay
+// (1, 2, 3… in acceptance order): no number here ever comes from an
+// envelope header, which anyone logged in to the channel can write.
 type queue struct {
 	id        QueueID
-	lastSeq   uint64 // accepted (maybe not yet committed)
+	lastSeq   uint64 // the last delivery number given (maybe not yet committed)
 	committed uint64 // highest committed
 	acked     uint64
 	pending   []Pending
@@ -241,9 +244,9 @@ func (l *Link) Handle(frame []byte) *proto.CloseError {
 	}
 	switch f.Type {
 	case proto.TSend:
-		return l.send(&f, frame)
+		return l.send(&f)
 	case proto.TAck:
-		return l.ack(f.Seq)
+		return l.ack(f.N)
 	}
 	h.stats.Reject(ReasonMalformed)
 	return closeErr(proto.CloseMalformed, "unexpected "+f.Type.String())
@@ -255,20 +258,20 @@ func (l *Link) auth(f *proto.Frame) *proto.CloseError {
 		h.stats.Reject(ReasonAuthFailed)
 		return closeErr(proto.CloseAuthFailed, "channel auth failed")
 	}
-	return l.attach(f.Channel, f.Role, f.Resume, true)
+	return l.attach(f.Channel, f.Role, true)
 }
 
 // Reattach restores an authenticated link without a new handshake, for a
 // backend whose connections outlive the hub's memory (a Durable Object
-// waking from hibernation keeps its WebSockets; it stores channel, role and
-// the last ack point with each one). Deliveries resume after acked; the
-// client drops any it already had.
-func (h *Hub) Reattach(c Conn, ch e2e.ChannelID, role e2e.Role, acked uint64) (*Link, *proto.CloseError) {
+// waking from hibernation keeps its WebSockets; it stores channel and role
+// with each one). Deliveries resume after the queue's durable ack point;
+// the client drops any it already had.
+func (h *Hub) Reattach(c Conn, ch e2e.ChannelID, role e2e.Role) (*Link, *proto.CloseError) {
 	if !role.Valid() {
 		return nil, closeErr(proto.CloseMalformed, "unknown role")
 	}
 	l := &Link{hub: h, conn: c, answerC: make(chan struct{}, 1)}
-	if ce := l.attach(ch, role, acked, false); ce != nil {
+	if ce := l.attach(ch, role, false); ce != nil {
 		return nil, ce
 	}
 	return l, nil
@@ -285,7 +288,10 @@ func (l *Link) Acked() uint64 {
 	return l.ch.queues[l.role].acked
 }
 
-func (l *Link) attach(chID e2e.ChannelID, role e2e.Role, resume uint64, welcome bool) *proto.CloseError {
+// attach joins the link to its channel. Logging in acknowledges nothing:
+// deliveries start after the queue's durable ack point, which only ACK
+// frames for deliveries made on a connection move.
+func (l *Link) attach(chID e2e.ChannelID, role e2e.Role, welcome bool) *proto.CloseError {
 	h := l.hub
 	h.mu.Lock()
 	if h.draining || h.failed != nil {
@@ -329,12 +335,8 @@ func (l *Link) attach(chID e2e.ChannelID, role e2e.Role, resume uint64, welcome 
 	ch.links[role] = l
 	h.stats.Links.Add(1)
 	h.stats.Auths.Add(1)
-	if up := min(resume, in.committed); up > in.acked {
-		h.ackLocked(ch, in, up)
-	}
 	l.sentUpTo = in.acked
-	out := ch.queues[role.Peer()]
-	if welcome && !l.conn.Send(proto.Welcome(in.acked, out.lastSeq)) {
+	if welcome && !l.conn.Send(proto.Welcome(in.acked)) {
 		return l.slowLocked()
 	}
 	l.pumpLocked(now)
@@ -371,7 +373,7 @@ func (h *Hub) ttl(sec uint32) time.Duration {
 	return d
 }
 
-func (l *Link) send(f *proto.Frame, frame []byte) *proto.CloseError {
+func (l *Link) send(f *proto.Frame) *proto.CloseError {
 	h, ch := l.hub, l.ch
 	hd := f.Header
 	if hd.Channel != ch.id {
@@ -383,7 +385,7 @@ func (l *Link) send(f *proto.Frame, frame []byte) *proto.CloseError {
 		return closeErr(proto.CloseMalformed, "envelope sender role differs from the authenticated role")
 	}
 	now := h.now()
-	it := item{ch: ch, link: l, rec: Record{Seq: hd.Seq}}
+	it := item{ch: ch, link: l, echo: hd.Seq}
 	h.mu.Lock()
 	draining := h.draining || h.failed != nil
 	ch.refs++
@@ -402,19 +404,19 @@ func (l *Link) send(f *proto.Frame, frame []byte) *proto.CloseError {
 	case q.ids[hd.ID] != 0:
 		it.status = proto.StatusDuplicate
 		h.stats.Reject(ReasonDuplicate)
-	case hd.Seq <= q.lastSeq:
-		it.status = proto.StatusReplay
-		h.stats.Reject(ReasonReplay)
 	case len(q.pending) >= h.cfg.Limits.QueueDepth:
 		it.status = proto.StatusQueueFull
 		h.stats.Reject(ReasonQueueFull)
 	default:
+		// The relay numbers what it stores itself; the header's sequence
+		// number is the end-to-end layer's, checked only after the
+		// envelope opens.
+		n := q.lastSeq + 1
 		it.status = proto.StatusStored
-		it.rec = Record{Queue: q.id, Seq: hd.Seq, ID: hd.ID, Expires: now.Add(h.ttl(hd.TTL)).UnixMilli(), Envelope: f.Envelope}
-		it.frame = frame
-		q.lastSeq = hd.Seq
-		q.pending = append(q.pending, Pending{Seq: hd.Seq, ID: hd.ID})
-		q.ids[hd.ID] = hd.Seq
+		it.rec = Record{Queue: q.id, Seq: n, ID: hd.ID, Expires: now.Add(h.ttl(hd.TTL)).UnixMilli(), Envelope: f.Envelope}
+		q.lastSeq = n
+		q.pending = append(q.pending, Pending{Seq: n, ID: hd.ID})
+		q.ids[hd.ID] = n
 	}
 	ch.mu.Unlock()
 	l.sends.Add(1)
@@ -487,7 +489,7 @@ func (l *Link) pumpLocked(now time.Time) {
 		if r.Seq > q.committed {
 			return
 		}
-		if !l.deliverLocked(r.Seq, proto.Envelope(proto.TDeliver, r.Envelope)) {
+		if !l.deliverLocked(r.Seq, proto.Deliver(r.Seq, r.Envelope)) {
 			return
 		}
 	}
@@ -658,13 +660,12 @@ func (h *Hub) finish(it *item, err error) {
 			q.committed = it.rec.Seq
 			if r := ch.links[it.rec.Queue.To]; r != nil && !r.closed && r.sentUpTo == prev &&
 				len(r.inflight) < h.cfg.Limits.Window {
-				it.frame[0] = byte(proto.TDeliver)
-				r.deliverLocked(it.rec.Seq, it.frame)
+				r.deliverLocked(it.rec.Seq, proto.Deliver(it.rec.Seq, it.rec.Envelope))
 			}
 		}
 	}
 	if l := it.link; !l.closed {
-		if !l.conn.Send(proto.SendAck(it.rec.Seq, status)) {
+		if !l.conn.Send(proto.SendAck(it.echo, status)) {
 			l.slowLocked()
 		}
 	}

@@ -1,7 +1,8 @@
-// Package e2e is the end-to-end cryptography of the Leash relay: the pairing
-// URI, channel secrets and the channel-auth challenge, the encrypted hello
-// and its confirmation, and the sealed envelopes that carry application
-// bytes between a signer (the extension) and an agent host.
+// Package e2e is the end-to-end cryptography of the Leash relay (envelope
+// and pairing version 2): the pairing URI, the relay-auth keys and channel
+// ids, the Noise IKpsk2 pairing handshake with its comparison code, and the
+// sessions that seal and open padded envelopes with a per-direction
+// symmetric ratchet between a signer (the extension) and an agent host.
 //
 // The package is pure: no network, no storage, no clocks. The browser
 // extension's WASM core imports it unchanged, and so do the relay's rules
@@ -10,46 +11,51 @@
 //
 // # Guarantees
 //
-//   - Confidentiality and integrity (DESIGN.md G4). Envelope bodies are
-//     sealed with XChaCha20-Poly1305 (the extended-nonce form of
-//     ChaCha20-Poly1305, golang.org/x/crypto) under a per-direction key
-//     derived with HKDF-SHA256 from X25519(static signer key, static agent
-//     key), salted with the channel secret. The whole header (version,
-//     channel, sender role, kind, sequence number, message id, TTL) is
-//     associated data: the relay can read it but cannot change any bit of
-//     it, nor of the body, without Open failing with ErrForged.
-//   - Sender authentication. Only the holders of the two static private
-//     keys can derive the direction keys, and the two directions use
-//     different keys, so an envelope that opens was written by the peer,
-//     not reflected back from ourselves.
-//   - Replay and reordering. Each direction numbers its envelopes 1, 2, 3…
-//     Open accepts only a sequence number above the last one accepted;
-//     anything else is ErrReplay. Gaps are allowed (a message can expire on
-//     the relay) and are reported in Opened.Gap.
-//   - Channel auth. The relay sees a channel id and an Ed25519 public key
-//     derived from the channel secret; the id is a hash of that key, so the
-//     relay can check a challenge signature without ever learning the
-//     secret, and no one without the secret can join a channel.
-//   - Pairing. The hello carries the agent host's static key encrypted to
-//     the signer's static key (from the pairing URI) with an ephemeral key,
-//     and authenticated with the agent's static key, all salted with the
-//     channel secret: only someone who saw the pairing URI can make a hello
-//     that opens, and the signer learns the agent key only from it. The
-//     signer's confirmation is the first envelope of the session and binds
-//     the hash of the hello it accepted.
+//   - Pairing (Initiate, Respond, Finish): Noise_IKpsk2_25519_ChaChaPoly_SHA256
+//     (flynn/noise, checked against the Noise test vectors in
+//     testdata/noise) with the agent host as initiator, the signer's static
+//     key from the URI, a pre-shared key from the URI's secret and a
+//     prologue binding the pairing channel, the signer's key and the URI's
+//     expiry. Only someone who saw the URI can make a message 1 that opens;
+//     the session keys come from the handshake's transcript, so pairing
+//     again (even with the same keys) never reuses them. Both sides derive
+//     the same six-digit comparison code from the handshake hash.
+//   - Channels: a channel id is the hash of both roles' Ed25519 auth public
+//     keys. The pairing channel's single key comes from the URI's secret;
+//     the session channel's two keys are exchanged inside the handshake, and
+//     each side holds only its own, so the URI does not log in there and
+//     neither role's key logs in as the other (VerifyAuth).
+//   - Confidentiality and integrity (DESIGN.md G4): transport envelopes are
+//     sealed with XChaCha20-Poly1305 under a message key used once; the
+//     whole header is associated data. The kind of message is inside the
+//     ciphertext and every envelope is padded to a size bucket.
+//   - Forward secrecy: message keys come from a per-direction chain that
+//     only moves forward (HMAC-SHA256); a session state read at any time
+//     opens nothing sealed before it. Rekey mixes a fresh X25519 exchange
+//     into the root key, so a state read earlier opens nothing after it.
+//   - Nothing unauthenticated moves state: Open derives keys only within
+//     MaxSkip of its position, checks the sequence number only after the
+//     body authenticated, and changes nothing when it fails. Peek and Commit
+//     split opening from accepting, so a persisted state never runs ahead of
+//     what the application handled.
+//   - Counters never wrap: Seal refuses past MaxSeq; LoadSession refuses a
+//     state beyond it.
 //
 // # Security notes
 //
-//   - No forward secrecy: session keys come from static keys. Whoever later
-//     steals a static private key and recorded the traffic can read it. The
-//     keys live in the extension's encrypted vault and on the agent host.
-//   - Nonces are 24 random bytes, so a sender that loses its sequence
-//     counter cannot cause nonce reuse; it would only have its envelopes
-//     rejected as replays. Senders must still persist the counter before
-//     transmitting (the client package does this write-ahead).
-//   - The relay learns channel ids, roles, envelope kinds, sizes, sequence
-//     numbers, message ids and timing. Message ids should therefore be
-//     random or derived with MessageIDFor, never an application secret.
-//   - Anyone who sees the pairing URI can send a hello. The signer must show
-//     the agent key fingerprint and let the user confirm exactly one hello.
+//   - A SessionState holds secrets (auth key, root and chain keys): persist
+//     it only encrypted. The extension stores its link state encrypted
+//     (extension/sw/linkstore.js), the agent host its pairing state
+//     (prover/relayconn).
+//   - Nonces are 24 random bytes, so a sender restored from an old state
+//     cannot reuse a nonce under a key; its envelopes are refused as replays
+//     instead. Senders persist their state before transmitting.
+//   - The relay learns channel ids, auth public keys, roles, envelope types,
+//     sequence numbers, epochs, message ids, padded sizes and timing. Message
+//     ids should therefore be random or derived with MessageIDFor, never an
+//     application secret.
+//   - Anyone who sees the pairing URI can start a handshake. The signer keeps
+//     every offer, refuses the pairing when a second agent key answers
+//     (ErrConflict), and lets the user confirm only by the comparison code;
+//     the URI is good for one pairing and expires (Pairing.Exp).
 package e2e

@@ -15,6 +15,11 @@ const (
 	UnknownChannel wire.Code = "unknown_channel"
 	// Unsupported: a version this code does not speak.
 	Unsupported wire.Code = "unsupported_version"
+	// Expired: a pairing URI past its expiry.
+	Expired wire.Code = "pairing_expired"
+	// Conflict: a second agent key answered the same pairing URI; the
+	// pairing is refused and a new URI is needed.
+	Conflict wire.Code = "pairing_conflict"
 )
 
 // Sentinels for errors.Is.
@@ -23,4 +28,6 @@ var (
 	ErrAuthFailed     = &wire.Error{Code: AuthFailed}
 	ErrUnknownChannel = &wire.Error{Code: UnknownChannel}
 	ErrUnsupported    = &wire.Error{Code: Unsupported}
+	ErrExpired        = &wire.Error{Code: Expired}
+	ErrConflict       = &wire.Error{Code: Conflict}
 )

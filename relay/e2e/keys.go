@@ -15,9 +15,10 @@ import (
 // PublicKey is a static X25519 public key.
 type PublicKey [32]byte
 
-// KeyPair is a static X25519 key pair. Private must stay secret: the
-// extension keeps it in its encrypted vault, the agent host in its state
-// directory with mode 0600.
+// KeyPair is a static X25519 key pair, the Noise static key of one side.
+// Private must stay secret: the extension keeps it in its link state,
+// encrypted under a key of its vault's (wasm/ext), the agent host in its
+// pairing state, encrypted under its state key (prover/relayconn).
 type KeyPair struct {
 	Private [32]byte
 	Public  PublicKey

@@ -37,22 +37,25 @@ var (
 type Status byte
 
 const (
-	StatusStored      Status = 0 // durably stored (fsynced) for the recipient
-	StatusDuplicate   Status = 1 // the message id is already queued: nothing added
-	StatusReplay      Status = 2 // seq is not above the last accepted one for this sender
+	StatusStored    Status = 0 // durably stored (fsynced) for the recipient
+	StatusDuplicate Status = 1 // the message id is already queued: nothing added
+	// statusReplayV1 (2) was protocol 1's "seq not above the last accepted
+	// one": a relay floor moved by unauthenticated headers. Protocol 2
+	// never sends it; decoding refuses it.
+	statusReplayV1    Status = 2
 	StatusQueueFull   Status = 3 // the recipient's queue is at its depth cap
 	StatusUnavailable Status = 4 // the relay is shutting down or its store failed: resend later
 	StatusTooLarge    Status = 5
 )
 
-var statusCodes = [...]wire.Code{"", Duplicate, wire.Replay, QueueFull, Unavailable, TooLarge}
+var statusCodes = [...]wire.Code{"", Duplicate, "", QueueFull, Unavailable, TooLarge}
 
 // Err is the coded error of a status, nil for StatusStored.
 func (s Status) Err() error {
 	if s == StatusStored {
 		return nil
 	}
-	if int(s) < len(statusCodes) {
+	if int(s) < len(statusCodes) && statusCodes[s] != "" {
 		return &wire.Error{Code: statusCodes[s], Message: "relay answered " + string(statusCodes[s])}
 	}
 	return wire.Errorf(ProtocolError, "unknown status %d", s)

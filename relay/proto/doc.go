@@ -14,6 +14,8 @@
 //
 // # Security notes
 //
-// Frames carry no secrets: AUTH holds an Ed25519 signature over a one-time
-// challenge, and SEND/DELIVER hold sealed e2e envelopes.
+// Frames carry no secrets: AUTH holds both roles' auth public keys and an
+// Ed25519 signature over a one-time challenge, and SEND/DELIVER hold sealed
+// e2e envelopes. No client number steers the relay: DELIVER and ACK carry
+// the relay's own delivery numbers, and AUTH has no resume point.
 package proto

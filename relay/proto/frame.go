@@ -8,8 +8,9 @@ import (
 )
 
 // Version is the relay protocol version (byte 1 of CHALLENGE, AUTH and
-// WELCOME). See docs/protocol-relay.md for the changelog.
-const Version = 1
+// WELCOME). See docs/protocol-relay.md for the changelog. A relay refuses
+// an AUTH of another version with 4005.
+const Version = 2
 
 // MaxFrame is the relay's default read limit: 64 KiB.
 const MaxFrame = 64 << 10
@@ -20,13 +21,13 @@ type Type byte
 const (
 	// relay → client
 	TChallenge Type = 0x01 // version(1) nonce(32)
-	TWelcome   Type = 0x02 // version(1) resumed(8) lastSent(8)
-	TDeliver   Type = 0x03 // envelope
-	TSendAck   Type = 0x04 // seq(8) status(1)
+	TWelcome   Type = 0x02 // version(1) acked(8)
+	TDeliver   Type = 0x03 // n(8) envelope: n is the relay's number for this delivery
+	TSendAck   Type = 0x04 // seq(8) status(1): seq echoes the SEND's envelope header
 	// client → relay
-	TAuth Type = 0x10 // version(1) role(1) channel(16) authPub(32) sig(64) resume(8)
+	TAuth Type = 0x10 // version(1) role(1) channel(16) signerKey(32) agentKey(32) sig(64)
 	TSend Type = 0x11 // envelope
-	TAck  Type = 0x12 // seq(8): every delivered envelope up to seq is handled
+	TAck  Type = 0x12 // n(8): every delivery numbered up to n is handled
 )
 
 func (t Type) String() string {
@@ -51,10 +52,12 @@ func (t Type) String() string {
 
 const (
 	challengeLen = 1 + 1 + e2e.ChallengeSize
-	welcomeLen   = 1 + 1 + 8 + 8
+	welcomeLen   = 1 + 1 + 8
 	sendAckLen   = 1 + 8 + 1
-	authLen      = 1 + 1 + 1 + 16 + e2e.AuthPubSize + e2e.AuthSigSize + 8
+	authLen      = 1 + 1 + 1 + 16 + 2*e2e.AuthPubSize + e2e.AuthSigSize
 	ackLen       = 1 + 8
+	// AuthLen is the size of an AUTH frame (the Worker's glue routes on it).
+	AuthLen = authLen
 )
 
 // Frame is a decoded frame. Only the fields of its Type are set.
@@ -62,16 +65,15 @@ type Frame struct {
 	Type     Type
 	Version  byte
 	Nonce    [e2e.ChallengeSize]byte // CHALLENGE
-	Resumed  uint64                  // WELCOME: the recipient queue's ack point after AUTH
-	LastSent uint64                  // WELCOME: the last seq the relay accepted from this role
+	Acked    uint64                  // WELCOME: the recipient queue's ack point (untrusted, informational)
+	N        uint64                  // DELIVER, ACK: the relay's delivery number
 	Envelope []byte                  // DELIVER, SEND (aliases the input)
-	Header   e2e.Header              // DELIVER, SEND
-	Seq      uint64                  // SENDACK, ACK
+	Header   e2e.Header              // DELIVER, SEND (unauthenticated)
+	Seq      uint64                  // SENDACK: the sequence number of the SEND it answers
 	Status   Status                  // SENDACK
 	Role     e2e.Role                // AUTH
 	Channel  e2e.ChannelID           // AUTH
 	Proof    e2e.AuthProof           // AUTH
-	Resume   uint64                  // AUTH: the last seq this client handled as recipient
 }
 
 // Decode parses one frame strictly. Envelope frames get their e2e header
@@ -114,9 +116,21 @@ func Decode(b []byte) (Frame, error) {
 		if err := version(); err != nil {
 			return f, err
 		}
-		f.Resumed = binary.BigEndian.Uint64(b[2:10])
-		f.LastSent = binary.BigEndian.Uint64(b[10:18])
-	case TDeliver, TSend:
+		f.Acked = binary.BigEndian.Uint64(b[2:10])
+	case TDeliver:
+		if len(b) < 9 {
+			return f, wire.Errorf(wire.Malformed, "DELIVER frame of %d bytes", len(b))
+		}
+		f.N = binary.BigEndian.Uint64(b[1:9])
+		if f.N == 0 {
+			return f, wire.Errorf(wire.Malformed, "DELIVER numbered 0")
+		}
+		h, err := e2e.ParseHeader(b[9:])
+		if err != nil {
+			return f, err
+		}
+		f.Header, f.Envelope = h, b[9:]
+	case TSend:
 		h, err := e2e.ParseHeader(b[1:])
 		if err != nil {
 			return f, err
@@ -128,7 +142,7 @@ func Decode(b []byte) (Frame, error) {
 		}
 		f.Seq = binary.BigEndian.Uint64(b[1:9])
 		f.Status = Status(b[9])
-		if f.Status > StatusTooLarge {
+		if f.Status > StatusTooLarge || f.Status == statusReplayV1 {
 			return f, wire.Errorf(wire.Malformed, "unknown send status %d", b[9])
 		}
 	case TAuth:
@@ -143,14 +157,14 @@ func Decode(b []byte) (Frame, error) {
 			return f, wire.Errorf(wire.Malformed, "unknown role %d", b[2])
 		}
 		copy(f.Channel[:], b[3:19])
-		copy(f.Proof.Pub[:], b[19:51])
-		copy(f.Proof.Sig[:], b[51:115])
-		f.Resume = binary.BigEndian.Uint64(b[115:123])
+		copy(f.Proof.Signer[:], b[19:51])
+		copy(f.Proof.Agent[:], b[51:83])
+		copy(f.Proof.Sig[:], b[83:147])
 	case TAck:
 		if err := exact(ackLen); err != nil {
 			return f, err
 		}
-		f.Seq = binary.BigEndian.Uint64(b[1:9])
+		f.N = binary.BigEndian.Uint64(b[1:9])
 	default:
 		return f, wire.Errorf(wire.Malformed, "unknown frame type 0x%02x", b[0])
 	}
@@ -166,19 +180,27 @@ func Challenge(nonce [e2e.ChallengeSize]byte) []byte {
 }
 
 // Welcome encodes WELCOME.
-func Welcome(resumed, lastSent uint64) []byte {
+func Welcome(acked uint64) []byte {
 	b := make([]byte, welcomeLen)
 	b[0], b[1] = byte(TWelcome), Version
-	binary.BigEndian.PutUint64(b[2:10], resumed)
-	binary.BigEndian.PutUint64(b[10:18], lastSent)
+	binary.BigEndian.PutUint64(b[2:10], acked)
 	return b
 }
 
-// Envelope encodes DELIVER or SEND around an envelope.
-func Envelope(t Type, env []byte) []byte {
+// Send encodes SEND around an envelope.
+func Send(env []byte) []byte {
 	b := make([]byte, 1+len(env))
-	b[0] = byte(t)
+	b[0] = byte(TSend)
 	copy(b[1:], env)
+	return b
+}
+
+// Deliver encodes DELIVER: the relay's delivery number and the envelope.
+func Deliver(n uint64, env []byte) []byte {
+	b := make([]byte, 9+len(env))
+	b[0] = byte(TDeliver)
+	binary.BigEndian.PutUint64(b[1:9], n)
+	copy(b[9:], env)
 	return b
 }
 
@@ -191,21 +213,22 @@ func SendAck(seq uint64, s Status) []byte {
 	return b
 }
 
-// Auth encodes AUTH.
-func Auth(role e2e.Role, ch e2e.ChannelID, p e2e.AuthProof, resume uint64) []byte {
+// Auth encodes AUTH. There is no resume point: the relay delivers from its
+// own durable ack point, which only ACK moves.
+func Auth(role e2e.Role, ch e2e.ChannelID, p e2e.AuthProof) []byte {
 	b := make([]byte, authLen)
 	b[0], b[1], b[2] = byte(TAuth), Version, byte(role)
 	copy(b[3:19], ch[:])
-	copy(b[19:51], p.Pub[:])
-	copy(b[51:115], p.Sig[:])
-	binary.BigEndian.PutUint64(b[115:123], resume)
+	copy(b[19:51], p.Signer[:])
+	copy(b[51:83], p.Agent[:])
+	copy(b[83:147], p.Sig[:])
 	return b
 }
 
-// Ack encodes ACK.
-func Ack(seq uint64) []byte {
+// Ack encodes ACK: every delivery numbered up to n is handled.
+func Ack(n uint64) []byte {
 	b := make([]byte, ackLen)
 	b[0] = byte(TAck)
-	binary.BigEndian.PutUint64(b[1:9], seq)
+	binary.BigEndian.PutUint64(b[1:9], n)
 	return b
 }

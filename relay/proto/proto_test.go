@@ -1,6 +1,7 @@
 package proto_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -13,10 +14,7 @@ import (
 )
 
 func sampleEnvelope(t testing.TB) []byte {
-	signer, _ := e2e.KeyPairFromPrivate([32]byte{1})
-	agent, _ := e2e.KeyPairFromPrivate([32]byte{2})
-	var secret e2e.ChannelSecret
-	s, err := e2e.NewSession(secret, e2e.RoleAgent, agent, signer.Public)
+	s, _, err := e2e.HandshakeLocal(bytes.NewReader(bytes.Repeat([]byte{5, 9}, 1024)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,11 +32,11 @@ func samples(t testing.TB) map[string][]byte {
 	env := sampleEnvelope(t)
 	return map[string][]byte{
 		"challenge": proto.Challenge(nonce),
-		"welcome":   proto.Welcome(7, 9),
-		"deliver":   proto.Envelope(proto.TDeliver, env),
-		"send":      proto.Envelope(proto.TSend, env),
+		"welcome":   proto.Welcome(7),
+		"deliver":   proto.Deliver(3, env),
+		"send":      proto.Send(env),
 		"sendack":   proto.SendAck(42, proto.StatusQueueFull),
-		"auth":      proto.Auth(e2e.RoleSigner, secret.ID(), secret.Prove(nonce, e2e.RoleSigner), 11),
+		"auth":      proto.Auth(e2e.RoleSigner, secret.ID(), secret.Keys().Prove(nonce, e2e.RoleSigner)),
 		"ack":       proto.Ack(12),
 	}
 }
@@ -47,7 +45,7 @@ func TestRoundTrip(t *testing.T) {
 	var secret e2e.ChannelSecret
 	s := samples(t)
 	f, err := proto.Decode(s["auth"])
-	if err != nil || f.Role != e2e.RoleSigner || f.Channel != secret.ID() || f.Resume != 11 {
+	if err != nil || f.Role != e2e.RoleSigner || f.Channel != secret.ID() {
 		t.Fatalf("auth: %v %+v", err, f)
 	}
 	var nonce [32]byte
@@ -55,7 +53,7 @@ func TestRoundTrip(t *testing.T) {
 	if err := e2e.VerifyAuth(f.Channel, f.Role, nonce, f.Proof); err != nil {
 		t.Fatal(err)
 	}
-	if f, err := proto.Decode(s["welcome"]); err != nil || f.Resumed != 7 || f.LastSent != 9 {
+	if f, err := proto.Decode(s["welcome"]); err != nil || f.Acked != 7 {
 		t.Fatalf("welcome: %v %+v", err, f)
 	}
 	if f, err := proto.Decode(s["sendack"]); err != nil || f.Seq != 42 || !errors.Is(f.Status.Err(), proto.ErrQueueFull) {
@@ -64,8 +62,11 @@ func TestRoundTrip(t *testing.T) {
 	if f, err := proto.Decode(s["send"]); err != nil || f.Header.Seq != 1 || f.Header.TTL != 5 {
 		t.Fatalf("send: %v %+v", err, f)
 	}
-	if f, err := proto.Decode(s["ack"]); err != nil || f.Seq != 12 {
+	if f, err := proto.Decode(s["ack"]); err != nil || f.N != 12 {
 		t.Fatalf("ack: %v %+v", err, f)
+	}
+	if f, err := proto.Decode(s["deliver"]); err != nil || f.N != 3 || f.Header.Seq != 1 {
+		t.Fatalf("deliver: %v %+v", err, f)
 	}
 }
 
@@ -77,6 +78,12 @@ func TestDecodeRejects(t *testing.T) {
 	badRole[2] = 0
 	badStatus := append([]byte{}, s["sendack"]...)
 	badStatus[9] = 200
+	v1Replay := append([]byte{}, s["sendack"]...)
+	v1Replay[9] = 2
+	deliver0 := append([]byte{}, s["deliver"]...)
+	deliver0[8] = 0
+	v1Auth := append([]byte{}, s["auth"]...)
+	v1Auth[1] = 1
 	cases := []struct {
 		name string
 		b    []byte
@@ -91,6 +98,10 @@ func TestDecodeRejects(t *testing.T) {
 		{"auth-role", badRole, wire.ErrMalformed},
 		{"ack-short", s["ack"][:5], wire.ErrMalformed},
 		{"sendack-status", badStatus, wire.ErrMalformed},
+		{"sendack-v1-replay", v1Replay, wire.ErrMalformed},
+		{"deliver-numbered-0", deliver0, wire.ErrMalformed},
+		{"deliver-short", s["deliver"][:8], wire.ErrMalformed},
+		{"auth-v1", v1Auth, e2e.ErrUnsupported},
 		{"send-short", s["send"][:30], wire.ErrMalformed},
 		{"oversized", make([]byte, proto.MaxFrame+1), proto.ErrTooLarge},
 	}
@@ -139,15 +150,17 @@ func FuzzDecode(f *testing.F) {
 		case proto.TChallenge:
 			again = proto.Challenge(fr.Nonce)
 		case proto.TWelcome:
-			again = proto.Welcome(fr.Resumed, fr.LastSent)
-		case proto.TDeliver, proto.TSend:
-			again = proto.Envelope(fr.Type, fr.Envelope)
+			again = proto.Welcome(fr.Acked)
+		case proto.TDeliver:
+			again = proto.Deliver(fr.N, fr.Envelope)
+		case proto.TSend:
+			again = proto.Send(fr.Envelope)
 		case proto.TSendAck:
 			again = proto.SendAck(fr.Seq, fr.Status)
 		case proto.TAuth:
-			again = proto.Auth(fr.Role, fr.Channel, fr.Proof, fr.Resume)
+			again = proto.Auth(fr.Role, fr.Channel, fr.Proof)
 		case proto.TAck:
-			again = proto.Ack(fr.Seq)
+			again = proto.Ack(fr.N)
 		}
 		if string(again) != string(b) {
 			t.Fatalf("re-encoded %x as %x", b, again)

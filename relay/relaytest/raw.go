@@ -64,10 +64,10 @@ func (r *Raw) Read() (proto.Frame, error) {
 	return proto.Decode(b)
 }
 
-// Auth authenticates and returns the WELCOME.
-func (r *Raw) Auth(secret e2e.ChannelSecret, role e2e.Role, resume uint64) proto.Frame {
+// Auth authenticates with keys as role and returns the WELCOME.
+func (r *Raw) Auth(keys e2e.ChannelKeys, role e2e.Role) proto.Frame {
 	r.t.Helper()
-	if err := r.Write(proto.Auth(role, secret.ID(), secret.Prove(r.Nonce, role), resume)); err != nil {
+	if err := r.Write(proto.Auth(role, keys.ID(), keys.Prove(r.Nonce, role))); err != nil {
 		r.t.Fatal(err)
 	}
 	f, err := r.Read()

@@ -149,23 +149,23 @@ func TestSlowConsumer(t *testing.T) {
 	n := startNode(t, cfg)
 	healthy := relaytest.NewPair(t, n.url())
 	before := n.rejected("slow_consumer")
-	secret, _ := e2e.NewChannelSecret(nil)
-	a, _ := e2e.GenerateKeyPair(nil)
-	s, _ := e2e.GenerateKeyPair(nil)
-	sess, _ := e2e.NewSession(secret, e2e.RoleAgent, a, s.Public)
+	sess, sig, err := e2e.HandshakeLocal(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A recipient with a tiny receive buffer that never reads.
 	d := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 		return c.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 2048) })
 	}}
 	_ = d
 	recv := dialWith(t, n.url(), d)
-	recv.Auth(secret, e2e.RoleSigner, 0)
+	recv.Auth(sig.Keys(), e2e.RoleSigner)
 	sender := relaytest.DialRaw(t, n.url())
-	sender.Auth(secret, e2e.RoleAgent, 0)
+	sender.Auth(sess.Keys(), e2e.RoleAgent)
 	payload := make([]byte, e2e.MaxPayload)
 	for i := 0; i < relaytest.Limits.QueueDepth; i++ {
 		env, _, _ := sess.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, payload)
-		if err := sender.Write(proto.Envelope(proto.TSend, env)); err != nil {
+		if err := sender.Write(proto.Send(env)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -209,7 +209,7 @@ func TestGracefulShutdown(t *testing.T) {
 	n := startNode(t, suiteConfig(t.TempDir()))
 	s := relaytest.DialRaw(t, n.url())
 	secret, _ := e2e.NewChannelSecret(nil)
-	s.Auth(secret, e2e.RoleSigner, 0)
+	s.Auth(secret.Keys(), e2e.RoleSigner)
 	go n.srv.Shutdown(context.Background())
 	s.ExpectClose(proto.CloseRestart)
 }

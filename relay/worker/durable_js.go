@@ -210,7 +210,7 @@ func (d *durable) restore(ws js.Value) {
 			c.Close(proto.CloseInternal, "relay: corrupt socket state")
 			return
 		}
-		l, ce := d.hub.Reattach(c, id, e2e.Role(att.Get("role").Int()), 0)
+		l, ce := d.hub.Reattach(c, id, e2e.Role(att.Get("role").Int()))
 		if ce != nil {
 			c.Close(ce.Code, ce.Reason)
 			return

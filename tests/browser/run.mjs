@@ -306,23 +306,65 @@ try {
     await popup.waitForSelector('#no-programs');
   });
 
-  await test('pairing with the test agent over the real relay (URI, QR, fingerprint confirmed)', async () => {
+  await test('pairing: a second agent key answering the same URI refuses the pairing loudly', async () => {
+    await popup.click('[data-tab=setup]');
     await popup.fill('#relay-url', RELAY);
     await popup.click('#pair-new');
     await popup.waitForSelector('#pair-qr svg');
     const uri = (await popup.inputValue('#pair-uri')).trim();
-    assert(uri.startsWith('leash:pair?relay='), 'pairing URI: ' + uri);
+    assert(uri.startsWith('leash:pair?v=2&relay=') && /&exp=\d+$/.test(uri), 'pairing URI: ' + uri);
+    let mark = agent.lines.length;
+    send({ cmd: 'pair', uri });
+    const first = await agent.next((e) => e.event === 'code', 15000, mark);
+    await popup.waitForSelector('#pair-code', { timeout: 15000 });
+    assert((await popup.textContent('#pair-code')).trim() === first.code, 'the popup shows the first agent\'s code');
+    // Someone else who saw the URI answers it too.
+    mark = agent.lines.length;
+    send({ cmd: 'pair', uri });
+    await agent.next((e) => e.event === 'hello', 10000, mark);
+    await popup.waitForSelector('#pair-conflict', { timeout: 15000 });
+    const text = await popup.textContent('#pair-conflict');
+    assert(/Pairing refused/.test(text) && /Two different agent keys/.test(text), 'loud warning: ' + text);
+    assert((await popup.$('#pair-confirm')) === null, 'no confirm button after a conflict');
+    const link = (await api('view')).link;
+    assert(link.offers.length === 2 && !link.offer && !link.paired, 'both offers kept, none offered: ' + JSON.stringify(link));
+    let refused = '';
+    try { await api('pairConfirm', { code: first.code }); } catch (e) { refused = e.message; }
+    assert(/pairing_conflict/.test(refused), 'the core refuses the confirm: ' + refused);
+    const notes = await sw.evaluate(() => chrome.notifications.getAll());
+    assert(notes['leash-pairing-conflict'], 'a notification warns the user');
+    await shot(popup, '05b-popup-pair-conflict');
+    await popup.click('#pair-renew');
+    await until('a new pairing URI', async () => (await popup.inputValue('#pair-uri').catch(() => '')).trim() !== uri && !(await api('view')).link.conflict);
+  });
+
+  await test('pairing with the test agent over the real relay (URI, QR, comparison code confirmed)', async () => {
+    await popup.waitForSelector('#pair-qr svg');
+    const uri = (await popup.inputValue('#pair-uri')).trim();
     await shot(popup, '05-popup-pairing-qr');
     const mark = agent.lines.length;
     send({ cmd: 'pair', uri });
     const hello = await agent.next((e) => e.event === 'hello', 10000, mark);
+    const code = await agent.next((e) => e.event === 'code', 15000, mark);
     await popup.waitForSelector('#pair-confirm', { timeout: 15000 });
+    const shown = (await popup.textContent('#pair-code')).trim();
+    assert(shown === code.code && /^\d{3} \d{3}$/.test(shown), `comparison code ${shown} = agent's ${code.code}`);
     const fp = (await popup.textContent('#fingerprint')).trim();
     assert(fp === hello.fingerprint, `fingerprint ${fp} = ${hello.fingerprint}`);
     await shot(popup, '06-popup-pair-offer');
     await popup.click('#pair-confirm');
     await agent.next((e) => e.event === 'paired', 15000, mark);
     await until('paired in the popup', async () => (await api('view')).link.paired);
+    const link = (await api('view')).link;
+    assert(link.code === code.code && !link.uri, 'paired: the URI is gone, the code stays: ' + JSON.stringify(link));
+    // The link's secrets are not in chrome.storage.local in the clear.
+    const plain = await sw.evaluate(async () => (await (await globalThis.leashDebug.ready()).ext.link.state()));
+    const st = JSON.parse(plain);
+    const stored = await popup.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+    for (const secret of [st.static, st.session.ownAuth, st.session.root, st.session.sendChain.chain, st.session.recvChain.chain]) {
+      assert(typeof secret === 'string' && secret.length === 43 && !stored.includes(secret), 'a link secret is in chrome.storage.local in the clear');
+    }
+    assert(!/"session"|"static"/.test(stored), 'the stored link is not encrypted');
   });
 
   const propose = async (id, valueWei, extra = {}) => {
@@ -427,7 +469,7 @@ try {
       if (!last || !/3 proposals/.test(last.title)) return null;
       return { last, open: Object.keys(await sw.evaluate(() => chrome.notifications.getAll())) };
     }, 15000);
-    assert(shown.open.length === 1 && shown.open[0] === 'leash-refusals', 'one notification: ' + shown.open);
+    assert(shown.open.filter((k) => k !== 'leash-pairing-conflict').join() === 'leash-refusals', 'one notification for the refusals: ' + shown.open);
     assert(/proof_invalid ×2/.test(shown.last.message) && /malformed/.test(shown.last.message), 'codes: ' + shown.last.message);
     assert(!/APPROVE|security team/i.test(shown.last.title + shown.last.message), 'no agent text: ' + JSON.stringify(shown.last));
     await popup.goto(extURL('ui/popup.html?tab=activity'));
@@ -440,7 +482,7 @@ try {
     const ok = await popup.textContent('[data-id=p-ok-1][data-decision=signed]');
     assert(ok.includes('Alice (savings)') && ok.includes('0x70997970C51812dc3A010C7d01b50e0d17dc79C8') && ok.includes('0.1 ETH'), 'activity row from the core: ' + ok);
     await shot(popup, '07-popup-activity');
-    await until('the open popup clears the notification', async () => Object.keys(await sw.evaluate(() => chrome.notifications.getAll())).length === 0, 5000);
+    await until('the open popup clears the notification', async () => !(await sw.evaluate(() => chrome.notifications.getAll()))['leash-refusals'], 5000);
     await popup.goto(extURL('ui/popup.html?tab=approvals'));
   });
 
@@ -982,7 +1024,7 @@ try {
     assert(await ledgerNonce() === n0, 'the signer\'s nonce did not move');
     assert(peakStorage <= STORAGE_BOUND, `storage ${peakStorage} bytes ≤ the stated bound ${STORAGE_BOUND}`);
     assert(auditKeys <= 1280, 'audit rotated: ' + auditKeys);
-    assert(notes.open.length <= 2, 'notifications coalesced: ' + notes.open);
+    assert(notes.open.filter((k) => k.startsWith('leash-refusals') || k.startsWith('leash-waiting')).length <= 2 && notes.open.length <= 4, 'notifications coalesced: ' + notes.open);
     assert(notes.stats.created <= Math.ceil(secs / 3) + 4, 'notifications raised at most every 3 s: ' + notes.stats.created);
     assert(peakMem.wasmMemory <= 256 * 1048576, 'worker WASM memory bounded: ' + peakMem.wasmMemory);
     assert(m1.jsHeap === null || m1.jsHeap <= 64 * 1048576, 'worker JS heap bounded: ' + m1.jsHeap);

@@ -2,7 +2,7 @@
 // `leash demo --signer extension`: it imports the wallet, pins the policy and
 // key (and, with --program FILE --program-vk FILE, a strategy program), sets
 // the chain RPC and the on-chain registry, pairs with the agent host
-// over the relay (confirming the agent's fingerprint), then reports every
+// over the relay (confirming the pairing's comparison code), then reports every
 // decision of the extension's activity list as JSON lines on stdout:
 //   {"event":"pairing","uri":"leash:pair?…"}  {"event":"offer","fingerprint":"…"}
 //   {"event":"paired"}  {"event":"decision","id","decision","code","message","txHash"}
@@ -65,8 +65,8 @@ try {
   for (;;) {
     const { link } = await api('view');
     if (link && link.offer) {
-      emit({ event: 'offer', fingerprint: link.offer.fingerprint });
-      await api('pairConfirm', { fingerprint: link.offer.fingerprint });
+      emit({ event: 'offer', fingerprint: link.offer.fingerprint, code: link.offer.code });
+      await api('pairConfirm', { code: link.offer.code });
       break;
     }
     await sleep(50);

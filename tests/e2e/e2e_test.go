@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/internal/stack"
 	"github.com/leash-wallet/leash/prover/daemon"
+	"github.com/leash-wallet/leash/prover/daemon/daemontest"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -32,8 +34,7 @@ var ethWei = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
 // pay asks the agent host to send value wei to alice and waits for the outcome.
 func pay(ctx context.Context, t *testing.T, s *stack.Stack, value *big.Int, key string) daemon.Record {
 	t.Helper()
-	q := wire.NewQuantity(value)
-	rec, err := s.Agent.Submit(ctx, daemon.Intent{To: wire.Address(s.Alice), Value: &q}, key, 90*time.Second)
+	rec, err := s.Agent.Submit(ctx, daemon.Payment(wire.Address(s.Alice), value), key, 90*time.Second)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
@@ -48,11 +49,18 @@ func TestEndToEnd(t *testing.T) {
 	keys, _, _ := policytest.Keys(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	s, err := stack.Start(ctx, stack.Config{LeashBin: leashBin(t), KeysDir: keys, WorkDir: t.TempDir()})
+	// Every response of the real agent host is checked against its OpenAPI document.
+	spec := &daemontest.SpecCheck{}
+	s, err := stack.Start(ctx, stack.Config{LeashBin: leashBin(t), KeysDir: keys, WorkDir: t.TempDir(),
+		APIMiddleware: func(h http.Handler) http.Handler { return spec.Wrap(t, h) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() {
+		s.Close()
+		spec.Report(t)
+		t.Logf("%d agent-host responses checked against docs/agent-host-api.yaml", spec.Checked())
+	}()
 	before, err := s.Balance(ctx, s.Alice)
 	if err != nil {
 		t.Fatal(err)

@@ -99,6 +99,8 @@ func (s *Signer) handle(body []byte) wire.Receipt {
 
 // Harness is a running daemon with its HTTP API and the fake signer.
 type Harness struct {
+	Daemon *daemon.Daemon
+	Spec   *SpecCheck // every response of Server, checked against docs/agent-host-api.yaml
 	Server *httptest.Server
 	Signer *Signer
 	Pipe   *Pipe
@@ -106,7 +108,9 @@ type Harness struct {
 }
 
 // Start runs a daemon for the example policy with cfg (Policy, Transport
-// and, when nil, Prover are filled in) until the test ends.
+// and, when nil, Prover are filled in) until the test ends. Every response
+// its server writes is checked against docs/agent-host-api.yaml (kin-openapi);
+// a mismatch fails the test.
 func Start(t testing.TB, cfg daemon.Config) *Harness {
 	t.Helper()
 	pol := policytest.Policy(t)
@@ -125,7 +129,9 @@ func Start(t testing.TB, cfg daemon.Config) *Harness {
 	go d.Run(ctx)
 	s := &Signer{pol: pol, vk: vk, spent: new(big.Int), seen: map[string]bool{}}
 	go s.run(ctx, p)
-	srv := httptest.NewServer(d.Handler())
+	check := &SpecCheck{}
+	t.Cleanup(func() { check.Report(t) }) // after the server closed: every response is in
+	srv := httptest.NewServer(check.Wrap(t, d.Handler()))
 	t.Cleanup(srv.Close)
-	return &Harness{Server: srv, Signer: s, Pipe: p, Client: &daemon.Client{BaseURL: srv.URL}}
+	return &Harness{Server: srv, Signer: s, Pipe: p, Client: &daemon.Client{BaseURL: srv.URL}, Spec: check, Daemon: d}
 }

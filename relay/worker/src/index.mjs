@@ -11,7 +11,7 @@ import mod from "../build/app.wasm";
 import goHTTP from "../build/worker.mjs";
 
 // Protocol constants (relay/proto): CHALLENGE and AUTH frames, the read limit.
-const CHALLENGE = 0x01, VERSION = 1, AUTH = 0x10, AUTH_LEN = 123, MAX_FRAME = 65536, MAX_EARLY = 64;
+const CHALLENGE = 0x01, VERSION = 2, AUTH = 0x10, AUTH_LEN = 147, MAX_FRAME = 65536, MAX_EARLY = 64;
 const size = (m) => (typeof m === "string" ? m.length : m.byteLength);
 const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const code = (c) => (c === 1005 || c === 1006 || c === 1015 ? 1000 : c); // never echo a reserved code

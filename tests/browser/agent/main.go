@@ -207,7 +207,9 @@ func (a *agent) pair(ctx context.Context, uri string) error {
 		pctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
 		cl, err := client.PairAgent(pctx, client.Config{MinBackoff: 50 * time.Millisecond, MaxBackoff: time.Second,
-			State: &client.MemState{}}, p, kp, []byte(`{"name":"Browser test agent"}`))
+			State: &client.MemState{}}, p, kp, []byte(`{"name":"Browser test agent"}`), func(pd e2e.Paired) {
+			emit("code", map[string]any{"code": pd.Code})
+		})
 		if err != nil {
 			emit("error", map[string]any{"cmd": "pair", "message": err.Error()})
 			return

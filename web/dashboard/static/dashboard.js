@@ -1,6 +1,10 @@
 // Live dashboard of the agent host: polls the local API once a second.
 "use strict";
 const $ = (id) => document.getElementById(id);
+// With `leash agent-host --token-file`, open the dashboard as /#token=<token>:
+// the token stays in the fragment (never sent in a URL) and goes in a header.
+const token = new URLSearchParams(location.hash.slice(1)).get("token");
+const api = (path) => fetch(path, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
 const wei = (hex) => {
   if (!hex) return "0";
   const v = BigInt(hex), e = 10n ** 18n;
@@ -14,7 +18,7 @@ function cell(text, cls) { const td = document.createElement("td"); td.textConte
 
 async function refresh() {
   try {
-    const r = await fetch("/v1/transactions?limit=200");
+    const r = await api("/v1/transactions?limit=200");
     const { transactions: txs } = await r.json();
     $("conn").textContent = `live · ${new Date().toLocaleTimeString()}`;
     const body = $("activity").querySelector("tbody");
@@ -41,7 +45,7 @@ async function refresh() {
 }
 
 async function policy() {
-  const r = await fetch("/v1/policy");
+  const r = await api("/v1/policy");
   const p = await r.json();
   $("commitment").textContent = p.commitment;
   $("policy").textContent = p.description;

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# make bench-agents: MCP transfer_native → mined and get_wallet_details on
+# the sandbox, against the daemon's HTTP API as the baseline (medians).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keys=.leash-demo/keys
+if [ ! -f "$keys/policy.vk" ] || [ ! -f "$keys/policy.pk" ]; then
+  bin/leash setup --out "$keys" >/dev/null 2>&1
+fi
+exec node tests/agents/bench.mjs "$keys"
