@@ -21,7 +21,8 @@ async function check(name, fn) {
 
 const sb = await startSandbox(keys);
 console.log(`sandbox: agent host ${sb.agentHost}, rpc ${sb.rpc}, account ${sb.account}`);
-const provider = new ethers.JsonRpcProvider(sb.rpc);
+// cacheTimeout -1: ethers v6 caches identical reads for 250 ms, so a balance read right after a fast mine returns the old one.
+const provider = new ethers.JsonRpcProvider(sb.rpc, undefined, { cacheTimeout: -1 });
 const erc20 = new ethers.Contract(sb.contracts.dUSD, ['function balanceOf(address) view returns (uint256)'], provider);
 const TOOLS = ['approve_erc20', 'call_contract', 'describe_policy', 'get_wallet_details', 'list_tasks', 'list_transactions', 'run_program',
   'transaction_status', 'transfer_erc20', 'transfer_native'];
