@@ -331,8 +331,7 @@ try {
     let refused = '';
     try { await api('pairConfirm', { code: first.code }); } catch (e) { refused = e.message; }
     assert(/pairing_conflict/.test(refused), 'the core refuses the confirm: ' + refused);
-    const notes = await sw.evaluate(() => chrome.notifications.getAll());
-    assert(notes['leash-pairing-conflict'], 'a notification warns the user');
+    await until('a notification warns the user', async () => (await sw.evaluate(() => chrome.notifications.getAll()))['leash-pairing-conflict'], 5000);
     await shot(popup, '05b-popup-pair-conflict');
     await popup.click('#pair-renew');
     await until('a new pairing URI', async () => (await popup.inputValue('#pair-uri').catch(() => '')).trim() !== uri && !(await api('view')).link.conflict);
