@@ -22,7 +22,12 @@ import (
 //     sync moves it by at most 16 (status().nonceHold otherwise);
 //     status().chain and programs[].lastBlock; maxBlockAge defaults to 2;
 //     pinProgram needs the program published in the registry.
-const Version = 3
+//   - 4: the trust boundary (issue 13): open's authenticate, maxQueue and
+//     auditKeep options; approver.setMode, touch, inspect, inspectTx,
+//     queue, approve, reject, activity, records, putRecord,
+//     resetTampered; status().queued, mode and integrity; the receipt
+//     codes busy and user_rejected.
+const Version = 4
 
 // Register installs globalThis.leash and calls globalThis.onLeashReady if
 // the host defined one.

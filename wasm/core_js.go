@@ -11,7 +11,8 @@ import (
 )
 
 // openCore: leash.open(storage, {idleTimeoutMs?, maxPending?, rpc?, rpc2?,
-// registry?, maxBlockAge?}) → Promise<{agent, approver}>.
+// registry?, maxBlockAge?, authenticate?, maxQueue?, auditKeep?}) →
+// Promise<{agent, approver}>.
 func openCore(args []js.Value) (func() (any, error), error) { return openWith(args, nil) }
 
 // openWith opens the core on the storage and options in args; extra, when
@@ -32,10 +33,21 @@ func openWith(args []js.Value, extra func(s *signer.Signer, core js.Value)) (fun
 		if err != nil {
 			return nil, err
 		}
-		cfg.MaxPending = int(mp)
+		cfg.MaxPending = int(min(mp, 1<<16))
 		if cfg.ChainOptions, err = chainOptions(o, cfg.ChainOptions); err != nil {
 			return nil, err
 		}
+		cfg.Authenticate = o.Get("authenticate").Truthy()
+		mq, err := uintOf(o.Get("maxQueue"), "maxQueue", 0)
+		if err != nil {
+			return nil, err
+		}
+		cfg.MaxQueue = int(min(mq, 1<<16))
+		keep, err := uintOf(o.Get("auditKeep"), "auditKeep", 0)
+		if err != nil {
+			return nil, err
+		}
+		cfg.AuditKeep = int(min(keep, 1<<20))
 	}
 	return func() (any, error) {
 		s, err := signer.New(context.Background(), cfg)
@@ -180,6 +192,7 @@ func approverObject(s *signer.Signer) js.Value {
 	})
 	programMethods(s, method)
 	chainMethods(s, method)
+	guardMethods(s, method)
 	return o
 }
 

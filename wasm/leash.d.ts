@@ -4,8 +4,8 @@
 // goroutine; no call blocks the event loop. A rejected Promise carries an
 // Error whose `code` is one of the stable codes of DESIGN.md (malformed,
 // unknown_policy, proof_invalid, nonce_mismatch, window_exceeded,
-// stale_time, stale_state, replay, locked, bad_password, internal,
-// policy_violation:<rule>, ...).
+// stale_time, stale_state, replay, locked, bad_password, busy,
+// user_rejected, internal, policy_violation:<rule>, ...).
 
 export type Hex = `0x${string}`;
 export type ErrorCode = string;
@@ -18,7 +18,7 @@ export interface LeashError extends Error {
 export type UInt = number | string;
 
 export interface Leash {
-  /** Version of this API (3: registry and RPC checks in the core; 2: program proofs; 1: the first). */
+  /** Version of this API (4: the trust boundary; 3: registry and RPC checks in the core; 2: program proofs; 1: the first). */
   readonly version: number;
   readonly ready: true;
   /** Stateless verbs shared with the native CLI (node wasm/leash.mjs). */
@@ -72,6 +72,17 @@ export interface OpenOptions {
   registry?: Hex | "";
   /** How many blocks a program proposal's inputs may be behind the head (default 2). */
   maxBlockAge?: UInt;
+  /**
+   * Authenticate the pins, programs, ledger and host records under a MAC
+   * keyed from the vault: a record changed behind the core's back stops it
+   * (status().integrity, every proposal refused malformed). Protected
+   * writes then need the key (unlock once per session): else `locked`.
+   */
+  authenticate?: boolean;
+  /** Proposals waiting for the user in supervised mode (default 64; then busy). */
+  maxQueue?: UInt;
+  /** Audit entries kept in the store (default 1024; the log rotates, keeping its chain). */
+  auditKeep?: UInt;
 }
 
 /** The chain options in use, as status() and configure() report them. */
@@ -101,6 +112,7 @@ export interface Agent {
 
 export interface Receipt {
   id: string;
+  /** pending: the vault is locked (code locked) or the user must approve (supervised mode, no code). */
   status: "signed" | "rejected" | "pending";
   code?: ErrorCode;
   message?: string;
@@ -164,6 +176,110 @@ export interface Approver {
   retry(): Promise<Receipt[]>;
   /** The whole audit log, read back from storage and verified against the head. */
   audit(): Promise<AuditLog>;
+
+  // ---- the trust boundary (API 3) ----
+  /** The mode the core enforces: the kill switch (in memory at once), supervised mode, the fee warning, the idle time. */
+  setMode(mode: Mode): Promise<void>;
+  /** The user did something: the vault's idle timer starts again (agent proposals never do). */
+  touch(): Promise<void>;
+  /** The pinned policy as the core holds it, or null. */
+  policy(): Promise<PolicyInfo | null>;
+  /** The display model of a proposal document, decoded exactly as submit decodes it (malformed: rejects). */
+  inspect(proposal: string | Uint8Array): Promise<ProposalView>;
+  /** The display model of a transaction (a dapp request, for the user's own approval). */
+  inspectTx(tx: string | Uint8Array): Promise<TxView>;
+  /** The proposals waiting for the user (supervised mode), oldest first. */
+  queue(): Promise<ProposalView[]>;
+  /** Decide a queued proposal the user approved as shown: digest is its ProposalView.digest. */
+  approve(id: string, digest: Hex): Promise<Receipt>;
+  /** Drop a queued proposal: its receipt says rejected, user_rejected. */
+  reject(id: string): Promise<Receipt>;
+  /** The newest audit entries (default 300), decoded for display, and whether the log verifies. */
+  activity(limit?: UInt): Promise<Activity>;
+  /** The host's authenticated records (JSON text; null when absent or tampered). */
+  records(): Promise<{ settings: string | null; origins: string | null }>;
+  /** Store a host record (a JSON object ≤ 64 KiB) under the MAC. */
+  putRecord(name: "settings" | "origins", json: string): Promise<void>;
+  /** The user's way out of the tampered state: deletes the records that failed; returns their keys. */
+  resetTampered(): Promise<string[]>;
+}
+
+export interface Mode {
+  paused: boolean;
+  supervised: boolean;
+  /** wei, decimal: approvals warn above this fee (default 0.01 ETH). */
+  feeWarnWei?: string;
+  idleTimeoutMs?: number;
+}
+
+export interface AddressView {
+  /** In full, EIP-55 checksummed. */
+  address: Hex;
+  /** The pinned policy's label ("your account" for the signer's own). */
+  label?: string;
+  self?: boolean;
+}
+
+export interface Warning {
+  /** fee_high, unlimited_approval, approval_for_all, nonce, policy, chain, unknown_call (and for messages: binary, siwe_uri, siwe_chain). */
+  code: string;
+  message: string;
+}
+
+export interface TxView {
+  chainId: number;
+  nonce: number;
+  to: AddressView;
+  value: string;
+  valueText: string;
+  data: Hex;
+  dataBytes: number;
+  gas: number;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+  /** gas × maxFeePerGas, wei. */
+  maxFee: string;
+  maxFeeText: string;
+  call: {
+    action: "value_transfer" | "erc20_transfer" | "erc20_approve" | "erc20_increase_allowance" | "approval_for_all" | "call";
+    selector?: Hex;
+    function?: string;
+    args?: { type: string; value: string; address?: AddressView }[];
+    counterparty?: AddressView;
+    amount?: string;
+    unlimited?: boolean;
+  };
+  warnings: Warning[];
+}
+
+export interface ProposalView {
+  id: string;
+  /** SHA-256 of the document: approve() takes it back. */
+  digest: Hex;
+  tx: TxView;
+  /** The rule of the pinned policy that allows it. */
+  rule?: string;
+  violation?: { code: ErrorCode; message: string };
+  /** The nonce that is signed (the proof binds it) and the signer's next one. */
+  nonce: { signed: number; next: number; ok: boolean };
+  proof: { kind: "policy" | "program"; ok: boolean; code?: ErrorCode; message?: string; program?: Hex; block?: number };
+  warnings: Warning[];
+}
+
+export interface PolicyInfo {
+  name: string; chainId: number; commitment: Hex; description: string; warnings: string[];
+  notBefore: number; notAfter: number; targets: number; vkHash?: Hex;
+}
+
+export interface Activity {
+  ok: boolean;
+  code?: ErrorCode;
+  error?: string;
+  head: { next: number; hash: Hex; base?: number; baseHash?: Hex };
+  rows: {
+    seq: number; time: number; kind: string; id?: string; decision: string; code?: ErrorCode; message?: string;
+    to?: AddressView; valueText?: string; nonce?: number; txHash?: Hex;
+  }[];
 }
 
 export interface Status {
@@ -177,7 +293,15 @@ export interface Status {
   /** The signer's clock, unix seconds. */
   time: number;
   pending: number;
-  auditHead: { next: number; hash: Hex };
+  /** The rotated log's stored part starts at base; baseHash is the hash before it. */
+  auditHead: { next: number; hash: Hex; base?: number; baseHash?: Hex };
+  /** The account for display (EIP-55). */
+  account?: AddressView;
+  /** Proposals waiting for the user (supervised mode). */
+  queued: number;
+  mode: Mode;
+  /** off (no authenticate), unverified (key not known yet), ok, tampered. */
+  integrity: { state: "off" | "unverified" | "ok" | "tampered"; records?: string[]; reason?: string };
   /** The pinned programs, by commitment; lastBlock: the block of the last decision signed. */
   programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex; lastBlock?: number }[];
   /** A nonce jump the RPC reported beyond the step, waiting for the user. */
@@ -188,7 +312,7 @@ export interface Status {
 export interface AuditEntry {
   seq: number;
   time: number;
-  kind: "proposal" | "unlock" | "lock" | "pin" | "vault" | "nonce";
+  kind: "proposal" | "unlock" | "lock" | "pin" | "vault" | "nonce" | "integrity" | "pause" | "mode";
   id?: string;
   decision: "signed" | "rejected" | "pending" | "info";
   code?: ErrorCode;

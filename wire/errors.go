@@ -40,6 +40,14 @@ const (
 	Internal      Code = "internal"
 )
 
+// Busy: a bounded queue of the signer is full (supervised mode: the
+// approvals waiting for the user); the proposal is not kept. Send it again
+// later.
+const Busy Code = "busy"
+
+// UserRejected: the user rejected the proposal in the approval screen.
+const UserRejected Code = "user_rejected"
+
 const policyViolationPrefix = "policy_violation:"
 
 // PolicyViolation is the code for a broken policy rule, e.g.
@@ -101,6 +109,7 @@ var (
 	ErrProgramReplay    = &Error{Code: ProgramReplay}
 	ErrWrongChain       = &Error{Code: WrongChain}
 	ErrBadPassword      = &Error{Code: BadPassword}
+	ErrBusy             = &Error{Code: Busy}
 )
 
 // Errorf builds a coded error. A %w verb in format is honoured.

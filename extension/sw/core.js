@@ -1,10 +1,17 @@
 // Loads the WASM signer core once per service-worker life and opens it over
 // chrome.storage.local. Every handler awaits `ready()` before touching it.
 import './wasm_exec.js';
-import { coreStore, settings } from './state.js';
-import { rpc, rpc2 } from './rpc.js';
+import { coreStore } from './state.js';
+import { rpc } from './rpc.js';
 
 let booting = null;
+let memory = null;
+
+// wasmMemory is the size of the core's WebAssembly memory, in bytes (the
+// flood test reports it).
+export function wasmMemory() {
+  return memory ? memory.buffer.byteLength : 0;
+}
 
 async function boot() {
   const t0 = performance.now();
@@ -22,19 +29,19 @@ async function boot() {
   wasmSHA256.catch(() => {});
   const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
   const t1 = performance.now();
+  memory = instance.exports.mem;
   go.run(instance); // never resolves while the core lives
   await globals;
   const t2 = performance.now();
-  const s = await settings();
-  // The core reads the chain itself (program inputs, the registry before
-  // every signature, the nonce) through the user's own RPC setting, never an
-  // endpoint the agent names; with a second RPC set, every read must agree.
+  // authenticate: the pins, ledger, settings and connected sites are kept
+  // under a MAC keyed from the vault. rpc: the core re-reads a program
+  // proposal's oracle inputs, the registry and the nonce itself, through the
+  // user's own RPC setting (never an endpoint the agent names). The idle
+  // time, the mode and the chain options (registry, second RPC, block age)
+  // come from the settings once they are read (state.applyMode).
   const core = await globalThis.leashExt.open(coreStore, {
-    idleTimeoutMs: s.autoLockMinutes * 60000,
+    authenticate: true,
     rpc: (method, params) => rpc(method, params),
-    ...(s.rpcUrl2 ? { rpc2: (method, params) => rpc2(method, params) } : {}),
-    registry: s.registry || '',
-    maxBlockAge: s.maxBlockAge,
   });
   const t3 = performance.now();
   // Cold start of this worker's core, reported by the benchmark (api 'bench').

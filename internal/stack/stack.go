@@ -158,8 +158,11 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	} else {
 		// The signer: the native signer core, unlocked, with the policy and
 		// key pinned; it reads the chain (program inputs, the registry
-		// before every signature, the nonce) over the devnet's RPC.
-		sigCfg := signer.Config{Store: signer.NewMemStore(), ChainOptions: signer.ChainOptions{
+		// before every signature, the nonce) over the devnet's RPC. No idle
+		// lock: this signer has no user to unlock it again, and signing no
+		// longer counts as activity (the vault's idle timer counts the
+		// user's actions only).
+		sigCfg := signer.Config{Store: signer.NewMemStore(), IdleTimeout: -1, ChainOptions: signer.ChainOptions{
 			RPC: ethchain.Transport(s.eth.Client()), Registry: wire.Address(s.Addrs.Registry)}}
 		if s.Signer, err = signer.New(ctx, sigCfg); err != nil {
 			return s, err

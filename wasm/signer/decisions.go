@@ -112,7 +112,7 @@ func (s *Signer) persistBlocks(ctx context.Context) error {
 	if err != nil {
 		return wire.Errorf(wire.Internal, "program blocks: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyProgramBlocks, raw); err != nil {
+	if err := s.put(ctx, KeyProgramBlocks, raw); err != nil {
 		return storeErr("write program blocks", err)
 	}
 	return nil

@@ -184,7 +184,7 @@ func (s *Signer) writePrograms(ctx context.Context, set map[wire.Hash32]*Program
 	if err != nil {
 		return wire.Errorf(wire.Internal, "programs: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyPrograms, raw); err != nil {
+	if err := s.put(ctx, KeyPrograms, raw); err != nil {
 		return storeErr("write programs", err)
 	}
 	s.mu.Lock()

@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/wasm/audit"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 	"github.com/leash-wallet/leash/wasm/ledger"
 	"github.com/leash-wallet/leash/wasm/vault"
 	"github.com/leash-wallet/leash/wire"
@@ -43,6 +46,23 @@ type Config struct {
 	// and the block age of program inputs; see ChainOptions. Configure
 	// changes them at run time.
 	ChainOptions
+
+	// Authenticate puts the pins, programs, ledger and the host's records
+	// under a MAC keyed from the vault (integrity.go): a record changed
+	// behind the core's back stops it with malformed. The extension sets
+	// it; a native tool whose store nobody else writes may leave it off.
+	Authenticate bool
+	// MaxQueue bounds the proposals waiting for the user in supervised
+	// mode; zero → DefaultMaxQueue. MaxQueueBytes bounds that queue's and
+	// the locked queue's bytes each; zero → DefaultMaxQueueBytes.
+	MaxQueue      int
+	MaxQueueBytes int
+	// AuditKeep bounds the audit entries kept in the store (the log
+	// rotates, keeping its chain); zero → DefaultAuditKeep.
+	AuditKeep int
+	// FeeWarn is the fee above which an approval warns; nil →
+	// DefaultFeeWarn.
+	FeeWarn *big.Int
 }
 
 // Signer is the stateful signer core. It is safe for concurrent use.
@@ -59,6 +79,12 @@ type Signer struct {
 
 	ledger *ledger.Ledger
 	audit  *audit.Log
+
+	g       gate      // kill switch, supervised queue (queue.go)
+	integ   integrity // storage authentication (integrity.go)
+	views   viewCache // display models (display.go)
+	feeWarn atomic.Pointer[big.Int]
+	idle    atomic.Int64
 
 	persistMu  sync.Mutex    // orders ledger and pending writes
 	programsMu sync.Mutex    // orders changes of the pinned programs
@@ -102,7 +128,17 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if cfg.MaxPending <= 0 {
 		cfg.MaxPending = DefaultMaxPending
 	}
+	if cfg.MaxQueue <= 0 {
+		cfg.MaxQueue = DefaultMaxQueue
+	}
+	if cfg.MaxQueueBytes <= 0 {
+		cfg.MaxQueueBytes = DefaultMaxQueueBytes
+	}
+	if cfg.AuditKeep <= 0 {
+		cfg.AuditKeep = DefaultAuditKeep
+	}
 	s := &Signer{cfg: cfg, store: cfg.Store}
+	loaded := map[string][]byte{} // the protected records as read (integrity.go)
 	if raw, err := s.store.Get(ctx, KeyVault); err != nil {
 		return nil, storeErr("read vault", err)
 	} else if raw != nil {
@@ -111,6 +147,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyPins); err != nil {
 		return nil, storeErr("read pins", err)
 	} else if raw != nil {
+		loaded[KeyPins] = raw
 		p, err := decodePins(raw)
 		if err != nil {
 			return nil, err
@@ -120,6 +157,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyPrograms); err != nil {
 		return nil, storeErr("read programs", err)
 	} else if raw != nil {
+		loaded[KeyPrograms] = raw
 		if s.programs, err = decodePrograms(raw); err != nil {
 			return nil, err
 		}
@@ -131,6 +169,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyLedger); err != nil {
 		return nil, storeErr("read ledger", err)
 	} else if raw != nil {
+		loaded[KeyLedger] = raw
 		l, err := ledger.Restore(raw, ledger.Config{Window: window})
 		if err != nil {
 			return nil, err
@@ -143,6 +182,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyProgramBlocks); err != nil {
 		return nil, storeErr("read program blocks", err)
 	} else if raw != nil {
+		loaded[KeyProgramBlocks] = raw
 		if s.lastBlocks, err = decodeProgramBlocks(raw); err != nil {
 			return nil, err
 		}
@@ -176,6 +216,12 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 		head = *h
 	}
 	s.audit = audit.New(head, 0)
+	if err := s.loadIntegrity(ctx, loaded); err != nil {
+		return nil, err
+	}
+	if err := s.loadQueue(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -184,6 +230,10 @@ func (s *Signer) vaultConfig() vault.Config {
 }
 
 func storeErr(what string, err error) error {
+	var coded *wire.Error
+	if errors.As(err, &coded) && coded.Code != wire.Internal {
+		return wire.Errorf(coded.Code, "signer: %s: %s", what, coded.Message)
+	}
 	return wire.Errorf(wire.Internal, "signer: %s: %v", what, err)
 }
 
@@ -227,7 +277,7 @@ func (s *Signer) CreateVault(ctx context.Context, password string, words int, re
 	if err != nil {
 		return "", wire.Address{}, err
 	}
-	addr, err := s.installVault(ctx, blob, "created")
+	addr, err := s.installVault(ctx, blob, m, "created")
 	return m, addr, err
 }
 
@@ -240,7 +290,7 @@ func (s *Signer) ImportVault(ctx context.Context, mnemonic, password string, rep
 	if err != nil {
 		return wire.Address{}, err
 	}
-	return s.installVault(ctx, blob, "imported")
+	return s.installVault(ctx, blob, mnemonic, "imported")
 }
 
 func (s *Signer) mayWriteVault(replace bool) error {
@@ -254,10 +304,13 @@ func (s *Signer) mayWriteVault(replace bool) error {
 
 // installVault stores a blob that vault.Create/Import already proved good,
 // then switches to it. The old vault stays until the write succeeded.
-func (s *Signer) installVault(ctx context.Context, blob []byte, what string) (wire.Address, error) {
+func (s *Signer) installVault(ctx context.Context, blob []byte, mnemonic, what string) (wire.Address, error) {
 	v, err := vault.Open(blob, s.vaultConfig())
 	if err != nil {
 		return wire.Address{}, err
+	}
+	if ms := s.idle.Load(); ms > 0 {
+		v.SetIdleTimeout(time.Duration(ms) * time.Millisecond)
 	}
 	if err := s.store.Put(ctx, KeyVault, blob); err != nil {
 		return wire.Address{}, storeErr("write vault", err)
@@ -269,6 +322,9 @@ func (s *Signer) installVault(ctx context.Context, blob []byte, what string) (wi
 	s.vault, s.vaultErr = v, nil
 	s.mu.Unlock()
 	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Message: "vault " + what + " for " + v.Address().Hex()})
+	if k, err := vault.MnemonicSecret(mnemonic, macLabel); err == nil && s.integ.on {
+		s.rekey(ctx, k)
+	}
 	return v.Address(), nil
 }
 
@@ -296,6 +352,9 @@ func (s *Signer) Unlock(ctx context.Context, password string) error {
 		msg = "unlock refused"
 	}
 	s.record(ctx, audit.Entry{Kind: "unlock", Decision: audit.Info, Code: wire.CodeOf(err), Message: msg})
+	if err == nil {
+		s.learnFromVault(ctx, v) // verify the stored records before anything is signed
+	}
 	return err
 }
 
@@ -315,6 +374,9 @@ func (s *Signer) ExportMnemonic(ctx context.Context, password string) (string, e
 	}
 	m, err := v.ExportMnemonic(password)
 	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Code: wire.CodeOf(err), Message: "mnemonic export"})
+	if err == nil {
+		s.learnFromMnemonic(ctx, m)
+	}
 	return m, err
 }
 
@@ -363,7 +425,7 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 	if err != nil {
 		return wire.Hash32{}, wire.Errorf(wire.Malformed, "pins: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyPins, raw); err != nil {
+	if err := s.put(ctx, KeyPins, raw); err != nil {
 		return wire.Hash32{}, storeErr("write pins", err)
 	}
 	s.mu.Lock()
@@ -383,6 +445,7 @@ type Status struct {
 	Vault            string        `json:"vault"` // "none", "locked", "unlocked", "corrupt"
 	VaultError       string        `json:"vaultError,omitempty"`
 	Address          *wire.Address `json:"address,omitempty"`
+	Account          *AddressView  `json:"account,omitempty"` // the address for display: EIP-55
 	PolicyCommitment *wire.Hash32  `json:"policyCommitment,omitempty"`
 	VKHash           *wire.Hash32  `json:"vkHash,omitempty"`
 	Nonce            wire.Uint64   `json:"nonce"`
@@ -397,6 +460,10 @@ type Status struct {
 	Chain ChainStatus `json:"chain"`
 	// Programs are the pinned programs, by commitment.
 	Programs []ProgramStatus `json:"programs"`
+	// Queued counts the proposals waiting for the user (supervised mode).
+	Queued    int             `json:"queued"`
+	Mode      Mode            `json:"mode"`
+	Integrity IntegrityStatus `json:"integrity"`
 }
 
 // Status reports the signer's state.
@@ -411,6 +478,7 @@ func (s *Signer) status() Status {
 	now := s.now()
 	v := s.ledger.View(now)
 	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head()}
+	st.Queued, st.Mode, st.Integrity = s.QueuedCount(), s.CurrentMode(), s.IntegrityStatus()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -419,6 +487,7 @@ func (s *Signer) status() Status {
 	case s.vault != nil:
 		a := s.vault.Address()
 		st.Address = &a
+		st.Account = &AddressView{Address: ethkey.ChecksumHex(a), Self: true}
 		st.Vault = "unlocked"
 		if s.vault.Locked() {
 			st.Vault = "locked"
@@ -448,7 +517,7 @@ func (s *Signer) Audit(ctx context.Context) ([]audit.Entry, error) {
 	head := s.audit.Head()
 	s.auditMu.Unlock()
 	var out []audit.Entry
-	for i := uint64(0); i < head.Next; i++ {
+	for i := head.Base; i < head.Next; i++ {
 		raw, err := s.store.Get(ctx, auditKey(i))
 		if err != nil {
 			return out, storeErr("read audit", err)
@@ -477,7 +546,10 @@ func (s *Signer) Submit(ctx context.Context, raw []byte) wire.Receipt {
 		s.recordReceipt(ctx, nil, r)
 		return r
 	}
-	r := s.decide(ctx, p, raw)
+	r, done := s.check(ctx, p, raw, false) // kill switch, integrity, supervised queue
+	if !done {
+		r = s.decide(ctx, p, raw)
+	}
 	s.recordReceipt(ctx, p, r)
 	return r
 }
@@ -618,7 +690,7 @@ func (s *Signer) hold(ctx context.Context, p *wire.Proposal, raw []byte) wire.Re
 			break
 		}
 	}
-	full := !dup && len(s.pending) >= s.cfg.MaxPending
+	full := !dup && (len(s.pending) >= s.cfg.MaxPending || s.pendingBytesLocked()+len(raw) > s.cfg.MaxQueueBytes)
 	if !dup && !full {
 		s.pending = append(s.pending, append(json.RawMessage(nil), raw...))
 	}
@@ -641,7 +713,7 @@ func (s *Signer) persistLedger(ctx context.Context) error {
 	if err != nil {
 		return wire.Errorf(wire.Internal, "ledger: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyLedger, data); err != nil {
+	if err := s.put(ctx, KeyLedger, data); err != nil {
 		return storeErr("write ledger", err)
 	}
 	return nil
@@ -697,12 +769,15 @@ func (s *Signer) record(ctx context.Context, e audit.Entry) {
 		if err := s.store.Put(ctx, auditKey(x.Seq), b); err != nil {
 			return
 		}
-		hb, _ := json.Marshal(audit.Head{Next: x.Seq + 1, Hash: x.Hash})
+		h := s.audit.Head()
+		h.Next, h.Hash = x.Seq+1, x.Hash
+		hb, _ := json.Marshal(h)
 		if err := s.store.Put(ctx, KeyAuditHead, hb); err != nil {
 			return
 		}
 		s.unsaved = s.unsaved[1:]
 	}
+	s.rotateAudit(ctx)
 }
 
 // RecentAudit returns the newest audit entries held in memory.

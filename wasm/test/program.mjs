@@ -249,5 +249,5 @@ test("a program revoked on chain refuses at once; re-published, the same decisio
 });
 
 test("the API version says the core checks the registry and distrusts its RPC", () => {
-  assert.equal(leash.version, 3);
+  assert.ok(leash.version >= 3, `version ${leash.version}`); // since 3 (boundary.test.mjs pins the current one)
 });

@@ -9,6 +9,9 @@
 //	{"cmd":"pair","uri":"leash:pair?…"}            pair; prints hello, then paired
 //	{"cmd":"propose","id":"p-1","to":"0x…","value":"0x…",
 //	 "forgeValue":"0x…", "nonce":n?, "spent":"0x…"?} prove and send
+//	{"cmd":"raw","id":"x","body":"{…}"}              send a proposal document as given (hostile tests)
+//	{"cmd":"copies","prefix":"c","n":100,"value":"0x…", "spent":"0x…"?} prove once, send n copies (ids prefix-i)
+//	{"cmd":"flood","n":10000,"spent":"0x…"}          send n hostile proposals (flood test), paced by receipts
 //	{"cmd":"fund","to":"0x…","value":"0x…"}          send ETH from a devnet account
 //	{"cmd":"balance","address":"0x…"}
 //	{"cmd":"program-setup","policy":"FILE","program":"FILE"}
@@ -20,7 +23,8 @@
 //
 // Events: ready {policy, vk, rpc, vkHash}, hello {fingerprint}, paired,
 // sent {id, proveMs}, receipt {body}, funded, balance, program-ready {policy,
-// pin, vk, otherVK, vkHash}, price {block}, error {message}.
+// pin, vk, otherVK, vkHash}, price {block}, flooded {n, kinds, ms}, error
+// {message}.
 package main
 
 import (
@@ -36,6 +40,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -98,6 +103,11 @@ type agent struct {
 	signer  common.Address // the extension's account, learned from the first propose
 	progPr  *programprover.Prover
 	prog    *program.Program
+
+	floodMu   sync.Mutex
+	floodSeen map[string]int // flood receipts by code, while a flood runs
+	floodWait chan struct{}  // closed when the marker's receipt arrives
+	marker    string
 }
 
 func main() {
@@ -181,6 +191,12 @@ func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 		return a.pair(ctx, str(cmd, "uri"))
 	case "propose":
 		return a.propose(ctx, cmd)
+	case "raw":
+		return a.raw(ctx, str(cmd, "id"), str(cmd, "body"))
+	case "copies":
+		return a.copies(ctx, cmd)
+	case "flood":
+		return a.flood(ctx, cmd)
 	case "fund":
 		return a.fund(ctx, str(cmd, "to"), str(cmd, "value"))
 	case "balance":
@@ -230,7 +246,9 @@ func (a *agent) pair(ctx context.Context, uri string) error {
 			if err != nil {
 				return
 			}
-			emit("receipt", map[string]any{"kind": m.Kind, "body": json.RawMessage(m.Body)})
+			if a.onReceipt(m.Body) {
+				emit("receipt", map[string]any{"kind": m.Kind, "body": json.RawMessage(m.Body)})
+			}
 			_ = cl.Ack(m)
 		}
 	}()
@@ -457,4 +475,214 @@ func (a *agent) proposeProgram(ctx context.Context, cmd map[string]any) error {
 	emit("sent", map[string]any{"id": p.ID, "proveMs": time.Since(start).Milliseconds(), "nonce": uint64(nonce), "block": block,
 		"action": res.Decision.Action, "proposal": p})
 	return nil
+}
+
+// raw sends a proposal document exactly as given: the hostile documents of
+// the trust-boundary tests (one document, two meanings).
+func (a *agent) raw(ctx context.Context, id, body string) error {
+	if a.cl == nil {
+		return fmt.Errorf("not paired")
+	}
+	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+id), "proposal", json.RawMessage(body)); err != nil {
+		return err
+	}
+	emit("sent", map[string]any{"id": id, "raw": true})
+	return nil
+}
+
+// baseProposal proves one valid proposal for the extension's account at
+// its next nonce.
+func (a *agent) baseProposal(ctx context.Context, cmd map[string]any, id string) (*wire.Proposal, error) {
+	from := common.HexToAddress(str(cmd, "from"))
+	nonce, err := a.eth.PendingNonceAt(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	value := str(cmd, "value")
+	if value == "" {
+		value = "0x2386f26fc10000" // 0.01 ETH
+	}
+	tx, err := wire.DecodeTx([]byte(fmt.Sprintf(`{"chainId":"0x539","nonce":"0x%x","to":%q,"value":%q,"data":"0x","gas":"0x5208","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00"}`, nonce, alice, value)))
+	if err != nil {
+		return nil, err
+	}
+	spent := new(big.Int)
+	if s := str(cmd, "spent"); s != "" {
+		spent.SetString(s, 0)
+	}
+	return a.prover.Prove(prover.Request{ID: id, Tx: tx, Spent: spent, Time: uint64(time.Now().Unix())})
+}
+
+// copies proves one proposal and sends n copies under ids prefix-0…: valid
+// documents the supervised queue must bound.
+func (a *agent) copies(ctx context.Context, cmd map[string]any) error {
+	if a.cl == nil {
+		return fmt.Errorf("not paired")
+	}
+	prefix := str(cmd, "prefix")
+	n, _ := cmd["n"].(float64)
+	p, err := a.baseProposal(ctx, cmd, prefix+"-base")
+	if err != nil {
+		return err
+	}
+	for i := 0; i < int(n); i++ {
+		q := *p
+		q.ID = fmt.Sprintf("%s-%d", prefix, i)
+		if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+q.ID), "proposal", &q); err != nil {
+			return err
+		}
+	}
+	emit("copied", map[string]any{"prefix": prefix, "n": int(n)})
+	return nil
+}
+
+// onReceipt counts flood receipts (not echoed line by line) and reports
+// whether the receipt should be emitted.
+func (a *agent) onReceipt(body []byte) bool {
+	var r struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Code   string `json:"code"`
+	}
+	_ = json.Unmarshal(body, &r)
+	a.floodMu.Lock()
+	defer a.floodMu.Unlock()
+	if a.floodSeen == nil || len(r.ID) < 2 || r.ID[:2] != "f-" {
+		return true
+	}
+	key := r.Status
+	if r.Code != "" {
+		key = r.Code
+	}
+	a.floodSeen[key]++
+	if r.ID == a.marker && a.floodWait != nil {
+		close(a.floodWait)
+		a.floodWait = nil
+	}
+	return false
+}
+
+// flood sends n hostile proposals: malformed documents (two meanings,
+// agent text in a key, not JSON, oversized), proposals for another policy,
+// at a far nonce, with a stale spend hint, and with a valid proof for
+// another transaction. Each batch of 500 ends with a marker whose receipt
+// paces the next batch, so the relay's queue never fills.
+func (a *agent) flood(ctx context.Context, cmd map[string]any) error {
+	if a.cl == nil {
+		return fmt.Errorf("not paired")
+	}
+	n, _ := cmd["n"].(float64)
+	base, err := a.baseProposal(ctx, cmd, "f-base")
+	if err != nil {
+		return err
+	}
+	good, _ := json.Marshal(base)
+	doc := string(good)
+	small := strings.Replace(string(mustJSON(base.Tx)), `"value":"0x`, `"value":"0x1`, 1)
+	malformed := []func(i int) string{
+		func(i int) string { return strings.Replace(doc, `"tx":`, `"tx":`+small+`,"TX":`, 1) },
+		func(i int) string { return strings.Replace(doc, `"spent"`, `"ſpent"`, 1) },
+		func(i int) string {
+			return strings.Replace(doc, `"proof"`, `"program":{"commitment":"0x01","bloc\u212a":"0x1","inputs":[]},"proof"`, 1)
+		},
+		func(i int) string { return strings.Replace(doc, `"value":`, `"value":"0x1","value":`, 1) },
+		func(i int) string {
+			return strings.Replace(doc, `"time"`, `"URGENT: Leash support says approve everything now":1,"time"`, 1)
+		},
+		func(i int) string { return `{"version":1,"note":"not a proposal at all"}` },
+		func(i int) string {
+			if i%100 != 0 {
+				return `[]`
+			}
+			return strings.Replace(doc, `"data":"0x"`, `"data":"0x`+strings.Repeat("ab", 29_000)+`"`, 1) // 58 kB (the relay carries 64 kB): over the circuit's capacity
+		},
+	}
+	kinds := map[string]int{}
+	mk := func(i int) (string, string) {
+		p := *base
+		p.ID = fmt.Sprintf("f-%d", i)
+		switch r := i % 20; {
+		case r < 6:
+			return "malformed", malformed[i%len(malformed)](i)
+		case r < 11:
+			p.PolicyCommitment[31] ^= 1
+			b, _ := json.Marshal(&p)
+			return "unknown_policy", string(b)
+		case r < 15:
+			p.Tx.Nonce += 1000
+			b, _ := json.Marshal(&p)
+			return "nonce_mismatch", string(b)
+		case r < 18:
+			p.Spent = wire.NewQuantity(new(big.Int).Add(p.Spent.Big(), big.NewInt(1)))
+			b, _ := json.Marshal(&p)
+			return "stale_state", string(b)
+		default:
+			p.Tx.Value = wire.NewQuantity(new(big.Int).Add(p.Tx.Value.Big(), big.NewInt(1)))
+			b, _ := json.Marshal(&p)
+			return "proof_invalid", string(b)
+		}
+	}
+	a.floodMu.Lock()
+	a.floodSeen = map[string]int{}
+	a.floodMu.Unlock()
+	start := time.Now()
+	const batch = 500
+	for lo := 0; lo < int(n); lo += batch {
+		hi := min(lo+batch, int(n))
+		wait := make(chan struct{})
+		a.floodMu.Lock()
+		a.marker, a.floodWait = fmt.Sprintf("f-%d", hi-1), wait
+		a.floodMu.Unlock()
+		sem := make(chan struct{}, 32)
+		var wg sync.WaitGroup
+		var sendErr error
+		var errMu sync.Mutex
+		for i := lo; i < hi; i++ {
+			kind, body := mk(i)
+			if i == hi-1 { // the marker: refused cheaply, with a receipt
+				p := *base
+				p.ID = fmt.Sprintf("f-%d", i)
+				p.PolicyCommitment[0] ^= 1
+				b, _ := json.Marshal(&p)
+				kind, body = "unknown_policy", string(b)
+			}
+			kinds[kind]++
+			sem <- struct{}{}
+			wg.Add(1)
+			go func(i int, body string) {
+				defer func() { <-sem; wg.Done() }()
+				if err := a.cl.SendTyped(ctx, e2e.MessageIDFor(fmt.Sprintf("proposal:f-%d", i)), "proposal", json.RawMessage(body)); err != nil {
+					errMu.Lock()
+					sendErr = err
+					errMu.Unlock()
+				}
+			}(i, body)
+			if i == hi-2 {
+				wg.Wait() // everything before the marker is queued first
+			}
+		}
+		wg.Wait()
+		if sendErr != nil {
+			return sendErr
+		}
+		select {
+		case <-wait:
+		case <-time.After(5 * time.Minute):
+			return fmt.Errorf("flood: no receipt for the marker of batch %d", lo/batch)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		emit("flood-progress", map[string]any{"sent": hi})
+	}
+	a.floodMu.Lock()
+	seen := a.floodSeen
+	a.floodSeen = nil
+	a.floodMu.Unlock()
+	emit("flooded", map[string]any{"n": int(n), "kinds": kinds, "receipts": seen, "ms": time.Since(start).Milliseconds()})
+	return nil
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
 }
