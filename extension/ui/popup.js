@@ -361,6 +361,7 @@ function buildCard() {
       h('dt', {}, 'Version'), h('dd', {}, build.version || '…'),
       h('dt', {}, 'leash.wasm SHA-256'), h('dd', { class: 'mono', id: 'wasm-sha256', style: 'word-break:break-all' }, build.wasmSHA256 || build.error || '…')),
     h('p', { class: 'small muted' }, 'The signer core running now. It should equal leash.wasm in the release\'s SHA256SUMS, or sha256sum dist/leash.wasm after make wasm from the same source.'));
+}
 
 // sitesCard: the sites that may see the address and ask for approvals;
 // disconnecting one tells its pages accountsChanged([]).
