@@ -74,15 +74,14 @@ func MnemonicSecret(mnemonic, label string) ([]byte, error) {
 }
 
 func accountSecret(acct *hdkey.Key, label string) ([]byte, error) {
-	priv, err := acct.ECDSA()
-	if err != nil {
+	if _, err := acct.PublicKey(); err != nil { // a valid scalar
 		return nil, wire.Errorf(wire.Internal, "vault: %v", err)
 	}
-	defer priv.D.SetInt64(0)
-	chain := acct.ChainCode()
+	key, chain := acct.PrivateBytes(), acct.ChainCode()
 	k := make([]byte, 64)
-	priv.D.FillBytes(k[:32])
+	copy(k[:32], key[:])
 	copy(k[32:], chain[:])
+	wipe(key[:])
 	wipe(chain[:])
 	defer wipe(k)
 	mac := hmac.New(sha256.New, k)
