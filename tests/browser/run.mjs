@@ -616,6 +616,26 @@ try {
     assert(Number(tx.nonce) === n && tx.value === v, `signed nonce ${tx.nonce} value ${tx.value}: what was shown`);
   });
 
+  await test('supervised mode, policy v2: the approval names the call that allows a router swap, each argument with its rule (recipient: self)', async () => {
+    await api('settings', { mode: 'supervised' });
+    const n = await ledgerNonce();
+    await propose('p-sup-swap', 0n, { to: '0x1000000000000000000000000000000000000001', data: swapData(address) });
+    await receipt('p-sup-swap', 'pending');
+    await popup.reload();
+    const card = '[data-approval="proposal:p-sup-swap"]';
+    await popup.waitForSelector(card);
+    const text = await popup.textContent(card);
+    assert(/Allowed by: DEX router may be called with swapExactTokensForTokens\(/.test(text), 'the v2 call: ' + text);
+    const args = await popup.$$eval(`${card} [data-rule-arg]`, (els) => els.map((e) => e.textContent));
+    assert(args.some((a) => a.toLowerCase().includes(address.toLowerCase()) && /must be self/.test(a)), 'the recipient with its rule: ' + JSON.stringify(args));
+    assert(/TKA/.test(await popup.textContent(`${card} [data-spend]`)), 'the token window it counts toward');
+    await shot(popup, '08b-popup-approval-v2-rule');
+    await api('reject', { id: 'proposal:p-sup-swap' });
+    const r = await receipt('p-sup-swap', 'rejected');
+    assert(r.body.code === 'user_rejected', 'user_rejected: ' + r.body.code);
+    assert(await ledgerNonce() === n, 'nothing signed');
+  });
+
   await test('exact decoding, the original attack: a supervised proposal with "tx" (0.0001 ETH) and "TX" (0.1 ETH) is refused as malformed, never shown, nothing signed', async () => {
     // On the old code the card showed 0.0001 ETH with "✓ Proof verifies
     // for this exact transaction" (JavaScript read "tx") and approving
