@@ -85,12 +85,17 @@ func TestNodeProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Policy v2: each proof carries the window state the signer will hold,
+	// here every decision proven before it counted as signed.
+	st := &wire.State{}
 	prove := func(nonce uint64) *programprover.Result {
-		res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, State: &wire.State{Time: uint64(time.Now().Unix())},
+		st.Nonce, st.Time = wire.Uint64(nonce), uint64(time.Now().Unix())
+		res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, State: st.Clone(),
 			Fees: program.Fees{Nonce: nonce, Gas: 300_000, MaxFeePerGas: big.NewInt(3e9), MaxPriorityFeePerGas: big.NewInt(1e9)}})
 		if err != nil {
 			t.Fatal(err)
 		}
+		pol.Count(st, &res.Proposal.Tx)
 		return res
 	}
 	res, replay := prove(0), prove(1)
