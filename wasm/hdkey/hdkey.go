@@ -174,6 +174,9 @@ func (k *Key) ECDSA() (*ecdsa.PrivateKey, error) {
 	return priv, nil
 }
 
+// Scalar returns a copy of the 32-byte private scalar; the caller wipes it.
+func (k *Key) Scalar() [32]byte { return k.key }
+
 // Depth, Index and ChainCode expose the BIP-32 metadata.
 func (k *Key) Depth() uint8        { return k.depth }
 func (k *Key) Index() uint32       { return k.index }

@@ -74,15 +74,11 @@ func MnemonicSecret(mnemonic, label string) ([]byte, error) {
 }
 
 func accountSecret(acct *hdkey.Key, label string) ([]byte, error) {
-	priv, err := acct.ECDSA()
-	if err != nil {
-		return nil, wire.Errorf(wire.Internal, "vault: %v", err)
-	}
-	defer priv.D.SetInt64(0)
-	chain := acct.ChainCode()
+	scalar, chain := acct.Scalar(), acct.ChainCode()
 	k := make([]byte, 64)
-	priv.D.FillBytes(k[:32])
+	copy(k[:32], scalar[:])
 	copy(k[32:], chain[:])
+	wipe(scalar[:])
 	wipe(chain[:])
 	defer wipe(k)
 	mac := hmac.New(sha256.New, k)
