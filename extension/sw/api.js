@@ -12,6 +12,8 @@ import * as rt from './runtime.js';
 import * as st from './state.js';
 import * as dapp from './dapp.js';
 import { saveLink } from './linkstore.js';
+import { syncInjection } from './inject.js';
+import * as net from './networks.js';
 
 const SESSION = chrome.storage.session;
 
@@ -239,9 +241,11 @@ async function settingsChange(msg) {
     if (!/^[0-9]{1,40}$/.test(msg.feeWarnWei)) fail('malformed', 'feeWarnWei: a whole number of wei');
     patch.feeWarnWei = msg.feeWarnWei;
   }
+  if (typeof msg.presentAsMetaMask === 'boolean') patch.presentAsMetaMask = msg.presentAsMetaMask;
   if (typeof msg.paused === 'boolean') return st.setPaused(msg.paused); // the kill switch has its own path
   if (!Object.keys(patch).length) return st.settings();
   const s = await st.updateSettings(patch);
+  if (patch.presentAsMetaMask !== undefined) await syncInjection(); // pages loaded from now on
   if (patch.autoLockMinutes) {
     const o = await SESSION.get(st.K.session);
     if (o[st.K.session]) await SESSION.set({ [st.K.session]: { ...o[st.K.session], idleMs: patch.autoLockMinutes * 60000 } });
@@ -277,7 +281,7 @@ async function approve(id, msg) {
       await rt.approveProposal(id.slice('proposal:'.length), str(msg.digest));
     } else {
       if (!Number.isSafeInteger(msg.rev)) fail('malformed', 'approve: rev is required');
-      await dapp.approve(id, msg.rev, msg.password);
+      await dapp.approve(id, msg.rev);
     }
   } finally {
     rt.updateBadge();

@@ -281,7 +281,9 @@ export async function broadcast(r) {
   watch(r.id, r.txHash);
 }
 
-export function watch(id, txHash) {
+// watch follows txHash until mined, on the agent's network or at url (a
+// user's transaction on another network).
+export function watch(id, txHash, url) {
   if (watching.has(txHash)) return;
   watching.add(txHash);
   (async () => {
@@ -289,7 +291,7 @@ export function watch(id, txHash) {
     let delay = 100;
     try {
       while (Date.now() < deadline) {
-        const rec = await rpc('eth_getTransactionReceipt', [txHash]).catch(() => null);
+        const rec = await rpc('eth_getTransactionReceipt', [txHash], { url }).catch(() => null);
         if (rec && rec.blockNumber) {
           const ok = rec.status === '0x1';
           await st.addActivity({ kind: 'tx', id, decision: ok ? 'mined' : 'reverted', txHash, block: Number(BigInt(rec.blockNumber)) });
@@ -317,9 +319,16 @@ export async function resumeWatches() {
   for (const a of acts) {
     if (a.kind !== 'tx' || !a.txHash) continue;
     const cur = state.get(a.txHash) || {};
-    state.set(a.txHash, { ...cur, id: a.id || cur.id, rawTx: a.rawTx || cur.rawTx, last: a.decision });
+    state.set(a.txHash, { ...cur, id: a.id || cur.id, rawTx: a.rawTx || cur.rawTx, last: a.decision, chainId: a.chainId || cur.chainId });
   }
+  const s = await st.settings();
   for (const [txHash, t] of state) {
+    if (t.chainId && t.chainId !== s.chainId) {
+      // The user's own transaction on another network: follow it there.
+      const n = s.networks.find((x) => x.chainId === t.chainId);
+      if (n && t.last !== 'broadcast_failed') watch(t.id, txHash, n.rpcUrl);
+      continue;
+    }
     if (t.last === 'signed' || t.last === 'broadcast' || t.last === 'broadcast_failed') {
       if (t.rawTx) broadcast({ id: t.id, txHash, rawTx: t.rawTx }).catch(() => {});
       else watch(t.id, txHash);

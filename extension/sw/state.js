@@ -31,7 +31,26 @@ export const DEFAULT_SETTINGS = {
   registry: '', // PolicyRegistry address to check before each signature ('' = no on-chain check)
   autoLockMinutes: 15,
   feeWarnWei: '10000000000000000', // approvals warn above this fee (0.01 ETH)
+  // Networks the user added for dapps (wallet_addEthereumChain or the
+  // popup), each with its RPC. The agent's network is always the policy's
+  // chain (chainId, rpcUrl above) and is not in this list.
+  networks: [],
+  dappChainId: 0, // the chain dapps are on (0: the policy's chain)
+  presentAsMetaMask: true, // window.ethereum.isMetaMask for dapps that gate on it
 };
+
+export const MAX_NETWORKS = 32;
+
+// cleanNetwork keeps a network entry only when every field is well formed.
+export function cleanNetwork(n) {
+  if (!n || typeof n !== 'object') return null;
+  const ok = Number.isSafeInteger(n.chainId) && n.chainId > 0 &&
+    typeof n.rpcUrl === 'string' && /^https?:\/\//.test(n.rpcUrl) && n.rpcUrl.length <= 2048 &&
+    typeof n.name === 'string' && n.name.length <= 64 &&
+    typeof n.symbol === 'string' && /^[A-Za-z0-9.$-]{1,12}$/.test(n.symbol) &&
+    Number.isInteger(n.decimals) && n.decimals >= 0 && n.decimals <= 36;
+  return ok ? { chainId: n.chainId, name: n.name, rpcUrl: n.rpcUrl, symbol: n.symbol, decimals: n.decimals } : null;
+}
 
 const local = chrome.storage.local;
 const SESSION = chrome.storage.session;
@@ -75,6 +94,12 @@ function cleanSettings(o) {
   if (Number.isSafeInteger(o.chainId) && o.chainId > 0) s.chainId = o.chainId;
   if (typeof o.paused === 'boolean') s.paused = o.paused;
   if (Number.isInteger(o.autoLockMinutes) && o.autoLockMinutes >= 1 && o.autoLockMinutes <= 1440) s.autoLockMinutes = o.autoLockMinutes;
+  if (Array.isArray(o.networks)) {
+    const seen = new Set();
+    s.networks = o.networks.map(cleanNetwork).filter((n) => n && n.chainId !== s.chainId && !seen.has(n.chainId) && seen.add(n.chainId)).slice(0, MAX_NETWORKS);
+  }
+  if (Number.isSafeInteger(o.dappChainId) && (o.dappChainId === 0 || o.dappChainId === s.chainId || s.networks.some((n) => n.chainId === o.dappChainId))) s.dappChainId = o.dappChainId === s.chainId ? 0 : o.dappChainId;
+  if (typeof o.presentAsMetaMask === 'boolean') s.presentAsMetaMask = o.presentAsMetaMask;
   return s;
 }
 

@@ -201,8 +201,9 @@ function txRows(t, nonceView) {
   const rows = [];
   const c = t.call;
   const actions = { value_transfer: 'Send ETH', erc20_transfer: 'Token transfer', erc20_approve: 'Token approval', erc20_increase_allowance: 'Token allowance increase', approval_for_all: 'Approval for all tokens', call: 'Contract call' };
+  actions.create = 'Deploy a contract';
   rows.push(['Action', actions[c.action] || c.action]);
-  rows.push([c.action.startsWith('erc20') || c.action === 'approval_for_all' ? 'Token' : 'To', addrView(t.to)]);
+  if (!t.create) rows.push([c.action.startsWith('erc20') || c.action === 'approval_for_all' ? 'Token' : 'To', addrView(t.to)]);
   if (c.counterparty) rows.push([c.action === 'erc20_transfer' ? 'Recipient' : c.action === 'approval_for_all' ? 'Operator' : 'Spender', addrView(c.counterparty)]);
   if (c.amount !== undefined) rows.push(['Amount', c.unlimited ? h('span', { class: 'reason', 'data-unlimited': '' }, 'UNLIMITED (' + c.amount + ' base units)') : c.amount + ' base units']);
   if (c.function) rows.push(['Function', h('span', { class: 'mono' }, c.function)]);
@@ -222,12 +223,28 @@ function proofLine(p) {
   return h('p', { class: 'small', 'data-proof': p.ok ? 'ok' : p.code }, p.ok ? h('span', { class: 'ok' }, '✓ Proof verifies for this exact transaction') : h('span', { class: 'reason' }, '✗ Proof: ' + p.code + ' ' + (p.message || '')));
 }
 
+// The guard delay: a dapp request's approve button waits a moment after
+// the request is first shown (and again whenever this window loses and
+// regains the focus), so a window that pops up under the cursor cannot take
+// a click meant for something else. The worker enforces it too.
+const shownAt = new Map(); // id#rev → when first rendered
+window.addEventListener('blur', () => shownAt.clear());
+window.addEventListener('focus', () => render());
+function guarded(a) {
+  const k = a.id + '#' + a.rev;
+  if (!shownAt.has(k)) shownAt.set(k, Date.now());
+  const left = shownAt.get(k) + (a.guardMs || 0) - Date.now();
+  if (left > 0) setTimeout(() => render(), left + 20);
+  return left > 0;
+}
+
 function approvalCard(a) {
   const decide = (ok, extra = {}) => act(async () => {
     await call(ok ? 'approve' : 'reject', { id: a.id, ...extra });
   });
+  const wait = a.kind !== 'proposal' && guarded(a);
   const buttons = (approveLabel, getExtra, canApprove = true) => h('div', { class: 'row', style: 'margin-top:10px' },
-    canApprove ? h('button', { class: 'primary', 'data-approve': a.id, disabled: busy, onclick: () => decide(true, getExtra ? getExtra() : {}) }, approveLabel) : null,
+    canApprove ? h('button', { class: 'primary', 'data-approve': a.id, disabled: busy || wait, onclick: () => decide(true, getExtra ? getExtra() : {}) }, approveLabel) : null,
     h('button', { 'data-reject': a.id, disabled: busy, onclick: () => decide(false) }, 'Reject'));
   if (a.kind === 'proposal') {
     const p = a.proposal;
@@ -241,22 +258,39 @@ function approvalCard(a) {
       buttons('Approve and sign', () => ({ digest: p.digest })));
   }
   const rev = () => ({ rev: a.rev });
+  const own = h('p', { class: 'small muted' }, 'This is your own action, outside the agent\'s policy.');
   if (a.kind === 'connect') {
     return h('div', { class: 'card', 'data-approval': a.id },
       h('h2', {}, 'Connect to ' + a.origin),
       h('p', {}, 'This site will see your address ', h('span', { class: 'mono' }, view.status.account ? view.status.account.address : ''), ' and can ask you to approve actions. It cannot move funds by itself.'),
       buttons('Connect', rev));
   }
-  if (a.kind === 'tx' || a.kind === 'sign') {
-    const pw = keep('pw:' + a.id, () => h('input', { type: 'password', placeholder: 'Password to sign', 'data-password': a.id }));
-    const refuse = a.kind === 'sign' && a.message && a.message.refuse;
+  if (a.kind === 'tx' || a.kind === 'sign' || a.kind === 'typed') {
+    const refuse = (a.kind === 'sign' && a.message && a.message.refuse) || (a.kind === 'typed' && a.typed && a.typed.refuse);
+    const titles = { tx: 'Transaction from ', sign: 'Sign a message for ', typed: 'Sign typed data for ' };
     return h('div', { class: 'card', 'data-approval': a.id },
-      h('h2', {}, (a.kind === 'tx' ? 'Transaction from ' : 'Sign a message for ') + a.origin),
+      h('h2', {}, titles[a.kind] + a.origin),
       a.error ? h('div', { class: 'reason' }, a.error) : null,
-      a.kind === 'tx' && a.tx ? [warnings(a.tx.warnings, a.id), txRows(a.tx)] : null,
+      a.kind === 'tx' && a.tx ? [warnings(a.tx.warnings, a.id), a.network && !a.network.policy ? h('p', { class: 'small', 'data-network': a.network.chainId }, 'On ' + a.network.name + ' (chain ' + a.network.chainId + '), not the agent\'s network.') : null, txRows(a.tx)] : null,
       a.kind === 'sign' && a.message ? messageBody(a.message, a.id) : null,
-      refuse ? null : [h('p', { class: 'small muted' }, 'This is your own action, outside the agent\'s policy. Confirm with your password.'), pw],
-      buttons(a.kind === 'tx' ? 'Sign and send' : 'Sign', () => ({ password: pw.value, rev: a.rev }), !refuse));
+      a.kind === 'typed' && a.typed ? typedBody(a.typed, a.id) : null,
+      refuse ? null : own,
+      buttons(a.kind === 'tx' ? (a.tx && a.tx.create ? 'Sign and deploy' : 'Sign and send') : 'Sign', rev, !refuse && !a.error));
+  }
+  if (a.kind === 'switch' || a.kind === 'network') {
+    const n = a.network || {};
+    return h('div', { class: 'card', 'data-approval': a.id },
+      h('h2', {}, (a.kind === 'switch' ? 'Switch network for ' : 'Add a network for ') + a.origin),
+      a.error ? h('div', { class: 'reason' }, a.error) : null,
+      h('dl', { class: 'kv', 'data-chain': n.chainId },
+        h('dt', {}, 'Network'), h('dd', {}, n.name || ''),
+        h('dt', {}, 'Chain'), h('dd', {}, String(n.chainId)),
+        n.rpcUrl ? [h('dt', {}, 'RPC'), h('dd', { class: 'mono' }, n.rpcUrl)] : null,
+        n.symbol ? [h('dt', {}, 'Currency'), h('dd', {}, n.symbol)] : null),
+      h('p', { class: 'small muted' }, a.kind === 'network'
+        ? 'Leash checked that this RPC answers for chain ' + n.chainId + '. Sites will use it for your own transactions; your agent stays on its policy\'s network.'
+        : 'Sites will use this network for your own transactions; your agent stays on its policy\'s network.'),
+      buttons(a.kind === 'switch' ? 'Switch' : 'Add and switch', rev));
   }
   if (a.kind === 'task') {
     return h('div', { class: 'card', 'data-approval': a.id },
@@ -266,6 +300,21 @@ function approvalCard(a) {
       buttons('Forward to agent', rev));
   }
   return h('div', { class: 'card' }, 'Unknown request');
+}
+
+// typedBody: the core's rows of a typed-data document (domain, then the
+// message), amounts in token units where the token is known.
+function typedBody(t, id) {
+  const rows = (list) => h('dl', { class: 'kv' }, list.map((r) => [
+    h('dt', {}, r.path), h('dd', { 'data-path': r.path, class: r.type === 'address' || r.type.startsWith('bytes') ? 'mono' : '' },
+      r.units ? [h('span', { 'data-units': r.units }, r.units), h('span', { class: 'small muted' }, ' (' + r.value + ')')] : r.value)]));
+  return [
+    t.refuse ? h('div', { class: 'banner red', 'data-refuse': t.refuse.code }, t.refuse.message) : null,
+    warnings(t.warnings, id),
+    h('p', {}, h('strong', {}, t.primaryType || 'Typed data (v1)'), t.contract ? [' for contract ', addrView(t.contract)] : null),
+    t.domain.length ? [h('h3', {}, 'Domain'), rows(t.domain)] : null,
+    h('h3', {}, 'Message'), h('div', { 'data-typed': t.primaryType || 'v1' }, rows(t.message)),
+  ];
 }
 
 function messageBody(m, id) {

@@ -1,0 +1,438 @@
+// Real dapps and real libraries against the real extension (issue 14), in
+// headless Chromium on the devnet: ethers v6 (BrowserProvider over the
+// EIP-6963 provider), viem (wallet and public clients over custom()),
+// mipd (wagmi's EIP-6963 store), the legacy window.ethereum, networks,
+// permissions, capabilities, and the provider's error codes and events.
+// The libraries run unmodified in the page (bundled by esbuild from
+// node_modules); every approval is a click in the approvals window.
+//
+// Usage: node tests/browser/dapps.mjs (scripts/test.d/52-dapps.sh builds
+// the extension first). Environment: LEASH_BIN, DEVNET_CMD.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { ethers } from 'ethers';
+import { approvalsWindow, assert, freePort, launchExtension, log, start, until } from './lib.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const EXT = path.join(ROOT, 'dist/extension');
+const ART = path.join(ROOT, 'artifacts/browser-dapps');
+const LEASH = process.env.LEASH_BIN || path.join(ROOT, 'bin/leash');
+const PASSWORD = 'correct horse battery staple';
+const ETH = 10n ** 18n;
+fs.rmSync(ART, { recursive: true, force: true });
+fs.mkdirSync(ART, { recursive: true });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leash-dapps-'));
+const procs = [];
+const results = [];
+let failures = 0;
+let context = null;
+
+async function test(name, fn) {
+  const t0 = performance.now();
+  try {
+    await fn();
+    results.push([name, 'ok', performance.now() - t0]);
+    log(`ok   ${name}`);
+  } catch (e) {
+    failures++;
+    results.push([name, 'FAIL', performance.now() - t0]);
+    let i = 0;
+    for (const pg of context ? context.pages() : []) {
+      await pg.screenshot({ path: path.join(ART, `fail-${results.length}-${i++}.png`) }).catch(() => {});
+      log('page', pg.url(), (await pg.textContent('body').catch(() => '')).slice(0, 400));
+    }
+    log(`FAIL ${name}\n     ${e.stack || e}`);
+  }
+}
+
+// ---------------------------------------------------------------- setup
+const devnetCmd = process.env.DEVNET_CMD ? JSON.parse(process.env.DEVNET_CMD) : [LEASH, 'devnet', '--addr', '127.0.0.1:0', '--deploy'];
+const devnet = start(devnetCmd[0], devnetCmd.slice(1), 'devnet', ART, procs);
+const devInfo = await devnet.next((e) => e.rpc, 30000);
+const RPC = devInfo.rpc;
+const rpcCall = async (method, params, url = RPC) => {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const j = await r.json();
+  if (j.error) throw new Error(j.error.message);
+  return j.result;
+};
+
+await esbuild.build({
+  entryPoints: [path.join(ROOT, 'tests/browser/dapp/libs.js')], bundle: true, format: 'iife', platform: 'browser',
+  outfile: path.join(ART, 'libs.js'), logLevel: 'error', nodePaths: [path.join(ROOT, 'node_modules')],
+});
+
+// The dapp's pages, on two origins.
+const serve = (req, res) => {
+  const name = new URL(req.url, 'http://x').pathname.replace(/^\/+/, '') || 'index.html';
+  const file = name === 'libs.js' ? path.join(ART, 'libs.js') : path.join(ROOT, 'tests/browser/dapp', path.basename(name));
+  if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+  res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' });
+  fs.createReadStream(file).pipe(res);
+};
+const webPort = await freePort();
+const web = http.createServer(serve).listen(webPort, '127.0.0.1');
+const webPort2 = await freePort();
+const web2 = http.createServer(serve).listen(webPort2, '127.0.0.1');
+const ORIGIN = `http://127.0.0.1:${webPort}`;
+
+// A second network for wallet_addEthereumChain: a JSON-RPC endpoint that
+// answers eth_chainId with what the test says (a lying one first) and
+// passes everything else to the devnet. A fake written by hand: the test
+// is about what Leash does with the chain id it answers.
+let fakeChainId = '0x539';
+const fakePort = await freePort();
+const fake = http.createServer(async (req, res) => {
+  let body = '';
+  for await (const c of req) body += c;
+  const msg = JSON.parse(body);
+  let out;
+  if (msg.method === 'eth_chainId') out = { jsonrpc: '2.0', id: msg.id, result: fakeChainId };
+  else out = await (await fetch(RPC, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(out));
+}).listen(fakePort, '127.0.0.1');
+const FAKE = `http://127.0.0.1:${fakePort}/`;
+
+const ext = await launchExtension(EXT, path.join(tmp, 'profile'), ART);
+context = ext.context;
+const { api, sw } = ext;
+log('extension', ext.extId);
+
+function cleanup() {
+  for (const p of procs) if (p.exited === undefined) p.kill('SIGTERM');
+}
+process.on('exit', cleanup);
+
+await api('createVault', { password: PASSWORD, words: 12 });
+await api('settings', { rpcUrl: RPC });
+const address = (await api('view')).status.account.address;
+{
+  const funder = new ethers.Wallet(devInfo.accounts[1].privateKey, new ethers.JsonRpcProvider(RPC, undefined, { cacheTimeout: -1 }));
+  await (await funder.sendTransaction({ to: address, value: 50n * ETH })).wait();
+}
+log('wallet', address, 'funded');
+
+const shot = (page, name) => page.screenshot({ path: path.join(ART, name + '.png'), fullPage: true });
+const dappPage = async (port = webPort, file = 'index.html') => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 800, height: 700 });
+  await page.goto(`http://127.0.0.1:${port}/${file}`);
+  return page;
+};
+// approve clicks the approve button of the request whose id starts with
+// prefix, once it can be clicked (the guard delay).
+const approve = async (prefix) => {
+  const win = await approvalsWindow(context, `[data-approve^="${prefix}"]`);
+  assert(!(await win.$('[data-password]')), 'no password is asked while unlocked');
+  await win.click(`[data-approve^="${prefix}"]`, { timeout: 15000 });
+  return win;
+};
+const request = (page, method, params) => page.evaluate(([m, p]) => window.leashProvider.request({ method: m, params: p })
+  .then((result) => ({ result }), (e) => ({ code: e.code, message: e.message, data: e.data })), [method, params]);
+const audit = () => sw.evaluate(async () => {
+  const { approver } = await globalThis.leashDebug.ready();
+  return (await approver.activity(300)).rows;
+});
+
+// A contract to deploy: init code returning a runtime that answers 42 to
+// any call (so `get()` returns 42).
+const RUNTIME = '602a60005260206000f3';
+const INIT = '0x600a600c600039600a6000f3' + RUNTIME;
+
+// ---------------------------------------------------------------- tests
+try {
+  await test('mipd (wagmi\'s EIP-6963 store) discovers Leash; window.ethereum is Leash, presents isMetaMask, and dapps can write to it', async () => {
+    const page = await dappPage();
+    const found = await until('mipd finds Leash', () => page.evaluate(() => window.mipdStore.getProviders().map((p) => ({ rdns: p.info.rdns, name: p.info.name, same: p.provider === window.leashProvider }))
+      .find((p) => p.rdns === 'dev.leash-wallet')), 10000);
+    assert(found.name === 'Leash' && found.same, 'mipd detail: ' + JSON.stringify(found));
+    const legacy = await page.evaluate(() => {
+      const e = window.ethereum;
+      e.autoRefreshOnNetworkChange = false; // old dapps write this; a frozen object threw
+      return { same: e === window.leashProvider, isMetaMask: e.isMetaMask, isLeash: e.isLeash, wrote: e.autoRefreshOnNetworkChange === false, connected: e.isConnected() };
+    });
+    assert(legacy.same && legacy.isMetaMask === true && legacy.isLeash && legacy.wrote, 'legacy injection: ' + JSON.stringify(legacy));
+    const connectEvent = await page.evaluate(() => new Promise((resolve) => {
+      window.ethereum.on('connect', (info) => resolve(info));
+      window.ethereum.request({ method: 'eth_chainId' });
+      setTimeout(() => resolve(null), 5000);
+    }));
+    assert(connectEvent && connectEvent.chainId === '0x539', 'connect event: ' + JSON.stringify(connectEvent));
+    assert(await page.evaluate(() => window.ethereum.isConnected()), 'isConnected after connect');
+    await page.close();
+  });
+
+  await test('reads are forwarded to the network\'s RPC through the allowlist, without a connection: ethers getBalance and getBlockNumber', async () => {
+    const page = await dappPage();
+    const r = await page.evaluate(async (addr) => {
+      const p = new window.libs.ethers.BrowserProvider(window.leashProvider);
+      return { balance: (await p.getBalance(addr)).toString(), block: await p.getBlockNumber(), accounts: await window.leashProvider.request({ method: 'eth_accounts' }) };
+    }, address);
+    assert(r.balance === BigInt(await rpcCall('eth_getBalance', [address, 'latest'])).toString(), 'balance ' + r.balance);
+    assert(Math.abs(r.block - Number(BigInt(await rpcCall('eth_blockNumber', [])))) <= 1, 'block ' + r.block);
+    assert(r.accounts.length === 0, 'no accounts before consent');
+    for (const m of ['eth_sign', 'eth_sendRawTransaction', 'eth_newFilter', 'debug_traceTransaction', 'admin_peers']) {
+      const e = await request(page, m, []);
+      assert(e.code === 4200, `${m} is not forwarded: ${JSON.stringify(e)}`);
+    }
+    // A revert keeps its data (ethers decodes custom errors from it).
+    const call = await request(page, 'eth_call', [{ to: '0x0000000000000000000000000000000000000001', data: '0x' }, 'latest']);
+    assert(call.result === '0x' || typeof call.result === 'string', 'eth_call forwarded: ' + JSON.stringify(call));
+    await page.close();
+  });
+
+  await test('ethers v6: getSigner connects, signMessage, sendTransaction + wait(), signTypedData (verifyTypedData recovers the account), a contract deployment — each a click, no password', async () => {
+    const page = await dappPage();
+    await page.evaluate(() => {
+      window.bp = new window.libs.ethers.BrowserProvider(window.leashProvider);
+      window.bp.pollingInterval = 200;
+    });
+    let p = page.evaluate(async () => { window.signer = await window.bp.getSigner(); return window.signer.address; });
+    const win = await approve('connect:');
+    await shot(win, 'd01-connect');
+    assert((await p).toLowerCase() === address.toLowerCase(), 'signer address');
+    p = page.evaluate(() => window.signer.signMessage('hello from ethers'));
+    await approve('sign:');
+    const sig = await p;
+    assert(ethers.verifyMessage('hello from ethers', sig).toLowerCase() === address.toLowerCase(), 'signMessage recovers');
+    const before = BigInt(await rpcCall('eth_getBalance', ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8', 'latest']));
+    p = page.evaluate(async () => {
+      const tx = await window.signer.sendTransaction({ to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', value: 12345678n });
+      const rec = await tx.wait();
+      return { hash: tx.hash, status: rec.status, block: rec.blockNumber };
+    });
+    await approve('tx:');
+    const sent = await p;
+    assert(sent.status === 1, 'mined: ' + JSON.stringify(sent));
+    const after = BigInt(await rpcCall('eth_getBalance', ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8', 'latest']));
+    assert(after - before === 12345678n, 'value arrived');
+    const domain = { name: 'Ether Mail', version: '1', chainId: 1337, verifyingContract: '0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC' };
+    const types = { Person: [{ name: 'name', type: 'string' }, { name: 'wallet', type: 'address' }], Mail: [{ name: 'from', type: 'Person' }, { name: 'to', type: 'Person' }, { name: 'contents', type: 'string' }] };
+    const value = { from: { name: 'Cow', wallet: '0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826' }, to: { name: 'Bob', wallet: '0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB' }, contents: 'Hello, Bob!' };
+    p = page.evaluate(([d, t, v]) => window.signer.signTypedData(d, t, v), [domain, types, value]);
+    const twin = await approvalsWindow(context, '[data-approval^="typed:"] [data-typed="Mail"]');
+    const shown = await twin.textContent('[data-approval^="typed:"]');
+    for (const s of ['Ether Mail', 'from.name', 'Cow', 'to.wallet', '0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB', 'Hello, Bob!', 'verifyingContract']) assert(shown.includes(s), 'the approval shows ' + s + ': ' + shown);
+    await shot(twin, 'd02-typed-data');
+    await approve('typed:');
+    const tsig = await p;
+    assert(ethers.verifyTypedData(domain, types, value, tsig).toLowerCase() === address.toLowerCase(), 'verifyTypedData recovers the account');
+    p = page.evaluate(async ([init]) => {
+      const f = new window.libs.ethers.ContractFactory(['function get() view returns (uint256)'], init, window.signer);
+      const c = await f.deploy();
+      await c.waitForDeployment();
+      return { address: await c.getAddress(), got: (await c.get()).toString() };
+    }, [INIT]);
+    const dwin = await approvalsWindow(context, '[data-approve^="tx:"]');
+    assert(/Deploy a contract/.test(await dwin.textContent('[data-approval^="tx:"]')), 'shown as a deployment');
+    await shot(dwin, 'd03-deploy');
+    await approve('tx:');
+    const dep = await p;
+    assert(dep.got === '42', 'the deployed contract answers: ' + JSON.stringify(dep));
+    assert((await rpcCall('eth_getCode', [dep.address, 'latest'])) === '0x' + RUNTIME, 'runtime code on chain');
+    // The audit log: user signatures, never a mnemonic export.
+    const rows = await audit();
+    const user = rows.filter((r) => r.kind === 'user_signature');
+    assert(user.length >= 4, 'user signatures in the audit log: ' + user.length);
+    assert(!rows.some((r) => /mnemonic/.test(r.message || '')), 'no mnemonic export logged');
+    await page.close();
+  });
+
+  await test('viem: sendTransaction + waitForTransactionReceipt, signTypedData (recovers), switchChain current (null) and unknown (4902), getCapabilities', async () => {
+    const page = await dappPage();
+    await page.evaluate(([rpc, addr]) => {
+      const { createWalletClient, createPublicClient, custom } = window.libs.viem;
+      const chain = { id: 1337, name: 'Leash devnet', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpc] } } };
+      window.wallet = createWalletClient({ account: addr, chain, transport: custom(window.leashProvider) });
+      window.pub = createPublicClient({ chain, transport: custom(window.leashProvider), pollingInterval: 200 });
+    }, [RPC, address]);
+    let p = page.evaluate(async () => {
+      const hash = await window.wallet.sendTransaction({ to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', value: 777n });
+      const rec = await window.pub.waitForTransactionReceipt({ hash, timeout: 30000 });
+      return { hash, status: rec.status };
+    });
+    await approve('tx:');
+    const sent = await p;
+    assert(sent.status === 'success', 'viem receipt: ' + JSON.stringify(sent));
+    const td = {
+      domain: { name: 'Permit Test', version: '1', chainId: 1337, verifyingContract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+      types: { Order: [{ name: 'maker', type: 'address' }, { name: 'amounts', type: 'uint256[]' }, { name: 'salt', type: 'bytes32' }], Unused: [{ name: 'x', type: 'uint8' }] },
+      primaryType: 'Order',
+      message: { maker: address, amounts: ['1', '2', '3'], salt: '0x' + '11'.repeat(32) },
+    };
+    p = page.evaluate(async (td) => {
+      const t = { ...td, message: { ...td.message, amounts: td.message.amounts.map(BigInt) } };
+      const signature = await window.wallet.signTypedData(t);
+      return { signature, recovered: await window.libs.viem.recoverTypedDataAddress({ ...t, signature }) };
+    }, td);
+    await approve('typed:');
+    const ts = await p;
+    assert(ts.recovered.toLowerCase() === address.toLowerCase(), 'viem recovers the typed-data signer (with an extra unused type): ' + JSON.stringify(ts));
+    assert(ethers.verifyTypedData(td.domain, { Order: td.types.Order }, td.message, ts.signature).toLowerCase() === address.toLowerCase(), 'ethers agrees');
+    const sw1 = await page.evaluate(() => window.wallet.switchChain({ id: 1337 }).then((r) => ({ r: r ?? null }), (e) => ({ code: e.code, cause: e.cause && e.cause.code })));
+    assert(sw1.r === null, 'switch to the current chain: ' + JSON.stringify(sw1));
+    const sw2 = await page.evaluate(() => window.wallet.switchChain({ id: 999999 }).then(() => ({ ok: true }), (e) => ({ code: e.code, cause: e.cause && e.cause.code, name: e.name })));
+    assert(sw2.code === 4902 || sw2.cause === 4902, 'an unknown chain is 4902: ' + JSON.stringify(sw2));
+    const caps = await page.evaluate(() => window.wallet.getCapabilities().then((c) => JSON.stringify(c)));
+    assert(JSON.parse(caps)['1337'] && JSON.parse(caps)['1337'].atomic.status === 'unsupported', 'capabilities: ' + caps);
+    await page.close();
+  });
+
+  await test('EIP-2255 permissions: get, request (an approval), revoke (the page hears accountsChanged [])', async () => {
+    const page = await dappPage(webPort2);
+    const none = await request(page, 'wallet_getPermissions', []);
+    assert(Array.isArray(none.result) && none.result.length === 0, 'no permissions yet: ' + JSON.stringify(none));
+    const p = request(page, 'wallet_requestPermissions', [{ eth_accounts: {} }]);
+    await approve('connect:');
+    const got = await p;
+    assert(got.result.length === 1 && got.result[0].parentCapability === 'eth_accounts' && got.result[0].caveats[0].value[0].toLowerCase() === address.toLowerCase(), 'granted: ' + JSON.stringify(got));
+    const listed = await request(page, 'wallet_getPermissions', []);
+    assert(listed.result.length === 1 && listed.result[0].invoker === `http://127.0.0.1:${webPort2}`, 'listed: ' + JSON.stringify(listed));
+    await page.evaluate(() => { window.heard = []; window.leashProvider.on('accountsChanged', (a) => window.heard.push(a)); });
+    const rv = await request(page, 'wallet_revokePermissions', [{ eth_accounts: {} }]);
+    assert(rv.result === null, 'revoked: ' + JSON.stringify(rv));
+    await page.waitForFunction(() => window.heard.some((a) => a.length === 0));
+    assert((await request(page, 'eth_accounts', [])).result.length === 0, 'no accounts after revoking');
+    await page.close();
+  });
+
+  await test('networks: wallet_addEthereumChain refuses an RPC that answers another chain, asks the user, switches; the agent stays on the policy chain; 4901 for a transaction on another chain; switch back', async () => {
+    const page = await dappPage();
+    await page.evaluate(() => { window.chains = []; window.leashProvider.on('chainChanged', (c) => window.chains.push(c)); });
+    const params = { chainId: '0x2a', chainName: 'Test chain 42', rpcUrls: [FAKE], nativeCurrency: { name: 'Test', symbol: 'TST', decimals: 18 } };
+    fakeChainId = '0x539'; // lies: it is the devnet
+    const lie = await request(page, 'wallet_addEthereumChain', [params]);
+    assert(lie.code === -32602 && /chain 1337, not 42/.test(lie.message), 'a lying RPC is refused before the user is asked: ' + JSON.stringify(lie));
+    fakeChainId = '0x2a';
+    const p = request(page, 'wallet_addEthereumChain', [params]);
+    const win = await approvalsWindow(context, '[data-approval^="network:"] [data-chain="42"]');
+    await shot(win, 'd04-add-network');
+    await approve('network:');
+    assert((await p).result === null, 'added');
+    await page.waitForFunction(() => window.chains.includes('0x2a'));
+    assert((await request(page, 'eth_chainId')).result === '0x2a', 'the site is on chain 42');
+    const s = (await api('view')).settings;
+    assert(s.chainId === 1337 && s.rpcUrl === RPC && s.networks.some((n) => n.chainId === 42), 'the agent\'s network is unchanged: ' + JSON.stringify(s));
+    const wrong = await request(page, 'eth_sendTransaction', [{ from: address, to: address, value: '0x1', chainId: '0x539' }]);
+    assert(wrong.code === 4901, 'a transaction for another chain than the site\'s: 4901: ' + JSON.stringify(wrong));
+    // Reads go to chain 42's RPC (the fake forwards them to the devnet).
+    assert((await request(page, 'eth_blockNumber')).result, 'reads on the new network');
+    const back = request(page, 'wallet_switchEthereumChain', [{ chainId: '0x539' }]);
+    await approve('switch:');
+    assert((await back).result === null, 'switched back');
+    await page.waitForFunction(() => window.chains.includes('0x539'));
+    assert((await request(page, 'wallet_switchEthereumChain', [{ chainId: '0x539' }])).result === null, 'the current chain: null without asking');
+    await page.close();
+  });
+
+  await test('error codes: 4900 with a disconnect event when the RPC does not answer, connect when it is back; not paired is -32010, not 4900', async () => {
+    const page = await dappPage();
+    await page.evaluate(() => {
+      window.events = [];
+      window.leashProvider.on('disconnect', (e) => window.events.push(['disconnect', e.code]));
+      window.leashProvider.on('connect', (c) => window.events.push(['connect', c.chainId]));
+    });
+    assert((await request(page, 'eth_blockNumber')).result, 'reachable');
+    await api('settings', { rpcUrl: 'http://127.0.0.1:9/' });
+    const down = await request(page, 'eth_blockNumber');
+    assert(down.code === 4900, 'unreachable RPC: 4900: ' + JSON.stringify(down));
+    await page.waitForFunction(() => window.events.some((e) => e[0] === 'disconnect' && e[1] === 4900));
+    await api('settings', { rpcUrl: RPC });
+    assert((await request(page, 'eth_blockNumber')).result, 'reachable again');
+    await page.waitForFunction(() => window.events.some((e) => e[0] === 'connect' && e[1] === '0x539'));
+    // Connected (earlier test) but never paired with an agent host.
+    const np = await request(page, 'leash_requestAgentAction', [{ task: 'x' }]);
+    assert(np.code === -32010 && np.data && np.data.reason === 'not_paired', 'not paired: ' + JSON.stringify(np));
+    await page.close();
+  });
+
+  await test('the guard delay: an approval in the moment it is shown is refused (too_soon); a locked wallet waits for unlock, then one click signs', async () => {
+    const page = await dappPage();
+    const p = request(page, 'personal_sign', ['0x' + Buffer.from('guarded').toString('hex'), address]);
+    const a = await until('the request waits', async () => (await api('view')).approvals.find((x) => x.kind === 'sign'), 10000);
+    const early = await api('approve', { id: a.id, rev: a.rev }).then(() => 'approved', (e) => e.message);
+    assert(/too_soon/.test(early), 'approved in the same moment: ' + early);
+    await new Promise((r) => setTimeout(r, 700));
+    await api('lock');
+    const locked = await api('approve', { id: a.id, rev: a.rev }).then(() => 'approved', (e) => e.message);
+    assert(/locked/.test(locked), 'locked: ' + locked);
+    assert((await api('view')).approvals.some((x) => x.id === a.id), 'still waiting');
+    await api('unlock', { password: PASSWORD });
+    await api('approve', { id: a.id, rev: a.rev });
+    const sig = (await p).result;
+    assert(ethers.verifyMessage('guarded', sig).toLowerCase() === address.toLowerCase(), 'signed after unlock');
+    await page.close();
+  });
+
+  await test('a hostile page: the legacy provider opens no path (forged messages, rewritten provider, a forged flag, the approver API), and isMetaMask follows the setting', async () => {
+    const victim = await dappPage();
+    const evil = await dappPage(webPort2, 'hostile.html'); // not connected (revoked above)
+    const r = await evil.evaluate(async ([extId, victimAddr]) => {
+      const out = {};
+      // Rewrite the provider: only this page's own view changes.
+      window.ethereum.request = async () => ['0x0000000000000000000000000000000000000bad'];
+      window.ethereum.isMetaMask = false;
+      window.__leashPresentAsMetaMask = true;
+      out.rewrote = (await window.ethereum.request({ method: 'eth_accounts' }))[0];
+      // Forge the extension's answers to itself: its own provider only.
+      window.postMessage({ target: 'leash:to-page', event: 'accountsChanged', data: [victimAddr] }, '*');
+      // Talk to the content script directly: the worker decides, by the browser's origin.
+      const answer = (id) => new Promise((resolve) => {
+        const f = (ev) => { if (ev.data && ev.data.target === 'leash:to-page' && ev.data.id === id) { window.removeEventListener('message', f); resolve(ev.data); } };
+        window.addEventListener('message', f);
+        setTimeout(() => resolve('no answer'), 5000);
+      });
+      const ask = (id, method, params) => { const a = answer(id); window.postMessage({ target: 'leash:to-content', id, method, params }, '*'); return a; };
+      out.accounts = (await ask('h1', 'eth_accounts', [])).result;
+      out.send = (await ask('h2', 'eth_sendTransaction', [{ from: victimAddr, to: victimAddr, value: '0x1' }])).error;
+      out.sign = (await ask('h3', 'personal_sign', ['0x00', victimAddr])).error;
+      out.typed = (await ask('h4', 'eth_signTypedData_v4', [victimAddr, '{}'])).error;
+      out.caps = (await ask('h5', 'wallet_getCapabilities', [victimAddr])).error;
+      out.perm = (await ask('h6', 'wallet_getPermissions', [])).result;
+      // The approver API is not reachable from a page.
+      try {
+        out.runtime = typeof chrome !== 'undefined' && chrome.runtime && chrome.runtime.sendMessage
+          ? await chrome.runtime.sendMessage(extId, { type: 'approve', id: 'x', rev: 1 }).then(() => 'answered', (e) => 'refused: ' + e.message)
+          : 'no chrome.runtime';
+      } catch (e) {
+        out.runtime = 'threw: ' + e.message;
+      }
+      return out;
+    }, [ext.extId, address]);
+    assert(r.rewrote === '0x0000000000000000000000000000000000000bad', 'the page rewrote its own view');
+    assert(Array.isArray(r.accounts) && r.accounts.length === 0, 'no accounts for an unconnected page: ' + JSON.stringify(r.accounts));
+    for (const k of ['send', 'sign', 'typed', 'caps']) assert(r[k] && r[k].code === 4100, `${k}: 4100: ${JSON.stringify(r[k])}`);
+    assert(Array.isArray(r.perm) && r.perm.length === 0, 'no permissions');
+    assert(r.runtime !== 'answered', 'the approver API: ' + r.runtime);
+    const v = await victim.evaluate(() => ({ mm: window.ethereum.isMetaMask, req: typeof window.ethereum.request }));
+    assert(v.mm === true, 'another page\'s provider is untouched');
+    assert((await api('view')).approvals.length === 0, 'nothing waits for the user');
+    // The setting: off, new pages see no isMetaMask (and a page's own flag does nothing); on again.
+    await api('settings', { presentAsMetaMask: false });
+    const plain = await dappPage();
+    const flags = await plain.evaluate(() => ({ mm: window.ethereum.isMetaMask, leash: window.ethereum === window.leashProvider }));
+    assert(flags.mm === undefined && flags.leash, 'isMetaMask off: ' + JSON.stringify(flags));
+    await api('settings', { presentAsMetaMask: true });
+    const again = await dappPage();
+    assert(await again.evaluate(() => window.ethereum.isMetaMask === true), 'isMetaMask on again');
+    for (const pg of [victim, evil, plain, again]) await pg.close();
+  });
+} catch (e) {
+  log('suite aborted', e.stack || e);
+  failures++;
+} finally {
+  await context.close().catch(() => {});
+  web.close();
+  web2.close();
+  fake.close();
+  cleanup();
+  console.log('\n' + results.map(([n, s, ms]) => `${s.padEnd(4)} ${(ms / 1000).toFixed(1).padStart(5)}s  ${n}`).join('\n'));
+  console.log(failures ? `\n${failures} dapp test(s) failed` : '\nall dapp tests passed');
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(failures ? 1 : 0);
+}
