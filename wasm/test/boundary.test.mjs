@@ -151,3 +151,7 @@ test("the audit log rotates within its bound and still verifies", async () => {
   assert.equal(a.head.next, 300);
   assert.ok(a.head.base > 0);
 });
+
+test("the API version says the trust boundary is there", () => {
+  assert.equal(leash.version, 3);
+});

@@ -111,5 +111,5 @@ test("refusals: fake price, stale block, unreachable or hostile rpc, no rpc, bad
 });
 
 test("the API version says program proofs are there", () => {
-  assert.equal(leash.version, 2);
+  assert.ok(leash.version >= 2, `version ${leash.version}`); // since 2 (boundary.test.mjs pins the current one)
 });
