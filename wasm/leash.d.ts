@@ -258,12 +258,20 @@ export interface Status {
   integrity: { state: "off" | "unverified" | "ok" | "tampered"; records?: string[]; reason?: string };
   /** The pinned programs, by commitment. */
   programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex }[];
+  /** The budget: each window rule of the pinned policy (policy v1: the native value). */
+  windows: {
+    rule: string; label: string; seconds: number;
+    /** Base units, decimal; *Text in units with the symbol. */
+    spent: string; cap: string; left: string; spentText: string; capText: string; leftText: string;
+    /** When the oldest spend still counting leaves the window (unix seconds), freeing freesText. */
+    freesAt?: number; freesText?: string;
+  }[];
 }
 
 export interface AuditEntry {
   seq: number;
   time: number;
-  kind: "proposal" | "unlock" | "lock" | "pin" | "vault" | "nonce" | "integrity" | "pause" | "mode";
+  kind: "proposal" | "unlock" | "lock" | "pin" | "vault" | "nonce" | "integrity" | "pause" | "mode" | "user_signature";
   id?: string;
   decision: "signed" | "rejected" | "pending" | "info";
   code?: ErrorCode;

@@ -14,6 +14,7 @@ import * as dapp from './dapp.js';
 import { saveLink } from './linkstore.js';
 import { syncInjection } from './inject.js';
 import * as net from './networks.js';
+import { withToken } from './tokens.js';
 
 const SESSION = chrome.storage.session;
 
@@ -92,9 +93,10 @@ async function view() {
     approver.status(), st.settings(), approver.policy(), approver.queue(), dapp.views(), st.origins(), st.usage(), lockdown]);
   let link = null;
   try { link = await ext.link.info(); } catch {}
+  const agentNet = net.policyNetwork(settings);
   const approvals = [
     ...dappViews,
-    ...queue.map((v) => ({ id: 'proposal:' + v.id, kind: 'proposal', proposal: v })),
+    ...(await Promise.all(queue.map(async (v) => ({ id: 'proposal:' + v.id, kind: 'proposal', proposal: { ...v, tx: await withToken(agentNet, v.tx) } })))),
   ];
   return {
     status, settings, link, relay: { ...relay.status }, policy, approvals,

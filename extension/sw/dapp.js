@@ -10,7 +10,7 @@ import * as relay from './relay.js';
 import { rpc, toHex } from './rpc.js';
 import * as rt from './runtime.js';
 import * as st from './state.js';
-import { tokenList } from './tokens.js';
+import { tokenList, withToken } from './tokens.js';
 
 const ports = new Set();
 const sentWaiters = new Map(); // relay tag → resolve
@@ -483,7 +483,7 @@ export async function views() {
     const v = { id: a.id, kind: a.kind, origin: a.origin, created: a.created, rev: a.rev, guardMs: GUARD_MS };
     try {
       if (a.kind === 'tx') {
-        v.tx = await approver.inspectTx(JSON.stringify(a.txPreview));
+        v.tx = await withToken(a.network, await approver.inspectTx(JSON.stringify(a.txPreview)));
         v.network = { chainId: a.network.chainId, name: a.network.name, symbol: a.network.symbol, policy: !!a.network.policy };
       } else if (a.kind === 'sign') v.message = await ext.inspectMessage(a.message, a.origin, status.address, a.chainId);
       else if (a.kind === 'typed') v.typed = await typedView(ext, a);

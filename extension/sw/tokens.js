@@ -10,6 +10,8 @@ const SYMBOL = '0x95d89b41';
 const DECIMALS = '0x313ce567';
 let cache = null;
 const inflight = new Map();
+const misses = new Map(); // key → until when an address that is not a token is not asked again
+const MISS_MS = 60000;
 
 async function load() {
   if (!cache) {
@@ -42,6 +44,7 @@ export async function tokenInfo(network, address) {
   const key = network.chainId + ':' + address.toLowerCase();
   const c = await load();
   if (c.has(key)) return { address, ...c.get(key) };
+  if ((misses.get(key) || 0) > Date.now()) return null;
   if (!inflight.has(key)) {
     inflight.set(key, (async () => {
       try {
@@ -49,12 +52,18 @@ export async function tokenInfo(network, address) {
         const [sym, dec] = await Promise.all([call(SYMBOL), call(DECIMALS)]);
         const symbol = decodeString(sym);
         const decimals = typeof dec === 'string' && /^0x[0-9a-fA-F]{1,64}$/.test(dec) ? Number(BigInt(dec)) : NaN;
-        if (!symbol || !(decimals >= 0 && decimals <= 36)) return null;
+        if (!symbol || !(decimals >= 0 && decimals <= 36)) {
+          misses.set(key, Date.now() + MISS_MS);
+          if (misses.size > MAX_TOKENS) misses.delete(misses.keys().next().value);
+          return null;
+        }
         c.set(key, { symbol, decimals });
         while (c.size > MAX_TOKENS) c.delete(c.keys().next().value);
         await st.set(KEY, Object.fromEntries(c));
         return { address, symbol, decimals };
       } catch {
+        misses.set(key, Date.now() + MISS_MS);
+        if (misses.size > MAX_TOKENS) misses.delete(misses.keys().next().value);
         return null;
       } finally {
         inflight.delete(key);
@@ -67,4 +76,12 @@ export async function tokenInfo(network, address) {
 export async function tokenList(network, addresses) {
   const out = await Promise.all(addresses.slice(0, 8).map((a) => tokenInfo(network, a)));
   return out.filter(Boolean);
+}
+
+// withToken adds {symbol, decimals} to a transaction's display model when
+// it calls an ERC-20 (its amount then reads in units).
+export async function withToken(network, tx) {
+  if (!tx || !tx.call || !/^erc20_/.test(tx.call.action) || !tx.to || !tx.to.address) return tx;
+  const t = await tokenInfo(network, tx.to.address);
+  return t ? { ...tx, token: { symbol: t.symbol, decimals: t.decimals } } : tx;
 }

@@ -149,9 +149,49 @@ function main() {
     header(),
     banners(),
     controls(),
+    budgetCard(),
     pairOffer(pairCtx()),
     h('div', { class: 'tabs' }, t('approvals', n ? `Approvals (${n})` : 'Approvals'), t('activity', 'Activity'), t('setup', 'Setup')),
     h('div', { class: 'wrap' }, lastError ? h('div', { class: 'error' }, lastError) : null, body));
+}
+
+// ---- the budget: the core's window rules, spent and left ----
+function budgetCard() {
+  const ws = view.status.windows || [];
+  if (!ws.length) return null;
+  return h('div', { class: 'wrap', style: 'padding-bottom:0' },
+    h('section', { class: 'card', 'data-card': 'budget', 'aria-labelledby': 'budget-title' },
+      h('h2', { id: 'budget-title' }, 'Agent budget' + (view.policy && view.policy.name ? ' · ' + view.policy.name : '')),
+      ws.map((w) => {
+        const cap = BigInt(w.cap);
+        const pct = cap > 0n ? Number((BigInt(w.spent) * 1000n) / cap) / 10 : 0;
+        return h('div', { class: 'budget', 'data-window': w.rule },
+          h('div', { class: 'spread small' }, h('span', {}, w.label), h('span', { 'data-left': w.left }, w.leftText + ' left')),
+          h('div', { class: 'bar', role: 'progressbar', 'aria-label': w.label, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.min(100, pct)), 'aria-valuetext': `${w.spentText} of ${w.capText} spent` },
+            h('div', { class: 'fill' + (pct >= 90 ? ' red' : pct >= 60 ? ' amber' : ''), style: `width:${Math.min(100, pct)}%` })),
+          h('div', { class: 'spread small muted' },
+            h('span', { 'data-spent': w.spent }, `${w.spentText} of ${w.capText} spent`),
+            w.freesAt ? h('span', { 'data-frees': String(w.freesAt) }, `${w.freesText} frees ${until(w.freesAt)}`) : h('span', {}, 'nothing spent in the window')));
+      })));
+}
+
+// until: when a unix time comes, in words.
+function until(t) {
+  const d = Math.max(0, t - Math.floor(Date.now() / 1000));
+  if (d < 60) return 'in under a minute';
+  if (d < 3600) return `in ${Math.ceil(d / 60)} min`;
+  if (d < 86400) return `in ${Math.floor(d / 3600)} h ${Math.ceil((d % 3600) / 60)} min`;
+  return 'on ' + new Date(t * 1000).toLocaleString();
+}
+
+// amountText: a token amount in units with its symbol when the token is
+// known (t.token: symbol and decimals read from the chain), else base units.
+function amountText(amount, token) {
+  if (!token) return amount + ' base units';
+  const v = BigInt(amount);
+  const unit = 10n ** BigInt(token.decimals);
+  const frac = (v % unit).toString().padStart(token.decimals, '0').replace(/0+$/, '');
+  return (v / unit).toLocaleString('en-US') + (frac ? '.' + frac : '') + ' ' + token.symbol;
 }
 
 // ---- approvals ----
@@ -205,7 +245,7 @@ function txRows(t, nonceView) {
   rows.push(['Action', actions[c.action] || c.action]);
   if (!t.create) rows.push([c.action.startsWith('erc20') || c.action === 'approval_for_all' ? 'Token' : 'To', addrView(t.to)]);
   if (c.counterparty) rows.push([c.action === 'erc20_transfer' ? 'Recipient' : c.action === 'approval_for_all' ? 'Operator' : 'Spender', addrView(c.counterparty)]);
-  if (c.amount !== undefined) rows.push(['Amount', c.unlimited ? h('span', { class: 'reason', 'data-unlimited': '' }, 'UNLIMITED (' + c.amount + ' base units)') : c.amount + ' base units']);
+  if (c.amount !== undefined) rows.push(['Amount', c.unlimited ? h('span', { class: 'reason', 'data-unlimited': '' }, 'UNLIMITED (' + amountText(c.amount, t.token) + ')') : h('span', { 'data-amount': c.amount }, amountText(c.amount, t.token))]);
   if (c.function) rows.push(['Function', h('span', { class: 'mono' }, c.function)]);
   else if (c.selector) rows.push(['Function', h('span', { class: 'mono' }, c.selector + ' (unknown)')]);
   if (c.action === 'call' && c.args) c.args.forEach((a, i) => rows.push(['Argument ' + (i + 1), a.address ? addrView(a.address) : h('span', { class: 'mono' }, a.type + ' ' + a.value)]));

@@ -369,6 +369,59 @@ try {
     await page.close();
   });
 
+  await test('token amounts in units with the token\'s symbol and decimals (read once from the chain): an ERC-20 transfer and a permit', async () => {
+    const usd = devInfo.contracts.usd;
+    const token = new ethers.Contract(usd, ['function symbol() view returns (string)', 'function decimals() view returns (uint8)'], new ethers.JsonRpcProvider(RPC));
+    const [symbol, decimals] = [await token.symbol(), Number(await token.decimals())];
+    const amount = (15n * 10n ** BigInt(decimals)) / 10n; // 1.5 tokens
+    const word = (x) => BigInt(x).toString(16).padStart(64, '0');
+    const page = await dappPage();
+    const data = '0xa9059cbb' + word('0x70997970C51812dc3A010C7d01b50e0d17dc79C8') + word(amount);
+    const p = request(page, 'eth_sendTransaction', [{ to: usd, data, gas: '0x186a0' }]);
+    let win = await approvalsWindow(context, '[data-approval^="tx:"] [data-amount]');
+    const shown = await win.textContent('[data-approval^="tx:"] [data-amount]');
+    assert(shown === `1.5 ${symbol}`, `the transfer reads ${shown}, not 1.5 ${symbol}`);
+    await shot(win, 'd05-token-units');
+    await win.click('[data-reject^="tx:"]');
+    assert((await p).code === 4001, 'rejected');
+    const permit = {
+      types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }], Permit: [{ name: 'owner', type: 'address' }, { name: 'spender', type: 'address' }, { name: 'value', type: 'uint256' }, { name: 'nonce', type: 'uint256' }, { name: 'deadline', type: 'uint256' }] },
+      primaryType: 'Permit', domain: { name: symbol, chainId: 1337, verifyingContract: usd },
+      message: { owner: address, spender: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', value: amount.toString(), nonce: 0, deadline: 4102444800 },
+    };
+    const q = request(page, 'eth_signTypedData_v4', [address, JSON.stringify(permit)]);
+    win = await approvalsWindow(context, `[data-approval^="typed:"] [data-units="1.5 ${symbol}"]`);
+    assert(await win.$('[data-approval^="typed:"] [data-warning="permit"]'), 'a permit is flagged');
+    await shot(win, 'd06-permit-units');
+    await win.click('[data-reject^="typed:"]');
+    assert((await q).code === 4001, 'rejected');
+    // A typed-data document for another chain is shown refused, never signed.
+    const other = request(page, 'eth_signTypedData_v4', [address, JSON.stringify({ ...permit, domain: { ...permit.domain, chainId: 1 } })]);
+    win = await approvalsWindow(context, '[data-approval^="typed:"] [data-refuse="typed_chain"]');
+    assert(!(await win.$('[data-approve^="typed:"]')), 'no approve button');
+    await win.click('[data-reject^="typed:"]');
+    assert((await other).code === 4001, 'rejected');
+    await page.close();
+  });
+
+  await test('typed data v3 and v1 (eth_signTypedData): signatures eth-sig-util recovers', async () => {
+    const { recoverTypedSignature, SignTypedDataVersion } = await import('@metamask/eth-sig-util');
+    const page = await dappPage();
+    const v3 = JSON.parse(fs.readFileSync(path.join(ROOT, 'wasm/eip712/testdata/mail.json'), 'utf8'));
+    v3.domain.chainId = 1337;
+    let p = request(page, 'eth_signTypedData_v3', [address, JSON.stringify(v3)]);
+    await approve('typed:');
+    let sig = (await p).result;
+    assert(recoverTypedSignature({ data: v3, signature: sig, version: SignTypedDataVersion.V3 }).toLowerCase() === address.toLowerCase(), 'v3 recovers');
+    const v1 = JSON.parse(fs.readFileSync(path.join(ROOT, 'wasm/eip712/testdata/v1.json'), 'utf8'));
+    p = request(page, 'eth_signTypedData', [v1, address]);
+    const win = await approvalsWindow(context, '[data-approval^="typed:"] [data-warning="typed_legacy"]');
+    await win.click('[data-approve^="typed:"]', { timeout: 15000 });
+    sig = (await p).result;
+    assert(recoverTypedSignature({ data: v1, signature: sig, version: SignTypedDataVersion.V1 }).toLowerCase() === address.toLowerCase(), 'v1 recovers');
+    await page.close();
+  });
+
   await test('a hostile page: the legacy provider opens no path (forged messages, rewritten provider, a forged flag, the approver API), and isMetaMask follows the setting', async () => {
     const victim = await dappPage();
     const evil = await dappPage(webPort2, 'hostile.html'); // not connected (revoked above)

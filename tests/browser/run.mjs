@@ -390,6 +390,20 @@ try {
     assert(after - before === v, 'Alice received 0.1 ETH');
   });
 
+  await test('the popup\'s budget card after agent spending: spent, left and when capacity frees up, from the core', async () => {
+    const w = (await api('view')).status.windows;
+    assert(w.length === 1 && w[0].rule === 'value', 'the policy\'s window rules: ' + JSON.stringify(w));
+    assert(BigInt(w[0].spent) === spent && BigInt(w[0].left) === BigInt(w[0].cap) - spent, `spent ${w[0].spent}, left ${w[0].left} after ${spent}`);
+    assert(w[0].freesAt > Date.now() / 1000, 'capacity frees up later: ' + w[0].freesAt);
+    await popup.goto(extURL('ui/popup.html?tab=approvals'));
+    const card = '[data-card=budget] [data-window=value]';
+    await popup.waitForSelector(card);
+    const text = await popup.textContent(card);
+    assert(text.includes(w[0].spentText + ' of ' + w[0].capText + ' spent') && text.includes(w[0].leftText + ' left') && /frees in/.test(text), 'the card: ' + text);
+    assert(await popup.getAttribute(`${card} [role=progressbar]`, 'aria-valuenow') !== '0', 'the bar shows the spend');
+    await shot(popup, '06b-popup-budget');
+  });
+
   // ---- helpers for the trust-boundary tests ----
   const proposeRaw = async (id, body) => {
     const mark = agent.lines.length;

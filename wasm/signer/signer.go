@@ -447,6 +447,9 @@ type Status struct {
 	Queued    int             `json:"queued"`
 	Mode      Mode            `json:"mode"`
 	Integrity IntegrityStatus `json:"integrity"`
+	// Windows is the budget: each window rule of the pinned policy with
+	// what is spent, what is left and when capacity frees up.
+	Windows []WindowView `json:"windows"`
 }
 
 // Status reports the signer's state.
@@ -472,6 +475,10 @@ func (s *Signer) Status() Status {
 	if s.pins != nil {
 		c, h := s.pins.policy.Commitment(), s.pins.vk.Hash()
 		st.PolicyCommitment, st.VKHash = &c, &h
+	}
+	st.Windows = s.windows(s.pins, now)
+	if st.Windows == nil {
+		st.Windows = []WindowView{}
 	}
 	st.Pending = len(s.pending)
 	st.Programs = s.programStatus()
