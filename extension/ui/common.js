@@ -53,3 +53,41 @@ export function errorText(e) {
   if (e.code === 'bad_password') return 'That password is not right.';
   return (e.code && e.code !== 'internal' ? e.code + ': ' : '') + e.message;
 }
+
+// renderInto replaces root's content with node, keeping the keyboard focus
+// on the same control (found again by id or data attribute) and tying each
+// label to the control that follows it.
+export function renderInto(root, node) {
+  const a = document.activeElement;
+  const key = a && a !== document.body && root.contains(a) ? focusKey(a) : null;
+  const sel = key && typeof a.selectionStart === 'number' ? [a.selectionStart, a.selectionEnd] : null;
+  root.replaceChildren(node);
+  linkLabels(root);
+  if (!key) return;
+  const el = root.querySelector(key);
+  if (el && el !== document.activeElement) {
+    el.focus({ preventScroll: true });
+    if (sel && typeof el.setSelectionRange === 'function') try { el.setSelectionRange(sel[0], sel[1]); } catch {}
+  }
+}
+
+function focusKey(el) {
+  if (el.id) return '#' + CSS.escape(el.id);
+  for (const name of el.getAttributeNames()) {
+    if (name.startsWith('data-')) return `${el.tagName.toLowerCase()}[${name}="${CSS.escape(el.getAttribute(name))}"]`;
+  }
+  return null;
+}
+
+// linkLabels: a <label> directly followed by its input, textarea or select
+// labels it (for= the control's id, made up when it has none).
+let nextId = 1;
+export function linkLabels(root) {
+  for (const l of root.querySelectorAll('label:not([for])')) {
+    if (l.querySelector('input,textarea,select')) continue;
+    const c = l.nextElementSibling;
+    if (!c || !/^(INPUT|TEXTAREA|SELECT)$/.test(c.tagName)) continue;
+    if (!c.id) c.id = 'f-' + nextId++;
+    l.htmlFor = c.id;
+  }
+}

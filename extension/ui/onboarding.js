@@ -1,4 +1,4 @@
-import { call, errorText, h, logo } from './common.js';
+import { call, errorText, h, logo, renderInto } from './common.js';
 
 const app = document.getElementById('app');
 let step = location.hash === '#policy' ? 'policy' : 'start';
@@ -25,8 +25,8 @@ async function act(fn) {
 
 function render() {
   const body = { start, create, show, confirm, import: importScreen, done, policy: policyScreen }[step]();
-  app.replaceChildren(h('div', { class: 'row', style: 'margin-bottom:18px' }, logo(), h('h1', {}, 'Leash')),
-    h('div', { class: 'card stack', 'data-step': step }, body, h('div', { class: 'error', id: 'error' }, error)));
+  renderInto(app, h('div', {}, h('div', { class: 'row', style: 'margin-bottom:18px' }, logo(), h('h1', {}, 'Leash')),
+    h('div', { class: 'card stack', 'data-step': step }, body, h('div', { class: 'error', id: 'error', role: 'alert' }, error))));
 }
 
 function start() {

@@ -1,4 +1,4 @@
-import { ago, call, errorText, ether, h, logo, short } from './common.js';
+import { ago, call, errorText, ether, h, logo, renderInto, short } from './common.js';
 import { pairingCard, pairOffer } from './pairing.js';
 
 const params = new URLSearchParams(location.search);
@@ -52,7 +52,12 @@ async function act(fn) {
 }
 
 function render() {
-  app.replaceChildren(view ? screen() : h('div', { class: 'wrap empty' }, 'Loading…'));
+  renderInto(app, view ? screen() : h('div', { class: 'wrap empty' }, 'Loading…'));
+}
+
+// errorLine: the last error, announced (role=alert) when it appears.
+function errorLine() {
+  return h('div', { class: 'error', role: 'alert', id: 'error-line' }, lastError || '');
 }
 
 function screen() {
@@ -74,7 +79,7 @@ function welcome() {
 function unlockScreen() {
   const go = () => act(() => call('unlock', { password: pw.value }));
   const pw = keep('unlock-pw', () => {
-    const el = h('input', { type: 'password', id: 'password', placeholder: 'Password', autofocus: true });
+    const el = h('input', { type: 'password', id: 'password', placeholder: 'Password', 'aria-label': 'Password', autofocus: true });
     el.addEventListener('keydown', (e) => { if (e.key === 'Enter') document.getElementById('unlock').click(); });
     return el;
   });
@@ -84,7 +89,7 @@ function unlockScreen() {
     view.status.pending ? h('div', { class: 'banner amber' }, `${view.status.pending} agent proposal(s) wait for you to unlock.`) : null,
     pw,
     h('button', { class: 'primary block', id: 'unlock', onclick: go, disabled: busy }, busy ? 'Unlocking…' : 'Unlock'),
-    h('div', { class: 'error' }, lastError));
+    errorLine());
 }
 
 function header() {
@@ -113,9 +118,9 @@ function agentChip() {
 
 function controls() {
   const st = view.settings;
-  const mode = (m, label) => h('button', { class: st.mode === m ? 'on' : '', 'data-mode': m, onclick: () => act(() => call('settings', { mode: m })) }, label);
+  const mode = (m, label) => h('button', { class: st.mode === m ? 'on' : '', role: 'radio', 'aria-checked': String(st.mode === m), 'data-mode': m, onclick: () => act(() => call('settings', { mode: m })) }, label);
   return h('div', { class: 'wrap spread', style: 'padding-bottom:4px' },
-    h('div', { class: 'seg', title: 'Autonomous: proven proposals are signed without a click. Supervised: each one waits for you.' },
+    h('div', { class: 'seg', role: 'radiogroup', 'aria-label': 'Signing mode', title: 'Autonomous: proven proposals are signed without a click. Supervised: each one waits for you.' },
       mode('autonomous', 'Autonomous'), mode('supervised', 'Supervised')),
     st.paused
       ? h('button', { class: 'primary', id: 'killswitch', onclick: () => act(() => call('pause', { paused: false })) }, 'Resume agent')
@@ -140,7 +145,7 @@ function banners() {
 
 function main() {
   const n = view.approvals.length;
-  const t = (id, label) => h('button', { class: tab === id ? 'on' : '', 'data-tab': id, onclick: () => { tab = id; render(); if (id === 'activity') loadActivity(); } }, label);
+  const t = (id, label) => h('button', { class: tab === id ? 'on' : '', role: 'tab', id: 'tab-' + id, 'aria-selected': String(tab === id), 'aria-controls': 'tabpanel', tabindex: tab === id ? '0' : '-1', 'data-tab': id, onclick: () => { tab = id; render(); if (id === 'activity') loadActivity(); }, onkeydown: tabKeys }, label);
   let body;
   if (tab === 'approvals') body = approvalsTab();
   else if (tab === 'activity') body = activityTab();
@@ -151,8 +156,21 @@ function main() {
     controls(),
     budgetCard(),
     pairOffer(pairCtx()),
-    h('div', { class: 'tabs' }, t('approvals', n ? `Approvals (${n})` : 'Approvals'), t('activity', 'Activity'), t('setup', 'Setup')),
-    h('div', { class: 'wrap' }, lastError ? h('div', { class: 'error' }, lastError) : null, body));
+    h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Leash' }, t('approvals', n ? `Approvals (${n})` : 'Approvals'), t('activity', 'Activity'), t('setup', 'Setup')),
+    h('div', { class: 'wrap', role: 'tabpanel', id: 'tabpanel', 'aria-labelledby': 'tab-' + tab }, errorLine(), body));
+}
+
+// tabKeys: arrow keys move between the tabs (the WAI-ARIA tabs pattern).
+function tabKeys(e) {
+  const order = ['approvals', 'activity', 'setup'];
+  const i = order.indexOf(tab);
+  const j = e.key === 'ArrowRight' ? (i + 1) % 3 : e.key === 'ArrowLeft' ? (i + 2) % 3 : e.key === 'Home' ? 0 : e.key === 'End' ? 2 : -1;
+  if (j < 0) return;
+  e.preventDefault();
+  tab = order[j];
+  render();
+  if (tab === 'activity') loadActivity();
+  document.getElementById('tab-' + tab)?.focus();
 }
 
 // ---- the budget: the core's window rules, spent and left ----
@@ -218,7 +236,7 @@ function approvalWindow() {
     header(),
     banners(),
     h('div', { class: 'wrap' },
-      lastError ? h('div', { class: 'error' }, lastError) : null,
+      errorLine(),
       list.length > 1 ? h('p', { class: 'small muted', id: 'approvals-count' }, `${list.length} requests wait for you, oldest first.`) : null,
       list.length ? list.map(approvalCard) : h('div', { class: 'empty' }, 'Nothing waits for you.',
         h('div', {}, h('button', { onclick: () => window.close() }, 'Close')))));

@@ -13,6 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import * as esbuild from 'esbuild';
 import { ethers } from 'ethers';
 import { approvalsWindow, assert, freePort, launchExtension, log, start, until } from './lib.mjs';
@@ -107,6 +108,36 @@ function cleanup() {
   for (const p of procs) if (p.exited === undefined) p.kill('SIGTERM');
 }
 process.on('exit', cleanup);
+
+// Accessibility: axe-core on every page of the extension, in each state
+// the tests pass through; critical and serious violations fail the suite.
+const a11y = [];
+async function axe(page, name) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+  a11y.push({ name, critical: bad.filter((v) => v.impact === 'critical').length, serious: bad.filter((v) => v.impact === 'serious').length, rules: bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`) });
+}
+{
+  const ob = await context.newPage();
+  await ob.setViewportSize({ width: 760, height: 760 });
+  await ob.goto(ext.extURL('ui/onboarding.html'));
+  await ob.waitForSelector('#create');
+  await axe(ob, 'onboarding: start');
+  await ob.click('#create');
+  await ob.waitForSelector('#pw');
+  await ob.click('#create-go'); // an error, announced
+  await ob.waitForSelector('#error:not(:empty)');
+  await axe(ob, 'onboarding: password (with an error)');
+  await ob.goto(ext.extURL('ui/onboarding.html'));
+  await ob.click('#import');
+  await ob.waitForSelector('#phrase');
+  await axe(ob, 'onboarding: import');
+  await ob.goto('about:blank');
+  await ob.goto(ext.extURL('ui/onboarding.html#policy'));
+  await ob.waitForSelector('#p-name');
+  await axe(ob, 'onboarding: policy form');
+  await ob.close();
+}
 
 await api('createVault', { password: PASSWORD, words: 12 });
 await api('settings', { rpcUrl: RPC });
@@ -474,6 +505,60 @@ try {
     const again = await dappPage();
     assert(await again.evaluate(() => window.ethereum.isMetaMask === true), 'isMetaMask on again');
     for (const pg of [victim, evil, plain, again]) await pg.close();
+  });
+  await test('accessibility: 0 critical or serious axe-core violations on onboarding, the popup (each tab, locked) and the approval windows (every kind of request)', async () => {
+    const pop = await context.newPage();
+    await pop.goto(ext.extURL('ui/popup.html'));
+    await pop.waitForSelector('[data-screen=main]');
+    for (const tab of ['approvals', 'activity', 'setup']) {
+      await pop.click(`[data-tab=${tab}]`);
+      await pop.waitForTimeout(300);
+      await axe(pop, 'popup: ' + tab);
+    }
+    // Roles and states: tabs and toggles say which is on.
+    const roles = await pop.evaluate(() => ({
+      tablist: !!document.querySelector('[role=tablist]'),
+      selected: [...document.querySelectorAll('[role=tab]')].filter((t) => t.getAttribute('aria-selected') === 'true').map((t) => t.dataset.tab),
+      modes: [...document.querySelectorAll('[data-mode]')].map((b) => [b.dataset.mode, b.getAttribute('aria-checked') || b.getAttribute('aria-pressed')]),
+    }));
+    assert(roles.tablist && roles.selected.join() === 'setup', 'tabs: ' + JSON.stringify(roles));
+    assert(roles.modes.length === 2 && roles.modes.every(([, v]) => v === 'true' || v === 'false'), 'mode toggles: ' + JSON.stringify(roles.modes));
+    // Focus survives the periodic re-render.
+    await pop.focus('#rpc-url');
+    await pop.waitForTimeout(2500);
+    assert(await pop.evaluate(() => document.activeElement && document.activeElement.id) === 'rpc-url', 'focus kept across re-renders');
+    await api('lock');
+    await pop.waitForSelector('[data-screen=locked]');
+    await pop.fill('#password', 'wrong password');
+    await pop.click('#unlock');
+    await pop.waitForSelector('[role=alert]:not(:empty)');
+    await axe(pop, 'popup: locked (with an error)');
+    await api('unlock', { password: PASSWORD });
+    // The approval window with one request of each kind waiting.
+    const page = await dappPage();
+    const waits = [
+      request(page, 'personal_sign', ['0x68656c6c6f', address]),
+      request(page, 'eth_sendTransaction', [{ to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', value: '0x1' }]),
+      request(page, 'eth_signTypedData_v4', [address, fs.readFileSync(path.join(ROOT, 'wasm/eip712/testdata/mail.json'), 'utf8').replace('"chainId":1', '"chainId":1337')]),
+      request(page, 'wallet_switchEthereumChain', [{ chainId: '0x2a' }]),
+    ];
+    const other = await dappPage(webPort2);
+    waits.push(request(other, 'eth_requestAccounts', []));
+    const win = await approvalsWindow(context, '[data-approval^="connect:"]');
+    await approvalsWindow(context, '[data-approval^="typed:"]');
+    await win.waitForTimeout(800);
+    await axe(win, 'approval window: connect, message, transaction, typed data, network');
+    await shot(win, 'd07-approvals');
+    for (const a of (await api('view')).approvals) await api('reject', { id: a.id });
+    await Promise.all(waits);
+    await page.close();
+    await other.close();
+    await pop.close();
+    console.log('\n| page (axe-core 4.x, WCAG 2.1 A/AA) | critical | serious |\n|---|---|---|');
+    for (const r of a11y) console.log(`| ${r.name} | ${r.critical} | ${r.serious} |`);
+    fs.writeFileSync(path.join(ART, 'axe.json'), JSON.stringify(a11y, null, 1));
+    const bad = a11y.filter((r) => r.critical || r.serious);
+    assert(!bad.length, 'axe violations:\n' + bad.map((r) => r.name + ': ' + r.rules.join('; ')).join('\n'));
   });
 } catch (e) {
   log('suite aborted', e.stack || e);
