@@ -201,6 +201,16 @@ export async function handle(msg) {
       return approve(str(msg.id), msg);
     case 'reject':
       return reject(str(msg.id));
+    case 'useNetwork': // the network sites are on (the agent's stays the policy's)
+      await dapp.switchTo(num(msg.chainId));
+      return st.settings();
+    case 'removeNetwork': {
+      const s = await st.settings();
+      const id = num(msg.chainId);
+      if (id === s.chainId) fail('malformed', 'the agent\'s network cannot be removed');
+      if ((s.dappChainId || s.chainId) === id) await dapp.switchTo(s.chainId);
+      return st.updateSettings({ networks: s.networks.filter((n) => n.chainId !== id) });
+    }
     case 'disconnectSite':
       await dapp.disconnect(str(msg.origin));
       return st.origins();
@@ -253,6 +263,11 @@ async function settingsChange(msg) {
     if (o[st.K.session]) await SESSION.set({ [st.K.session]: { ...o[st.K.session], idleMs: patch.autoLockMinutes * 60000 } });
   }
   return s;
+}
+
+function num(v) {
+  if (!Number.isSafeInteger(v) || v <= 0) fail('malformed', 'expected a chain id');
+  return v;
 }
 
 function str(v) {

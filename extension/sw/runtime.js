@@ -8,6 +8,7 @@ import { ready } from './core.js';
 import * as notify from './notify.js';
 import * as relay from './relay.js';
 import { rpc } from './rpc.js';
+import { t } from './i18n.js';
 import * as st from './state.js';
 
 const BENCH_MAX = 2000;
@@ -217,8 +218,8 @@ export async function pairingConflict(why) {
   chrome.notifications.create('leash-pairing-conflict', { // one, updated in place
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: 'Leash refused a pairing: someone else has the pairing URI',
-    message: 'Two different agent keys answered the same pairing URI. Make a new pairing URI and show it only to your own agent host.',
+    title: t('Leash refused a pairing: someone else has the pairing URI'),
+    message: t('Two different agent keys answered the same pairing URI. Make a new pairing URI and show it only to your own agent host.'),
     priority: 2,
     requireInteraction: true,
   });
@@ -228,12 +229,12 @@ export async function pairingConflict(why) {
 // relayGap: messages from the agent host were lost before the ones just
 // received (expired on the relay, or taken by another login).
 export async function relayGap(g) {
-  const message = `${g.lost + g.gap} message(s) from the agent host never arrived (lost on the relay: ${g.lost}, missing in sequence: ${g.gap})`;
+  const message = t('$1 message(s) from the agent host never arrived (lost on the relay: $2, missing in sequence: $3)', g.lost + g.gap, g.lost, g.gap);
   await st.addActivity({ kind: 'relay', decision: 'info', code: 'relay_gap', message });
   chrome.notifications.create('leash-relay-gap', { // one, updated in place
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: 'Leash: messages from the agent were lost',
+    title: t('Leash: messages from the agent were lost'),
     message,
     priority: 1,
   });

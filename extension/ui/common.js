@@ -1,5 +1,8 @@
 // Shared helpers of the extension's pages. Pages talk to the service worker
 // only through chrome.runtime.sendMessage (the approver API).
+import { t } from '../sw/i18n.js';
+
+export { t };
 
 export async function call(type, args = {}) {
   const r = await chrome.runtime.sendMessage({ type, ...args });
@@ -38,9 +41,9 @@ export function ether(hexOrDec, decimals = 4) {
 
 export function ago(unixSeconds) {
   const d = Math.max(0, Math.floor(Date.now() / 1000 - unixSeconds));
-  if (d < 60) return d + 's ago';
-  if (d < 3600) return Math.floor(d / 60) + 'm ago';
-  if (d < 86400) return Math.floor(d / 3600) + 'h ago';
+  if (d < 60) return t('$1s ago', d);
+  if (d < 3600) return t('$1m ago', Math.floor(d / 60));
+  if (d < 86400) return t('$1h ago', Math.floor(d / 3600));
   return new Date(unixSeconds * 1000).toLocaleDateString();
 }
 
@@ -50,7 +53,7 @@ export function logo() {
 
 export function errorText(e) {
   if (!e) return '';
-  if (e.code === 'bad_password') return 'That password is not right.';
+  if (e.code === 'bad_password') return t('That password is not right.');
   return (e.code && e.code !== 'internal' ? e.code + ': ' : '') + e.message;
 }
 

@@ -9,4 +9,5 @@ cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 [ -f dist/extension/manifest.json ] || make --no-print-directory extension
 go build -trimpath -o bin/leash ./cmd/leash
+node extension/tools/i18n.mjs --check # every t('…') has its message in _locales/en
 timeout --kill-after=10 600 node tests/browser/dapps.mjs
