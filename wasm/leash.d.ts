@@ -102,6 +102,8 @@ export interface Receipt {
 
 export interface Approver {
   status(): Promise<Status>;
+  /** Make the pinned key's verifier tables now (open leaves them for the first verification, for a short cold start). */
+  warm(): Promise<void>;
   /** A fresh 12- or 24-word vault. The mnemonic is returned once, to show the user. Rejects if a vault exists unless replace. */
   createVault(password: string, words?: 12 | 24, replace?: boolean): Promise<{ mnemonic: string; address: Hex }>;
   importVault(mnemonic: string, password: string, replace?: boolean): Promise<{ address: Hex }>;

@@ -222,6 +222,26 @@ const dirty = new Map();
 let flushing = null;
 let flushTimer = null;
 
+// preloaded: the records the core reads when it opens, fetched in one
+// chrome.storage read before it opens (preloadCore) instead of one round
+// trip each; dropped once the core is open (later reads go to storage).
+let preloaded = null;
+
+// CORE_OPEN_KEYS are the keys signer.New reads (wasm/signer: vault, pins,
+// programs, ledger, pending, audit/head, the host records, integrity,
+// queue). A key missing here is only read the ordinary way.
+const CORE_OPEN_KEYS = ['vault', 'pins', 'programs', 'ledger', 'pending', 'audit/head', 'rec/settings', 'rec/origins', 'integrity', 'queue'];
+
+export async function preloadCore() {
+  const keys = CORE_OPEN_KEYS.map((k) => 'core/' + k);
+  const o = await local.get(keys);
+  preloaded = new Map(keys.map((k) => [k, o[k]]));
+}
+
+export function dropPreload() {
+  preloaded = null;
+}
+
 export const coreStore = {
   async get(key) {
     const k = 'core/' + key;
@@ -229,6 +249,7 @@ export const coreStore = {
       const v = dirty.get(k);
       return v === REMOVED ? undefined : v;
     }
+    if (preloaded && preloaded.has(k)) return preloaded.get(k);
     const o = await local.get(k);
     return o[k];
   },

@@ -198,7 +198,7 @@ function until(at) {
   const d = Math.max(0, at - Math.floor(Date.now() / 1000));
   if (d < 60) return t('in under a minute');
   if (d < 3600) return t('in $1 min', Math.ceil(d / 60));
-  if (d < 86400) return t('in $1 h $2 min', Math.floor(d / 3600), Math.ceil((d % 3600) / 60));
+  if (d < 2 * 86400) return t('in $1 h $2 min', Math.floor(d / 3600), Math.floor((d % 3600) / 60));
   return t('on $1', new Date(at * 1000).toLocaleString());
 }
 

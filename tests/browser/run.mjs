@@ -399,7 +399,7 @@ try {
     const card = '[data-card=budget] [data-window=value]';
     await popup.waitForSelector(card);
     const text = await popup.textContent(card);
-    assert(text.includes(w[0].spentText + ' of ' + w[0].capText + ' spent') && text.includes(w[0].leftText + ' left') && /frees in/.test(text), 'the card: ' + text);
+    assert(text.includes(w[0].spentText + ' of ' + w[0].capText + ' spent') && text.includes(w[0].leftText + ' left') && /frees in \d+ h/.test(text), 'the card: ' + text);
     assert(await popup.getAttribute(`${card} [role=progressbar]`, 'aria-valuenow') !== '0', 'the bar shows the spend');
     await shot(popup, '06b-popup-budget');
   });

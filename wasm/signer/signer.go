@@ -452,6 +452,19 @@ type Status struct {
 	Windows []WindowView `json:"windows"`
 }
 
+// Warm makes the pinned policy key's verifier tables now rather than at
+// the first verification (New and Pin leave them for later, so a host's
+// cold start stays fast). Hosts call it once they are idle after opening.
+func (s *Signer) Warm() error {
+	s.mu.Lock()
+	pn := s.pins
+	s.mu.Unlock()
+	if pn == nil {
+		return nil
+	}
+	return pn.vk.Warm()
+}
+
 // Status reports the signer's state.
 func (s *Signer) Status() Status {
 	now := s.now()
