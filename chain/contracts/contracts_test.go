@@ -141,6 +141,7 @@ func TestStandardDeployment(t *testing.T) {
 		ETH:      common.HexToAddress("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"),
 		Oracle:   common.HexToAddress("0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9"),
 		Pool:     common.HexToAddress("0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9"),
+		USDC:     common.HexToAddress("0x5FC8d32690cc91D4c39d9d3abcBD16989F875707"),
 	}
 	if addrs != want || contracts.StandardAddresses(dn.Accounts()[0].Address, 0) != want {
 		t.Errorf("standard addresses %+v, want %+v", addrs, want)

@@ -14,13 +14,19 @@ import (
 )
 
 // The standard deployment (DeployStandard). Token amounts are in base units
-// (both tokens have 18 decimals); the oracle answer has OracleDecimals.
+// (dUSD and dETH have 18 decimals, dUSDC has USDCDecimals); the oracle
+// answer has OracleDecimals.
 const (
 	USDName, USDSymbol = "Devnet USD", "dUSD"
 	ETHName, ETHSymbol = "Devnet Ether", "dETH"
 	TokenDecimals      = 18
-	OracleDecimals     = 8
-	OracleDescription  = "dETH / dUSD"
+	// USDCName and USDCVersion are dUSDC's EIP-712 domain name and version
+	// (what an x402 payment requirement's extra.name and extra.version say).
+	USDCName, USDCSymbol = "Devnet USD Coin", "dUSDC"
+	USDCVersion          = "2"
+	USDCDecimals         = 6
+	OracleDecimals       = 8
+	OracleDescription    = "dETH / dUSD"
 )
 
 var (
@@ -33,6 +39,8 @@ var (
 	// at the oracle's initial price.
 	PoolUSD = tokens(300_000)
 	PoolETH = tokens(100)
+	// HolderUSDC is minted to every holder: 1,000,000 dUSDC.
+	HolderUSDC = new(big.Int).Mul(big.NewInt(1_000_000), pow10(USDCDecimals))
 )
 
 func pow10(n int64) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(n), nil) }
@@ -46,19 +54,21 @@ type Addresses struct {
 	ETH      common.Address `json:"eth"`      // TestToken dETH
 	Oracle   common.Address `json:"oracle"`   // PriceOracle dETH / dUSD
 	Pool     common.Address `json:"pool"`     // SwapPool, token0 = dETH, token1 = dUSD
+	USDC     common.Address `json:"usdc"`     // TestUSDC dUSDC (EIP-3009, EIP-2612)
 }
 
 // StandardAddresses are the addresses DeployStandard gives its contracts
 // when deployer's next nonce is firstNonce (0 on a fresh devnet).
 func StandardAddresses(deployer common.Address, firstNonce uint64) Addresses {
 	at := func(i uint64) common.Address { return crypto.CreateAddress(deployer, firstNonce+i) }
-	return Addresses{Registry: at(0), USD: at(1), ETH: at(2), Oracle: at(3), Pool: at(4)}
+	return Addresses{Registry: at(0), USD: at(1), ETH: at(2), Oracle: at(3), Pool: at(4), USDC: at(5)}
 }
 
 // DeployStandard deploys the PolicyRegistry, two TestTokens (dUSD, dETH), a
-// PriceOracle for dETH/dUSD at OracleInitialAnswer and a SwapPool between
-// dETH and dUSD, all from deployer's account. It mints HolderUSD and
-// HolderETH to each holder and seeds the pool with PoolETH and PoolUSD.
+// PriceOracle for dETH/dUSD at OracleInitialAnswer, a SwapPool between
+// dETH and dUSD and the USDC-like TestUSDC (dUSDC), all from deployer's
+// account. It mints HolderUSD, HolderETH and HolderUSDC to each holder and
+// seeds the pool with PoolETH and PoolUSD.
 // It returns once everything is mined. The addresses depend only on the
 // deployer and its nonce, so on a fresh devnet they are always the same.
 func DeployStandard(ctx context.Context, rpc *ethclient.Client, deployer *ecdsa.PrivateKey, holders []common.Address) (Addresses, error) {
@@ -67,7 +77,7 @@ func DeployStandard(ctx context.Context, rpc *ethclient.Client, deployer *ecdsa.
 	if err != nil {
 		return a, err
 	}
-	token, oracle, pool := NewTestToken(), NewPriceOracle(), NewSwapPool()
+	token, oracle, pool, usdc := NewTestToken(), NewPriceOracle(), NewSwapPool(), NewTestUSDC()
 
 	// 1. Creations. Each address follows from the nonce, so the pool can
 	// name its tokens before they are mined.
@@ -100,6 +110,7 @@ func DeployStandard(ctx context.Context, rpc *ethclient.Client, deployer *ecdsa.
 			return oracle.PackConstructor(OracleDecimals, OracleDescription, OracleInitialAnswer)
 		}},
 		{&a.Pool, SwapPoolMetaData.Bin, func() []byte { return pool.PackConstructor(a.ETH, a.USD) }},
+		{&a.USDC, TestUSDCMetaData.Bin, func() []byte { return usdc.PackConstructor(USDCName, USDCSymbol) }},
 	}
 	for _, st := range steps {
 		if err := create(st.dst, st.bin, st.args()); err != nil {
@@ -109,7 +120,7 @@ func DeployStandard(ctx context.Context, rpc *ethclient.Client, deployer *ecdsa.
 	if err := wait(ctx, rpc, txs); err != nil {
 		return a, err
 	}
-	for _, addr := range []common.Address{a.Registry, a.USD, a.ETH, a.Oracle, a.Pool} {
+	for _, addr := range []common.Address{a.Registry, a.USD, a.ETH, a.Oracle, a.Pool, a.USDC} {
 		code, err := rpc.CodeAt(ctx, addr, nil)
 		if err != nil {
 			return a, fmt.Errorf("eth_getCode: %w", err)
@@ -134,6 +145,9 @@ func DeployStandard(ctx context.Context, rpc *ethclient.Client, deployer *ecdsa.
 			return a, err
 		}
 		if err := call(a.ETH, token.PackMint(h, HolderETH)); err != nil {
+			return a, err
+		}
+		if err := call(a.USDC, usdc.PackMint(h, HolderUSDC)); err != nil {
 			return a, err
 		}
 	}

@@ -7,6 +7,10 @@
 //   - PolicyRegistry: account → (policy commitment, vk hash, revoked), with
 //     Committed and Revoked events. Only an account changes its own entry.
 //   - TestToken: an ERC-20 its deployer can mint.
+//   - TestUSDC: a USDC-like ERC-20 (6 decimals) with EIP-3009 transfer,
+//     receive and cancel by signed authorization and EIP-2612 permit,
+//     under USDC's EIP-712 domain (name, version "2", chainId,
+//     verifyingContract); what x402 payments settle with on the devnet.
 //   - PriceOracle: Chainlink AggregatorV3Interface-compatible price feed;
 //     its owner starts a new round with setPrice.
 //   - SwapPool: a constant-product pool between two ERC-20s, 0.3% fee,
@@ -18,7 +22,7 @@
 // ./...), and `scripts/gen-contracts.sh --check` also checks build/ against
 // the Solidity sources (Node and solc; a step of make test).
 //
-// Security notes: TestToken, PriceOracle and SwapPool are for the dev chain
+// Security notes: TestToken, TestUSDC, PriceOracle and SwapPool are for the dev chain
 // and tests (an owner sets prices and mints at will); they are not meant to
 // hold value. The registry's answer is only as trustworthy as the RPC that
 // serves it: a signer should read it through an RPC it trusts.
