@@ -117,6 +117,17 @@ function rpcErr(e) {
   return x;
 }
 
+// grantedTo: the account a connected origin may ask to sign with, locked
+// or not (locked, the approval window asks for the unlock first; what a
+// page reads, eth_accounts, stays empty while locked).
+async function grantedTo(origin) {
+  const { approver } = await ready();
+  const origins = await st.origins();
+  if (!origins[origin]) return [];
+  const status = await approver.status();
+  return status.account ? [status.account.address] : [];
+}
+
 async function accountsFor(origin) {
   const { approver } = await ready();
   const origins = await st.origins();
@@ -153,7 +164,7 @@ async function dispatch(port, method, params, reqId) {
       return null;
     }
     case 'wallet_getCapabilities': {
-      const acc = await accountsFor(origin);
+      const acc = await grantedTo(origin);
       if (!acc.length) throw rpcErr(ERR.unauthorized);
       if (!Array.isArray(params) || typeof params[0] !== 'string' || params[0].toLowerCase() !== acc[0].toLowerCase()) throw rpcErr(ERR.unauthorized);
       return capabilities(params[1]);
@@ -168,7 +179,7 @@ async function dispatch(port, method, params, reqId) {
     case 'wallet_addEthereumChain':
       return reserving(origin, () => addChain(port, reqId, origin, params));
     case 'eth_sendTransaction': {
-      if (!(await accountsFor(origin)).length) throw rpcErr(ERR.unauthorized);
+      if (!(await grantedTo(origin)).length) throw rpcErr(ERR.unauthorized);
       return reserving(origin, async () => {
         const network = await net.current();
         const tx = await prepareTx(Array.isArray(params) ? params[0] : undefined, network);
@@ -176,7 +187,7 @@ async function dispatch(port, method, params, reqId) {
       });
     }
     case 'personal_sign': {
-      const acc = await accountsFor(origin);
+      const acc = await grantedTo(origin);
       if (!acc.length) throw rpcErr(ERR.unauthorized);
       if (!Array.isArray(params) || typeof params[0] !== 'string' || params[0].length > 131074) throw rpcErr(ERR.invalid);
       if (typeof params[1] === 'string' && params[1].toLowerCase() !== acc[0].toLowerCase()) throw rpcErr(ERR.unauthorized);
@@ -185,7 +196,7 @@ async function dispatch(port, method, params, reqId) {
     case 'eth_signTypedData_v4':
     case 'eth_signTypedData_v3':
     case 'eth_signTypedData': {
-      const acc = await accountsFor(origin);
+      const acc = await grantedTo(origin);
       if (!acc.length) throw rpcErr(ERR.unauthorized);
       const { doc, address } = typedParams(method, params);
       if (address.toLowerCase() !== acc[0].toLowerCase()) throw rpcErr(ERR.unauthorized);
@@ -200,7 +211,7 @@ async function dispatch(port, method, params, reqId) {
       return ask(port, reqId, { kind: 'typed', origin, typedKind: kind, doc, chainId });
     }
     case 'leash_requestAgentAction': {
-      if (!(await accountsFor(origin)).length) throw rpcErr(ERR.unauthorized);
+      if (!(await grantedTo(origin)).length) throw rpcErr(ERR.unauthorized);
       const req = Array.isArray(params) ? params[0] : params;
       if (!req || typeof req !== 'object' || JSON.stringify(req).length > 16384) throw rpcErr(ERR.invalid);
       const { ext } = await ready();
@@ -631,7 +642,12 @@ export async function switchTo(chainId) {
   const s = await st.settings();
   if (!net.find(s, chainId)) fail('malformed', 'unknown network');
   await st.updateSettings({ dappChainId: chainId === s.chainId ? 0 : chainId });
-  for (const a of pending.values()) if (a.kind === 'tx' && a.network.chainId !== chainId) bump(a);
+  // Requests prepared for the chain the site left are answered 4901: they
+  // could not be signed as shown any more.
+  for (const a of [...pending.values()]) {
+    const on = a.kind === 'tx' ? a.network.chainId : a.kind === 'sign' || a.kind === 'typed' ? a.chainId : chainId;
+    if (on !== chainId) settle(a, { error: ERR.chainDisconnected });
+  }
   await emitChain();
 }
 

@@ -397,6 +397,16 @@ try {
     await api('approve', { id: a.id, rev: a.rev });
     const sig = (await p).result;
     assert(ethers.verifyMessage('guarded', sig).toLowerCase() === address.toLowerCase(), 'signed after unlock');
+    // Asked while locked: the request waits (the approval window asks for the unlock first).
+    await api('lock');
+    assert((await request(page, 'eth_accounts')).result.length === 0, 'a locked wallet shows no accounts');
+    const q = request(page, 'personal_sign', ['0x' + Buffer.from('asked while locked').toString('hex'), address]);
+    const win = await approvalsWindow(context, '[data-screen=locked]');
+    await shot(win, 'd08-locked-request');
+    await win.fill('#password', PASSWORD);
+    await win.click('#unlock');
+    await approve('sign:');
+    assert(ethers.verifyMessage('asked while locked', (await q).result).toLowerCase() === address.toLowerCase(), 'signed once unlocked');
     await page.close();
   });
 
