@@ -12,8 +12,12 @@ interface LeashExt {
   open(storage: HostStorage, opts?: {
     idleTimeoutMs?: number;
     maxPending?: number;
-    /** JSON-RPC to the user's RPC setting, for re-reading program inputs (leash.d.ts OpenOptions.rpc). */
+    /** JSON-RPC to the user's RPC setting: every chain read of the core (leash.d.ts OpenOptions.rpc). */
     rpc?: (method: string, params: unknown[]) => Promise<unknown>;
+    /** The second RPC setting, when there is one (leash.d.ts OpenOptions.rpc2). */
+    rpc2?: (method: string, params: unknown[]) => Promise<unknown>;
+    /** The registry setting (leash.d.ts OpenOptions.registry). */
+    registry?: string;
     maxBlockAge?: number;
     /** The extension sets it: pins, ledger, settings and sites under the storage MAC. */
     authenticate?: boolean;

@@ -18,7 +18,7 @@ export interface LeashError extends Error {
 export type UInt = number | string;
 
 export interface Leash {
-  /** Version of this API (3: the trust boundary; 2: program proofs; 1: the first). */
+  /** Version of this API (4: the trust boundary; 3: registry and RPC checks in the core; 2: program proofs; 1: the first). */
   readonly version: number;
   readonly ready: true;
   /** Stateless verbs shared with the native CLI (node wasm/leash.mjs). */
@@ -45,16 +45,32 @@ export interface OpenOptions {
   /** Proposals held while locked (default 64). */
   maxPending?: UInt;
   /**
-   * How the core reads the chain for program proposals: one JSON-RPC
-   * request to the user's own RPC endpoint (e.g. fetch), resolving to the
-   * `result` and rejecting with the JSON-RPC `error` object ({code, message})
-   * or any other Error. The core re-reads the program's oracle inputs at
-   * the block the proposal names (eth_chainId, eth_blockNumber, eth_call at
-   * an explicit block). Each request times out after 15 s. Without it,
-   * program proposals are refused as input_unavailable.
+   * How the core reads the chain: one JSON-RPC request to the user's own
+   * RPC endpoint (e.g. fetch), resolving to the `result` and rejecting with
+   * the JSON-RPC `error` object ({code, message}) or any other Error. The
+   * core reads through it everything it relies on: a program's oracle
+   * inputs at the block the proposal names (eth_call at an explicit block,
+   * eth_getBlockByNumber for the block's time, eth_blockNumber), the
+   * registry (eth_call), the nonce (eth_getTransactionCount) and
+   * eth_chainId, which must be the pinned policy's (wrong_chain). Each
+   * request times out after 15 s. Without it, program proposals are refused
+   * as input_unavailable, and every proposal while a registry is set.
    */
   rpc?: (method: string, params: unknown[]) => Promise<unknown>;
-  /** How many blocks a program proposal's inputs may be behind the head (default 8). */
+  /**
+   * A second endpoint, optional: every read goes to both and is used only
+   * when both answer the same; otherwise nothing is signed
+   * (input_unavailable). null (in configure) removes it.
+   */
+  rpc2?: ((method: string, params: unknown[]) => Promise<unknown>) | null;
+  /**
+   * The PolicyRegistry: before every signature the policy published for the
+   * account must be the pinned commitment and key, not revoked (revoked /
+   * unknown_policy); a program must be published with its pinned key's hash
+   * to be pinned or used. "" (the default): no on-chain check, no programs.
+   */
+  registry?: Hex | "";
+  /** How many blocks a program proposal's inputs may be behind the head (default 2). */
   maxBlockAge?: UInt;
   /**
    * Authenticate the pins, programs, ledger and host records under a MAC
@@ -67,6 +83,15 @@ export interface OpenOptions {
   maxQueue?: UInt;
   /** Audit entries kept in the store (default 1024; the log rotates, keeping its chain). */
   auditKeep?: UInt;
+}
+
+/** The chain options in use, as status() and configure() report them. */
+export interface ChainStatus {
+  rpc: boolean;
+  /** Reads are cross-checked on a second RPC. */
+  secondRpc: boolean;
+  registry?: Hex;
+  maxBlockAge: number;
 }
 
 export interface Core {
@@ -117,15 +142,36 @@ export interface Approver {
   pin(policy: string | Uint8Array, vk: Uint8Array): Promise<{ commitment: Hex }>;
   /**
    * Accepts program proofs for one more program: its pin document
-   * (`leash program pin FILE`: {commitment, template, oracle}) or the
+   * (`leash program pin FILE`: {commitment, template, oracle, …}) or the
    * program document itself (only its pin is stored), and its template's
-   * verifying key. Rejects with code malformed on a bad pin or key.
+   * verifying key. Rejects with code malformed on a bad pin or key, and
+   * with unknown_policy / revoked unless the registry has the program
+   * published by this account with this key's hash (`leash program
+   * publish`), live.
    */
   pinProgram(program: string | Uint8Array, vk: Uint8Array): Promise<{ commitment: Hex }>;
   /** Stops accepting proofs for a program (no error if it was not pinned). */
   unpinProgram(commitment: Hex): Promise<void>;
-  /** Feeds eth_getTransactionCount(addr, "pending"); the nonce only moves forward. */
-  syncNonce(pending: UInt): Promise<{ nonce: number }>;
+  /**
+   * Moves the next nonce forward: to `pending` (the user's own wallet sent
+   * transactions), or, without an argument, to what the core reads through
+   * its RPC. By at most 16 past the nonce the signer or the user last
+   * vouched for; a larger jump is held for the user (`held`, and
+   * status().nonceHold). Never backwards.
+   */
+  syncNonce(pending?: UInt): Promise<{ nonce: number; held?: number }>;
+  /** The user accepts the held jump; `nonce` is the one they were shown. */
+  confirmNonce(nonce: UInt): Promise<{ nonce: number }>;
+  /** The user dismisses the held jump; the next nonce stays. */
+  resetNonce(): Promise<{ nonce: number }>;
+  /** Changes the chain options (absent keys keep their value). */
+  configure(options: Pick<OpenOptions, "rpc" | "rpc2" | "registry" | "maxBlockAge">): Promise<ChainStatus>;
+  /**
+   * Reads eth_chainId through `rpc` (an endpoint the user is about to save)
+   * and compares it with the pinned policy's chain: wrong_chain, or
+   * input_unavailable when it does not answer.
+   */
+  checkRPC(rpc: (method: string, params: unknown[]) => Promise<unknown>): Promise<{ chainId: number }>;
   /** Proposals held while locked, oldest first (JSON documents). */
   pending(): Promise<string[]>;
   /** Decides the held proposals (after unlock); rejects with code locked while locked. */
@@ -258,8 +304,11 @@ export interface Status {
   mode: Mode;
   /** off (no authenticate), unverified (key not known yet), ok, tampered. */
   integrity: { state: "off" | "unverified" | "ok" | "tampered"; records?: string[]; reason?: string };
-  /** The pinned programs, by commitment. */
-  programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex }[];
+  /** The pinned programs, by commitment; lastBlock: the block of the last decision signed. */
+  programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex; lastBlock?: number }[];
+  /** A nonce jump the RPC reported beyond the step, waiting for the user. */
+  nonceHold?: { chain: Hex; ledger: Hex; time: number };
+  chain: ChainStatus;
   /** The budget: each window rule of the pinned policy (policy v1: the native value). */
   windows: {
     rule: string; label: string; seconds: number;

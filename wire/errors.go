@@ -26,11 +26,18 @@ const (
 	InputMismatch  Code = "input_mismatch"
 	StaleInput     Code = "stale_input"
 	// InputUnavailable: a program proof's inputs could not be re-read (the
-	// oracle or the signer's RPC is unreachable); nothing is signed.
+	// oracle or the signer's RPC is unreachable, or the user's two RPC
+	// endpoints disagree on a read the signer relies on); nothing is signed.
 	InputUnavailable Code = "input_unavailable"
-	BadPassword      Code = "bad_password"
-	Unsatisfiable    Code = "unsatisfiable" // the prover could not satisfy the circuit (out of policy)
-	Internal         Code = "internal"
+	// ProgramReplay: a program decision at block B when the signer already
+	// signed one of that program at B or later (decisions are single-use).
+	ProgramReplay Code = "program_replay"
+	// WrongChain: the signer's RPC serves another chain than the pinned
+	// policy's (eth_chainId), so nothing it reads can be relied on.
+	WrongChain    Code = "wrong_chain"
+	BadPassword   Code = "bad_password"
+	Unsatisfiable Code = "unsatisfiable" // the prover could not satisfy the circuit (out of policy)
+	Internal      Code = "internal"
 )
 
 // Busy: a bounded queue of the signer is full (supervised mode: the
@@ -99,6 +106,8 @@ var (
 	ErrInputMismatch    = &Error{Code: InputMismatch}
 	ErrStaleInput       = &Error{Code: StaleInput}
 	ErrInputUnavailable = &Error{Code: InputUnavailable}
+	ErrProgramReplay    = &Error{Code: ProgramReplay}
+	ErrWrongChain       = &Error{Code: WrongChain}
 	ErrBadPassword      = &Error{Code: BadPassword}
 	ErrBusy             = &Error{Code: Busy}
 )

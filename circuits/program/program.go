@@ -250,9 +250,11 @@ func (p *Program) Tmpl() Template { return p.tmpl }
 // Pin is what a signer pins for a program: its commitment, its template and
 // the oracle it re-reads. None of it is secret.
 type Pin struct {
-	Commitment wire.Hash32  `json:"commitment"`
-	Template   string       `json:"template"`
-	Oracle     wire.Address `json:"oracle"`
+	Commitment  wire.Hash32  `json:"commitment"`
+	Template    string       `json:"template"`
+	Oracle      wire.Address `json:"oracle"`
+	Pool        wire.Address `json:"pool"`
+	MaxInputAge uint64       `json:"maxInputAge"`
 }
 
 // Pin returns the program's public pin.

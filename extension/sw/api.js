@@ -7,7 +7,7 @@ import { ready } from './core.js';
 import { lockdown } from './lockdown.js';
 import * as notify from './notify.js';
 import * as relay from './relay.js';
-import { rpc } from './rpc.js';
+import { rpc, rpc2 } from './rpc.js';
 import * as rt from './runtime.js';
 import * as st from './state.js';
 import * as dapp from './dapp.js';
@@ -197,6 +197,15 @@ export async function handle(msg) {
       return settingsChange(msg);
     case 'pause':
       return st.setPaused(msg.paused === true);
+    case 'syncNonce': // the core reads the nonce through its own RPC (held beyond the step)
+      return approver.syncNonce();
+    case 'confirmNonce': { // the user accepts the nonce jump the popup showed
+      let n;
+      try { n = BigInt(str(msg.nonce)).toString(); } catch { fail('malformed', 'nonce: not a number'); }
+      return approver.confirmNonce(n);
+    }
+    case 'resetNonce': // the user dismisses it: the next nonce stays
+      return approver.resetNonce();
     case 'approve':
       return approve(str(msg.id), msg);
     case 'reject':
@@ -233,6 +242,10 @@ export async function handle(msg) {
       return st.usage();
     case 'bench':
       return rt.benchStats();
+    case 'build': {
+      const { wasmSHA256 } = await ready();
+      return { wasmSHA256: await wasmSHA256, version: chrome.runtime.getManifest().version };
+    }
     case 'exportMnemonic':
       return approver.exportMnemonic(str(msg.password));
     default:
@@ -242,7 +255,13 @@ export async function handle(msg) {
 
 async function settingsChange(msg) {
   const patch = {};
-  if (typeof msg.rpcUrl === 'string') patch.rpcUrl = checkURL(msg.rpcUrl, ['http:', 'https:']);
+  const { approver } = await ready();
+  if (typeof msg.rpcUrl === 'string') patch.rpcUrl = await checkRPC(approver, checkURL(msg.rpcUrl, ['http:', 'https:']));
+  if (typeof msg.rpcUrl2 === 'string') patch.rpcUrl2 = msg.rpcUrl2 === '' ? '' : await checkRPC(approver, checkURL(msg.rpcUrl2, ['http:', 'https:']));
+  if (msg.maxBlockAge !== undefined) {
+    if (!Number.isInteger(msg.maxBlockAge) || msg.maxBlockAge < 1 || msg.maxBlockAge > 64) fail('malformed', 'maxBlockAge: a whole number of blocks from 1 to 64');
+    patch.maxBlockAge = msg.maxBlockAge;
+  }
   if (msg.mode === 'autonomous' || msg.mode === 'supervised') patch.mode = msg.mode;
   if (typeof msg.registry === 'string') {
     if (msg.registry !== '' && !/^0x[0-9a-fA-F]{40}$/.test(msg.registry)) fail('malformed', 'registry: not an address');
@@ -273,6 +292,14 @@ function num(v) {
 function str(v) {
   if (typeof v !== 'string') fail('malformed', 'expected a string');
   return v;
+}
+
+// checkRPC refuses an endpoint that serves another chain than the pinned
+// policy's (wrong_chain) or does not answer eth_chainId (input_unavailable),
+// before it is saved. The core checks again before every use.
+async function checkRPC(approver, url) {
+  await approver.checkRPC((method, params) => rpc(method, params, { url }));
+  return url;
 }
 
 function checkURL(u, schemes) {

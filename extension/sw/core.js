@@ -22,6 +22,13 @@ async function boot() {
   // The core's records are read from storage while the module compiles.
   const preload = preloadCore().catch(() => {});
   const resp = await fetch(chrome.runtime.getURL('leash.wasm'));
+  // The SHA-256 of the very bytes instantiated, shown on the Setup page so
+  // the user can compare it with a release's or their own build's
+  // (docs/extension.md). Hashed from a copy of the stream, off the boot path.
+  const wasmSHA256 = resp.clone().arrayBuffer()
+    .then((b) => crypto.subtle.digest('SHA-256', b))
+    .then((d) => Array.from(new Uint8Array(d), (x) => x.toString(16).padStart(2, '0')).join(''));
+  wasmSHA256.catch(() => {});
   const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
   const t1 = performance.now();
   memory = instance.exports.mem;
@@ -30,9 +37,10 @@ async function boot() {
   const t2 = performance.now();
   // authenticate: the pins, ledger, settings and connected sites are kept
   // under a MAC keyed from the vault. rpc: the core re-reads a program
-  // proposal's oracle inputs itself, through the user's own RPC setting
-  // (never an endpoint the agent names). The idle time and the mode come
-  // from the settings once they are read (state.applyMode).
+  // proposal's oracle inputs, the registry and the nonce itself, through the
+  // user's own RPC setting (never an endpoint the agent names). The idle
+  // time, the mode and the chain options (registry, second RPC, block age)
+  // come from the settings once they are read (state.applyMode).
   await preload;
   let core;
   try {
@@ -53,10 +61,11 @@ async function boot() {
     const w0 = performance.now();
     core.approver.warm().then(() => { boot.warmMs = performance.now() - w0; }, () => {});
   }, 0);
-  return { leash: globalThis.leash, ext: globalThis.leashExt, ...core, boot };
+  return { leash: globalThis.leash, ext: globalThis.leashExt, ...core, boot, wasmSHA256 };
 }
 
-// ready resolves to {leash, ext, agent, approver, user}.
+// ready resolves to {leash, ext, agent, approver, user, boot, wasmSHA256}
+// (wasmSHA256: a promise of the hex SHA-256 of the leash.wasm running).
 export function ready() {
   if (!booting) {
     booting = boot().catch((e) => {

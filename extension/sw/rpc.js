@@ -31,6 +31,15 @@ export async function rpc(method, params = [], { url, timeoutMs = 10000 } = {}) 
   }
 }
 
+// rpc2 is the same request to the second RPC setting (rpcUrl2), when the
+// user set one: the core sends every read to both and uses an answer only
+// when they agree.
+export async function rpc2(method, params = []) {
+  const url = (await settings()).rpcUrl2;
+  if (!url) throw rpcError(-32603, 'no second RPC is set');
+  return rpc(method, params, { url });
+}
+
 // rpcError: an error of the endpoint (code, message and data as it
 // answered) or, with transport, no answer at all (unreachable, timed out,
 // not JSON-RPC): the provider then reports itself disconnected (4900).

@@ -88,13 +88,9 @@ function mergeSteps(steps) {
 
 // handleProposal decides one proposal and returns its answer: the receipt,
 // and whether it is one sent before (a redelivery).
+// The core itself checks the on-chain registry (the registry setting) before
+// every signature, over the RPC setting, failing closed.
 async function handleProposal(raw, arrived) {
-  const refusal = await registryRefusal();
-  if (refusal) {
-    const { ext } = await ready();
-    const id = await ext.proposalId(raw); // the core's strict decoding: '' when malformed
-    return { receipt: { id, status: 'rejected', ...refusal } };
-  }
   const { agent } = await ready();
   const t0 = performance.now();
   let r = await agent.submit(raw);
@@ -118,43 +114,6 @@ async function handleProposal(raw, arrived) {
     if (bench.length > BENCH_MAX) bench.shift();
   }
   return { receipt: r };
-}
-
-// COMMITMENT_OF is the selector of PolicyRegistry.commitmentOf(address).
-const COMMITMENT_OF = '0xf662b881';
-
-// registryRefusal checks the on-chain registry, when one is configured: the
-// commitment published for our account must be the pinned one, with the
-// pinned key, and not revoked (revoking on chain is the kill switch). It
-// fails closed: an unreadable registry refuses too. null means go ahead.
-export async function registryRefusal() {
-  const s = await st.settings();
-  if (!s.registry) return null;
-  const { approver } = await ready();
-  const status = await approver.status();
-  if (!status.address || !status.policyCommitment) return null; // the core refuses on its own
-  const data = COMMITMENT_OF + status.address.slice(2).toLowerCase().padStart(64, '0');
-  let out;
-  try {
-    out = await rpc('eth_call', [{ to: s.registry, data }, 'latest']);
-  } catch (e) {
-    return { code: 'unknown_policy', message: `cannot read the on-chain registry (${e.message}); nothing is signed` };
-  }
-  if (typeof out !== 'string' || !/^0x[0-9a-fA-F]{192}$/.test(out)) {
-    return { code: 'unknown_policy', message: 'the registry answered malformed data; nothing is signed' };
-  }
-  const commitment = '0x' + out.slice(2, 66).toLowerCase();
-  const vkHash = '0x' + out.slice(66, 130).toLowerCase();
-  const revoked = BigInt('0x' + out.slice(130, 194)) !== 0n;
-  if (BigInt(commitment) === 0n) return { code: 'unknown_policy', message: 'no policy commitment is published on chain for this account' };
-  if (revoked) return { code: 'revoked', message: `the on-chain policy commitment ${commitment} is revoked` };
-  if (commitment !== status.policyCommitment.toLowerCase()) {
-    return { code: 'unknown_policy', message: `the on-chain commitment ${commitment} is not the pinned ${status.policyCommitment}` };
-  }
-  if (status.vkHash && vkHash !== status.vkHash.toLowerCase()) {
-    return { code: 'unknown_policy', message: `the on-chain vk hash ${vkHash} is not the pinned ${status.vkHash}` };
-  }
-  return null;
 }
 
 // finish sends one receipt (a decision made outside a relay batch: the
@@ -191,13 +150,6 @@ export async function sendReceipt(r) {
 
 // ---- supervised approvals (the queue is the core's) ----
 export async function approveProposal(id, digest) {
-  const refusal = await registryRefusal();
-  if (refusal) {
-    const { approver } = await ready();
-    const r = await approver.reject(id); // leaves the queue; the agent hears why
-    await finish({ ...r, ...refusal });
-    return;
-  }
   const { approver } = await ready();
   const r = await approver.approve(id, digest);
   st.stageReceipt(r);
@@ -241,8 +193,11 @@ export async function relayGap(g) {
 }
 
 // ---- chain ----
-// syncNonce moves the ledger's nonce up to the chain's pending count. A
-// flood of proposals at wrong nonces cannot turn into a flood of RPC
+// syncNonce asks the core to read the account's nonce through its own RPC
+// (both RPCs, when a second one is set). The core moves it by at most 16 on
+// the RPC's word; a larger jump waits for the user (status().nonceHold, the
+// popup's banner). It reports whether the nonce moved.
+// A flood of proposals at wrong nonces cannot turn into a flood of RPC
 // requests: a token bucket allows bursts of 5 and 2 per second after that
 // (force — unlock, start — always asks).
 const syncBucket = { tokens: 5, at: Date.now() };
@@ -258,12 +213,12 @@ export async function syncNonce(force = false) {
   const status = await approver.status();
   if (!status.address) return false;
   try {
-    const n = Number(BigInt(await rpc('eth_getTransactionCount', [status.address, 'pending'])));
     const before = Number(BigInt(status.nonce));
-    const r = await approver.syncNonce(n);
+    const r = await approver.syncNonce();
+    if (r.held !== undefined) await updateBadge();
     return r.nonce !== before;
   } catch (e) {
-    console.warn('leash: nonce sync failed', e.message);
+    console.warn('leash: nonce sync failed', e.code, e.message);
     return false;
   }
 }
@@ -379,7 +334,7 @@ async function refreshBadge() {
     const { approver } = await ready();
     const s = await approver.status();
     queued = s.queued || 0;
-    n += queued + (s.pending || 0);
+    n += queued + (s.pending || 0) + (s.nonceHold ? 1 : 0);
   } catch {}
   notify.awaiting(queued);
   await chrome.action.setBadgeBackgroundColor({ color: '#b4542a' });

@@ -10,6 +10,7 @@
 // switch, never a password.
 import { ready } from './core.js';
 import { lockdown } from './lockdown.js';
+import { rpc2 } from './rpc.js';
 
 export const K = {
   link: 'ext/link', // encrypted: linkstore.js
@@ -27,8 +28,10 @@ export const DEFAULT_SETTINGS = {
   relayUrl: 'ws://127.0.0.1:8787/v1/ws',
   chainId: 1337,
   mode: 'autonomous', // or 'supervised'
-  paused: false, // the kill switch
-  registry: '', // PolicyRegistry address to check before each signature ('' = no on-chain check)
+  paused: false,      // the kill switch
+  registry: '',       // PolicyRegistry address the core checks before each signature ('' = no on-chain check, no programs)
+  rpcUrl2: '',        // a second JSON-RPC URL: every chain read must agree on both ('' = none)
+  maxBlockAge: 2,     // how many blocks a program proposal's inputs may be behind the head
   autoLockMinutes: 15,
   feeWarnWei: '10000000000000000', // approvals warn above this fee (0.01 ETH)
   // Networks the user added for dapps (wallet_addEthereumChain or the
@@ -90,6 +93,8 @@ function cleanSettings(o) {
   str('relayUrl', (u) => /^wss?:\/\//.test(u) && u.length <= 2048);
   str('mode', (m) => m === 'autonomous' || m === 'supervised');
   str('registry', (r) => r === '' || /^0x[0-9a-f]{40}$/.test(r));
+  str('rpcUrl2', (u) => u === '' || (/^https?:\/\//.test(u) && u.length <= 2048));
+  if (Number.isInteger(o.maxBlockAge) && o.maxBlockAge >= 1 && o.maxBlockAge <= 64) s.maxBlockAge = o.maxBlockAge;
   str('feeWarnWei', (f) => /^[0-9]{1,40}$/.test(f));
   if (Number.isSafeInteger(o.chainId) && o.chainId > 0) s.chainId = o.chainId;
   if (typeof o.paused === 'boolean') s.paused = o.paused;
@@ -165,10 +170,15 @@ export async function updateSettings(patch) {
 }
 
 // applyMode hands the core what it enforces itself: the kill switch,
-// supervised mode, the fee warning threshold and the idle time.
+// supervised mode, the fee warning threshold and the idle time, and its
+// chain options (the registry it checks before every signature, the second
+// RPC every read must agree with, the block age of program inputs). It runs
+// at start before the relay connects, so no proposal meets a core without
+// them.
 export async function applyMode() {
   const { approver } = await ready();
   const s = await settings();
+  await approver.configure({ registry: s.registry || '', maxBlockAge: s.maxBlockAge, rpc2: s.rpcUrl2 ? rpc2 : null });
   await approver.setMode({ paused: s.paused, supervised: s.mode === 'supervised', feeWarnWei: s.feeWarnWei, idleTimeoutMs: s.autoLockMinutes * 60000 });
 }
 

@@ -156,6 +156,7 @@ function main() {
     controls(),
     budgetCard(),
     pairOffer(pairCtx()),
+    view.status.nonceHold ? nonceHold() : null,
     h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('Leash') }, tb('approvals', n ? t('Approvals ($1)', n) : t('Approvals')), tb('activity', t('Activity')), tb('setup', t('Setup'))),
     h('div', { class: 'wrap', role: 'tabpanel', id: 'tabpanel', 'aria-labelledby': 'tab-' + tab }, errorLine(), body));
 }
@@ -210,6 +211,18 @@ function amountText(amount, token) {
   const unit = 10n ** BigInt(token.decimals);
   const frac = (v % unit).toString().padStart(token.decimals, '0').replace(/0+$/, '');
   return (v / unit).toLocaleString('en-US') + (frac ? '.' + frac : '') + ' ' + token.symbol;
+}
+
+// nonceHold: the RPC reported a next nonce more than 16 past the one the
+// wallet last vouched for. Leash keeps its own until the user says so.
+function nonceHold() {
+  const held = view.status.nonceHold;
+  const chain = BigInt(held.chain).toString();
+  return h('div', { class: 'wrap' }, h('div', { class: 'banner amber', 'data-nonce-hold': chain },
+    h('p', {}, t('Your RPC says the account\'s next nonce is $1; Leash\'s is $2. Confirm only if this account really sent those transactions (from another wallet). A wrong nonce stalls the agent.', chain, BigInt(held.ledger))),
+    h('div', { class: 'row' },
+      h('button', { id: 'nonce-confirm', onclick: () => act(() => call('confirmNonce', { nonce: chain })) }, t('Confirm $1', chain)),
+      h('button', { id: 'nonce-dismiss', onclick: () => act(() => call('resetNonce')) }, t('Keep $1', BigInt(held.ledger))))));
 }
 
 // ---- approvals ----
@@ -435,7 +448,7 @@ function pairCtx() {
 
 // ---- setup ----
 function setupTab() {
-  return h('div', { class: 'stack', 'data-tab-body': 'setup' }, policyCard(), programsCard(), pairingCard(pairCtx()), sitesCard(), networksCard(), networkCard());
+  return h('div', { class: 'stack', 'data-tab-body': 'setup' }, policyCard(), programsCard(), pairingCard(pairCtx()), sitesCard(), networksCard(), networkCard(), buildCard());
 }
 
 // networksCard: the agent's network (the policy's chain, pinned) and the
@@ -457,6 +470,23 @@ function networksCard() {
     h('div', { class: 'spread' },
       h('span', { id: 'mm-label' }, t('Present Leash as MetaMask to sites that only look for MetaMask')),
       h('button', { role: 'switch', id: 'present-mm', 'aria-checked': String(mm), 'aria-labelledby': 'mm-label', class: mm ? 'on' : '', onclick: () => act(() => call('settings', { presentAsMetaMask: !mm })) }, mm ? t('On') : t('Off'))));
+}
+
+// buildCard: the SHA-256 of the leash.wasm this extension runs, computed by
+// the worker from the bytes it instantiated; compare it with a release's
+// SHA256SUMS or your own `make wasm` (docs/extension.md).
+let build = null;
+function buildCard() {
+  if (!build) {
+    build = { pending: true };
+    call('build').then((b) => { build = b; render(); }).catch((e) => { build = { error: errorText(e) }; render(); });
+  }
+  return h('div', { class: 'card', 'data-card': 'build' },
+    h('h2', {}, t('This build')),
+    h('dl', { class: 'kv' },
+      h('dt', {}, t('Version')), h('dd', {}, build.version || '…'),
+      h('dt', {}, t('leash.wasm SHA-256')), h('dd', { class: 'mono', id: 'wasm-sha256', style: 'word-break:break-all' }, build.wasmSHA256 || build.error || '…')),
+    h('p', { class: 'small muted' }, t('The signer core running now. It should equal leash.wasm in the release\'s SHA256SUMS, or sha256sum dist/leash.wasm after make wasm from the same source.')));
 }
 
 // sitesCard: the sites that may see the address and ask for approvals;
@@ -557,17 +587,22 @@ async function describeChosen(input, preview) {
 
 function networkCard() {
   const rpc = keep('rpc-url', () => h('input', { id: 'rpc-url', value: view.settings.rpcUrl }));
+  const rpc2 = keep('rpc-url2', () => h('input', { id: 'rpc-url2', placeholder: t('optional: another provider'), value: view.settings.rpcUrl2 || '' }));
+  const age = keep('max-block-age', () => h('input', { id: 'max-block-age', type: 'number', min: 1, max: 64, value: view.settings.maxBlockAge }));
   const lock = keep('autolock', () => h('input', { id: 'autolock', type: 'number', min: 1, max: 1440, value: view.settings.autoLockMinutes }));
   const registry = keep('registry', () => h('input', { id: 'registry', placeholder: t('0x… (empty: no on-chain check)'), value: view.settings.registry || '' }));
   const fee = keep('fee-warn', () => h('input', { id: 'fee-warn', value: weiToEth(view.settings.feeWarnWei) }));
   const su = view.storage;
   return h('div', { class: 'card', 'data-card': 'network' },
     h('h2', {}, t('Network and safety')),
-    h('label', {}, t('JSON-RPC URL')), rpc,
+    h('label', {}, t('JSON-RPC URL (must serve the policy\'s chain)')), rpc,
+    h('label', {}, t('Second JSON-RPC URL (every chain read must agree on both)')), rpc2,
     h('label', {}, t('Policy registry (checked before every signature; revoke there to stop the agent)')), registry,
+    h('label', {}, t('Program inputs may be this many blocks old')), age,
     h('label', {}, t('Lock after this many minutes without your activity')), lock,
     h('label', {}, t('Warn when a transaction may pay more than this in fees (ETH)')), fee,
-    h('button', { style: 'margin-top:8px', onclick: () => act(() => call('settings', { rpcUrl: rpc.value, registry: registry.value.trim(), autoLockMinutes: Number(lock.value), feeWarnWei: ethToWei(fee.value) })) }, t('Save')),
+    h('button', { style: 'margin-top:8px', onclick: () => act(() => call('settings', { rpcUrl: rpc.value, rpcUrl2: rpc2.value.trim(),
+      registry: registry.value.trim(), maxBlockAge: Number(age.value), autoLockMinutes: Number(lock.value), feeWarnWei: ethToWei(fee.value) })) }, t('Save')),
     su ? h('p', { class: 'small muted', id: 'storage-use' }, t('Storage: $1 MiB of $2 MiB used.', (su.bytes / 1048576).toFixed(2), (su.quota / 1048576).toFixed(0))) : null);
 }
 

@@ -3,11 +3,13 @@
 # payments proven, signed by the extension and mined; a pre-check refusal; a
 # forged proposal refused by the extension (proof_invalid); the strategy
 # agent's program proofs, verified by the extension after re-reading the
-# devnet oracle (trades mined; a fake price refused input_mismatch, an
+# devnet oracle (trades mined; the same decision again refused program_replay,
+# a fake price refused input_mismatch, an
 # altered size proof_invalid); an on-chain revoke the extension honours
 # (revoked). Then the same tour against the native signer core (what
 # `make demo` runs without Chromium). A tour exits non-zero if any step
 # ends otherwise. (50-browser.sh built dist/extension.)
+# needs: chromium
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)

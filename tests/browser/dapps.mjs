@@ -86,8 +86,10 @@ const ORIGIN = `http://127.0.0.1:${webPort}`;
 // passes everything else to the devnet. A fake written by hand: the test
 // is about what Leash does with the chain id it answers.
 let fakeChainId = '0x539';
+let fakeDown = false; // the endpoint stops answering (connections reset)
 const fakePort = await freePort();
 const fake = http.createServer(async (req, res) => {
+  if (fakeDown) { req.socket.destroy(); return; }
   let body = '';
   for await (const c of req) body += c;
   const msg = JSON.parse(body);
@@ -368,14 +370,21 @@ try {
       window.leashProvider.on('disconnect', (e) => window.events.push(['disconnect', e.code]));
       window.leashProvider.on('connect', (c) => window.events.push(['connect', c.chainId]));
     });
+    // The site on chain 42 (added above), whose RPC then stops answering.
+    const sw42 = request(page, 'wallet_switchEthereumChain', [{ chainId: '0x2a' }]);
+    await approve('switch:');
+    assert((await sw42).result === null, 'on chain 42');
     assert((await request(page, 'eth_blockNumber')).result, 'reachable');
-    await api('settings', { rpcUrl: 'http://127.0.0.1:9/' });
+    fakeDown = true;
     const down = await request(page, 'eth_blockNumber');
     assert(down.code === 4900, 'unreachable RPC: 4900: ' + JSON.stringify(down));
     await page.waitForFunction(() => window.events.some((e) => e[0] === 'disconnect' && e[1] === 4900));
-    await api('settings', { rpcUrl: RPC });
+    fakeDown = false;
     assert((await request(page, 'eth_blockNumber')).result, 'reachable again');
-    await page.waitForFunction(() => window.events.some((e) => e[0] === 'connect' && e[1] === '0x539'));
+    await page.waitForFunction(() => window.events.some((e) => e[0] === 'connect' && e[1] === '0x2a'));
+    const back = request(page, 'wallet_switchEthereumChain', [{ chainId: '0x539' }]);
+    await approve('switch:');
+    assert((await back).result === null, 'back on the devnet');
     // Connected (earlier test) but never paired with an agent host.
     const np = await request(page, 'leash_requestAgentAction', [{ task: 'x' }]);
     assert(np.code === -32010 && np.data && np.data.reason === 'not_paired', 'not paired: ' + JSON.stringify(np));

@@ -8,6 +8,7 @@
 // DEVNET_CMD (JSON array; default [LEASH_BIN, "devnet"]), KEYS_DIR, BENCH_N,
 // FLOOD_N (hostile proposals of the flood test, default 10,000).
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -143,6 +144,29 @@ let devnetCmd = process.env.DEVNET_CMD ? JSON.parse(process.env.DEVNET_CMD) : [L
 const devnet = start(devnetCmd[0], devnetCmd.slice(1), 'devnet');
 const devInfo = await devnet.next((e) => e.rpc, 20000);
 const RPC = devInfo.rpc;
+
+// A JSON-RPC proxy in front of the dev node that can lie: lie.method's
+// answer is replaced by lie.result (the "RPC is not trusted" tests).
+const lie = { method: null, result: null };
+const proxyPort = await freePort();
+const LYING_RPC = `http://127.0.0.1:${proxyPort}`;
+const proxy = http.createServer(async (req, res) => {
+  let body = '';
+  for await (const c of req) body += c;
+  let out;
+  try {
+    const q = JSON.parse(body);
+    out = q.method === lie.method
+      ? JSON.stringify({ jsonrpc: '2.0', id: q.id, result: lie.result })
+      : await (await fetch(RPC, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
+  } catch (e) {
+    res.writeHead(502);
+    res.end(String(e));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+  res.end(out);
+}).listen(proxyPort, '127.0.0.1');
 
 const relayPort = await freePort();
 const relay = start(LEASH, ['relay', '--addr', `127.0.0.1:${relayPort}`, '--data', path.join(tmp, 'relay')], 'relay');
@@ -281,12 +305,29 @@ try {
     assert(vkh === ready.vkHash, `vk hash ${vkh} = ${ready.vkHash}`);
   });
 
-  await test('programs: pin a strategy program in the popup, listed; a wrong key refused; unpin', async () => {
+  await test('setup: shows the SHA-256 of the leash.wasm it runs, equal to the built file', async () => {
+    await popup.click('[data-tab=setup]');
+    const want = crypto.createHash('sha256').update(fs.readFileSync(path.join(EXT, 'leash.wasm'))).digest('hex');
+    await until('wasm hash shown', async () => /^[0-9a-f]{64}$/.test((await popup.textContent('#wasm-sha256')).trim()));
+    const got = (await popup.textContent('#wasm-sha256')).trim();
+    assert(got === want, `Setup shows leash.wasm ${got}, the extension's file is ${want}`);
+    await popup.locator('[data-card=build]').screenshot({ path: path.join(ART, '05b-setup-build.png') });
+  });
+
+  await test('programs: pin a strategy program in the popup (published on chain first), listed; a wrong key refused; unpin', async () => {
     const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
     const vkPath = path.join(keys, 'program-threshold.vk');
     if (!fs.existsSync(vkPath)) await run(LEASH, ['program', 'setup', '--template', 'threshold', '--out', keys]);
     const pin = JSON.parse(await run(LEASH, ['program', 'pin', path.join(ROOT, 'examples/programs/threshold.json')]));
     const vk = fs.readFileSync(vkPath);
+    // A program is pinned only once the wallet's account published it in
+    // the registry with its key's hash.
+    const reg = devInfo.contracts.registry;
+    const m = path.join(tmp, 'wallet-mnemonic.txt');
+    fs.writeFileSync(m, mnemonic + '\n', { mode: 0o600 });
+    await run(LEASH, ['program', 'publish', '--rpc', RPC, '--registry', reg, '--mnemonic-file', m, '--vk', vkPath, path.join(ROOT, 'examples/programs/threshold.json')]);
+    fs.rmSync(m);
+    await api('settings', { registry: reg });
     await popup.click('[data-tab=setup]');
     await popup.waitForSelector('#no-programs');
     // The policy's key is not a program key: a coded error, nothing pinned.
@@ -304,6 +345,7 @@ try {
     await shot(popup, '05a-popup-programs');
     await popup.click(`[data-unpin="${pin.commitment}"]`);
     await popup.waitForSelector('#no-programs');
+    await api('settings', { registry: '' }); // the policy is not published yet: the next tests sign without the on-chain check
   });
 
   await test('pairing: a second agent key answering the same URI refuses the pairing loudly', async () => {
@@ -1067,6 +1109,34 @@ try {
     log(`storage: ${Object.keys(local).length} keys in local, ${dump.length} bytes checked`);
   });
 
+  await test('the RPC is not trusted: another chain is refused when saved; a lying nonce does not move the ledger past the step', async () => {
+    lie.method = 'eth_chainId';
+    lie.result = '0x1';
+    const err = await api('settings', { rpcUrl: LYING_RPC }).then(() => null, (e) => e);
+    assert(err && /wrong_chain/.test(err.message) && /1337/.test(err.message), 'an RPC of chain 1 refused: ' + err);
+    assert((await api('view')).settings.rpcUrl === RPC, 'the setting is unchanged');
+    // The proxy now lies about the nonce only (its chain is the policy's).
+    lie.method = 'eth_getTransactionCount';
+    lie.result = '0x10000000000';
+    await api('settings', { rpcUrl: LYING_RPC });
+    const before = (await api('view')).status.nonce;
+    // A proposal with a wrong nonce makes the extension re-read the nonce.
+    await propose('p-lying-nonce', ETH / 1000n, { nonce: Number(BigInt(before)) + 3 });
+    const r = await receipt('p-lying-nonce', 'rejected');
+    assert(r.body.code === 'nonce_mismatch' && r.body.nonce === before, 'refused at the ledger\'s nonce: ' + JSON.stringify(r.body));
+    const st = await until('the jump held for the user', async () => { const v = (await api('view')).status; return v.nonceHold && v; });
+    assert(st.nonce === before, `the ledger's nonce stayed ${before}: ${st.nonce}`);
+    assert(BigInt(st.nonceHold.chain) === 1n << 40n, 'held: ' + JSON.stringify(st.nonceHold));
+    await popup.goto(extURL('ui/popup.html?tab=approvals'));
+    await popup.waitForSelector(`[data-nonce-hold="${1n << 40n}"]`);
+    await shot(popup, '09b-popup-nonce-hold');
+    await popup.click('#nonce-dismiss');
+    await until('hold dismissed', async () => !(await api('view')).status.nonceHold);
+    assert((await api('view')).status.nonce === before, 'still the ledger\'s nonce');
+    lie.method = null;
+    await api('settings', { rpcUrl: RPC });
+  });
+
   await test(`benchmark: proposal arrival → signed transaction through the running extension (n=${BENCH_N})`, async () => {
     // Measured as in use: the popup closed (an extension page that does not poll stays for the API).
     await popup.goto(extURL('ui/onboarding.html'));
@@ -1121,11 +1191,128 @@ try {
     console.log(`| ${'  Go start-up until leash is ready'.padEnd(39)} |    1 | ${boot.goReadyMs.toFixed(1).padStart(5)} |       |       |`);
     console.log(`| ${'  open the core over chrome.storage'.padEnd(39)} |    1 | ${boot.openMs.toFixed(1).padStart(5)} |       |       |`);
     console.log(`| ${'  total'.padEnd(39)} |    1 | ${boot.totalMs.toFixed(1).padStart(5)} |       |       |`);
+    // The same path with the registry setting on: the core reads eth_chainId
+    // and the registry entry over the RPC (a local dev node) before signing.
+    const reg = devInfo.contracts.registry;
+    const mf = path.join(tmp, 'bench-mnemonic.txt'), pf = path.join(tmp, 'bench-policy.json'), vf = path.join(tmp, 'bench-policy.vk');
+    fs.writeFileSync(mf, mnemonic + '\n', { mode: 0o600 });
+    fs.writeFileSync(pf, ready.policy);
+    fs.writeFileSync(vf, Buffer.from(ready.vk, 'base64'));
+    await run(LEASH, ['policy', 'publish', '--rpc', RPC, '--registry', reg, '--vk', vf, '--mnemonic-file', mf, pf]);
+    fs.rmSync(mf);
+    await api('settings', { registry: reg });
+    const before2 = (await api('bench')).samples.length;
+    const n1 = Number(BigInt(await rpcCall('eth_getTransactionCount', [address, 'pending'])));
+    for (let i = 0; i < BENCH_N; i++) {
+      await propose(`p-bench-reg-${i}`, v, { nonce: n1 + i });
+      const r = await receipt(`p-bench-reg-${i}`, null, 30000);
+      assert(r.body.status === 'signed', `p-bench-reg-${i} signed: ${JSON.stringify(r.body)}`);
+      spent += v;
+    }
+    await api('settings', { registry: '' });
+    const withReg = (await api('bench')).samples.slice(before2).map((x) => x.total).sort((a, b) => a - b);
+    console.log(`| ${'frame → signed, with the registry check'.padEnd(39)} | ${String(withReg.length).padStart(4)} | ${q(withReg, 0.5).toFixed(1).padStart(5)} | ${q(withReg, 0.9).toFixed(1).padStart(5)} | ${withReg[withReg.length - 1].toFixed(1).padStart(5)} |`);
     console.log('');
     const p50 = q(col('total'), 0.5);
-    fs.writeFileSync(path.join(ART, 'bench.json'), JSON.stringify({ samples: s, p50, boot }, null, 1));
+    fs.writeFileSync(path.join(ART, 'bench.json'), JSON.stringify({ samples: s, p50, boot, withRegistry: withReg }, null, 1));
     assert(s.length === BENCH_N, 'every benchmark proposal measured');
     if (p50 > 50) log(`WARNING: p50 ${p50.toFixed(1)} ms is above the 50 ms target`);
+  });
+
+  await test('programs in the extension: a wrong program key cannot be pinned; a replayed decision is program_replay; a revoked program refuses', async () => {
+    const reg = devInfo.contracts.registry;
+    const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
+    let mark = agent.lines.length;
+    send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json') });
+    const pr = await agent.next((e) => e.event === 'program-ready' || (e.event === 'error' && e.cmd === 'program-setup'), 60000, mark);
+    assert(pr.event === 'program-ready', 'program setup: ' + JSON.stringify(pr));
+    // A second profile: a fresh wallet that pins the program examples' policy.
+    const ctx2 = await chromium.launchPersistentContext(path.join(tmp, 'profile-programs'), {
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, viewport: { width: 380, height: 640 },
+      args: [`--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`, '--no-sandbox', '--disable-gpu', '--disable-quic',
+        '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const sw2 = ctx2.serviceWorkers()[0] || (await ctx2.waitForEvent('serviceworker', { timeout: 20000 }));
+      watchConsole(sw2, 'sw2');
+      const page2 = await ctx2.newPage();
+      await page2.goto(`chrome-extension://${new URL(sw2.url()).host}/ui/popup.html?tab=activity`);
+      const api2 = (type, args = {}) => page2.evaluate(async ([type, args]) => {
+        const r = await chrome.runtime.sendMessage({ type, ...args });
+        if (!r.ok) throw new Error(r.code + ': ' + r.message);
+        return r.result;
+      }, [type, args]);
+      const words = ethers.Wallet.createRandom().mnemonic.phrase;
+      await api2('importVault', { mnemonic: words, password: PASSWORD });
+      const addr2 = (await api2('view')).status.address;
+      mark = agent.lines.length;
+      send({ cmd: 'fund', to: addr2, value: '0x' + ETH.toString(16) });
+      await agent.next((e) => e.event === 'funded' || e.event === 'error', 20000, mark);
+      await api2('settings', { rpcUrl: RPC, registry: reg });
+      await api2('pinPolicy', { policy: pr.policy, vk: ready.vk });
+      // The user publishes the policy and the program (with its key's hash).
+      const dir = fs.mkdtempSync(path.join(tmp, 'programs-'));
+      const f = { m: path.join(dir, 'm.txt'), p: path.join(dir, 'policy.json'), vk: path.join(dir, 'policy.vk'), pin: path.join(dir, 'pin.json'), pvk: path.join(keys, 'program-threshold.vk') };
+      fs.writeFileSync(f.m, words + '\n', { mode: 0o600 });
+      fs.writeFileSync(f.p, pr.policy);
+      fs.writeFileSync(f.vk, Buffer.from(ready.vk, 'base64'));
+      fs.writeFileSync(f.pin, JSON.stringify(pr.pin));
+      const chainArgs = ['--rpc', RPC, '--registry', reg, '--mnemonic-file', f.m];
+      await run(LEASH, ['policy', 'publish', ...chainArgs, '--vk', f.vk, f.p]);
+      await run(LEASH, ['program', 'publish', ...chainArgs, '--vk', f.pvk, f.pin]);
+      // Issue 12, attack 6: a well-formed key of another setup is refused.
+      const wrong = await api2('pinProgram', { program: JSON.stringify(pr.pin), vk: pr.otherVK }).then(() => null, (e) => e);
+      assert(wrong && /unknown_policy/.test(wrong.message) && /published with vk hash/.test(wrong.message), 'another setup\'s key: ' + wrong);
+      assert((await api2('view')).status.programs.length === 0, 'nothing pinned');
+      await api2('pinProgram', { program: JSON.stringify(pr.pin), vk: pr.vk });
+      // Pair the agent host with this wallet.
+      const info = await api2('pairStart', { relayUrl: RELAY });
+      mark = agent.lines.length;
+      send({ cmd: 'pair', uri: info.uri });
+      await agent.next((e) => e.event === 'hello', 10000, mark);
+      const code = await agent.next((e) => e.event === 'code', 15000, mark);
+      const offer = await until('offer', async () => (await api2('view')).link.offer);
+      assert(offer.code === code.code, `comparison code ${offer.code} = agent's ${code.code}`);
+      await api2('pairConfirm', { code: offer.code }); // the user compared the codes
+      await agent.next((e) => e.event === 'paired', 15000, mark);
+      const proposeProgram = async (id, extra) => {
+        const m = agent.lines.length;
+        const nonce = Number(BigInt(await rpcCall('eth_getTransactionCount', [addr2, 'pending'])));
+        send({ cmd: 'propose-program', id, from: addr2, nonce, ...extra });
+        const sent = await agent.next((e) => (e.event === 'sent' && e.id === id) || (e.event === 'error' && e.cmd === 'propose-program'), 60000, m);
+        assert(sent.event === 'sent', 'program proposal sent: ' + JSON.stringify(sent));
+        return sent;
+      };
+      const price = async () => {
+        const m = agent.lines.length;
+        send({ cmd: 'set-price', price: '0x' + (2800n * 10n ** 8n).toString(16) });
+        return (await agent.next((e) => e.event === 'price' || (e.event === 'error' && e.cmd === 'set-price'), 20000, m)).block;
+      };
+      const B = await price();
+      const first = await proposeProgram('prog-1', {});
+      assert(first.block === B && first.action === 'buy', 'a buy at block ' + B + ': ' + JSON.stringify(first));
+      await receipt('prog-1', 'signed', 30000);
+      const st = (await api2('view')).status;
+      assert(st.programs[0].lastBlock === B, 'last block stored: ' + JSON.stringify(st.programs));
+      // Issue 12, attack 3: the same decision again, with the next nonce.
+      await receipt('prog-1', 'mined', 30000);
+      await proposeProgram('prog-1-replay', { block: B });
+      const replay = await receipt('prog-1-replay', 'rejected', 30000);
+      assert(replay.body.code === 'program_replay', 'replayed decision: ' + JSON.stringify(replay.body));
+      // Revoked on chain: the next fresh decision is refused at once.
+      await run(LEASH, ['program', 'publish', '--revoke', ...chainArgs, f.pin]);
+      await price();
+      await proposeProgram('prog-2', {});
+      const revoked = await receipt('prog-2', 'rejected', 30000);
+      assert(revoked.body.code === 'revoked' && revoked.body.message.includes(pr.commitment), 'revoked program: ' + JSON.stringify(revoked.body));
+      await page2.goto(`chrome-extension://${new URL(sw2.url()).host}/ui/popup.html`);
+      await page2.click('[data-tab=activity]');
+      await page2.waitForSelector('[data-id=prog-2][data-decision=rejected]');
+      await shot(page2, '13-popup-programs-refused');
+      fs.rmSync(dir, { recursive: true, force: true });
+    } finally {
+      await ctx2.close().catch(() => {});
+    }
   });
 } catch {
   // reported above
@@ -1134,6 +1321,7 @@ try {
   if (audit) assert(audit.ok !== false, 'audit log verifies');
   await context.close().catch(() => {});
   web.close();
+  proxy.close();
   web2.close();
   send({ cmd: 'quit' });
   cleanup();

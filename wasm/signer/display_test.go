@@ -3,7 +3,6 @@ package signer
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
@@ -201,15 +200,6 @@ func TestActivityView(t *testing.T) {
 	if _, err := s.InspectTx([]byte(`{"chainId":"0x539","ChainId":"0x1"}`)); !errors.Is(err, wire.ErrMalformed) {
 		t.Fatal(err)
 	}
-}
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func FuzzInspect(f *testing.F) {

@@ -97,7 +97,7 @@ type manifestJSON struct {
 }
 
 func protectedKeys() []string {
-	keys := []string{KeyPins, KeyPrograms, KeyLedger}
+	keys := []string{KeyPins, KeyPrograms, KeyLedger, KeyProgramBlocks}
 	for _, n := range HostRecords {
 		keys = append(keys, recordPrefix+n)
 	}
@@ -509,6 +509,10 @@ func (s *Signer) dropLoaded(key string) {
 		s.mu.Unlock()
 	case key == KeyLedger:
 		s.ledger.Reset(0)
+	case key == KeyProgramBlocks:
+		s.blocksMu.Lock()
+		s.lastBlocks = map[wire.Hash32]uint64{}
+		s.blocksMu.Unlock()
 	case strings.HasPrefix(key, recordPrefix):
 		delete(s.integ.records, strings.TrimPrefix(key, recordPrefix))
 	}

@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/wasm/audit"
 	"github.com/leash-wallet/leash/wasm/ethkey"
@@ -44,14 +42,11 @@ type Config struct {
 	MaxSkew     time.Duration    // zero → verify.DefaultMaxSkew
 	MaxPending  int              // zero → DefaultMaxPending
 	Account     uint32           // BIP-44 address index that signs; zero → 0
-	// Chain is how the signer re-reads a program proposal's oracle inputs
-	// at the block it names (the user's own RPC: natively package
-	// ethchain, in the browser a JSON-RPC function of the host). Without
-	// it, program proposals are refused as input_unavailable.
-	Chain program.Chain
-	// MaxBlockAge bounds how many blocks a program proposal's inputs may be
-	// behind the signer's head; zero → programverify.DefaultMaxBlockAge.
-	MaxBlockAge uint64
+	// ChainOptions: the user's RPC (and optional second RPC), the registry
+	// and the block age of program inputs; see ChainOptions. Configure
+	// changes them at run time.
+	ChainOptions
+
 	// Authenticate puts the pins, programs, ledger and the host's records
 	// under a MAC keyed from the vault (integrity.go): a record changed
 	// behind the core's back stops it with malformed. The extension sets
@@ -96,6 +91,15 @@ type Signer struct {
 	auditMu    sync.Mutex    // orders audit appends and their writes
 	unsaved    []audit.Entry // audit entries whose write failed, retried first
 	signMu     sync.Mutex    // one signature at a time per core
+
+	chainMu sync.Mutex // guards cfg.ChainOptions
+
+	nonceMu   sync.Mutex // guards anchor and nonceHold
+	anchor    uint64     // the next nonce the signer or the user last vouched for
+	nonceHold *NonceHold // a larger jump the RPC reported, for the user
+
+	blocksMu   sync.Mutex             // one program decision check at a time
+	lastBlocks map[wire.Hash32]uint64 // the last block signed, per program
 }
 
 type pins struct {
@@ -173,6 +177,26 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 		s.ledger = l
 	} else {
 		s.ledger = ledger.New(ledger.Config{Window: window}, 0)
+	}
+	s.lastBlocks = map[wire.Hash32]uint64{}
+	if raw, err := s.store.Get(ctx, KeyProgramBlocks); err != nil {
+		return nil, storeErr("read program blocks", err)
+	} else if raw != nil {
+		loaded[KeyProgramBlocks] = raw
+		if s.lastBlocks, err = decodeProgramBlocks(raw); err != nil {
+			return nil, err
+		}
+	}
+	if raw, err := s.store.Get(ctx, KeyNonceAnchor); err != nil {
+		return nil, storeErr("read nonce anchor", err)
+	} else if raw != nil {
+		if s.anchor, err = decodeAnchor(raw); err != nil {
+			return nil, err
+		}
+	} else if err := s.storeAnchor(ctx, s.ledger.View(0).Nonce); err != nil {
+		// A ledger from before the anchor existed vouches for its own
+		// nonce, once: the anchor is stored now, so later RPC moves count.
+		return nil, err
 	}
 	if raw, err := s.store.Get(ctx, KeyPending); err != nil {
 		return nil, storeErr("read pending", err)
@@ -416,18 +440,6 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 	return c, nil
 }
 
-// SyncNonce moves the ledger's next nonce forward to the chain's pending
-// transaction count. It never moves it back.
-func (s *Signer) SyncNonce(ctx context.Context, pending uint64) (uint64, error) {
-	if s.ledger.SyncNonce(pending) {
-		if err := s.persistLedger(ctx); err != nil {
-			return 0, err
-		}
-		s.record(ctx, audit.Entry{Kind: "nonce", Decision: audit.Info, Message: "next nonce synced to " + strconv.FormatUint(pending, 10)})
-	}
-	return s.ledger.View(s.now()).Nonce, nil
-}
-
 // Status is what the popup shows.
 type Status struct {
 	Vault            string        `json:"vault"` // "none", "locked", "unlocked", "corrupt"
@@ -441,6 +453,11 @@ type Status struct {
 	Time             uint64        `json:"time"`
 	Pending          int           `json:"pending"`
 	AuditHead        audit.Head    `json:"auditHead"`
+	// NonceHold is a nonce jump the RPC reported beyond NonceStep, waiting
+	// for the user (ConfirmNonce or ResetNonce).
+	NonceHold *NonceHold `json:"nonceHold,omitempty"`
+	// Chain is how the signer reads the chain (the user's settings).
+	Chain ChainStatus `json:"chain"`
 	// Programs are the pinned programs, by commitment.
 	Programs []ProgramStatus `json:"programs"`
 	// Queued counts the proposals waiting for the user (supervised mode).
@@ -467,6 +484,13 @@ func (s *Signer) Warm() error {
 
 // Status reports the signer's state.
 func (s *Signer) Status() Status {
+	st := s.status()
+	s.chainStatus(&st) // outside s.mu: it takes the chain, nonce and block locks
+	return st
+}
+
+// status is the signer's state but for its chain reads.
+func (s *Signer) status() Status {
 	now := s.now()
 	v := s.ledger.View(now)
 	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head()}
@@ -621,6 +645,10 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	} else {
 		err = verify.Verify(p, pn.policy, pn.vk, view.State(), verify.Options{MaxSkew: s.cfg.MaxSkew})
 	}
+	var finish func(signed bool)
+	if err == nil {
+		finish, err = s.beforeSign(ctx, p, pn, v.Address()) // registry, single-use program decisions
+	}
 	if err != nil {
 		switch wire.CodeOf(err) {
 		case wire.NonceMismatch, wire.StaleState:
@@ -628,6 +656,8 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 		}
 		return reject(p.ID, err)
 	}
+	signedOK := false
+	defer func() { finish(signedOK) }()
 
 	res, err := s.ledger.Reserve(ledger.Request{ID: p.ID, Nonce: view.Nonce, Value: p.Tx.Value.Big(),
 		Spent: view.Spent, MaxValue: &pn.policy.Window.MaxValue.Int, Time: now})
@@ -661,6 +691,7 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 		return reject(p.ID, err)
 	}
 	res.Commit(signed.TxHash)
+	signedOK = true
 	if err := s.persistLedger(ctx); err != nil {
 		// The reservation was already persisted; only the tx hash is missing.
 		_ = err

@@ -153,5 +153,5 @@ test("the audit log rotates within its bound and still verifies", async () => {
 });
 
 test("the API version says the trust boundary is there", () => {
-  assert.equal(leash.version, 3);
+  assert.equal(leash.version, 4);
 });

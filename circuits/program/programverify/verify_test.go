@@ -1,11 +1,13 @@
 package programverify_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -123,8 +125,8 @@ func TestStaleAndUnreachable(t *testing.T) {
 	s.Chain.Fail(nil)
 	// A chain reader for another chain.
 	err := programverify.Verify(t.Context(), p, s.Policy, s.Pin, s.Keys.VK, s.State, programtest.NewFakeChain(1), programverify.Options{})
-	if !errors.Is(err, wire.ErrInputUnavailable) {
-		t.Fatalf("other chain: got %v, want input_unavailable", err)
+	if !errors.Is(err, wire.ErrWrongChain) {
+		t.Fatalf("other chain: got %v, want wrong_chain", err)
 	}
 	// No chain reader at all.
 	err = programverify.Verify(t.Context(), p, s.Policy, s.Pin, s.Keys.VK, s.State, nil, programverify.Options{})
@@ -256,4 +258,74 @@ func gnarkVK(tb testing.TB, k *programverify.VerifyingKey) *groth16.VerifyingKey
 		tb.Fatal(err)
 	}
 	return g
+}
+
+// lateClock is a chain whose blocks claim an earlier time than the oracle's
+// answers: what a lying RPC (or a broken one) would serve.
+type lateClock struct {
+	*programtest.FakeChain
+	back uint64
+	err  error
+}
+
+func (c lateClock) BlockTime(ctx context.Context, block uint64) (uint64, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	t, err := c.FakeChain.BlockTime(ctx, block)
+	return t - c.back, err
+}
+
+// TestInputAge: the oracle's latest answer must be at most the pin's
+// MaxInputAge old at block B's timestamp (issue 12: "an oracle answer whose
+// updatedAt is old is accepted").
+func TestInputAge(t *testing.T) {
+	s := programtest.NewScenarioAfter(t, "threshold", programtest.TradePrices("threshold"), 100)
+	p := s.Result.Proposal
+	check := func(maxAge uint64, chain program.Chain) error {
+		pin := *s.Pin
+		pin.MaxInputAge = maxAge
+		return programverify.Verify(t.Context(), clone(t, p), s.Policy, &pin, s.Keys.VK, s.State, chain, programverify.Options{})
+	}
+	if err := check(100, s.Chain); err != nil {
+		t.Fatalf("an answer exactly 100 s old, 100 s allowed: %v", err)
+	}
+	err := check(99, s.Chain)
+	if !errors.Is(err, wire.ErrStaleInput) || !strings.Contains(wire.MessageOf(err), "100 s old") || !strings.Contains(wire.MessageOf(err), "allows 99 s") {
+		t.Fatalf("100 s old, 99 s allowed: %v", err)
+	}
+	// A pin that names no age gets DefaultMaxInputAge.
+	if err := check(0, s.Chain); err != nil {
+		t.Fatalf("default age: %v", err)
+	}
+	old := programtest.NewScenarioAfter(t, "threshold", programtest.TradePrices("threshold"), programverify.DefaultMaxInputAge+1)
+	if err := old.Verify(old.Result.Proposal, programverify.Options{}); !errors.Is(err, wire.ErrStaleInput) {
+		t.Fatalf("older than the default: %v", err)
+	}
+	// An answer updated after block B's own time: the RPC is inconsistent.
+	if err := check(100, lateClock{FakeChain: s.Chain, back: 101}); !errors.Is(err, wire.ErrInputUnavailable) {
+		t.Fatalf("updatedAt after the block: %v", err)
+	}
+	// The block's time cannot be read.
+	if err := check(100, lateClock{FakeChain: s.Chain, err: errors.New("no such method")}); !errors.Is(err, wire.ErrInputUnavailable) {
+		t.Fatalf("no block time: %v", err)
+	}
+}
+
+// TestDefaultMaxBlockAge: B may be two blocks behind the head, not three
+// (issue 12: "the host may also choose the most favourable of 9 recent
+// blocks").
+func TestDefaultMaxBlockAge(t *testing.T) {
+	if programverify.DefaultMaxBlockAge != 2 {
+		t.Fatalf("DefaultMaxBlockAge %d", programverify.DefaultMaxBlockAge)
+	}
+	s := programtest.NewScenario(t, "threshold", programtest.TradePrices("threshold"))
+	s.Chain.Mine(2)
+	if err := s.Verify(clone(t, s.Result.Proposal), programverify.Options{}); err != nil {
+		t.Fatalf("2 blocks behind: %v", err)
+	}
+	s.Chain.Mine(1)
+	if err := s.Verify(clone(t, s.Result.Proposal), programverify.Options{}); !errors.Is(err, wire.ErrStaleInput) {
+		t.Fatalf("3 blocks behind: %v", err)
+	}
 }

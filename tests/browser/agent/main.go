@@ -14,11 +14,17 @@
 //	{"cmd":"flood","n":10000,"spent":"0x…"}          send n hostile proposals (flood test), paced by receipts
 //	{"cmd":"fund","to":"0x…","value":"0x…"}          send ETH from a devnet account
 //	{"cmd":"balance","address":"0x…"}
+//	{"cmd":"program-setup","policy":"FILE","program":"FILE"}
+//	                                                load the program examples
+//	{"cmd":"set-price","price":"0x…"}                a new oracle round (devnet account 0 owns the oracle)
+//	{"cmd":"propose-program","id":"…","from":"0x…","nonce":n,"block":b?}
+//	                                                read the oracle at b (default: the head), prove the program's decision, send
 //	{"cmd":"quit"}
 //
 // Events: ready {policy, vk, rpc, vkHash}, hello {fingerprint}, paired,
-// sent {id, proveMs}, receipt {body}, funded, balance, flooded {n, kinds,
-// ms}, error {message}.
+// sent {id, proveMs}, receipt {body}, funded, balance, program-ready {policy,
+// pin, vk, otherVK, vkHash}, price {block}, flooded {n, kinds, ms}, error
+// {message}.
 package main
 
 import (
@@ -45,10 +51,17 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/leash-wallet/leash/chain/contracts"
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/program/programcircuit"
+	"github.com/leash-wallet/leash/circuits/program/programtest"
+	"github.com/leash-wallet/leash/circuits/program/programverify"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/wire"
@@ -76,14 +89,20 @@ func emit(event string, fields map[string]any) {
 	outMu.Unlock()
 }
 
+// Devnet account 0 of the public test mnemonic: the oracle's owner.
+const ownerKey = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+
 type agent struct {
-	rpc    string
-	eth    *ethclient.Client
-	pol    *policy.Policy
-	doc    []byte
-	prover *prover.Prover
-	cl     *client.Client
-	signer common.Address // the extension's account, learned from the first propose
+	rpc     string
+	keysDir string
+	eth     *ethclient.Client
+	pol     *policy.Policy
+	doc     []byte
+	prover  *prover.Prover
+	cl      *client.Client
+	signer  common.Address // the extension's account, learned from the first propose
+	progPr  *programprover.Prover
+	prog    *program.Program
 
 	floodMu   sync.Mutex
 	floodSeen map[string]int // flood receipts by code, while a flood runs
@@ -139,7 +158,7 @@ func run(keysDir, rpc string) error {
 	if err != nil {
 		return err
 	}
-	a := &agent{rpc: rpc, eth: eth, pol: pol, doc: []byte(doc), prover: pr}
+	a := &agent{rpc: rpc, keysDir: keysDir, eth: eth, pol: pol, doc: []byte(doc), prover: pr}
 	emit("ready", map[string]any{"policy": doc, "vk": base64.StdEncoding.EncodeToString(vkBytes),
 		"vkHash": vk.Hash().Hex(), "commitment": pol.Commitment().Hex()})
 
@@ -187,6 +206,12 @@ func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 		}
 		emit("balance", map[string]any{"address": str(cmd, "address"), "wei": b.String()})
 		return nil
+	case "program-setup":
+		return a.programSetup(str(cmd, "policy"), str(cmd, "program"))
+	case "set-price":
+		return a.setPrice(ctx, str(cmd, "price"))
+	case "propose-program":
+		return a.proposeProgram(ctx, cmd)
 	case "quit":
 		return nil
 	}
@@ -338,6 +363,118 @@ func loadKeys(dir string) (*groth16.ProvingKey, []byte, error) {
 		return nil, nil, err
 	}
 	return pk, vk, nil
+}
+
+// programSetup loads the program examples (policy and program files) and
+// the template's keys from the keys dir (leash program setup --out DIR).
+// It also makes a well-formed key of another setup of the same circuit
+// (alpha doubled), which the extension must refuse to pin.
+func (a *agent) programSetup(policyFile, programFile string) error {
+	pdoc, err := os.ReadFile(policyFile)
+	if err != nil {
+		return err
+	}
+	pol, err := policy.Decode(pdoc)
+	if err != nil {
+		return err
+	}
+	gdoc, err := os.ReadFile(programFile)
+	if err != nil {
+		return err
+	}
+	prog, err := program.Decode(gdoc)
+	if err != nil {
+		return err
+	}
+	dir := a.keysDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "leash-browser-keys")
+	}
+	pk, err := programcircuit.ReadProvingKey(dir, prog.Tmpl())
+	if err != nil {
+		return err
+	}
+	vkBytes, err := os.ReadFile(filepath.Join(dir, programcircuit.VerifyingKeyFile(prog.Tmpl())))
+	if err != nil {
+		return err
+	}
+	vk, err := programverify.LoadVerifyingKey(vkBytes, prog.Tmpl())
+	if err != nil {
+		return err
+	}
+	other, err := programtest.OtherSetupKey(vkBytes)
+	if err != nil {
+		return err
+	}
+	if a.progPr, err = programprover.New(pol, prog, pk); err != nil {
+		return err
+	}
+	a.prog = prog
+	emit("program-ready", map[string]any{"policy": string(pdoc), "pin": prog.Pin(), "commitment": prog.Commitment().Hex(),
+		"vk": base64.StdEncoding.EncodeToString(vkBytes), "otherVK": base64.StdEncoding.EncodeToString(other), "vkHash": vk.Hash().Hex()})
+	return nil
+}
+
+// setPrice writes a new oracle round from the oracle's owner and waits
+// until it is mined.
+func (a *agent) setPrice(ctx context.Context, price string) error {
+	key, _ := crypto.HexToECDSA(ownerKey)
+	p, ok := new(big.Int).SetString(price, 0)
+	if !ok {
+		return fmt.Errorf("price %q", price)
+	}
+	s, err := contracts.NewSender(ctx, a.eth, key)
+	if err != nil {
+		return err
+	}
+	addrs := contracts.StandardAddresses(crypto.PubkeyToAddress(key.PublicKey), 0)
+	tx, err := s.Send(ctx, &addrs.Oracle, nil, contracts.NewPriceOracle().PackSetPrice(p))
+	if err != nil {
+		return err
+	}
+	rs, err := contracts.WaitMined(ctx, a.eth, tx)
+	if err != nil {
+		return err
+	}
+	emit("price", map[string]any{"price": price, "block": rs[0].BlockNumber.Uint64()})
+	return nil
+}
+
+// proposeProgram reads the oracle at the head (or at "block") as an agent
+// host does, proves the program's decision at "nonce" and sends it.
+func (a *agent) proposeProgram(ctx context.Context, cmd map[string]any) error {
+	if a.cl == nil || a.progPr == nil {
+		return fmt.Errorf("not paired, or no program-setup")
+	}
+	reader := ethchain.New(a.eth)
+	var block uint64
+	if b, ok := cmd["block"].(float64); ok {
+		block = uint64(b)
+	} else {
+		var err error
+		if block, err = reader.BlockNumber(ctx); err != nil {
+			return err
+		}
+	}
+	inputs, err := program.ReadInputs(ctx, reader, a.prog.Oracle, block, a.prog.Tmpl().Inputs)
+	if err != nil {
+		return err
+	}
+	nonce, _ := cmd["nonce"].(float64)
+	start := time.Now()
+	res, err := a.progPr.Prove(programprover.Request{Block: block, Inputs: inputs, Time: uint64(time.Now().Unix()), Spent: new(big.Int),
+		Fees: program.Fees{Nonce: uint64(nonce), Gas: 300_000, MaxFeePerGas: big.NewInt(3e9), MaxPriorityFeePerGas: big.NewInt(1e9)}})
+	if err != nil {
+		return err
+	}
+	p := res.Proposal
+	p.ID = str(cmd, "id")
+	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+p.ID), "proposal", p); err != nil {
+		return err
+	}
+	emit("sent", map[string]any{"id": p.ID, "proveMs": time.Since(start).Milliseconds(), "nonce": uint64(nonce), "block": block,
+		"action": res.Decision.Action, "proposal": p})
+	return nil
 }
 
 // raw sends a proposal document exactly as given: the hostile documents of
