@@ -3,7 +3,9 @@
 # ethers v6, viem and mipd unmodified in a page, in headless Debian
 # chromium, on a devnet: reads, signatures, transactions, a deployment,
 # typed data, networks, permissions, capabilities, the legacy provider and
-# a hostile page. (50-browser.sh built dist/extension and bin/leash.)
+# a hostile page; axe-core on every page; the cold-boot and forwarded-read
+# benchmark. (50-browser.sh built dist/extension and bin/leash.)
+# needs: chromium
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
