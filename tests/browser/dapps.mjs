@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import * as esbuild from 'esbuild';
 import { ethers } from 'ethers';
-import { approvalsWindow, assert, freePort, launchExtension, log, start, until } from './lib.mjs';
+import { approvalsWindow, assert, freePort, launchExtension, log, makeTest, start, until } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXT = path.join(ROOT, 'dist/extension');
@@ -28,27 +28,9 @@ fs.rmSync(ART, { recursive: true, force: true });
 fs.mkdirSync(ART, { recursive: true });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leash-dapps-'));
 const procs = [];
-const results = [];
-let failures = 0;
 let context = null;
-
-async function test(name, fn) {
-  const t0 = performance.now();
-  try {
-    await fn();
-    results.push([name, 'ok', performance.now() - t0]);
-    log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    results.push([name, 'FAIL', performance.now() - t0]);
-    let i = 0;
-    for (const pg of context ? context.pages() : []) {
-      await pg.screenshot({ path: path.join(ART, `fail-${results.length}-${i++}.png`) }).catch(() => {});
-      log('page', pg.url(), (await pg.textContent('body').catch(() => '')).slice(0, 400));
-    }
-    log(`FAIL ${name}\n     ${e.stack || e}`);
-  }
-}
+const { test, results, failures: failed } = makeTest({ art: ART, context: () => context });
+let failures = 0;
 
 // ---------------------------------------------------------------- setup
 const devnetCmd = process.env.DEVNET_CMD ? JSON.parse(process.env.DEVNET_CMD) : [LEASH, 'devnet', '--addr', '127.0.0.1:0', '--deploy'];
@@ -647,6 +629,7 @@ try {
   fake.close();
   cleanup();
   console.log('\n' + results.map(([n, s, ms]) => `${s.padEnd(4)} ${(ms / 1000).toFixed(1).padStart(5)}s  ${n}`).join('\n'));
+  failures += failed();
   console.log(failures ? `\n${failures} dapp test(s) failed` : '\nall dapp tests passed');
   fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(failures ? 1 : 0);

@@ -74,9 +74,11 @@ export function start(cmd, args, name, logDir, procs) {
 }
 
 // launchExtension starts chromium with the unpacked extension at ext and
-// returns {context, sw, extId, extURL, api}: api(type, args) calls the
-// approver API from an extension page (as the popup does).
-export async function launchExtension(ext, profile, logDir) {
+// returns {context, sw, extId, extURL, api, apiPage}: api(type, args) calls
+// the approver API from apiPage, an extension page (as the popup does)
+// opened at apiPath. The pages' and the worker's console go to
+// logDir/logName.
+export async function launchExtension(ext, profile, logDir, apiPath = 'ui/onboarding.html', logName = 'console.log') {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -88,7 +90,7 @@ export async function launchExtension(ext, profile, logDir) {
     ],
   });
   const sw = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 20000 }));
-  const consoleLog = fs.createWriteStream(path.join(logDir, 'console.log'));
+  const consoleLog = fs.createWriteStream(path.join(logDir, logName));
   const watchConsole = (w, name) => w.on('console', (m) => consoleLog.write(`${name} ${m.type()}: ${m.text()}\n`));
   watchConsole(sw, 'sw');
   context.on('serviceworker', (w) => watchConsole(w, 'sw'));
@@ -96,7 +98,7 @@ export async function launchExtension(ext, profile, logDir) {
   const extId = new URL(sw.url()).host;
   const extURL = (p) => `chrome-extension://${extId}/${p}`;
   const page = await context.newPage();
-  await page.goto(extURL('ui/onboarding.html'));
+  await page.goto(extURL(apiPath));
   const api = (type, args = {}) => page.evaluate(async ([type, args]) => {
     const r = await chrome.runtime.sendMessage({ type, ...args });
     if (!r.ok) throw new Error(r.code + ': ' + r.message);
@@ -114,4 +116,33 @@ export function approvalsWindow(context, sel, timeoutMs = 20000) {
     }
     return null;
   }, timeoutMs);
+}
+
+// makeTest returns test(name, fn), which runs one test, logs ok or FAIL,
+// and on failure saves a screenshot of every page of context() to art and
+// logs their text; with abort, a failure also stops the suite (throws).
+// results lists [name, 'ok'|'FAIL', ms]; failures() counts the failed.
+export function makeTest({ art, context, abort = false }) {
+  const results = [];
+  let failed = 0;
+  async function test(name, fn) {
+    const t0 = performance.now();
+    try {
+      await fn();
+      results.push([name, 'ok', performance.now() - t0]);
+      log(`ok   ${name}`);
+    } catch (e) {
+      failed++;
+      results.push([name, 'FAIL', performance.now() - t0]);
+      let i = 0;
+      const ctx = context();
+      for (const pg of ctx ? ctx.pages() : []) {
+        await pg.screenshot({ path: path.join(art, `fail-${results.length}-${i++}.png`) }).catch(() => {});
+        log('page', pg.url(), (await pg.textContent('body').catch(() => '')).slice(0, 400));
+      }
+      log(`FAIL ${name}\n     ${e.stack || e}`);
+      if (abort) throw e;
+    }
+  }
+  return { test, results, failures: () => failed };
 }

@@ -3,6 +3,8 @@ package signer
 import (
 	"fmt"
 	"math/big"
+
+	"github.com/leash-wallet/leash/circuits/policy"
 )
 
 // The budget: each window rule of the pinned policy with what the agent
@@ -41,26 +43,11 @@ func (s *Signer) windows(pn *pins, now uint64) []WindowView {
 	if left.Sign() < 0 {
 		left.SetInt64(0)
 	}
-	v := WindowView{Rule: "value", Label: fmt.Sprintf("ETH the agent may send per %s", windowText(w.Seconds)), Seconds: w.Seconds,
+	v := WindowView{Rule: "value", Label: fmt.Sprintf("ETH the agent may send per %s", policy.FormatSeconds(w.Seconds)), Seconds: w.Seconds,
 		Spent: spent.String(), Cap: w.MaxValue.Int.String(), Left: left.String(),
 		SpentText: FormatEther(spent), CapText: FormatEther(&w.MaxValue.Int), LeftText: FormatEther(left)}
 	if at, amount, ok := s.ledger.Frees(now); ok {
 		v.FreesAt, v.FreesText = at, FormatEther(amount)
 	}
 	return []WindowView{v}
-}
-
-func windowText(sec uint64) string {
-	for _, u := range []struct {
-		n    uint64
-		name string
-	}{{86400, "day"}, {3600, "hour"}, {60, "minute"}} {
-		if sec%u.n == 0 {
-			if sec == u.n {
-				return u.name
-			}
-			return fmt.Sprintf("%d %ss", sec/u.n, u.name)
-		}
-	}
-	return fmt.Sprintf("%d seconds", sec)
 }
