@@ -101,23 +101,7 @@ func openExt(args []js.Value) (func() (any, error), error) {
 func userObject(s *signer.Signer) js.Value {
 	ctx := context.Background()
 	o := js.ValueOf(map[string]any{})
-	o.Set("signTx", async(func(args []js.Value) (func() (any, error), error) {
-		raw, err := bytesOf(arg(args, 0), "tx")
-		if err != nil {
-			return nil, err
-		}
-		origin, chain, err := originChain(args, 1)
-		if err != nil {
-			return nil, err
-		}
-		return func() (any, error) {
-			r, err := s.SignUser(ctx, signer.UserRequest{Kind: signer.UserTransaction, Origin: origin, ChainID: chain, Doc: raw})
-			if err != nil {
-				return nil, err
-			}
-			return fromJSON(r)
-		}, nil
-	}))
+	o.Set("signTx", async(userSign(s, signer.UserTransaction)))
 	o.Set("signMessage", async(func(args []js.Value) (func() (any, error), error) {
 		param, err := stringOf(arg(args, 0), "message")
 		if err != nil {
@@ -139,29 +123,39 @@ func userObject(s *signer.Signer) js.Value {
 			return fromJSON(r)
 		}, nil
 	}))
-	o.Set("signTypedData", async(func(args []js.Value) (func() (any, error), error) {
-		kind, err := stringOf(arg(args, 0), "kind")
+	o.Set("signTypedData", async(userSign(s, "")))
+	sessionMethods(s, o)
+	return o
+}
+
+// userSign: user.signTx(tx, origin, chainId) with kind, or, with kind "",
+// user.signTypedData(kind, doc, origin, chainId).
+func userSign(s *signer.Signer, kind string) func([]js.Value) (func() (any, error), error) {
+	return func(args []js.Value) (func() (any, error), error) {
+		k, i := kind, 0
+		if k == "" {
+			var err error
+			if k, err = stringOf(arg(args, 0), "kind"); err != nil {
+				return nil, err
+			}
+			i = 1
+		}
+		doc, err := bytesOf(arg(args, i), "document")
 		if err != nil {
 			return nil, err
 		}
-		doc, err := bytesOf(arg(args, 1), "typed data")
-		if err != nil {
-			return nil, err
-		}
-		origin, chain, err := originChain(args, 2)
+		origin, chain, err := originChain(args, i+1)
 		if err != nil {
 			return nil, err
 		}
 		return func() (any, error) {
-			r, err := s.SignUser(ctx, signer.UserRequest{Kind: kind, Origin: origin, ChainID: chain, Doc: doc})
+			r, err := s.SignUser(context.Background(), signer.UserRequest{Kind: k, Origin: origin, ChainID: chain, Doc: doc})
 			if err != nil {
 				return nil, err
 			}
 			return fromJSON(r)
 		}, nil
-	}))
-	sessionMethods(s, o)
-	return o
+	}
 }
 
 // originChain reads (origin, chainId) at args[i], args[i+1].
