@@ -561,6 +561,53 @@ try {
     const bad = a11y.filter((r) => r.critical || r.serious);
     assert(!bad.length, 'axe violations:\n' + bad.map((r) => r.name + ': ' + r.rules.join('; ')).join('\n'));
   });
+  await test('language: with a pseudo-translation (a _locales/de/messages.json only, no code change) every text of onboarding, the popup and an approval is translated', async () => {
+    // A copy of the extension with every English message wrapped in «…»
+    // as German, in a browser whose language is German.
+    const dir = path.join(tmp, 'ext-pseudo');
+    fs.cpSync(EXT, dir, { recursive: true });
+    const en = JSON.parse(fs.readFileSync(path.join(dir, '_locales/en/messages.json'), 'utf8'));
+    const de = Object.fromEntries(Object.entries(en).map(([k, v]) => [k, { ...v, message: '«' + v.message + '»' }]));
+    fs.mkdirSync(path.join(dir, '_locales/de'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '_locales/de/messages.json'), JSON.stringify(de));
+    const px = await launchExtension(dir, path.join(tmp, 'profile-pseudo'), ART, 'ui/onboarding.html', 'console-pseudo.log', ['--lang=de']);
+    try {
+      // Every visible text node with words: inside «…», or data (addresses,
+      // hashes, numbers and amounts, URLs, origins, commands).
+      const untranslated = (page) => page.evaluate(() => {
+        const data = /^(0x[0-9a-fA-F…]+|[\d.,\s%:#/-]+( ?(ETH|ms|s|MiB|KiB))?( left)?|https?:\/\/\S+|[\d.,]+ ETH|—|…|Leash)$/;
+        const out = [];
+        const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          const t = n.textContent.trim();
+          const el = n.parentElement;
+          if (!t || !/[A-Za-z]{2}/.test(t) || !el || el.closest('script,style,[hidden]') || el.offsetParent === null && getComputedStyle(el).position !== 'fixed') continue;
+          if (t.includes('«') || data.test(t) || el.closest('.mono, pre.desc, [data-path], dd')) continue;
+          out.push(t.slice(0, 80));
+        }
+        return out;
+      });
+      const ob = px.apiPage;
+      await ob.waitForSelector('#create');
+      const miss = { 'onboarding': await untranslated(ob) };
+      assert(/«/.test(await ob.title()), 'the page title: ' + await ob.title());
+      await px.api('createVault', { password: PASSWORD, words: 12 });
+      const pop = await px.context.newPage();
+      await pop.goto(px.extURL('ui/popup.html'));
+      await pop.waitForSelector('[data-screen=main]');
+      for (const tab of ['approvals', 'activity', 'setup']) {
+        await pop.click(`[data-tab=${tab}]`);
+        await pop.waitForTimeout(500);
+        miss['popup: ' + tab] = await untranslated(pop);
+      }
+      await shot(pop, 'd09-pseudo-locale');
+      const bad = Object.entries(miss).filter(([, v]) => v.length);
+      assert(!bad.length, 'texts not from chrome.i18n:\n' + bad.map(([k, v]) => k + ': ' + JSON.stringify(v)).join('\n'));
+    } finally {
+      await px.context.close().catch(() => {});
+    }
+  });
+
   await test('benchmark: the worker\'s cold boot with a pinned policy (n=7) and a forwarded read over the RPC\'s own time (n=60), medians', async () => {
     const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
     const vkFile = fs.readdirSync(keys).map((d) => path.join(keys, d, 'policy.vk')).find((f) => fs.existsSync(f));

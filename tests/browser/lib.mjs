@@ -78,7 +78,7 @@ export function start(cmd, args, name, logDir, procs) {
 // the approver API from apiPage, an extension page (as the popup does)
 // opened at apiPath. The pages' and the worker's console go to
 // logDir/logName.
-export async function launchExtension(ext, profile, logDir, apiPath = 'ui/onboarding.html', logName = 'console.log') {
+export async function launchExtension(ext, profile, logDir, apiPath = 'ui/onboarding.html', logName = 'console.log', extraArgs = []) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -86,7 +86,7 @@ export async function launchExtension(ext, profile, logDir, apiPath = 'ui/onboar
     args: [
       `--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs,
     ],
   });
   const sw = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 20000 }));
