@@ -78,7 +78,11 @@ export function onConnect(port) {
   port.onMessage.addListener((msg) => onRequest(port, msg));
   port.onDisconnect.addListener(() => {
     ports.delete(port);
-    for (const [id, a] of pending) if (a.port === port) pending.delete(id);
+    for (const [id, a] of pending) {
+      if (a.port !== port) continue;
+      pending.delete(id);
+      if (a.onSettle) a.onSettle({ error: ERR.userRejected }); // the batch stops
+    }
     rt.updateBadge();
   });
 }
@@ -210,6 +214,12 @@ async function dispatch(port, method, params, reqId) {
       }
       return ask(port, reqId, { kind: 'typed', origin, typedKind: kind, doc, chainId });
     }
+    case 'wallet_sendCalls': {
+      if (!(await grantedTo(origin)).length) throw rpcErr(ERR.unauthorized);
+      return sendCalls(port, origin, params);
+    }
+    case 'wallet_getCallsStatus':
+      return callsStatus(origin, params);
     case 'leash_requestAgentAction': {
       if (!(await grantedTo(origin)).length) throw rpcErr(ERR.unauthorized);
       const req = Array.isArray(params) ? params[0] : params;
@@ -293,8 +303,82 @@ async function permissionsFor(origin) {
   return [{ invoker: origin, parentCapability: 'eth_accounts', date: o.since, caveats: [{ type: 'restrictReturnedAccounts', value: acc }] }];
 }
 
-// capabilities: EIP-5792, honestly: no atomic batches, no paymaster, no
-// wallet_sendCalls (4200) — each call of a batch would be its own approval.
+// ---- EIP-5792 batches: non-atomic, each call its own approval ----
+// wallet_sendCalls answers {id} at once; the calls are then prepared and
+// shown one after the other, each signed and sent once the user approves
+// it; a rejection stops the batch. Batches live in this worker's memory,
+// at most MAX_BATCHES, each of at most MAX_CALLS calls.
+export const MAX_BATCHES = 16;
+export const MAX_CALLS = 10;
+const batches = new Map(); // id → {id, origin, network, calls, hashes, done, stopped}
+
+async function sendCalls(port, origin, params) {
+  const p = Array.isArray(params) ? params[0] : undefined;
+  if (!p || typeof p !== 'object' || !Array.isArray(p.calls) || !p.calls.length) throw rpcErr({ ...ERR.invalid, message: 'wallet_sendCalls: {version, chainId, calls: [...]}' });
+  if (p.calls.length > MAX_CALLS) throw rpcErr({ ...ERR.invalid, message: `at most ${MAX_CALLS} calls in a batch` });
+  if (p.atomicRequired === true) throw rpcErr({ code: 5760, message: 'Leash does not run calls atomically: send them with atomicRequired false (each call is approved and sent on its own).' });
+  const network = await net.current();
+  if (typeof p.chainId !== 'string' || !HEX.test(p.chainId) || BigInt(p.chainId) !== BigInt(network.chainId)) throw rpcErr({ code: 5710, message: `the site is on chain ${network.chainId}` });
+  const acc = await grantedTo(origin);
+  if (p.from !== undefined && (typeof p.from !== 'string' || p.from.toLowerCase() !== acc[0].toLowerCase())) throw rpcErr(ERR.unauthorized);
+  for (const c of p.calls) {
+    if (!c || typeof c !== 'object' || Array.isArray(c)) throw rpcErr(ERR.invalid);
+    if (c.capabilities && Object.values(c.capabilities).some((x) => x && x.optional !== true)) throw rpcErr({ code: 5700, message: 'Leash supports no call capabilities' });
+  }
+  if (p.capabilities && Object.values(p.capabilities).some((x) => x && x.optional !== true)) throw rpcErr({ code: 5700, message: 'Leash supports no batch capabilities' });
+  if ([...batches.values()].filter((x) => x.origin === origin && !x.done).length >= 4) throw rpcErr(ERR.limit);
+  if (batches.size >= MAX_BATCHES) {
+    const old = [...batches.values()].find((b) => b.done);
+    if (!old) throw rpcErr(ERR.limit);
+    batches.delete(old.id);
+  }
+  const id = '0x' + [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const b = { id, origin, network, calls: p.calls.map((c) => ({ to: c.to, value: c.value, data: c.data })), hashes: [], done: false, stopped: false };
+  batches.set(id, b);
+  runBatch(port, b).catch((e) => { b.stopped = true; b.error = e.message; }).finally(() => { b.done = true; });
+  return { id };
+}
+
+async function runBatch(port, b) {
+  for (let i = 0; i < b.calls.length; i++) {
+    const tx = await prepareTx(b.calls[i], b.network);
+    const msg = await new Promise((resolve, reject) => {
+      ask(port, null, { kind: 'tx', origin: b.origin, txPreview: tx, network: b.network, batch: { index: i + 1, count: b.calls.length }, onSettle: resolve }).catch(reject);
+    });
+    if (msg.error) {
+      b.stopped = true;
+      return;
+    }
+    b.hashes.push(msg.result);
+  }
+}
+
+async function callsStatus(origin, params) {
+  const id = Array.isArray(params) ? params[0] : undefined;
+  const b = typeof id === 'string' ? batches.get(id) : undefined;
+  if (!b || b.origin !== origin) throw rpcErr({ code: 5730, message: 'Unknown bundle id.' });
+  const receipts = [];
+  for (const h of b.hashes) {
+    const r = await rpc('eth_getTransactionReceipt', [h], { url: b.network.rpcUrl }).catch(() => null);
+    if (!r || !r.blockNumber) break;
+    receipts.push({ logs: (r.logs || []).map((l) => ({ address: l.address, data: l.data, topics: l.topics })), status: r.status, blockHash: r.blockHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed, transactionHash: r.transactionHash });
+  }
+  // 100 pending, 200 confirmed, 400 failed off chain (nothing sent), 500
+  // reverted on chain (all), 600 partly done (some sent, some not or some
+  // reverted).
+  let status = 100;
+  const allMined = receipts.length === b.hashes.length;
+  if (b.stopped && !b.hashes.length) status = 400;
+  else if (b.stopped && allMined) status = 600;
+  else if (b.done && allMined) {
+    const ok = receipts.filter((r) => r.status === '0x1').length;
+    status = ok === receipts.length ? 200 : ok === 0 ? 500 : 600;
+  }
+  return { version: '2.0.0', id: b.id, chainId: toHex(b.network.chainId), atomic: false, status, receipts };
+}
+
+// capabilities: EIP-5792, honestly: no atomic batches, no paymaster;
+// wallet_sendCalls runs the calls one by one, each approved.
 async function capabilities(chains) {
   const s = await st.settings();
   const ids = net.list(s).map((n) => n.chainId);
@@ -496,6 +580,7 @@ export async function views() {
       if (a.kind === 'tx') {
         v.tx = await withToken(a.network, await approver.inspectTx(JSON.stringify(a.txPreview)));
         v.network = { chainId: a.network.chainId, name: a.network.name, symbol: a.network.symbol, policy: !!a.network.policy };
+        if (a.batch) v.batch = a.batch;
       } else if (a.kind === 'sign') v.message = await ext.inspectMessage(a.message, a.origin, status.address, a.chainId);
       else if (a.kind === 'typed') v.typed = await typedView(ext, a);
       else if (a.kind === 'task') v.request = JSON.stringify(a.request, null, 2);
@@ -525,7 +610,8 @@ export function get(id) { return pending.get(id); }
 
 function settle(a, msg) {
   pending.delete(a.id);
-  try { a.port.postMessage({ id: a.reqId, ...msg }); } catch {}
+  if (a.onSettle) a.onSettle(msg); // a call of a batch: wallet_sendCalls answered already
+  else try { a.port.postMessage({ id: a.reqId, ...msg }); } catch {}
   rt.updateBadge();
 }
 

@@ -341,6 +341,7 @@ function approvalCard(a) {
     return h('div', { class: 'card', 'data-approval': a.id },
       h('h2', {}, titles[a.kind]),
       a.error ? h('div', { class: 'reason' }, a.error) : null,
+      a.batch ? h('p', { class: 'small', 'data-batch': String(a.batch.index) }, t('Call $1 of $2 of a batch: each call is approved and sent on its own.', a.batch.index, a.batch.count)) : null,
       a.kind === 'tx' && a.tx ? [warnings(a.tx.warnings, a.id), a.network && !a.network.policy ? h('p', { class: 'small', 'data-network': a.network.chainId }, t('On $1 (chain $2), not the agent\'s network.', a.network.name, a.network.chainId)) : null, txRows(a.tx)] : null,
       a.kind === 'sign' && a.message ? messageBody(a.message, a.id) : null,
       a.kind === 'typed' && a.typed ? typedBody(a.typed, a.id) : null,

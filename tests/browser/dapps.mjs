@@ -258,7 +258,7 @@ try {
     await page.close();
   });
 
-  await test('viem: sendTransaction + waitForTransactionReceipt, signTypedData (recovers), switchChain current (null) and unknown (4902), getCapabilities', async () => {
+  await test('viem: sendTransaction + waitForTransactionReceipt, signTypedData (recovers), switchChain current (null) and unknown (4902), getCapabilities, sendCalls (non-atomic, each call approved) + waitForCallsStatus', async () => {
     const page = await dappPage();
     await page.evaluate(([rpc, addr]) => {
       const { createWalletClient, createPublicClient, custom } = window.libs.viem;
@@ -295,6 +295,21 @@ try {
     assert(sw2.code === 4902 || sw2.cause === 4902, 'an unknown chain is 4902: ' + JSON.stringify(sw2));
     const caps = await page.evaluate(() => window.wallet.getCapabilities().then((c) => JSON.stringify(c)));
     assert(JSON.parse(caps)['1337'] && JSON.parse(caps)['1337'].atomic.status === 'unsupported', 'capabilities: ' + caps);
+    // EIP-5792 batches, non-atomic: each call approved and sent on its own.
+    p = page.evaluate(async () => {
+      const to = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+      const { id } = await window.wallet.sendCalls({ calls: [{ to, value: 11n }, { to, value: 22n }] });
+      const r = await window.wallet.waitForCallsStatus({ id, timeout: 60000, pollingInterval: 200 });
+      return { status: r.status, code: r.statusCode, n: r.receipts.length, atomic: r.atomic };
+    });
+    for (const i of [1, 2]) {
+      const w = await approvalsWindow(context, `[data-batch="${i}"]`);
+      await w.click('[data-approve^="tx:"]', { timeout: 15000 });
+    }
+    const calls = await p;
+    assert(calls.status === 'success' && calls.code === 200 && calls.n === 2 && calls.atomic === false, 'sendCalls: ' + JSON.stringify(calls));
+    const atomic = await page.evaluate(() => window.wallet.sendCalls({ forceAtomic: true, calls: [{ to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', value: 1n }] }).then(() => 'sent', (e) => e.code ?? (e.cause && e.cause.code)));
+    assert(atomic === 5760, 'atomic batches are refused (5760): ' + atomic);
     await page.close();
   });
 
@@ -561,7 +576,7 @@ try {
     const bad = a11y.filter((r) => r.critical || r.serious);
     assert(!bad.length, 'axe violations:\n' + bad.map((r) => r.name + ': ' + r.rules.join('; ')).join('\n'));
   });
-  await test('language: with a pseudo-translation (a _locales/de/messages.json only, no code change) every text of onboarding, the popup and an approval is translated', async () => {
+  await test('language: with a pseudo-translation (a _locales/de/messages.json only, no code change) every text of onboarding and the popup\'s three tabs is translated', async () => {
     // A copy of the extension with every English message wrapped in «…»
     // as German, in a browser whose language is German.
     const dir = path.join(tmp, 'ext-pseudo');
