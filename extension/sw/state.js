@@ -253,15 +253,16 @@ export function dropPreload() {
 }
 
 export const coreStore = {
-  async get(key) {
+  // get answers from memory at once (pending writes, the preloaded
+  // records), else with a Promise of chrome.storage's value.
+  get(key) {
     const k = 'core/' + key;
     if (dirty.has(k)) {
       const v = dirty.get(k);
       return v === REMOVED ? undefined : v;
     }
     if (preloaded && preloaded.has(k)) return preloaded.get(k);
-    const o = await local.get(k);
-    return o[k];
+    return local.get(k).then((o) => o[k]);
   },
   set(key, value) {
     dirty.set('core/' + key, value);
