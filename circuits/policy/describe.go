@@ -26,7 +26,7 @@ func (p *Policy) Describe() string {
 	fmt.Fprintf(&b, "%s (commitment %s)\n", name, p.commitment)
 	fmt.Fprintf(&b, "- Chain %d only, from %s to %s.\n", p.ChainID, fmtTime(p.NotBefore), fmtTime(p.NotAfter))
 	fmt.Fprintf(&b, "- At most %s per transaction, and %s in any %s.\n", formatWei(&p.MaxValuePerTx.Int),
-		formatWei(&p.Window.MaxValue.Int), fmtSeconds(p.Window.Seconds))
+		formatWei(&p.Window.MaxValue.Int), FormatSeconds(p.Window.Seconds))
 	fmt.Fprintf(&b, "- Fees: gas limit × max fee per gas at most %s per transaction.\n", formatWei(&p.MaxFeePerTx.Int))
 	fmt.Fprintf(&b, "- Only these %d destinations:\n", len(p.Targets))
 	for _, t := range p.Targets {
@@ -97,7 +97,8 @@ func (p *Policy) Warnings() []string {
 	return w
 }
 
-func fmtSeconds(s uint64) string {
+// FormatSeconds says a duration in words: "day", "2 hours", "90 seconds".
+func FormatSeconds(s uint64) string {
 	for _, u := range []struct {
 		n    uint64
 		name string

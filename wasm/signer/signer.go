@@ -464,6 +464,22 @@ type Status struct {
 	Queued    int             `json:"queued"`
 	Mode      Mode            `json:"mode"`
 	Integrity IntegrityStatus `json:"integrity"`
+	// Windows is the budget: each window rule of the pinned policy with
+	// what is spent, what is left and when capacity frees up.
+	Windows []WindowView `json:"windows"`
+}
+
+// Warm makes the pinned policy key's verifier tables now rather than at
+// the first verification (New and Pin leave them for later, so a host's
+// cold start stays fast). Hosts call it once they are idle after opening.
+func (s *Signer) Warm() error {
+	s.mu.Lock()
+	pn := s.pins
+	s.mu.Unlock()
+	if pn == nil {
+		return nil
+	}
+	return pn.vk.Warm()
 }
 
 // Status reports the signer's state.
@@ -496,6 +512,10 @@ func (s *Signer) status() Status {
 	if s.pins != nil {
 		c, h := s.pins.policy.Commitment(), s.pins.vk.Hash()
 		st.PolicyCommitment, st.VKHash = &c, &h
+	}
+	st.Windows = s.windows(s.pins, now)
+	if st.Windows == nil {
+		st.Windows = []WindowView{}
 	}
 	st.Pending = len(s.pending)
 	st.Programs = s.programStatus()
