@@ -336,7 +336,10 @@ try {
 
   await test('the popup\'s budget card after agent spending: spent, left and when capacity frees up, from the core', async () => {
     const w = (await api('view')).status.windows;
-    assert(w.length === 1 && w[0].rule === 'value', 'the policy\'s window rules: ' + JSON.stringify(w));
+    // Policy v2: value, fees, count, then each token window; p-ok-1 (0.1 ETH) is the only spend so far.
+    const spent = ETH / 10n;
+    assert(w.map((x) => x.rule).join() === 'value,fee_window,tx_count,token_window,token_window', 'the policy\'s window rules: ' + JSON.stringify(w));
+    assert(w[2].spent === '1' && w[2].cap === '1000' && BigInt(w[1].spent) > 0n, 'one transaction and its fee counted: ' + JSON.stringify(w.slice(1, 3)));
     assert(BigInt(w[0].spent) === spent && BigInt(w[0].left) === BigInt(w[0].cap) - spent, `spent ${w[0].spent}, left ${w[0].left} after ${spent}`);
     assert(w[0].freesAt > Date.now() / 1000, 'capacity frees up later: ' + w[0].freesAt);
     await popup.goto(extURL('ui/popup.html?tab=approvals'));
@@ -345,6 +348,7 @@ try {
     const text = await popup.textContent(card);
     assert(text.includes(w[0].spentText + ' of ' + w[0].capText + ' spent') && text.includes(w[0].leftText + ' left') && /frees in \d+ h/.test(text), 'the card: ' + text);
     assert(await popup.getAttribute(`${card} [role=progressbar]`, 'aria-valuenow') !== '0', 'the bar shows the spend');
+    assert(/1 transaction of 1000 transactions spent/.test(await popup.textContent('[data-card=budget] [data-window=tx_count]')), 'the count row');
     await shot(popup, '06b-popup-budget');
   });
 
