@@ -1172,13 +1172,15 @@ try {
     const ctx2 = second.context;
     try {
       const api2 = second.api;
-      const words = ethers.Wallet.createRandom().mnemonic.phrase;
+      // The program examples commit their account (policy "self" and the
+      // program's recipient): devnet account 0, whose mnemonic this wallet imports.
+      const words = 'test test test test test test test test test test test junk';
       await api2('importVault', { mnemonic: words, password: PASSWORD });
       const addr2 = (await api2('view')).status.address;
       // The program examples' policy, for this wallet (a v2 policy commits
       // the account it is for).
       mark = agent.lines.length;
-      send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json'), account: addr2 });
+      send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json') });
       const pr = await agent.next((e) => e.event === 'program-ready' || (e.event === 'error' && e.cmd === 'program-setup'), 60000, mark);
       assert(pr.event === 'program-ready', 'program setup: ' + JSON.stringify(pr));
       mark = agent.lines.length;
@@ -1186,6 +1188,13 @@ try {
       await agent.next((e) => e.event === 'funded' || e.event === 'error', 20000, mark);
       await api2('settings', { rpcUrl: RPC, registry: reg });
       await api2('pinPolicy', { policy: pr.policy, vk: ready.vk });
+      // Account 0 deployed the devnet and owns the oracle: the core holds its
+      // nonce jump for the user, who confirms it (as tests/browser/signer.mjs).
+      const syncNonce = async () => {
+        const r = await api2('syncNonce');
+        if (r.held !== undefined) await api2('confirmNonce', { nonce: String(r.held) });
+      };
+      await syncNonce();
       // The user publishes the policy and the program (with its key's hash).
       const dir = fs.mkdtempSync(path.join(tmp, 'programs-'));
       const f = { m: path.join(dir, 'm.txt'), p: path.join(dir, 'policy.json'), vk: path.join(dir, 'policy.vk'), pin: path.join(dir, 'pin.json'), pvk: path.join(keys, 'program-threshold.vk') };
@@ -1213,6 +1222,7 @@ try {
       await agent.next((e) => e.event === 'paired', 15000, mark);
       const proposeProgram = async (id, extra) => {
         const m = agent.lines.length;
+        await syncNonce(); // the oracle's rounds are sent from the same account
         const nonce = Number(BigInt(await rpcCall('eth_getTransactionCount', [addr2, 'pending'])));
         send({ cmd: 'propose-program', id, from: addr2, nonce, ...extra });
         const sent = await agent.next((e) => (e.event === 'sent' && e.id === id) || (e.event === 'error' && e.cmd === 'propose-program'), 60000, m);
