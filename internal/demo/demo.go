@@ -108,6 +108,9 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := t.strategy(ctx); err != nil {
 		return err
 	}
+	if err := t.attacks(ctx); err != nil {
+		return err
+	}
 	t.say("user", "revokes the policy on chain: the kill switch")
 	if err := s.Revoke(ctx); err != nil {
 		return err

@@ -343,7 +343,7 @@ func (s *Stack) writePolicy() error {
 		"version": 2, "name": "Demo agent", "chainId": 1337, "account": s.Account.Hex(),
 		"notBefore": now.Add(-time.Hour).Format(time.RFC3339), "notAfter": now.Add(30 * 24 * time.Hour).Format(time.RFC3339),
 		"maxValuePerTx": "1 ether", "maxFeePerTx": "0.05 ether",
-		"window": map[string]any{"seconds": 86400, "maxValue": "3 ether", "maxFees": "1 ether", "maxTxs": 100},
+		"window": map[string]any{"seconds": 86400, "maxValue": "3 ether", "maxFees": "0.2 ether", "maxTxs": 100},
 		"targets": []any{
 			map[string]any{"address": s.Alice.Hex(), "label": "Alice", "calls": []any{map[string]any{"fn": "transfer-value"}}},
 			map[string]any{"address": s.Addrs.USD.Hex(), "label": "dUSD token", "symbol": "dUSD", "decimals": 18, "windowMax": "5000 dUSD",

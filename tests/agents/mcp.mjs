@@ -52,7 +52,7 @@ async function driveEveryTool(label, client) {
     assert.deepEqual(w.budget.map((b) => `${b.rule}/${b.symbol}`), ['window/ETH', 'fee_window/ETH', 'tx_count/', 'token_window/dETH', 'token_window/dUSD']);
     assert.equal(w.budget[0].rule, 'window');
     assert.match(w.budget[0].text, /left of 3 ETH in any 1 day/);
-    assert.match(w.budget[1].text, /left of 1 ETH in any 1 day/);
+    assert.match(w.budget[1].text, /left of 0.2 ETH in any 1 day/);
     assert.match(w.budget[2].text, /transactions left of 100 in any 1 day/);
     assert.match(w.budget[3].text, /left of 5 dETH in any 1 day/);
     assert.match(w.budget[4].text, /left of 5000 dUSD in any 1 day/);
