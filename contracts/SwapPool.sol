@@ -34,6 +34,7 @@ contract SwapPool {
     error InsufficientLiquidity();
     error TransferFailed();
     error Reentrancy();
+    error Expired(uint256 deadlineBlock, uint256 blockNumber);
 
     modifier nonReentrant() {
         if (locked) revert Reentrancy();
@@ -58,12 +59,15 @@ contract SwapPool {
     }
 
     /// @notice Swaps exactly `amountIn` of `tokenIn` (pulled with transferFrom,
-    /// so approve first) for at least `minAmountOut` of the other token, sent to `to`.
-    function swapExactIn(address tokenIn, uint256 amountIn, uint256 minAmountOut, address to)
+    /// so approve first) for at least `minAmountOut` of the other token, sent to `to`,
+    /// in a block no later than `deadlineBlock` (a signed trade cannot be held
+    /// back and executed at a worse moment).
+    function swapExactIn(address tokenIn, uint256 amountIn, uint256 minAmountOut, address to, uint256 deadlineBlock)
         external
         nonReentrant
         returns (uint256 amountOut)
     {
+        if (block.number > deadlineBlock) revert Expired(deadlineBlock, block.number);
         amountOut = getAmountOut(tokenIn, amountIn);
         if (amountOut < minAmountOut) revert InsufficientOutput(amountOut, minAmountOut);
         address tokenOut;

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -36,19 +35,18 @@ func New(pol *policy.Policy, pk *groth16.ProvingKey) (*Prover, error) {
 }
 
 // Request is what to prove: the transaction, and the signer state it will be
-// checked against (the window spend and the time; the nonce is the tx's).
+// checked against (its window sums and the time; the nonce is the tx's).
 type Request struct {
 	ID         string // proposal id; a random one when empty
 	Tx         *wire.Tx
-	Spent      *big.Int
-	Time       uint64
-	NoPrecheck bool // skip the native pre-check (audits): the circuit must then refuse
+	State      *wire.State // nil: an empty window at time 0
+	NoPrecheck bool        // skip the native pre-check (audits): the circuit must then refuse
 }
 
-// Precheck runs the policy's native rules: a fast refusal that names the
-// rule, before any proving work.
-func (p *Prover) Precheck(tx *wire.Tx, spent *big.Int, t uint64) error {
-	return p.pol.Check(tx, spent, t)
+// Precheck runs the policy's native rules against st: a fast refusal that
+// names the rule and says what would pass, before any proving work.
+func (p *Prover) Precheck(tx *wire.Tx, st *wire.State) error {
+	return p.pol.Check(tx, st)
 }
 
 // Prove builds the witness, proves it and returns the proposal.
@@ -56,16 +54,16 @@ func (p *Prover) Prove(req Request) (*wire.Proposal, error) {
 	if req.Tx == nil {
 		return nil, wire.Errorf(wire.Malformed, "prove: no transaction")
 	}
-	spent := req.Spent
-	if spent == nil {
-		spent = new(big.Int)
+	st := req.State
+	if st == nil {
+		st = &wire.State{}
 	}
 	if !req.NoPrecheck {
-		if err := p.Precheck(req.Tx, spent, req.Time); err != nil {
+		if err := p.Precheck(req.Tx, st); err != nil {
 			return nil, err
 		}
 	}
-	assignment, err := policycircuit.Assign(p.pol, req.Tx, spent, req.Time)
+	assignment, err := policycircuit.Assign(p.pol, req.Tx, st, st.Time)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +91,8 @@ func (p *Prover) Prove(req Request) (*wire.Proposal, error) {
 		ID:               id,
 		Tx:               *req.Tx,
 		PolicyCommitment: p.pol.Commitment(),
-		Time:             req.Time,
-		Spent:            wire.NewQuantity(spent),
+		Time:             st.Time,
+		State:            p.pol.Hint(req.Tx, st),
 		Proof:            buf.Bytes(),
 	}, nil
 }

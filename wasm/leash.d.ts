@@ -5,7 +5,7 @@
 // Error whose `code` is one of the stable codes of DESIGN.md (malformed,
 // unknown_policy, proof_invalid, nonce_mismatch, window_exceeded,
 // stale_time, stale_state, replay, locked, bad_password, busy,
-// user_rejected, internal, policy_violation:<rule>, ...).
+// user_rejected, internal, program_only, policy_violation:<rule>, ...).
 
 export type Hex = `0x${string}`;
 export type ErrorCode = string;
@@ -18,7 +18,7 @@ export interface LeashError extends Error {
 export type UInt = number | string;
 
 export interface Leash {
-  /** Version of this API (4: the trust boundary; 3: registry and RPC checks in the core; 2: program proofs; 1: the first). */
+  /** Version of this API (5: policy v2 windows; 4: the trust boundary; 3: registry and RPC checks in the core; 2: program proofs; 1: the first). */
   readonly version: number;
   readonly ready: true;
   /** Stateless verbs shared with the native CLI (node wasm/leash.mjs). */
@@ -121,8 +121,42 @@ export interface Receipt {
   rawTx?: Hex;
   /** For nonce_mismatch and stale_state: the signer's next nonce, so the prover can re-prove. */
   nonce?: Hex;
-  /** For nonce_mismatch and stale_state: the signer's window spend in wei. */
-  spent?: Hex;
+  /** For nonce_mismatch and stale_state: the signer's window sums (tokenSpent: the proposal's token). */
+  state?: Hint;
+}
+
+/** Window sums as a proposal states them (hints) and a receipt returns them. */
+export interface Hint {
+  spent: Hex;
+  fees: Hex;
+  txs: number;
+  tokenSpent: Hex;
+}
+
+/** The signer's own state, as `leash verify --state` reads it. */
+export interface SignerState {
+  nonce: Hex;
+  /** Unix seconds. */
+  time: number;
+  spent: Hex;
+  fees: Hex;
+  txs: number;
+  tokens: { token: Hex; spent: Hex }[];
+}
+
+/** One summed window: spent in the window, the cap, and when the oldest counted spend leaves it (0: nothing counts). */
+export interface WindowSum {
+  spent: Hex;
+  cap: Hex;
+  freesAt: number;
+}
+
+export interface Windows {
+  seconds: number;
+  value: WindowSum;
+  fees: WindowSum;
+  txs: { count: number; cap: number; freesAt: number };
+  tokens: (WindowSum & { token: Hex; symbol?: string; decimals?: number; label?: string })[];
 }
 
 export interface Approver {
@@ -142,7 +176,8 @@ export interface Approver {
   pin(policy: string | Uint8Array, vk: Uint8Array): Promise<{ commitment: Hex }>;
   /**
    * Accepts program proofs for one more program: its pin document
-   * (`leash program pin FILE`: {commitment, template, oracle, …}) or the
+   * (`leash program pin FILE`: {commitment, template, oracle, pool,
+   * maxInputAge}) or the
    * program document itself (only its pin is stored), and its template's
    * verifying key. Rejects with code malformed on a bad pin or key, and
    * with unknown_policy / revoked unless the registry has the program
@@ -259,8 +294,12 @@ export interface ProposalView {
   /** SHA-256 of the document: approve() takes it back. */
   digest: Hex;
   tx: TxView;
-  /** The rule of the pinned policy that allows it. */
+  /** The rule of the pinned policy that allows it (policy v2: the call, with every argument's rule). */
   rule?: string;
+  /** The calldata words of the call that allows it, each with the rule it passed. */
+  ruleArgs?: { name: string; type: string; value: string; rule: string }[];
+  /** What it counts toward a token window. */
+  spend?: string;
   violation?: { code: ErrorCode; message: string };
   /** The nonce that is signed (the proof binds it) and the signer's next one. */
   nonce: { signed: number; next: number; ok: boolean };
@@ -309,7 +348,11 @@ export interface Status {
   /** A nonce jump the RPC reported beyond the step, waiting for the user. */
   nonceHold?: { chain: Hex; ledger: Hex; time: number };
   chain: ChainStatus;
-  /** The budget: each window rule of the pinned policy (policy v1: the native value). */
+  /** The state the core verifies against now (nonce, window sums); its time is 0 (the clock is `time`). */
+  state: SignerState;
+  /** Every window rule of the pinned policy (absent without one). */
+  limits?: Windows;
+  /** The budget: each window rule of the pinned policy (policy v2: value, fee_window, tx_count, then each token_window). */
   windows: {
     rule: string; label: string; seconds: number;
     /** Base units, decimal; *Text in units with the symbol. */

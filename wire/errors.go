@@ -29,6 +29,10 @@ const (
 	// oracle or the signer's RPC is unreachable, or the user's two RPC
 	// endpoints disagree on a read the signer relies on); nothing is signed.
 	InputUnavailable Code = "input_unavailable"
+	// ProgramOnly: a policy-only proposal aims at a call reserved for a
+	// program (marked programOnly in the policy, or the pool of a pinned
+	// program). Only that program's proof can reach it.
+	ProgramOnly Code = "program_only"
 	// ProgramReplay: a program decision at block B when the signer already
 	// signed one of that program at B or later (decisions are single-use).
 	ProgramReplay Code = "program_replay"
@@ -109,6 +113,7 @@ var (
 	ErrProgramReplay    = &Error{Code: ProgramReplay}
 	ErrWrongChain       = &Error{Code: WrongChain}
 	ErrBadPassword      = &Error{Code: BadPassword}
+	ErrProgramOnly      = &Error{Code: ProgramOnly}
 	ErrBusy             = &Error{Code: Busy}
 )
 

@@ -68,7 +68,7 @@ func FuzzDecodeUserTx(f *testing.F) {
 }
 
 func FuzzDecodeProposal(f *testing.F) {
-	f.Add([]byte(`{"version":1,"id":"p-1","tx":{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"spent":"0x0","proof":"0x00"}`))
+	f.Add([]byte(`{"version":2,"id":"p-1","tx":{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"state":{"spent":"0x0","fees":"0x0","txs":0,"tokenSpent":"0x0"},"proof":"0x00"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := wire.DecodeProposal(b)
 		if err != nil {
@@ -85,7 +85,7 @@ func FuzzDecodeProposal(f *testing.F) {
 }
 
 func FuzzDecodeState(f *testing.F) {
-	f.Add([]byte(`{"nonce":"0x0","spent":"0x22b1c8c1227a0000","time":1795564800}`))
+	f.Add([]byte(`{"nonce":"0x0","time":1795564800,"spent":"0x22b1c8c1227a0000","fees":"0x0","txs":5,"tokens":[{"token":"0x5FbDB2315678afecb367f032d93F642f64180aa3","spent":"0x1"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if _, err := wire.DecodeState(b); err != nil && wire.CodeOf(err) != wire.Malformed {
 			t.Fatalf("uncoded error %v", err)
@@ -96,9 +96,9 @@ func FuzzDecodeState(f *testing.F) {
 // FuzzStrictKeys: every object key of an accepted proposal is byte-equal
 // to a field name (a map decode keeps keys exactly as written).
 func FuzzStrictKeys(f *testing.F) {
-	f.Add([]byte(`{"version":1,"id":"p-1","tx":{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"spent":"0x0","proof":"0x00"}`))
-	f.Add([]byte(`{"version":1,"TX":{},"tx":{}}`))
-	top := map[string]bool{"version": true, "id": true, "tx": true, "policyCommitment": true, "time": true, "spent": true, "proof": true, "program": true}
+	f.Add([]byte(`{"version":2,"id":"p-1","tx":{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"state":{"spent":"0x0","fees":"0x0","txs":0,"tokenSpent":"0x0"},"proof":"0x00"}`))
+	f.Add([]byte(`{"version":2,"TX":{},"tx":{}}`))
+	top := map[string]bool{"version": true, "id": true, "tx": true, "policyCommitment": true, "time": true, "state": true, "proof": true, "program": true}
 	txKeys := map[string]bool{"from": true, "type": true, "chainId": true, "nonce": true, "to": true, "value": true, "data": true,
 		"input": true, "gas": true, "maxFeePerGas": true, "maxPriorityFeePerGas": true, "accessList": true}
 	f.Fuzz(func(t *testing.T, b []byte) {

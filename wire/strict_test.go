@@ -9,7 +9,7 @@ import (
 	"github.com/leash-wallet/leash/wire"
 )
 
-const okProposal = `{"version":1,"id":"p-1","tx":` + okTx + `,"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"spent":"0x0","proof":"0x00"}`
+const okProposal = `{"version":2,"id":"p-1","tx":` + okTx + `,"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"state":{"spent":"0x0","fees":"0x0","txs":0,"tokenSpent":"0x0"},"proof":"0x00"}`
 
 // The attack of issue 13: a proposal carrying both "tx" and "TX". The
 // popup parsed "tx" in JavaScript while Go's encoding/json, which matches
@@ -24,6 +24,13 @@ func TestStrictKeysRefuseTwoMeanings(t *testing.T) {
 		"Tx alone":                       repl(`"tx":`, `"Tx":`),
 		"long s folds to s (ſpent)":      repl(`"spent"`, `"ſpent"`),
 		"escaped long s":                 repl(`"spent"`, `"\u017fpent"`),
+		"a hint's case variant":          repl(`"tokenSpent"`, `"tokenspent"`),
+		"a hint field twice":             repl(`"txs":0`, `"txs":0,"txs":1`),
+		"a hint field missing":           repl(`,"tokenSpent":"0x0"`, ``),
+		"the v1 spent beside the state":  repl(`"state":`, `"spent":"0x0","state":`),
+		"a version 1 proposal":           repl(`"version":2`, `"version":1`),
+		"a hint with txs >= 2^32":        repl(`"txs":0`, `"txs":4294967296`),
+		"a hint with fees >= 2^192":      repl(`"fees":"0x0"`, `"fees":"0x1000000000000000000000000000000000000000000000000"`),
 		"nested case variant (Value)":    repl(`"value":"0x1"`, `"value":"0x1","Value":"0x2"`),
 		"nested only a variant (VALUE)":  repl(`"value":"0x1"`, `"VALUE":"0x1"`),
 		"nested duplicate":               repl(`"value":"0x1"`, `"value":"0x1","value":"0x2"`),

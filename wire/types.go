@@ -1,11 +1,19 @@
 package wire
 
 import (
+	"bytes"
 	"math/big"
+	"sort"
+	"strconv"
 )
 
 // ProposalVersion is the version of the proposal format this code speaks.
-const ProposalVersion = 1
+//
+// Changelog (docs/protocol.md has the details):
+//   - 2: policy v2. The proposal's `spent` becomes `state` {spent, fees,
+//     txs, tokenSpent}; the receipt's `spent` becomes `state`.
+//   - 1: first version.
+const ProposalVersion = 2
 
 // Limits on transaction fields. Fees are bounded to 128 bits so that
 // gas × maxFeePerGas fits comfortably in the circuit's field.
@@ -160,19 +168,52 @@ func DecodeTx(data []byte) (*Tx, error) {
 	return &t, nil
 }
 
-// State is the signer's own view, used by `leash verify` and friends:
-// the next nonce, the native value spent in the current window, and the
-// signer's clock in unix seconds.
+// Limits on the window sums a state or a hint may carry (the ranges the
+// policy circuit v2 range-checks its public inputs to).
+const (
+	MaxSpentBits      = 128 // native value and token sums
+	MaxFeesBits       = 192 // the sum of gas × maxFeePerGas
+	MaxTxCount        = 1<<32 - 1
+	MaxStateTokens    = 64 // token windows in one State document
+	maxStateTokenBits = 128
+)
+
+// State is the signer's own view, used by `leash verify` and friends and
+// computed by the signer core from its ledger: the next nonce, its clock in
+// unix seconds, and the sums of its rolling window (policy v2): the native
+// value spent, the fees committed (gas × maxFeePerGas of every signed
+// transaction), the number of transactions signed, and the amount spent of
+// each token with a window. A token absent from Tokens has spent 0.
 type State struct {
-	Nonce Uint64   `json:"nonce"`
+	Nonce  Uint64       `json:"nonce"`
+	Time   uint64       `json:"time"`
+	Spent  Quantity     `json:"spent"`
+	Fees   Quantity     `json:"fees"`
+	Txs    uint64       `json:"txs"`
+	Tokens []TokenSpent `json:"tokens"`
+}
+
+// TokenSpent is one token window's sum.
+type TokenSpent struct {
+	Token Address  `json:"token"`
 	Spent Quantity `json:"spent"`
-	Time  uint64   `json:"time"`
 }
 
 type stateJSON struct {
-	Nonce *Uint64   `json:"nonce"`
-	Spent *Quantity `json:"spent"`
-	Time  *uint64   `json:"time"`
+	Nonce  *Uint64       `json:"nonce"`
+	Time   *uint64       `json:"time"`
+	Spent  *Quantity     `json:"spent"`
+	Fees   *Quantity     `json:"fees"`
+	Txs    *uint64       `json:"txs"`
+	Tokens *[]TokenSpent `json:"tokens,omitempty"`
+}
+
+func (s State) MarshalJSON() ([]byte, error) {
+	tokens := s.Tokens
+	if tokens == nil {
+		tokens = []TokenSpent{}
+	}
+	return jsonMarshal(stateJSON{Nonce: &s.Nonce, Time: &s.Time, Spent: &s.Spent, Fees: &s.Fees, Txs: &s.Txs, Tokens: &tokens})
 }
 
 func (s *State) UnmarshalJSON(b []byte) error {
@@ -180,14 +221,143 @@ func (s *State) UnmarshalJSON(b []byte) error {
 	if err := decodeInner(b, &j); err != nil {
 		return err
 	}
-	if j.Nonce == nil || j.Spent == nil || j.Time == nil {
-		return Errorf(Malformed, "state: nonce, spent and time are all required")
+	if j.Nonce == nil || j.Spent == nil || j.Time == nil || j.Fees == nil || j.Txs == nil {
+		return Errorf(Malformed, "nonce, time, spent, fees and txs are all required (tokens is optional)")
 	}
-	if j.Spent.BitLen() > 128 {
-		return Errorf(Malformed, "state: spent exceeds 128 bits")
+	st := State{Nonce: *j.Nonce, Time: *j.Time, Spent: *j.Spent, Fees: *j.Fees, Txs: *j.Txs}
+	if j.Tokens != nil {
+		st.Tokens = *j.Tokens
 	}
-	*s = State{Nonce: *j.Nonce, Spent: *j.Spent, Time: *j.Time}
+	if err := st.Check(); err != nil {
+		return err
+	}
+	*s = st
 	return nil
+}
+
+// Check enforces the ranges of a state: the sums fit the policy circuit's
+// public inputs, at most MaxStateTokens tokens, each listed once.
+func (s *State) Check() error {
+	switch {
+	case s.Spent.BitLen() > MaxSpentBits:
+		return Errorf(Malformed, "spent exceeds %d bits", MaxSpentBits)
+	case s.Fees.BitLen() > MaxFeesBits:
+		return Errorf(Malformed, "fees exceed %d bits", MaxFeesBits)
+	case s.Txs > MaxTxCount:
+		return Errorf(Malformed, "txs exceeds 2^32 - 1")
+	case len(s.Tokens) > MaxStateTokens:
+		return Errorf(Malformed, "%d token windows, the limit is %d", len(s.Tokens), MaxStateTokens)
+	}
+	seen := make(map[Address]bool, len(s.Tokens))
+	for i, t := range s.Tokens {
+		if seen[t.Token] {
+			return Errorf(Malformed, "tokens[%d]: %s is listed twice", i, t.Token.Hex())
+		}
+		seen[t.Token] = true
+		if t.Spent.BitLen() > maxStateTokenBits {
+			return Errorf(Malformed, "tokens[%d]: spent exceeds %d bits", i, maxStateTokenBits)
+		}
+	}
+	return nil
+}
+
+// TokenSpent returns the window sum of token (0 when it is not listed).
+func (s *State) TokenSpent(token Address) *big.Int {
+	for i := range s.Tokens {
+		if s.Tokens[i].Token == token {
+			return s.Tokens[i].Spent.Big()
+		}
+	}
+	return new(big.Int)
+}
+
+// Clone returns a deep copy of s.
+func (s *State) Clone() *State {
+	c := *s
+	c.Spent, c.Fees = NewQuantity(&s.Spent.Int), NewQuantity(&s.Fees.Int)
+	c.Tokens = make([]TokenSpent, len(s.Tokens))
+	for i, t := range s.Tokens {
+		c.Tokens[i] = TokenSpent{Token: t.Token, Spent: NewQuantity(&t.Spent.Int)}
+	}
+	return &c
+}
+
+// SetTokenSpent sets the window sum of token, keeping Tokens sorted by
+// address and leaving out zero sums.
+func (s *State) SetTokenSpent(token Address, v *big.Int) {
+	out := s.Tokens[:0:0]
+	for _, t := range s.Tokens {
+		if t.Token != token {
+			out = append(out, t)
+		}
+	}
+	if v.Sign() != 0 {
+		out = append(out, TokenSpent{Token: token, Spent: NewQuantity(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].Token[:], out[j].Token[:]) < 0 })
+	s.Tokens = out
+}
+
+// Hint is the window state a proposal was proven against, as the proposal
+// states it (`state`): hints that help the prover, never public inputs. The
+// signer compares each with its own and answers stale_state on any
+// difference. TokenSpent is the window sum of the token the transaction
+// spends (0 when it spends none).
+type Hint struct {
+	Spent      Quantity `json:"spent"`
+	Fees       Quantity `json:"fees"`
+	Txs        uint64   `json:"txs"`
+	TokenSpent Quantity `json:"tokenSpent"`
+}
+
+type hintJSON struct {
+	Spent      *Quantity `json:"spent"`
+	Fees       *Quantity `json:"fees"`
+	Txs        *uint64   `json:"txs"`
+	TokenSpent *Quantity `json:"tokenSpent"`
+}
+
+func (h *Hint) UnmarshalJSON(b []byte) error {
+	var j hintJSON
+	if err := decodeInner(b, &j); err != nil {
+		return err
+	}
+	switch {
+	case j.Spent == nil || j.Fees == nil || j.Txs == nil || j.TokenSpent == nil:
+		return Errorf(Malformed, "spent, fees, txs and tokenSpent are all required")
+	case j.Spent.BitLen() > MaxSpentBits:
+		return Errorf(Malformed, "spent exceeds %d bits", MaxSpentBits)
+	case j.Fees.BitLen() > MaxFeesBits:
+		return Errorf(Malformed, "fees exceed %d bits", MaxFeesBits)
+	case *j.Txs > MaxTxCount:
+		return Errorf(Malformed, "txs exceeds 2^32 - 1")
+	case j.TokenSpent.BitLen() > maxStateTokenBits:
+		return Errorf(Malformed, "tokenSpent exceeds %d bits", maxStateTokenBits)
+	}
+	*h = Hint{Spent: *j.Spent, Fees: *j.Fees, Txs: *j.Txs, TokenSpent: *j.TokenSpent}
+	return nil
+}
+
+// Equal reports whether two hints state the same sums.
+func (h *Hint) Equal(o *Hint) bool {
+	return h.Spent.Cmp(&o.Spent.Int) == 0 && h.Fees.Cmp(&o.Fees.Int) == 0 && h.Txs == o.Txs &&
+		h.TokenSpent.Cmp(&o.TokenSpent.Int) == 0
+}
+
+// Diff names the first sum in which h differs from o, for stale_state
+// messages ("" when equal).
+func (h *Hint) Diff(o *Hint) string {
+	switch {
+	case h.Spent.Cmp(&o.Spent.Int) != 0:
+		return "spent " + h.Spent.String() + ", the signer's is " + o.Spent.String()
+	case h.Fees.Cmp(&o.Fees.Int) != 0:
+		return "fees " + h.Fees.String() + ", the signer's are " + o.Fees.String()
+	case h.Txs != o.Txs:
+		return "txs " + strconv.FormatUint(h.Txs, 10) + ", the signer's are " + strconv.FormatUint(o.Txs, 10)
+	case h.TokenSpent.Cmp(&o.TokenSpent.Int) != 0:
+		return "tokenSpent " + h.TokenSpent.String() + ", the signer's is " + o.TokenSpent.String()
+	}
+	return ""
 }
 
 // DecodeState strictly decodes a signer state document.
@@ -200,17 +370,17 @@ func DecodeState(data []byte) (*State, error) {
 }
 
 // Proposal is what the agent host sends the signer: a transaction, the policy
-// commitment it claims, the time and window spend it was proven against
-// (hints, never used as public inputs unchecked) and a Groth16 proof in
-// gnark's compressed encoding.
+// commitment it claims, the time and window state it was proven against
+// (hints, never used as public inputs) and a Groth16 proof in gnark's
+// compressed encoding.
 type Proposal struct {
-	Version          int      `json:"version"`
-	ID               string   `json:"id"`
-	Tx               Tx       `json:"tx"`
-	PolicyCommitment Hash32   `json:"policyCommitment"`
-	Time             uint64   `json:"time"`
-	Spent            Quantity `json:"spent"`
-	Proof            Bytes    `json:"proof"`
+	Version          int    `json:"version"`
+	ID               string `json:"id"`
+	Tx               Tx     `json:"tx"`
+	PolicyCommitment Hash32 `json:"policyCommitment"`
+	Time             uint64 `json:"time"`
+	State            Hint   `json:"state"`
+	Proof            Bytes  `json:"proof"`
 	// Program is set for program proofs: the committed program and the
 	// authenticated inputs it read. The signer re-reads the inputs itself.
 	Program *ProgramClaim `json:"program,omitempty"`
@@ -234,7 +404,7 @@ type proposalJSON struct {
 	Tx               *Tx           `json:"tx"`
 	PolicyCommitment *Hash32       `json:"policyCommitment"`
 	Time             *uint64       `json:"time"`
-	Spent            *Quantity     `json:"spent"`
+	State            *Hint         `json:"state"`
 	Proof            *Bytes        `json:"proof"`
 	Program          *ProgramClaim `json:"program,omitempty"`
 }
@@ -269,21 +439,19 @@ func (p *Proposal) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	switch {
-	case j.Version == nil || j.ID == nil || j.Tx == nil || j.PolicyCommitment == nil || j.Time == nil || j.Spent == nil || j.Proof == nil:
-		return Errorf(Malformed, "proposal: version, id, tx, policyCommitment, time, spent and proof are all required")
+	case j.Version == nil || j.ID == nil || j.Tx == nil || j.PolicyCommitment == nil || j.Time == nil || j.State == nil || j.Proof == nil:
+		return Errorf(Malformed, "proposal: version, id, tx, policyCommitment, time, state and proof are all required")
 	case *j.Version != ProposalVersion:
 		return Errorf(Malformed, "proposal: version %d is not supported (want %d)", *j.Version, ProposalVersion)
 	case !ValidID(*j.ID):
 		return Errorf(Malformed, "proposal: id must be 1-64 characters of [A-Za-z0-9_.:-]")
-	case j.Spent.BitLen() > 128:
-		return Errorf(Malformed, "proposal: spent exceeds 128 bits")
 	case len(*j.Proof)*2 > MaxProofHex:
 		return Errorf(Malformed, "proposal: proof is %d bytes, far too long", len(*j.Proof))
 	case j.Program != nil && len(j.Program.Inputs) > MaxProgramInputs:
 		return Errorf(Malformed, "proposal: %d program inputs, the limit is %d", len(j.Program.Inputs), MaxProgramInputs)
 	}
 	*p = Proposal{Version: *j.Version, ID: *j.ID, Tx: *j.Tx, PolicyCommitment: *j.PolicyCommitment,
-		Time: *j.Time, Spent: *j.Spent, Proof: *j.Proof, Program: j.Program}
+		Time: *j.Time, State: *j.State, Proof: *j.Proof, Program: j.Program}
 	return nil
 }
 
@@ -304,15 +472,16 @@ const (
 	StatusPending  = "pending" // waiting for the user (locked vault, supervised mode)
 )
 
-// Receipt is the signer's answer to a proposal. For stale_state it carries
-// the signer's current nonce and window spend so the prover can re-prove.
+// Receipt is the signer's answer to a proposal. For stale_state and
+// nonce_mismatch it carries the signer's current nonce and window state
+// (for the proposal's spend token) so the prover can re-prove.
 type Receipt struct {
-	ID      string    `json:"id"`
-	Status  string    `json:"status"`
-	Code    Code      `json:"code,omitempty"`
-	Message string    `json:"message,omitempty"`
-	TxHash  *Hash32   `json:"txHash,omitempty"`
-	RawTx   Bytes     `json:"rawTx,omitempty"`
-	Nonce   *Uint64   `json:"nonce,omitempty"`
-	Spent   *Quantity `json:"spent,omitempty"`
+	ID      string  `json:"id"`
+	Status  string  `json:"status"`
+	Code    Code    `json:"code,omitempty"`
+	Message string  `json:"message,omitempty"`
+	TxHash  *Hash32 `json:"txHash,omitempty"`
+	RawTx   Bytes   `json:"rawTx,omitempty"`
+	Nonce   *Uint64 `json:"nonce,omitempty"`
+	State   *Hint   `json:"state,omitempty"`
 }

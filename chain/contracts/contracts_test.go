@@ -314,17 +314,25 @@ func TestPoolSwap(t *testing.T) {
 	ethBefore, usdBefore := e.balance(addrs.ETH, trader.Address), e.balance(addrs.USD, trader.Address)
 
 	// Without an allowance the swap reverts (the pool pulls with transferFrom).
-	e.callErr(trader.Address, addrs.Pool, p.PackSwapExactIn(addrs.USD, in, big.NewInt(0), trader.Address))
+	far := big.NewInt(1 << 40) // a deadline block far ahead
+	e.callErr(trader.Address, addrs.Pool, p.PackSwapExactIn(addrs.USD, in, big.NewInt(0), trader.Address, far))
 	e.send(3, addrs.USD, tok.PackApprove(addrs.Pool, in))
+	// A deadline already past reverts with Expired.
+	rd := e.callErr(trader.Address, addrs.Pool, p.PackSwapExactIn(addrs.USD, in, big.NewInt(0), trader.Address, big.NewInt(1)))
+	if v, _ := p.UnpackError(rd); v == nil {
+		t.Fatalf("revert data %x", rd)
+	} else if ex, ok := v.(*contracts.SwapPoolExpired); !ok || ex.DeadlineBlock.Int64() != 1 {
+		t.Fatalf("revert %#v, want Expired", v)
+	}
 	// A minimum above the quote reverts with InsufficientOutput.
-	rd := e.callErr(trader.Address, addrs.Pool, p.PackSwapExactIn(addrs.USD, in, new(big.Int).Add(want, big.NewInt(1)), trader.Address))
+	rd = e.callErr(trader.Address, addrs.Pool, p.PackSwapExactIn(addrs.USD, in, new(big.Int).Add(want, big.NewInt(1)), trader.Address, far))
 	if v, _ := p.UnpackError(rd); v == nil {
 		t.Fatalf("revert data %x", rd)
 	} else if io, ok := v.(*contracts.SwapPoolInsufficientOutput); !ok || io.AmountOut.Cmp(want) != 0 {
 		t.Fatalf("revert %#v, want InsufficientOutput", v)
 	}
 
-	r := e.send(3, addrs.Pool, p.PackSwapExactIn(addrs.USD, in, want, trader.Address))
+	r := e.send(3, addrs.Pool, p.PackSwapExactIn(addrs.USD, in, want, trader.Address, far))
 	var swapped bool
 	for _, l := range r.Logs {
 		if ev, err := p.UnpackSwapEvent(l); err == nil {
@@ -350,7 +358,7 @@ func TestPoolSwap(t *testing.T) {
 		t.Error("k decreased")
 	}
 	// An unknown token is refused.
-	rd = e.callErr(trader.Address, addrs.Pool, p.PackSwapExactIn(addrs.Registry, in, big.NewInt(0), trader.Address))
+	rd = e.callErr(trader.Address, addrs.Pool, p.PackSwapExactIn(addrs.Registry, in, big.NewInt(0), trader.Address, far))
 	if v, _ := p.UnpackError(rd); v == nil {
 		t.Fatalf("revert data %x", rd)
 	} else if _, ok := v.(*contracts.SwapPoolUnknownToken); !ok {

@@ -14,7 +14,7 @@
 //   - PriceOracle: Chainlink AggregatorV3Interface-compatible price feed;
 //     its owner starts a new round with setPrice.
 //   - SwapPool: a constant-product pool between two ERC-20s, 0.3% fee,
-//     swapExactIn(tokenIn, amountIn, minAmountOut, to).
+//     swapExactIn(tokenIn, amountIn, minAmountOut, to, deadlineBlock).
 //
 // DeployStandard deploys all of them (docs/chain.md lists what and where).
 // Regenerate everything with scripts/gen-contracts.sh. The test of

@@ -32,7 +32,11 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 }
 
 // ParseAmount parses the Amount syntax.
-func ParseAmount(s string) (*big.Int, error) {
+func ParseAmount(s string) (*big.Int, error) { return parseAmountUnits(s, nil) }
+
+// parseAmountUnits parses the Amount syntax, with token symbols as extra
+// units (symbol → decimals, matched exactly: "250 USDC").
+func parseAmountUnits(s string, tokens map[string]int) (*big.Int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, fmt.Errorf("empty amount")
@@ -50,9 +54,13 @@ func ParseAmount(s string) (*big.Int, error) {
 	num, unit, hasUnit := strings.Cut(s, " ")
 	exp := 0
 	if hasUnit {
-		e, ok := units[strings.ToLower(strings.TrimSpace(unit))]
+		unit = strings.TrimSpace(unit)
+		e, ok := units[strings.ToLower(unit)]
+		if te, isToken := tokens[unit]; isToken {
+			e, ok = te, true
+		}
 		if !ok {
-			return nil, fmt.Errorf("amount %q: unknown unit %q (use wei, gwei or ether)", s, unit)
+			return nil, fmt.Errorf("amount %q: unknown unit %q (use wei, gwei, ether or a token symbol with decimals)", s, unit)
 		}
 		exp = e
 	}

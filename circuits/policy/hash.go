@@ -19,17 +19,6 @@ func Compress(left, right fr.Element) fr.Element {
 	return out
 }
 
-// Hash is the Merkle–Damgård fold of Compress over xs from a zero state:
-// h = C(…C(C(0, x0), x1)…, xn). Every use in Leash has a fixed arity, so no
-// length padding is needed.
-func Hash(xs ...fr.Element) fr.Element {
-	var h fr.Element
-	for _, x := range xs {
-		h = Compress(h, x)
-	}
-	return h
-}
-
 // Elem converts a non-negative integer below the field modulus.
 func Elem(x *big.Int) fr.Element {
 	var e fr.Element
@@ -50,31 +39,67 @@ func ElemBytes(b []byte) fr.Element {
 	return Elem(new(big.Int).SetBytes(b))
 }
 
-// PackData splits calldata into DataChunks field elements of ChunkBytes
-// bytes each, big-endian within a chunk, zero-padded at the end. It returns
-// false when data exceeds DataCapacity.
-func PackData(data []byte) ([DataChunks]fr.Element, bool) {
-	var out [DataChunks]fr.Element
-	if len(data) > DataCapacity {
-		return out, false
-	}
-	var buf [DataCapacity]byte
-	copy(buf[:], data)
-	for i := range out {
-		out[i] = ElemBytes(buf[i*ChunkBytes : (i+1)*ChunkBytes])
-	}
-	return out, true
+// Calldata is a transaction's calldata split the way the circuit reads it:
+// its length, its selector and Words words, each as two 128-bit halves
+// (a word is hi·2^128 + lo). Words past the calldata are zero.
+type Calldata struct {
+	Len      int
+	Selector uint64 // 0 for empty calldata
+	Hi, Lo   [Words]*big.Int
 }
 
-// DataDigest is the public calldata digest D = Hash(len, chunk0, …, chunk8).
-// It returns false when data exceeds DataCapacity.
+// SplitCalldata reads data as the circuit does. It returns false when the
+// calldata has no canonical shape: it must be empty or a selector and
+// 0 to Words whole 32-byte words.
+func SplitCalldata(data []byte) (*Calldata, bool) {
+	n := len(data)
+	if n > DataCapacity || (n > 0 && (n < 4 || (n-4)%32 != 0)) {
+		return nil, false
+	}
+	c := &Calldata{Len: n}
+	if n > 0 {
+		c.Selector = uint64(data[0])<<24 | uint64(data[1])<<16 | uint64(data[2])<<8 | uint64(data[3])
+	}
+	for i := 0; i < Words; i++ {
+		c.Hi[i], c.Lo[i] = new(big.Int), new(big.Int)
+		if off := 4 + 32*i; off < n {
+			c.Hi[i].SetBytes(data[off : off+16])
+			c.Lo[i].SetBytes(data[off+16 : off+32])
+		}
+	}
+	return c, true
+}
+
+// Words returns the number of words after the selector.
+func (c *Calldata) Words() int {
+	if c.Len == 0 {
+		return 0
+	}
+	return (c.Len - 4) / 32
+}
+
+// Word returns word i as one integer.
+func (c *Calldata) Word(i int) *big.Int {
+	return new(big.Int).Add(new(big.Int).Lsh(c.Hi[i], HalfBits), c.Lo[i])
+}
+
+// Digest is the public calldata digest
+// D = Hash(len, selector, hi0, lo0, …, hi7, lo7).
+func (c *Calldata) Digest() fr.Element {
+	xs := make([]fr.Element, 0, DigestElems)
+	xs = append(xs, ElemU64(uint64(c.Len)), ElemU64(c.Selector))
+	for i := 0; i < Words; i++ {
+		xs = append(xs, Elem(c.Hi[i]), Elem(c.Lo[i]))
+	}
+	return Hash(xs...)
+}
+
+// DataDigest is the public calldata digest of data. It returns false when
+// the calldata has no canonical shape (SplitCalldata).
 func DataDigest(data []byte) (fr.Element, bool) {
-	chunks, ok := PackData(data)
+	c, ok := SplitCalldata(data)
 	if !ok {
 		return fr.Element{}, false
 	}
-	xs := make([]fr.Element, 0, DataChunks+1)
-	xs = append(xs, ElemU64(uint64(len(data))))
-	xs = append(xs, chunks[:]...)
-	return Hash(xs...), true
+	return c.Digest(), true
 }

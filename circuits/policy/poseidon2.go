@@ -1,6 +1,7 @@
 package policy
 
 //go:generate go run poseidon2_gen.go
+//go:generate go run poseidon12_gen.go
 
 import "github.com/consensys/gnark-crypto/ecc/bn254/fr"
 

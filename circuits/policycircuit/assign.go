@@ -10,55 +10,66 @@ import (
 	"github.com/leash-wallet/leash/wire"
 )
 
-func tagBig() *big.Int { return toBig(policy.CommitmentTag) }
-
-func toBig(e fr.Element) *big.Int {
-	var b big.Int
-	e.BigInt(&b)
-	return &b
-}
+func toBig(e fr.Element) *big.Int { return e.BigInt(new(big.Int)) }
 
 // Assign builds the full witness for proving that tx obeys pol, given the
-// window spend and time the proof is made against. It does not run the
-// policy check: an out-of-policy transaction yields a witness the circuit
-// refuses, which is how `leash prove --no-precheck` audits the circuit.
-func Assign(pol *policy.Policy, tx *wire.Tx, spent *big.Int, t uint64) (*Circuit, error) {
-	if len(tx.Data) > policy.DataCapacity {
-		return nil, wire.Violation(policy.RuleCalldata, "calldata is %d bytes, the circuit's capacity is %d", len(tx.Data), policy.DataCapacity)
+// window state st and the time t the proof is made against. It does not
+// run the policy check: an out-of-policy transaction yields a witness the
+// circuit refuses, which is how `leash prove --no-precheck` audits the
+// circuit. Only a transaction whose calldata has no canonical shape, or
+// that no call of the policy names, cannot be assigned.
+func Assign(pol *policy.Policy, tx *wire.Tx, st *wire.State, t uint64) (*Circuit, error) {
+	pub, err := pol.PublicInputs(tx, st, t)
+	if err != nil {
+		return nil, err
 	}
-	pub, err := policy.PublicInputs(pol.Commitment(), tx, spent, t)
+	m, err := pol.Locate(tx)
 	if err != nil {
 		return nil, err
 	}
 	c := &Circuit{}
-	pubVars := []*frontend.Variable{&c.Commitment, &c.ChainID, &c.Nonce, &c.To, &c.ValueHi, &c.ValueLo,
-		&c.Gas, &c.MaxFeePerGas, &c.MaxPriorityFee, &c.DataDigest, &c.Time, &c.Spent}
-	for i, v := range pubVars {
+	for i, v := range c.publicVars() {
 		*v = toBig(pub[i])
 	}
 	pre := pol.CommitmentPreimage()
-	c.NotBefore, c.NotAfter, c.MaxValue = toBig(pre[2]), toBig(pre[3]), toBig(pre[4])
-	c.WindowSeconds, c.WindowMax, c.FeeCap = toBig(pre[5]), toBig(pre[6]), toBig(pre[7])
-	c.TargetsRoot, c.Salt = toBig(pre[8]), toBig(pre[9])
-
-	m := pol.MembershipFor(tx)
-	isToken := 0
-	if m.IsToken {
-		isToken = 1
+	for i, v := range c.policyVars() {
+		*v = toBig(pre[i+2]) // after the tag and the chain id
 	}
-	c.IsToken, c.SelRoot, c.TokenCap, c.RecRoot = isToken, toBig(m.SelRoot), new(big.Int).Set(m.TokenCap), toBig(m.RecRoot)
-	setPath(&c.TargetIndex, c.TargetPath[:], m.TargetPath)
-	setPath(&c.SelIndex, c.SelPath[:], m.SelPath)
-	setPath(&c.RecIndex, c.RecPath[:], m.RecPath)
-
-	for i := range c.Data {
-		c.Data[i] = 0
-		if i < len(tx.Data) {
-			c.Data[i] = tx.Data[i]
-		}
+	w := pol.Witness(m)
+	c.CallsRoot = toBig(w.CallsRoot)
+	setPath(&c.TargetIndex, c.TargetPath[:], w.TargetPath)
+	setPath(&c.CallIndex, c.CallPath[:], w.CallPath)
+	leaf := m.Call.LeafPreimage()
+	c.CallKey = toBig(leaf[0])
+	for i := range c.Ops {
+		c.Ops[i][0], c.Ops[i][1] = toBig(leaf[1+2*i]), toBig(leaf[2+2*i])
 	}
-	c.DataLen = len(tx.Data)
+	for j := range c.SetRoots {
+		c.SetRoots[j] = toBig(leaf[1+2*policy.Words+j])
+		setPath(&c.SetIndex[j], c.SetPath[j][:], w.SetPaths[j])
+	}
+	c.CallToken = toBig(leaf[len(leaf)-1])
+	c.WindowMax = new(big.Int).Set(w.WindowMax)
+	setPath(&c.WindowIndex, c.WindowPath[:], w.WindowPath)
+	for i := range c.Hi {
+		c.Hi[i], c.Lo[i] = new(big.Int).Set(m.Data.Hi[i]), new(big.Int).Set(m.Data.Lo[i])
+	}
 	return c, nil
+}
+
+// publicVars lists the public inputs in policy.PublicInputNames order.
+func (c *Circuit) publicVars() []*frontend.Variable {
+	return []*frontend.Variable{&c.Commitment, &c.ChainID, &c.Nonce, &c.To, &c.ValueHi, &c.ValueLo, &c.Gas,
+		&c.MaxFeePerGas, &c.MaxPriorityFee, &c.DataDigest, &c.Time, &c.Spent, &c.FeesSpent, &c.TxCount,
+		&c.SpendToken, &c.TokenSpent}
+}
+
+// policyVars lists the private policy fields in commitment-preimage order,
+// after the tag and the chain id (which is public).
+func (c *Circuit) policyVars() []*frontend.Variable {
+	return []*frontend.Variable{&c.Account, &c.NotBefore, &c.NotAfter, &c.MaxValuePerTx, &c.MaxFeePerTx,
+		&c.WindowSeconds, &c.WindowMaxValue, &c.WindowMaxFees, &c.WindowMaxTxs, &c.TargetsRoot,
+		&c.TokenWindowsRoot, &c.SignaturesRoot, &c.MaxValidity, &c.Salt}
 }
 
 func setPath(index *frontend.Variable, dst []frontend.Variable, p policy.Proof) {

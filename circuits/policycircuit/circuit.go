@@ -4,15 +4,15 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/permutation/poseidon2"
 
 	"github.com/leash-wallet/leash/circuits/policy"
 )
 
-// Circuit is the universal policy circuit (v1). One circuit and one setup
+// Circuit is the universal policy circuit (v2). One circuit and one setup
 // serve every policy: the policy is a private witness bound by the public
 // commitment C. The public inputs are, in order, exactly
-// policy.PublicInputNames.
+// policy.PublicInputNames, and each is range-checked here (a verifier that
+// reduces its inputs modulo r cannot be fooled by an input ≥ 2^k).
 type Circuit struct {
 	Commitment     frontend.Variable `gnark:",public"`
 	ChainID        frontend.Variable `gnark:",public"`
@@ -26,141 +26,181 @@ type Circuit struct {
 	DataDigest     frontend.Variable `gnark:",public"`
 	Time           frontend.Variable `gnark:",public"`
 	Spent          frontend.Variable `gnark:",public"`
+	FeesSpent      frontend.Variable `gnark:",public"`
+	TxCount        frontend.Variable `gnark:",public"`
+	SpendToken     frontend.Variable `gnark:",public"`
+	TokenSpent     frontend.Variable `gnark:",public"`
 
 	// The policy (private), opened against Commitment.
-	NotBefore, NotAfter      frontend.Variable
-	MaxValue                 frontend.Variable
-	WindowSeconds, WindowMax frontend.Variable
-	FeeCap                   frontend.Variable
-	TargetsRoot, Salt        frontend.Variable
+	Account, NotBefore, NotAfter      frontend.Variable
+	MaxValuePerTx, MaxFeePerTx        frontend.Variable
+	WindowSeconds, WindowMaxValue     frontend.Variable
+	WindowMaxFees, WindowMaxTxs       frontend.Variable
+	TargetsRoot, TokenWindowsRoot     frontend.Variable
+	SignaturesRoot, MaxValidity, Salt frontend.Variable
+	CallsRoot, TargetIndex            frontend.Variable
+	TargetPath                        [policy.TargetDepth]frontend.Variable
+	CallKey, CallToken, CallIndex     frontend.Variable
+	Ops                               [policy.Words][2]frontend.Variable
+	SetRoots, SetIndex                [policy.SetsPerCall]frontend.Variable
+	CallPath                          [policy.CallDepth]frontend.Variable
+	SetPath                           [policy.SetsPerCall][policy.SetDepth]frontend.Variable
+	WindowMax, WindowIndex            frontend.Variable
+	WindowPath                        [policy.TokenDepth]frontend.Variable
+	Hi, Lo                            [policy.Words]frontend.Variable // the calldata words' halves
 
-	// The target `to`: its leaf fields and Merkle path.
-	IsToken, SelRoot, TokenCap, RecRoot frontend.Variable
-	TargetIndex                         frontend.Variable
-	TargetPath                          [policy.TargetDepth]frontend.Variable
-	SelIndex                            frontend.Variable
-	SelPath                             [policy.SelectorDepth]frontend.Variable
-	RecIndex                            frontend.Variable
-	RecPath                             [policy.RecipientDepth]frontend.Variable
-
-	// The calldata, byte by byte, and its length.
-	Data    [policy.DataCapacity]frontend.Variable
-	DataLen frontend.Variable
+	// AllowProgramOnly is a compile-time switch, not a witness: the
+	// standalone policy circuit (false) refuses calls marked programOnly;
+	// program circuits embed the policy circuit with it set.
+	AllowProgramOnly bool `gnark:"-"`
 }
 
-var two = big.NewInt(2)
+func pow2(n int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(n)) }
 
-func pow2(n int) *big.Int { return new(big.Int).Exp(two, big.NewInt(int64(n)), nil) }
-
-// Define enforces every v1 rule. Range checks use plain binary
+// Define enforces every v2 rule. Range checks use plain binary
 // decomposition (no api.Commit, no commitment-based range checker) so the
 // proof is standard Groth16 that independent verifiers accept.
 func (c *Circuit) Define(api frontend.API) error {
-	perm, err := poseidon2.NewPoseidon2(api)
+	_, err := c.Constrain(api)
+	return err
+}
+
+// Call is what the policy circuit read out of the call that allows the
+// transaction, for circuits that embed it: the 32-bit selector, the number
+// of calldata words and whether it is a plain value transfer.
+type Call struct {
+	Selector, Words, TransferValue frontend.Variable
+}
+
+// Constrain adds every constraint of Define and returns the call, so that a
+// program circuit can require its own function on top.
+func (c *Circuit) Constrain(api frontend.API) (Call, error) {
+	hs, err := NewHasher(api)
 	if err != nil {
-		return err
+		return Call{}, err
 	}
-	hash := func(xs ...frontend.Variable) frontend.Variable {
-		var h frontend.Variable = 0
-		for _, x := range xs {
-			h = perm.Compress(h, x)
-		}
-		return h
-	}
-	merkle := func(leaf, index frontend.Variable, path []frontend.Variable) frontend.Variable {
-		bits := api.ToBinary(index, len(path))
-		cur := leaf
-		for i, sib := range path {
-			left := api.Select(bits[i], sib, cur)
-			right := api.Sub(api.Add(sib, cur), left)
-			cur = perm.Compress(left, right)
-		}
-		return cur
-	}
+	hash, merkle := hs.Hash, hs.Merkle
 	// inRange asserts 0 ≤ x < 2^n, so that for operands already below 2^n,
 	// b − a in range means a ≤ b.
 	inRange := func(x frontend.Variable, n int) { api.ToBinary(x, n) }
 
-	// The commitment opens to the policy; the public chain id is its chain.
-	api.AssertIsEqual(c.Commitment, hash(tagBig(), c.ChainID, c.NotBefore, c.NotAfter,
-		c.MaxValue, c.WindowSeconds, c.WindowMax, c.FeeCap, c.TargetsRoot, c.Salt))
-
-	// Calldata: bytes, packing, digest, length.
-	packed := make([]frontend.Variable, 0, policy.DataChunks+1)
-	packed = append(packed, c.DataLen)
-	for i := 0; i < policy.DataChunks; i++ {
-		var chunk frontend.Variable = 0
-		for j := 0; j < policy.ChunkBytes; j++ {
-			b := c.Data[i*policy.ChunkBytes+j]
-			inRange(b, 8)
-			chunk = api.Add(api.Mul(chunk, 256), b)
-		}
-		packed = append(packed, chunk)
-	}
-	api.AssertIsEqual(c.DataDigest, hash(packed...))
-	isEmpty := api.IsZero(c.DataLen)
-	inRange(api.Mul(api.Sub(1, isEmpty), api.Sub(c.DataLen, 4)), 9) // empty, or at least a selector
-	inRange(api.Sub(policy.DataCapacity, c.DataLen), 9)             // fits the capacity
-
-	// The selector, or the plain-transfer sentinel for empty calldata.
-	sel := api.Add(be(api, c.Data[0:4]), api.Mul(isEmpty, policy.ValueTransferSelector))
-
-	// `to` is an allowlisted target, and (to, selector) is allowed.
-	api.AssertIsBoolean(c.IsToken)
-	addrFlag := api.Add(c.To, api.Mul(c.IsToken, pow2(160)))
-	leaf := hash(addrFlag, c.SelRoot, c.TokenCap, c.RecRoot)
-	api.AssertIsEqual(merkle(leaf, c.TargetIndex, c.TargetPath[:]), c.TargetsRoot)
-	api.AssertIsEqual(merkle(api.Add(sel, 1), c.SelIndex, c.SelPath[:]), c.SelRoot)
-
-	// ERC-20 transfer/approve on a token with rules: exact ABI shape, amount
-	// cap, allowlisted recipient or spender.
-	isTransfer := api.IsZero(api.Sub(sel, policy.SelectorTransfer))
-	isApprove := api.IsZero(api.Sub(sel, policy.SelectorApprove))
-	isERC20 := api.Mul(c.IsToken, api.Add(isTransfer, isApprove))
-	api.AssertIsEqual(api.Mul(isERC20, api.Sub(c.DataLen, 68)), 0)
-	api.AssertIsEqual(api.Mul(isERC20, sum(api, c.Data[4:16])), 0)  // address word's high bytes
-	api.AssertIsEqual(api.Mul(isERC20, sum(api, c.Data[36:52])), 0) // amount below 2^128
-	arg := be(api, c.Data[16:36])
-	amount := be(api, c.Data[52:68])
-	inRange(api.Mul(isERC20, api.Sub(c.TokenCap, amount)), policy.ValueBits)
-	kind := api.Add(policy.KindRecipient, isApprove)
-	recLeaf := api.Add(api.Mul(kind, pow2(160)), arg)
-	recRoot := merkle(recLeaf, c.RecIndex, c.RecPath[:])
-	api.AssertIsEqual(api.Mul(isERC20, api.Sub(recRoot, c.RecRoot)), 0)
-
-	// Native value: per-transaction cap and window cap (caps are < 2^128).
+	// Every public input the rules read is range-checked here.
+	inRange(c.ChainID, policy.TimeBits)
+	inRange(c.Nonce, 64)
+	inRange(c.To, policy.AddressBits)
 	api.AssertIsEqual(c.ValueHi, 0)
-	inRange(api.Sub(c.MaxValue, c.ValueLo), policy.ValueBits)
-	inRange(api.Sub(c.WindowMax, api.Add(c.Spent, c.ValueLo)), policy.ValueBits)
+	inRange(c.ValueLo, policy.ValueBits)
+	inRange(c.Gas, 64)
+	inRange(c.MaxFeePerGas, 128)
+	inRange(c.MaxPriorityFee, 128)
+	inRange(c.Time, policy.TimeBits)
+	inRange(c.Spent, policy.ValueBits)
+	inRange(c.FeesSpent, policy.FeeBits)
+	inRange(c.TxCount, policy.TxCountBits)
+	inRange(c.SpendToken, policy.AddressBits)
+	inRange(c.TokenSpent, policy.ValueBits)
 
-	// Fee cap: gas × maxFeePerGas; and priority fee ≤ max fee.
-	inRange(api.Sub(c.FeeCap, api.Mul(c.Gas, c.MaxFeePerGas)), policy.FeeBits)
+	// The commitment opens to the policy; the public chain id is its chain.
+	api.AssertIsEqual(c.Commitment, hash(toBig(policy.CommitmentTag), c.ChainID, c.Account, c.NotBefore, c.NotAfter,
+		c.MaxValuePerTx, c.MaxFeePerTx, c.WindowSeconds, c.WindowMaxValue, c.WindowMaxFees, c.WindowMaxTxs,
+		c.TargetsRoot, c.TokenWindowsRoot, c.SignaturesRoot, c.MaxValidity, c.Salt))
+
+	// `to` is a target, and the call is one of its calls.
+	api.AssertIsEqual(merkle(hash(c.To, c.CallsRoot), c.TargetIndex, c.TargetPath[:]), c.TargetsRoot)
+	leaf := make([]frontend.Variable, 0, policy.CallLeafElems)
+	leaf = append(leaf, c.CallKey)
+	for i := range c.Ops {
+		leaf = append(leaf, c.Ops[i][0], c.Ops[i][1])
+	}
+	leaf = append(leaf, c.SetRoots[0], c.SetRoots[1], c.CallToken)
+	api.AssertIsEqual(merkle(hash(leaf...), c.CallIndex, c.CallPath[:]), c.CallsRoot)
+
+	// The call key: selector (or the transfer-value bit), words, programOnly,
+	// spend mode, and the flags of every word.
+	kb := api.ToBinary(c.CallKey, policy.KeyBits)
+	sel := api.FromBinary(kb[:32]...)
+	isTV := kb[32]
+	k := api.FromBinary(kb[policy.KeyWordsShift:policy.KeyProgramOnlyShift]...)
+	if !c.AllowProgramOnly {
+		api.AssertIsEqual(kb[policy.KeyProgramOnlyShift], 0)
+	}
+	m1, m2 := kb[policy.KeySpendShift], kb[policy.KeySpendShift+1]
+
+	// The calldata is exactly the call's: its length (0, or 4 + 32k) and
+	// selector, and the 16 halves, bound by the public digest.
+	notTV := api.Sub(1, isTV)
+	digest := []frontend.Variable{api.Mul(notTV, api.Add(4, api.Mul(32, k))), api.Mul(notTV, sel)}
+	for i := range c.Hi {
+		digest = append(digest, c.Hi[i], c.Lo[i])
+	}
+	api.AssertIsEqual(hash(digest...), c.DataDigest)
+
+	// Word rules.
+	var spend, tokVal, tokHi frontend.Variable = 0, 0, 0
+	var setVal, setHi, setUsed [policy.SetsPerCall]frontend.Variable
+	for j := range setVal {
+		setVal[j], setHi[j], setUsed[j] = 0, 0, 0
+	}
+	two128 := pow2(policy.HalfBits)
+	for i := range c.Hi {
+		f := kb[policy.KeyFlagsShift+i*policy.FlagBits : policy.KeyFlagsShift+(i+1)*policy.FlagBits]
+		eq, rg, sp, ta := f[0], f[3], f[4], f[5]
+		hi, lo := c.Hi[i], c.Lo[i]
+		api.AssertIsEqual(api.Mul(eq, api.Sub(hi, c.Ops[i][0])), 0)
+		api.AssertIsEqual(api.Mul(eq, api.Sub(lo, c.Ops[i][1])), 0)
+		api.AssertIsEqual(api.Mul(api.Add(rg, sp), hi), 0) // integer words are below 2^128
+		inRange(api.Mul(rg, api.Sub(c.Ops[i][0], lo)), policy.HalfBits)
+		inRange(api.Mul(rg, api.Sub(lo, c.Ops[i][1])), policy.HalfBits)
+		spend = api.Add(spend, api.Mul(sp, lo))
+		word := api.Add(api.Mul(hi, two128), lo)
+		for j := range setVal {
+			s := f[1+j]
+			setVal[j] = api.Add(setVal[j], api.Mul(s, word))
+			setHi[j] = api.Add(setHi[j], api.Mul(s, hi))
+			setUsed[j] = api.Add(setUsed[j], s)
+		}
+		tokVal = api.Add(tokVal, api.Mul(ta, word))
+		tokHi = api.Add(tokHi, api.Mul(ta, hi))
+	}
+
+	// oneOf: the flagged word is an address (hi < 2^32, so the word is
+	// below 2^160 and cannot wrap) whose leaf 2^160 + address is in the set.
+	for j := range setVal {
+		inRange(setHi[j], policy.SetHiBits)
+		root := merkle(api.Add(setVal[j], pow2(policy.AddressBits)), c.SetIndex[j], c.SetPath[j][:])
+		api.AssertIsEqual(api.Mul(setUsed[j], api.Sub(root, c.SetRoots[j])), 0)
+	}
+
+	// The spend token: the target, the policy's token or the address in the
+	// tokenArg word; 0 (with tokenSpent 0) when the call spends nothing.
+	inRange(tokHi, policy.SetHiBits)
+	m12 := api.Mul(m1, m2)
+	has := api.Sub(api.Add(m1, m2), m12)
+	token := api.Add(api.Mul(api.Sub(m1, m12), c.To), api.Mul(api.Sub(m2, m12), c.CallToken), api.Mul(m12, tokVal))
+	api.AssertIsEqual(c.SpendToken, token)
+	notHas := api.Sub(1, has)
+	api.AssertIsEqual(api.Mul(notHas, c.TokenSpent), 0)
+	api.AssertIsEqual(api.Mul(notHas, spend), 0)
+	winRoot := merkle(hash(token, c.WindowMax), c.WindowIndex, c.WindowPath[:])
+	api.AssertIsEqual(api.Mul(has, api.Sub(winRoot, c.TokenWindowsRoot)), 0)
+	inRange(api.Mul(has, api.Sub(c.WindowMax, api.Add(c.TokenSpent, spend))), policy.ValueBits)
+
+	// Native value: per-transaction cap and window cap.
+	inRange(api.Sub(c.MaxValuePerTx, c.ValueLo), policy.ValueBits)
+	inRange(api.Sub(c.WindowMaxValue, api.Add(c.Spent, c.ValueLo)), policy.ValueBits)
+
+	// Fees: gas × maxFeePerGas within the per-transaction cap and, with the
+	// fees already committed, within the fee window; priority ≤ max fee.
+	fee := api.Mul(c.Gas, c.MaxFeePerGas)
+	inRange(api.Sub(c.MaxFeePerTx, fee), policy.FeeBits)
+	inRange(api.Sub(c.WindowMaxFees, api.Add(c.FeesSpent, fee)), policy.FeeBits)
 	inRange(api.Sub(c.MaxFeePerGas, c.MaxPriorityFee), 128)
+
+	// Count: this transaction fits the window's count.
+	inRange(api.Sub(c.WindowMaxTxs, api.Add(c.TxCount, 1)), policy.TxCountBits)
 
 	// Time window.
 	inRange(api.Sub(c.Time, c.NotBefore), policy.TimeBits)
 	inRange(api.Sub(c.NotAfter, c.Time), policy.TimeBits)
-
-	// Bind the remaining fields with real constraints: a public input that
-	// appears in no constraint would not be bound by the proof at all.
-	inRange(c.Nonce, 64)
-	inRange(c.Gas, 64)
-	return nil
-}
-
-// be packs bytes big-endian.
-func be(api frontend.API, bs []frontend.Variable) frontend.Variable {
-	var v frontend.Variable = 0
-	for _, b := range bs {
-		v = api.Add(api.Mul(v, 256), b)
-	}
-	return v
-}
-
-func sum(api frontend.API, bs []frontend.Variable) frontend.Variable {
-	var v frontend.Variable = 0
-	for _, b := range bs {
-		v = api.Add(v, b)
-	}
-	return v
+	return Call{Selector: sel, Words: k, TransferValue: isTV}, nil
 }

@@ -1,134 +1,154 @@
 package policycircuit_test
 
 import (
-	"encoding/hex"
 	"math/big"
-	"strings"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/test"
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
-	"github.com/leash-wallet/leash/circuits/policytest"
+	pt "github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/wire"
 )
 
-var (
-	alice  = mustAddr("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
-	bob    = mustAddr("0x90F79bf6EB2c4f870365E785982E1f101E93b906")
-	token  = mustAddr("0x5FbDB2315678afecb367f032d93F642f64180aa3")
-	router = mustAddr("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
-	ether  = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
-)
-
-func mustAddr(s string) wire.Address {
-	a, err := wire.ParseAddress(s)
-	if err != nil {
-		panic(err)
-	}
-	return a
-}
+var ether = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
 
 func eth(num, den int64) *big.Int {
 	return new(big.Int).Div(new(big.Int).Mul(ether, big.NewInt(num)), big.NewInt(den))
 }
 
-func word(b []byte) string { return strings.Repeat("0", 64-2*len(b)) + hex.EncodeToString(b) }
+func usdc(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1_000_000)) }
 
-func erc20Call(sel string, to wire.Address, amount *big.Int) []byte {
-	b, _ := hex.DecodeString(sel + word(to[:]) + word(amount.Bytes()))
-	return b
-}
+func pow2(n uint) *big.Int { return new(big.Int).Lsh(big.NewInt(1), n) }
+
+func add(a, b *big.Int) *big.Int { return new(big.Int).Add(a, b) }
 
 // baseTx is an in-policy plain transfer of 0.1 ETH to alice.
 func baseTx() *wire.Tx {
-	return &wire.Tx{ChainID: 1337, Nonce: 7, To: alice, Value: wire.NewQuantity(eth(1, 10)),
+	return &wire.Tx{ChainID: 1337, Nonce: 7, To: pt.Alice, Value: wire.NewQuantity(eth(1, 10)),
 		Gas: 21000, MaxFeePerGas: wire.QuantityFromUint64(2e9), MaxPriorityFeePerGas: wire.QuantityFromUint64(1e9)}
-}
-
-type tcase struct {
-	name  string
-	tx    func() *wire.Tx
-	spent *big.Int
-	time  uint64
-	rule  string // "" = in policy
 }
 
 const now = 1795564800
 
-func cases() []tcase {
-	pol := func(f func(t *wire.Tx)) func() *wire.Tx {
-		return func() *wire.Tx { t := baseTx(); f(t); return t }
-	}
-	tokenTx := func(data []byte) func() *wire.Tx {
-		return pol(func(t *wire.Tx) { t.To, t.Value, t.Gas, t.Data = token, wire.Quantity{}, 100000, data })
-	}
-	routerTx := func(n int) func() *wire.Tx {
-		return pol(func(t *wire.Tx) {
-			t.To, t.Value, t.Gas = router, wire.Quantity{}, 100000
-			t.Data = append([]byte{0x38, 0xed, 0x17, 0x39}, make([]byte, n-4)...)
-		})
-	}
-	zero := new(big.Int)
-	capAmt := big.NewInt(1_000_000_000)
-	return []tcase{
-		{"plain transfer", pol(func(t *wire.Tx) {}), zero, now, ""},
-		{"value at the per-tx cap", pol(func(t *wire.Tx) { t.Value = wire.NewQuantity(eth(1, 1)) }), zero, now, ""},
-		{"value one wei over the cap", pol(func(t *wire.Tx) { t.Value = wire.NewQuantity(new(big.Int).Add(eth(1, 1), big.NewInt(1))) }), zero, now, policy.RuleValue},
-		{"value with the high limb set", pol(func(t *wire.Tx) { t.Value = wire.NewQuantity(new(big.Int).Lsh(big.NewInt(1), 128)) }), zero, now, policy.RuleValue},
-		{"window exactly full", pol(func(t *wire.Tx) { t.Value = wire.NewQuantity(eth(1, 2)) }), eth(5, 2), now, ""},
-		{"window one wei over", pol(func(t *wire.Tx) { t.Value = wire.NewQuantity(new(big.Int).Add(eth(1, 2), big.NewInt(1))) }), eth(5, 2), now, policy.RuleWindow},
-		{"window already full, zero value", pol(func(t *wire.Tx) { t.Value = wire.Quantity{} }), eth(3, 1), now, ""},
-		{"fee at the cap", pol(func(t *wire.Tx) {
-			t.Gas = 1_000_000
-			t.MaxFeePerGas = wire.QuantityFromUint64(1e10)
-		}), zero, now, ""},
-		{"fee one wei over the cap", pol(func(t *wire.Tx) {
-			t.Gas = 1
-			t.MaxFeePerGas = wire.NewQuantity(new(big.Int).Add(eth(1, 100), big.NewInt(1)))
-		}), zero, now, policy.RuleFee},
-		{"huge gas", pol(func(t *wire.Tx) { t.Gas = 1 << 63 }), zero, now, policy.RuleFee},
-		{"wrong chain", pol(func(t *wire.Tx) { t.ChainID = 1 }), zero, now, policy.RuleChain},
-		{"time at notBefore", pol(func(t *wire.Tx) {}), zero, 1767225600, ""},
-		{"time before notBefore", pol(func(t *wire.Tx) {}), zero, 1767225599, policy.RuleTime},
-		{"time at notAfter", pol(func(t *wire.Tx) {}), zero, 1830297599, ""},
-		{"time after notAfter", pol(func(t *wire.Tx) {}), zero, 1830297600, policy.RuleTime},
-		{"unknown target", pol(func(t *wire.Tx) { t.To = bob }), zero, now, policy.RuleTarget},
-		{"plain transfer to a contract without valueTransfer", pol(func(t *wire.Tx) { t.To = router }), zero, now, policy.RuleSelector},
-		{"call on a value-only target", pol(func(t *wire.Tx) { t.Data = []byte{1, 2, 3, 4} }), zero, now, policy.RuleSelector},
-		{"unknown selector", routerTxSel(0xdeadbeef), zero, now, policy.RuleSelector},
-		{"allowed selector by hex", routerTxSel(0x7ff36ab5), zero, now, ""},
-		{"swap with 8 words (260 bytes)", routerTx(260), zero, now, ""},
-		{"calldata at capacity (279 bytes)", routerTx(279), zero, now, ""},
-		{"calldata over capacity (280 bytes)", routerTx(280), zero, now, policy.RuleCalldata},
-		{"calldata of 3 bytes", pol(func(t *wire.Tx) { t.To, t.Data = router, []byte{0x38, 0xed, 0x17} }), zero, now, policy.RuleCalldata},
-		{"erc20 transfer to a recipient", tokenTx(erc20Call("a9059cbb", alice, big.NewInt(100))), zero, now, ""},
-		{"erc20 transfer at the token cap", tokenTx(erc20Call("a9059cbb", alice, capAmt)), zero, now, ""},
-		{"erc20 transfer over the token cap", tokenTx(erc20Call("a9059cbb", alice, new(big.Int).Add(capAmt, big.NewInt(1)))), zero, now, policy.RuleERC20Amount},
-		{"erc20 transfer of 2^200", tokenTx(erc20Call("a9059cbb", alice, new(big.Int).Lsh(big.NewInt(1), 200))), zero, now, policy.RuleCalldata},
-		{"erc20 transfer to a stranger", tokenTx(erc20Call("a9059cbb", bob, big.NewInt(1))), zero, now, policy.RuleERC20Recipient},
-		{"erc20 transfer to the spender", tokenTx(erc20Call("a9059cbb", router, big.NewInt(1))), zero, now, policy.RuleERC20Recipient},
-		{"erc20 approve the spender", tokenTx(erc20Call("095ea7b3", router, big.NewInt(5))), zero, now, ""},
-		{"erc20 approve a recipient", tokenTx(erc20Call("095ea7b3", alice, big.NewInt(5))), zero, now, policy.RuleERC20Spender},
-		{"erc20 approve over the cap", tokenTx(erc20Call("095ea7b3", router, new(big.Int).Lsh(big.NewInt(1), 64))), zero, now, policy.RuleERC20Amount},
-		{"erc20 transfer with dirty address bytes", tokenTx(dirty(erc20Call("a9059cbb", alice, big.NewInt(1)), 4)), zero, now, policy.RuleCalldata},
-		{"erc20 transfer with a trailing byte", tokenTx(append(erc20Call("a9059cbb", alice, big.NewInt(1)), 0)), zero, now, policy.RuleCalldata},
-		{"erc20 transfer truncated", tokenTx(erc20Call("a9059cbb", alice, big.NewInt(1))[:67]), zero, now, policy.RuleCalldata},
-		{"erc20 transferFrom (not allowed)", tokenTx(erc20Call("23b872dd", alice, big.NewInt(1))), zero, now, policy.RuleSelector},
-		{"plain transfer to a token", tokenTx(nil), zero, now, policy.RuleSelector},
-	}
+// baseState is an empty window at now.
+func baseState() *wire.State { return &wire.State{Time: now} }
+
+type tcase struct {
+	name string
+	tx   func() *wire.Tx
+	st   func() *wire.State
+	rule string // "" = in policy
 }
 
-func routerTxSel(sel uint32) func() *wire.Tx {
-	return func() *wire.Tx {
-		t := baseTx()
-		t.To, t.Value, t.Gas = router, wire.Quantity{}, 100000
-		t.Data = []byte{byte(sel >> 24), byte(sel >> 16), byte(sel >> 8), byte(sel), 0, 0, 0, 1}
-		return t
+func txWith(f func(t *wire.Tx)) func() *wire.Tx {
+	return func() *wire.Tx { t := baseTx(); f(t); return t }
+}
+
+func callTx(to wire.Address, data []byte) func() *wire.Tx {
+	return txWith(func(t *wire.Tx) { t.To, t.Value, t.Gas, t.Data = to, wire.Quantity{}, 100000, data })
+}
+
+func stWith(f func(s *wire.State)) func() *wire.State {
+	return func() *wire.State { s := baseState(); f(s); return s }
+}
+
+func tokens(token wire.Address, spent *big.Int) func(s *wire.State) {
+	return func(s *wire.State) { s.Tokens = []wire.TokenSpent{{Token: token, Spent: wire.NewQuantity(spent)}} }
+}
+
+var r = fr.Modulus()
+
+// cases is the agreement table: every rule, at and around its boundary, and
+// the neighbours of each attack of issue 12.
+func cases() []tcase {
+	st := baseState
+	transfer := func(to wire.Address, amount *big.Int) func() *wire.Tx {
+		return callTx(pt.USDC, pt.Calldata("transfer(address,uint256)", to, amount))
+	}
+	approve := func(spender wire.Address, amount *big.Int) func() *wire.Tx {
+		return callTx(pt.USDC, pt.Calldata("approve(address,uint256)", spender, amount))
+	}
+	swap := func(amount *big.Int, in, out, to wire.Address) func() *wire.Tx {
+		return callTx(pt.Router, pt.Swap(amount, in, out, to))
+	}
+	rawSwap := func(words ...any) func() *wire.Tx { return callTx(pt.Router, pt.Calldata(pt.SwapSig, words...)) }
+	pool := func(token wire.Address, to wire.Address) func() *wire.Tx {
+		return callTx(pt.Pool, pt.Calldata("swapExactIn(address,uint256,uint256,address,uint256)", token, usdc(10), 0, to, 99))
+	}
+	fee := func(gas uint64, maxFee *big.Int) func(t *wire.Tx) {
+		return func(t *wire.Tx) {
+			t.Gas, t.MaxFeePerGas, t.MaxPriorityFeePerGas = wire.Uint64(gas), wire.NewQuantity(maxFee), wire.NewQuantity(maxFee)
+		}
+	}
+	return []tcase{
+		{"plain transfer", txWith(func(t *wire.Tx) {}), st, ""},
+		{"value at the per-tx cap", txWith(func(t *wire.Tx) { t.Value = wire.NewQuantity(eth(1, 1)) }), st, ""},
+		{"value one wei over the cap", txWith(func(t *wire.Tx) { t.Value = wire.NewQuantity(add(eth(1, 1), big.NewInt(1))) }), st, policy.RuleValue},
+		{"value with the high limb set", txWith(func(t *wire.Tx) { t.Value = wire.NewQuantity(pow2(128)) }), st, policy.RuleValue},
+		{"window exactly full", txWith(func(t *wire.Tx) { t.Value = wire.NewQuantity(eth(1, 2)) }), stWith(func(s *wire.State) { s.Spent = wire.NewQuantity(eth(5, 2)) }), ""},
+		{"window one wei over", txWith(func(t *wire.Tx) { t.Value = wire.NewQuantity(add(eth(1, 2), big.NewInt(1))) }), stWith(func(s *wire.State) { s.Spent = wire.NewQuantity(eth(5, 2)) }), policy.RuleWindow},
+		{"window full, zero value", txWith(func(t *wire.Tx) { t.Value = wire.Quantity{} }), stWith(func(s *wire.State) { s.Spent = wire.NewQuantity(eth(3, 1)) }), ""},
+		{"fee at the cap", txWith(fee(1_000_000, big.NewInt(1e10))), st, ""},
+		{"fee one wei over the cap", txWith(fee(1, add(eth(1, 100), big.NewInt(1)))), st, policy.RuleFee},
+		{"huge gas", txWith(func(t *wire.Tx) { t.Gas = 1 << 63 }), st, policy.RuleFee},
+		{"fee window exactly full", txWith(fee(1_000_000, big.NewInt(1e10))), stWith(func(s *wire.State) { s.Fees = wire.NewQuantity(eth(4, 100)) }), ""},
+		{"fee window one wei over (fee burning)", txWith(fee(1_000_000, big.NewInt(1e10))), stWith(func(s *wire.State) { s.Fees = wire.NewQuantity(add(eth(4, 100), big.NewInt(1))) }), policy.RuleFeeWindow},
+		{"fee window full, zero-value no-op", txWith(func(t *wire.Tx) { t.Value = wire.Quantity{} }), stWith(func(s *wire.State) { s.Fees = wire.NewQuantity(eth(5, 100)) }), policy.RuleFeeWindow},
+		{"count: the last transaction of the window", txWith(func(t *wire.Tx) {}), stWith(func(s *wire.State) { s.Txs = 19 }), ""},
+		{"count: one past the window", txWith(func(t *wire.Tx) {}), stWith(func(s *wire.State) { s.Txs = 20 }), policy.RuleTxCount},
+		{"count: far past", txWith(func(t *wire.Tx) {}), stWith(func(s *wire.State) { s.Txs = 1<<32 - 1 }), policy.RuleTxCount},
+		{"wrong chain", txWith(func(t *wire.Tx) { t.ChainID = 1 }), st, policy.RuleChain},
+		{"time at notBefore", txWith(func(t *wire.Tx) {}), stWith(func(s *wire.State) { s.Time = 1767225600 }), ""},
+		{"time before notBefore", txWith(func(t *wire.Tx) {}), stWith(func(s *wire.State) { s.Time = 1767225599 }), policy.RuleTime},
+		{"time at notAfter", txWith(func(t *wire.Tx) {}), stWith(func(s *wire.State) { s.Time = 1830297599 }), ""},
+		{"time after notAfter", txWith(func(t *wire.Tx) {}), stWith(func(s *wire.State) { s.Time = 1830297600 }), policy.RuleTime},
+		{"unknown target", txWith(func(t *wire.Tx) { t.To = pt.Bob }), st, policy.RuleTarget},
+		{"a window-only token is no target", callTx(pt.WETH, pt.Calldata("transfer(address,uint256)", pt.Alice, 1)), st, policy.RuleTarget},
+		{"plain transfer to a contract", txWith(func(t *wire.Tx) { t.To = pt.Router }), st, policy.RuleCall},
+		{"call on a value-only target", callTx(pt.Alice, pt.Calldata("0x12345678")), st, policy.RuleCall},
+		{"unknown selector", callTx(pt.USDC, pt.Calldata("0xdeadbeef", pt.Alice, 1)), st, policy.RuleCall},
+		{"transferFrom is not listed", callTx(pt.USDC, pt.Calldata("transferFrom(address,address,uint256)", pt.Self, pt.Bob, 1)), st, policy.RuleCall},
+		{"transfer with an extra word", callTx(pt.USDC, pt.Calldata("transfer(address,uint256)", pt.Alice, 1, 0)), st, policy.RuleCall},
+		{"transfer with a word missing", callTx(pt.USDC, pt.Calldata("transfer(address,uint256)", pt.Alice)), st, policy.RuleCall},
+		{"swap with a 3-token path (9 words)", rawSwap(usdc(1), 0, 160, pt.Self, 1, 3, pt.USDC, pt.WETH, pt.USDC), st, policy.RuleCalldata},
+		{"calldata of 3 bytes", callTx(pt.Router, []byte{0x38, 0xed, 0x17}), st, policy.RuleCalldata},
+		{"calldata with a trailing byte", callTx(pt.USDC, append(pt.Calldata("transfer(address,uint256)", pt.Alice, 1), 0)), st, policy.RuleCalldata},
+		{"calldata a byte short", callTx(pt.USDC, pt.Calldata("transfer(address,uint256)", pt.Alice, 1)[:67]), st, policy.RuleCalldata},
+		{"erc20 transfer to a recipient", transfer(pt.Alice, usdc(100)), st, ""},
+		{"erc20 transfer at the per-call max", transfer(pt.Alice, usdc(1000)), st, ""},
+		{"erc20 transfer one over the max", transfer(pt.Alice, add(usdc(1000), big.NewInt(1))), st, policy.RuleArg},
+		{"erc20 transfer with the high half set (hi != 0 on a max word)", transfer(pt.Alice, add(pow2(128), big.NewInt(5))), st, policy.RuleArg},
+		{"erc20 transfer to the attacker", transfer(pt.Bob, big.NewInt(1)), st, policy.RuleArg},
+		{"erc20 transfer to the spender", transfer(pt.Router, big.NewInt(1)), st, policy.RuleArg},
+		{"erc20 transfer, recipient with dirty high bytes", callTx(pt.USDC, dirty(pt.Calldata("transfer(address,uint256)", pt.Alice, 1), 4)), st, policy.RuleArg},
+		{"erc20 transfer, recipient = alice + r (wraps mod r)", callTx(pt.USDC, pt.Calldata("transfer(address,uint256)", add(r, new(big.Int).SetBytes(pt.Alice[:])), 1)), st, policy.RuleArg},
+		{"erc20 approve the router", approve(pt.Router, usdc(5)), st, ""},
+		{"erc20 approve the attacker", approve(pt.Bob, usdc(5)), st, policy.RuleArg},
+		{"erc20 approve over the max", approve(pt.Router, pow2(64)), st, policy.RuleArg},
+		{"token window exactly full", transfer(pt.Alice, usdc(500)), stWith(tokens(pt.USDC, usdc(2000))), ""},
+		{"token window one over (repeated transfers)", transfer(pt.Alice, add(usdc(500), big.NewInt(1))), stWith(tokens(pt.USDC, usdc(2000))), policy.RuleTokenWindow},
+		{"approvals count toward the window", approve(pt.Router, usdc(600)), stWith(tokens(pt.USDC, usdc(2000))), policy.RuleTokenWindow},
+		{"another token's window does not count", transfer(pt.Alice, usdc(600)), stWith(tokens(pt.WETH, eth(2, 1))), ""},
+		{"swap to self", swap(usdc(100), pt.USDC, pt.WETH, pt.Self), st, ""},
+		{"swap WETH to USDC counts in WETH", swap(big.NewInt(1e9), pt.WETH, pt.USDC, pt.Self), stWith(tokens(pt.WETH, add(eth(2, 1), big.NewInt(-1e9)))), ""},
+		{"swap WETH over its window", swap(big.NewInt(1e9), pt.WETH, pt.USDC, pt.Self), stWith(tokens(pt.WETH, add(eth(2, 1), big.NewInt(-1e9+1)))), policy.RuleTokenWindow},
+		{"swap USDC over its window", swap(usdc(600), pt.USDC, pt.WETH, pt.Self), stWith(tokens(pt.USDC, usdc(2000))), policy.RuleTokenWindow},
+		{"router recipient attack: swap to the attacker", swap(usdc(100), pt.USDC, pt.WETH, pt.Bob), st, policy.RuleArg},
+		{"swap to the router itself", swap(usdc(100), pt.USDC, pt.WETH, pt.Router), st, policy.RuleArg},
+		{"swap from a token not allowed", swap(usdc(100), pt.Bob, pt.WETH, pt.Self), st, policy.RuleArg},
+		{"swap into a token not allowed", swap(usdc(100), pt.USDC, pt.Bob, pt.Self), st, policy.RuleArg},
+		{"swap over the amount max", swap(add(usdc(1000), big.NewInt(1)), pt.USDC, pt.WETH, pt.Self), st, policy.RuleArg},
+		{"swap with a non-canonical array offset", rawSwap(usdc(1), 0, 192, pt.Self, 1, 2, pt.USDC, pt.WETH), st, policy.RuleArg},
+		{"swap whose length word says 1", rawSwap(usdc(1), 0, 160, pt.Self, 1, 1, pt.USDC, pt.WETH), st, policy.RuleArg},
+		{"swap with the recipient in the deadline's place", rawSwap(usdc(1), 0, 160, pt.Bob, pt.Self, 2, pt.USDC, pt.WETH), st, policy.RuleArg},
+		{"policy proof at the pool's program-only swap", pool(pt.USDC, pt.Self), st, policy.RuleProgramOnly},
+		{"policy proof at the pool, attacker recipient", pool(pt.USDC, pt.Bob), st, policy.RuleProgramOnly},
 	}
 }
 
@@ -137,29 +157,34 @@ func dirty(b []byte, i int) []byte { b[i] = 1; return b }
 // TestPrecheckAndCircuitAgree runs the native pre-check and the circuit's
 // solver on every case and requires the same verdict, and the expected rule.
 func TestPrecheckAndCircuitAgree(t *testing.T) {
-	pol := policytest.Policy(t)
+	pol := pt.Policy(t)
 	ccs, err := policycircuit.Compile()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cs := cases()
-	if len(cs) < 30 {
+	if len(cs) < 50 {
 		t.Fatalf("only %d cases", len(cs))
 	}
+	seen := map[string]bool{}
 	for _, c := range cs {
+		seen[c.rule] = true
 		t.Run(c.name, func(t *testing.T) {
-			tx := c.tx()
-			nativeErr := pol.Check(tx, c.spent, c.time)
+			tx, st := c.tx(), c.st()
+			nativeErr := pol.Check(tx, st)
 			if got := wire.CodeOf(nativeErr).Rule(); got != c.rule {
 				t.Fatalf("pre-check: rule %q (%v), want %q", got, nativeErr, c.rule)
 			}
-			a, err := policycircuit.Assign(pol, tx, c.spent, c.time)
+			a, err := policycircuit.Assign(pol, tx, st, st.Time)
 			if err != nil {
-				// Only a transaction too large for the circuit cannot be assigned.
-				if c.rule != policy.RuleCalldata || wire.CodeOf(err).Rule() != policy.RuleCalldata {
-					t.Fatalf("assign: %v", err)
+				// Only a transaction no call names cannot be assigned.
+				switch wire.CodeOf(err).Rule() {
+				case policy.RuleCalldata, policy.RuleTarget, policy.RuleCall:
+					if c.rule == wire.CodeOf(err).Rule() {
+						return
+					}
 				}
-				return
+				t.Fatalf("assign: %v", err)
 			}
 			w, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
 			if err != nil {
@@ -171,41 +196,66 @@ func TestPrecheckAndCircuitAgree(t *testing.T) {
 			}
 		})
 	}
+	for _, rule := range policy.Rules {
+		if !seen[rule] {
+			t.Errorf("no case for rule %s", rule)
+		}
+	}
 }
 
-// TestCircuitRules gives every rule a passing and a failing assignment, in
-// gnark's style.
+// TestCircuitRules gives every rule the circuit can be handed a witness for
+// a passing and a failing assignment, in gnark's style.
 func TestCircuitRules(t *testing.T) {
-	pol := policytest.Policy(t)
+	pol := pt.Policy(t)
 	assert := test.NewAssert(t)
 	byRule := map[string]tcase{}
 	var valid []tcase
 	for _, c := range cases() {
 		if c.rule == "" {
 			valid = append(valid, c)
-		} else if _, ok := byRule[c.rule]; !ok {
+		} else if _, ok := byRule[c.rule]; !ok || tryAssign(pol, byRule[c.rule]) == nil {
 			byRule[c.rule] = c
 		}
 	}
-	for _, rule := range policy.Rules {
-		bad, ok := byRule[rule]
-		if !ok {
-			t.Fatalf("no failing case for rule %s", rule)
-		}
-		good := valid[len(byRule)%len(valid)]
+	for i, rule := range policy.Rules {
+		bad := byRule[rule]
+		good := valid[i%len(valid)]
 		opts := []test.TestingOption{test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16), test.NoFuzzing(),
 			test.WithValidAssignment(assign(t, pol, good))}
-		if a := tryAssign(pol, bad); a != nil {
-			opts = append(opts, test.WithInvalidAssignment(a))
+		invalid := tryAssign(pol, bad)
+		switch rule {
+		case policy.RuleCalldata, policy.RuleTarget, policy.RuleCall:
+			// No witness names a call for these; cheat one from a valid case.
+			invalid = assign(t, pol, good)
+			cheatFor(rule)(invalid)
 		}
+		if invalid == nil {
+			t.Fatalf("no invalid assignment for rule %s", rule)
+		}
+		opts = append(opts, test.WithInvalidAssignment(invalid))
 		assert.Run(func(assert *test.Assert) {
 			assert.CheckCircuit(&policycircuit.Circuit{}, opts...)
 		}, rule)
 	}
 }
 
+// cheatFor returns a witness change that breaks rule where no honest
+// witness exists: a calldata length the digest does not bind, a `to` that is
+// not the target's, a selector that is not the call's.
+func cheatFor(rule string) func(c *policycircuit.Circuit) {
+	switch rule {
+	case policy.RuleCalldata:
+		return func(c *policycircuit.Circuit) { c.Hi[7] = 1 } // a word past the call's length
+	case policy.RuleTarget:
+		return func(c *policycircuit.Circuit) { c.To = new(big.Int).SetBytes(pt.Bob[:]) }
+	default:
+		return func(c *policycircuit.Circuit) { c.CallKey = add(c.CallKey.(*big.Int), big.NewInt(1)) }
+	}
+}
+
 func assign(t *testing.T, pol *policy.Policy, c tcase) *policycircuit.Circuit {
-	a, err := policycircuit.Assign(pol, c.tx(), c.spent, c.time)
+	st := c.st()
+	a, err := policycircuit.Assign(pol, c.tx(), st, st.Time)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +263,8 @@ func assign(t *testing.T, pol *policy.Policy, c tcase) *policycircuit.Circuit {
 }
 
 func tryAssign(pol *policy.Policy, c tcase) *policycircuit.Circuit {
-	a, err := policycircuit.Assign(pol, c.tx(), c.spent, c.time)
+	st := c.st()
+	a, err := policycircuit.Assign(pol, c.tx(), st, st.Time)
 	if err != nil {
 		return nil
 	}
@@ -221,44 +272,97 @@ func tryAssign(pol *policy.Policy, c tcase) *policycircuit.Circuit {
 }
 
 // TestCheatingWitnesses tries witnesses a malicious prover could choose,
-// beyond what Assign builds, and requires the circuit to refuse them.
+// beyond what Assign builds, and requires the circuit to refuse them. Each
+// starts from an honest witness that solves, so a refusal is the cheat's.
 func TestCheatingWitnesses(t *testing.T) {
-	pol := policytest.Policy(t)
-	overCap := func() *wire.Tx {
-		t := baseTx()
-		t.To, t.Value, t.Gas = token, wire.Quantity{}, 100000
-		t.Data = erc20Call("a9059cbb", alice, big.NewInt(2_000_000_000))
-		return t
+	pol := pt.Policy(t)
+	transfer := func(to wire.Address, amount *big.Int) func() *wire.Tx {
+		return callTx(pt.USDC, pt.Calldata("transfer(address,uint256)", to, amount))
 	}
-	cheats := []struct {
-		name  string
-		tx    func() *wire.Tx
-		cheat func(c *policycircuit.Circuit)
-	}{
-		{"claim the token is not a token", overCap, func(c *policycircuit.Circuit) { c.IsToken = 0 }},
-		{"raise the token cap", overCap, func(c *policycircuit.Circuit) { c.TokenCap = new(big.Int).Lsh(big.NewInt(1), 100) }},
-		{"raise the per-tx cap", func() *wire.Tx {
-			t := baseTx()
-			t.Value = wire.NewQuantity(eth(2, 1))
-			return t
-		}, func(c *policycircuit.Circuit) { c.MaxValue = eth(5, 1) }},
-		{"non-byte calldata to fake a selector", routerTxSel(0xdeadbeef), func(c *policycircuit.Circuit) {
-			// 0xdeadbeef → 0x7ff36ab5 in the first word, with the difference pushed into byte 4 so
-			// the packed chunk (and so the digest) is unchanged.
-			c.Data[0], c.Data[1], c.Data[2], c.Data[3] = 0x7f, 0xf3, 0x6a, 0xb5
-			diff := new(big.Int).Sub(big.NewInt(0xdeadbeef), big.NewInt(0x7ff36ab5))
-			c.Data[4] = diff.Mul(diff, big.NewInt(1<<8))
-		}},
-		{"an empty selector path", routerTxSel(0xdeadbeef), func(c *policycircuit.Circuit) { c.SelIndex = 1 }},
-		{"a wrong time", func() *wire.Tx { return baseTx() }, func(c *policycircuit.Circuit) { c.NotAfter = uint64(1) << 62 }},
+	swapSelf := callTx(pt.Router, pt.Swap(usdc(100), pt.USDC, pt.WETH, pt.Self))
+	swapBob := callTx(pt.Router, pt.Swap(usdc(100), pt.USDC, pt.WETH, pt.Bob))
+	plain := txWith(func(t *wire.Tx) {})
+	half := func(a wire.Address) (*big.Int, *big.Int) {
+		v := new(big.Int).SetBytes(a[:])
+		return new(big.Int).Rsh(v, 128), new(big.Int).And(v, new(big.Int).Sub(pow2(128), big.NewInt(1)))
 	}
 	ccs, err := policycircuit.Compile()
 	if err != nil {
 		t.Fatal(err)
 	}
+	type cheat struct {
+		name  string
+		tx    func() *wire.Tx
+		st    func() *wire.State
+		cheat func(c *policycircuit.Circuit)
+	}
+	cheats := []cheat{
+		{"recipient moved: the witness says self where the calldata says the attacker", swapBob, baseState, func(c *policycircuit.Circuit) {
+			// The honest witness for swapBob does not solve; put self in the
+			// witness's word 3 (the digest binds the real word).
+			c.Hi[3], c.Lo[3] = half(pt.Self)
+		}},
+		{"words shifted by one position", swapSelf, baseState, func(c *policycircuit.Circuit) {
+			for i := len(c.Hi) - 1; i > 0; i-- {
+				c.Hi[i], c.Lo[i] = c.Hi[i-1], c.Lo[i-1]
+			}
+			c.Hi[0], c.Lo[0] = 0, 0
+		}},
+		{"non-canonical array offset accepted by changing the rule operand", swapSelf, baseState, func(c *policycircuit.Circuit) {
+			c.Ops[2][1] = 192
+			c.Lo[2] = 192
+		}},
+		{"spendToken swapped to a token with room", swapSelf, stWith(tokens(pt.USDC, usdc(2450))), func(c *policycircuit.Circuit) {
+			c.SpendToken = new(big.Int).SetBytes(pt.WETH[:])
+			c.TokenSpent = 0
+		}},
+		{"tokenSpent claimed on a call that spends nothing", plain, baseState, func(c *policycircuit.Circuit) { c.TokenSpent = 5 }},
+		{"spendToken claimed on a call that spends nothing", plain, baseState, func(c *policycircuit.Circuit) {
+			c.SpendToken = new(big.Int).SetBytes(pt.USDC[:])
+		}},
+		{"raise the window max", transfer(pt.Alice, usdc(600)), stWith(tokens(pt.USDC, usdc(2000))), func(c *policycircuit.Circuit) {
+			c.WindowMax = usdc(1_000_000)
+		}},
+		{"a program-only call through the policy circuit", callTx(pt.Pool, pt.Calldata("swapExactIn(address,uint256,uint256,address,uint256)", pt.USDC, 1, 0, pt.Self, 9)), baseState,
+			func(c *policycircuit.Circuit) {}},
+		{"clear the programOnly bit of the key", callTx(pt.Pool, pt.Calldata("swapExactIn(address,uint256,uint256,address,uint256)", pt.USDC, 1, 0, pt.Self, 9)), baseState,
+			func(c *policycircuit.Circuit) {
+				c.CallKey = new(big.Int).SetBit(c.CallKey.(*big.Int), policy.KeyProgramOnlyShift, 0)
+			}},
+		{"clear the recipient's eq flag", swapBob, baseState, func(c *policycircuit.Circuit) {
+			c.CallKey = new(big.Int).SetBit(c.CallKey.(*big.Int), policy.KeyFlagsShift+3*policy.FlagBits, 0)
+		}},
+		{"max word with hi != 0 and a small lo", transfer(pt.Alice, add(pow2(128), big.NewInt(5))), baseState, func(c *policycircuit.Circuit) {}},
+		{"an empty set path", transfer(pt.Bob, big.NewInt(1)), baseState, func(c *policycircuit.Circuit) { c.SetIndex[0] = 1 }},
+		{"set member with a wrapped word (hi >= 2^32)", transfer(pt.Alice, big.NewInt(1)), baseState, func(c *policycircuit.Circuit) {
+			v := add(r, new(big.Int).SetBytes(pt.Alice[:]))
+			c.Hi[0], c.Lo[0] = new(big.Int).Rsh(v, 128), new(big.Int).And(v, new(big.Int).Sub(pow2(128), big.NewInt(1)))
+		}},
+		{"raise the per-tx cap", txWith(func(t *wire.Tx) { t.Value = wire.NewQuantity(eth(2, 1)) }), baseState, func(c *policycircuit.Circuit) { c.MaxValuePerTx = eth(5, 1) }},
+		{"a wrong notAfter", plain, baseState, func(c *policycircuit.Circuit) { c.NotAfter = uint64(1) << 62 }},
+		{"the reserved maxValidity set", plain, baseState, func(c *policycircuit.Circuit) { c.MaxValidity = 1 }},
+		// A public input ≥ 2^k (what a verifier that reduces or truncates its
+		// inputs might take for the in-range value).
+		{"to + 2^160", plain, baseState, func(c *policycircuit.Circuit) { c.To = add(c.To.(*big.Int), pow2(160)) }},
+		{"nonce + 2^64", plain, baseState, func(c *policycircuit.Circuit) { c.Nonce = add(big.NewInt(7), pow2(64)) }},
+		{"chainId + 2^64", plain, baseState, func(c *policycircuit.Circuit) { c.ChainID = add(big.NewInt(1337), pow2(64)) }},
+		{"gas + 2^64", plain, baseState, func(c *policycircuit.Circuit) { c.Gas = add(big.NewInt(21000), pow2(64)) }},
+		{"time + 2^64", plain, baseState, func(c *policycircuit.Circuit) { c.Time = add(big.NewInt(now), pow2(64)) }},
+		{"valueLo + 2^128", plain, baseState, func(c *policycircuit.Circuit) { c.ValueLo = add(eth(1, 10), pow2(128)) }},
+		{"valueHi = 1", plain, baseState, func(c *policycircuit.Circuit) { c.ValueHi = 1 }},
+		{"maxFeePerGas + 2^128", plain, baseState, func(c *policycircuit.Circuit) { c.MaxFeePerGas = add(big.NewInt(2e9), pow2(128)) }},
+		{"priority fee + 2^128", plain, baseState, func(c *policycircuit.Circuit) { c.MaxPriorityFee = add(big.NewInt(1e9), pow2(128)) }},
+		{"spent = r - 1 (a negative spend)", plain, baseState, func(c *policycircuit.Circuit) { c.Spent = new(big.Int).Sub(r, big.NewInt(1)) }},
+		{"feesSpent = r - 1", plain, baseState, func(c *policycircuit.Circuit) { c.FeesSpent = new(big.Int).Sub(r, big.NewInt(1)) }},
+		{"txCount + 2^32", plain, stWith(func(s *wire.State) { s.Txs = 3 }), func(c *policycircuit.Circuit) { c.TxCount = add(big.NewInt(3), pow2(32)) }},
+		{"txCount = r - 1", plain, baseState, func(c *policycircuit.Circuit) { c.TxCount = new(big.Int).Sub(r, big.NewInt(1)) }},
+		{"tokenSpent = r - 1", transfer(pt.Alice, usdc(1)), baseState, func(c *policycircuit.Circuit) { c.TokenSpent = new(big.Int).Sub(r, big.NewInt(1)) }},
+		{"spendToken + 2^160", transfer(pt.Alice, usdc(1)), baseState, func(c *policycircuit.Circuit) { c.SpendToken = add(c.SpendToken.(*big.Int), pow2(160)) }},
+	}
 	for _, ch := range cheats {
 		t.Run(ch.name, func(t *testing.T) {
-			a, err := policycircuit.Assign(pol, ch.tx(), new(big.Int), now)
+			st := ch.st()
+			a, err := policycircuit.Assign(pol, ch.tx(), st, st.Time)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -271,5 +375,14 @@ func TestCheatingWitnesses(t *testing.T) {
 				t.Fatal("the circuit accepted a cheating witness")
 			}
 		})
+	}
+	// The honest witnesses the cheats start from do solve.
+	for _, tx := range []func() *wire.Tx{swapSelf, plain, transfer(pt.Alice, usdc(1))} {
+		st := baseState()
+		a, _ := policycircuit.Assign(pol, tx(), st, st.Time)
+		w, _ := frontend.NewWitness(a, ecc.BN254.ScalarField())
+		if _, err := ccs.Solve(w); err != nil {
+			t.Fatalf("honest witness refused: %v", err)
+		}
 	}
 }

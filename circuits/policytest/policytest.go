@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -148,6 +149,64 @@ func loadKeys() fixture {
 	return fixture{dir: dir, keys: &policycircuit.Keys{PK: pk, VK: &gvk}, vk: vk}
 }
 
+// Calldata encodes a call for tests: the selector of sig (a canonical
+// signature or 0x selector) and each argument as one 32-byte word: a
+// wire.Address, a *big.Int, an int or a uint64. Dynamic arrays are written
+// out by the caller, word by word (offset, length, elements).
+func Calldata(sig string, words ...any) []byte {
+	sel, err := policy.ParseSelector(sig)
+	if err != nil {
+		panic(err)
+	}
+	out := []byte{byte(sel >> 24), byte(sel >> 16), byte(sel >> 8), byte(sel)}
+	for _, w := range words {
+		var word [32]byte
+		switch v := w.(type) {
+		case wire.Address:
+			copy(word[12:], v[:])
+		case *big.Int:
+			v.FillBytes(word[:])
+		case int:
+			new(big.Int).SetInt64(int64(v)).FillBytes(word[:])
+		case uint64:
+			new(big.Int).SetUint64(v).FillBytes(word[:])
+		default:
+			panic(fmt.Sprintf("policytest.Calldata: unsupported word %T", w))
+		}
+		out = append(out, word[:]...)
+	}
+	return out
+}
+
+// Addr parses an address, panicking on error (tests only).
+func Addr(s string) wire.Address {
+	a, err := wire.ParseAddress(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// The addresses of examples/policy.json.
+var (
+	Self   = Addr("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266") // the account (examples/mnemonic.txt, index 0)
+	Alice  = Addr("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+	Bob    = Addr("0x90F79bf6EB2c4f870365E785982E1f101E93b906") // not in the policy: the attacker
+	USDC   = Addr("0x5FbDB2315678afecb367f032d93F642f64180aa3")
+	WETH   = Addr("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0")
+	Router = Addr("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
+	Pool   = Addr("0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9")
+)
+
+// SwapSig is the router swap of examples/policy.json.
+const SwapSig = "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)"
+
+// Swap is the calldata of SwapSig(amountIn, 0, [in, out], to, deadline),
+// canonically encoded.
+func Swap(amountIn *big.Int, in, out, to wire.Address) []byte {
+	return Calldata(SwapSig, amountIn, 0, 160, to, 1900000000, 2, in, out)
+}
+
 // Prover returns a prover for pol with the cached keys.
 func Prover(tb testing.TB, pol *policy.Policy) *prover.Prover {
 	tb.Helper()
@@ -162,7 +221,7 @@ func Prover(tb testing.TB, pol *policy.Policy) *prover.Prover {
 // Proposal proves tx against pol for the given state, failing the test on error.
 func Proposal(tb testing.TB, pol *policy.Policy, tx *wire.Tx, st *wire.State) *wire.Proposal {
 	tb.Helper()
-	p, err := Prover(tb, pol).Prove(prover.Request{Tx: tx, Spent: new(big.Int).Set(&st.Spent.Int), Time: st.Time})
+	p, err := Prover(tb, pol).Prove(prover.Request{Tx: tx, State: st})
 	if err != nil {
 		tb.Fatalf("prove: %v", err)
 	}

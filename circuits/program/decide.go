@@ -85,25 +85,34 @@ func MinOut(buy bool, amountIn, p, priceScale *big.Int, slippageBps uint64) *big
 	return num.Quo(num, den)
 }
 
-// SwapSignature is the pool function a trade calls.
-const SwapSignature = "swapExactIn(address,uint256,uint256,address)"
+// SwapSignature is the pool function a trade calls; its last argument is
+// the deadline block the pool enforces.
+const SwapSignature = "swapExactIn(address,uint256,uint256,address,uint256)"
 
 // SwapSelector is its 4-byte selector, keccak256(SwapSignature)[:4] (a
 // literal, not computed at start-up; TestSwapSelector checks it).
-var SwapSelector = [4]byte{0xa6, 0x22, 0x0b, 0x66}
+var SwapSelector = [4]byte{0xb2, 0x6a, 0xef, 0xb9}
 
-// CalldataLen is the length of the swap calldata: a selector and 4 words.
-const CalldataLen = 4 + 4*32
+// SwapWords is the number of calldata words of the swap.
+const SwapWords = 5
 
-// Calldata encodes the swap call of a Buy or Sell decision:
-// swapExactIn(tokenIn, amountIn, minOut, recipient).
-func (p *Program) Calldata(d Decision) []byte {
+// CalldataLen is the length of the swap calldata: a selector and 5 words.
+const CalldataLen = 4 + SwapWords*32
+
+// Deadline is the last block a trade decided at block B may execute in.
+func (p *Program) Deadline(block uint64) uint64 { return block + p.DeadlineBlocks }
+
+// Calldata encodes the swap call of a Buy or Sell decision made from the
+// inputs of block: swapExactIn(tokenIn, amountIn, minOut, recipient,
+// block + deadlineBlocks).
+func (p *Program) Calldata(d Decision, block uint64) []byte {
 	out := make([]byte, CalldataLen)
 	copy(out, SwapSelector[:])
 	copy(out[4+12:4+32], d.TokenIn[:])
 	d.AmountIn.FillBytes(out[36:68])
 	d.MinOut.FillBytes(out[68:100])
 	copy(out[100+12:132], p.Recipient[:])
+	new(big.Int).SetUint64(p.Deadline(block)).FillBytes(out[132:164])
 	return out
 }
 
@@ -125,9 +134,10 @@ var ErrHold = &wire.Error{Code: NoTrade, Message: "the program decided to hold: 
 // appears in a receipt: a holding program proposes nothing.
 const NoTrade wire.Code = "no_trade"
 
-// BuildTx is the transaction a decision determines: to the pool, no value,
-// the swap calldata. Only the fields in f are free.
-func (p *Program) BuildTx(d Decision, f Fees) (*wire.Tx, error) {
+// BuildTx is the transaction a decision made at block determines: to the
+// pool, no value, the swap calldata with its deadline. Only the fields in f
+// are free.
+func (p *Program) BuildTx(d Decision, block uint64, f Fees) (*wire.Tx, error) {
 	if d.Action == Hold {
 		return nil, ErrHold
 	}
@@ -135,7 +145,7 @@ func (p *Program) BuildTx(d Decision, f Fees) (*wire.Tx, error) {
 		ChainID:              wire.Uint64(f.ChainID),
 		Nonce:                wire.Uint64(f.Nonce),
 		To:                   p.Pool,
-		Data:                 p.Calldata(d),
+		Data:                 p.Calldata(d, block),
 		Gas:                  wire.Uint64(f.Gas),
 		MaxFeePerGas:         wire.NewQuantity(orZero(f.MaxFeePerGas)),
 		MaxPriorityFeePerGas: wire.NewQuantity(orZero(f.MaxPriorityFeePerGas)),

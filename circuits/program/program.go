@@ -14,7 +14,12 @@ import (
 )
 
 // Version is the program file format version this package reads.
-const Version = 1
+//
+// Changelog (docs/programs.md):
+//   - 2: deadlineBlocks and maxInputAge, both committed; the swap carries a
+//     deadline block; the circuit embeds the policy circuit v2.
+//   - 1: first version.
+const Version = 2
 
 // Program is a validated committed program. Build one with Decode; it must
 // not be modified afterwards.
@@ -40,6 +45,14 @@ type Program struct {
 	// SlippageBps is the tolerated shortfall against the oracle price, in
 	// basis points: minAmountOut = expected × (10000 − SlippageBps) / 10000.
 	SlippageBps uint64 `json:"slippageBps"`
+	// DeadlineBlocks bounds when a trade can execute: the swap carries the
+	// deadline block B + DeadlineBlocks (B the block the inputs were read
+	// at), which the circuit binds and the pool enforces.
+	DeadlineBlocks uint64 `json:"deadlineBlocks"`
+	// MaxInputAge is the oldest oracle answer (updatedAt) the signer accepts
+	// for this program, in seconds. It is committed and a public input of
+	// the program circuit.
+	MaxInputAge uint64 `json:"maxInputAge"`
 
 	Threshold *ThresholdParams `json:"threshold,omitempty"`
 	MLP       *MLPParams       `json:"mlp,omitempty"`
@@ -84,11 +97,16 @@ const (
 	MinOutBits     = 160   // minAmountOut < 2^160 (follows from the two above)
 	PriceScaleBits = 64    // 1 ≤ priceScale < 2^64
 	MaxSlippageBps = 10000 // slippageBps ≤ 10000
-	BpsDenominator = 10000
+	// MaxDeadlineBlocks bounds deadlineBlocks (1 … 2^16: about nine days of
+	// 12-second blocks; the circuit checks it is below 2^17).
+	MaxDeadlineBlocks = 1 << 16
+	// MaxInputAgeLimit bounds maxInputAge (1 … 2^32 seconds).
+	MaxInputAgeLimit = 1 << 32
+	BpsDenominator   = 10000
 )
 
 // ProgramTag is the domain tag that opens the commitment preimage.
-var ProgramTag = policy.ElemBytes([]byte("leash.program.v1"))
+var ProgramTag = policy.ElemBytes([]byte("leash.program.v2"))
 
 // Decode strictly parses and validates a program file.
 func Decode(data []byte) (*Program, error) {
@@ -101,7 +119,8 @@ func Decode(data []byte) (*Program, error) {
 	if err := json.Unmarshal(data, &keys); err != nil {
 		return nil, wire.Errorf(wire.Malformed, "program: %v", err)
 	}
-	for _, k := range []string{"version", "template", "oracle", "pool", "base", "quote", "recipient", "priceScale", "slippageBps", "salt"} {
+	for _, k := range []string{"version", "template", "oracle", "pool", "base", "quote", "recipient", "priceScale", "slippageBps",
+		"deadlineBlocks", "maxInputAge", "salt"} {
 		if _, ok := keys[k]; !ok {
 			probs = append(probs, fmt.Sprintf("%s: required", k))
 		}
@@ -171,6 +190,12 @@ func (p *Program) normalize() error {
 	if p.SlippageBps > MaxSlippageBps {
 		add("slippageBps: %d is above %d", p.SlippageBps, MaxSlippageBps)
 	}
+	if p.DeadlineBlocks == 0 || p.DeadlineBlocks > MaxDeadlineBlocks {
+		add("deadlineBlocks: %d is outside 1 … %d", p.DeadlineBlocks, MaxDeadlineBlocks)
+	}
+	if p.MaxInputAge == 0 || p.MaxInputAge > MaxInputAgeLimit {
+		add("maxInputAge: %d seconds is outside 1 … %d", p.MaxInputAge, uint64(MaxInputAgeLimit))
+	}
 	var saltBig big.Int
 	saltBig.SetBytes(p.Salt[:])
 	if saltBig.Sign() == 0 {
@@ -204,8 +229,8 @@ func (p *Program) normalize() error {
 }
 
 // buildPreimage is the canonical encoding, in order: tag, template id,
-// oracle, pool, base, quote, recipient, priceScale, slippageBps, the
-// template's parameter elements, salt.
+// oracle, pool, base, quote, recipient, priceScale, slippageBps,
+// deadlineBlocks, maxInputAge, the template's parameter elements, salt.
 func (p *Program) buildPreimage() []fr.Element {
 	var salt fr.Element
 	salt.SetBytes(p.Salt[:])
@@ -219,6 +244,8 @@ func (p *Program) buildPreimage() []fr.Element {
 		policy.ElemBytes(p.Recipient[:]),
 		policy.Elem(&p.PriceScale.Int),
 		policy.ElemU64(p.SlippageBps),
+		policy.ElemU64(p.DeadlineBlocks),
+		policy.ElemU64(p.MaxInputAge),
 	}
 	switch {
 	case p.Threshold != nil:
@@ -247,8 +274,11 @@ func (p *Program) CommitmentPreimage() []fr.Element {
 // Tmpl returns the program's template.
 func (p *Program) Tmpl() Template { return p.tmpl }
 
-// Pin is what a signer pins for a program: its commitment, its template and
-// the oracle it re-reads. None of it is secret.
+// Pin is what a signer pins for a program: its commitment, its template,
+// the oracle it re-reads, the pool its trades go to (a policy-only proposal
+// to the pool is refused as program_only) and the oldest oracle answer it
+// accepts, in seconds (a public input of the program circuit: a pin that
+// lies about it makes every proof fail). None of it is secret.
 type Pin struct {
 	Commitment  wire.Hash32  `json:"commitment"`
 	Template    string       `json:"template"`
@@ -259,7 +289,7 @@ type Pin struct {
 
 // Pin returns the program's public pin.
 func (p *Program) Pin() Pin {
-	return Pin{Commitment: p.commitment, Template: p.tmpl.Name, Oracle: p.Oracle}
+	return Pin{Commitment: p.commitment, Template: p.tmpl.Name, Oracle: p.Oracle, Pool: p.Pool, MaxInputAge: p.MaxInputAge}
 }
 
 // DecodePin strictly decodes a pin document.
@@ -282,6 +312,12 @@ func (pin *Pin) Validate() error {
 	}
 	if pin.Oracle == (wire.Address{}) {
 		return wire.Errorf(wire.Malformed, "program pin: oracle must not be the zero address")
+	}
+	if pin.Pool == (wire.Address{}) {
+		return wire.Errorf(wire.Malformed, "program pin: pool must not be the zero address")
+	}
+	if pin.MaxInputAge == 0 || pin.MaxInputAge > MaxInputAgeLimit {
+		return wire.Errorf(wire.Malformed, "program pin: maxInputAge must be 1 to %d seconds", uint64(MaxInputAgeLimit))
 	}
 	var c fr.Element
 	if c.SetBytesCanonical(pin.Commitment[:]) != nil {

@@ -57,14 +57,16 @@ func TestCanonical(t *testing.T) {
 			t.Errorf("%s: cosmetic changes moved the commitment", name)
 		}
 		changes := map[string]func(d map[string]any){
-			"oracle":      func(d map[string]any) { d["oracle"] = "0x00000000000000000000000000000000000000aa" },
-			"pool":        func(d map[string]any) { d["pool"] = "0x00000000000000000000000000000000000000aa" },
-			"base":        func(d map[string]any) { d["base"] = "0x00000000000000000000000000000000000000aa" },
-			"quote":       func(d map[string]any) { d["quote"] = "0x00000000000000000000000000000000000000aa" },
-			"recipient":   func(d map[string]any) { d["recipient"] = "0x00000000000000000000000000000000000000aa" },
-			"priceScale":  func(d map[string]any) { d["priceScale"] = "7" },
-			"slippageBps": func(d map[string]any) { d["slippageBps"] = 3 },
-			"salt":        func(d map[string]any) { d["salt"] = "0x" + strings.Repeat("0", 62) + "01" },
+			"oracle":         func(d map[string]any) { d["oracle"] = "0x00000000000000000000000000000000000000aa" },
+			"pool":           func(d map[string]any) { d["pool"] = "0x00000000000000000000000000000000000000aa" },
+			"base":           func(d map[string]any) { d["base"] = "0x00000000000000000000000000000000000000aa" },
+			"quote":          func(d map[string]any) { d["quote"] = "0x00000000000000000000000000000000000000aa" },
+			"recipient":      func(d map[string]any) { d["recipient"] = "0x00000000000000000000000000000000000000aa" },
+			"priceScale":     func(d map[string]any) { d["priceScale"] = "7" },
+			"slippageBps":    func(d map[string]any) { d["slippageBps"] = 3 },
+			"deadlineBlocks": func(d map[string]any) { d["deadlineBlocks"] = 4 },
+			"maxInputAge":    func(d map[string]any) { d["maxInputAge"] = 61 },
+			"salt":           func(d map[string]any) { d["salt"] = "0x" + strings.Repeat("0", 62) + "01" },
 		}
 		params := doc[name].(map[string]any)
 		for k := range params {
@@ -126,6 +128,9 @@ func TestExpfail(t *testing.T) {
 		"zero_oracle":        "oracle",
 		"duplicate_key":      "version",
 		"truncated":          "",
+		"zero_deadline":      "deadlineBlocks: 0",
+		"input_age_overflow": "maxInputAge",
+		"missing_deadline":   "deadlineBlocks: required",
 	}
 	files, _ := filepath.Glob("testdata/expfail_*.json")
 	if len(files) != len(want) {
@@ -248,23 +253,25 @@ func TestCalldata(t *testing.T) {
 	}
 	parsed, err := abi.JSON(strings.NewReader(`[{"type":"function","name":"swapExactIn","inputs":[
 		{"name":"tokenIn","type":"address"},{"name":"amountIn","type":"uint256"},
-		{"name":"minAmountOut","type":"uint256"},{"name":"to","type":"address"}],"outputs":[]}]`))
+		{"name":"minAmountOut","type":"uint256"},{"name":"to","type":"address"},{"name":"deadline","type":"uint256"}],"outputs":[]}]`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := parsed.Pack("swapExactIn", common.Address(d.TokenIn), d.AmountIn, d.MinOut, common.Address(p.Recipient))
+	const block = 41
+	want, err := parsed.Pack("swapExactIn", common.Address(d.TokenIn), d.AmountIn, d.MinOut, common.Address(p.Recipient),
+		new(big.Int).SetUint64(block+p.DeadlineBlocks))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.Calldata(d); !bytes.Equal(got, want) {
+	if got := p.Calldata(d, block); !bytes.Equal(got, want) {
 		t.Errorf("calldata\n got %x\nwant %x", got, want)
 	}
-	tx, err := p.BuildTx(d, program.Fees{ChainID: 1337, Gas: 1, MaxFeePerGas: big.NewInt(1)})
+	tx, err := p.BuildTx(d, block, program.Fees{ChainID: 1337, Gas: 1, MaxFeePerGas: big.NewInt(1)})
 	if err != nil || tx.To != p.Pool || tx.Value.Sign() != 0 {
 		t.Errorf("tx %+v, %v", tx, err)
 	}
 	hold, _ := p.Decide([]*big.Int{big.NewInt(3000_00000000)})
-	if _, err := p.BuildTx(hold, program.Fees{ChainID: 1337, Gas: 1}); wire.CodeOf(err) != program.NoTrade {
+	if _, err := p.BuildTx(hold, block, program.Fees{ChainID: 1337, Gas: 1}); wire.CodeOf(err) != program.NoTrade {
 		t.Errorf("a hold built a transaction: %v", err)
 	}
 }
@@ -308,8 +315,16 @@ func TestPin(t *testing.T) {
 	if err != nil || *pin != p.Pin() {
 		t.Fatalf("%v %+v", err, pin)
 	}
+	good := string(b)
 	for _, bad := range []string{`{}`, `{"commitment":"0x01","template":"nope","oracle":"0x0000000000000000000000000000000000000001"}`,
-		`{"commitment":"0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff","template":"mlp","oracle":"0x0000000000000000000000000000000000000001"}`} {
+		`{"commitment":"0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff","template":"mlp","oracle":"0x0000000000000000000000000000000000000001","pool":"0x0000000000000000000000000000000000000002","maxInputAge":60}`,
+		strings.Replace(good, `"maxInputAge":3600`, `"maxInputAge":0`, 1),
+		strings.Replace(good, `"pool":"0xdc64a140aa3e981100a9beca4e685f962f0cf6c9"`, `"pool":"0x0000000000000000000000000000000000000000"`, 1),
+		strings.Replace(good, `,"maxInputAge":3600`, ``, 1),
+		strings.Replace(good, `,"pool":"0xdc64a140aa3e981100a9beca4e685f962f0cf6c9"`, ``, 1)} {
+		if bad == good {
+			t.Fatalf("the edit did not apply to %s", good)
+		}
 		if _, err := program.DecodePin([]byte(bad)); !errors.Is(err, wire.ErrMalformed) {
 			t.Errorf("%s: %v", bad, err)
 		}

@@ -11,14 +11,15 @@ import (
 )
 
 // NumPublicInputs is the length of template t's public-input vector: the
-// policy circuit's 12, then P, B, the oracle and t.Inputs answers.
-func NumPublicInputs(t Template) int { return policy.NumPublicInputs + 3 + t.Inputs }
+// policy circuit's 16, then P, B, the oracle, maxInputAge and t.Inputs
+// answers.
+func NumPublicInputs(t Template) int { return policy.NumPublicInputs + 4 + t.Inputs }
 
 // PublicInputNames names the public inputs a template's circuit appends to
 // the policy circuit's (policy.PublicInputNames), in circuit order.
 func PublicInputNames(t Template) []string {
 	names := append([]string(nil), policy.PublicInputNames[:]...)
-	names = append(names, "program", "block", "oracle")
+	names = append(names, "program", "block", "oracle", "maxInputAge")
 	for i := 0; i < t.Inputs; i++ {
 		names = append(names, "input"+strconv.Itoa(i))
 	}
@@ -27,20 +28,21 @@ func PublicInputNames(t Template) []string {
 
 // Claim is what a program proof is proven against besides the policy's
 // public inputs: the program commitment P, the template, the oracle, the
-// block B and the inputs read there.
+// oldest answer age the pin accepts, the block B and the inputs read there.
 type Claim struct {
-	Commitment wire.Hash32
-	Template   Template
-	Oracle     wire.Address
-	Block      uint64
-	Inputs     []*big.Int
+	Commitment  wire.Hash32
+	Template    Template
+	Oracle      wire.Address
+	MaxInputAge uint64
+	Block       uint64
+	Inputs      []*big.Int
 }
 
-// PublicInputs is x = PI(T, C, S, t) ‖ (P, B, oracle, inputs): the
-// public-input vector of claim's template circuit, in circuit order. The
-// signer calls it with its own commitments, state, clock and re-read
-// inputs; nothing here comes from a proposal except the transaction.
-func PublicInputs(c wire.Hash32, tx *wire.Tx, spent *big.Int, t uint64, claim *Claim) ([]fr.Element, error) {
+// PublicInputs is x = PI(T, C, S, t) ‖ (P, B, oracle, maxInputAge, inputs):
+// the public-input vector of claim's template circuit, in circuit order. The
+// signer calls it with its own policy, state, clock, pin and re-read inputs;
+// nothing here comes from a proposal except the transaction.
+func PublicInputs(pol *policy.Policy, tx *wire.Tx, st *wire.State, t uint64, claim *Claim) ([]fr.Element, error) {
 	if err := CheckInputs(claim.Template, claim.Inputs); err != nil {
 		return nil, err
 	}
@@ -48,11 +50,11 @@ func PublicInputs(c wire.Hash32, tx *wire.Tx, spent *big.Int, t uint64, claim *C
 	if err := p.SetBytesCanonical(claim.Commitment[:]); err != nil {
 		return nil, wire.Errorf(wire.Malformed, "program commitment is not a canonical field element")
 	}
-	pub, err := policy.PublicInputs(c, tx, spent, t)
+	pub, err := pol.PublicInputs(tx, st, t)
 	if err != nil {
 		return nil, err
 	}
-	pub = append(pub, p, policy.ElemU64(claim.Block), policy.ElemBytes(claim.Oracle[:]))
+	pub = append(pub, p, policy.ElemU64(claim.Block), policy.ElemBytes(claim.Oracle[:]), policy.ElemU64(claim.MaxInputAge))
 	for _, v := range claim.Inputs {
 		pub = append(pub, policy.Elem(v))
 	}

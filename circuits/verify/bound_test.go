@@ -17,7 +17,7 @@ func TestEveryPublicInputIsBound(t *testing.T) {
 	st := policytest.State(t)
 	_, _, vk := policytest.Keys(t)
 	p := policytest.Proposal(t, pol, policytest.Tx(t, "tx-ok-erc20"), st)
-	pub, err := policy.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time)
+	pub, err := pol.PublicInputs(&p.Tx, st, p.Time)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,13 +91,10 @@ func (k *VerifyingKey) Hash() wire.Hash32 { return k.hash }
 func (k *VerifyingKey) Bytes() []byte { return append([]byte(nil), k.raw...) }
 
 // Verify checks proposal p against the pinned policy pol and key vk, with
-// the signer's own state st (its next nonce, its window spend and its clock).
+// the signer's own state st (its next nonce, its window sums and its clock).
 func Verify(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.State, opt Options) error {
 	if p == nil || pol == nil || vk == nil || st == nil {
 		return wire.Errorf(wire.Malformed, "verify: missing proposal, policy, key or state")
-	}
-	if opt.MaxSkew == 0 {
-		opt.MaxSkew = DefaultMaxSkew
 	}
 	if p.Version != wire.ProposalVersion {
 		return wire.Errorf(wire.Malformed, "proposal version %d is not supported", p.Version)
@@ -115,32 +112,70 @@ func Verify(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.Sta
 	if tx.Nonce != st.Nonce {
 		return wire.Errorf(wire.NonceMismatch, "transaction nonce %d, the signer's next nonce is %d", tx.Nonce, st.Nonce)
 	}
-	if p.Spent.Cmp(&st.Spent.Int) != 0 {
-		return wire.Errorf(wire.StaleState, "proven against window spend %s, the signer's is %s", &p.Spent.Int, &st.Spent.Int)
-	}
-	skew := int64(opt.MaxSkew / time.Second)
-	if d := int64(p.Time) - int64(st.Time); p.Time > 1<<62 || d > skew || d < -skew {
-		return wire.Errorf(wire.StaleTime, "proposal time %d is %ds from the signer's clock %d (limit %ds)", p.Time, d, st.Time, skew)
-	}
-	spent := &st.Spent.Int
-	if err := pol.Check(tx, spent, st.Time); err != nil {
+	if err := CheckSums(p, st); err != nil {
 		return err
 	}
-	pub, err := policy.PublicInputs(pol.Commitment(), tx, spent, p.Time)
+	if err := CheckTime(p, st, opt.MaxSkew); err != nil {
+		return err
+	}
+	if err := pol.Check(tx, st); err != nil {
+		return err
+	}
+	if err := CheckHint(p, pol, st); err != nil {
+		return err
+	}
+	pub, err := pol.PublicInputs(tx, st, p.Time)
 	if err != nil {
 		return err
 	}
 	return verifyBytes(vk, p.Proof, pub)
 }
 
+// CheckSums compares the value, fee and count sums the proposal says it was
+// proven against with the signer's own: a difference is stale_state, so the
+// prover re-proves with the state the receipt carries. Hints are never used
+// as public inputs.
+func CheckSums(p *wire.Proposal, st *wire.State) error {
+	sums := wire.Hint{Spent: st.Spent, Fees: st.Fees, Txs: st.Txs, TokenSpent: p.State.TokenSpent}
+	if !p.State.Equal(&sums) {
+		return wire.Errorf(wire.StaleState, "proven against window state with %s", p.State.Diff(&sums))
+	}
+	return nil
+}
+
+// CheckHint compares the whole window state the proposal says it was
+// proven against with the signer's own, including the sum of the token the
+// transaction spends (which needs the call, so it comes after the policy
+// check): any difference is stale_state.
+func CheckHint(p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
+	want := pol.Hint(&p.Tx, st)
+	if !p.State.Equal(&want) {
+		return wire.Errorf(wire.StaleState, "proven against window state with %s", p.State.Diff(&want))
+	}
+	return nil
+}
+
+// CheckTime accepts the proposal's time only within maxSkew of the
+// signer's clock (0 means DefaultMaxSkew): stale_time otherwise.
+func CheckTime(p *wire.Proposal, st *wire.State, maxSkew time.Duration) error {
+	if maxSkew == 0 {
+		maxSkew = DefaultMaxSkew
+	}
+	skew := int64(maxSkew / time.Second)
+	if d := int64(p.Time) - int64(st.Time); p.Time > 1<<62 || d > skew || d < -skew {
+		return wire.Errorf(wire.StaleTime, "proposal time %d is %ds from the signer's clock %d (limit %ds)", p.Time, d, st.Time, skew)
+	}
+	return nil
+}
+
 // PublicInputs returns the public-input vector Verify computes for p, given
 // the signer's state: the commitment of pol, the transaction's fields, the
-// signer's window spend and the proposal's (skew-checked) time.
+// signer's window sums and the proposal's (skew-checked) time.
 func PublicInputs(p *wire.Proposal, pol *policy.Policy, st *wire.State) ([]*big.Int, error) {
 	if p.PolicyCommitment != pol.Commitment() {
 		return nil, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pol.Commitment())
 	}
-	pub, err := policy.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time)
+	pub, err := pol.PublicInputs(&p.Tx, st, p.Time)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ func TestVerifyAcceptsExampleProposals(t *testing.T) {
 	pol := policytest.Policy(t)
 	st := policytest.State(t)
 	_, _, vk := policytest.Keys(t)
-	for _, name := range []string{"tx-ok", "tx-ok-erc20", "tx-ok-approve"} {
+	for _, name := range []string{"tx-ok", "tx-ok-erc20", "tx-ok-approve", "tx-ok-swap"} {
 		p := policytest.Proposal(t, pol, policytest.Tx(t, name), st)
 		if len(p.Proof) != verify.ProofSize {
 			t.Fatalf("%s: proof is %d bytes, want %d", name, len(p.Proof), verify.ProofSize)
@@ -40,7 +40,7 @@ func TestEveryFieldIsBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr2, _ := wire.ParseAddress("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
+	addr2 := policytest.Router
 	cases := []struct {
 		name   string
 		mutate func(p *wire.Proposal, s *wire.State)
@@ -48,10 +48,11 @@ func TestEveryFieldIsBound(t *testing.T) {
 	}{
 		{"tx.chainId", func(p *wire.Proposal, s *wire.State) { p.Tx.ChainID++ }, violation(policy.RuleChain)},
 		{"tx.nonce", func(p *wire.Proposal, s *wire.State) { p.Tx.Nonce++ }, wire.ErrNonceMismatch},
-		{"tx.to", func(p *wire.Proposal, s *wire.State) { p.Tx.To = addr2 }, violation(policy.RuleSelector)},
+		{"tx.to", func(p *wire.Proposal, s *wire.State) { p.Tx.To = addr2 }, violation(policy.RuleCall)},
 		{"tx.value", func(p *wire.Proposal, s *wire.State) { p.Tx.Value = wire.QuantityFromUint64(1) }, wire.ErrProofInvalid},
 		{"tx.data (amount byte)", func(p *wire.Proposal, s *wire.State) { p.Tx.Data = flip(p.Tx.Data, 67) }, wire.ErrProofInvalid},
-		{"tx.data (selector)", func(p *wire.Proposal, s *wire.State) { p.Tx.Data = flip(p.Tx.Data, 0) }, violation(policy.RuleSelector)},
+		{"tx.data (selector)", func(p *wire.Proposal, s *wire.State) { p.Tx.Data = flip(p.Tx.Data, 0) }, violation(policy.RuleCall)},
+		{"tx.data (recipient)", func(p *wire.Proposal, s *wire.State) { p.Tx.Data = flip(p.Tx.Data, 35) }, violation(policy.RuleArg)},
 		{"tx.data (truncated)", func(p *wire.Proposal, s *wire.State) { p.Tx.Data = p.Tx.Data[:67] }, violation(policy.RuleCalldata)},
 		{"tx.gas", func(p *wire.Proposal, s *wire.State) { p.Tx.Gas++ }, wire.ErrProofInvalid},
 		{"tx.maxFeePerGas", func(p *wire.Proposal, s *wire.State) { p.Tx.MaxFeePerGas = add(p.Tx.MaxFeePerGas, 1) }, wire.ErrProofInvalid},
@@ -59,16 +60,42 @@ func TestEveryFieldIsBound(t *testing.T) {
 		{"policyCommitment", func(p *wire.Proposal, s *wire.State) { p.PolicyCommitment[31] ^= 1 }, wire.ErrUnknownPolicy},
 		{"time (within skew)", func(p *wire.Proposal, s *wire.State) { p.Time++ }, wire.ErrProofInvalid},
 		{"time (beyond skew)", func(p *wire.Proposal, s *wire.State) { p.Time += 3600 }, wire.ErrStaleTime},
-		{"spent hint", func(p *wire.Proposal, s *wire.State) { p.Spent = add(p.Spent, 1) }, wire.ErrStaleState},
+		{"state.spent hint", func(p *wire.Proposal, s *wire.State) { p.State.Spent = add(p.State.Spent, 1) }, wire.ErrStaleState},
+		{"state.fees hint", func(p *wire.Proposal, s *wire.State) { p.State.Fees = add(p.State.Fees, 1) }, wire.ErrStaleState},
+		{"state.txs hint", func(p *wire.Proposal, s *wire.State) { p.State.Txs++ }, wire.ErrStaleState},
+		{"state.tokenSpent hint", func(p *wire.Proposal, s *wire.State) { p.State.TokenSpent = add(p.State.TokenSpent, -1) }, wire.ErrStaleState},
 		{"proof byte", func(p *wire.Proposal, s *wire.State) { p.Proof = flip(p.Proof, 40) }, wire.ErrMalformed},
 		{"proof length", func(p *wire.Proposal, s *wire.State) { p.Proof = p.Proof[:len(p.Proof)-1] }, wire.ErrMalformed},
-		{"version", func(p *wire.Proposal, s *wire.State) { p.Version = 2 }, wire.ErrMalformed},
+		{"version", func(p *wire.Proposal, s *wire.State) { p.Version = 1 }, wire.ErrMalformed},
 		{"state.nonce", func(p *wire.Proposal, s *wire.State) { s.Nonce++ }, wire.ErrNonceMismatch},
 		{"state.spent", func(p *wire.Proposal, s *wire.State) { s.Spent = add(s.Spent, 1) }, wire.ErrStaleState},
 		{"state.spent and hint together", func(p *wire.Proposal, s *wire.State) {
 			s.Spent = add(s.Spent, 1)
-			p.Spent = s.Spent
+			p.State.Spent = s.Spent
 		}, wire.ErrProofInvalid},
+		{"state.fees and hint together", func(p *wire.Proposal, s *wire.State) {
+			s.Fees = add(s.Fees, 1)
+			p.State.Fees = s.Fees
+		}, wire.ErrProofInvalid},
+		{"state.txs and hint together", func(p *wire.Proposal, s *wire.State) {
+			s.Txs++
+			p.State.Txs = s.Txs
+		}, wire.ErrProofInvalid},
+		{"state.tokens and hint together (the prover understated the token window)", func(p *wire.Proposal, s *wire.State) {
+			s.Tokens = []wire.TokenSpent{{Token: policytest.USDC, Spent: add(s.Tokens[0].Spent, 1)}}
+			p.State.TokenSpent = s.Tokens[0].Spent
+		}, wire.ErrProofInvalid},
+		{"state.tokens of another token", func(p *wire.Proposal, s *wire.State) {
+			s.Tokens = append(s.Tokens, wire.TokenSpent{Token: policytest.WETH, Spent: wire.QuantityFromUint64(1)})
+		}, nil},
+		{"state.fees (fee window full)", func(p *wire.Proposal, s *wire.State) {
+			s.Fees = wire.NewQuantity(new(big.Int).Mul(big.NewInt(5), big.NewInt(1e16)))
+			p.State.Fees = s.Fees
+		}, violation(policy.RuleFeeWindow)},
+		{"state.txs (count full)", func(p *wire.Proposal, s *wire.State) {
+			s.Txs = 20
+			p.State.Txs = 20
+		}, violation(policy.RuleTxCount)},
 		{"state.time", func(p *wire.Proposal, s *wire.State) { s.Time += 3600 }, wire.ErrStaleTime},
 	}
 	for _, c := range cases {
@@ -76,8 +103,15 @@ func TestEveryFieldIsBound(t *testing.T) {
 			p := clone(base)
 			s := *st
 			s.Spent = wire.NewQuantity(&st.Spent.Int)
+			s.Tokens = append([]wire.TokenSpent(nil), st.Tokens...)
 			c.mutate(p, &s)
 			err := verify.Verify(p, other, vk, &s, verify.Options{})
+			if c.want == nil {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
 			if err == nil {
 				t.Fatal("accepted a changed proposal")
 			}
@@ -95,7 +129,9 @@ func clone(p *wire.Proposal) *wire.Proposal {
 	q.Tx.Value = wire.NewQuantity(&p.Tx.Value.Int)
 	q.Tx.MaxFeePerGas = wire.NewQuantity(&p.Tx.MaxFeePerGas.Int)
 	q.Tx.MaxPriorityFeePerGas = wire.NewQuantity(&p.Tx.MaxPriorityFeePerGas.Int)
-	q.Spent = wire.NewQuantity(&p.Spent.Int)
+	q.State.Spent = wire.NewQuantity(&p.State.Spent.Int)
+	q.State.Fees = wire.NewQuantity(&p.State.Fees.Int)
+	q.State.TokenSpent = wire.NewQuantity(&p.State.TokenSpent.Int)
 	return &q
 }
 

@@ -67,7 +67,7 @@ func TestWalkthrough(t *testing.T) {
 	}
 	out, code = leash(t, "circuit", "info")
 	info := decode(t, out)
-	if code != 0 || info["publicInputs"].(float64) != 12 || info["calldataCapacity"].(float64) < 260 || info["constraints"].(float64) > 30000 {
+	if code != 0 || info["publicInputs"].(float64) != 16 || info["calldataCapacity"].(float64) < 260 || info["constraints"].(float64) > 45000 {
 		t.Fatalf("circuit info: %s", out)
 	}
 	if out, code = leash(t, "setup", "--out", keys); code != 0 {
@@ -85,7 +85,7 @@ func TestWalkthrough(t *testing.T) {
 	}
 	out, code = leash(t, "proposal", "public-inputs", "--policy", ex("policy.json"), "--proposal", proposal, "--state", ex("state.json"))
 	var pub []string
-	if err := json.Unmarshal([]byte(out), &pub); code != 0 || err != nil || len(pub) != 12 || pub[1] != "1337" {
+	if err := json.Unmarshal([]byte(out), &pub); code != 0 || err != nil || len(pub) != 16 || pub[1] != "1337" {
 		t.Fatalf("public-inputs: %d %s", code, out)
 	}
 
@@ -103,10 +103,29 @@ func TestWalkthrough(t *testing.T) {
 				t.Errorf("%s: exit %d, %s", f, code, out)
 			}
 		}
-		out, code := leash(t, "prove", "--keys", keys, "--policy", ex("policy.json"), "--tx", ex("tx-ok.json"),
-			"--state", ex("state-deny-time.json"), "--out", filepath.Join(tmp, "x.json"))
-		if code != 3 || !strings.Contains(out, "policy_violation:time") {
-			t.Errorf("time rule: exit %d, %s", code, out)
+		// The rules a transaction alone cannot break: the state breaks them.
+		states, _ := filepath.Glob(ex("state-deny-*.json"))
+		if len(states) < 2 {
+			t.Fatalf("only %d state deny examples", len(states))
+		}
+		for _, f := range states {
+			rule := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "state-deny-"), ".json")
+			out, code := leash(t, "prove", "--keys", keys, "--policy", ex("policy.json"), "--tx", ex("tx-ok.json"),
+				"--state", f, "--out", filepath.Join(tmp, "x.json"))
+			if code != 3 || !strings.Contains(out, "policy_violation:"+rule) {
+				t.Errorf("%s: exit %d, %s", f, code, out)
+			}
+		}
+	})
+	t.Run("sign refuses a policy made for another account", func(t *testing.T) {
+		out, code := leash(t, "sign", "--mnemonic-file", ex("mnemonic.txt"), "--index", "1", "--vk", vk, "--policy", ex("policy.json"),
+			"--proposal", proposal, "--state", ex("state.json"))
+		if code != 1 || decode(t, out)["code"] != "unknown_policy" {
+			t.Fatalf("exit %d, %s", code, out)
+		}
+		if out, code = leash(t, "sign", "--mnemonic-file", ex("mnemonic.txt"), "--vk", vk, "--policy", ex("policy.json"),
+			"--proposal", proposal, "--state", ex("state.json")); code != 0 || !strings.Contains(out, "rawTx") {
+			t.Fatalf("exit %d, %s", code, out)
 		}
 	})
 	t.Run("without the pre-check the prover itself refuses", func(t *testing.T) {
@@ -121,7 +140,7 @@ func TestWalkthrough(t *testing.T) {
 	})
 	t.Run("verify refusals are coded with exit 1", func(t *testing.T) {
 		bad := filepath.Join(tmp, "bad.json")
-		os.WriteFile(bad, []byte(`{"version":1,`), 0o644)
+		os.WriteFile(bad, []byte(`{"version":2,`), 0o644)
 		foreignVK := filepath.Join(tmp, "foreign.vk")
 		os.WriteFile(foreignVK, []byte("not a key"), 0o644)
 		for _, c := range []struct {
@@ -151,4 +170,52 @@ func TestWalkthrough(t *testing.T) {
 			t.Errorf("missing flags: exit %d, want 2", code)
 		}
 	})
+}
+
+// TestPolicyLint: commit refuses a policy with an unacknowledged finding
+// (exit 1, the field and the risk named), and accepts it acknowledged.
+func TestPolicyLint(t *testing.T) {
+	tmp := t.TempDir()
+	raw, err := os.ReadFile(ex("policy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The router recipient ruled "any": the attack of issue 12.
+	risky := strings.Replace(string(raw), `{ "is": "self" },
+            "any"
+          ]
+        }
+      ]
+    },
+    {
+      "address": "0xDc64`, `"any",
+            "any"
+          ]
+        }
+      ]
+    },
+    {
+      "address": "0xDc64`, 1)
+	if risky == string(raw) {
+		t.Fatal("the edit did not apply")
+	}
+	f := filepath.Join(tmp, "risky.json")
+	os.WriteFile(f, []byte(risky), 0o644)
+	cmd := exec.Command(bin, "policy", "commit", f)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || decode(t, stdout.String())["code"] != "malformed" ||
+		!strings.Contains(stderr.String(), "calls[0].args[3]: an address argument ruled only \"any\"") {
+		t.Fatalf("risky policy: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	acked := strings.Replace(risky, `"fn": "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",`,
+		`"fn": "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)", "acknowledge": ["any-address:args[3]"],`, 1)
+	os.WriteFile(f, []byte(acked), 0o644)
+	if out, code := leash(t, "policy", "commit", f); code != 0 || decode(t, out)["commitment"] == nil {
+		t.Fatalf("acknowledged: %d %s", code, out)
+	}
+	if out, code := leash(t, "policy", "describe", ex("policy.json")); code != 0 || !strings.Contains(out, "must be self") {
+		t.Fatalf("describe: %d %s", code, out)
+	}
 }

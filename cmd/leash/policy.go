@@ -10,7 +10,9 @@ import (
 )
 
 // cmdPolicy: `leash policy commit FILE`, `leash policy describe FILE`,
-// `leash policy salt`.
+// `leash policy salt`. commit refuses a policy with a lint finding the
+// document does not acknowledge (exit 1, every finding with its field and
+// risk on stderr); describe prints them as warnings.
 func cmdPolicy(ctx context.Context, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "usage: leash policy commit FILE | describe FILE | salt")
@@ -26,12 +28,21 @@ func cmdPolicy(ctx context.Context, args []string) int {
 		if err != nil {
 			return fail(err)
 		}
-		for _, w := range p.Warnings() {
-			fmt.Fprintln(os.Stderr, "warning:", w)
-		}
 		if args[0] == "describe" {
+			for _, w := range p.Warnings() {
+				fmt.Fprintln(os.Stderr, "warning:", w)
+			}
 			fmt.Print(p.Describe())
 			return exitOK
+		}
+		if lint := p.LintErrors(); lint != nil {
+			for _, f := range lint {
+				fmt.Fprintln(os.Stderr, "refused:", f)
+			}
+			return refuse(wire.Errorf(wire.Malformed, "policy lint: %d finding(s) not acknowledged: %w", len(lint), lint))
+		}
+		for _, w := range p.Warnings() {
+			fmt.Fprintln(os.Stderr, "warning:", w)
 		}
 		printJSON(os.Stdout, map[string]any{"commitment": p.Commitment()})
 		return exitOK

@@ -105,7 +105,7 @@ func cmdProgramVerify(ctx context.Context, args []string) int {
 	policyPath := fs.String("policy", "", "the pinned policy JSON")
 	pinPath := fs.String("pin", "", "the pinned program {commitment, template, oracle} (leash program pin)")
 	proposalPath := fs.String("proposal", "", "proposal JSON")
-	statePath := fs.String("state", "", "the signer's own state {nonce, spent, time}")
+	statePath := fs.String("state", "", "the signer's own state {nonce, time, spent, fees, txs, tokens}")
 	rpc := fs.String("rpc", "", "the signer's own JSON-RPC URL, to re-read the inputs")
 	age := fs.Uint64("max-block-age", programverify.DefaultMaxBlockAge, "how many blocks the inputs may be behind the head")
 	if !parseFlags(fs, args, "vk", "policy", "pin", "proposal", "state", "rpc") {
@@ -161,7 +161,7 @@ func cmdProveProgram(ctx context.Context, args []string) int {
 	progPath := fs.String("program", "", "the committed program JSON")
 	keys := fs.String("keys", "", "directory holding program-<template>.pk")
 	policyPath := fs.String("policy", "", "policy JSON")
-	statePath := fs.String("state", "", "signer state JSON {nonce, spent, time}")
+	statePath := fs.String("state", "", "signer state JSON {nonce, time, spent, fees, txs, tokens}")
 	out := fs.String("out", "", "where to write the proposal JSON")
 	rpc := fs.String("rpc", "", "JSON-RPC URL to read the oracle from")
 	blockFlag := fs.Int64("block", -1, "block to read the inputs at (default: the head)")
@@ -199,7 +199,7 @@ func cmdProveProgram(ctx context.Context, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	req := programprover.Request{ID: *id, Block: block, Inputs: inputs, Spent: st.Spent.Big(), Time: st.Time,
+	req := programprover.Request{ID: *id, Block: block, Inputs: inputs, State: st,
 		Fees: program.Fees{Nonce: uint64(st.Nonce), Gas: *gas, MaxFeePerGas: fee, MaxPriorityFeePerGas: tipV}}
 	d, err := prog.Decide(inputs)
 	if err != nil {
@@ -209,9 +209,9 @@ func cmdProveProgram(ctx context.Context, args []string) int {
 		printJSON(os.Stdout, map[string]any{"action": d.Action, "block": block})
 		return exitOK
 	}
-	if tx, err := prog.BuildTx(d, program.Fees{ChainID: pol.ChainID, Nonce: req.Fees.Nonce, Gas: *gas, MaxFeePerGas: fee, MaxPriorityFeePerGas: tipV}); err != nil {
+	if tx, err := prog.BuildTx(d, block, program.Fees{ChainID: pol.ChainID, Nonce: req.Fees.Nonce, Gas: *gas, MaxFeePerGas: fee, MaxPriorityFeePerGas: tipV}); err != nil {
 		return fail(err)
-	} else if err := pol.Check(tx, req.Spent, req.Time); err != nil {
+	} else if err := pol.CheckProgram(tx, st); err != nil {
 		return fail(err) // refuse before loading the proving key
 	}
 	pk, err := programcircuit.ReadProvingKey(*keys, prog.Tmpl())

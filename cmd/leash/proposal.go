@@ -19,7 +19,7 @@ func cmdProposal(ctx context.Context, args []string) int {
 	fs := newFlags("proposal public-inputs")
 	policyPath := fs.String("policy", "", "the pinned policy JSON")
 	proposalPath := fs.String("proposal", "", "proposal JSON")
-	statePath := fs.String("state", "", "the signer's own state {nonce, spent, time}")
+	statePath := fs.String("state", "", "the signer's own state {nonce, time, spent, fees, txs, tokens}")
 	if !parseFlags(fs, args[1:], "policy", "proposal", "state") {
 		return exitUsage
 	}

@@ -20,7 +20,7 @@ func cmdProve(ctx context.Context, args []string) int {
 	keys := fs.String("keys", "", "directory holding policy.pk")
 	policyPath := fs.String("policy", "", "policy JSON")
 	txPath := fs.String("tx", "", "transaction JSON (eth_sendTransaction form)")
-	statePath := fs.String("state", "", "signer state JSON {nonce, spent, time}")
+	statePath := fs.String("state", "", "signer state JSON {nonce, time, spent, fees, txs, tokens}")
 	out := fs.String("out", "", "where to write the proposal JSON")
 	id := fs.String("id", "", "proposal id (default: random)")
 	noPrecheck := fs.Bool("no-precheck", false, "skip the native pre-check (audits: the prover itself must then refuse)")
@@ -39,10 +39,10 @@ func cmdProve(ctx context.Context, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	req := prover.Request{ID: *id, Tx: tx, Spent: st.Spent.Big(), Time: st.Time, NoPrecheck: *noPrecheck}
+	req := prover.Request{ID: *id, Tx: tx, State: st, NoPrecheck: *noPrecheck}
 	if !*noPrecheck {
 		// Refuse before loading the (large) proving key.
-		if err := pol.Check(tx, req.Spent, req.Time); err != nil {
+		if err := pol.Check(tx, st); err != nil {
 			return fail(err)
 		}
 	}

@@ -19,7 +19,7 @@ func cmdSign(ctx context.Context, args []string) int {
 	vk := fs.String("vk", "", "verifying key (policy.vk)")
 	pol := fs.String("policy", "", "the pinned policy JSON")
 	prop := fs.String("proposal", "", "proposal JSON")
-	st := fs.String("state", "", "the signer's own state {nonce, spent, time}")
+	st := fs.String("state", "", "the signer's own state {nonce, time, spent, fees, txs, tokens}")
 	if !parseFlags(fs, args, "vk", "policy", "proposal", "state") || !keyChoice(fs, key) {
 		return exitUsage
 	}

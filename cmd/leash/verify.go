@@ -14,7 +14,7 @@ func cmdVerify(ctx context.Context, args []string) int {
 	vkPath := fs.String("vk", "", "verifying key (policy.vk)")
 	policyPath := fs.String("policy", "", "the pinned policy JSON")
 	proposalPath := fs.String("proposal", "", "proposal JSON")
-	statePath := fs.String("state", "", "the signer's own state {nonce, spent, time}")
+	statePath := fs.String("state", "", "the signer's own state {nonce, time, spent, fees, txs, tokens}")
 	if !parseFlags(fs, args, "vk", "policy", "proposal", "state") {
 		return exitUsage
 	}

@@ -143,31 +143,37 @@ function policyScreen() {
   const win = f('p-window', t('At most per window'), '1 ether');
   const winSec = f('p-window-sec', t('Window length (seconds)'), '86400');
   const fee = f('p-fee', t('Fee cap per transaction'), '0.01 ether');
+  const winFees = f('p-window-fees', t('Fees at most per window'), '0.1 ether');
+  const winTxs = f('p-window-txs', t('Transactions at most per window'), '100');
   const days = f('p-days', t('Valid for (days)'), '365');
   const targets = h('textarea', { id: 'p-targets', rows: 4, placeholder: t('0x… label (one address per line: may receive ETH)') });
   const out = h('div', {});
+  let account = address;
   const build = () => {
     const now = Math.floor(Date.now() / 1000);
     const salt = '0x' + [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
     const ts = targets.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
       const [address, ...rest] = l.split(/\s+/);
-      return { address, label: rest.join(' ') || undefined, valueTransfer: true };
+      return { address, label: rest.join(' ') || undefined, calls: [{ fn: 'transfer-value' }] };
     });
+    // Policy format 2: the account it is for ("self") is the wallet's.
     return JSON.stringify({
-      version: 1, name: name.el.value, chainId: Number(chain.el.value),
+      version: 2, name: name.el.value, chainId: Number(chain.el.value), account,
       notBefore: new Date((now - 60) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
       notAfter: new Date((now + Number(days.el.value) * 86400) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
-      maxValuePerTx: perTx.el.value, window: { seconds: Number(winSec.el.value), maxValue: win.el.value },
-      maxFeePerTx: fee.el.value, targets: ts, salt,
+      maxValuePerTx: perTx.el.value, maxFeePerTx: fee.el.value,
+      window: { seconds: Number(winSec.el.value), maxValue: win.el.value, maxFees: winFees.el.value, maxTxs: Number(winTxs.el.value) },
+      targets: ts, salt,
     }, null, 2);
   };
   return [
     h('h2', {}, t('Write a policy')),
     h('p', { class: 'muted' }, t('Amounts take units ("0.1 ether", "50 gwei") or wei. For token rules, edit the saved file (see docs/policy.md).')),
-    name.row, chain.row, perTx.row, win.row, winSec.row, fee.row, days.row,
+    name.row, chain.row, perTx.row, win.row, winSec.row, fee.row, winFees.row, winTxs.row, days.row,
     h('label', {}, t('Destinations')), targets,
     h('div', { class: 'row', style: 'margin-top:10px' },
       h('button', { class: 'primary', id: 'p-check', onclick: () => act(async () => {
+        account = (await call('view')).status.address;
         const doc = build();
         const info = await call('describePolicy', { policy: doc });
         const blob = new Blob([doc], { type: 'application/json' });

@@ -323,6 +323,9 @@ function approvalCard(a) {
       warnings(p.warnings, a.id),
       txRows(p.tx, p.nonce),
       p.rule ? h('p', { class: 'small', 'data-rule': '' }, h('span', { class: 'ok' }, t('Allowed by:')), ' ', p.rule) : null,
+      p.ruleArgs && p.ruleArgs.length ? h('ul', { class: 'small', 'data-rule-args': '' },
+        p.ruleArgs.map((r) => h('li', { 'data-rule-arg': r.name }, h('span', { class: 'mono' }, `${r.name} (${r.type}) = ${r.value}`), ': ', r.rule))) : null,
+      p.spend ? h('p', { class: 'small', 'data-spend': '' }, t('Counts $1', p.spend)) : null,
       p.violation ? h('p', { class: 'reason', 'data-violation': p.violation.code }, p.violation.code + ': ' + p.violation.message) : null,
       proofLine(p.proof),
       buttons(t('Approve and sign'), () => ({ digest: p.digest })));

@@ -66,13 +66,13 @@ type tour struct {
 	took  map[string]time.Duration         // signer's verify+sign time by proposal id
 	codes map[string]wire.Code             // signer's refusals by proposal id
 	waits map[string]chan signerhost.Event // the strategy segment's waiters by proposal id
-	spent *big.Int                         // native value the tour's mined payments spent
+	win   *wire.State                      // with the extension: the window sums of what the tour got signed
 }
 
 // Run runs the tour; it returns an error if any step does not end as the
 // tour expects.
 func Run(ctx context.Context, cfg Config) error {
-	t := &tour{cfg: cfg, start: time.Now(), took: map[string]time.Duration{}, codes: map[string]wire.Code{}, spent: new(big.Int)}
+	t := &tour{cfg: cfg, start: time.Now(), took: map[string]time.Duration{}, codes: map[string]wire.Code{}, win: &wire.State{}}
 	fmt.Fprintln(cfg.Out, "Leash demo: an AI agent's wallet on a cryptographic leash")
 	fmt.Fprintln(cfg.Out, strings.Repeat("─", 78))
 	if err := ensureProgramKeys(cfg.KeysDir, t.say); err != nil {
@@ -106,6 +106,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	if err := t.strategy(ctx); err != nil {
+		return err
+	}
+	if err := t.attacks(ctx); err != nil {
 		return err
 	}
 	t.say("user", "revokes the policy on chain: the kill switch")
@@ -184,9 +187,7 @@ func (t *tour) pay(ctx context.Context, value *big.Int, want string, wantCode st
 		t.say("pre-check", "REFUSED %s: %s (no proof attempted)", rec.Code, rec.Message)
 	case rec.Status == daemon.StatusMined:
 		t.say("agent-host", "proof took %.0f ms; mined %.0f ms after the request", rec.Timings.ProveMs, rec.Timings.TotalMs)
-		t.mu.Lock()
-		t.spent.Add(t.spent, value)
-		t.mu.Unlock()
+		t.counted(rec.Tx)
 	default:
 		t.say("agent-host", "%s %s %s", rec.Status, rec.Code, rec.Message)
 	}
@@ -215,23 +216,36 @@ func (t *tour) record(what string, rec daemon.Record) {
 // forge plays a compromised agent host: it proves a 0.1 ETH payment, then
 // sends the proof with the transaction changed to 0.9 ETH (still within the
 // policy's caps, so only the proof can catch it).
-// signerState is the nonce and window spend a proposal is proven against:
+// signerState is the nonce and window state a proposal is proven against:
 // the chain's pending nonce of the signer's account (the signer syncs its
 // ledger forward to it; the strategy's oracle moves use the same account),
-// and the signer's window spend: read from the native core, or with the
-// extension, what the tour's mined payments spent.
-func (t *tour) signerState(ctx context.Context) (uint64, *big.Int, error) {
+// and the signer's window sums: read from the native core, or with the
+// extension, what the tour got signed (policy.Count).
+func (t *tour) signerState(ctx context.Context) (uint64, *wire.State, error) {
 	n, err := t.s.Eth().PendingNonceAt(ctx, t.s.Account)
 	if err != nil {
 		return 0, nil, err
 	}
+	var st *wire.State
 	if t.s.Signer != nil {
-		st := t.s.Signer.Status()
-		return n, new(big.Int).Set(&st.Spent.Int), nil
+		st = t.s.Signer.WindowState()
+	} else {
+		t.mu.Lock()
+		st = t.win.Clone()
+		t.mu.Unlock()
+	}
+	st.Nonce, st.Time = wire.Uint64(n), uint64(time.Now().Unix())
+	return n, st, nil
+}
+
+// counted adds a signed transaction to the tour's copy of the window.
+func (t *tour) counted(tx *wire.Tx) {
+	if tx == nil {
+		return
 	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	return n, new(big.Int).Set(t.spent), nil
+	t.s.Policy.Count(t.win, tx)
+	t.mu.Unlock()
 }
 
 func (t *tour) forge(ctx context.Context) error {
@@ -244,13 +258,13 @@ func (t *tour) forge(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	nonce, spent, err := t.signerState(ctx)
+	nonce, st, err := t.signerState(ctx)
 	if err != nil {
 		return err
 	}
 	tx := &wire.Tx{ChainID: 1337, Nonce: wire.Uint64(nonce), To: wire.Address(t.s.Alice), Value: wire.NewQuantity(eth(1, 10)),
 		Gas: 21000, MaxFeePerGas: wire.QuantityFromUint64(4e9), MaxPriorityFeePerGas: wire.QuantityFromUint64(1e9)}
-	p, err := pr.Prove(prover.Request{ID: "forged-1", Tx: tx, Spent: spent, Time: uint64(time.Now().Unix())})
+	p, err := pr.Prove(prover.Request{ID: "forged-1", Tx: tx, State: st})
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func (t *tour) strategy(ctx context.Context) error {
 		what   string
 	}{{s.Addrs.USD, eth(1000, 1), "approve the pool: 1,000 dUSD"}, {s.Addrs.ETH, eth(1, 1), "approve the pool: 1 dETH"}} {
 		t.say("agent", "→ %s (policy proof)", a.what)
-		nonce, spent, err := t.signerState(ctx)
+		nonce, st, err := t.signerState(ctx)
 		if err != nil {
 			return err
 		}
@@ -116,7 +116,7 @@ func (t *tour) strategy(ctx context.Context) error {
 			Data: data, Gas: wire.Uint64(gas + gas/4), MaxFeePerGas: wire.QuantityFromUint64(4e9),
 			MaxPriorityFeePerGas: wire.QuantityFromUint64(1e9)}
 		start := time.Now()
-		p, err := ppr.Prove(prover.Request{Tx: tx, Spent: spent, Time: uint64(time.Now().Unix())})
+		p, err := ppr.Prove(prover.Request{Tx: tx, State: st})
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.what, err)
 		}
@@ -158,14 +158,14 @@ func (t *tour) strategy(ctx context.Context) error {
 	if lastTrade != nil {
 		p := lastTrade.Proposal
 		t.say("attacker", "a compromised agent host proves the last decision (block %d) again with the next nonce: the same trade, twice", p.Program.Block)
-		nonce, spent, err := t.signerState(ctx)
+		nonce, st, err := t.signerState(ctx)
 		if err != nil {
 			return err
 		}
 		start := time.Now()
 		again, err := pr.Prove(programprover.Request{ID: "strategy-replay", Block: uint64(p.Program.Block), Inputs: quantities(p.Program.Inputs),
 			Fees:  program.Fees{Nonce: nonce, Gas: 400_000, MaxFeePerGas: big.NewInt(4e9), MaxPriorityFeePerGas: big.NewInt(1e9)},
-			Spent: spent, Time: uint64(time.Now().Unix())})
+			State: st})
 		if err != nil {
 			return err
 		}
@@ -198,9 +198,14 @@ func (t *tour) strategy(ctx context.Context) error {
 	d := res.Decision
 	big3 := new(big.Int).Mul(d.AmountIn, big.NewInt(3))
 	forged := res.Proposal.Tx
-	forged.Data = prog.Calldata(program.Decision{Action: d.Action, TokenIn: d.TokenIn, AmountIn: big3, MinOut: d.MinOut})
-	_, err = pr.Prove(programprover.Request{Block: uint64(res.Proposal.Program.Block), Inputs: quantities(res.Proposal.Program.Inputs),
-		Spent: new(big.Int).Set(&res.Proposal.Spent.Int), Time: res.Proposal.Time, Tx: &forged})
+	block := uint64(res.Proposal.Program.Block)
+	forged.Data = prog.Calldata(program.Decision{Action: d.Action, TokenIn: d.TokenIn, AmountIn: big3, MinOut: d.MinOut}, block)
+	_, st, err := t.signerState(ctx)
+	if err != nil {
+		return err
+	}
+	st.Time = res.Proposal.Time
+	_, err = pr.Prove(programprover.Request{Block: block, Inputs: quantities(res.Proposal.Program.Inputs), State: st, Tx: &forged})
 	what := fmt.Sprintf("size %s, program said %s", strings.TrimSuffix(fmtToken(big3, "dETH"), " dETH"), fmtToken(d.AmountIn, "dETH"))
 	if wire.CodeOf(err) != wire.Unsatisfiable {
 		return fmt.Errorf("proving a size the program did not output: %v, expected unsatisfiable", err)
@@ -225,13 +230,13 @@ func (t *tour) proveRound(ctx context.Context, pr *programprover.Prover, chain p
 	if tamper != nil {
 		tamper(inputs)
 	}
-	nonce, spent, err := t.signerState(ctx)
+	nonce, st, err := t.signerState(ctx)
 	if err != nil {
 		return nil, start, err
 	}
 	res, err := pr.Prove(programprover.Request{ID: id, Block: block, Inputs: inputs,
 		Fees:  program.Fees{Nonce: nonce, Gas: 400_000, MaxFeePerGas: big.NewInt(4e9), MaxPriorityFeePerGas: big.NewInt(1e9)},
-		Spent: spent, Time: uint64(time.Now().Unix())})
+		State: st})
 	return res, start, err
 }
 
@@ -280,6 +285,7 @@ func (t *tour) sendExpect(ctx context.Context, what string, p *wire.Proposal, pr
 			}
 			return nil
 		case wire.StatusSigned:
+			t.counted(&p.Tx)
 			r.signerMs = ms(e.Took)
 			if e.TxHash != nil {
 				r.tx = e.TxHash.Hex()[:12] + "…"
@@ -438,7 +444,7 @@ func (m *market) setPrice(ctx context.Context, answer *big.Int) error {
 		return nil
 	}
 	tx, err = m.maker.Send(ctx, &s.Addrs.Pool, nil, m.pool.PackSwapExactIn(map[bool]common.Address{true: s.Addrs.ETH, false: s.Addrs.USD}[tokenIn == 0],
-		in, big.NewInt(0), m.maker.From))
+		in, big.NewInt(0), m.maker.From, big.NewInt(1<<40)))
 	if err != nil {
 		return fmt.Errorf("market swap: %w", err)
 	}

@@ -337,24 +337,31 @@ func (s *Stack) writePolicy() error {
 		return err
 	}
 	now := time.Now().UTC()
+	pool := s.Addrs.Pool.Hex()
+	tokens := []string{s.Addrs.ETH.Hex(), s.Addrs.USD.Hex()}
 	doc := map[string]any{
-		"version": 1, "name": "Demo agent", "chainId": 1337,
+		"version": 2, "name": "Demo agent", "chainId": 1337, "account": s.Account.Hex(),
 		"notBefore": now.Add(-time.Hour).Format(time.RFC3339), "notAfter": now.Add(30 * 24 * time.Hour).Format(time.RFC3339),
-		"maxValuePerTx": "1 ether", "window": map[string]any{"seconds": 86400, "maxValue": "3 ether"},
-		"maxFeePerTx": "0.05 ether",
+		"maxValuePerTx": "1 ether", "maxFeePerTx": "0.05 ether",
+		"window": map[string]any{"seconds": 86400, "maxValue": "3 ether", "maxFees": "0.2 ether", "maxTxs": 100},
 		"targets": []any{
-			map[string]any{"address": s.Alice.Hex(), "label": "Alice", "valueTransfer": true},
-			map[string]any{"address": s.Addrs.USD.Hex(), "label": "dUSD token",
-				"selectors": []string{"transfer(address,uint256)", "approve(address,uint256)"},
-				"erc20": map[string]any{"maxAmount": "1000000000000000000000", "recipients": []string{s.Alice.Hex()},
-					"spenders": []string{s.Addrs.Pool.Hex()}}},
-			// The strategy program's trades: swaps on the pool, after the
-			// pool is approved for both tokens.
-			map[string]any{"address": s.Addrs.Pool.Hex(), "label": "dETH/dUSD pool",
-				"selectors": []string{"swapExactIn(address,uint256,uint256,address)"}},
-			map[string]any{"address": s.Addrs.ETH.Hex(), "label": "dETH token",
-				"selectors": []string{"approve(address,uint256)"},
-				"erc20":     map[string]any{"maxAmount": "10 ether", "spenders": []string{s.Addrs.Pool.Hex()}}},
+			map[string]any{"address": s.Alice.Hex(), "label": "Alice", "calls": []any{map[string]any{"fn": "transfer-value"}}},
+			map[string]any{"address": s.Addrs.USD.Hex(), "label": "dUSD token", "symbol": "dUSD", "decimals": 18, "windowMax": "5000 dUSD",
+				"calls": []any{
+					map[string]any{"fn": "transfer(address,uint256)", "args": []any{map[string]any{"oneOf": []string{s.Alice.Hex()}},
+						map[string]any{"max": "1000 dUSD", "spend": true}}},
+					// The pool pulls only what a program's swap moves (counted there).
+					map[string]any{"fn": "approve(address,uint256)", "args": []any{map[string]any{"eq": pool}, map[string]any{"max": "100000 dUSD"}}},
+				}},
+			// The strategy program's trades: swaps on the pool, for program
+			// proofs only, paying the account, counted toward the input
+			// token's window.
+			map[string]any{"address": pool, "label": "dETH/dUSD pool", "calls": []any{map[string]any{
+				"fn": "swapExactIn(address,uint256,uint256,address,uint256)", "programOnly": true,
+				"args": []any{map[string]any{"oneOf": tokens}, map[string]any{"max": "1000 ether", "spend": map[string]any{"tokenArg": 0}},
+					"any", map[string]any{"is": "self"}, "any"}}}},
+			map[string]any{"address": s.Addrs.ETH.Hex(), "label": "dETH token", "symbol": "dETH", "decimals": 18, "windowMax": "5 dETH",
+				"calls": []any{map[string]any{"fn": "approve(address,uint256)", "args": []any{map[string]any{"eq": pool}, map[string]any{"max": "100 dETH"}}}}},
 		},
 		"salt": "0x" + hex.EncodeToString(salt[:]),
 	}
@@ -385,9 +392,12 @@ func (s *Stack) writeProgram() ([]byte, []byte, error) {
 		return nil, nil, err
 	}
 	doc := map[string]any{
-		"version": 1, "name": "Buy dETH dips below 2,900 dUSD, sell rallies above 3,100", "template": "threshold",
+		"version": 2, "name": "Buy dETH dips below 2,900 dUSD, sell rallies above 3,100", "template": "threshold",
 		"oracle": s.Addrs.Oracle.Hex(), "pool": s.Addrs.Pool.Hex(), "base": s.Addrs.ETH.Hex(), "quote": s.Addrs.USD.Hex(),
 		"recipient": s.Account.Hex(), "priceScale": "100000000", "slippageBps": 100,
+		// The trade must execute within 20 blocks of the block it read
+		// (the devnet mines a block per transaction, the market maker's too).
+		"deadlineBlocks": 20, "maxInputAge": 3600,
 		"threshold": map[string]any{
 			"buyBelow": BuyBelow.String(), "sellAbove": SellAbove.String(),
 			// buy 100 dUSD + 1 dUSD per dUSD of dip, at most 500 dUSD

@@ -55,7 +55,7 @@ type Chain interface {
 
 // Prover proves transactions (a *prover.Prover).
 type Prover interface {
-	Precheck(tx *wire.Tx, spent *big.Int, t uint64) error
+	Precheck(tx *wire.Tx, st *wire.State) error
 	Prove(req prover.Request) (*wire.Proposal, error)
 }
 
@@ -68,7 +68,8 @@ type Config struct {
 	Reader    Reader         // optional: balances and token metadata for /v1/wallet and token amounts
 	Account   wire.Address   // the signer's account, for nonces and gas estimates
 	// Budget reports the policy's window rules; default: the daemon's own
-	// view of the v1 value window, kept from receipts.
+	// view of every window of the policy (value, fees, count, each token
+	// window), kept from receipts.
 	Budget Budget
 	// Programs are the committed programs this agent host runs
 	// (POST /v1/program-runs); optional.
@@ -93,7 +94,7 @@ type Daemon struct {
 	recs    *records
 	jobs    chan *job
 	metrics *metrics
-	spends  *spendLedger // the signer's window spend as last confirmed
+	spends  *spendLedger // the signer's window sums as last confirmed
 	tokens  *tokenCache
 	link    linkState
 
@@ -112,7 +113,6 @@ type job struct {
 	queued   time.Time
 	attempts int
 	nonce    uint64
-	value    *big.Int
 	sent     time.Time
 	isSent   bool // this attempt was handed to the transport
 	// A program run: the runner and its decision (re-made on re-proving).
@@ -156,7 +156,7 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	d := &Daemon{cfg: cfg, recs: newRecords(cfg.History, cfg.Clock, cfg.Chain != nil), jobs: make(chan *job, cfg.QueueDepth),
 		metrics: newMetrics(), inflight: map[string]*job{},
-		spends: newSpendLedger(cfg.Policy.Window.Seconds, &cfg.Policy.Window.MaxValue.Int)}
+		spends: newSpendLedger(cfg.Policy)}
 	if d.cfg.Budget == nil {
 		d.cfg.Budget = d.spends
 	}
@@ -282,9 +282,14 @@ func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
 		return Record{}, err
 	}
 	now := d.cfg.Clock()
-	spent := d.viewSpent(now)
 	rec := &Record{ID: prover.NewID(), Status: StatusQueued, Summary: summary, Program: run, Tx: tx, Created: start, Updated: start}
-	err = d.cfg.Prover.Precheck(tx, spent, uint64(now.Unix()))
+	if runner != nil {
+		// A program's trade may use the policy's programOnly calls (its
+		// proof embeds the policy circuit with them allowed).
+		err = d.cfg.Policy.CheckProgram(tx, d.viewState(now))
+	} else {
+		err = d.cfg.Prover.Precheck(tx, d.viewState(now))
+	}
 	rec.Timings.PrecheckMs = ms(d.cfg.Clock().Sub(start))
 	if err != nil {
 		rec.Status, rec.Code, rec.Message = StatusRejected, wire.CodeOf(err), wire.MessageOf(err)
@@ -295,7 +300,7 @@ func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
 		d.cfg.Logger.Info("pre-check refused", "id", rec.ID, "code", rec.Code, "message", rec.Message)
 		return *rec, nil
 	}
-	j := &job{id: rec.ID, tx: *tx, queued: d.cfg.Clock(), value: tx.Value.Big(), runner: runner, decision: dec}
+	j := &job{id: rec.ID, tx: *tx, queued: d.cfg.Clock(), runner: runner, decision: dec}
 	d.recs.add(rec) // before the job can be picked up, so every update finds it
 	select {
 	case d.jobs <- j:
@@ -364,20 +369,21 @@ func (d *Daemon) fill(ctx context.Context, in Intent) (*wire.Tx, error) {
 	return tx, nil
 }
 
-// viewSpent is the daemon's best view of the signer's window spend,
+// viewState is the daemon's best view of the signer's window at now,
 // counting proposals in flight as if they will be signed.
-func (d *Daemon) viewSpent(now time.Time) *big.Int {
-	s := d.spends.spent(now)
+func (d *Daemon) viewState(now time.Time) *wire.State {
+	st := d.spends.state(now)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, j := range d.inflight {
-		s.Add(s, j.value)
+		d.cfg.Policy.Count(st, &j.tx)
 	}
-	return s
+	return st
 }
 
-// assign gives a job the next nonce and the spend it must be proven against.
-func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *big.Int, error) {
+// assign gives a job the next nonce and the window state it must be proven
+// against.
+func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *wire.State, error) {
 	d.mu.Lock()
 	needNonce := !d.nonceSet
 	d.mu.Unlock()
@@ -404,15 +410,15 @@ func (d *Daemon) assign(ctx context.Context, j *job) (uint64, *big.Int, error) {
 	for held[nonce] {
 		nonce++
 	}
-	spent := d.spends.spent(d.cfg.Clock())
+	st := d.spends.state(d.cfg.Clock())
 	for _, o := range d.inflight {
 		if o.nonce < nonce && o.nonce >= d.nonce {
-			spent.Add(spent, o.value)
+			d.cfg.Policy.Count(st, &o.tx)
 		}
 	}
 	j.nonce, j.isSent = nonce, false
 	d.inflight[j.id] = j
-	return nonce, spent, nil
+	return nonce, st, nil
 }
 
 // waitTurn blocks until every live proposal with a lower nonce has been sent,
@@ -459,7 +465,7 @@ func (d *Daemon) worker(ctx context.Context) {
 
 func (d *Daemon) prove(ctx context.Context, j *job) {
 	j.attempts++
-	nonce, spent, err := d.assign(ctx, j)
+	nonce, st, err := d.assign(ctx, j)
 	if err != nil {
 		d.finish(j, StatusFailed, wire.Internal, err.Error())
 		return
@@ -474,7 +480,8 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	if j.runner != nil && j.attempts > 1 && !d.redecide(ctx, j, &tx) {
 		return
 	}
-	p, err := d.proveTx(j, &tx, spent, now)
+	st.Time = uint64(now.Unix())
+	p, err := d.proveTx(j, &tx, st)
 	proveTime := d.cfg.Clock().Sub(now)
 	d.metrics.prove.Observe(proveTime.Seconds())
 	if err != nil {
@@ -483,6 +490,9 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 		return
 	}
 	body, _ := json.Marshal(p)
+	d.mu.Lock()
+	j.tx = tx // what the window will count if it is signed (a program may have decided again)
+	d.mu.Unlock()
 	if !d.waitTurn(ctx, j) {
 		d.finish(j, StatusFailed, wire.Internal, "shutting down")
 		return
@@ -504,13 +514,14 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	d.cfg.Logger.Info("proposal sent", "id", j.id, "attempt", j.attempts, "nonce", nonce, "proveMs", ms(proveTime))
 }
 
-// proveTx proves an attempt: a policy proof, or the program's proof.
-func (d *Daemon) proveTx(j *job, tx *wire.Tx, spent *big.Int, now time.Time) (*wire.Proposal, error) {
+// proveTx proves an attempt against the window state st (with its time): a
+// policy proof, or the program's proof.
+func (d *Daemon) proveTx(j *job, tx *wire.Tx, st *wire.State) (*wire.Proposal, error) {
 	id := fmt.Sprintf("%s.%d", j.id, j.attempts)
 	if j.runner != nil {
-		return j.runner.Prove(*j.decision, tx, spent, uint64(now.Unix()), id)
+		return j.runner.Prove(*j.decision, tx, st, id)
 	}
-	return d.cfg.Prover.Prove(prover.Request{ID: id, Tx: tx, Spent: spent, Time: uint64(now.Unix())})
+	return d.cfg.Prover.Prove(prover.Request{ID: id, Tx: tx, State: st})
 }
 
 // redecide runs a program again before re-proving (the inputs moved on):

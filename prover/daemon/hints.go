@@ -17,7 +17,9 @@ import (
 func (d *Daemon) hint(ctx context.Context, code wire.Code, tx *wire.Tx, now time.Time) string {
 	p := d.cfg.Policy
 	switch rule := code.Rule(); {
-	case code == wire.WindowExceeded || rule == policy.RuleWindow || rule == "token_window" || rule == "fee_window" || rule == "tx_count":
+	case rule == policy.RuleWindow || rule == policy.RuleTokenWindow || rule == policy.RuleFeeWindow || rule == policy.RuleTxCount:
+		return d.windowHint(ctx, rule, tx, now)
+	case code == wire.WindowExceeded:
 		return d.budgetSummary(ctx, now)
 	case rule == policy.RuleValue:
 		return fmt.Sprintf("At most %s per transaction. %s", fmtNative(&p.MaxValuePerTx.Int), d.budgetSummary(ctx, now))
@@ -27,28 +29,22 @@ func (d *Daemon) hint(ctx context.Context, code wire.Code, tx *wire.Tx, now time
 			fmtNative(&p.MaxFeePerTx.Int), fmtNative(asked))
 	case rule == policy.RuleTarget:
 		return "Allowed destinations: " + d.targetList(p.Targets) + "."
-	case rule == policy.RuleSelector:
-		if t := d.target(tx.To); t != nil {
-			return fmt.Sprintf("On %s the policy allows: %s.", d.name(t.Address), allowedCalls(t))
+	case rule == policy.RuleCall:
+		if calls := p.CallsOn(tx.To); len(calls) > 0 {
+			return fmt.Sprintf("On %s the policy allows: %s.", d.name(tx.To), allowedCalls(calls))
 		}
-	case rule == policy.RuleERC20Amount:
-		if t := d.target(tx.To); t != nil && t.ERC20 != nil {
-			return fmt.Sprintf("At most %s per transfer or approve of %s.", d.tokenAmount(ctx, t.Address, &t.ERC20.MaxAmount.Int), d.name(t.Address))
+	case rule == policy.RuleArg:
+		if m, err := p.Locate(tx); err == nil {
+			return fmt.Sprintf("The rules of this call on %s: %s.", d.name(tx.To), p.DescribeCall(m.Call))
 		}
-	case rule == policy.RuleERC20Recipient || rule == policy.RuleERC20Spender:
-		if t := d.target(tx.To); t != nil && t.ERC20 != nil {
-			who, list := "recipients", t.ERC20.Recipients
-			if rule == policy.RuleERC20Spender {
-				who, list = "spenders", t.ERC20.Spenders
-			}
-			return fmt.Sprintf("Allowed %s of %s: %s.", who, d.name(t.Address), d.addrList(list))
-		}
+	case rule == policy.RuleProgramOnly || code == wire.ProgramOnly:
+		return "This call is reserved for the pinned strategy program's proofs (run_program); a policy proof can never use it. Do not retry it as a transaction."
 	case rule == policy.RuleTime:
 		return fmt.Sprintf("The policy is valid from %s to %s; ask the user for a new policy.", fmtTime(uint64(p.NotBefore)), fmtTime(uint64(p.NotAfter)))
 	case rule == policy.RuleChain:
 		return fmt.Sprintf("The policy allows chain %d only.", p.ChainID)
 	case rule == policy.RuleCalldata:
-		return fmt.Sprintf("Calldata must be empty (a plain transfer) or a function call of at most %d bytes; ERC-20 transfer and approve take exactly two arguments.", policy.DataCapacity)
+		return fmt.Sprintf("Calldata must be empty (a plain transfer) or a selector and whole 32-byte words, at most %d bytes, canonically encoded: ERC-20 transfer and approve take exactly two arguments.", policy.DataCapacity)
 	case code == wire.Revoked:
 		return "The user revoked this policy on chain (the kill switch): nothing will be signed until they publish a policy again. Stop and tell the user; retrying will not help."
 	case code == wire.ProofInvalid || code == wire.UnknownPolicy:
@@ -78,12 +74,54 @@ func (d *Daemon) budgetSummary(ctx context.Context, now time.Time) string {
 	return strings.Join(parts, " ")
 }
 
+// windowHint is a window refusal's hint: the refused window first (for a
+// token window, the window of the token tx spends), with what it still
+// allows and when capacity frees up, then the others.
+func (d *Daemon) windowHint(ctx context.Context, rule string, tx *wire.Tx, now time.Time) string {
+	var token string
+	if rule == policy.RuleTokenWindow {
+		if m, err := d.cfg.Policy.Match(tx); err == nil && m.Spends {
+			token = m.SpendToken.Hex()
+		}
+	}
+	var first string
+	var rest []string
+	for _, w := range d.cfg.Budget.Windows(now) {
+		s := d.describeWindow(ctx, w, now)
+		if first == "" && w.Rule == rule && (rule != policy.RuleTokenWindow || strings.EqualFold(w.Token, token)) {
+			first = windowName(w.Rule) + ": " + s
+			continue
+		}
+		rest = append(rest, s)
+	}
+	if first == "" {
+		return strings.Join(rest, " ")
+	}
+	if len(rest) == 0 {
+		return first
+	}
+	return first + " Other windows: " + strings.Join(rest, " ")
+}
+
+// windowName names a window rule for a hint.
+func windowName(rule string) string {
+	switch rule {
+	case policy.RuleFeeWindow:
+		return "Refused by the fee window (gas limit × maxFeePerGas, counted whether the transaction succeeds or reverts)"
+	case policy.RuleTxCount:
+		return "Refused by the transaction count window"
+	case policy.RuleTokenWindow:
+		return "Refused by this token's window"
+	}
+	return "Refused by the value window"
+}
+
 // describeWindow: "2.7 ETH left of 3 ETH in any 1 day (0.3 ETH spent);
 // 0.1 ETH frees up at 2026-…Z (in 23 h 59 min)."
 func (d *Daemon) describeWindow(ctx context.Context, w WindowRule, now time.Time) string {
 	amt := func(v *big.Int) string { return d.ruleAmount(ctx, w, v) }
 	s := fmt.Sprintf("%s left of %s in any %s (%s spent)", amt(w.Remaining()), amt(w.Cap), fmtDuration(time.Duration(w.Seconds)*time.Second), amt(w.Spent))
-	if w.Rule == "tx_count" {
+	if w.Rule == policy.RuleTxCount {
 		s = fmt.Sprintf("%s transactions left of %s in any %s", w.Remaining(), w.Cap, fmtDuration(time.Duration(w.Seconds)*time.Second))
 	}
 	if !w.ResetsAt.IsZero() {
@@ -93,6 +131,9 @@ func (d *Daemon) describeWindow(ctx context.Context, w WindowRule, now time.Time
 }
 
 func (d *Daemon) ruleAmount(ctx context.Context, w WindowRule, v *big.Int) string {
+	if w.Rule == policy.RuleTxCount {
+		return v.String()
+	}
 	if w.Token == "" {
 		return fmtNative(v)
 	}
@@ -102,11 +143,15 @@ func (d *Daemon) ruleAmount(ctx context.Context, w WindowRule, v *big.Int) strin
 	return v.String() + " " + w.Token
 }
 
-// tokenAmount writes base units of a token in whole units with its symbol,
-// or in base units when its decimals cannot be read.
+// tokenAmount writes base units of a token in whole units with its symbol
+// (its decimals read from the chain, else the policy's symbol and decimals,
+// which are for display only), or in base units.
 func (d *Daemon) tokenAmount(ctx context.Context, token wire.Address, v *big.Int) string {
 	if t, err := d.tokens.get(ctx, token); err == nil {
 		return FormatUnits(v, t.Decimals) + " " + t.Symbol
+	}
+	if w := d.cfg.Policy.TokenWindow(token); w != nil && w.Symbol != "" && w.Decimals >= 0 {
+		return w.Format(v)
 	}
 	return v.String() + " base units"
 }
@@ -128,17 +173,6 @@ func (d *Daemon) name(a wire.Address) string {
 	return a.Hex()
 }
 
-func (d *Daemon) addrList(as []wire.Address) string {
-	if len(as) == 0 {
-		return "none"
-	}
-	s := make([]string, len(as))
-	for i, a := range as {
-		s[i] = d.name(a)
-	}
-	return strings.Join(s, ", ")
-}
-
 func (d *Daemon) targetList(ts []policy.Target) string {
 	s := make([]string, 0, len(ts))
 	for i, t := range ts {
@@ -151,12 +185,15 @@ func (d *Daemon) targetList(ts []policy.Target) string {
 	return strings.Join(s, ", ")
 }
 
-func allowedCalls(t *policy.Target) string {
+func allowedCalls(calls []*policy.CallRule) string {
 	var s []string
-	if t.ValueTransfer {
-		s = append(s, "plain transfers of ETH")
+	for _, c := range calls {
+		if c.Selector == policy.ValueTransferSelector {
+			s = append(s, "plain transfers of ETH")
+		} else {
+			s = append(s, c.Fn)
+		}
 	}
-	s = append(s, t.Selectors...)
 	if len(s) == 0 {
 		return "nothing"
 	}

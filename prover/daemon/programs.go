@@ -19,8 +19,9 @@ type ProgramRunner interface {
 	// Decide reads the inputs at the head block and runs the program; To
 	// and Data are empty when it holds.
 	Decide(ctx context.Context) (ProgramDecision, error)
-	// Prove proves the decided transaction with tx's nonce, gas and fees.
-	Prove(d ProgramDecision, tx *wire.Tx, spent *big.Int, t uint64, id string) (*wire.Proposal, error)
+	// Prove proves the decided transaction with tx's nonce, gas and fees,
+	// against the window state st (with its time).
+	Prove(d ProgramDecision, tx *wire.Tx, st *wire.State, id string) (*wire.Proposal, error)
 }
 
 // ProgramDecision is a program's decision at a block.

@@ -106,12 +106,12 @@ func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
 		if !d.nonceSet || j.nonce+1 > d.nonce {
 			d.nonce, d.nonceSet = j.nonce+1, true
 		}
-		d.spends.add(now, j.value)
-	case r.Nonce != nil && r.Spent != nil:
+		d.spends.add(now, &j.tx)
+	case r.Nonce != nil && r.State != nil:
 		// The signer's own state when it refused: receipts arrive in order,
 		// so it already counts everything signed before.
 		d.nonce, d.nonceSet = uint64(*r.Nonce), true
-		d.spends.adopt(now, r.Spent.Big())
+		d.spends.adopt(now, &j.tx, r.State)
 	}
 	d.mu.Unlock()
 

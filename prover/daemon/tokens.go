@@ -49,15 +49,28 @@ func newTokenCache(pol *policy.Policy, r Reader) *tokenCache {
 	return &tokenCache{pol: pol, reader: r, known: map[wire.Address]Token{}}
 }
 
-// policyTokens are the policy's ERC-20 targets.
+// policyTokens are the policy's tokens: the targets with a token window
+// (windowMax) and those whose calls include transfer or approve.
 func (c *tokenCache) policyTokens() []policy.Target {
 	var out []policy.Target
 	for _, t := range c.pol.Targets {
-		if t.ERC20 != nil {
+		if c.pol.TokenWindow(t.Address) != nil || erc20Call(c.pol, t.Address, policy.SelectorTransfer) != nil ||
+			erc20Call(c.pol, t.Address, policy.SelectorApprove) != nil {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// erc20Call returns token's call with selector sel in its ERC-20 shape
+// (two words: an address and an amount), or nil.
+func erc20Call(pol *policy.Policy, token wire.Address, sel uint64) *policy.CallRule {
+	for _, cr := range pol.CallsOn(token) {
+		if cr.Selector == sel && cr.Words == 2 {
+			return cr
+		}
+	}
+	return nil
 }
 
 func (c *tokenCache) label(a wire.Address) string {

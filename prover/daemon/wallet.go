@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -52,11 +53,12 @@ type PerTransaction struct {
 	Tokens   []TokenCap `json:"tokens"`
 }
 
-// TokenCap is an ERC-20 target's per-transfer cap.
+// TokenCap is a token's per-transfer cap and who may receive it (from its
+// transfer and approve calls' rules).
 type TokenCap struct {
 	Token      wire.Address `json:"token"`
 	Label      string       `json:"label,omitempty"`
-	MaxAmount  string       `json:"maxAmount"` // whole units with the symbol, or base units
+	MaxAmount  string       `json:"maxAmount"` // whole units with the symbol, or base units; "" without a per-transfer max
 	Recipients []string     `json:"recipients"`
 	Spenders   []string     `json:"spenders"`
 }
@@ -98,8 +100,16 @@ func (d *Daemon) Wallet(ctx context.Context) Wallet {
 		w.Budget = append(w.Budget, d.budgetLine(ctx, r, now))
 	}
 	for _, t := range d.tokens.policyTokens() {
-		c := TokenCap{Token: t.Address, Label: t.Label, MaxAmount: d.tokenAmount(ctx, t.Address, &t.ERC20.MaxAmount.Int),
-			Recipients: names(d, t.ERC20.Recipients), Spenders: names(d, t.ERC20.Spenders)}
+		c := TokenCap{Token: t.Address, Label: t.Label, Recipients: []string{}, Spenders: []string{}}
+		if tr := erc20Call(p, t.Address, policy.SelectorTransfer); tr != nil {
+			if max := tr.MaxOf(1); max != nil {
+				c.MaxAmount = d.tokenAmount(ctx, t.Address, max)
+			}
+			c.Recipients = names(d, p.AllowedAddresses(tr, 0))
+		}
+		if ap := erc20Call(p, t.Address, policy.SelectorApprove); ap != nil {
+			c.Spenders = names(d, p.AllowedAddresses(ap, 0))
+		}
 		w.PerTransaction.Tokens = append(w.PerTransaction.Tokens, c)
 	}
 	w.Signer = d.signerStatus()
@@ -146,11 +156,16 @@ func (d *Daemon) balances(ctx context.Context, warn []string) ([]Balance, []stri
 func (d *Daemon) budgetLine(ctx context.Context, r WindowRule, now time.Time) BudgetLine {
 	unit := func(v *big.Int) string { return d.ruleAmount(ctx, r, v) }
 	sym := NativeSymbol
+	if r.Rule == policy.RuleTxCount {
+		sym = ""
+	}
 	if r.Token != "" {
 		sym = r.Token
 		if a, err := wire.ParseAddress(r.Token); err == nil {
 			if t, err := d.tokens.get(ctx, a); err == nil {
 				sym = t.Symbol
+			} else if tw := d.cfg.Policy.TokenWindow(a); tw != nil && tw.Symbol != "" {
+				sym = tw.Symbol // the policy's, for display only
 			}
 		}
 	}

@@ -135,10 +135,19 @@ func TestWalletDetails(t *testing.T) {
 	if got["ETH"] != "5" || got["USDC"] != "123.45" {
 		t.Fatalf("balances %+v", w.Balances)
 	}
-	if len(w.Budget) != 1 || w.Budget[0].Remaining != "3 ETH" || w.Budget[0].WindowSeconds != 86400 {
+	// Every window rule of the v2 policy: value, fees, count, two tokens.
+	rules := map[string]string{}
+	for _, b := range w.Budget {
+		rules[b.Rule+"/"+b.Symbol] = b.Remaining
+	}
+	if len(w.Budget) != 5 || rules["window/ETH"] != "3 ETH" || rules["fee_window/ETH"] != "0.05 ETH" || rules["tx_count/"] != "20" ||
+		rules["token_window/USDC"] != "2500 USDC" || w.Budget[0].WindowSeconds != 86400 {
 		t.Fatalf("budget %+v", w.Budget)
 	}
-	if w.PerTransaction.MaxValue != "1 ETH" || len(w.PerTransaction.Tokens) != 1 || w.PerTransaction.Tokens[0].MaxAmount != "1000 USDC" {
+	// USDC (transfer capped at 1,000, to Alice, approve to the router) and
+	// WETH (a token window only).
+	if w.PerTransaction.MaxValue != "1 ETH" || len(w.PerTransaction.Tokens) != 2 || w.PerTransaction.Tokens[0].MaxAmount != "1000 USDC" ||
+		len(w.PerTransaction.Tokens[0].Recipients) != 1 || len(w.PerTransaction.Tokens[0].Spenders) != 1 || w.PerTransaction.Tokens[1].MaxAmount != "" {
 		t.Fatalf("caps %+v", w.PerTransaction)
 	}
 	if !w.Signer.Paired || !strings.Contains(w.Policy.Description, "per transaction") || !strings.Contains(text(res), "123.45 USDC") {
@@ -206,11 +215,11 @@ func TestRefusalsAreToolErrorsThatSayWhatWouldPass(t *testing.T) {
 		t.Fatalf("%s", text(res))
 	}
 	res = call(t, st.cs, "transfer_erc20", map[string]any{"token": "USDC", "to": router, "amount": "1"}, &r)
-	if !res.IsError || r.Code != "policy_violation:erc20_recipient" || !strings.Contains(r.Hint, "Alice (savings account)") {
+	if !res.IsError || r.Code != "policy_violation:arg" || !strings.Contains(r.Hint, "Alice (savings account)") {
 		t.Fatalf("%s", text(res))
 	}
 	res = call(t, st.cs, "transfer_erc20", map[string]any{"token": "USDC", "to": alice, "amount": "1000.5"}, &r)
-	if !res.IsError || r.Code != "policy_violation:erc20_amount" || !strings.Contains(r.Hint, "1000 USDC") {
+	if !res.IsError || r.Code != "policy_violation:arg" || !strings.Contains(r.Hint, "at most 1000 USDC") {
 		t.Fatalf("%s", text(res))
 	}
 	for name, args := range map[string]map[string]any{

@@ -49,8 +49,7 @@ type Request struct {
 	Inputs []*big.Int // the template's inputs, oldest first
 	// Fees are the free fields. ChainID 0 means the policy's chain.
 	Fees  program.Fees
-	Spent *big.Int
-	Time  uint64
+	State *wire.State // the signer's window state and clock; nil: empty at time 0
 	// Tx, when set, is proven instead of the computed transaction, with no
 	// pre-check: for audits, to show the circuit refuses what the program
 	// did not compute.
@@ -74,9 +73,9 @@ func (p *Prover) Prove(req Request) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Decision: d}
-	spent := req.Spent
-	if spent == nil {
-		spent = new(big.Int)
+	st := req.State
+	if st == nil {
+		st = &wire.State{}
 	}
 	tx := req.Tx
 	if tx == nil {
@@ -84,14 +83,14 @@ func (p *Prover) Prove(req Request) (*Result, error) {
 		if fees.ChainID == 0 {
 			fees.ChainID = p.pol.ChainID
 		}
-		if tx, err = p.prog.BuildTx(d, fees); err != nil {
+		if tx, err = p.prog.BuildTx(d, req.Block, fees); err != nil {
 			return res, err
 		}
-		if err := p.pol.Check(tx, spent, req.Time); err != nil {
+		if err := p.pol.CheckProgram(tx, st); err != nil {
 			return res, err
 		}
 	}
-	assignment, err := programcircuit.Assign(p.pol, p.prog, tx, spent, req.Time, req.Block, req.Inputs)
+	assignment, err := programcircuit.Assign(p.pol, p.prog, tx, st, st.Time, req.Block, req.Inputs)
 	if err != nil {
 		return res, err
 	}
@@ -123,8 +122,8 @@ func (p *Prover) Prove(req Request) (*Result, error) {
 		ID:               id,
 		Tx:               *tx,
 		PolicyCommitment: p.pol.Commitment(),
-		Time:             req.Time,
-		Spent:            wire.NewQuantity(spent),
+		Time:             st.Time,
+		State:            p.pol.Hint(tx, st),
 		Proof:            buf.Bytes(),
 		Program: &wire.ProgramClaim{
 			Commitment: p.prog.Commitment(),

@@ -89,7 +89,7 @@ func ExampleProver() {
 	// The agent host: decide, build the swap, pre-check the policy, prove.
 	pr, err := programprover.New(pol, prog, keys.PK)
 	must(err)
-	res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, Time: programtest.Now,
+	res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, State: &wire.State{Time: programtest.Now},
 		Fees: program.Fees{Gas: 200_000, MaxFeePerGas: big.NewInt(2e9), MaxPriorityFeePerGas: big.NewInt(1e9)}})
 	must(err)
 
@@ -127,7 +127,7 @@ func BenchmarkSolveBaseline(b *testing.B) {
 	tx := &s.Result.Proposal.Tx
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		a, err := programcircuit.Assign(s.Policy, s.Program, tx, new(big.Int), s.Request.Time, s.Block, s.Inputs)
+		a, err := programcircuit.Assign(s.Policy, s.Program, tx, s.Request.State, s.Request.State.Time, s.Block, s.Inputs)
 		if err != nil {
 			b.Fatal(err)
 		}

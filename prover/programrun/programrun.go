@@ -42,18 +42,18 @@ func (r *Runner) Decide(ctx context.Context) (daemon.ProgramDecision, error) {
 	}
 	out := daemon.ProgramDecision{Block: block, Inputs: inputs, Summary: describe(r.prog, d, inputs)}
 	if d.Action != program.Hold {
-		out.To, out.Data = r.prog.Pool, r.prog.Calldata(d)
+		out.To, out.Data = r.prog.Pool, r.prog.Calldata(d, block)
 	}
 	return out, nil
 }
 
 // Prove proves what the program computes from the decision's inputs, with
-// the free fields of tx (nonce, gas, fees), against spent at time t.
-func (r *Runner) Prove(dec daemon.ProgramDecision, tx *wire.Tx, spent *big.Int, t uint64, id string) (*wire.Proposal, error) {
+// the free fields of tx (nonce, gas, fees), against the window state st.
+func (r *Runner) Prove(dec daemon.ProgramDecision, tx *wire.Tx, st *wire.State, id string) (*wire.Proposal, error) {
 	res, err := r.pr.Prove(programprover.Request{ID: id, Block: dec.Block, Inputs: dec.Inputs,
 		Fees: program.Fees{ChainID: uint64(tx.ChainID), Nonce: uint64(tx.Nonce), Gas: uint64(tx.Gas),
 			MaxFeePerGas: tx.MaxFeePerGas.Big(), MaxPriorityFeePerGas: tx.MaxPriorityFeePerGas.Big()},
-		Spent: spent, Time: t})
+		State: st})
 	if err != nil {
 		return nil, err
 	}

@@ -86,13 +86,19 @@ func main() {
 	}
 }
 
-// baselineFor pairs a row with its baseline measured in the same package:
-// Verify ↔ GnarkVerifyBaseline, Prove ↔ SolveBaseline.
+// baselineFor pairs a row with its baseline measured in the same package,
+// the first that ran: Verify ↔ VerifyV1Baseline or GnarkVerifyBaseline,
+// Prove ↔ ProveV1Baseline (the frozen policy circuit v1) or SolveBaseline.
 func baselineFor(name string, samples map[string]map[string][]float64) float64 {
 	pkg, bench, _ := strings.Cut(name, "/")
-	pairs := map[string]string{"BenchmarkVerify": "BenchmarkGnarkVerifyBaseline", "BenchmarkProve": "BenchmarkSolveBaseline"}
-	if b, ok := pairs[bench]; ok && samples[pkg+"/"+b] != nil {
-		return median(samples[pkg+"/"+b]["ns/op"])
+	pairs := map[string][]string{
+		"BenchmarkVerify": {"BenchmarkVerifyV1Baseline", "BenchmarkGnarkVerifyBaseline"},
+		"BenchmarkProve":  {"BenchmarkProveV1Baseline", "BenchmarkSolveBaseline"},
+	}
+	for _, b := range pairs[bench] {
+		if samples[pkg+"/"+b] != nil {
+			return median(samples[pkg+"/"+b]["ns/op"])
+		}
 	}
 	return 0
 }

@@ -627,7 +627,9 @@ try {
     const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
     const vkFile = fs.readdirSync(keys).map((d) => path.join(keys, d, 'policy.vk')).find((f) => fs.existsSync(f));
     if (vkFile) {
-      await api('pinPolicy', { policy: fs.readFileSync(path.join(ROOT, 'examples/policy.json'), 'utf8'), vk: fs.readFileSync(vkFile).toString('base64') });
+      // Policy format 2 commits the account it is for: the example, for this wallet.
+      const doc = fs.readFileSync(path.join(ROOT, 'examples/policy.json'), 'utf8').replace(/"account":\s*"0x[0-9a-fA-F]{40}"/, `"account": "${address}"`);
+      await api('pinPolicy', { policy: doc, vk: fs.readFileSync(vkFile).toString('base64') });
     } else log('no policy.vk under ' + keys + ': cold boot measured without a pinned policy');
     const cdp = await context.newCDPSession(ext.apiPage);
     await cdp.send('ServiceWorker.enable');

@@ -94,7 +94,7 @@ const agent = start(AGENT, ['--rpc', RPC, '--keys', process.env.KEYS_DIR || path
 const send = (cmd) => agent.stdin.write(JSON.stringify(cmd) + '\n');
 const ready = await agent.next((e) => e.event === 'ready' || e.event === 'error', 180000);
 assert(ready.event === 'ready', 'agent ready: ' + JSON.stringify(ready));
-log('agent ready; policy commitment', ready.commitment);
+log('agent ready; vk hash', ready.vkHash);
 
 const webPort = await freePort();
 const webRoot = path.join(ROOT, 'web');
@@ -122,7 +122,6 @@ const shot = (page, name) => page.screenshot({ path: path.join(ART, name + '.png
 
 let mnemonic = null;
 let address = null;
-let spent = 0n;
 const ETH = 10n ** 18n;
 
 function receipt(id, status, timeoutMs = 20000) {
@@ -163,6 +162,13 @@ try {
     assert(ethers.HDNodeWallet.fromPhrase(mnemonic).address.toLowerCase() === address.toLowerCase(), 'address is BIP-44 index 0 of the mnemonic');
     await shot(page, '02-onboarding-done');
     await page.close();
+    // A v2 policy commits the account ("self"): the agent writes it now.
+    const mark = agent.lines.length;
+    send({ cmd: 'policy', account: address });
+    const pol = await agent.next((e) => e.event === 'policy' || e.event === 'error', 20000, mark);
+    assert(pol.event === 'policy', 'policy: ' + JSON.stringify(pol));
+    ready.policy = pol.policy;
+    ready.commitment = pol.commitment;
   });
 
   await test('settings: chain RPC and relay through the approver API', async () => {
@@ -307,7 +313,7 @@ try {
 
   const propose = async (id, valueWei, extra = {}) => {
     const mark = agent.lines.length;
-    send({ cmd: 'propose', id, from: address, value: '0x' + valueWei.toString(16), spent: '0x' + spent.toString(16), ...extra });
+    send({ cmd: 'propose', id, from: address, value: '0x' + valueWei.toString(16), ...extra });
     const sent = await agent.next((e) => (e.event === 'sent' && e.id === id) || (e.event === 'error' && e.cmd === 'propose'), 30000, mark);
     assert(sent.event === 'sent', 'proposal sent: ' + JSON.stringify(sent));
     return sent;
@@ -318,7 +324,6 @@ try {
     const v = ETH / 10n;
     await propose('p-ok-1', v);
     const signed = await receipt('p-ok-1', 'signed');
-    spent += v;
     const mined = await receipt('p-ok-1', 'mined', 30000);
     assert(mined.body.txHash === signed.body.txHash, 'mined the signed hash');
     const rec = await rpcCall('eth_getTransactionReceipt', [signed.body.txHash]);
@@ -331,7 +336,10 @@ try {
 
   await test('the popup\'s budget card after agent spending: spent, left and when capacity frees up, from the core', async () => {
     const w = (await api('view')).status.windows;
-    assert(w.length === 1 && w[0].rule === 'value', 'the policy\'s window rules: ' + JSON.stringify(w));
+    // Policy v2: value, fees, count, then each token window; p-ok-1 (0.1 ETH) is the only spend so far.
+    const spent = ETH / 10n;
+    assert(w.map((x) => x.rule).join() === 'value,fee_window,tx_count,token_window,token_window', 'the policy\'s window rules: ' + JSON.stringify(w));
+    assert(w[2].spent === '1' && w[2].cap === '1000' && BigInt(w[1].spent) > 0n, 'one transaction and its fee counted: ' + JSON.stringify(w.slice(1, 3)));
     assert(BigInt(w[0].spent) === spent && BigInt(w[0].left) === BigInt(w[0].cap) - spent, `spent ${w[0].spent}, left ${w[0].left} after ${spent}`);
     assert(w[0].freesAt > Date.now() / 1000, 'capacity frees up later: ' + w[0].freesAt);
     await popup.goto(extURL('ui/popup.html?tab=approvals'));
@@ -340,6 +348,7 @@ try {
     const text = await popup.textContent(card);
     assert(text.includes(w[0].spentText + ' of ' + w[0].capText + ' spent') && text.includes(w[0].leftText + ' left') && /frees in \d+ h/.test(text), 'the card: ' + text);
     assert(await popup.getAttribute(`${card} [role=progressbar]`, 'aria-valuenow') !== '0', 'the bar shows the spend');
+    assert(/1 transaction of 1000 transactions spent/.test(await popup.textContent('[data-card=budget] [data-window=tx_count]')), 'the count row');
     await shot(popup, '06b-popup-budget');
   });
 
@@ -438,6 +447,35 @@ try {
     await popup.goto(extURL('ui/popup.html?tab=approvals'));
   });
 
+  // Issue 12: a compromised agent host re-aims a valid proof. The swap's
+  // recipient must be the account ("self"); the pool's swap is for program
+  // proofs only. Both are refused by the extension's WASM core, with the
+  // reason in the activity list, and nothing is signed or counted.
+  const swapData = (to) => {
+    const abi = new ethers.Interface(['function swapExactTokensForTokens(uint256,uint256,address[],address,uint256)']);
+    return abi.encodeFunctionData('swapExactTokensForTokens', [10n ** 18n, 0n, ['0x1000000000000000000000000000000000000002', '0x1000000000000000000000000000000000000003'], to, 1900000000n]);
+  };
+  await test('issue 12: a router swap whose recipient is the attacker is refused (policy_violation:arg)', async () => {
+    const before = (await api('view')).status;
+    const attacker = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+    await propose('p-router', 0n, { to: '0x1000000000000000000000000000000000000001', data: swapData(address), forgeData: swapData(attacker) });
+    const r = await receipt('p-router', 'rejected');
+    assert(r.body.code === 'policy_violation:arg' && /args\[3\]/.test(r.body.message), 'refused on the recipient: ' + JSON.stringify(r.body));
+    await popup.click('[data-tab=activity]');
+    await popup.waitForSelector('[data-id=p-router][data-decision=rejected]');
+    assert(/policy_violation:arg/.test(await popup.textContent('[data-id=p-router][data-decision=rejected]')), 'reason shown');
+    const after = (await api('view')).status;
+    assert(after.nonce === before.nonce && after.limits.txs.count === before.limits.txs.count, 'nothing counted: ' + JSON.stringify(after.limits));
+  });
+
+  await test('issue 12: a policy proof aimed at the program-only pool is refused (program_only)', async () => {
+    const abi = new ethers.Interface(['function swapExactIn(address,uint256,uint256,address,uint256)']);
+    const data = abi.encodeFunctionData('swapExactIn', ['0x1000000000000000000000000000000000000002', 10n ** 18n, 0n, '0x90F79bf6EB2c4f870365E785982E1f101E93b906', 1n << 40n]);
+    await propose('p-pool', ETH / 100n, { forgeTo: '0x1000000000000000000000000000000000000004', forgeData: data, forgeValue: '0x0' });
+    const r = await receipt('p-pool', 'rejected');
+    assert(r.body.code === 'program_only', 'program_only: ' + JSON.stringify(r.body));
+  });
+
   await test('a service-worker restart mid-run (CDP ServiceWorker.stopAllWorkers) loses nothing; the session holds derived keys, not the password', async () => {
     const cdp = await context.newCDPSession(popup);
     await cdp.send('ServiceWorker.enable');
@@ -447,15 +485,14 @@ try {
     await propose('p-r0', v, { nonce: n });
     await cdp.send('ServiceWorker.stopAllWorkers');
     log('worker stopped');
-    await propose('p-r1', v, { nonce: n + 1, spent: '0x' + (spent + v).toString(16) });
-    await propose('p-r2', v, { nonce: n + 2, spent: '0x' + (spent + 2n * v).toString(16) });
+    await propose('p-r1', v, { nonce: n + 1 });
+    await propose('p-r2', v, { nonce: n + 2 });
     await new Promise((r) => setTimeout(r, 500));
     // Wake the worker the way a user does: open the popup.
     await popup.reload();
     sw = await until('a new service worker', async () => context.serviceWorkers()[0], 15000);
     const hashes = [];
     for (const id of ['p-r0', 'p-r1', 'p-r2']) hashes.push((await receipt(id, 'signed', 30000)).body.txHash);
-    spent += 3n * v;
     await receipt('p-r2', 'mined', 30000);
     assert(new Set(hashes).size === 3, 'three distinct transactions');
     const view = await api('view');
@@ -489,10 +526,29 @@ try {
     await shot(popup, '08-popup-approval');
     await popup.click(`[data-approve="proposal:p-sup"]`);
     const r = await receipt('p-sup', 'signed');
-    spent += v;
     await receipt('p-sup', 'mined', 30000);
     const tx = ethers.Transaction.from(r.body.rawTx);
     assert(Number(tx.nonce) === n && tx.value === v, `signed nonce ${tx.nonce} value ${tx.value}: what was shown`);
+  });
+
+  await test('supervised mode, policy v2: the approval names the call that allows a router swap, each argument with its rule (recipient: self)', async () => {
+    await api('settings', { mode: 'supervised' });
+    const n = await ledgerNonce();
+    await propose('p-sup-swap', 0n, { to: '0x1000000000000000000000000000000000000001', data: swapData(address) });
+    await receipt('p-sup-swap', 'pending');
+    await popup.reload();
+    const card = '[data-approval="proposal:p-sup-swap"]';
+    await popup.waitForSelector(card);
+    const text = await popup.textContent(card);
+    assert(/Allowed by: DEX router may be called with swapExactTokensForTokens\(/.test(text), 'the v2 call: ' + text);
+    const args = await popup.$$eval(`${card} [data-rule-arg]`, (els) => els.map((e) => e.textContent));
+    assert(args.some((a) => a.toLowerCase().includes(address.toLowerCase()) && /must be self/.test(a)), 'the recipient with its rule: ' + JSON.stringify(args));
+    assert(/TKA/.test(await popup.textContent(`${card} [data-spend]`)), 'the token window it counts toward');
+    await shot(popup, '08b-popup-approval-v2-rule');
+    await api('reject', { id: 'proposal:p-sup-swap' });
+    const r = await receipt('p-sup-swap', 'rejected');
+    assert(r.body.code === 'user_rejected', 'user_rejected: ' + r.body.code);
+    assert(await ledgerNonce() === n, 'nothing signed');
   });
 
   await test('exact decoding, the original attack: a supervised proposal with "tx" (0.0001 ETH) and "TX" (0.1 ETH) is refused as malformed, never shown, nothing signed', async () => {
@@ -539,7 +595,7 @@ try {
   await test('bounded supervised queue: 64 wait for the user, the rest get busy and are not kept; nothing signed', async () => {
     const n = await ledgerNonce();
     const mark = agent.lines.length;
-    send({ cmd: 'copies', prefix: 'c', n: 80, from: address, spent: '0x' + spent.toString(16) });
+    send({ cmd: 'copies', prefix: 'c', n: 80, from: address });
     await agent.next((e) => e.event === 'copied' || (e.event === 'error' && e.cmd === 'copies'), 60000, mark);
     const got = await until('80 receipts', () => {
       const rs = agent.lines.slice(mark).filter((e) => e.event === 'receipt' && e.body && /^c-\d+$/.test(e.body.id));
@@ -639,7 +695,6 @@ try {
     const v = ETH / 100n;
     await propose('p-published', v);
     await receipt('p-published', 'signed', 20000);
-    spent += v;
     await leash('policy', 'publish', '--revoke', '--rpc', RPC, '--registry', reg, '--mnemonic-file', files.m);
     await propose('p-revoked', v);
     const r1 = await receipt('p-revoked', 'rejected');
@@ -661,7 +716,6 @@ try {
     await popup.fill('#password', PASSWORD);
     await popup.click('#unlock');
     await receipt('p-locked', 'signed', 40000); // argon2id unlock + retry; generous on a loaded machine
-    spent += v;
     await receipt('p-locked', 'mined', 30000);
   });
 
@@ -682,7 +736,6 @@ try {
       const r = await receipt(id, null, 20000);
       last = r.body;
       if (r.body.status === 'signed') {
-        spent += v;
         if (Date.now() - t0 > 4500) signedAfter++;
         await receipt(id, 'mined', 20000);
       }
@@ -695,7 +748,6 @@ try {
     await popup.fill('#password', PASSWORD);
     await popup.click('#unlock');
     await receipt(last.id, 'signed', 40000);
-    spent += v;
     await receipt(last.id, 'mined', 30000);
     await api('settings', { autoLockMinutes: 15 }); // back to the setting
   });
@@ -726,7 +778,6 @@ try {
     assert(await ledgerNonce() === n, 'nothing signed');
     await propose('p-after-reset', ETH / 100n);
     await receipt('p-after-reset', 'signed');
-    spent += ETH / 100n;
   });
 
   await test('storage lockdown: the content scripts\' world cannot read or write chrome.storage', async () => {
@@ -832,7 +883,6 @@ try {
     // The agent takes that nonce first.
     await propose('p-steal-nonce', ETH / 1000n, { nonce: shown });
     await receipt('p-steal-nonce', 'signed');
-    spent += ETH / 1000n;
     await receipt('p-steal-nonce', 'mined', 30000);
     await win.click('[data-approve^="tx:"]');
     await until('the request shown again with the new nonce', async () => Number(await win.getAttribute('[data-approval^="tx:"] [data-nonce]', 'data-nonce')) === shown + 1);
@@ -936,7 +986,7 @@ try {
     const audit0 = (await status()).auditHead;
     const mark = agent.lines.length;
     const t0 = performance.now();
-    send({ cmd: 'flood', n: FLOOD_N, from: address, spent: '0x' + spent.toString(16) });
+    send({ cmd: 'flood', n: FLOOD_N, from: address });
     let peakStorage = s0.bytes;
     let peakMem = m0;
     const timer = setInterval(async () => {
@@ -987,7 +1037,6 @@ try {
     await api('pause', { paused: false });
     await propose('p-after-flood', ETH / 1000n);
     await receipt('p-after-flood', 'signed', 30000);
-    spent += ETH / 1000n;
     await receipt('p-after-flood', 'mined', 30000);
   });
 
@@ -1046,7 +1095,6 @@ try {
       await propose(`p-bench-${i}`, v, { nonce: n0 + i });
       const r = await receipt(`p-bench-${i}`, null, 30000);
       assert(r.body.status === 'signed', `p-bench-${i} signed: ${JSON.stringify(r.body)}`);
-      spent += v;
     }
     const s = (await api('bench')).samples.slice(before);
     // Baselines from the same run, in the same worker: the stateless WASM
@@ -1056,7 +1104,7 @@ try {
       const { leash } = await globalThis.leashDebug.ready();
       const enc = new TextEncoder();
       const vkb = Uint8Array.from(atob(vk), (c) => c.charCodeAt(0));
-      const st = JSON.stringify({ nonce: prop.tx.nonce, spent: prop.spent, time: prop.time });
+      const st = JSON.stringify({ nonce: prop.tx.nonce, time: prop.time, spent: prop.state.spent, fees: prop.state.fees, txs: prop.state.txs, tokens: [] });
       const args = { vk: { path: 'vk', data: vkb }, policy: { path: 'p', data: enc.encode(pol) }, proposal: { path: 'x', data: enc.encode(JSON.stringify(prop)) }, state: { path: 's', data: enc.encode(st) } };
       const verify = [], write = [];
       for (let i = 0; i < 15; i++) {
@@ -1104,7 +1152,6 @@ try {
       await propose(`p-bench-reg-${i}`, v, { nonce: n1 + i });
       const r = await receipt(`p-bench-reg-${i}`, null, 30000);
       assert(r.body.status === 'signed', `p-bench-reg-${i} signed: ${JSON.stringify(r.body)}`);
-      spent += v;
     }
     await api('settings', { registry: '' });
     const withReg = (await api('bench')).samples.slice(before2).map((x) => x.total).sort((a, b) => a - b);
@@ -1119,23 +1166,35 @@ try {
   await test('programs in the extension: a wrong program key cannot be pinned; a replayed decision is program_replay; a revoked program refuses', async () => {
     const reg = devInfo.contracts.registry;
     const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
-    let mark = agent.lines.length;
-    send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json') });
-    const pr = await agent.next((e) => e.event === 'program-ready' || (e.event === 'error' && e.cmd === 'program-setup'), 60000, mark);
-    assert(pr.event === 'program-ready', 'program setup: ' + JSON.stringify(pr));
+    let mark;
     // A second profile: a fresh wallet that pins the program examples' policy.
     const second = await launchExtension(EXT, path.join(tmp, 'profile-programs'), ART, 'ui/popup.html?tab=activity', 'console-programs.log');
     const ctx2 = second.context;
     try {
       const api2 = second.api;
-      const words = ethers.Wallet.createRandom().mnemonic.phrase;
+      // The program examples commit their account (policy "self" and the
+      // program's recipient): devnet account 0, whose mnemonic this wallet imports.
+      const words = 'test test test test test test test test test test test junk';
       await api2('importVault', { mnemonic: words, password: PASSWORD });
       const addr2 = (await api2('view')).status.address;
+      // The program examples' policy, for this wallet (a v2 policy commits
+      // the account it is for).
+      mark = agent.lines.length;
+      send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json') });
+      const pr = await agent.next((e) => e.event === 'program-ready' || (e.event === 'error' && e.cmd === 'program-setup'), 60000, mark);
+      assert(pr.event === 'program-ready', 'program setup: ' + JSON.stringify(pr));
       mark = agent.lines.length;
       send({ cmd: 'fund', to: addr2, value: '0x' + ETH.toString(16) });
       await agent.next((e) => e.event === 'funded' || e.event === 'error', 20000, mark);
       await api2('settings', { rpcUrl: RPC, registry: reg });
       await api2('pinPolicy', { policy: pr.policy, vk: ready.vk });
+      // Account 0 deployed the devnet and owns the oracle: the core holds its
+      // nonce jump for the user, who confirms it (as tests/browser/signer.mjs).
+      const syncNonce = async () => {
+        const r = await api2('syncNonce');
+        if (r.held !== undefined) await api2('confirmNonce', { nonce: String(r.held) });
+      };
+      await syncNonce();
       // The user publishes the policy and the program (with its key's hash).
       const dir = fs.mkdtempSync(path.join(tmp, 'programs-'));
       const f = { m: path.join(dir, 'm.txt'), p: path.join(dir, 'policy.json'), vk: path.join(dir, 'policy.vk'), pin: path.join(dir, 'pin.json'), pvk: path.join(keys, 'program-threshold.vk') };
@@ -1163,6 +1222,7 @@ try {
       await agent.next((e) => e.event === 'paired', 15000, mark);
       const proposeProgram = async (id, extra) => {
         const m = agent.lines.length;
+        await syncNonce(); // the oracle's rounds are sent from the same account
         const nonce = Number(BigInt(await rpcCall('eth_getTransactionCount', [addr2, 'pending'])));
         send({ cmd: 'propose-program', id, from: addr2, nonce, ...extra });
         const sent = await agent.next((e) => (e.event === 'sent' && e.id === id) || (e.event === 'error' && e.cmd === 'propose-program'), 60000, m);

@@ -1,8 +1,10 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/big"
+	"sort"
 	"sync"
 
 	"github.com/leash-wallet/leash/wire"
@@ -11,19 +13,56 @@ import (
 // StateVersion is the version of the serialized state.
 //
 // Changelog:
+//   - 2: policy v2. Each spend also records its fee (gas × maxFeePerGas)
+//     and the token and amount it moved (when its call spends one); views
+//     report the fee, count and token sums. Version 1 is refused.
 //   - 1: nonce, window, spends, seen ids.
-const StateVersion = 1
+const StateVersion = 2
 
 // DefaultMaxSeen bounds the remembered proposal ids.
 const DefaultMaxSeen = 4096
 
-// Spend is one reserved or committed spend.
+// MaxSpends bounds the spends a stored ledger may hold: a policy counts at
+// most policy.MaxWindowTxs transactions per window, and expired spends are
+// pruned on every reservation.
+const MaxSpends = 1 << 17
+
+// Spend is one reserved or committed spend: everything a signed
+// transaction counts toward the window.
 type Spend struct {
-	ID     string        `json:"id"`
-	Nonce  wire.Uint64   `json:"nonce"`
-	Time   uint64        `json:"time"`
-	Value  wire.Quantity `json:"value"`
-	TxHash *wire.Hash32  `json:"txHash,omitempty"` // set on commit
+	ID     string         `json:"id"`
+	Nonce  wire.Uint64    `json:"nonce"`
+	Time   uint64         `json:"time"`
+	Value  wire.Quantity  `json:"value"`
+	Fee    wire.Quantity  `json:"fee"`
+	Token  *wire.Address  `json:"token,omitempty"`
+	Amount *wire.Quantity `json:"amount,omitempty"` // set with Token
+	TxHash *wire.Hash32   `json:"txHash,omitempty"` // set on commit
+}
+
+type spendJSON struct {
+	ID     *string        `json:"id"`
+	Nonce  *wire.Uint64   `json:"nonce"`
+	Time   *uint64        `json:"time"`
+	Value  *wire.Quantity `json:"value"`
+	Fee    *wire.Quantity `json:"fee"`
+	Token  *wire.Address  `json:"token,omitempty"`
+	Amount *wire.Quantity `json:"amount,omitempty"`
+	TxHash *wire.Hash32   `json:"txHash,omitempty"`
+}
+
+// UnmarshalJSON requires every field a window sum depends on: a stored
+// spend without its fee must not count as a free one.
+func (s *Spend) UnmarshalJSON(b []byte) error {
+	var j spendJSON
+	if err := wire.DecodeStrict(b, &j, "ledger spend"); err != nil {
+		return err
+	}
+	if j.ID == nil || j.Nonce == nil || j.Time == nil || j.Value == nil || j.Fee == nil {
+		return wire.Errorf(wire.Malformed, "ledger spend: id, nonce, time, value and fee are all required")
+	}
+	*s = Spend{ID: *j.ID, Nonce: *j.Nonce, Time: *j.Time, Value: *j.Value, Fee: *j.Fee, Token: j.Token, Amount: j.Amount, TxHash: j.TxHash}
+	return nil
 }
 
 // Config sets up a ledger.
@@ -52,24 +91,53 @@ func New(cfg Config, nonce uint64) *Ledger {
 	return &Ledger{window: cfg.Window, maxSeen: cfg.MaxSeen, nonce: nonce, seen: map[string]struct{}{}}
 }
 
-// View is the state the verifier uses: the next nonce and the spend in the
-// window at time Time.
+// View is the state the verifier uses: the next nonce and the window sums
+// at time Time, and when each sum next goes down.
 type View struct {
-	Nonce uint64
-	Spent *big.Int
-	Time  uint64
+	Nonce  uint64
+	Time   uint64
+	Spent  *big.Int // native value
+	Fees   *big.Int // Σ gas × maxFeePerGas
+	Txs    uint64
+	Tokens map[wire.Address]*big.Int
+	// FreesAt gives, per sum, when capacity frees up next.
+	FreesAt Frees
 }
 
-// State returns the wire form of v for verify.Verify.
+// Frees holds, per window sum, the time its oldest counted spend leaves the
+// window (0 when nothing counts in it).
+type Frees struct {
+	Value, Fees, Txs uint64
+	Tokens           map[wire.Address]uint64
+}
+
+// State returns the wire form of v for verify.Verify: tokens sorted by
+// address, zero sums left out.
 func (v View) State() *wire.State {
-	return &wire.State{Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: v.Time}
+	st := &wire.State{Nonce: wire.Uint64(v.Nonce), Time: v.Time, Spent: wire.NewQuantity(v.Spent),
+		Fees: wire.NewQuantity(v.Fees), Txs: v.Txs}
+	for a, amt := range v.Tokens {
+		if amt.Sign() != 0 {
+			st.Tokens = append(st.Tokens, wire.TokenSpent{Token: a, Spent: wire.NewQuantity(amt)})
+		}
+	}
+	sort.Slice(st.Tokens, func(i, j int) bool { return bytes.Compare(st.Tokens[i].Token[:], st.Tokens[j].Token[:]) < 0 })
+	return st
+}
+
+// TokenSpent returns the window sum of token (0 when none).
+func (v View) TokenSpent(token wire.Address) *big.Int {
+	if s, ok := v.Tokens[token]; ok {
+		return new(big.Int).Set(s)
+	}
+	return new(big.Int)
 }
 
 // View returns the state at time now.
 func (l *Ledger) View(now uint64) View {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return View{Nonce: l.nonce, Spent: l.spentLocked(now), Time: now}
+	return l.viewLocked(now)
 }
 
 // Frees reports when window capacity next frees up at time now: the
@@ -107,14 +175,42 @@ func (l *Ledger) Seen(id string) bool {
 	return ok
 }
 
-func (l *Ledger) spentLocked(now uint64) *big.Int {
-	sum := new(big.Int)
-	for _, s := range l.spends {
-		if counts(s.Time, l.window, now) {
-			sum.Add(sum, &s.Value.Int)
+func (l *Ledger) viewLocked(now uint64) View {
+	v := View{Nonce: l.nonce, Time: now, Spent: new(big.Int), Fees: new(big.Int), Tokens: map[wire.Address]*big.Int{},
+		FreesAt: Frees{Tokens: map[wire.Address]uint64{}}}
+	first := func(cur *uint64, t uint64) {
+		if *cur == 0 || t < *cur {
+			*cur = t
 		}
 	}
-	return sum
+	for _, s := range l.spends {
+		if !counts(s.Time, l.window, now) {
+			continue
+		}
+		expires := s.Time + l.window
+		v.Txs++
+		first(&v.FreesAt.Txs, expires)
+		if s.Value.Sign() != 0 {
+			v.Spent.Add(v.Spent, &s.Value.Int)
+			first(&v.FreesAt.Value, expires)
+		}
+		if s.Fee.Sign() != 0 {
+			v.Fees.Add(v.Fees, &s.Fee.Int)
+			first(&v.FreesAt.Fees, expires)
+		}
+		if s.Token != nil && s.Amount != nil && s.Amount.Sign() != 0 {
+			sum, ok := v.Tokens[*s.Token]
+			if !ok {
+				sum = new(big.Int)
+				v.Tokens[*s.Token] = sum
+			}
+			sum.Add(sum, &s.Amount.Int)
+			t := v.FreesAt.Tokens[*s.Token]
+			first(&t, expires)
+			v.FreesAt.Tokens[*s.Token] = t
+		}
+	}
+	return v
 }
 
 // counts reports whether a spend at t still counts at now. A spend stamped
@@ -126,14 +222,29 @@ func counts(t, window, now uint64) bool {
 	return now-t < window
 }
 
-// Request is what Reserve checks and records.
+// Request is what Reserve checks and records: the transaction's nonce,
+// value, fee and token spend, the window sums the proof was verified
+// against, and the policy's caps.
 type Request struct {
-	ID       string
-	Nonce    uint64
-	Value    *big.Int
-	Spent    *big.Int // the spent-in-window the proof was verified against
-	MaxValue *big.Int // the policy's window cap
-	Time     uint64   // the signer's clock used for verification
+	ID     string
+	Nonce  uint64
+	Time   uint64        // the signer's clock used for verification
+	Value  *big.Int      // native value
+	Fee    *big.Int      // gas × maxFeePerGas
+	Token  *wire.Address // the token the call spends, or nil
+	Amount *big.Int      // its amount (with Token)
+	// Expect are the sums the proof was verified against (TokenSpent is
+	// Token's, 0 without one).
+	Expect wire.Hint
+	Caps   Caps
+}
+
+// Caps are the policy's window caps.
+type Caps struct {
+	MaxValue *big.Int
+	MaxFees  *big.Int
+	MaxTxs   uint64
+	TokenMax *big.Int // Token's windowMax (with Token)
 }
 
 // Reservation is a reserved nonce and spend, to be committed or released.
@@ -144,10 +255,12 @@ type Reservation struct {
 }
 
 // Reserve atomically checks req against the current state and, if it still
-// holds, takes the nonce and counts the value. Errors: replay,
-// nonce_mismatch, stale_state, window_exceeded.
+// holds, takes the nonce and counts the value, fee, transaction and token
+// amount. Errors: replay, nonce_mismatch, stale_state, window_exceeded
+// (every cap is checked again under the lock: nothing is reserved past one).
 func (l *Ledger) Reserve(req Request) (*Reservation, error) {
-	if req.Value == nil || req.Spent == nil || req.MaxValue == nil || req.Value.Sign() < 0 {
+	if req.Value == nil || req.Fee == nil || req.Caps.MaxValue == nil || req.Caps.MaxFees == nil || req.Value.Sign() < 0 || req.Fee.Sign() < 0 ||
+		(req.Token != nil && (req.Amount == nil || req.Amount.Sign() < 0 || req.Caps.TokenMax == nil)) {
 		return nil, wire.Errorf(wire.Internal, "ledger: incomplete reservation request")
 	}
 	l.mu.Lock()
@@ -158,16 +271,38 @@ func (l *Ledger) Reserve(req Request) (*Reservation, error) {
 	if req.Nonce != l.nonce {
 		return nil, wire.Errorf(wire.NonceMismatch, "nonce %d, the signer's next nonce is %d", req.Nonce, l.nonce)
 	}
-	spent := l.spentLocked(req.Time)
-	if spent.Cmp(req.Spent) != 0 {
-		return nil, wire.Errorf(wire.StaleState, "spent in window is %s, not %s", spent, req.Spent)
+	v := l.viewLocked(req.Time)
+	have := wire.Hint{Spent: wire.NewQuantity(v.Spent), Fees: wire.NewQuantity(v.Fees), Txs: v.Txs}
+	if req.Token != nil {
+		have.TokenSpent = wire.NewQuantity(v.TokenSpent(*req.Token))
 	}
-	total := new(big.Int).Add(spent, req.Value)
-	if total.Cmp(req.MaxValue) > 0 {
-		return nil, wire.Errorf(wire.WindowExceeded, "spending %s would bring the window to %s, above %s", req.Value, total, req.MaxValue)
+	if !req.Expect.Equal(&have) {
+		return nil, wire.Errorf(wire.StaleState, "the window changed: %s", req.Expect.Diff(&have))
+	}
+	over := func(what string, sum, add, limit *big.Int) error {
+		if total := new(big.Int).Add(sum, add); total.Cmp(limit) > 0 {
+			return wire.Errorf(wire.WindowExceeded, "%s: %s would bring the window to %s, above %s", what, add, total, limit)
+		}
+		return nil
+	}
+	if err := over("value", v.Spent, req.Value, req.Caps.MaxValue); err != nil {
+		return nil, err
+	}
+	if err := over("fees", v.Fees, req.Fee, req.Caps.MaxFees); err != nil {
+		return nil, err
+	}
+	if v.Txs+1 > req.Caps.MaxTxs {
+		return nil, wire.Errorf(wire.WindowExceeded, "transactions: %d already in the window, the cap is %d", v.Txs, req.Caps.MaxTxs)
+	}
+	s := &Spend{ID: req.ID, Nonce: wire.Uint64(req.Nonce), Time: req.Time, Value: wire.NewQuantity(req.Value), Fee: wire.NewQuantity(req.Fee)}
+	if req.Token != nil {
+		if err := over("token "+req.Token.Hex(), v.TokenSpent(*req.Token), req.Amount, req.Caps.TokenMax); err != nil {
+			return nil, err
+		}
+		tok, amt := *req.Token, wire.NewQuantity(req.Amount)
+		s.Token, s.Amount = &tok, &amt
 	}
 	l.prune(req.Time)
-	s := &Spend{ID: req.ID, Nonce: wire.Uint64(req.Nonce), Time: req.Time, Value: wire.NewQuantity(req.Value)}
 	l.spends = append(l.spends, s)
 	l.nonce++
 	l.remember(req.ID)
@@ -299,12 +434,18 @@ func (l *Ledger) Marshal() ([]byte, error) {
 // another policy and is refused with unknown_policy. A zero cfg.Window takes
 // the stored one.
 func Restore(data []byte, cfg Config) (*Ledger, error) {
+	var head struct {
+		Version *int `json:"version"`
+	}
+	if json.Unmarshal(data, &head) == nil && head.Version != nil && *head.Version != StateVersion {
+		return nil, wire.Errorf(wire.Malformed, "ledger: version %d is not supported (want %d; a version 1 ledger belongs to a policy v1 signer)", *head.Version, StateVersion)
+	}
 	var st stateJSON
 	if err := wire.DecodeStrict(data, &st, "ledger"); err != nil {
 		return nil, err
 	}
 	if st.Version != StateVersion {
-		return nil, wire.Errorf(wire.Malformed, "ledger: version %d is not supported", st.Version)
+		return nil, wire.Errorf(wire.Malformed, "ledger: version %d is not supported (want %d; a version 1 ledger belongs to a policy v1 signer)", st.Version, StateVersion)
 	}
 	if cfg.Window == 0 {
 		cfg.Window = st.Window
@@ -312,9 +453,13 @@ func Restore(data []byte, cfg Config) (*Ledger, error) {
 	if st.Window != cfg.Window {
 		return nil, wire.Errorf(wire.UnknownPolicy, "ledger: stored window %d s differs from the policy's %d s", st.Window, cfg.Window)
 	}
+	if len(st.Spends) > MaxSpends {
+		return nil, wire.Errorf(wire.Malformed, "ledger: %d spends, at most %d", len(st.Spends), MaxSpends)
+	}
 	l := New(cfg, uint64(st.Nonce))
 	for _, s := range st.Spends {
-		if s == nil || !wire.ValidID(s.ID) || s.Value.BitLen() > 128 {
+		if s == nil || !wire.ValidID(s.ID) || s.Value.BitLen() > wire.MaxSpentBits || s.Fee.BitLen() > wire.MaxFeesBits ||
+			(s.Token == nil) != (s.Amount == nil) || (s.Amount != nil && s.Amount.BitLen() > wire.MaxSpentBits) {
 			return nil, wire.Errorf(wire.Malformed, "ledger: bad spend entry")
 		}
 		if uint64(s.Nonce) >= l.nonce {

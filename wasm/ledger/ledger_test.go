@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,9 +13,15 @@ import (
 	"github.com/leash-wallet/leash/wire"
 )
 
+// req is a value-only request with loose fee and count caps.
 func req(id string, nonce uint64, value, spent, max int64, now uint64) Request {
-	return Request{ID: id, Nonce: nonce, Value: big.NewInt(value), Spent: big.NewInt(spent), MaxValue: big.NewInt(max), Time: now}
+	return Request{ID: id, Nonce: nonce, Value: big.NewInt(value), Fee: new(big.Int), Time: now,
+		Expect: wire.Hint{Spent: wire.QuantityFromUint64(uint64(spent))},
+		Caps:   Caps{MaxValue: big.NewInt(max), MaxFees: big.NewInt(1 << 40), MaxTxs: 1 << 16}}
 }
+
+// expect sets the count (and keeps the other sums) the request was verified against.
+func (r Request) txs(n uint64) Request { r.Expect.Txs = n; return r }
 
 func TestReserveChecks(t *testing.T) {
 	l := New(Config{Window: 100}, 5)
@@ -35,13 +42,16 @@ func TestReserveChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Commit(wire.Hash32{1})
-	if _, err := l.Reserve(req("a", 6, 1, 4, 10, 1001)); !errors.Is(err, wire.ErrReplay) {
+	if _, err := l.Reserve(req("a", 6, 1, 4, 10, 1001).txs(1)); !errors.Is(err, wire.ErrReplay) {
 		t.Fatalf("replayed id: %v", err)
 	}
-	if v := l.View(1001); v.Nonce != 6 || v.Spent.Int64() != 4 {
+	if v := l.View(1001); v.Nonce != 6 || v.Spent.Int64() != 4 || v.Txs != 1 {
 		t.Fatalf("view %+v", v)
 	}
-	if _, err := l.Reserve(req("b", 6, 7, 4, 10, 1001)); !errors.Is(err, wire.ErrWindowExceeded) {
+	if _, err := l.Reserve(req("b", 6, 1, 4, 10, 1001)); !errors.Is(err, wire.ErrStaleState) {
+		t.Fatalf("count hint 0, the ledger's is 1: %v", err)
+	}
+	if _, err := l.Reserve(req("b", 6, 7, 4, 10, 1001).txs(1)); !errors.Is(err, wire.ErrWindowExceeded) {
 		t.Fatalf("4+7 > 10: %v", err)
 	}
 	// The spend at t=1000 leaves the window at t=1100.
@@ -63,7 +73,7 @@ func TestReserveChecks(t *testing.T) {
 func TestReleaseOnlyTail(t *testing.T) {
 	l := New(Config{Window: 100}, 0)
 	a, _ := l.Reserve(req("a", 0, 1, 0, 10, 10))
-	b, _ := l.Reserve(req("b", 1, 2, 1, 10, 10))
+	b, _ := l.Reserve(req("b", 1, 2, 1, 10, 10).txs(1))
 	if a.Release() {
 		t.Fatal("released a reservation that is not the last")
 	}
@@ -108,7 +118,9 @@ func TestMarshalRestore(t *testing.T) {
 	l := New(Config{Window: 100}, 7)
 	r, _ := l.Reserve(req("a", 7, 3, 0, 10, 50))
 	r.Commit(wire.Hash32{9})
-	_, _ = l.Reserve(req("b", 8, 2, 3, 10, 60)) // reserved, not committed
+	if _, err := l.Reserve(req("b", 8, 2, 3, 10, 60).txs(1)); err != nil { // reserved, not committed
+		t.Fatal(err)
+	}
 	data, err := l.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -126,8 +138,19 @@ func TestMarshalRestore(t *testing.T) {
 	if _, err := Restore(data, Config{Window: 99}); !errors.Is(err, wire.ErrUnknownPolicy) {
 		t.Fatalf("other window: %v", err)
 	}
-	for _, bad := range []string{``, `{}`, `{"version":1,"window":100,"nonce":"0x1","spends":[{"id":"a","nonce":"0x5","time":1,"value":"0x1"}],"seen":[]}`,
-		`{"version":1,"window":100,"nonce":"0x1","spends":[],"seen":["bad id!"]}`, `{"version":2,"window":100,"nonce":"0x1","spends":[],"seen":[]}`} {
+	for _, bad := range []string{``, `{}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[{"id":"a","nonce":"0x5","time":1,"value":"0x1","fee":"0x0"}],"seen":[]}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[],"seen":["bad id!"]}`,
+		`{"version":3,"window":100,"nonce":"0x1","spends":[],"seen":[]}`,
+		`{"version":1,"window":100,"nonce":"0x1","spends":[],"seen":[]}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[{"id":"a","nonce":"0x0","time":1,"value":"0x1"}],"seen":[]}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[{"id":"a","nonce":"0x0","time":1,"value":"0x1","fee":"0x0","token":"0x5FbDB2315678afecb367f032d93F642f64180aa3"}],"seen":[]}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[{"id":"a","nonce":"0x0","time":1,"value":"0x1","fee":"0x0","amount":"0x1"}],"seen":[]}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[{"id":"a","nonce":"0x0","time":1,"value":"0x100000000000000000000000000000000","fee":"0x0"}],"seen":[]}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[{"id":"a","nonce":"0x0","time":1,"value":"0x1","fee":"0x1000000000000000000000000000000000000000000000000"}],"seen":[]}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[{"id":"a","nonce":"0x0","time":1,"value":"0x1","fee":"0x0","extra":1}],"seen":[]}`,
+		`{"version":2,"window":100,"nonce":"0x1","spends":[null],"seen":[]}`,
+	} {
 		if _, err := Restore([]byte(bad), Config{Window: 100}); err == nil {
 			t.Errorf("%s: accepted", bad)
 		}
@@ -135,8 +158,9 @@ func TestMarshalRestore(t *testing.T) {
 }
 
 // TestRaceG2 races many goroutines, each verifying against a snapshot and
-// then reserving, and checks that no nonce is reserved twice and the window
-// cap is never exceeded (guarantee G2). Run it under -race too.
+// then reserving value, a fee and a token amount, and checks that no nonce
+// is reserved twice and no cap is ever exceeded (guarantee G2). Run it
+// under -race too.
 func TestRaceG2(t *testing.T) {
 	const (
 		workers = 64
@@ -145,6 +169,7 @@ func TestRaceG2(t *testing.T) {
 		value   = 7
 		now     = 5000
 	)
+	token := wire.Address{0xaa}
 	l := New(Config{Window: 3600}, 0)
 	var wins atomic.Int64
 	var mu sync.Mutex
@@ -157,7 +182,11 @@ func TestRaceG2(t *testing.T) {
 			for r := 0; r < rounds; r++ {
 				v := l.View(now) // "verify" against this snapshot
 				id := fmt.Sprintf("w%d-r%d", w, r)
-				res, err := l.Reserve(Request{ID: id, Nonce: v.Nonce, Value: big.NewInt(value), Spent: v.Spent, MaxValue: big.NewInt(capV), Time: now})
+				tok := token
+				res, err := l.Reserve(Request{ID: id, Nonce: v.Nonce, Time: now, Value: big.NewInt(value), Fee: big.NewInt(3),
+					Token: &tok, Amount: big.NewInt(5),
+					Expect: wire.Hint{Spent: wire.NewQuantity(v.Spent), Fees: wire.NewQuantity(v.Fees), Txs: v.Txs, TokenSpent: wire.NewQuantity(v.TokenSpent(token))},
+					Caps:   Caps{MaxValue: big.NewInt(capV), MaxFees: big.NewInt(capV), MaxTxs: 500, TokenMax: big.NewInt(capV)}})
 				if err != nil {
 					switch wire.CodeOf(err) {
 					case wire.NonceMismatch, wire.StaleState, wire.WindowExceeded:
@@ -179,14 +208,14 @@ func TestRaceG2(t *testing.T) {
 	}
 	wg.Wait()
 	v := l.View(now)
-	if v.Spent.Int64() > capV {
-		t.Fatalf("window overspent: %s > %d", v.Spent, capV)
+	if v.Spent.Int64() > capV || v.Fees.Int64() > capV || v.TokenSpent(token).Int64() > capV {
+		t.Fatalf("window overspent: %+v", v)
 	}
 	if want := int64(capV / value); wins.Load() != want {
 		t.Fatalf("%d reservations won, want exactly %d (cap %d / value %d)", wins.Load(), want, capV, value)
 	}
-	if v.Nonce != uint64(wins.Load()) {
-		t.Fatalf("next nonce %d after %d wins", v.Nonce, wins.Load())
+	if v.Nonce != uint64(wins.Load()) || v.Txs != uint64(wins.Load()) || v.Fees.Int64() != 3*wins.Load() || v.TokenSpent(token).Int64() != 5*wins.Load() {
+		t.Fatalf("sums %+v after %d wins", v, wins.Load())
 	}
 	for n := uint64(0); n < v.Nonce; n++ {
 		if _, ok := nonces[n]; !ok {
@@ -195,8 +224,98 @@ func TestRaceG2(t *testing.T) {
 	}
 }
 
-func TestGoldenV1(t *testing.T) {
+// TestWindowsV2: fees, count and token windows, each refused one past its
+// cap, counted at reservation and kept whatever the transaction does after.
+func TestWindowsV2(t *testing.T) {
+	usdc, weth := wire.Address{1}, wire.Address{2}
+	l := New(Config{Window: 100}, 0)
+	caps := Caps{MaxValue: big.NewInt(100), MaxFees: big.NewInt(50), MaxTxs: 3, TokenMax: big.NewInt(1000)}
+	n := uint64(0)
+	reserve := func(now uint64, fee int64, token *wire.Address, amount int64) error {
+		v := l.View(now)
+		r := Request{ID: fmt.Sprintf("p%d-%d", n, now), Nonce: v.Nonce, Time: now, Value: new(big.Int), Fee: big.NewInt(fee), Caps: caps,
+			Expect: wire.Hint{Spent: wire.NewQuantity(v.Spent), Fees: wire.NewQuantity(v.Fees), Txs: v.Txs}}
+		if token != nil {
+			r.Token, r.Amount, r.Expect.TokenSpent = token, big.NewInt(amount), wire.NewQuantity(v.TokenSpent(*token))
+		}
+		res, err := l.Reserve(r)
+		if err == nil {
+			n++
+			res.Commit(wire.Hash32{})
+		}
+		return err
+	}
+	// Fee burning: no-op transactions each paying the whole fee cap.
+	if err := reserve(10, 25, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := reserve(11, 25, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := reserve(12, 1, nil, 0); !errors.Is(err, wire.ErrWindowExceeded) {
+		t.Fatalf("fee window: %v", err)
+	}
+	// The fee window frees up when the first spend leaves it (t = 110).
+	v := l.View(12)
+	if v.Fees.Int64() != 50 || v.FreesAt.Fees != 110 || v.FreesAt.Txs != 110 || v.FreesAt.Value != 0 {
+		t.Fatalf("view %+v", v)
+	}
+	// Repeated token transfers past the cumulative cap; another token has its own.
+	if err := reserve(110, 0, &usdc, 600); err != nil {
+		t.Fatal(err)
+	}
+	if err := reserve(111, 0, &usdc, 401); !errors.Is(err, wire.ErrWindowExceeded) {
+		t.Fatalf("token window: %v", err)
+	}
+	if err := reserve(111, 0, &weth, 900); err != nil {
+		t.Fatalf("another token: %v", err)
+	}
+	// Count: t=110, 111 and 112 in the window (t=10 and 11 have left it);
+	// a fourth is refused.
+	if err := reserve(112, 0, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := reserve(112, 0, nil, 0); !errors.Is(err, wire.ErrWindowExceeded) {
+		t.Fatalf("count: %v", err)
+	}
+	v = l.View(112)
+	if v.Txs != 3 || v.TokenSpent(usdc).Int64() != 600 || v.TokenSpent(weth).Int64() != 900 || v.FreesAt.Tokens[usdc] != 210 {
+		t.Fatalf("view %+v", v)
+	}
+	st := v.State()
+	if len(st.Tokens) != 2 || st.Tokens[0].Token != usdc || st.Tokens[1].Token != weth {
+		t.Fatalf("state tokens %+v", st.Tokens)
+	}
+	// A stale token hint is refused before any cap.
+	if _, err := l.Reserve(Request{ID: "x", Nonce: v.Nonce, Time: 112, Value: new(big.Int), Fee: new(big.Int), Token: &usdc, Amount: big.NewInt(1), Caps: caps,
+		Expect: wire.Hint{Spent: wire.NewQuantity(v.Spent), Fees: wire.NewQuantity(v.Fees), Txs: v.Txs}}); !errors.Is(err, wire.ErrStaleState) {
+		t.Fatalf("stale token hint: %v", err)
+	}
+	// Restored, the sums are the same.
+	data, _ := l.Marshal()
+	m, err := Restore(data, Config{Window: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.View(112); got.Txs != 3 || got.Fees.Cmp(v.Fees) != 0 || got.TokenSpent(weth).Int64() != 900 {
+		t.Fatalf("restored %+v", got)
+	}
+}
+
+// TestGoldenV1Refused: a version 1 ledger (policy v1) is refused, with a
+// message that says why.
+func TestGoldenV1Refused(t *testing.T) {
 	data, err := os.ReadFile("testdata/ledger-v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(data, Config{Window: 86400}); !errors.Is(err, wire.ErrMalformed) || !strings.Contains(err.Error(), "version 1") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestGoldenV2(t *testing.T) {
+	data, err := os.ReadFile("testdata/ledger-v2.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,11 +323,18 @@ func TestGoldenV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := l.View(1700000100); v.Nonce != 3 || v.Spent.String() != "1000000000000000001" {
+	token := wire.Address{0x5f, 0xbd}
+	v := l.View(1700000100)
+	if v.Nonce != 3 || v.Spent.String() != "1000000000000000001" || v.Fees.String() != "42000000000000" || v.Txs != 2 {
 		t.Fatalf("%+v", v)
 	}
-	if v := l.View(1700086400); v.Spent.String() != "1" {
-		t.Fatalf("after the first spend left the window: %s", v.Spent)
+	tok, _ := wire.ParseAddress("0x5FbDB2315678afecb367f032d93F642f64180aa3")
+	_ = token
+	if v.TokenSpent(tok).String() != "100000000" {
+		t.Fatalf("token %s", v.TokenSpent(tok))
+	}
+	if v := l.View(1700086400); v.Spent.String() != "1" || v.Txs != 1 {
+		t.Fatalf("after the first spend left the window: %+v", v)
 	}
 }
 
@@ -217,8 +343,8 @@ func FuzzRestore(f *testing.F) {
 	_, _ = l.Reserve(req("a", 2, 3, 0, 10, 50))
 	good, _ := l.Marshal()
 	f.Add(good)
-	f.Add([]byte(`{"version":1,"window":100,"nonce":"0x0","spends":[],"seen":[]}`))
-	golden, err := os.ReadFile("testdata/ledger-v1.json")
+	f.Add([]byte(`{"version":2,"window":100,"nonce":"0x0","spends":[],"seen":[]}`))
+	golden, err := os.ReadFile("testdata/ledger-v2.json")
 	if err != nil {
 		f.Fatal(err)
 	}

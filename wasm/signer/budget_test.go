@@ -2,6 +2,7 @@ package signer
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"testing"
 	"time"
@@ -23,7 +24,11 @@ func TestStatusWindows(t *testing.T) {
 	pol := policytest.Policy(t)
 	capWei := pol.Window.MaxValue.Int.String()
 	w := s.Status().Windows
-	if len(w) != 1 || w[0].Rule != "value" || w[0].Spent != "0" || w[0].Left != capWei || w[0].FreesAt != 0 {
+	// Policy v2: value, fees, count, then each token window.
+	if len(w) != 3+len(pol.TokenWindows()) || w[1].Rule != "fee_window" || w[2].Rule != "tx_count" || w[2].Spent != "0" || w[2].Cap != fmt.Sprint(pol.Window.MaxTxs) {
+		t.Fatalf("rows %+v", w)
+	}
+	if w[0].Rule != "value" || w[0].Spent != "0" || w[0].Left != capWei || w[0].FreesAt != 0 {
 		t.Fatalf("empty window %+v", w)
 	}
 	if r := s.Submit(ctx, p0); r.Status != wire.StatusSigned {
@@ -34,6 +39,9 @@ func TestStatusWindows(t *testing.T) {
 	left := new(big.Int).Sub(&pol.Window.MaxValue.Int, v)
 	if w[0].Spent != v.String() || w[0].Left != left.String() || w[0].FreesAt != uint64(t0)+pol.Window.Seconds || w[0].FreesText != FormatEther(v) {
 		t.Fatalf("after a spend %+v", w[0])
+	}
+	if w[2].Spent != "1" || w[2].FreesAt != uint64(t0)+pol.Window.Seconds || w[1].Spent == "0" {
+		t.Fatalf("count and fees after a signature %+v %+v", w[1], w[2])
 	}
 	clk.Add(time.Duration(pol.Window.Seconds) * time.Second)
 	w = s.Status().Windows

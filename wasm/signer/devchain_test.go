@@ -31,7 +31,8 @@ type devChain struct {
 	eth   *ethclient.Client
 	addrs contracts.Addresses
 	reg   *registry.Client
-	call  rpcchain.Call // the signer's RPC: ethchain's transport over the node's HTTP socket
+	call  rpcchain.Call       // the signer's RPC: ethchain's transport over the node's HTTP socket
+	made  map[uint64]*wire.Tx // the last decision proven at each nonce
 }
 
 func testCtx(t testing.TB) context.Context {
@@ -114,11 +115,25 @@ func (d *devChain) proveAt(t testing.TB, name string, nonce, block uint64) *wire
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, Time: programtest.Now, Spent: new(big.Int),
+	// Policy v2: the window state the signer will hold at nonce, taking
+	// every decision proven below it as signed.
+	pol := programtest.Policy(t)
+	st := &wire.State{Nonce: wire.Uint64(nonce), Time: programtest.Now}
+	for k := uint64(0); k < nonce; k++ {
+		if tx := d.made[k]; tx != nil {
+			pol.Count(st, tx)
+		}
+	}
+	res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, State: st,
 		Fees: program.Fees{Nonce: nonce, Gas: 200_000, MaxFeePerGas: big.NewInt(2e9), MaxPriorityFeePerGas: big.NewInt(1e9)}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if d.made == nil {
+		d.made = map[uint64]*wire.Tx{}
+	}
+	tx := res.Proposal.Tx
+	d.made[nonce] = &tx
 	res.Proposal.ID = "prog-" + name + "-" + big.NewInt(int64(block)).String() + "-" + big.NewInt(int64(nonce)).String()
 	return res.Proposal
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"strings"
@@ -127,14 +128,19 @@ type ProofView struct {
 
 // ProposalView is a proposal as the approval screen shows it.
 type ProposalView struct {
-	ID        string      `json:"id"`
-	Digest    wire.Hash32 `json:"digest"`
-	Tx        TxView      `json:"tx"`
-	Rule      string      `json:"rule,omitempty"` // the rule of the pinned policy that allows it
-	Violation *Problem    `json:"violation,omitempty"`
-	Nonce     NonceView   `json:"nonce"`
-	Proof     ProofView   `json:"proof"`
-	Warnings  []Warning   `json:"warnings"`
+	ID     string      `json:"id"`
+	Digest wire.Hash32 `json:"digest"`
+	Tx     TxView      `json:"tx"`
+	Rule   string      `json:"rule,omitempty"` // the rule of the pinned policy that allows it
+	// RuleArgs are the calldata words of the call that allows it, each
+	// with the rule it passed; Spend is what it counts toward a token
+	// window.
+	RuleArgs  []RuleArg `json:"ruleArgs,omitempty"`
+	Spend     string    `json:"spend,omitempty"`
+	Violation *Problem  `json:"violation,omitempty"`
+	Nonce     NonceView `json:"nonce"`
+	Proof     ProofView `json:"proof"`
+	Warnings  []Warning `json:"warnings"`
 }
 
 // knownFunctions are decoded by name; args lists their static head types.
@@ -334,7 +340,19 @@ type viewCache struct {
 type proofKey struct {
 	digest wire.Hash32
 	nonce  uint64
-	spent  string
+	state  string // every window sum (policy v2), without the time
+}
+
+// stateKey is the window state st without its time: the proof and the rule
+// line depend on every sum (value, fees, count, each token).
+func stateKey(st *wire.State) string {
+	c := st.Clone()
+	c.Time = 0
+	b, err := json.Marshal(c)
+	if err != nil { // a State always marshals
+		return fmt.Sprint(err)
+	}
+	return string(b)
 }
 
 // viewKey: what a whole display model depends on.
@@ -402,7 +420,7 @@ func (s *Signer) Inspect(ctx context.Context, raw []byte) (*ProposalView, error)
 	now := s.now()
 	view := s.ledger.View(now)
 	fee := s.feeWarnWei()
-	k := viewKey{proofKey: proofKey{digest: Digest(raw), nonce: view.Nonce, spent: view.Spent.String()}, bucket: now / 10, feeWarn: fee.String()}
+	k := viewKey{proofKey: proofKey{digest: Digest(raw), nonce: view.Nonce, state: stateKey(view.State())}, bucket: now / 10, feeWarn: fee.String()}
 	if pn != nil {
 		k.policy = pn.policy.Commitment()
 	}
@@ -439,12 +457,14 @@ func (s *Signer) inspect(p *wire.Proposal, pn *pins, view ledger.View, now uint6
 		if pol.ChainID != uint64(p.Tx.ChainID) {
 			v.Warnings = append(v.Warnings, Warning{WarnChain, fmt.Sprintf("chain %d, the pinned policy's is %d", p.Tx.ChainID, pol.ChainID)})
 		}
-		rule, err := ruleFor(pol, &p.Tx, view.Spent, now)
+		st := view.State()
+		st.Time = now
+		a, err := ruleFor(pol, &p.Tx, st, p.Program != nil)
 		if err != nil {
 			v.Violation = &Problem{string(wire.CodeOf(err)), wire.MessageOf(err)}
 			v.Warnings = append(v.Warnings, Warning{WarnPolicy, "the pinned policy refuses it: " + wire.MessageOf(err)})
 		} else {
-			v.Rule = rule
+			v.Rule, v.RuleArgs, v.Spend = a.Rule, a.Args, a.Spend
 		}
 	}
 	if !v.Nonce.OK {
@@ -472,7 +492,7 @@ func (s *Signer) proofStatus(p *wire.Proposal, pn *pins, st *wire.State, digest 
 	if d := int64(p.Time) - int64(st.Time); p.Time > 1<<62 || d > int64(skew.Seconds()) || d < -int64(skew.Seconds()) {
 		return ProofView{Kind: "policy", Code: string(wire.StaleTime), Message: fmt.Sprintf("the proposal's time is %ds from the signer's clock", d)}
 	}
-	k := proofKey{digest: digest, nonce: uint64(st.Nonce), spent: st.Spent.Int.String()}
+	k := proofKey{digest: digest, nonce: uint64(st.Nonce), state: stateKey(st)}
 	return cacheGet(&s.views, &s.views.proofs, k, func() (ProofView, bool) {
 		at := *st
 		at.Time = p.Time // the clock was checked above; the policy's time rule is the rule line's

@@ -3,6 +3,7 @@ package signer
 import (
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/wire"
@@ -10,8 +11,7 @@ import (
 
 // The two places the display model reads the policy. Everything else in
 // display.go is independent of the policy format: a new format changes
-// these two functions only (policy v2: ruleFor becomes the rule Match
-// returns).
+// these two functions only.
 
 // labelFor is the pinned policy's label for address a, or "".
 func labelFor(pol *policy.Policy, a wire.Address) string {
@@ -26,38 +26,80 @@ func labelFor(pol *policy.Policy, a wire.Address) string {
 	return ""
 }
 
-// ruleFor names the rule of pol that allows tx with spent already in the
-// window at time now, or returns the policy_violation error of the rule it
-// breaks. It is the same check the signer applies before signing
-// (Policy.Check), so what the screen says allows a transaction is what
-// lets it through.
-func ruleFor(pol *policy.Policy, tx *wire.Tx, spent *big.Int, now uint64) (string, error) {
-	if err := pol.Check(tx, spent, now); err != nil {
-		return "", err
+// RuleArg is one calldata word of the call that allows a transaction: its
+// name and type in the policy's call, its value, and the rule it passed.
+type RuleArg struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+	Rule  string `json:"rule"`
+}
+
+// allowed is the rule of the pinned policy that allows a transaction.
+type allowed struct {
+	Rule  string    // in plain language, with every argument's rule
+	Args  []RuleArg // the call's words, each with its rule
+	Spend string    // what it counts toward a token window ("" when nothing)
+}
+
+// ruleFor names the call of pol that allows tx in window state st (its
+// time is the clock the time rule reads), or returns the policy_violation
+// error of the rule it breaks. It is the same check the signer applies
+// before signing (Policy.Check, or CheckProgram for a program proof, which
+// may use programOnly calls), and the call it names is the one Match finds
+// for the prover and the ledger, so what the screen says allows a
+// transaction is what lets it through.
+func ruleFor(pol *policy.Policy, tx *wire.Tx, st *wire.State, program bool) (allowed, error) {
+	check := pol.Check
+	if program {
+		check = pol.CheckProgram
 	}
-	var target *policy.Target
-	for i := range pol.Targets {
-		if pol.Targets[i].Address == tx.To {
-			target = &pol.Targets[i]
-		}
+	if err := check(tx, st); err != nil {
+		return allowed{}, err
 	}
-	if target == nil { // Check found it: cannot happen
-		return "", wire.Violation(policy.RuleTarget, "%s is not an allowed target", tx.To.Hex())
+	m, err := pol.Match(tx)
+	if err != nil { // Check passed, so Match does
+		return allowed{}, err
 	}
-	name := target.Label
+	name := labelFor(pol, tx.To)
 	if name == "" {
 		name = tx.To.Hex()
 	}
-	call := policy.ParseCall(tx.Data)
-	switch {
-	case len(tx.Data) == 0:
-		return fmt.Sprintf("%s may receive value transfers, up to %s each", name, FormatEther(&pol.MaxValuePerTx.Int)), nil
-	case call.ERC20 && target.ERC20 != nil:
-		what, who := "transfer", "recipient"
-		if call.Kind == policy.KindSpender {
-			what, who = "approve", "spender"
-		}
-		return fmt.Sprintf("%s: %s of at most %s base units to an allowlisted %s", name, what, target.ERC20.MaxAmount.String(), who), nil
+	if m.Call.Selector == policy.ValueTransferSelector {
+		return allowed{Rule: fmt.Sprintf("%s may receive value transfers, up to %s each", name, FormatEther(&pol.MaxValuePerTx.Int))}, nil
 	}
-	return fmt.Sprintf("%s may be called with 0x%08x", name, call.Selector), nil
+	var a allowed
+	parts := make([]string, 0, len(m.Call.Slots))
+	for i, sl := range m.Call.Slots {
+		arg := RuleArg{Name: sl.Name, Type: sl.Type, Value: wordText(pol, m.Data.Word(i), sl.Type), Rule: pol.DescribeWord(m.Call, i)}
+		a.Args = append(a.Args, arg)
+		n := arg.Name
+		if n == "" {
+			n = fmt.Sprintf("word %d", i)
+		}
+		parts = append(parts, fmt.Sprintf("%s = %s (%s)", n, arg.Value, arg.Rule))
+	}
+	a.Rule = fmt.Sprintf("%s may be called with %s", name, m.Call.Fn)
+	if m.Call.ProgramOnly {
+		a.Rule += " by a program proof only"
+	}
+	if len(parts) > 0 {
+		a.Rule += ", each argument within its rule: " + strings.Join(parts, "; ")
+	}
+	if m.Spends {
+		a.Spend = fmt.Sprintf("%s of %s's window (%s already moved, cap %s)", m.Window.Format(m.SpendAmount), pol.TargetName(m.SpendToken),
+			m.Window.Format(st.TokenSpent(m.SpendToken)), m.Window.Format(m.Window.Max))
+		a.Rule += "; counts " + a.Spend
+	}
+	return a, nil
+}
+
+// wordText shows a calldata word of type typ: an address with its label.
+func wordText(pol *policy.Policy, v *big.Int, typ string) string {
+	if typ == "address" && v.BitLen() <= 160 {
+		var a wire.Address
+		v.FillBytes(a[:])
+		return pol.TargetName(a)
+	}
+	return v.String()
 }

@@ -151,7 +151,7 @@ func TestDescribeTxWarnings(t *testing.T) {
 		}
 	}
 	v := DescribeTx(cases[1].tx, pol, nil, nil)
-	if v.To.Label != "USDC (6 decimals)" || v.To.Address != "0x5FbDB2315678afecb367f032d93F642f64180aa3" ||
+	if v.To.Label != "USDC" || v.To.Address != "0x5FbDB2315678afecb367f032d93F642f64180aa3" ||
 		v.Call.Counterparty.Label != "DEX router" || !v.Call.Unlimited || v.Call.Amount != new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1)).String() {
 		t.Fatalf("decoded %+v %+v", v.To, v.Call)
 	}

@@ -17,14 +17,21 @@
 //     document shown and goes on below);
 //  1. no pinned policy or another commitment → unknown_policy; an id
 //     already signed → replay;
-//  2. vault locked → held in the pending queue (persisted, bounded) and
+//  2. a policy-only proposal (no program claim) whose call the policy marks
+//     programOnly, or whose `to` is a pinned program's pool → program_only
+//     (a second line behind the policy circuit's own refusal);
+//  3. vault locked → held in the pending queue (persisted, bounded) and
 //     answered pending/locked; Retry processes the queue after unlock;
-//  3. nonce ≠ the ledger's next nonce → nonce_mismatch; spent hint ≠ the
-//     ledger's window spend → stale_state (both receipts carry the signer's
-//     nonce and spend so the prover can re-prove);
-//  4. verify.Verify with the signer's own state and clock (G1);
-//  5. reserve nonce and spend atomically (G2), persist the ledger, sign
-//     with go-ethereum (types.DynamicFeeTx, LatestSignerForChainID), commit.
+//  4. the policy's account is not the signing address → unknown_policy;
+//  5. nonce ≠ the ledger's next nonce → nonce_mismatch; a window hint
+//     (value, fees, count, the token's sum) ≠ the ledger's → stale_state
+//     (both receipts carry the signer's nonce and window state so the
+//     prover can re-prove);
+//  6. verify.Verify (or programverify) with the signer's own state and
+//     clock (G1), then the chain checks (chain.go: the registry; a program
+//     decision's block is single-use, decisions.go);
+//  7. reserve the nonce and every window sum atomically (G2), persist the
+//     ledger, sign EIP-1559, commit.
 //
 // The display model (display.go) is what a host shows: Inspect decodes a
 // proposal exactly as Submit does and returns the transaction and calldata

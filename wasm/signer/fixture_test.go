@@ -50,7 +50,9 @@ func proposals(t testing.TB) (p0, p1 []byte) {
 		a.ID = "p0"
 		tx1 := *tx
 		tx1.Nonce = 1
-		b := policytest.Proposal(t, pol, &tx1, &wire.State{Nonce: 1, Spent: wire.NewQuantity(tx.Value.Big()), Time: t0})
+		st1 := &wire.State{Nonce: 1, Time: t0}
+		pol.Count(st1, tx) // the window after p0
+		b := policytest.Proposal(t, pol, &tx1, st1)
 		b.ID = "p1"
 		fxP0, _ = json.Marshal(a)
 		fxP1, _ = json.Marshal(b)

@@ -417,6 +417,9 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 	if err != nil {
 		return wire.Hash32{}, err
 	}
+	if v, err := s.currentVault(); err == nil && s.cfg.Account == 0 && v.Address() != pol.Account {
+		return wire.Hash32{}, wire.Errorf(wire.Malformed, "the policy's account %s is not this wallet's address %s", pol.Account.Hex(), v.Address().Hex())
+	}
 	vk, err := verify.LoadVerifyingKey(vkBytes)
 	if err != nil {
 		return wire.Hash32{}, err
@@ -460,6 +463,14 @@ type Status struct {
 	Chain ChainStatus `json:"chain"`
 	// Programs are the pinned programs, by commitment.
 	Programs []ProgramStatus `json:"programs"`
+	// State is the window state the core verifies against now (its next
+	// nonce and sums): what an agent host proves against, and what the popup
+	// reads. Its time is 0 (the clock is Time, so that a status
+	// that only differs by the clock compares equal).
+	State *wire.State `json:"state"`
+	// Limits reports every window rule of the pinned policy (nil without
+	// one): what is spent, the cap, and when capacity frees up.
+	Limits *Windows `json:"limits,omitempty"`
 	// Queued counts the proposals waiting for the user (supervised mode).
 	Queued    int             `json:"queued"`
 	Mode      Mode            `json:"mode"`
@@ -482,6 +493,59 @@ func (s *Signer) Warm() error {
 	return pn.vk.Warm()
 }
 
+// Windows is the state of every window rule: native value, fees, the
+// transaction count and each token window, over the policy's window.
+type Windows struct {
+	Seconds uint64        `json:"seconds"`
+	Value   WindowSum     `json:"value"`
+	Fees    WindowSum     `json:"fees"`
+	Txs     WindowCount   `json:"txs"`
+	Tokens  []TokenWindow `json:"tokens"`
+}
+
+// WindowSum is one summed window: spent within the window, the cap, and the
+// unix time the oldest spend counted in it leaves the window (0 when
+// nothing counts).
+type WindowSum struct {
+	Spent   wire.Quantity `json:"spent"`
+	Cap     wire.Quantity `json:"cap"`
+	FreesAt uint64        `json:"freesAt"`
+}
+
+// WindowCount is the transaction-count window.
+type WindowCount struct {
+	Count   uint64 `json:"count"`
+	Cap     uint64 `json:"cap"`
+	FreesAt uint64 `json:"freesAt"`
+}
+
+// TokenWindow is one token window with what the popup needs to show it.
+type TokenWindow struct {
+	Token    wire.Address `json:"token"`
+	Symbol   string       `json:"symbol,omitempty"`
+	Decimals *int         `json:"decimals,omitempty"`
+	Label    string       `json:"label,omitempty"`
+	WindowSum
+}
+
+func limits(pol *policy.Policy, v ledger.View) *Windows {
+	w := &Windows{Seconds: pol.Window.Seconds,
+		Value:  WindowSum{Spent: wire.NewQuantity(v.Spent), Cap: wire.NewQuantity(&pol.Window.MaxValue.Int), FreesAt: v.FreesAt.Value},
+		Fees:   WindowSum{Spent: wire.NewQuantity(v.Fees), Cap: wire.NewQuantity(&pol.Window.MaxFees.Int), FreesAt: v.FreesAt.Fees},
+		Txs:    WindowCount{Count: v.Txs, Cap: pol.Window.MaxTxs, FreesAt: v.FreesAt.Txs},
+		Tokens: []TokenWindow{}}
+	for _, tw := range pol.TokenWindows() {
+		t := TokenWindow{Token: tw.Token, Symbol: tw.Symbol, Label: tw.Label,
+			WindowSum: WindowSum{Spent: wire.NewQuantity(v.TokenSpent(tw.Token)), Cap: wire.NewQuantity(tw.Max), FreesAt: v.FreesAt.Tokens[tw.Token]}}
+		if tw.Decimals >= 0 {
+			d := tw.Decimals
+			t.Decimals = &d
+		}
+		w.Tokens = append(w.Tokens, t)
+	}
+	return w
+}
+
 // Status reports the signer's state.
 func (s *Signer) Status() Status {
 	st := s.status()
@@ -493,7 +557,9 @@ func (s *Signer) Status() Status {
 func (s *Signer) status() Status {
 	now := s.now()
 	v := s.ledger.View(now)
-	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head()}
+	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head(),
+		State: v.State()}
+	st.State.Time = 0
 	st.Queued, st.Mode, st.Integrity = s.QueuedCount(), s.CurrentMode(), s.IntegrityStatus()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -512,6 +578,7 @@ func (s *Signer) status() Status {
 	if s.pins != nil {
 		c, h := s.pins.policy.Commitment(), s.pins.vk.Hash()
 		st.PolicyCommitment, st.VKHash = &c, &h
+		st.Limits = limits(s.pins.policy, v)
 	}
 	st.Windows = s.windows(s.pins, now)
 	if st.Windows == nil {
@@ -521,6 +588,11 @@ func (s *Signer) status() Status {
 	st.Programs = s.programStatus()
 	return st
 }
+
+// WindowState is the signer's own state now: its next nonce, its clock and
+// its window sums, as verify.Verify reads them (for tools and agent hosts
+// that share the process, such as the demo's native signer).
+func (s *Signer) WindowState() *wire.State { return s.ledger.View(s.now()).State() }
 
 // Pending returns the proposals held while locked, oldest first.
 func (s *Signer) Pending() []json.RawMessage {
@@ -612,11 +684,19 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	if pn == nil {
 		return reject(p.ID, wire.Errorf(wire.UnknownPolicy, "no policy is pinned"))
 	}
-	if p.PolicyCommitment != pn.policy.Commitment() {
-		return reject(p.ID, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pn.policy.Commitment()))
+	pol := pn.policy
+	if p.PolicyCommitment != pol.Commitment() {
+		return reject(p.ID, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pol.Commitment()))
 	}
 	if s.ledger.Seen(p.ID) {
 		return reject(p.ID, wire.Errorf(wire.Replay, "proposal %s was already signed", p.ID))
+	}
+	if p.Program == nil {
+		// The second line behind the circuit's own refusal: a policy proof
+		// never reaches a call reserved for a program.
+		if err := s.programOnly(&p.Tx, pol); err != nil {
+			return reject(p.ID, err)
+		}
 	}
 	v, err := s.currentVault()
 	if err != nil {
@@ -625,25 +705,29 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	if v.Locked() {
 		return s.hold(ctx, p, raw)
 	}
+	if err := s.checkAccount(v, pol); err != nil {
+		if errors.Is(err, wire.ErrLocked) {
+			return s.hold(ctx, p, raw)
+		}
+		return reject(p.ID, err)
+	}
 
 	now := s.now()
 	view := s.ledger.View(now)
+	st := view.State()
 	stateReceipt := func(err error) wire.Receipt {
 		r := reject(p.ID, err)
-		n, sp := wire.Uint64(view.Nonce), wire.NewQuantity(view.Spent)
-		r.Nonce, r.Spent = &n, &sp
+		n, h := wire.Uint64(view.Nonce), pol.Hint(&p.Tx, view.State())
+		r.Nonce, r.State = &n, &h
 		return r
 	}
 	if uint64(p.Tx.Nonce) != view.Nonce {
 		return stateReceipt(wire.Errorf(wire.NonceMismatch, "transaction nonce %d, the signer's next nonce is %d", p.Tx.Nonce, view.Nonce))
 	}
-	if p.Spent.Cmp(view.Spent) != 0 {
-		return stateReceipt(wire.Errorf(wire.StaleState, "proven against window spend %s, the signer's is %s", &p.Spent.Int, view.Spent))
-	}
 	if p.Program != nil {
-		err = s.verifyProgram(ctx, p, pn.policy, view.State())
+		err = s.verifyProgram(ctx, p, pol, st)
 	} else {
-		err = verify.Verify(p, pn.policy, pn.vk, view.State(), verify.Options{MaxSkew: s.cfg.MaxSkew})
+		err = verify.Verify(p, pol, pn.vk, st, verify.Options{MaxSkew: s.cfg.MaxSkew})
 	}
 	var finish func(signed bool)
 	if err == nil {
@@ -659,8 +743,20 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	signedOK := false
 	defer func() { finish(signedOK) }()
 
-	res, err := s.ledger.Reserve(ledger.Request{ID: p.ID, Nonce: view.Nonce, Value: p.Tx.Value.Big(),
-		Spent: view.Spent, MaxValue: &pn.policy.Window.MaxValue.Int, Time: now})
+	// The call and its spend, as verified (a program proof may use a
+	// programOnly call, and Match does not refuse one).
+	m, err := pol.Match(&p.Tx)
+	if err != nil {
+		return reject(p.ID, err)
+	}
+	req := ledger.Request{ID: p.ID, Nonce: view.Nonce, Time: now, Value: p.Tx.Value.Big(), Fee: policy.TxFee(&p.Tx),
+		Expect: pol.Hint(&p.Tx, st),
+		Caps:   ledger.Caps{MaxValue: &pol.Window.MaxValue.Int, MaxFees: &pol.Window.MaxFees.Int, MaxTxs: pol.Window.MaxTxs}}
+	if m.Spends {
+		tok := m.SpendToken
+		req.Token, req.Amount, req.Caps.TokenMax = &tok, m.SpendAmount, m.Window.Max
+	}
+	res, err := s.ledger.Reserve(req)
 	if err != nil {
 		switch wire.CodeOf(err) {
 		case wire.NonceMismatch, wire.StaleState:
@@ -681,6 +777,9 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 		return err
 	})
 	s.signMu.Unlock()
+	if err == nil && signed.From != pol.Account {
+		err = wire.Errorf(wire.UnknownPolicy, "the pinned policy is for account %s, the signing key is %s", pol.Account.Hex(), signed.From.Hex())
+	}
 	if err != nil {
 		if res.Release() {
 			_ = s.persistLedger(ctx)
@@ -698,6 +797,35 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	}
 	h := signed.TxHash
 	return wire.Receipt{ID: p.ID, Status: wire.StatusSigned, TxHash: &h, RawTx: signed.RawTx}
+}
+
+// programOnly refuses a policy-only transaction whose call the policy
+// reserves for programs, or whose `to` is the pool of a pinned program.
+func (s *Signer) programOnly(tx *wire.Tx, pol *policy.Policy) error {
+	if m, err := pol.Locate(tx); err == nil && m.Call.ProgramOnly {
+		return wire.Errorf(wire.ProgramOnly, "%s on %s is reserved for program proofs; a policy proof cannot use it", m.Call.Fn, tx.To.Hex())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, pp := range s.programs {
+		if pp.pin.Pool == tx.To {
+			return wire.Errorf(wire.ProgramOnly, "%s is the pool of pinned program %s: only that program's proofs may trade there", tx.To.Hex(), pp.pin.Commitment)
+		}
+	}
+	return nil
+}
+
+// checkAccount refuses to sign under a policy made for another account
+// (its "self" rules would then mean someone else).
+func (s *Signer) checkAccount(v *vault.Vault, pol *policy.Policy) error {
+	addr, err := v.AddressAt(s.cfg.Account)
+	if err != nil {
+		return err
+	}
+	if addr != pol.Account {
+		return wire.Errorf(wire.UnknownPolicy, "the pinned policy is for account %s, this signer signs as %s", pol.Account.Hex(), addr.Hex())
+	}
+	return nil
 }
 
 // hold queues a proposal that met a locked vault.

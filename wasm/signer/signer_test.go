@@ -77,7 +77,8 @@ func TestSignCheckedByEthers(t *testing.T) {
 		t.Fatalf("replay: %+v", r)
 	}
 	r2 := s.Submit(ctx, withID(t, p0, "p0-again"))
-	if r2.Code != wire.NonceMismatch || r2.Nonce == nil || *r2.Nonce != 1 || r2.Spent == nil || r2.Spent.Cmp(p.Tx.Value.Big()) != 0 {
+	if r2.Code != wire.NonceMismatch || r2.Nonce == nil || *r2.Nonce != 1 || r2.State == nil || r2.State.Spent.Cmp(p.Tx.Value.Big()) != 0 ||
+		r2.State.Txs != 1 || r2.State.Fees.Sign() == 0 {
 		t.Fatalf("nonce mismatch receipt %+v", r2)
 	}
 }
@@ -96,11 +97,17 @@ func TestStaleStateAndSecondSign(t *testing.T) {
 	if r := s.Submit(ctx, p0); r.Status != wire.StatusSigned {
 		t.Fatalf("%+v", r)
 	}
-	// p1 with a wrong spent hint is stale_state, carrying the signer's view.
-	stale := edit(t, p1, func(p *wire.Proposal) { p.ID = "p1-stale"; p.Spent = wire.Quantity{} })
-	r := s.Submit(ctx, stale)
-	if r.Code != wire.StaleState || *r.Nonce != 1 || r.Spent.Sign() == 0 {
-		t.Fatalf("stale: %+v", r)
+	// p1 with a wrong hint is stale_state, carrying the signer's view.
+	for name, f := range map[string]func(p *wire.Proposal){
+		"spent": func(p *wire.Proposal) { p.State.Spent = wire.Quantity{} },
+		"fees":  func(p *wire.Proposal) { p.State.Fees = wire.Quantity{} },
+		"txs":   func(p *wire.Proposal) { p.State.Txs = 0 },
+	} {
+		stale := edit(t, p1, func(p *wire.Proposal) { p.ID = "p1-stale-" + name; f(p) })
+		r := s.Submit(ctx, stale)
+		if r.Code != wire.StaleState || *r.Nonce != 1 || r.State == nil || r.State.Spent.Sign() == 0 || r.State.Txs != 1 {
+			t.Fatalf("stale %s: %+v", name, r)
+		}
 	}
 	if r := s.Submit(ctx, p1); r.Status != wire.StatusSigned {
 		t.Fatalf("p1: %+v", r)
@@ -109,8 +116,7 @@ func TestStaleStateAndSecondSign(t *testing.T) {
 	forged := edit(t, p1, func(p *wire.Proposal) {
 		p.ID = "forged"
 		p.Tx.Nonce = 2
-		st := s.Status()
-		p.Spent = wire.NewQuantity(st.Spent.Big())
+		p.State = currentHint(s)
 	})
 	if r := s.Submit(ctx, forged); r.Code != wire.ProofInvalid {
 		t.Fatalf("forged: %+v", r)
@@ -120,8 +126,7 @@ func TestStaleStateAndSecondSign(t *testing.T) {
 	late := edit(t, p1, func(p *wire.Proposal) {
 		p.ID = "late"
 		p.Tx.Nonce = 2
-		st := s.Status()
-		p.Spent = wire.NewQuantity(st.Spent.Big())
+		p.State = currentHint(s)
 	})
 	if r := s.Submit(ctx, late); r.Code != wire.StaleTime {
 		t.Fatalf("late: %+v", r)
@@ -139,7 +144,7 @@ func TestRefusals(t *testing.T) {
 		code wire.Code
 	}{
 		"not json":      {[]byte("{"), wire.Malformed},
-		"unknown field": {[]byte(strings.Replace(string(p0), `"version":1`, `"version":1,"x":1`, 1)), wire.Malformed},
+		"unknown field": {[]byte(strings.Replace(string(p0), `"version":2`, `"version":2,"x":1`, 1)), wire.Malformed},
 		"other policy":  {edit(t, p0, func(p *wire.Proposal) { p.ID = "o"; p.PolicyCommitment[31] ^= 1 }), wire.UnknownPolicy},
 		"short proof":   {edit(t, p0, func(p *wire.Proposal) { p.ID = "s"; p.Proof = p.Proof[:10] }), wire.Malformed},
 		"other from": {edit(t, p0, func(p *wire.Proposal) {
@@ -154,9 +159,16 @@ func TestRefusals(t *testing.T) {
 			t.Errorf("%s: %+v", name, r)
 		}
 	}
-	if st := s.Status(); st.Nonce != 0 || st.Spent.Sign() != 0 {
+	if st := s.Status(); st.Nonce != 0 || st.Spent.Sign() != 0 || st.Limits.Txs.Count != 0 || st.Limits.Fees.Spent.Sign() != 0 {
 		t.Fatalf("refusals changed the ledger: %+v", st)
 	}
+}
+
+// currentHint is the signer's window as a proposal hint (plain transfers:
+// no token).
+func currentHint(s *Signer) wire.Hint {
+	st := s.WindowState()
+	return wire.Hint{Spent: st.Spent, Fees: st.Fees, Txs: st.Txs}
 }
 
 // TestLockedKeptAcrossRestart: a proposal arriving while locked is answered

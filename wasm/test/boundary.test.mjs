@@ -152,6 +152,6 @@ test("the audit log rotates within its bound and still verifies", async () => {
   assert.ok(a.head.base > 0);
 });
 
-test("the API version says the trust boundary is there", () => {
-  assert.equal(leash.version, 4);
+test("the API version says the trust boundary (4) and policy v2 (5) are there", () => {
+  assert.equal(leash.version, 5);
 });

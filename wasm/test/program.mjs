@@ -179,6 +179,17 @@ test("refusals: fake price, stale block, unreachable or hostile rpc, no rpc, bad
   assert.equal((await core.approver.status()).programs.length, 0);
 });
 
+test("a policy proof aimed at the pinned program's pool is refused program_only (issue 12)", async () => {
+  const core = await open();
+  await pinProgram(core);
+  // The program's own proof, sent without its program claim: a policy-only
+  // proposal for the pool's programOnly swap. Refused before any proof check.
+  const r = await core.agent.submit(proposal((p) => { delete p.program; p.id = "policy-at-pool"; }));
+  assert.equal(r.code, "program_only", JSON.stringify(r));
+  assert.equal(r.rawTx, undefined);
+  assert.equal((await core.approver.status()).nonce, "0x0");
+});
+
 test("the RPC's chain id is checked when it is entered and before use", async () => {
   const core = await open();
   assert.deepEqual(await core.approver.checkRPC(rpc), { chainId: 1337 });

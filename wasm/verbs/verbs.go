@@ -203,6 +203,9 @@ func SignWith(open func() (KeyFunc, error), vk, pol, prop, st File) Output {
 	if err != nil {
 		return refuse(err)
 	}
+	if signed.From != in.Policy.Account {
+		return refuse(wire.Errorf(wire.UnknownPolicy, "the policy is for account %s, the signing key is %s", in.Policy.Account.Hex(), signed.From.Hex()))
+	}
 	return Output{Stdout: encode(signed), Exit: ExitOK}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/prover/programprover"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // TestNodeProgram runs wasm/test/program.mjs: the WASM core verifies a
@@ -84,12 +85,17 @@ func TestNodeProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Policy v2: each proof carries the window state the signer will hold,
+	// here every decision proven before it counted as signed.
+	st := &wire.State{}
 	prove := func(nonce uint64) *programprover.Result {
-		res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, Time: uint64(time.Now().Unix()), Spent: new(big.Int),
+		st.Nonce, st.Time = wire.Uint64(nonce), uint64(time.Now().Unix())
+		res, err := pr.Prove(programprover.Request{Block: block, Inputs: inputs, State: st.Clone(),
 			Fees: program.Fees{Nonce: nonce, Gas: 300_000, MaxFeePerGas: big.NewInt(3e9), MaxPriorityFeePerGas: big.NewInt(1e9)}})
 		if err != nil {
 			t.Fatal(err)
 		}
+		pol.Count(st, &res.Proposal.Tx)
 		return res
 	}
 	res, replay := prove(0), prove(1)

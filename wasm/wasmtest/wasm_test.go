@@ -155,7 +155,10 @@ func buildCases(t *testing.T) (vkPath, policyPath string, cases []verifyCase) {
 	mut("policyCommitment", ok, func(p *wire.Proposal, _ *wire.State) { p.PolicyCommitment[31] ^= 1 })
 	mut("time within skew", ok, func(p *wire.Proposal, _ *wire.State) { p.Time++ })
 	mut("time beyond skew", ok, func(p *wire.Proposal, _ *wire.State) { p.Time += 3600 })
-	mut("spent hint", ok, func(p *wire.Proposal, _ *wire.State) { p.Spent = bump(p.Spent, 1) })
+	mut("spent hint", ok, func(p *wire.Proposal, _ *wire.State) { p.State.Spent = bump(p.State.Spent, 1) })
+	mut("fees hint", ok, func(p *wire.Proposal, _ *wire.State) { p.State.Fees = bump(p.State.Fees, 1) })
+	mut("txs hint", ok, func(p *wire.Proposal, _ *wire.State) { p.State.Txs++ })
+	mut("token hint", erc, func(p *wire.Proposal, _ *wire.State) { p.State.TokenSpent = bump(p.State.TokenSpent, 1) })
 	mut("proof byte", ok, func(p *wire.Proposal, _ *wire.State) { p.Proof = flip(p.Proof, 40) })
 	mut("proof point A", ok, func(p *wire.Proposal, _ *wire.State) { p.Proof = flip(p.Proof, 31) })
 	mut("proof length", ok, func(p *wire.Proposal, _ *wire.State) { p.Proof = p.Proof[:len(p.Proof)-1] })
@@ -164,8 +167,30 @@ func buildCases(t *testing.T) (vkPath, policyPath string, cases []verifyCase) {
 	mut("state.time", ok, func(_ *wire.Proposal, s *wire.State) { s.Time += 3600 })
 	mut("state and hint spent together", ok, func(p *wire.Proposal, s *wire.State) {
 		s.Spent = bump(s.Spent, 1)
-		p.Spent = s.Spent
+		p.State.Spent = s.Spent
 	})
+	mut("state and hint fees together", ok, func(p *wire.Proposal, s *wire.State) {
+		s.Fees = bump(s.Fees, 1)
+		p.State.Fees = s.Fees
+	})
+	mut("state and hint token together", erc, func(p *wire.Proposal, s *wire.State) {
+		s.Tokens = []wire.TokenSpent{{Token: s.Tokens[0].Token, Spent: bump(s.Tokens[0].Spent, 1)}}
+		p.State.TokenSpent = s.Tokens[0].Spent
+	})
+	// Every example state that breaks a rule (the count window, the time).
+	states, _ := filepath.Glob(filepath.Join(root, "examples", "state-deny-*.json"))
+	for _, f := range states {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		raw, _ := os.ReadFile(f)
+		deny, err := wire.DecodeState(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mut(name, ok, func(p *wire.Proposal, s *wire.State) {
+			*s = *deny
+			p.State = pol.Hint(&p.Tx, deny)
+		})
+	}
 	// Every example transaction that breaks a rule, put in a proposal.
 	files, _ := filepath.Glob(filepath.Join(root, "examples", "tx-deny-*.json"))
 	for _, f := range files {
@@ -185,8 +210,9 @@ func buildCases(t *testing.T) (vkPath, policyPath string, cases []verifyCase) {
 	for name, doc := range map[string]string{
 		"not json":       "{",
 		"empty":          "",
-		"unknown field":  strings.Replace(okJSON, `{"version":1`, `{"version":1,"extra":true`, 1),
-		"duplicate key":  strings.Replace(okJSON, `{"version":1`, `{"version":1,"version":1`, 1),
+		"unknown field":  strings.Replace(okJSON, `{"version":2`, `{"version":2,"extra":true`, 1),
+		"duplicate key":  strings.Replace(okJSON, `{"version":2`, `{"version":2,"version":2`, 1),
+		"version 1":      strings.Replace(okJSON, `{"version":2`, `{"version":1`, 1),
 		"bad hex":        strings.Replace(okJSON, `"proof":"0x`, `"proof":"0xzz`, 1),
 		"trailing data":  okJSON + "{}",
 		"negative value": strings.Replace(okJSON, `"value":"0x`, `"value":"-0x`, 1),
@@ -408,12 +434,14 @@ func checkEthers(t *testing.T, raw, hash string, p *wire.Proposal) {
 }
 
 func policyRules() []string {
-	files, _ := filepath.Glob(filepath.Join(root, "examples", "tx-deny-*.json"))
 	var out []string
-	for _, f := range files {
-		r := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "tx-deny-"), ".json")
-		if _, err := os.Stat(f); err == nil && r != "calldata" {
-			out = append(out, r)
+	for _, kind := range []string{"tx", "state"} {
+		files, _ := filepath.Glob(filepath.Join(root, "examples", kind+"-deny-*.json"))
+		for _, f := range files {
+			r := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), kind+"-deny-"), ".json")
+			if r != "calldata" && r != "time" { // calldata: the verifier stops at the shape; time: stale_time first
+				out = append(out, r)
+			}
 		}
 	}
 	return out
@@ -440,6 +468,7 @@ func TestNodeCore(t *testing.T) {
 	write(t, dir, "p0.json", mustJSON(t, p))
 	p.ID = "p1"
 	write(t, dir, "p1.json", mustJSON(t, p))
+	attackFixtures(t, dir)
 	tests, _ := filepath.Glob(filepath.Join(root, "wasm", "test", "*.test.mjs"))
 	cmd := exec.Command("node", append([]string{"--test", "--test-concurrency=1"}, tests...)...)
 	cmd.Dir = root
@@ -457,4 +486,80 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// attackFixtures writes the proposals of the issue 12 attacks for
+// core.test.mjs (wasm/test): each is what a compromised agent host can
+// produce (a valid proof, re-aimed), proven at the current time against an
+// empty window at nonce 0, or against the window the test builds first.
+func attackFixtures(t *testing.T, dir string) {
+	now := uint64(time.Now().Unix())
+	pol := policytest.Policy(t)
+	fresh := func() *wire.State { return &wire.State{Time: now} }
+	usdc := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e6)) }
+	call := func(to wire.Address, data []byte) *wire.Tx {
+		return &wire.Tx{ChainID: 1337, To: to, Data: data, Gas: 200_000, MaxFeePerGas: wire.QuantityFromUint64(2e9),
+			MaxPriorityFeePerGas: wire.QuantityFromUint64(1e9)}
+	}
+	// The router recipient: a proof of the swap to self, sent to the attacker.
+	self := policytest.Proposal(t, pol, call(policytest.Router, policytest.Swap(usdc(100), policytest.USDC, policytest.WETH, policytest.Self)), fresh())
+	self.ID = "swap-self"
+	write(t, dir, "swap-self.json", mustJSON(t, self))
+	forged := *self
+	forged.ID, forged.Tx.Data = "swap-attacker", policytest.Swap(usdc(100), policytest.USDC, policytest.WETH, policytest.Bob)
+	write(t, dir, "swap-attacker.json", mustJSON(t, &forged))
+	// A policy proof aimed at the pool's program-only swap.
+	pool := *self
+	pool.ID, pool.Tx = "pool", *call(policytest.Pool, policytest.Calldata("swapExactIn(address,uint256,uint256,address,uint256)",
+		policytest.USDC, usdc(100), 0, policytest.Bob, 1<<40))
+	write(t, dir, "pool.json", mustJSON(t, &pool))
+	// Fee burning: no-ops paying the whole fee cap (0.01 ETH) each, proven
+	// in sequence; the window holds five (0.05 ETH).
+	st := fresh()
+	for i := 0; i < 6; i++ {
+		tx := &wire.Tx{ChainID: 1337, Nonce: wire.Uint64(i), To: policytest.Alice, Gas: 1_000_000,
+			MaxFeePerGas: wire.QuantityFromUint64(1e10), MaxPriorityFeePerGas: wire.QuantityFromUint64(1e10)}
+		if i == 5 { // the sixth: proven against the window before the fifth
+			st = fresh()
+			for k := 0; k < 4; k++ {
+				pol.Count(st, tx)
+			}
+		}
+		p := policytest.Proposal(t, pol, tx, st)
+		p.ID = fmt.Sprintf("burn-%d", i)
+		write(t, dir, p.ID+".json", mustJSON(t, p))
+		pol.Count(st, tx)
+	}
+	// sequence writes the proposals <name>-0 … <name>-n of txs proven in
+	// sequence, nonce i each; the last is proven against the window
+	// before the one before it (a host that hides a spend).
+	sequence := func(name string, n int, tx func(i int) *wire.Tx) {
+		st := fresh()
+		var hidden *wire.State
+		for i := 0; i <= n; i++ {
+			x := tx(i)
+			x.Nonce = wire.Uint64(i)
+			at := st
+			if i == n {
+				at = hidden
+			}
+			p := policytest.Proposal(t, pol, x, at)
+			p.ID = fmt.Sprintf("%s-%d", name, i)
+			write(t, dir, p.ID+".json", mustJSON(t, p))
+			if i == n-1 {
+				hidden = st.Clone()
+			}
+			pol.Count(st, x)
+		}
+	}
+	// Repeated token transfers: 1,000 USDC each (the per-transfer max) to
+	// Alice; the USDC window holds 2,500, so two are signed, the third is not.
+	sequence("usdc", 2, func(int) *wire.Tx {
+		return call(policytest.USDC, policytest.Calldata("transfer(address,uint256)", policytest.Alice, usdc(1000)))
+	})
+	// Repeated transactions: 1 wei each; window.maxTxs is 20.
+	sequence("count", 20, func(int) *wire.Tx {
+		return &wire.Tx{ChainID: 1337, To: policytest.Alice, Value: wire.QuantityFromUint64(1), Gas: 21_000,
+			MaxFeePerGas: wire.QuantityFromUint64(2e9), MaxPriorityFeePerGas: wire.QuantityFromUint64(1e9)}
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,8 +24,11 @@ import (
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/logger"
 
+	"github.com/leash-wallet/leash/bench/policyv1"
 	"github.com/leash-wallet/leash/bench/wasm/snarkjsconv"
 	"github.com/leash-wallet/leash/circuits/groth16v"
+	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -138,7 +142,72 @@ func run(dir string, n, warmup int) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	// A whole proposal, as a signer verifies one (when the fixture has it):
+	// v2, verify.Verify (every native check, the public inputs from the
+	// signer's state, the pairing); the v1 baseline, v1's public inputs and
+	// the pairing (v1's native policy check is not kept, which favours v1).
+	if f, err := proposalCheck(read, v, proofBytes); err != nil {
+		return nil, err
+	} else if f != nil {
+		res.Checks["proposal_accepted"] = f() == nil
+		res.P50Ms["proposal_verify"] = p50("proposal_verify", n, warmup, f, &err)
+		if err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
+}
+
+// proposalCheck returns the proposal-level verification of the fixture, or
+// nil when it has none.
+func proposalCheck(read func(string) ([]byte, error), v *groth16v.Verifier, proofBytes []byte) (func() error, error) {
+	if raw, err := read("v1.json"); err == nil {
+		var j struct {
+			Tx    wire.Tx `json:"tx"`
+			Spent string  `json:"spent"`
+			Time  uint64  `json:"time"`
+		}
+		if err := json.Unmarshal(raw, &j); err != nil {
+			return nil, err
+		}
+		b := policyv1.Example()
+		spent, _ := new(big.Int).SetString(j.Spent, 10)
+		return func() error { return v.VerifyBytes(proofBytes, b.PublicInputs(&j.Tx, spent, j.Time)) }, nil
+	}
+	propRaw, err := read("proposal.json")
+	if err != nil {
+		return nil, nil
+	}
+	polRaw, err := read("policy.json")
+	if err != nil {
+		return nil, err
+	}
+	stRaw, err := read("state.json")
+	if err != nil {
+		return nil, err
+	}
+	vkRaw, err := read("vk.bin")
+	if err != nil {
+		return nil, err
+	}
+	p, err := wire.DecodeProposal(propRaw)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := policy.Decode(polRaw)
+	if err != nil {
+		return nil, err
+	}
+	st, err := wire.DecodeState(stRaw)
+	if err != nil {
+		return nil, err
+	}
+	vk, err := verify.LoadVerifyingKey(vkRaw)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { return verify.Verify(p, pol, vk, st, verify.Options{}) }, nil
 }
 
 // measure runs f warmup times untimed, then n times timed, and returns the

@@ -309,7 +309,7 @@ func build(t *testing.T, tm program.Template, ps *big.Int, bps uint64, th *progr
 	t.Helper()
 	addr := func(b byte) wire.Address { return wire.Address{19: b} }
 	doc, err := json.Marshal(program.Program{Version: program.Version, Template: tm.Name, Oracle: addr(1), Pool: addr(2),
-		Base: addr(3), Quote: addr(4), Recipient: addr(5), PriceScale: amt(ps), SlippageBps: bps,
+		Base: addr(3), Quote: addr(4), Recipient: addr(5), PriceScale: amt(ps), SlippageBps: bps, DeadlineBlocks: 3, MaxInputAge: 60,
 		Threshold: th, MLP: m, Salt: wire.Hash32{31: 7}})
 	if err != nil {
 		t.Fatal(err)

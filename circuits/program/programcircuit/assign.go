@@ -13,28 +13,30 @@ import (
 )
 
 // Assign builds the full witness proving that tx is what prog computes from
-// inputs (read at block) and that tx obeys pol with the given window spend
-// and time. It checks nothing beyond shapes: a transaction the program did
+// inputs (read at block) and that tx obeys pol with the window state st and
+// time t. It checks nothing beyond shapes: a transaction the program did
 // not compute yields a witness the circuit refuses.
-func Assign(pol *policy.Policy, prog *program.Program, tx *wire.Tx, spent *big.Int, t uint64, block uint64, inputs []*big.Int) (frontend.Circuit, error) {
+func Assign(pol *policy.Policy, prog *program.Program, tx *wire.Tx, st *wire.State, t uint64, block uint64, inputs []*big.Int) (frontend.Circuit, error) {
 	if err := program.CheckInputs(prog.Tmpl(), inputs); err != nil {
 		return nil, err
 	}
-	pc, err := policycircuit.Assign(pol, tx, spent, t)
+	pc, err := policycircuit.Assign(pol, tx, st, t)
 	if err != nil {
 		return nil, err
 	}
 	pre := prog.CommitmentPreimage()
 	common := Common{
-		Program:     toBig(prog.CommitmentElem()),
-		Block:       block,
-		Oracle:      new(big.Int).SetBytes(prog.Oracle[:]),
-		Base:        new(big.Int).SetBytes(prog.Base[:]),
-		Quote:       new(big.Int).SetBytes(prog.Quote[:]),
-		Recipient:   new(big.Int).SetBytes(prog.Recipient[:]),
-		PriceScale:  new(big.Int).Set(&prog.PriceScale.Int),
-		SlippageBps: prog.SlippageBps,
-		ProgramSalt: toBig(pre[len(pre)-1]),
+		Program:        toBig(prog.CommitmentElem()),
+		Block:          block,
+		Oracle:         new(big.Int).SetBytes(prog.Oracle[:]),
+		MaxInputAge:    prog.MaxInputAge,
+		Base:           new(big.Int).SetBytes(prog.Base[:]),
+		Quote:          new(big.Int).SetBytes(prog.Quote[:]),
+		Recipient:      new(big.Int).SetBytes(prog.Recipient[:]),
+		PriceScale:     new(big.Int).Set(&prog.PriceScale.Int),
+		SlippageBps:    prog.SlippageBps,
+		DeadlineBlocks: prog.DeadlineBlocks,
+		ProgramSalt:    toBig(pre[len(pre)-1]),
 	}
 	switch tm := prog.Tmpl(); tm {
 	case program.Threshold:

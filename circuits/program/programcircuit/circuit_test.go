@@ -17,7 +17,9 @@ import (
 
 const block = 42
 
-var spent, now = big.NewInt(0), uint64(1795564800)
+var now = uint64(1795564800)
+
+func state() *wire.State { return &wire.State{Time: now} }
 
 // scenario is a program with inputs that make it trade, and its transaction.
 type scenario struct {
@@ -41,7 +43,7 @@ func scenarios(t *testing.T) []scenario {
 		if err != nil || d.Action == program.Hold {
 			t.Fatalf("%s: want a trade, got %+v, %v", s.name, d, err)
 		}
-		tx, err := prog.BuildTx(d, program.Fees{ChainID: 1337, Nonce: 0, Gas: 200_000,
+		tx, err := prog.BuildTx(d, block, program.Fees{ChainID: 1337, Nonce: 0, Gas: 200_000,
 			MaxFeePerGas: big.NewInt(2e9), MaxPriorityFeePerGas: big.NewInt(1e9)})
 		if err != nil {
 			t.Fatal(err)
@@ -52,14 +54,22 @@ func scenarios(t *testing.T) []scenario {
 }
 
 func solve(t *testing.T, prog *program.Program, tx *wire.Tx, inputs []*big.Int) error {
+	return solveWith(t, prog, tx, inputs, nil)
+}
+
+// solveWith solves the witness of tx after cheat changes it.
+func solveWith(t *testing.T, prog *program.Program, tx *wire.Tx, inputs []*big.Int, cheat func(frontend.Circuit)) error {
 	t.Helper()
 	ccs, err := programcircuit.Compile(prog.Tmpl())
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := programcircuit.Assign(programtest.Policy(t), prog, tx, spent, now, block, inputs)
+	a, err := programcircuit.Assign(programtest.Policy(t), prog, tx, state(), now, block, inputs)
 	if err != nil {
 		return err
+	}
+	if cheat != nil {
+		cheat(a)
 	}
 	w, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
 	if err != nil {
@@ -74,7 +84,7 @@ func solve(t *testing.T, prog *program.Program, tx *wire.Tx, inputs []*big.Int) 
 func TestPublicInputs(t *testing.T) {
 	pol := programtest.Policy(t)
 	for _, s := range scenarios(t) {
-		a, err := programcircuit.Assign(pol, s.prog, s.tx, spent, now, block, s.inputs)
+		a, err := programcircuit.Assign(pol, s.prog, s.tx, state(), now, block, s.inputs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,8 +93,9 @@ func TestPublicInputs(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := w.Vector().(fr.Vector)
-		want, err := program.PublicInputs(pol.Commitment(), s.tx, spent, now, &program.Claim{
-			Commitment: s.prog.Commitment(), Template: s.prog.Tmpl(), Oracle: s.prog.Oracle, Block: block, Inputs: s.inputs})
+		want, err := program.PublicInputs(pol, s.tx, state(), now, &program.Claim{
+			Commitment: s.prog.Commitment(), Template: s.prog.Tmpl(), Oracle: s.prog.Oracle, MaxInputAge: s.prog.MaxInputAge,
+			Block: block, Inputs: s.inputs})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,6 +109,16 @@ func TestPublicInputs(t *testing.T) {
 			}
 		}
 	}
+}
+
+func common(c frontend.Circuit) *programcircuit.Common {
+	switch x := c.(type) {
+	case *programcircuit.ThresholdCircuit:
+		return &x.Prog
+	case *programcircuit.MLPCircuit:
+		return &x.Prog
+	}
+	panic("unknown circuit")
 }
 
 // TestCheatingProver has a prover try every way to propose a transaction
@@ -146,11 +167,38 @@ func TestCheatingProver(t *testing.T) {
 			{"trailing byte", mutate(func(tx *wire.Tx) { tx.Data = append(tx.Data, 0) }), s.inputs},
 			{"other target", mutate(func(tx *wire.Tx) { tx.To = s.prog.Quote }), s.inputs},
 			{"value attached", mutate(func(tx *wire.Tx) { tx.Value = wire.QuantityFromUint64(1) }), s.inputs},
+			{"a later deadline", mutate(func(tx *wire.Tx) { setWord(tx, 4, new(big.Int).Add(word(tx, 4), big.NewInt(1))) }), s.inputs},
+			{"no deadline", mutate(func(tx *wire.Tx) { setWord(tx, 4, new(big.Int)) }), s.inputs},
+			{"a deadline far in the future", mutate(func(tx *wire.Tx) { setWord(tx, 4, new(big.Int).Lsh(big.NewInt(1), 64)) }), s.inputs},
+			{"the recipient with dirty high bytes", mutate(func(tx *wire.Tx) { tx.Data[100] = 1 }), s.inputs},
 			{"fake price", s.tx, other},
 			{"the program holds", s.tx, holdInputs},
 		}
 		for _, c := range cases {
 			if err := solve(t, s.prog, c.tx, c.inputs); err == nil {
+				t.Errorf("%s: %s: the circuit accepted it", s.name, c.name)
+			}
+		}
+		// Witness cheats on public inputs the signer takes from its pin
+		// and its own block: each breaks the commitment or the deadline.
+		for _, c := range []struct {
+			name  string
+			cheat func(c frontend.Circuit)
+		}{
+			{"the pin says a longer maxInputAge", func(c frontend.Circuit) { common(c).MaxInputAge = s.prog.MaxInputAge * 10 }},
+			{"the pin says maxInputAge + 2^64 (range)", func(c frontend.Circuit) {
+				common(c).MaxInputAge = new(big.Int).Add(new(big.Int).SetUint64(s.prog.MaxInputAge), new(big.Int).Lsh(big.NewInt(1), 64))
+			}},
+			{"an older block (the deadline would move)", func(c frontend.Circuit) { common(c).Block = block - 1 }},
+			{"block + 2^64", func(c frontend.Circuit) {
+				common(c).Block = new(big.Int).Add(big.NewInt(block), new(big.Int).Lsh(big.NewInt(1), 64))
+			}},
+			{"more deadline blocks than committed", func(c frontend.Circuit) {
+				common(c).DeadlineBlocks = s.prog.DeadlineBlocks + 1
+				common(c).Block = block - 1
+			}},
+		} {
+			if err := solveWith(t, s.prog, s.tx, s.inputs, c.cheat); err == nil {
 				t.Errorf("%s: %s: the circuit accepted it", s.name, c.name)
 			}
 		}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
+
+	"github.com/leash-wallet/leash/circuits/policycircuit"
 )
 
 // divHint computes q = floor(a / b) and r = a mod b for the field elements
@@ -78,23 +80,18 @@ func (g gadgets) divFloor(num, den frontend.Variable, qBits, dBits int) frontend
 	return q
 }
 
-// be packs bytes big-endian.
-func (g gadgets) be(bs []frontend.Variable) frontend.Variable {
-	var v frontend.Variable = 0
-	for _, b := range bs {
-		v = g.api.Add(g.api.Mul(v, 256), b)
+// assertWord asserts calldata word i of the policy circuit equals v: with
+// wide (v < 2^160, an address or minOut) the high half is checked below
+// 2^32 so hi·2^128 + lo cannot wrap the field; otherwise (v < 2^128) the
+// high half is 0. The halves are bound to the real calldata by the digest.
+func (g gadgets) assertWord(pc *policycircuit.Circuit, i int, v frontend.Variable, wide bool) {
+	if !wide {
+		g.api.AssertIsEqual(pc.Hi[i], 0)
+		g.api.AssertIsEqual(pc.Lo[i], v)
+		return
 	}
-	return v
-}
-
-// assertZero asserts that every byte of bs is 0 (bytes are range-checked by
-// the policy circuit, so their sum cannot wrap).
-func (g gadgets) assertZero(bs []frontend.Variable) {
-	var s frontend.Variable = 0
-	for _, b := range bs {
-		s = g.api.Add(s, b)
-	}
-	g.api.AssertIsEqual(s, 0)
+	g.check(pc.Hi[i], 32)
+	g.api.AssertIsEqual(g.api.Add(g.api.Mul(pc.Hi[i], pow2(128)), pc.Lo[i]), v)
 }
 
 // packLimbs mirrors program.PackLimbs: limbs (each checked below 2^width)

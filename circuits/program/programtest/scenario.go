@@ -73,7 +73,7 @@ func NewScenarioAfter(tb testing.TB, name string, prices []*big.Int, idle uint64
 	s.State = &wire.State{Nonce: 3, Time: Now}
 	pin := s.Program.Pin()
 	s.Pin = &pin
-	s.Request = programprover.Request{Block: s.Block, Inputs: s.Inputs, Time: Now, Spent: new(big.Int),
+	s.Request = programprover.Request{Block: s.Block, Inputs: s.Inputs, State: &wire.State{Time: Now},
 		Fees: program.Fees{Nonce: 3, Gas: 200_000, MaxFeePerGas: big.NewInt(2e9), MaxPriorityFeePerGas: big.NewInt(1e9)}}
 	if s.Result, err = s.Prover.Prove(s.Request); err != nil {
 		tb.Fatal(err)

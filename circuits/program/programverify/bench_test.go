@@ -1,7 +1,6 @@
 package programverify_test
 
 import (
-	"math/big"
 	"testing"
 
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -42,8 +41,9 @@ func BenchmarkGnarkVerifyBaseline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pub, err := program.PublicInputs(s.Policy.Commitment(), &p.Tx, new(big.Int), p.Time, &program.Claim{
-		Commitment: s.Pin.Commitment, Template: s.Program.Tmpl(), Oracle: s.Pin.Oracle, Block: s.Block, Inputs: s.Inputs})
+	pub, err := program.PublicInputs(s.Policy, &p.Tx, s.State, p.Time, &program.Claim{
+		Commitment: s.Pin.Commitment, Template: s.Program.Tmpl(), Oracle: s.Pin.Oracle, MaxInputAge: s.Pin.MaxInputAge,
+		Block: s.Block, Inputs: s.Inputs})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -104,9 +104,6 @@ func check(p *wire.Proposal, pol *policy.Policy, pin *program.Pin, vk *Verifying
 	if p == nil || pol == nil || pin == nil || vk == nil || st == nil {
 		return nil, wire.Errorf(wire.Malformed, "verify: missing proposal, policy, program pin, key or state")
 	}
-	if opt.MaxSkew == 0 {
-		opt.MaxSkew = verify.DefaultMaxSkew
-	}
 	if p.Version != wire.ProposalVersion {
 		return nil, wire.Errorf(wire.Malformed, "proposal version %d is not supported", p.Version)
 	}
@@ -133,21 +130,24 @@ func check(p *wire.Proposal, pol *policy.Policy, pin *program.Pin, vk *Verifying
 	if tx.Nonce != st.Nonce {
 		return nil, wire.Errorf(wire.NonceMismatch, "transaction nonce %d, the signer's next nonce is %d", tx.Nonce, st.Nonce)
 	}
-	if p.Spent.Cmp(&st.Spent.Int) != 0 {
-		return nil, wire.Errorf(wire.StaleState, "proven against window spend %s, the signer's is %s", &p.Spent.Int, &st.Spent.Int)
+	if err := verify.CheckSums(p, st); err != nil {
+		return nil, err
 	}
-	skew := int64(opt.MaxSkew / time.Second)
-	if d := int64(p.Time) - int64(st.Time); p.Time > 1<<62 || d > skew || d < -skew {
-		return nil, wire.Errorf(wire.StaleTime, "proposal time %d is %ds from the signer's clock %d (limit %ds)", p.Time, d, st.Time, skew)
+	if err := verify.CheckTime(p, st, opt.MaxSkew); err != nil {
+		return nil, err
 	}
-	if err := pol.Check(tx, &st.Spent.Int, st.Time); err != nil {
+	// A program proof may use the policy's programOnly calls.
+	if err := pol.CheckProgram(tx, st); err != nil {
+		return nil, err
+	}
+	if err := verify.CheckHint(p, pol, st); err != nil {
 		return nil, err
 	}
 	hints := make([]*big.Int, len(p.Program.Inputs))
 	for i := range hints {
 		hints[i] = p.Program.Inputs[i].Big()
 	}
-	return &program.Claim{Commitment: pin.Commitment, Template: t, Oracle: pin.Oracle,
+	return &program.Claim{Commitment: pin.Commitment, Template: t, Oracle: pin.Oracle, MaxInputAge: pin.MaxInputAge,
 		Block: uint64(p.Program.Block), Inputs: hints}, nil
 }
 
@@ -226,7 +226,7 @@ func verifyProof(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wir
 	if len(p.Proof) != groth16v.ProofSize {
 		return wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(p.Proof), groth16v.ProofSize)
 	}
-	pub, err := program.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time, claim)
+	pub, err := program.PublicInputs(pol, &p.Tx, st, p.Time, claim)
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func verifyProof(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wir
 // the inputs the signer itself read (for audits: `leash proposal
 // public-inputs` style tooling).
 func PublicInputs(p *wire.Proposal, pol *policy.Policy, st *wire.State, claim *program.Claim) ([]*big.Int, error) {
-	pub, err := program.PublicInputs(pol.Commitment(), &p.Tx, &st.Spent.Int, p.Time, claim)
+	pub, err := program.PublicInputs(pol, &p.Tx, st, p.Time, claim)
 	if err != nil {
 		return nil, err
 	}

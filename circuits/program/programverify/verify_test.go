@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -73,13 +74,16 @@ func TestRefusals(t *testing.T) {
 			{"block ahead of the head", func(p *wire.Proposal) { p.Program.Block++ }, wire.StaleInput},
 			{"amount the program did not output", func(p *wire.Proposal) { p.Tx.Data[67]++ }, wire.ProofInvalid},
 			{"min out lowered", func(p *wire.Proposal) { p.Tx.Data[99]-- }, wire.ProofInvalid},
-			{"recipient changed", func(p *wire.Proposal) { p.Tx.Data[131] ^= 1 }, wire.ProofInvalid},
+			{"recipient changed", func(p *wire.Proposal) { p.Tx.Data[131] ^= 1 }, wire.PolicyViolation(policy.RuleArg)},
+			{"deadline later", func(p *wire.Proposal) { p.Tx.Data[163]++ }, wire.ProofInvalid},
 			{"gas changed", func(p *wire.Proposal) { p.Tx.Gas++ }, wire.ProofInvalid},
 			{"fee changed", func(p *wire.Proposal) { p.Tx.MaxFeePerGas = wire.QuantityFromUint64(3e9) }, wire.ProofInvalid},
 			{"fee above the cap", func(p *wire.Proposal) { p.Tx.MaxFeePerGas = wire.QuantityFromUint64(1e14) }, wire.PolicyViolation(policy.RuleFee)},
 			{"time moved", func(p *wire.Proposal) { p.Time++ }, wire.ProofInvalid},
 			{"nonce", func(p *wire.Proposal) { p.Tx.Nonce++ }, wire.NonceMismatch},
-			{"spent hint", func(p *wire.Proposal) { p.Spent = wire.QuantityFromUint64(1) }, wire.StaleState},
+			{"spent hint", func(p *wire.Proposal) { p.State.Spent = wire.QuantityFromUint64(1) }, wire.StaleState},
+			{"token hint", func(p *wire.Proposal) { p.State.TokenSpent = wire.QuantityFromUint64(1) }, wire.StaleState},
+			{"fee hint", func(p *wire.Proposal) { p.State.Fees = wire.QuantityFromUint64(1) }, wire.StaleState},
 			{"proof bytes", func(p *wire.Proposal) { p.Proof[40] ^= 1 }, ""},
 		}
 		for _, c := range cases {
@@ -197,8 +201,8 @@ func TestEveryPublicInputIsBound(t *testing.T) {
 		s := programtest.Shared(t, name)
 		p := s.Result.Proposal
 		claim := &program.Claim{Commitment: s.Pin.Commitment, Template: s.Program.Tmpl(), Oracle: s.Pin.Oracle,
-			Block: s.Block, Inputs: s.Inputs}
-		pub, err := program.PublicInputs(s.Policy.Commitment(), &p.Tx, new(big.Int), p.Time, claim)
+			MaxInputAge: s.Pin.MaxInputAge, Block: s.Block, Inputs: s.Inputs}
+		pub, err := program.PublicInputs(s.Policy, &p.Tx, s.State, p.Time, claim)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,6 +264,21 @@ func gnarkVK(tb testing.TB, k *programverify.VerifyingKey) *groth16.VerifyingKey
 	return g
 }
 
+// TestPinBindsMaxInputAge: maxInputAge is a public input the signer takes
+// from its pin, so a pin that says another age than the committed one
+// (a longer one, to let old oracle answers through) makes the proof fail.
+func TestPinBindsMaxInputAge(t *testing.T) {
+	for _, name := range templates {
+		s := programtest.Shared(t, name)
+		pin := *s.Pin
+		pin.MaxInputAge *= 10
+		err := programverify.Verify(t.Context(), clone(t, s.Result.Proposal), s.Policy, &pin, s.Keys.VK, s.State, s.Chain, programverify.Options{})
+		if !errors.Is(err, wire.ErrProofInvalid) {
+			t.Errorf("%s: a pin with maxInputAge %d: got %v, want proof_invalid", name, pin.MaxInputAge, err)
+		}
+	}
+}
+
 // lateClock is a chain whose blocks claim an earlier time than the oracle's
 // answers: what a lying RPC (or a broken one) would serve.
 type lateClock struct {
@@ -278,36 +297,37 @@ func (c lateClock) BlockTime(ctx context.Context, block uint64) (uint64, error) 
 
 // TestInputAge: the oracle's latest answer must be at most the pin's
 // MaxInputAge old at block B's timestamp (issue 12: "an oracle answer whose
-// updatedAt is old is accepted").
+// updatedAt is old is accepted"). Program format 2 commits maxInputAge and
+// the proof binds it as a public input (TestPinBindsMaxInputAge), so the
+// age the signer enforces is the one the program was published with.
 func TestInputAge(t *testing.T) {
-	s := programtest.NewScenarioAfter(t, "threshold", programtest.TradePrices("threshold"), 100)
+	age := programtest.Program(t, "threshold").MaxInputAge
+	s := programtest.NewScenarioAfter(t, "threshold", programtest.TradePrices("threshold"), age)
 	p := s.Result.Proposal
-	check := func(maxAge uint64, chain program.Chain) error {
-		pin := *s.Pin
-		pin.MaxInputAge = maxAge
+	check := func(pin program.Pin, chain program.Chain) error {
 		return programverify.Verify(t.Context(), clone(t, p), s.Policy, &pin, s.Keys.VK, s.State, chain, programverify.Options{})
 	}
-	if err := check(100, s.Chain); err != nil {
-		t.Fatalf("an answer exactly 100 s old, 100 s allowed: %v", err)
+	if err := check(*s.Pin, s.Chain); err != nil {
+		t.Fatalf("an answer exactly %d s old, %d s allowed: %v", age, age, err)
 	}
-	err := check(99, s.Chain)
-	if !errors.Is(err, wire.ErrStaleInput) || !strings.Contains(wire.MessageOf(err), "100 s old") || !strings.Contains(wire.MessageOf(err), "allows 99 s") {
-		t.Fatalf("100 s old, 99 s allowed: %v", err)
+	old := programtest.NewScenarioAfter(t, "threshold", programtest.TradePrices("threshold"), age+1)
+	err := old.Verify(old.Result.Proposal, programverify.Options{})
+	if !errors.Is(err, wire.ErrStaleInput) || !strings.Contains(wire.MessageOf(err), fmt.Sprintf("%d s old", age+1)) || !strings.Contains(wire.MessageOf(err), fmt.Sprintf("allows %d s", age)) {
+		t.Fatalf("%d s old, %d s allowed: %v", age+1, age, err)
 	}
-	// A pin that names no age gets DefaultMaxInputAge.
-	if err := check(0, s.Chain); err != nil {
-		t.Fatalf("default age: %v", err)
-	}
-	old := programtest.NewScenarioAfter(t, "threshold", programtest.TradePrices("threshold"), programverify.DefaultMaxInputAge+1)
-	if err := old.Verify(old.Result.Proposal, programverify.Options{}); !errors.Is(err, wire.ErrStaleInput) {
-		t.Fatalf("older than the default: %v", err)
+	// A pin that claims a shorter age than the committed one is refused
+	// before the proof (stale input), a longer one by the proof.
+	short := *s.Pin
+	short.MaxInputAge = age - 1
+	if err := check(short, s.Chain); !errors.Is(err, wire.ErrStaleInput) {
+		t.Fatalf("pin with %d s: %v", age-1, err)
 	}
 	// An answer updated after block B's own time: the RPC is inconsistent.
-	if err := check(100, lateClock{FakeChain: s.Chain, back: 101}); !errors.Is(err, wire.ErrInputUnavailable) {
+	if err := check(*s.Pin, lateClock{FakeChain: s.Chain, back: age + 1}); !errors.Is(err, wire.ErrInputUnavailable) {
 		t.Fatalf("updatedAt after the block: %v", err)
 	}
 	// The block's time cannot be read.
-	if err := check(100, lateClock{FakeChain: s.Chain, err: errors.New("no such method")}); !errors.Is(err, wire.ErrInputUnavailable) {
+	if err := check(*s.Pin, lateClock{FakeChain: s.Chain, err: errors.New("no such method")}); !errors.Is(err, wire.ErrInputUnavailable) {
 		t.Fatalf("no block time: %v", err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"math/big"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
@@ -51,8 +50,7 @@ type Signer struct {
 	pol    *policy.Policy
 	vk     *verify.VerifyingKey
 	Mu     sync.Mutex
-	nonce  uint64
-	spent  *big.Int
+	win    *wire.State // its nonce and window sums
 	seen   map[string]bool
 	Nonces []uint64 // nonces signed, in order
 }
@@ -85,16 +83,23 @@ func (s *Signer) handle(body []byte) wire.Receipt {
 		return wire.Receipt{ID: p.ID, Status: wire.StatusRejected, Code: wire.Replay}
 	}
 	s.seen[p.ID] = true
-	st := &wire.State{Nonce: wire.Uint64(s.nonce), Spent: wire.NewQuantity(s.spent), Time: uint64(time.Now().Unix())}
+	st := s.state()
 	if err := verify.Verify(p, s.pol, s.vk, st, verify.Options{}); err != nil {
-		n, sp := st.Nonce, st.Spent
-		return wire.Receipt{ID: p.ID, Status: wire.StatusRejected, Code: wire.CodeOf(err), Message: wire.MessageOf(err), Nonce: &n, Spent: &sp}
+		n, h := st.Nonce, s.pol.Hint(&p.Tx, st)
+		return wire.Receipt{ID: p.ID, Status: wire.StatusRejected, Code: wire.CodeOf(err), Message: wire.MessageOf(err), Nonce: &n, State: &h}
 	}
-	s.nonce++
-	s.spent.Add(s.spent, &p.Tx.Value.Int)
+	s.win.Nonce++
+	s.pol.Count(s.win, &p.Tx)
 	s.Nonces = append(s.Nonces, uint64(p.Tx.Nonce))
 	h := wire.Hash32(sha256.Sum256([]byte(p.ID)))
 	return wire.Receipt{ID: p.ID, Status: wire.StatusSigned, TxHash: &h}
+}
+
+// state is the fake signer's view now (a window that never expires).
+func (s *Signer) state() *wire.State {
+	st := s.win.Clone()
+	st.Time = uint64(time.Now().Unix())
+	return st
 }
 
 // Harness is a running daemon with its HTTP API and the fake signer.
@@ -107,13 +112,17 @@ type Harness struct {
 	Client *daemon.Client
 }
 
-// Start runs a daemon for the example policy with cfg (Policy, Transport
-// and, when nil, Prover are filled in) until the test ends. Every response
+// Start runs a daemon with cfg until the test ends: for the example policy
+// when cfg.Policy is nil (Transport and, when nil, Policy and Prover are
+// filled in; the fake signer verifies against the same policy). Every response
 // its server writes is checked against docs/agent-host-api.yaml (kin-openapi);
 // a mismatch fails the test.
 func Start(t testing.TB, cfg daemon.Config) *Harness {
 	t.Helper()
-	pol := policytest.Policy(t)
+	pol := cfg.Policy
+	if pol == nil {
+		pol = policytest.Policy(t)
+	}
 	_, _, vk := policytest.Keys(t)
 	p := &Pipe{ToSigner: make(chan daemon.Message, 64), FromSigner: make(chan daemon.Message, 64)}
 	cfg.Policy, cfg.Transport = pol, p
@@ -127,7 +136,7 @@ func Start(t testing.TB, cfg daemon.Config) *Harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go d.Run(ctx)
-	s := &Signer{pol: pol, vk: vk, spent: new(big.Int), seen: map[string]bool{}}
+	s := &Signer{pol: pol, vk: vk, win: &wire.State{}, seen: map[string]bool{}}
 	go s.run(ctx, p)
 	check := &SpecCheck{}
 	t.Cleanup(func() { check.Report(t) }) // after the server closed: every response is in

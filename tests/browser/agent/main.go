@@ -6,25 +6,35 @@
 //
 // Commands (one JSON object per line):
 //
+//	{"cmd":"policy","account":"0x…"}               make the v2 policy for the wallet's account
 //	{"cmd":"pair","uri":"leash:pair?…"}            pair; prints hello, then paired
-//	{"cmd":"propose","id":"p-1","to":"0x…","value":"0x…",
-//	 "forgeValue":"0x…", "nonce":n?, "spent":"0x…"?} prove and send
+//	{"cmd":"propose","id":"p-1","to":"0x…"?,"value":"0x…","data":"0x…"?,
+//	 "forgeValue":"0x…"?, "forgeTo":"0x…"?, "forgeData":"0x…"?, "nonce":n?}
+//	                                               prove and send (forge*: change the
+//	                                               transaction after proving, as a
+//	                                               compromised host would)
 //	{"cmd":"raw","id":"x","body":"{…}"}              send a proposal document as given (hostile tests)
-//	{"cmd":"copies","prefix":"c","n":100,"value":"0x…", "spent":"0x…"?} prove once, send n copies (ids prefix-i)
-//	{"cmd":"flood","n":10000,"spent":"0x…"}          send n hostile proposals (flood test), paced by receipts
+//	{"cmd":"copies","prefix":"c","n":100,"value":"0x…"} prove once, send n copies (ids prefix-i)
+//	{"cmd":"flood","n":10000}                        send n hostile proposals (flood test), paced by receipts
 //	{"cmd":"fund","to":"0x…","value":"0x…"}          send ETH from a devnet account
 //	{"cmd":"balance","address":"0x…"}
-//	{"cmd":"program-setup","policy":"FILE","program":"FILE"}
-//	                                                load the program examples
+//	{"cmd":"program-setup","policy":"FILE","program":"FILE","account":"0x…"}
+//	                                                load the program examples (the policy
+//	                                                for account: a v2 policy commits it)
 //	{"cmd":"set-price","price":"0x…"}                a new oracle round (devnet account 0 owns the oracle)
 //	{"cmd":"propose-program","id":"…","from":"0x…","nonce":n,"block":b?}
 //	                                                read the oracle at b (default: the head), prove the program's decision, send
 //	{"cmd":"quit"}
 //
-// Events: ready {policy, vk, rpc, vkHash}, hello {fingerprint}, paired,
-// sent {id, proveMs}, receipt {body}, funded, balance, program-ready {policy,
-// pin, vk, otherVK, vkHash}, price {block}, flooded {n, kinds, ms}, error
-// {message}.
+// The agent follows each wallet's window itself (policy v2): every
+// proposal it sends counts as in flight until its receipt; a signed one
+// joins its copy of the window, and a receipt that carries the signer's
+// state (stale_state, nonce_mismatch) replaces it.
+//
+// Events: ready {vk, vkHash}, policy {policy, commitment}, hello
+// {fingerprint}, paired, sent {id, proveMs}, receipt {body}, funded,
+// balance, program-ready {policy, pin, vk, otherVK, vkHash}, price {block},
+// flooded {n, kinds, ms}, error {message}.
 package main
 
 import (
@@ -40,6 +50,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -74,6 +85,17 @@ const funderKey = "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d40
 // Alice is devnet account 1, the allowed recipient of the test policy.
 const alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
+// The other targets of the test policy: a router whose swaps must pay the
+// account itself, its two tokens (windows only), and a strategy pool whose
+// swap only a program proof may use. None needs to be deployed: the tests
+// that aim at them are refused before anything is sent to the chain.
+const (
+	router = "0x1000000000000000000000000000000000000001"
+	tokenA = "0x1000000000000000000000000000000000000002"
+	tokenB = "0x1000000000000000000000000000000000000003"
+	pool   = "0x1000000000000000000000000000000000000004"
+)
+
 var (
 	outMu sync.Mutex
 	out   = json.NewEncoder(os.Stdout)
@@ -96,18 +118,33 @@ type agent struct {
 	rpc     string
 	keysDir string
 	eth     *ethclient.Client
+	pk      *groth16.ProvingKey
 	pol     *policy.Policy
-	doc     []byte
 	prover  *prover.Prover
 	cl      *client.Client
-	signer  common.Address // the extension's account, learned from the first propose
 	progPr  *programprover.Prover
 	prog    *program.Program
+
+	mu   sync.Mutex
+	win  *window // the test policy's wallet
+	pwin *window // the program examples' wallet
 
 	floodMu   sync.Mutex
 	floodSeen map[string]int // flood receipts by code, while a flood runs
 	floodWait chan struct{}  // closed when the marker's receipt arrives
 	marker    string
+}
+
+// window is one wallet's window as the agent last learned it, and the
+// proposals sent to it with no final receipt yet.
+type window struct {
+	pol      *policy.Policy
+	st       *wire.State
+	inflight map[string]*wire.Tx
+}
+
+func newWindow(pol *policy.Policy) *window {
+	return &window{pol: pol, st: &wire.State{}, inflight: map[string]*wire.Tx{}}
 }
 
 func main() {
@@ -131,36 +168,12 @@ func run(keysDir, rpc string) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	var salt [32]byte
-	copy(salt[1:], crypto.Keccak256([]byte(now.String()))) // 31 bytes: below the field modulus
-	doc := fmt.Sprintf(`{
-  "version": 1,
-  "name": "Browser test agent",
-  "chainId": 1337,
-  "notBefore": %q,
-  "notAfter": %q,
-  "maxValuePerTx": "1 ether",
-  "window": { "seconds": 86400, "maxValue": "50 ether" },
-  "maxFeePerTx": "0.01 ether",
-  "targets": [ { "address": %q, "label": "Alice (savings)", "valueTransfer": true } ],
-  "salt": "0x%x"
-}`, now.Add(-time.Hour).Format(time.RFC3339), now.Add(365*24*time.Hour).Format(time.RFC3339), alice, salt)
-	pol, err := policy.Decode([]byte(doc))
-	if err != nil {
-		return err
-	}
-	pr, err := prover.New(pol, pk)
-	if err != nil {
-		return err
-	}
 	eth, err := ethclient.DialContext(ctx, rpc)
 	if err != nil {
 		return err
 	}
-	a := &agent{rpc: rpc, keysDir: keysDir, eth: eth, pol: pol, doc: []byte(doc), prover: pr}
-	emit("ready", map[string]any{"policy": doc, "vk": base64.StdEncoding.EncodeToString(vkBytes),
-		"vkHash": vk.Hash().Hex(), "commitment": pol.Commitment().Hex()})
+	a := &agent{rpc: rpc, keysDir: keysDir, eth: eth, pk: pk}
+	emit("ready", map[string]any{"vk": base64.StdEncoding.EncodeToString(vkBytes), "vkHash": vk.Hash().Hex()})
 
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -185,8 +198,101 @@ func run(keysDir, rpc string) error {
 
 func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
+// makePolicy writes the test policy (v2) for the wallet's account: plain
+// payments to Alice; router swaps of either token whose recipient is the
+// account itself, counted toward the input token's window; the pool's swap
+// for program proofs only.
+func (a *agent) makePolicy(account string) error {
+	now := time.Now().UTC()
+	var salt [32]byte
+	copy(salt[1:], crypto.Keccak256([]byte(now.String()))) // 31 bytes: below the field modulus
+	doc := fmt.Sprintf(`{
+  "version": 2,
+  "name": "Browser test agent",
+  "chainId": 1337,
+  "account": %q,
+  "notBefore": %q,
+  "notAfter": %q,
+  "maxValuePerTx": "1 ether",
+  "maxFeePerTx": "0.01 ether",
+  "window": { "seconds": 86400, "maxValue": "50 ether", "maxFees": "5 ether", "maxTxs": 1000 },
+  "targets": [
+    { "address": %q, "label": "Alice (savings)", "calls": [{ "fn": "transfer-value" }] },
+    { "address": %q, "label": "Token A", "symbol": "TKA", "decimals": 18, "windowMax": "1000 TKA" },
+    { "address": %q, "label": "Token B", "symbol": "TKB", "decimals": 18, "windowMax": "1000 TKB" },
+    { "address": %q, "label": "DEX router", "calls": [{
+      "fn": "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
+      "args": [{ "max": "100 TKA", "spend": { "tokenArg": 6 } }, "any",
+        { "array": [{ "oneOf": [%q, %q] }, { "oneOf": [%q, %q] }] }, { "is": "self" }, "any"] }] },
+    { "address": %q, "label": "Strategy pool", "calls": [{
+      "fn": "swapExactIn(address,uint256,uint256,address,uint256)", "programOnly": true,
+      "args": [{ "oneOf": [%q, %q] }, { "max": "100 TKA", "spend": { "tokenArg": 0 } }, "any", { "is": "self" }, "any"] }] }
+  ],
+  "salt": "0x%x"
+}`, account, now.Add(-time.Hour).Format(time.RFC3339), now.Add(365*24*time.Hour).Format(time.RFC3339), alice,
+		tokenA, tokenB, router, tokenA, tokenB, tokenA, tokenB, pool, tokenA, tokenB, salt)
+	pol, err := policy.Decode([]byte(doc))
+	if err != nil {
+		return err
+	}
+	if lint := pol.LintErrors(); lint != nil {
+		return lint
+	}
+	pr, err := prover.New(pol, a.pk)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.pol, a.prover, a.win = pol, pr, newWindow(pol)
+	a.mu.Unlock()
+	emit("policy", map[string]any{"policy": doc, "commitment": pol.Commitment().Hex()})
+	return nil
+}
+
+// follow updates the window w from a receipt (nil w: not followed).
+func (w *window) follow(r *wire.Receipt) {
+	tx, ok := w.inflight[r.ID]
+	if !ok {
+		return
+	}
+	switch r.Status {
+	case wire.StatusSigned, wire.StatusMined:
+		w.pol.Count(w.st, tx)
+		delete(w.inflight, r.ID)
+	case wire.StatusRejected:
+		if r.State != nil {
+			w.pol.TakeHint(w.st, tx, r.State)
+		}
+		delete(w.inflight, r.ID)
+	}
+}
+
+// state is the window to prove a transaction at nonce against: the last
+// known window plus every proposal in flight below that nonce.
+func (a *agent) state(w *window, nonce uint64) *wire.State {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	st := w.st.Clone()
+	for _, tx := range w.inflight {
+		if uint64(tx.Nonce) < nonce {
+			w.pol.Count(st, tx)
+		}
+	}
+	st.Time = uint64(time.Now().Unix())
+	return st
+}
+
+// sent records a proposal in flight in w.
+func (a *agent) sent(w *window, id string, tx wire.Tx) {
+	a.mu.Lock()
+	w.inflight[id] = &tx
+	a.mu.Unlock()
+}
+
 func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 	switch cmd["cmd"] {
+	case "policy":
+		return a.makePolicy(str(cmd, "account"))
 	case "pair":
 		return a.pair(ctx, str(cmd, "uri"))
 	case "propose":
@@ -207,7 +313,7 @@ func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 		emit("balance", map[string]any{"address": str(cmd, "address"), "wei": b.String()})
 		return nil
 	case "program-setup":
-		return a.programSetup(str(cmd, "policy"), str(cmd, "program"))
+		return a.programSetup(str(cmd, "policy"), str(cmd, "program"), str(cmd, "account"))
 	case "set-price":
 		return a.setPrice(ctx, str(cmd, "price"))
 	case "propose-program":
@@ -259,6 +365,9 @@ func (a *agent) propose(ctx context.Context, cmd map[string]any) error {
 	if a.cl == nil {
 		return fmt.Errorf("not paired")
 	}
+	if a.prover == nil {
+		return fmt.Errorf("no policy yet: send the policy command")
+	}
 	from := common.HexToAddress(str(cmd, "from"))
 	nonce, err := a.eth.PendingNonceAt(ctx, from)
 	if err != nil {
@@ -267,31 +376,47 @@ func (a *agent) propose(ctx context.Context, cmd map[string]any) error {
 	if n, ok := cmd["nonce"].(float64); ok {
 		nonce = uint64(n)
 	}
-	to := str(cmd, "to")
+	to, data, gas := str(cmd, "to"), str(cmd, "data"), "0x5208"
 	if to == "" {
 		to = alice
 	}
-	txJSON := fmt.Sprintf(`{"chainId":"0x539","nonce":"0x%x","to":%q,"value":%q,"data":"0x","gas":"0x5208","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00"}`,
-		nonce, to, str(cmd, "value"))
+	if data == "" {
+		data = "0x"
+	} else {
+		gas = "0x30d40" // 200,000
+	}
+	value := str(cmd, "value")
+	if value == "" {
+		value = "0x0"
+	}
+	txJSON := fmt.Sprintf(`{"chainId":"0x539","nonce":"0x%x","to":%q,"value":%q,"data":%q,"gas":%q,"maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00"}`,
+		nonce, to, value, data, gas)
 	tx, err := wire.DecodeTx([]byte(txJSON))
 	if err != nil {
 		return err
 	}
-	spent := new(big.Int)
-	if s := str(cmd, "spent"); s != "" {
-		spent.SetString(s, 0)
-	}
 	start := time.Now()
-	p, err := a.prover.Prove(prover.Request{ID: str(cmd, "id"), Tx: tx, Spent: spent, Time: uint64(time.Now().Unix())})
+	p, err := a.prover.Prove(prover.Request{ID: str(cmd, "id"), Tx: tx, State: a.state(a.win, nonce)})
 	if err != nil {
 		return err
 	}
 	proveMs := time.Since(start).Milliseconds()
+	// A compromised host: a valid proof, sent for another transaction.
 	if fv := str(cmd, "forgeValue"); fv != "" {
-		// A valid proof, for another transaction: same proof, other value.
 		v, _ := new(big.Int).SetString(fv, 0)
 		p.Tx.Value = wire.NewQuantity(v)
 	}
+	if ft := str(cmd, "forgeTo"); ft != "" {
+		if p.Tx.To, err = wire.ParseAddress(ft); err != nil {
+			return err
+		}
+	}
+	if fd := str(cmd, "forgeData"); fd != "" {
+		if p.Tx.Data, err = wire.ParseBytes(fd); err != nil {
+			return err
+		}
+	}
+	a.sent(a.win, p.ID, p.Tx)
 	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+p.ID), "proposal", p); err != nil {
 		return err
 	}
@@ -365,14 +490,22 @@ func loadKeys(dir string) (*groth16.ProvingKey, []byte, error) {
 	return pk, vk, nil
 }
 
+var accountField = regexp.MustCompile(`"account":\s*"0x[0-9a-fA-F]{40}"`)
+
 // programSetup loads the program examples (policy and program files) and
 // the template's keys from the keys dir (leash program setup --out DIR).
 // It also makes a well-formed key of another setup of the same circuit
 // (alpha doubled), which the extension must refuse to pin.
-func (a *agent) programSetup(policyFile, programFile string) error {
+func (a *agent) programSetup(policyFile, programFile, account string) error {
 	pdoc, err := os.ReadFile(policyFile)
 	if err != nil {
 		return err
+	}
+	if account != "" { // a v2 policy commits the account it is for
+		if !accountField.Match(pdoc) {
+			return fmt.Errorf("%s has no account field", policyFile)
+		}
+		pdoc = accountField.ReplaceAll(pdoc, []byte(fmt.Sprintf(`"account": %q`, account)))
 	}
 	pol, err := policy.Decode(pdoc)
 	if err != nil {
@@ -409,7 +542,9 @@ func (a *agent) programSetup(policyFile, programFile string) error {
 	if a.progPr, err = programprover.New(pol, prog, pk); err != nil {
 		return err
 	}
-	a.prog = prog
+	a.mu.Lock()
+	a.prog, a.pwin = prog, newWindow(pol)
+	a.mu.Unlock()
 	emit("program-ready", map[string]any{"policy": string(pdoc), "pin": prog.Pin(), "commitment": prog.Commitment().Hex(),
 		"vk": base64.StdEncoding.EncodeToString(vkBytes), "otherVK": base64.StdEncoding.EncodeToString(other), "vkHash": vk.Hash().Hex()})
 	return nil
@@ -462,13 +597,14 @@ func (a *agent) proposeProgram(ctx context.Context, cmd map[string]any) error {
 	}
 	nonce, _ := cmd["nonce"].(float64)
 	start := time.Now()
-	res, err := a.progPr.Prove(programprover.Request{Block: block, Inputs: inputs, Time: uint64(time.Now().Unix()), Spent: new(big.Int),
+	res, err := a.progPr.Prove(programprover.Request{Block: block, Inputs: inputs, State: a.state(a.pwin, uint64(nonce)),
 		Fees: program.Fees{Nonce: uint64(nonce), Gas: 300_000, MaxFeePerGas: big.NewInt(3e9), MaxPriorityFeePerGas: big.NewInt(1e9)}})
 	if err != nil {
 		return err
 	}
 	p := res.Proposal
 	p.ID = str(cmd, "id")
+	a.sent(a.pwin, p.ID, p.Tx)
 	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+p.ID), "proposal", p); err != nil {
 		return err
 	}
@@ -493,6 +629,9 @@ func (a *agent) raw(ctx context.Context, id, body string) error {
 // baseProposal proves one valid proposal for the extension's account at
 // its next nonce.
 func (a *agent) baseProposal(ctx context.Context, cmd map[string]any, id string) (*wire.Proposal, error) {
+	if a.prover == nil {
+		return nil, fmt.Errorf("no policy yet: send the policy command")
+	}
 	from := common.HexToAddress(str(cmd, "from"))
 	nonce, err := a.eth.PendingNonceAt(ctx, from)
 	if err != nil {
@@ -506,11 +645,7 @@ func (a *agent) baseProposal(ctx context.Context, cmd map[string]any, id string)
 	if err != nil {
 		return nil, err
 	}
-	spent := new(big.Int)
-	if s := str(cmd, "spent"); s != "" {
-		spent.SetString(s, 0)
-	}
-	return a.prover.Prove(prover.Request{ID: id, Tx: tx, Spent: spent, Time: uint64(time.Now().Unix())})
+	return a.prover.Prove(prover.Request{ID: id, Tx: tx, State: a.state(a.win, nonce)})
 }
 
 // copies proves one proposal and sends n copies under ids prefix-0…: valid
@@ -545,6 +680,16 @@ func (a *agent) onReceipt(body []byte) bool {
 		Code   string `json:"code"`
 	}
 	_ = json.Unmarshal(body, &r)
+	var full wire.Receipt
+	if json.Unmarshal(body, &full) == nil {
+		a.mu.Lock()
+		for _, w := range []*window{a.win, a.pwin} {
+			if w != nil {
+				w.follow(&full)
+			}
+		}
+		a.mu.Unlock()
+	}
 	a.floodMu.Lock()
 	defer a.floodMu.Unlock()
 	if a.floodSeen == nil || len(r.ID) < 2 || r.ID[:2] != "f-" {
@@ -613,7 +758,7 @@ func (a *agent) flood(ctx context.Context, cmd map[string]any) error {
 			b, _ := json.Marshal(&p)
 			return "nonce_mismatch", string(b)
 		case r < 18:
-			p.Spent = wire.NewQuantity(new(big.Int).Add(p.Spent.Big(), big.NewInt(1)))
+			p.State.Spent = wire.NewQuantity(new(big.Int).Add(p.State.Spent.Big(), big.NewInt(1)))
 			b, _ := json.Marshal(&p)
 			return "stale_state", string(b)
 		default:
