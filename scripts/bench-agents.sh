@@ -3,8 +3,5 @@
 # the sandbox, against the daemon's HTTP API as the baseline (medians).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-keys=.leash-demo/keys
-if [ ! -f "$keys/policy.vk" ] || [ ! -f "$keys/policy.pk" ]; then
-  bin/leash setup --out "$keys" >/dev/null 2>&1
-fi
+keys=$(scripts/demo-keys.sh)
 exec node tests/agents/bench.mjs "$keys"

@@ -2,9 +2,6 @@
 # make bench-e2e: proposal → mined, stage by stage, on the whole local system.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-keys=.leash-demo/keys
-if [ ! -f "$keys/policy.vk" ] || [ ! -f "$keys/policy.pk" ]; then
-  bin/leash setup --out "$keys" >/dev/null
-fi
+keys=$(scripts/demo-keys.sh)
 echo "machine load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 exec timeout 600 bin/leash demo --keys "$keys" --bench "${N:-20}"

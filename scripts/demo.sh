@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the whole system on embedded defaults. The first run makes the
 # user-side Groth16 setups into .leash-demo/keys (policy circuit, then the
-# threshold program) and reuses them.
+# threshold program; scripts/demo-keys.sh) and reuses them while the
+# circuits' sources stay the same.
 #
 # With Chromium present, the signer is the real extension in headless
 # Chromium (its WASM core verifies the policy proofs and the strategy's
@@ -9,15 +10,7 @@
 # Chromium, the same tour runs against the native signer core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-keys=.leash-demo/keys
-if [ ! -f "$keys/policy.vk" ] || [ ! -f "$keys/policy.pk" ]; then
-  echo "== first run: the user-side setup (leash setup --out $keys)"
-  bin/leash setup --out "$keys" >/dev/null
-fi
-if [ ! -f "$keys/program-threshold.vk" ] || [ ! -f "$keys/program-threshold.pk" ]; then
-  echo "== first run: the threshold program's setup (leash program setup --template threshold --out $keys)"
-  bin/leash program setup --template threshold --out "$keys" >/dev/null
-fi
+keys=$(scripts/demo-keys.sh) # made on the first run, and again after a circuit change
 if command -v chromium >/dev/null && command -v node >/dev/null; then
   make --no-print-directory extension >/dev/null
   echo "== the signer is the Leash extension in headless Chromium"

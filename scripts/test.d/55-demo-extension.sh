@@ -15,10 +15,7 @@ cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 [ -f dist/extension/manifest.json ] || make --no-print-directory extension
 go build -trimpath -o bin/leash ./cmd/leash
-keys=.leash-demo/keys
-if [ ! -f "$keys/policy.vk" ] || [ ! -f "$keys/policy.pk" ]; then
-  bin/leash setup --out "$keys" >/dev/null 2>&1
-fi
+keys=$(scripts/demo-keys.sh)
 timeout --kill-after=10 300 bin/leash demo --keys "$keys" --signer extension > artifacts-demo-extension.log 2>&1 || { cat artifacts-demo-extension.log; exit 1; }
 grep -E "REFUSED|mined:" artifacts-demo-extension.log
 rm -f artifacts-demo-extension.log

@@ -12,8 +12,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 go build -trimpath -o bin/leash ./cmd/leash
-keys=.leash-demo/keys
-if [ ! -f "$keys/policy.vk" ] || [ ! -f "$keys/policy.pk" ]; then
-  bin/leash setup --out "$keys" >/dev/null 2>&1
-fi
+keys=$(scripts/demo-keys.sh)
 timeout --kill-after=10 400 node tests/agents/mcp.mjs "$keys"
