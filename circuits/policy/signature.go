@@ -621,19 +621,43 @@ func (sm *SigMatch) check(p *Policy, st *wire.State) error {
 	return nil
 }
 
+// MatchSignature finds the rule for m's domain and type whose field rules
+// m's words pass (the first in committed order), without the deadlines,
+// windows or time. Errors: policy_violation:signature or arg.
+func (p *Policy) MatchSignature(m *TypedMessage) (*SigMatch, error) {
+	first, cands, err := p.LocateSignature(m)
+	if err != nil {
+		return nil, err
+	}
+	var firstErr error
+	for _, i := range cands {
+		sm := first
+		if i != first.idx {
+			sm = p.sigMatch(i, m)
+		}
+		if err := sm.checkWords(); err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		return sm, nil
+	}
+	return nil, firstErr
+}
+
 // SigPublicInputs computes the public inputs of the typed-data circuit
 // for m, in circuit order (SigPublicInputNames), with the signer's own
 // window sums st and its skew-checked time t. The spend token and its sum
-// follow from the rule that allows m (0 when none or it spends nothing).
+// follow from the rule that allows m's fields (MatchSignature; 0 for both
+// when none does: its proof cannot verify anyway).
 func (p *Policy) SigPublicInputs(m *TypedMessage, st *wire.State, t uint64) ([]fr.Element, error) {
 	if err := st.Check(); err != nil {
 		return nil, wire.Errorf(wire.Malformed, "state: %s", wire.MessageOf(err))
 	}
 	var token wire.Address
 	tokenSpent := new(big.Int)
-	s := *st
-	s.Time = t
-	if sm, err := p.CheckSignature(m, &s); err == nil && sm.Spends {
+	if sm, err := p.MatchSignature(m); err == nil && sm.Spends {
 		token, tokenSpent = sm.SpendToken, st.TokenSpent(sm.SpendToken)
 	}
 	var c fr.Element
