@@ -283,7 +283,13 @@ func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
 	}
 	now := d.cfg.Clock()
 	rec := &Record{ID: prover.NewID(), Status: StatusQueued, Summary: summary, Program: run, Tx: tx, Created: start, Updated: start}
-	err = d.cfg.Prover.Precheck(tx, d.viewState(now))
+	if runner != nil {
+		// A program's trade may use the policy's programOnly calls (its
+		// proof embeds the policy circuit with them allowed).
+		err = d.cfg.Policy.CheckProgram(tx, d.viewState(now))
+	} else {
+		err = d.cfg.Prover.Precheck(tx, d.viewState(now))
+	}
 	rec.Timings.PrecheckMs = ms(d.cfg.Clock().Sub(start))
 	if err != nil {
 		rec.Status, rec.Code, rec.Message = StatusRejected, wire.CodeOf(err), wire.MessageOf(err)

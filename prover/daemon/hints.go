@@ -17,7 +17,9 @@ import (
 func (d *Daemon) hint(ctx context.Context, code wire.Code, tx *wire.Tx, now time.Time) string {
 	p := d.cfg.Policy
 	switch rule := code.Rule(); {
-	case code == wire.WindowExceeded || rule == policy.RuleWindow || rule == policy.RuleTokenWindow || rule == policy.RuleFeeWindow || rule == policy.RuleTxCount:
+	case rule == policy.RuleWindow || rule == policy.RuleTokenWindow || rule == policy.RuleFeeWindow || rule == policy.RuleTxCount:
+		return d.windowHint(ctx, rule, tx, now)
+	case code == wire.WindowExceeded:
 		return d.budgetSummary(ctx, now)
 	case rule == policy.RuleValue:
 		return fmt.Sprintf("At most %s per transaction. %s", fmtNative(&p.MaxValuePerTx.Int), d.budgetSummary(ctx, now))
@@ -70,6 +72,48 @@ func (d *Daemon) budgetSummary(ctx context.Context, now time.Time) string {
 		parts = append(parts, d.describeWindow(ctx, w, now))
 	}
 	return strings.Join(parts, " ")
+}
+
+// windowHint is a window refusal's hint: the refused window first (for a
+// token window, the window of the token tx spends), with what it still
+// allows and when capacity frees up, then the others.
+func (d *Daemon) windowHint(ctx context.Context, rule string, tx *wire.Tx, now time.Time) string {
+	var token string
+	if rule == policy.RuleTokenWindow {
+		if m, err := d.cfg.Policy.Match(tx); err == nil && m.Spends {
+			token = m.SpendToken.Hex()
+		}
+	}
+	var first string
+	var rest []string
+	for _, w := range d.cfg.Budget.Windows(now) {
+		s := d.describeWindow(ctx, w, now)
+		if first == "" && w.Rule == rule && (rule != policy.RuleTokenWindow || strings.EqualFold(w.Token, token)) {
+			first = windowName(w.Rule) + ": " + s
+			continue
+		}
+		rest = append(rest, s)
+	}
+	if first == "" {
+		return strings.Join(rest, " ")
+	}
+	if len(rest) == 0 {
+		return first
+	}
+	return first + " Other windows: " + strings.Join(rest, " ")
+}
+
+// windowName names a window rule for a hint.
+func windowName(rule string) string {
+	switch rule {
+	case policy.RuleFeeWindow:
+		return "Refused by the fee window (gas limit × maxFeePerGas, counted whether the transaction succeeds or reverts)"
+	case policy.RuleTxCount:
+		return "Refused by the transaction count window"
+	case policy.RuleTokenWindow:
+		return "Refused by this token's window"
+	}
+	return "Refused by the value window"
 }
 
 // describeWindow: "2.7 ETH left of 3 ETH in any 1 day (0.3 ETH spent);

@@ -2,8 +2,10 @@ package daemon_test
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -21,6 +23,8 @@ import (
 type fakeRunner struct {
 	mu      sync.Mutex
 	hold    bool
+	to      wire.Address // the trade's target and calldata (Alice, none: zero)
+	data    []byte
 	decided int
 	pr      daemon.Prover
 }
@@ -36,6 +40,9 @@ func (f *fakeRunner) Decide(context.Context) (daemon.ProgramDecision, error) {
 	if !f.hold {
 		d.To, _ = wire.ParseAddress(alice)
 		d.Summary = "pay at 2850.00"
+		if f.to != (wire.Address{}) {
+			d.To, d.Data = f.to, f.data
+		}
 	}
 	return d, nil
 }
@@ -70,5 +77,26 @@ func TestNoProgramsConfigured(t *testing.T) {
 	h := start(t, daemon.Config{})
 	if code, _, raw := post(t, h, "/v1/program-runs", `{}`); code != http.StatusBadRequest || errCode(raw) != "malformed" {
 		t.Fatalf("%d %v", code, raw)
+	}
+}
+
+// TestProgramRunMayUseProgramOnlyCalls: a program's trade on a call the
+// policy reserves for programs (the example pool's swap) passes the
+// daemon's pre-check; the same transaction as an agent's own intent is
+// refused program_only before any proof. The pre-check first ran the
+// policy's Check for both, so every run_program on a program-only pool was
+// refused.
+func TestProgramRunMayUseProgramOnlyCalls(t *testing.T) {
+	pol := policytest.Policy(t)
+	swap := policytest.Calldata("swapExactIn(address,uint256,uint256,address,uint256)", policytest.USDC, big.NewInt(1e6), 0, policytest.Self, 100)
+	r := &fakeRunner{pr: policytest.Prover(t, pol), to: policytest.Pool, data: swap}
+	h := start(t, daemon.Config{Programs: []daemon.ProgramRunner{r}, Chain: daemontest.NewChain()})
+	code, rec, _ := post(t, h, "/v1/program-runs", `{}`)
+	if code != http.StatusAccepted || rec.Code != "" {
+		t.Fatalf("the program's trade: %d %+v", code, rec)
+	}
+	code, rec, _ = post(t, h, "/v1/transactions", fmt.Sprintf(`{"to":%q,"data":"0x%x"}`, policytest.Pool.Hex(), swap))
+	if code != http.StatusUnprocessableEntity || rec.Code != "policy_violation:program_only" || !strings.Contains(rec.Hint, "run_program") {
+		t.Fatalf("the same call as an intent: %d %+v", code, rec)
 	}
 }

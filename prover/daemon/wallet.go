@@ -164,6 +164,8 @@ func (d *Daemon) budgetLine(ctx context.Context, r WindowRule, now time.Time) Bu
 		if a, err := wire.ParseAddress(r.Token); err == nil {
 			if t, err := d.tokens.get(ctx, a); err == nil {
 				sym = t.Symbol
+			} else if tw := d.cfg.Policy.TokenWindow(a); tw != nil && tw.Symbol != "" {
+				sym = tw.Symbol // the policy's, for display only
 			}
 		}
 	}

@@ -48,13 +48,23 @@ async function driveEveryTool(label, client) {
     assert.equal(w.chainId, 1337);
     const dusd = w.balances.find((b) => b.symbol === 'dUSD');
     assert.ok(dusd && dusd.decimals === 18, JSON.stringify(w.balances));
+    // Every window of the v2 policy, in this order: value, fees, count, then each token window.
+    assert.deepEqual(w.budget.map((b) => `${b.rule}/${b.symbol}`), ['window/ETH', 'fee_window/ETH', 'tx_count/', 'token_window/dETH', 'token_window/dUSD']);
     assert.equal(w.budget[0].rule, 'window');
     assert.match(w.budget[0].text, /left of 3 ETH in any 1 day/);
+    assert.match(w.budget[1].text, /left of 1 ETH in any 1 day/);
+    assert.match(w.budget[2].text, /transactions left of 100 in any 1 day/);
+    assert.match(w.budget[3].text, /left of 5 dETH in any 1 day/);
+    assert.match(w.budget[4].text, /left of 5000 dUSD in any 1 day/);
+    for (const b of w.budget) assert.equal(b.windowSeconds, 86400, JSON.stringify(b));
     assert.equal(w.signer.paired, true);
     assert.equal(w.signer.relayConnected, true);
     assert.match(w.policy.description, /per transaction/);
   });
-  await check(`${label}: transfer_erc20 of 2.5 dUSD in whole units, to mined`, async () => {
+  await check(`${label}: transfer_erc20 of 2.5 dUSD in whole units, to mined, counted in the dUSD window`, async () => {
+    const windows = async () => Object.fromEntries((await client.callTool({ name: 'get_wallet_details', arguments: {} }))
+      .structuredContent.budget.map((b) => [`${b.rule}/${b.symbol}`, b]));
+    const w0 = await windows();
     const before = await erc20.balanceOf(sb.alice);
     const progress = [];
     const res = await client.callTool({ name: 'transfer_erc20', arguments: { token: 'dUSD', to: sb.alice, amount: '2.5' } },
@@ -65,6 +75,18 @@ async function driveEveryTool(label, client) {
     const after = await erc20.balanceOf(sb.alice);
     assert.equal(after - before, ethers.parseUnits('2.5', 18), 'the token balance moved by 2.5 dUSD');
     assert.ok(progress.length >= 1, 'progress notifications');
+    // The daemon's view of the signer's windows moved with it: 2.5 dUSD, one transaction, its fee; each says when it frees up.
+    const w1 = await windows();
+    const left = (w, k) => Number(w[k].remaining.split(' ')[0]);
+    assert.equal(left(w0, 'token_window/dUSD') - left(w1, 'token_window/dUSD'), 2.5, JSON.stringify(w1['token_window/dUSD']));
+    assert.equal(left(w0, 'tx_count/') - left(w1, 'tx_count/'), 1);
+    assert.ok(left(w1, 'fee_window/ETH') < left(w0, 'fee_window/ETH'));
+    assert.equal(left(w1, 'token_window/dETH'), left(w0, 'token_window/dETH'));
+    for (const k of ['token_window/dUSD', 'tx_count/', 'fee_window/ETH']) {
+      const resets = Date.parse(w1[k].resetsAt) - Date.now();
+      assert.ok(resets > 86400_000 - 600_000 && resets <= 86400_000, `${k} frees up within the day: ${w1[k].resetsAt}`);
+      assert.match(w1[k].text, /frees up at/);
+    }
   });
   await check(`${label}: transfer_native 0.01 ETH to mined`, async () => {
     const before = await provider.getBalance(sb.alice);
@@ -135,12 +157,12 @@ try {
     await (await oracle.setPrice(285000000000n)).wait();
     const maker = new ethers.NonceManager(new ethers.Wallet('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a', provider));
     const pool = new ethers.Contract(sb.contracts.pool, ['function reserve0() view returns (uint256)', 'function reserve1() view returns (uint256)',
-      'function swapExactIn(address,uint256,uint256,address) returns (uint256)'], maker);
+      'function swapExactIn(address,uint256,uint256,address,uint256) returns (uint256)'], maker);
     const [r0, r1] = [Number(ethers.formatEther(await pool.reserve0())), Number(ethers.formatEther(await pool.reserve1()))];
     const dETHin = (Math.sqrt((r0 * r1) / 2850) - r0) / 0.997;
     const deth = new ethers.Contract(sb.contracts.dETH, ['function approve(address,uint256) returns (bool)'], maker);
     await (await deth.approve(sb.contracts.pool, ethers.MaxUint256)).wait();
-    await (await pool.swapExactIn(sb.contracts.dETH, ethers.parseEther(dETHin.toFixed(9)), 0n, await maker.getAddress())).wait();
+    await (await pool.swapExactIn(sb.contracts.dETH, ethers.parseEther(dETHin.toFixed(9)), 0n, await maker.getAddress(), 2n ** 64n)).wait();
     res = await c.callTool({ name: 'run_program', arguments: { program: sb.program } });
     assert.ok(!res.isError, text(res));
     assert.equal(res.structuredContent.status, 'mined', text(res));

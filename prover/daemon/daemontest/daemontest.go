@@ -112,13 +112,17 @@ type Harness struct {
 	Client *daemon.Client
 }
 
-// Start runs a daemon for the example policy with cfg (Policy, Transport
-// and, when nil, Prover are filled in) until the test ends. Every response
+// Start runs a daemon with cfg until the test ends: for the example policy
+// when cfg.Policy is nil (Transport and, when nil, Policy and Prover are
+// filled in; the fake signer verifies against the same policy). Every response
 // its server writes is checked against docs/agent-host-api.yaml (kin-openapi);
 // a mismatch fails the test.
 func Start(t testing.TB, cfg daemon.Config) *Harness {
 	t.Helper()
-	pol := policytest.Policy(t)
+	pol := cfg.Policy
+	if pol == nil {
+		pol = policytest.Policy(t)
+	}
 	_, _, vk := policytest.Keys(t)
 	p := &Pipe{ToSigner: make(chan daemon.Message, 64), FromSigner: make(chan daemon.Message, 64)}
 	cfg.Policy, cfg.Transport = pol, p
