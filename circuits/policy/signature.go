@@ -564,7 +564,8 @@ func (p *Policy) allowedSignatures() string {
 // CheckSignature applies every rule to a typed-data message at st.Time with
 // the window sums of st, in this order: time, signature (domain and type),
 // arg (each field's rule), validity (deadlines ≤ time + maxValidity),
-// token_window. It is the native twin of the typed-data circuit.
+// token_window. The rule is MatchSignature's (the one the public inputs
+// and the prover use). It is the native twin of the typed-data circuit.
 func (p *Policy) CheckSignature(m *TypedMessage, st *wire.State) (*SigMatch, error) {
 	if err := st.Check(); err != nil {
 		return nil, wire.Errorf(wire.Malformed, "state: %s", wire.MessageOf(err))
@@ -576,31 +577,17 @@ func (p *Policy) CheckSignature(m *TypedMessage, st *wire.State) (*SigMatch, err
 	if now > uint64(p.NotAfter) {
 		return nil, wire.Violation(RuleTime, "the policy expired at %d, the time is %d", p.NotAfter, now)
 	}
-	first, cands, err := p.LocateSignature(m)
+	sm, err := p.MatchSignature(m)
 	if err != nil {
 		return nil, err
 	}
-	var firstErr error
-	for _, i := range cands {
-		sm := first
-		if i != first.idx {
-			sm = p.sigMatch(i, m)
-		}
-		if err := sm.check(p, st); err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
-		}
-		return sm, nil
+	if err := sm.check(p, st); err != nil {
+		return nil, err
 	}
-	return nil, firstErr
+	return sm, nil
 }
 
 func (sm *SigMatch) check(p *Policy, st *wire.State) error {
-	if err := sm.checkWords(); err != nil {
-		return err
-	}
 	limit := st.Time + p.MaxValidity
 	for i := 0; i < sm.Rule.Words; i++ {
 		if sm.Rule.Deadlines&(1<<i) == 0 {

@@ -60,6 +60,7 @@ type Signer struct {
 	vault    *vault.Vault
 	vaultErr error // a stored blob that does not decode; kept untouched
 	pins     *pins
+	typedVK  *verify.TypedVerifyingKey // nil: no signature proposals
 	programs map[wire.Hash32]*Program
 	pending  []json.RawMessage
 
@@ -120,6 +121,9 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 		if s.programs, err = decodePrograms(raw); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.loadTypedKey(ctx); err != nil {
+		return nil, err
 	}
 	var window uint64
 	if s.pins != nil {
@@ -521,6 +525,9 @@ func (s *Signer) Audit(ctx context.Context) ([]audit.Entry, error) {
 // answers with a receipt: signed, rejected with a code, or pending while
 // the vault is locked.
 func (s *Signer) Submit(ctx context.Context, raw []byte) wire.Receipt {
+	if wire.IsSigProposal(raw) {
+		return s.submitSignature(ctx, raw)
+	}
 	p, err := wire.DecodeProposal(raw)
 	if err != nil {
 		r := reject("", err)
@@ -709,10 +716,19 @@ func (s *Signer) checkAccount(v *vault.Vault, pol *policy.Policy) error {
 
 // hold queues a proposal that met a locked vault.
 func (s *Signer) hold(ctx context.Context, p *wire.Proposal, raw []byte) wire.Receipt {
+	return s.holdRaw(ctx, p.ID, raw)
+}
+
+// holdRaw queues a proposal of either kind (a transaction or a signature)
+// that met a locked vault, once per id.
+func (s *Signer) holdRaw(ctx context.Context, id string, raw []byte) wire.Receipt {
 	s.mu.Lock()
 	dup := false
 	for _, q := range s.pending {
-		if qp, err := wire.DecodeProposal(q); err == nil && qp.ID == p.ID {
+		var probe struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(q, &probe) == nil && probe.ID == id {
 			dup = true
 			break
 		}
@@ -723,14 +739,14 @@ func (s *Signer) hold(ctx context.Context, p *wire.Proposal, raw []byte) wire.Re
 	}
 	s.mu.Unlock()
 	if full {
-		return reject(p.ID, wire.Errorf(wire.Locked, "the vault is locked and %d proposals are already waiting", s.cfg.MaxPending))
+		return reject(id, wire.Errorf(wire.Locked, "the vault is locked and %d proposals are already waiting", s.cfg.MaxPending))
 	}
 	if !dup {
 		if err := s.persistPending(ctx); err != nil {
-			return reject(p.ID, err)
+			return reject(id, err)
 		}
 	}
-	return wire.Receipt{ID: p.ID, Status: wire.StatusPending, Code: wire.Locked, Message: "the vault is locked; the proposal is kept until it is unlocked"}
+	return wire.Receipt{ID: id, Status: wire.StatusPending, Code: wire.Locked, Message: "the vault is locked; the proposal is kept until it is unlocked"}
 }
 
 func (s *Signer) persistLedger(ctx context.Context) error {
