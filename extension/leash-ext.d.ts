@@ -30,6 +30,12 @@ interface LeashExt {
    * core's window state as JSON (status().state), or a decimal native spend.
    */
   explain(tx: string, policy: string | null, state: string, unixTime?: number): Promise<Explained>;
+  /**
+   * A signature proposal's typed data for the approval: domain rows, the
+   * type, each field with its value (amounts in token units) and its rule,
+   * the digest the core would sign, and the refusal (code) if any.
+   */
+  explainSignature(typedData: string, policy: string | null, state: string, unixTime?: number): Promise<ExplainedSignature>;
   /** The extension's one relay channel. All channel crypto stays in WASM. */
   link: Link;
 }
@@ -48,6 +54,13 @@ interface UserFace {
   sealSession(password: string, expiresMs: number): Promise<string>;
   /** Unlock from such a blob after a service-worker restart. */
   resumeSession(blob: string): Promise<void>;
+}
+
+interface ExplainedSignature {
+  primaryType: string;
+  domain: { path: string; type: string; value: string }[];
+  fields: { path: string; type: string; value: string; rule?: string }[];
+  digest: string; spends?: string; code?: string; message?: string;
 }
 
 interface PolicyInfo {

@@ -69,6 +69,7 @@ func registerExt() {
 		}, nil
 	}))
 	o.Set("explain", async(explainJS))
+	o.Set("explainSignature", async(explainSignatureJS))
 	o.Set("link", linkObject())
 	js.Global().Set("leashExt", o)
 }
@@ -412,4 +413,47 @@ func stepJS(l *ext.Link, st ext.Step) (any, error) {
 		v.Set("state", string(l.State()))
 	}
 	return v, nil
+}
+
+// explainSignatureJS: leashExt.explainSignature(typedData, policy|null,
+// state, time), state the signer's window state as JSON.
+func explainSignatureJS(args []js.Value) (func() (any, error), error) {
+	doc, err := bytesOf(arg(args, 0), "typedData")
+	if err != nil {
+		return nil, err
+	}
+	var polDocBytes []byte
+	if p := arg(args, 1); p.Truthy() {
+		if polDocBytes, err = bytesOf(p, "policy"); err != nil {
+			return nil, err
+		}
+	}
+	stateStr := "{}"
+	if v := arg(args, 2); v.Truthy() {
+		stateStr = js.Global().Get("String").Invoke(v).String()
+	}
+	now, err := uintOf(arg(args, 3), "time", uint64(time.Now().Unix()))
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		st := &wire.State{}
+		if strings.TrimSpace(stateStr) != "{}" {
+			if st, err = wire.DecodeState([]byte(stateStr)); err != nil {
+				return nil, err
+			}
+		}
+		st.Time = now
+		var pol *policy.Policy
+		if polDocBytes != nil {
+			if pol, err = policy.Decode(polDocBytes); err != nil {
+				return nil, err
+			}
+		}
+		e, err := ext.ExplainSignature(doc, pol, st)
+		if err != nil {
+			return nil, err
+		}
+		return fromJSON(e)
+	}, nil
 }

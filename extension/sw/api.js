@@ -81,6 +81,13 @@ async function explainApproval(a, status, policy) {
       const now = Math.floor(Date.now() / 1000);
       // The core's own window state (policy v2: value, fees, count, tokens).
       const state = JSON.stringify({ ...status.state, time: now });
+      if (p.typedData) {
+        // A signature proposal (issue 17): the domain, the type, each field
+        // with its rule, amounts in token units, from the document the core
+        // signs; the core verifies the proof when the user approves.
+        out.signature = await ext.explainSignature(JSON.stringify(p.typedData), policy ? policy.doc : null, state, now);
+        return out;
+      }
       out.explained = await ext.explain(JSON.stringify(p.tx), policy ? policy.doc : null, state, now);
       // Proof status: the core's stateless verifier on the same inputs the
       // signer will compute (its own nonce, spend and clock).
@@ -176,6 +183,8 @@ export async function handle(msg) {
       const vk = await ext.describeVK(vkBytes);
       const pinned = await approver.pin(str(msg.policy), vkBytes);
       if (pinned.commitment !== info.commitment) fail('internal', 'the core computed another commitment');
+      // The typed-data circuit's key (typed.vk), for signature proposals.
+      if (msg.typedVK) await approver.pinTypedKey(b64ToBytes(str(msg.typedVK)));
       await st.set(st.K.policy, { doc: msg.policy, vk: msg.vk, info, vkHash: vk.hash, importedAt: Date.now() });
       await st.updateSettings({ chainId: info.chainId });
       dapp.emitChain();

@@ -46,7 +46,7 @@ async function handleProposal(raw, arrived) {
     const prev = await st.getReceipt(id);
     if (prev && prev.status !== 'pending') {
       await sendReceipt(stripLocal(prev)); // a redelivery gets the same answer
-      if (prev.status === 'signed' && prev.rawTx) {
+      if (prev.status === 'signed' && prev.rawTx && !prev.signature) {
         // The worker may have died before the broadcast: send it again
         // (the chain ignores a transaction it already has).
         broadcast(prev).catch((e) => console.warn('broadcast', e));
@@ -152,7 +152,12 @@ async function finish(r) {
   }
   await st.putReceipt(r);
   await sendReceipt(r);
-  if (r.status === 'signed') {
+  if (r.status === 'signed' && r.signature) {
+    // A typed-data signature (issue 17): nothing to broadcast; the agent
+    // host sends it (an x402 payment header) and the audit log has it.
+    touchSession().catch(() => {});
+    await st.addActivity({ kind: 'signature', id: r.id, decision: 'signed', txHash: r.digest, source: 'agent' });
+  } else if (r.status === 'signed') {
     touchSession().catch(() => {});
     await st.addActivity({ kind: 'tx', id: r.id, decision: 'signed', txHash: r.txHash, rawTx: r.rawTx, source: 'agent' });
     broadcast(r).catch((e) => console.warn('broadcast', e));

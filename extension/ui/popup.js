@@ -186,6 +186,18 @@ function approvalCard(a, standalone) {
   const buttons = (approveLabel, getExtra) => h('div', { class: 'row', style: 'margin-top:10px' },
     h('button', { class: 'primary', 'data-approve': a.id, disabled: busy, onclick: () => decide(true, getExtra ? getExtra() : {}) }, approveLabel),
     h('button', { 'data-reject': a.id, disabled: busy, onclick: () => decide(false) }, 'Reject'));
+  if (a.kind === 'proposal' && a.signature) {
+    const s = a.signature;
+    const row = (k, v, rule) => h('tr', {}, h('td', { class: 'mono' }, k), h('td', { class: 'mono' }, v), h('td', { class: 'small' }, rule || ''));
+    return h('div', { class: 'card', 'data-approval': a.id, 'data-kind': 'signature' },
+      h('div', { class: 'spread' }, h('h2', {}, 'Agent signature: ' + s.primaryType), h('span', { class: 'mono muted' }, a.proposalId)),
+      h('table', { class: 'small', 'data-domain': '' }, ...s.domain.map((d) => row('domain.' + d.path, d.value))),
+      h('table', { class: 'small', 'data-fields': '' }, ...s.fields.map((f) => row(f.path, f.value, f.rule))),
+      s.spends ? h('p', { class: 'small' }, 'Counts ', h('b', {}, s.spends), ' toward its token window.') : null,
+      s.code ? h('p', { class: 'reason' }, s.code + ': ' + (s.message || '')) : null,
+      h('p', { class: 'small muted' }, 'Digest ', h('span', { class: 'mono' }, short(s.digest)), '. On approval Leash verifies the proof and signs exactly this.'),
+      buttons('Approve and sign'));
+  }
   if (a.kind === 'proposal') {
     const e = a.explained;
     return h('div', { class: 'card', 'data-approval': a.id },
@@ -316,6 +328,7 @@ function programsCard() {
 function policyCard() {
   const p = view.policy;
   const vkFile = keep('vk-file', () => h('input', { type: 'file', id: 'vk-file' }));
+  const typedFile = keep('typed-vk-file', () => h('input', { type: 'file', id: 'typed-vk-file' }));
   const preview = keep('policy-preview', () => h('div', {}));
   const polFile = keep('policy-file', () => {
     const el = h('input', { type: 'file', accept: '.json,application/json', id: 'policy-file' });
@@ -326,9 +339,11 @@ function policyCard() {
     const vk = vkFile.files[0];
     const doc = await polFile.files[0]?.text();
     if (!doc || !vk) throw Object.assign(new Error('choose a policy file and the verifying key (policy.vk)'), { code: 'malformed' });
-    await call('pinPolicy', { policy: doc, vk: await fileBase64(vk) });
+    const typed = typedFile.files[0];
+    await call('pinPolicy', { policy: doc, vk: await fileBase64(vk), ...(typed ? { typedVK: await fileBase64(typed) } : {}) });
     polFile.value = '';
     vkFile.value = '';
+    typedFile.value = '';
     preview.replaceChildren();
   });
   return h('div', { class: 'card', 'data-card': 'policy' },
@@ -343,6 +358,7 @@ function policyCard() {
     h('h3', {}, p ? 'Replace' : 'Import'),
     h('label', {}, 'Policy file (policy.json)'), polFile,
     h('label', {}, 'Verifying key from leash setup (policy.vk)'), vkFile,
+    h('label', {}, 'Typed-data key, for signatures such as x402 payments (typed.vk, optional)'), typedFile,
     preview,
     h('div', { class: 'row', style: 'margin-top:8px' },
       h('button', { class: 'primary', id: 'pin', onclick: pin }, 'Pin policy'),
