@@ -113,6 +113,15 @@ func idemHeader(key string) map[string]string {
 	return map[string]string{"Idempotency-Key": key}
 }
 
+// Sign posts an EIP-712 document to POST /v1/signatures and waits for the
+// signer. A refusal (by the policy or the signer) is a Signature with
+// status rejected, not an error.
+func (c *Client) Sign(ctx context.Context, typedData []byte) (Signature, error) {
+	var s Signature
+	err := c.do(ctx, "POST", "/v1/signatures", SignatureRequest{TypedData: typedData}, nil, &s)
+	return s, err
+}
+
 // Submit posts an intent; with wait > 0 it long-polls for the outcome.
 // A pre-check refusal is a Record with status rejected, not an error.
 func (c *Client) Submit(ctx context.Context, in Intent, idempotencyKey string, wait time.Duration) (Record, error) {

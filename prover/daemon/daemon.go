@@ -73,6 +73,9 @@ type Config struct {
 	// Programs are the committed programs this agent host runs
 	// (POST /v1/program-runs); optional.
 	Programs []ProgramRunner
+	// Signatures proves EIP-712 typed data (POST /v1/signatures, x402
+	// payments); optional (without it those are refused, not_configured).
+	Signatures SigProver
 	// Guard is the HTTP API's front door (Host, Origin, Content-Type and an
 	// optional bearer token; see package httpguard). Its zero value serves
 	// loopback callers without a token.
@@ -104,6 +107,8 @@ type Daemon struct {
 	sendable  *sync.Cond      // signalled when inflight changes or a job is sent
 	tasks     []Task
 	startOnce sync.Once
+	sigs      sigWaiters
+	sigMu     sync.Mutex // one signature proven and in flight at a time
 }
 
 type job struct {
