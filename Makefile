@@ -1,16 +1,21 @@
 # Leash. `make demo` runs the whole system on embedded defaults;
-# `make test` runs every test. Both install what they need.
+# `make test` runs every test. Both install what they need. `make help`
+# lists the targets.
 SHELL := /bin/bash
 GO    ?= go
 GOFLAGS_BUILD := -trimpath
 export GOTOOLCHAIN := local
 export GOFLAGS := -mod=readonly
 
-.PHONY: all build test bench bench-wasm bench-relay bench-e2e bench-agents wasm demo extension relay-worker deps npm chromium clean
+.PHONY: all help build test lint release screenshots bench bench-wasm bench-relay bench-e2e bench-agents wasm demo extension relay-worker deps npm chromium preflight clean
 
 all: build
 
-## build: the CLI at bin/leash
+## help: this list
+help:
+	@sed -nE 's/^## ([a-z0-9-]+): (.*)/  make \1\t\2/p' $(MAKEFILE_LIST) | expand -t 22
+
+## build: the CLI at bin/leash (leash version names its commit and dist/leash.wasm)
 build:
 	$(GO) build $(GOFLAGS_BUILD) -o bin/leash ./cmd/leash
 
@@ -18,33 +23,61 @@ build:
 deps: npm
 	$(GO) mod download
 
+# A node_modules that is a link (a worktree sharing another checkout's) is
+# never reinstalled: npm ci through the link empties the shared copy under
+# every other checkout (it did once). It is checked instead (npm ls --all);
+# if it lacks a package, `rm node_modules && make deps` installs this
+# checkout's own.
 npm: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@touch $@
+	@if [ -L node_modules ]; then \
+	  if npm ls --all >/dev/null 2>&1; then \
+	    echo "npm: node_modules links to $$(readlink -f node_modules) (shared): it has what package.json names; not reinstalled"; \
+	  else \
+	    echo "npm: node_modules links to $$(readlink -f node_modules), shared with other checkouts, and lacks what package.json or package-lock.json name (npm ls --all). Not running npm ci there: it would empty the shared copy. Run: rm node_modules && make deps (this checkout's own)." >&2; \
+	    exit 1; \
+	  fi; \
+	else \
+	  npm ci --no-audit --no-fund && touch $@; \
+	fi
 
 ## chromium: Debian's chromium for the browser tests (root, apt)
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-## test: every test (Go, WASM under Node, browser)
-test: deps build wasm
+## preflight: say what make test needs that is missing, and how to install it
+preflight:
+	@scripts/preflight.sh
+
+## test: every test (lint, Go, WASM under Node, reproducible builds, browser)
+test: preflight deps build wasm
 	scripts/test.sh
+
+## lint: gofmt, go vet (native and js/wasm), go mod tidy, staticcheck (new findings fail)
+lint:
+	scripts/lint.sh
+
+## release: dist/release: the CLI for linux and darwin (amd64, arm64), leash.wasm, the extension zip, the Worker bundle, SHA256SUMS
+release: deps
+	scripts/release.sh
+
+## screenshots: run the browser test and refresh the PNGs in docs/img/ from its screenshots
+screenshots: deps build wasm
+	scripts/screenshots.sh
 
 ## bench: native benchmarks, printed as a table of medians
 bench:
 	$(GO) run ./scripts/benchtable -count 5 ./circuits/... ./prover/... ./chain/...
 
-## wasm: dist/leash.wasm and dist/wasm_exec.js
+## wasm: dist/leash.wasm and dist/wasm_exec.js (reproducible: scripts/build-wasm.sh)
 wasm:
-	@mkdir -p dist
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o dist/leash.wasm ./wasm/cmd/leashwasm
-	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" dist/wasm_exec.js
+	scripts/build-wasm.sh dist
 
 ## demo: the whole system on embedded defaults
 demo: deps build
 	scripts/demo.sh
 
+## clean: remove bin/ and dist/
 clean:
 	rm -rf bin dist
 
@@ -72,6 +105,6 @@ extension: deps wasm
 relay-worker:
 	@mkdir -p relay/worker/build
 	@[ -f relay/worker/build/worker.mjs ] || { \
-		$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o relay/worker/build/.assets && \
+		$(GO) tool workers-assets-gen -mode=go -o relay/worker/build/.assets && \
 		cp relay/worker/build/.assets/* relay/worker/build/ && rm -rf relay/worker/build/.assets; }
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o relay/worker/build/app.wasm ./relay/worker/cmd/relayworker

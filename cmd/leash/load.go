@@ -13,7 +13,7 @@ func loadWith[T any](path, what string, decode func([]byte) (T, error)) (T, erro
 	var zero T
 	b, err := readFile(path)
 	if err != nil {
-		return zero, wire.Errorf(wire.Malformed, "%s file: %v", what, err)
+		return zero, wire.Errorf(wire.Malformed, "%s file: %w", what, err)
 	}
 	v, err := decode(b)
 	if err != nil {

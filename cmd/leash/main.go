@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"sort"
@@ -29,14 +30,15 @@ var commands = map[string]command{
 	"circuit":    {cmdCircuit, "circuit info               constraint count, public inputs, calldata capacity"},
 	"prove":      {cmdProve, "prove --keys DIR --policy FILE --tx FILE --state FILE --out FILE"},
 	"verify":     {cmdVerify, "verify --vk FILE --policy FILE --proposal FILE --state FILE"},
-	"sign":       {cmdSign, "sign --mnemonic-file FILE --vk FILE --policy FILE --proposal FILE --state FILE"},
+	"sign":       {cmdSign, "sign (--mnemonic-file FILE|- | --keystore FILE) --vk FILE --policy FILE --proposal FILE --state FILE"},
 	"proposal":   {cmdProposal, "proposal public-inputs --policy FILE --proposal FILE --state FILE"},
-	"keys":       {cmdKeys, "keys address --mnemonic-file FILE [--index N]"},
+	"keys":       {cmdKeys, "keys address | import | export   the user's key: mnemonic (file or stdin) or keystore"},
 	"relay":      {cmdRelay, "relay [--addr] [--data DIR] [--tls-cert --tls-key] | relay bench ..."},
 	"devnet":     {cmdDevnet, "devnet [--addr]             embedded go-ethereum dev chain"},
 	"agent-host": {cmdAgentHost, "agent-host --keys DIR --policy FILE [--pair URI (first start)] [--rpc URL --account ADDR]"},
 	"mcp":        {cmdMCP, "mcp [--agent-host URL] [--http ADDR --token-file F]  MCP server (stdio or Streamable HTTP) over the agent-host API"},
 	"demo":       {cmdDemo, "demo --keys DIR              the scripted tour of the whole system"},
+	"version":    {cmdVersion, "version [--wasm FILE]        version, VCS revision, protocol versions, leash.wasm's SHA-256"},
 }
 
 func main() {
@@ -47,30 +49,42 @@ func main() {
 }
 
 func run(ctx context.Context, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage()
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return 0
+	if len(args) == 0 {
+		usage(os.Stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		usage(os.Stdout)
+		return exitOK
+	case "help":
+		return help(ctx, args[1:])
+	case "-version", "--version":
+		return printVersion(os.Stdout, false, "")
 	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "leash: unknown command %q\n\n", args[0])
-		usage()
+		usage(os.Stderr)
 		return exitUsage
+	}
+	if wantsHelp(args[1:]) {
+		return help(ctx, args)
 	}
 	return c.run(ctx, args[1:])
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: leash <command> [flags]\n\ncommands:")
+// usage lists the commands.
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: leash <command> [flags]\n\ncommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %s\n", commands[n].usage)
+		fmt.Fprintf(w, "  %s\n", commands[n].usage)
 	}
+	fmt.Fprintln(w, "\nleash help <command> [subcommand], or --help after any command, shows its flags.\n"+
+		"leash --version prints the version; leash version the details as JSON.")
 }

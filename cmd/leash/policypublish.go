@@ -5,40 +5,38 @@ import (
 	"crypto/ecdsa"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/leash-wallet/leash/chain/registry"
-	"github.com/leash-wallet/leash/wasm/vault"
 	"github.com/leash-wallet/leash/wire"
 )
 
 // cmdPolicyPublish: `leash policy publish --rpc URL --registry ADDR --vk FILE
-// --mnemonic-file FILE [--index N] POLICY` commits (C, vkHash) on chain,
+// (--mnemonic-file FILE|- [--index N] | --keystore FILE) POLICY` commits (C, vkHash) on chain,
 // signed with the user's key; `--revoke` revokes instead (the kill switch).
 func cmdPolicyPublish(ctx context.Context, args []string) int {
 	fs := newFlags("policy publish")
 	rpc := fs.String("rpc", "http://127.0.0.1:8545", "chain JSON-RPC URL")
 	reg := fs.String("registry", "", "PolicyRegistry address")
 	vkPath := fs.String("vk", "", "verifying key (policy.vk)")
-	mnemonic := fs.String("mnemonic-file", "", "file holding the user's BIP-39 mnemonic")
-	index := fs.Uint("index", 0, "account index N of m/44'/60'/0'/0/N")
+	src := keyFlags(fs)
 	revoke := fs.Bool("revoke", false, "revoke the account's commitment instead of publishing")
-	if err := fs.Parse(args); err != nil || (!*revoke && fs.NArg() != 1) || *reg == "" || *mnemonic == "" || (!*revoke && *vkPath == "") {
-		fmt.Fprintln(os.Stderr, "usage: leash policy publish --registry ADDR --vk FILE --mnemonic-file FILE [--rpc URL] [--index N] POLICY\n"+
-			"       leash policy publish --revoke --registry ADDR --mnemonic-file FILE [--rpc URL] [--index N]")
+	if err := fs.Parse(args); err != nil || (!*revoke && fs.NArg() != 1) || *reg == "" || !keyChoice(fs, src) || (!*revoke && *vkPath == "") {
+		fmt.Fprintln(os.Stderr, "usage: leash policy publish --registry ADDR --vk FILE (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL] POLICY\n"+
+			"       leash policy publish --revoke --registry ADDR (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL]")
 		return exitUsage
 	}
 	if !common.IsHexAddress(*reg) {
 		return fail(wire.Errorf(wire.Malformed, "--registry: not an address"))
 	}
-	words, err := readFile(*mnemonic)
+	userKey, err := src.Open()
 	if err != nil {
 		return fail(err)
 	}
+	defer userKey.Close()
 	var out map[string]any
-	err = vault.WithMnemonicKey(strings.Join(strings.Fields(string(words)), " "), uint32(*index), func(key *ecdsa.PrivateKey) error {
+	err = userKey.With(func(key *ecdsa.PrivateKey) error {
 		if *revoke {
 			h, err := registry.Revoke(ctx, *rpc, common.HexToAddress(*reg), key)
 			out = map[string]any{"revoked": true, "tx": h}

@@ -22,9 +22,15 @@ const (
 )
 
 // newFlags returns a FlagSet that reports usage errors instead of exiting.
+// Its usage lists the synopsis and every flag (help.go); while help is
+// being shown it writes to stdout.
 func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("leash "+name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
+	if helping {
+		fs.SetOutput(os.Stdout)
+	}
+	fs.Usage = func() { printUsage(fs.Output(), name, fs) }
 	return fs
 }
 
@@ -71,6 +77,7 @@ func readFile(path string) ([]byte, error) {
 
 // refuse prints the verify-style refusal {"ok":false,"code","message"}.
 func refuse(err error) int {
+	printHint(err)
 	printJSON(os.Stdout, struct {
 		OK      bool      `json:"ok"`
 		Code    wire.Code `json:"code"`
@@ -82,6 +89,7 @@ func refuse(err error) int {
 // fail prints {"error":{"code","message"}} and returns the exit code that
 // matches the error: 3 for a policy violation, 4 otherwise.
 func fail(err error) int {
+	printHint(err)
 	code := wire.CodeOf(err)
 	printJSON(os.Stdout, map[string]any{"error": map[string]any{"code": code, "message": wire.MessageOf(err)}})
 	if code.IsPolicyViolation() {

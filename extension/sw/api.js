@@ -245,6 +245,10 @@ export async function handle(msg) {
     }
     case 'bench':
       return rt.benchStats();
+    case 'build': {
+      const { wasmSHA256 } = await ready();
+      return { wasmSHA256: await wasmSHA256, version: chrome.runtime.getManifest().version };
+    }
     case 'exportMnemonic':
       return user && approver.exportMnemonic(str(msg.password));
     default:

@@ -13,6 +13,13 @@ async function boot() {
     globalThis.onLeashReady = () => resolve();
   });
   const resp = await fetch(chrome.runtime.getURL('leash.wasm'));
+  // The SHA-256 of the very bytes instantiated, shown on the Setup page so
+  // the user can compare it with a release's or their own build's
+  // (docs/extension.md). Hashed from a copy of the stream, off the boot path.
+  const wasmSHA256 = resp.clone().arrayBuffer()
+    .then((b) => crypto.subtle.digest('SHA-256', b))
+    .then((d) => Array.from(new Uint8Array(d), (x) => x.toString(16).padStart(2, '0')).join(''));
+  wasmSHA256.catch(() => {});
   const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
   const t1 = performance.now();
   go.run(instance); // never resolves while the core lives
@@ -28,10 +35,11 @@ async function boot() {
   const t3 = performance.now();
   // Cold start of this worker's core, reported by the benchmark (api 'bench').
   const boot = { fetchCompileInstantiateMs: t1 - t0, goReadyMs: t2 - t1, openMs: t3 - t2, totalMs: t3 - t0 };
-  return { leash: globalThis.leash, ext: globalThis.leashExt, ...core, boot };
+  return { leash: globalThis.leash, ext: globalThis.leashExt, ...core, boot, wasmSHA256 };
 }
 
-// ready resolves to {leash, ext, agent, approver, user}.
+// ready resolves to {leash, ext, agent, approver, user, boot, wasmSHA256}
+// (wasmSHA256: a promise of the hex SHA-256 of the leash.wasm running).
 export function ready() {
   if (!booting) {
     booting = boot().catch((e) => {

@@ -55,8 +55,15 @@ function add(file) {
 
 const root = add(path.resolve(entry));
 let js = `// Bundled from npm for the Leash extension. Do not edit.\n(function () {\nconst defs = [];\n`;
+// A module is named by its path below the last node_modules, never by where
+// node_modules lives, so the bundle is the same in any checkout.
+const label = (file) => {
+  const parts = file.split(path.sep);
+  const i = parts.lastIndexOf('node_modules');
+  return i >= 0 ? parts.slice(i).join('/') : path.relative(process.cwd(), file).split(path.sep).join('/');
+};
 for (const [file, m] of modules) {
-  js += `// ${path.relative(process.cwd(), file)}\ndefs[${m.id}] = [${JSON.stringify(m.deps)}, function (module, exports, require) {\n${m.code}\n}];\n`;
+  js += `// ${label(file)}\ndefs[${m.id}] = [${JSON.stringify(m.deps)}, function (module, exports, require) {\n${m.code}\n}];\n`;
 }
 js += `const cache = [];
 function load(id) {

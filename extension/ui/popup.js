@@ -287,7 +287,24 @@ function pairCtx() {
 
 // ---- setup ----
 function setupTab() {
-  return h('div', { class: 'stack', 'data-tab-body': 'setup' }, policyCard(), programsCard(), pairingCard(pairCtx()), networkCard());
+  return h('div', { class: 'stack', 'data-tab-body': 'setup' }, policyCard(), programsCard(), pairingCard(pairCtx()), networkCard(), buildCard());
+}
+
+// buildCard: the SHA-256 of the leash.wasm this extension runs, computed by
+// the worker from the bytes it instantiated; compare it with a release's
+// SHA256SUMS or your own `make wasm` (docs/extension.md).
+let build = null;
+function buildCard() {
+  if (!build) {
+    build = { pending: true };
+    call('build').then((b) => { build = b; render(); }).catch((e) => { build = { error: errorText(e) }; render(); });
+  }
+  return h('div', { class: 'card', 'data-card': 'build' },
+    h('h2', {}, 'This build'),
+    h('dl', { class: 'kv' },
+      h('dt', {}, 'Version'), h('dd', {}, build.version || '…'),
+      h('dt', {}, 'leash.wasm SHA-256'), h('dd', { class: 'mono', id: 'wasm-sha256', style: 'word-break:break-all' }, build.wasmSHA256 || build.error || '…')),
+    h('p', { class: 'small muted' }, 'The signer core running now. It should equal leash.wasm in the release\'s SHA256SUMS, or sha256sum dist/leash.wasm after make wasm from the same source.'));
 }
 
 async function fileBase64(file) {

@@ -68,7 +68,8 @@ type Config struct {
 	Reader    Reader         // optional: balances and token metadata for /v1/wallet and token amounts
 	Account   wire.Address   // the signer's account, for nonces and gas estimates
 	// Budget reports the policy's window rules; default: the daemon's own
-	// view of the v1 value window, kept from receipts.
+	// view of every window of the policy (value, fees, count, each token
+	// window), kept from receipts.
 	Budget Budget
 	// Programs are the committed programs this agent host runs
 	// (POST /v1/program-runs); optional.
@@ -117,7 +118,6 @@ type job struct {
 	queued   time.Time
 	attempts int
 	nonce    uint64
-	value    *big.Int
 	sent     time.Time
 	isSent   bool // this attempt was handed to the transport
 	// A program run: the runner and its decision (re-made on re-proving).

@@ -173,17 +173,6 @@ func (d *Daemon) name(a wire.Address) string {
 	return a.Hex()
 }
 
-func (d *Daemon) addrList(as []wire.Address) string {
-	if len(as) == 0 {
-		return "none"
-	}
-	s := make([]string, len(as))
-	for i, a := range as {
-		s[i] = d.name(a)
-	}
-	return strings.Join(s, ", ")
-}
-
 func (d *Daemon) targetList(ts []policy.Target) string {
 	s := make([]string, 0, len(ts))
 	for i, t := range ts {

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 type metrics struct {
@@ -28,6 +29,6 @@ func newMetrics() *metrics {
 			Help: "Malformed or unknown messages from the relay."}),
 	}
 	m.reg.MustRegister(m.requests, m.queue, m.prove, m.signed, m.dropped,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

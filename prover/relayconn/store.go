@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/leash-wallet/leash/internal/atomicfile"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/wire"
@@ -180,23 +181,7 @@ func (s *store) writeLocked() error {
 	out := append([]byte(magic), s.salt...)
 	out = append(out, nonce...)
 	out = a.Seal(out, nonce, pt, []byte(magic))
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".pairing-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(out); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
+	if err := atomicfile.Replace(s.path, 0o600, atomicfile.Bytes(out)); err != nil {
 		return fmt.Errorf("relayconn: save the pairing state: %w", err)
 	}
 	return nil

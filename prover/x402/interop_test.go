@@ -19,6 +19,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	ethcrypto "github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/leash-wallet/leash/chain/contracts"
@@ -63,7 +64,7 @@ func startRefServer(t *testing.T, root string, dn *devnet.Devnet, asset common.A
 	accts := dn.Accounts()
 	srv, err := x402ref.Start(context.Background(), x402ref.Config{
 		Root: root, RPC: dn.URL(), Asset: asset, PayTo: accts[payeeIdx].Address,
-		FacilitatorKey: accts[facilitatorIdx].Key.D.FillBytes(make([]byte, 32)),
+		FacilitatorKey: ethcrypto.FromECDSA(accts[facilitatorIdx].Key),
 		Price:          price, Premium: premiumPrice, Name: contracts.USDCName, Version: contracts.USDCVersion,
 	})
 	if err != nil {
@@ -241,7 +242,7 @@ func TestInteropReferenceServer(t *testing.T) {
 			Header string `json:"header"`
 		}
 		runNode(t, root, "refclient.mjs", map[string]any{
-			"paymentRequired": header, "privateKey": "0x" + hex.EncodeToString(payer.Key.D.FillBytes(make([]byte, 32))),
+			"paymentRequired": header, "privateKey": "0x" + hex.EncodeToString(ethcrypto.FromECDSA(payer.Key)),
 			"nonce": "0x" + hex.EncodeToString(nonce[:]), "nowMs": now.UnixMilli(),
 		}, &ref)
 		if ref.Header != p.Header {
@@ -378,7 +379,7 @@ func BenchmarkInteropPayment(b *testing.B) {
 	accts := dn.Accounts()
 	srv, err := x402ref.Start(ctx, x402ref.Config{
 		Root: root, RPC: dn.URL(), Asset: addrs.USDC, PayTo: accts[payeeIdx].Address,
-		FacilitatorKey: accts[facilitatorIdx].Key.D.FillBytes(make([]byte, 32)), Price: price,
+		FacilitatorKey: ethcrypto.FromECDSA(accts[facilitatorIdx].Key), Price: price,
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -67,7 +67,7 @@ func (n *nativeNode) rejected(reason string) float64 {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	v, _ := relaytest.MetricValue(string(b), `relay_rejected_total{reason="`+reason+`"}`)
+	v, _ := relaytest.MetricValue(string(b), `leash_relay_rejected_total{reason="`+reason+`"}`)
 	return v
 }
 

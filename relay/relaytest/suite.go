@@ -32,7 +32,7 @@ const (
 // Target is a running relay under test.
 type Target struct {
 	URL string
-	// Rejected reads relay_rejected_total{reason}; nil skips metric checks.
+	// Rejected reads leash_relay_rejected_total{reason}; nil skips metric checks.
 	Rejected func(reason string) float64
 	// Restart restarts the relay keeping its data; nil skips the restart case.
 	Restart func(t *testing.T)
@@ -418,7 +418,7 @@ func rejected(tgt Target, reason string) float64 {
 	return tgt.Rejected(reason)
 }
 
-// waitCounted waits until relay_rejected_total{reason} rose above before.
+// waitCounted waits until leash_relay_rejected_total{reason} rose above before.
 func waitCounted(t testing.TB, tgt Target, reason string, before float64) {
 	t.Helper()
 	if tgt.Rejected == nil {
@@ -431,7 +431,7 @@ func waitCounted(t testing.TB, tgt Target, reason string, before float64) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("relay_rejected_total{reason=%q} did not rise above %v", reason, before)
+	t.Fatalf("leash_relay_rejected_total{reason=%q} did not rise above %v", reason, before)
 }
 
 // sealer makes raw envelopes for one paired channel without a relay

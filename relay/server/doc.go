@@ -16,7 +16,7 @@
 //     the upgrade.
 //   - Graceful shutdown: stop accepting, let the hub commit and answer
 //     everything accepted, then close every connection with 1012 (restart).
-//   - Every refusal is counted in relay_rejected_total{reason}.
+//   - Every refusal is counted in leash_relay_rejected_total{reason}.
 //
 // # Security notes
 //

@@ -116,7 +116,7 @@ func New(cfg Config) (*Server, error) {
 		s.store, s.closeDB = bs, bs.Close
 	}
 	commitSeconds := prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name: "relay_commit_seconds", Help: "Duration of a group commit, fsync included.",
+		Name: "leash_relay_commit_seconds", Help: "Duration of a group commit, fsync included.",
 		Buckets: []float64{.0005, .001, .002, .004, .008, .016, .032, .064, .128, .256, .512},
 	})
 	hub, err := core.New(core.Config{Store: s.store, Limits: cfg.Limits, Logger: cfg.Logger,
@@ -367,13 +367,13 @@ var counterNames = [...]string{"auth", "stored", "delivered", "acked", "expired"
 
 func newStatsCollector(s *Server) *statsCollector {
 	c := &statsCollector{s: s,
-		conns:    prometheus.NewDesc("relay_connections", "Open WebSocket connections.", nil, nil),
-		links:    prometheus.NewDesc("relay_links", "Authenticated connections.", nil, nil),
-		channels: prometheus.NewDesc("relay_channels", "Channels held in memory.", nil, nil),
-		reject:   prometheus.NewDesc("relay_rejected_total", "Refused frames, sends and connections by reason.", []string{"reason"}, nil),
+		conns:    prometheus.NewDesc("leash_relay_connections", "Open WebSocket connections.", nil, nil),
+		links:    prometheus.NewDesc("leash_relay_links", "Authenticated connections.", nil, nil),
+		channels: prometheus.NewDesc("leash_relay_channels", "Channels held in memory.", nil, nil),
+		reject:   prometheus.NewDesc("leash_relay_rejected_total", "Refused frames, sends and connections by reason.", []string{"reason"}, nil),
 	}
 	for _, n := range counterNames {
-		c.counters = append(c.counters, prometheus.NewDesc("relay_"+n+"_total", "Relay "+n+" count.", nil, nil))
+		c.counters = append(c.counters, prometheus.NewDesc("leash_relay_"+n+"_total", "Relay "+n+" count.", nil, nil))
 	}
 	return c
 }

@@ -111,7 +111,7 @@ func (n *node) metrics(t testing.TB) string {
 }
 
 func (n *node) rejected(reason string) float64 {
-	v, _ := relaytest.MetricValue(n.metrics(n.t), `relay_rejected_total{reason="`+reason+`"}`)
+	v, _ := relaytest.MetricValue(n.metrics(n.t), `leash_relay_rejected_total{reason="`+reason+`"}`)
 	return v
 }
 
@@ -136,9 +136,20 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Fatalf("healthz %d %s", resp.StatusCode, b)
 	}
 	m := n.metrics(t)
-	for _, name := range []string{"relay_links", "relay_stored_total", `relay_rejected_total{reason="slow_consumer"}`, "process_resident_memory_bytes"} {
+	for _, name := range []string{"leash_relay_links", "leash_relay_stored_total", `leash_relay_rejected_total{reason="slow_consumer"}`, "process_resident_memory_bytes"} {
 		if _, ok := relaytest.MetricValue(m, name); !ok {
 			t.Errorf("metric %s missing", name)
+		}
+	}
+	// Every series of the relay's own is leash_relay_*; the rest come from
+	// the Go and process collectors.
+	for _, line := range strings.Split(m, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if name := line[:strings.IndexAny(line+" ", "{ ")]; !strings.HasPrefix(name, "leash_relay_") &&
+			!strings.HasPrefix(name, "go_") && !strings.HasPrefix(name, "process_") {
+			t.Errorf("metric %s: the relay's series are named leash_relay_*", name)
 		}
 	}
 }

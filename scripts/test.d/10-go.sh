@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# Go: vet and every package's tests (native).
+# Go: every package's tests (native). go vet runs in 05-lint.sh.
 set -euo pipefail
-go vet ./...
 go test -count=1 -timeout 20m ./...

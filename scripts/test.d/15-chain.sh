@@ -2,6 +2,7 @@
 # Chain: committed contract artifacts match contracts/*.sol (solc from npm),
 # and `leash devnet` serves, prints its JSON line, and exits 0 on SIGTERM.
 # (The Go tests of chain/... run in 10-go.sh against in-process devnets.)
+# needs: curl
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

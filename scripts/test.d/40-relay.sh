@@ -3,6 +3,7 @@
 # carries a short load from `leash relay bench` with nothing lost or
 # duplicated, and drains gracefully on SIGTERM. (The relay's conformance,
 # bad-input and SIGKILL chaos tests are Go tests, run by 10-go.sh.)
+# needs: curl python3
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=bin/leash
@@ -21,7 +22,7 @@ out=$("$bin" relay bench --url "ws://127.0.0.1:$port/v1/ws" --channels 20 --rate
 echo "$out"
 echo "$out" | grep -q ' lost 0 ' || { echo "relay smoke: messages lost"; exit 1; }
 echo "$out" | grep -q 'duplicates 0$' || { echo "relay smoke: duplicates"; exit 1; }
-curl -fsS "http://127.0.0.1:$port/metrics" | grep -q '^relay_stored_total [1-9]'
+curl -fsS "http://127.0.0.1:$port/metrics" | grep -q '^leash_relay_stored_total [1-9]'
 kill -TERM $pid
 wait $pid
 grep -q 'relay stopped' "$work/relay.log"

@@ -4,6 +4,7 @@
 # (`leash relay`), a real go-ethereum dev node (`leash devnet`) and a test
 # agent host (tests/browser/agent: prover library + relay Go client).
 # Screenshots, logs and the benchmark land in artifacts/browser/.
+# needs: chromium
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)

@@ -8,6 +8,7 @@
 # (revoked). Then the same tour against the native signer core (what
 # `make demo` runs without Chromium). A tour exits non-zero if any step
 # ends otherwise. (50-browser.sh built dist/extension.)
+# needs: chromium
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The agent host's dashboard in headless chromium, on the demo's whole system.
+# needs: chromium
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)

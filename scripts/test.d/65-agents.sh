@@ -7,6 +7,7 @@
 # a refusal with isError, the daemon down; then a web page in headless
 # chromium tries cross-origin POSTs to the daemon (refused, nothing
 # recorded). About 1 minute.
+# needs: chromium
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)

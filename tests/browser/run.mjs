@@ -7,6 +7,7 @@
 // everything first). Environment: LEASH_BIN (default bin/leash), AGENT_BIN,
 // DEVNET_CMD (JSON array; default [LEASH_BIN, "devnet"]), KEYS_DIR, BENCH_N.
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -276,6 +277,15 @@ try {
     const vkh = (await popup.textContent('#vkhash')).trim();
     assert(c === ready.commitment, `commitment ${c} = agent's ${ready.commitment}`);
     assert(vkh === ready.vkHash, `vk hash ${vkh} = ${ready.vkHash}`);
+  });
+
+  await test('setup: shows the SHA-256 of the leash.wasm it runs, equal to the built file', async () => {
+    await popup.click('[data-tab=setup]');
+    const want = crypto.createHash('sha256').update(fs.readFileSync(path.join(EXT, 'leash.wasm'))).digest('hex');
+    await until('wasm hash shown', async () => /^[0-9a-f]{64}$/.test((await popup.textContent('#wasm-sha256')).trim()));
+    const got = (await popup.textContent('#wasm-sha256')).trim();
+    assert(got === want, `Setup shows leash.wasm ${got}, the extension's file is ${want}`);
+    await popup.locator('[data-card=build]').screenshot({ path: path.join(ART, '05b-setup-build.png') });
   });
 
   await test('programs: pin a strategy program in the popup, listed; a wrong key refused; unpin', async () => {

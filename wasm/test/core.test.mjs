@@ -3,7 +3,7 @@
 // policy.vk, p0.json (tx-ok at nonce 0, empty window, proven at the
 // current time) and p1.json (the same transaction under another id), and the
 // issue 12 attacks (wasmtest.attackFixtures): swap-self/swap-attacker,
-// pool, burn-0 … burn-5.
+// pool, burn-0 … burn-5, usdc-0 … usdc-2, count-0 … count-20.
 import test from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -180,4 +180,49 @@ test("issue 12 attacks are refused by the WASM core, nothing signed or reserved"
   r = await core.agent.submit(JSON.stringify(copied));
   assert.equal(r.code, "policy_violation:fee_window", JSON.stringify(r));
   assert.equal((await core.approver.status()).nonce, "0x5");
+});
+
+// submitSequence submits <name>-0 … <name>-(n-1) (each signed), then
+// <name>-n, proven against the window without the spend before it: stale,
+// and with the signer's own state copied in, refused by the rule.
+async function sequenceRefused(core, name, n, code) {
+  for (let i = 0; i < n; i++) {
+    const r = await core.agent.submit(fx(`${name}-${i}.json`));
+    assert.equal(r.status, "signed", `${name} ${i}: ${JSON.stringify(r)}`);
+  }
+  let r = await core.agent.submit(fx(`${name}-${n}.json`));
+  assert.equal(r.code, "stale_state", JSON.stringify(r));
+  const copied = JSON.parse(fx(`${name}-${n}.json`));
+  copied.id = `${name}-${n}-copied`;
+  copied.state = r.state;
+  r = await core.agent.submit(JSON.stringify(copied));
+  assert.equal(r.code, code, JSON.stringify(r));
+  return r;
+}
+
+test("issue 12: repeated token transfers past the token window, and transactions past the count, are refused by the WASM core", async () => {
+  const open = async () => {
+    const core = await leash.open(memoryStorage());
+    await core.approver.importVault(MNEMONIC, PASSWORD);
+    await core.approver.pin(fx("policy.json"), new Uint8Array(fx("policy.vk")));
+    await core.approver.unlock(PASSWORD);
+    return core;
+  };
+  // 1,000 USDC transfers (each within the per-transfer max): the window holds 2,500.
+  let core = await open();
+  await sequenceRefused(core, "usdc", 2, "policy_violation:token_window");
+  let st = await core.approver.status();
+  const usdc = st.windows.tokens.find((t) => t.symbol === "USDC");
+  assert.equal(BigInt(usdc.spent), 2000000000n);
+  assert.ok(usdc.freesAt > 0);
+  assert.equal(st.nonce, "0x2");
+  assert.equal(st.windows.txs.count, 2);
+
+  // 1-wei payments: window.maxTxs is 20.
+  core = await open();
+  await sequenceRefused(core, "count", 20, "policy_violation:tx_count");
+  st = await core.approver.status();
+  assert.equal(st.windows.txs.count, 20);
+  assert.equal(st.windows.txs.cap, 20);
+  assert.equal(st.nonce, "0x14");
 });

@@ -159,25 +159,43 @@ func PublicInputs(pol, prop, st File) Output {
 	return Output{Stdout: encode(out), Exit: ExitOK}
 }
 
+// KeyFunc lends a signing key to fn and zeroes it afterwards.
+type KeyFunc func(fn func(*ecdsa.PrivateKey) error) error
+
 // Sign is `leash sign`: verify with the given state, then sign with the key
 // at m/44'/60'/0'/0/index of the mnemonic.
 func Sign(mnemonic File, index uint64, vk, pol, prop, st File) Output {
+	return SignWith(func() (KeyFunc, error) {
+		m, err := loadMnemonic(mnemonic)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkIndex(index); err != nil {
+			return nil, err
+		}
+		return func(fn func(*ecdsa.PrivateKey) error) error {
+			return vault.WithMnemonicKey(m, uint32(index), fn)
+		}, nil
+	}, vk, pol, prop, st)
+}
+
+// SignWith is Sign with the key open returns (the CLI's keystores). open
+// runs once the input files decoded, before the proof is verified; its
+// error is a refusal.
+func SignWith(open func() (KeyFunc, error), vk, pol, prop, st File) Output {
 	in, err := Load(vk, pol, prop, st)
 	if err != nil {
 		return refuse(err)
 	}
-	m, err := loadMnemonic(mnemonic)
+	withKey, err := open()
 	if err != nil {
-		return refuse(err)
-	}
-	if err := checkIndex(index); err != nil {
 		return refuse(err)
 	}
 	if err := verify.Verify(in.Proposal, in.Policy, in.VK, in.State, verify.Options{}); err != nil {
 		return refuse(err)
 	}
 	var signed *signer.Signed
-	err = vault.WithMnemonicKey(m, uint32(index), func(k *ecdsa.PrivateKey) error {
+	err = withKey(func(k *ecdsa.PrivateKey) error {
 		var err error
 		signed, err = signer.SignTx(k, &in.Proposal.Tx)
 		return err
@@ -186,7 +204,7 @@ func Sign(mnemonic File, index uint64, vk, pol, prop, st File) Output {
 		return refuse(err)
 	}
 	if signed.From != in.Policy.Account {
-		return refuse(wire.Errorf(wire.UnknownPolicy, "the policy is for account %s, key %d of this mnemonic is %s", in.Policy.Account.Hex(), index, signed.From.Hex()))
+		return refuse(wire.Errorf(wire.UnknownPolicy, "the policy is for account %s, the signing key is %s", in.Policy.Account.Hex(), signed.From.Hex()))
 	}
 	return Output{Stdout: encode(signed), Exit: ExitOK}
 }

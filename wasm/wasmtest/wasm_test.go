@@ -519,4 +519,36 @@ func attackFixtures(t *testing.T, dir string) {
 		write(t, dir, p.ID+".json", mustJSON(t, p))
 		pol.Count(st, tx)
 	}
+	// sequence writes the proposals <name>-0 … <name>-n of txs proven in
+	// sequence, nonce i each; the last is proven against the window
+	// before the one before it (a host that hides a spend).
+	sequence := func(name string, n int, tx func(i int) *wire.Tx) {
+		st := fresh()
+		var hidden *wire.State
+		for i := 0; i <= n; i++ {
+			x := tx(i)
+			x.Nonce = wire.Uint64(i)
+			at := st
+			if i == n {
+				at = hidden
+			}
+			p := policytest.Proposal(t, pol, x, at)
+			p.ID = fmt.Sprintf("%s-%d", name, i)
+			write(t, dir, p.ID+".json", mustJSON(t, p))
+			if i == n-1 {
+				hidden = st.Clone()
+			}
+			pol.Count(st, x)
+		}
+	}
+	// Repeated token transfers: 1,000 USDC each (the per-transfer max) to
+	// Alice; the USDC window holds 2,500, so two are signed, the third is not.
+	sequence("usdc", 2, func(int) *wire.Tx {
+		return call(policytest.USDC, policytest.Calldata("transfer(address,uint256)", policytest.Alice, usdc(1000)))
+	})
+	// Repeated transactions: 1 wei each; window.maxTxs is 20.
+	sequence("count", 20, func(int) *wire.Tx {
+		return &wire.Tx{ChainID: 1337, To: policytest.Alice, Value: wire.QuantityFromUint64(1), Gas: 21_000,
+			MaxFeePerGas: wire.QuantityFromUint64(2e9), MaxPriorityFeePerGas: wire.QuantityFromUint64(1e9)}
+	})
 }
