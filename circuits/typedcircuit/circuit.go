@@ -43,8 +43,6 @@ type Circuit struct {
 	Hi, Lo                 [policy.Words]frontend.Variable
 }
 
-func pow2(n int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(n)) }
-
 // Define enforces the rule; range checks are plain binary decompositions
 // (no BSB22 commitments), as in the policy circuit.
 func (c *Circuit) Define(api frontend.API) error {
