@@ -122,6 +122,14 @@ func (c *Client) Sign(ctx context.Context, typedData []byte) (Signature, error) 
 	return s, err
 }
 
+// FetchX402 posts to POST /v1/x402/fetch. A refused payment is an
+// X402Result with a code, not an error.
+func (c *Client) FetchX402(ctx context.Context, in X402Request) (X402Result, error) {
+	var res X402Result
+	err := c.do(ctx, "POST", "/v1/x402/fetch", in, nil, &res)
+	return res, err
+}
+
 // Submit posts an intent; with wait > 0 it long-polls for the outcome.
 // A pre-check refusal is a Record with status rejected, not an error.
 func (c *Client) Submit(ctx context.Context, in Intent, idempotencyKey string, wait time.Duration) (Record, error) {

@@ -80,6 +80,7 @@ func (d *Daemon) routes() []route {
 		fn("POST /v1/approvals", submitHandler(d, d.SubmitApproval)),
 		fn("POST /v1/program-runs", submitHandler(d, d.SubmitProgramRun)),
 		fn("POST /v1/signatures", d.handleSign),
+		fn("POST /v1/x402/fetch", d.handleX402),
 		fn("GET /v1/transactions", d.handleList),
 		fn("GET /v1/transactions/{id}", d.handleGet),
 		fn("GET /v1/transactions/{id}/events", d.handleEvents),

@@ -25,7 +25,7 @@ const mnemonic = "test test test test test test test test test test test junk"
 // sigHarness is a daemon with the typed-data prover for the x402 example
 // policy, whose fake signer hands signature proposals to a real signer
 // core (wasm/signer, the one in the extension) with both keys pinned.
-func sigHarness(t *testing.T, withProver bool) (*daemontest.Harness, *signer.Signer) {
+func sigHarness(t testing.TB, withProver bool) (*daemontest.Harness, *signer.Signer) {
 	t.Helper()
 	ctx := context.Background()
 	pol := tt.Policy(t)
