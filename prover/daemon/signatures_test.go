@@ -121,6 +121,24 @@ func TestSignatures(t *testing.T) {
 	if got := core.WindowState().TokenSpent(tt.DUSDC); got.Cmp(big.NewInt(4_800_000)) != 0 {
 		t.Fatalf("signer's window %v", got)
 	}
+	// The agent sees the budget left for payments in its wallet (the
+	// token window the payments share with transfers).
+	w, err := h.Client.Wallet(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, b := range w.Budget {
+		if b.Rule == "token_window" && strings.EqualFold(b.Token, tt.DUSDC.Hex()) {
+			found = true
+			if b.Remaining != "0.2 dUSDC" {
+				t.Errorf("dUSDC budget line %+v", b)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no dUSDC budget line in %+v", w.Budget)
+	}
 	// Malformed typed data: 400.
 	if _, err := h.Client.Sign(ctx, []byte(`{"types":{}}`)); wire.CodeOf(err) != wire.Malformed {
 		t.Fatalf("malformed: %v", err)
