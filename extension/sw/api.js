@@ -131,11 +131,11 @@ async function activity() {
   const extra = await st.get(st.K.activity, []);
   const rows = [];
   for (const e of audit.entries) {
-    if (e.kind !== 'proposal') continue;
+    if (e.kind !== 'proposal' && e.kind !== 'signature') continue; // signature: typed data (issue 17)
     rows.push({ source: 'audit', time: e.time, seq: e.seq, id: e.id, decision: e.decision, code: e.code, message: e.message, txHash: e.txHash, to: e.to, value: e.value, nonce: e.nonce });
   }
   for (const a of extra) {
-    if (a.kind === 'tx' && a.decision === 'signed' && a.source === 'agent') continue; // the audit entry says it
+    if ((a.kind === 'tx' || a.kind === 'signature') && a.decision === 'signed' && a.source === 'agent') continue; // the audit entry says it
     rows.push({ source: 'ext', time: a.time, id: a.id, decision: a.decision, code: a.code, message: a.message, txHash: a.txHash, block: a.block, kind: a.kind });
   }
   rows.forEach((r, i) => { r.order = i; });
