@@ -690,14 +690,20 @@ func (p *Policy) describeSignatures(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "  - %s (%s):\n", sr.Rule.PrimaryType, dom)
 		for i := range sr.Slots {
-			extra := ""
-			if sr.Deadlines&(1<<i) != 0 {
-				extra = fmt.Sprintf("; at most %s after signing", fmtSeconds(p.MaxValidity))
-			}
-			if i == sr.NonceWord {
-				extra += "; used once (replay record)"
-			}
-			fmt.Fprintf(b, "      - %s (%s): %s%s\n", sr.Slots[i].Name, sr.Slots[i].Type, p.DescribeWord(sr.CallRule, i), extra)
+			fmt.Fprintf(b, "      - %s (%s): %s%s\n", sr.Slots[i].Name, sr.Slots[i].Type, p.DescribeWord(sr.CallRule, i), sr.Extra(p, i))
 		}
 	}
+}
+
+// Extra says what word i of a signature rule must be beyond its rule: a
+// deadline bounded by maxValidity, the nonce used once.
+func (sr *SigRule) Extra(p *Policy, i int) string {
+	extra := ""
+	if sr.Deadlines&(1<<i) != 0 {
+		extra = fmt.Sprintf("; at most %s after signing", fmtSeconds(p.MaxValidity))
+	}
+	if i == sr.NonceWord {
+		extra += "; used once (replay record)"
+	}
+	return extra
 }

@@ -15,18 +15,22 @@ import (
 )
 
 // CachedSetup returns a directory holding pkFile and vkFile, a Groth16
-// setup of r, cached in the system temp dir under the hash of the compiled
+// setup of r, cached under root (the system temp dir's leash-testkeys when
+// empty) in a directory named by the hash of the compiled
 // circuit and shared by every test process of a run (a file lock makes one
 // process do the setup). Circuits other than the policy circuit (the
 // typed-data circuit) cache their keys with it.
-func CachedSetup(r *cs.R1CS, pkFile, vkFile string) (string, error) {
+func CachedSetup(root string, r *cs.R1CS, pkFile, vkFile string) (string, error) {
 	logger.Disable()
 	var buf bytes.Buffer
 	if _, err := r.WriteTo(&buf); err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	dir := filepath.Join(os.TempDir(), "leash-testkeys", hex.EncodeToString(sum[:8]))
+	if root == "" {
+		root = filepath.Join(os.TempDir(), "leash-testkeys")
+	}
+	dir := filepath.Join(root, hex.EncodeToString(sum[:8]))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}

@@ -52,7 +52,7 @@ func ExplainSignature(doc []byte, pol *policy.Policy, st *wire.State) (*Explaine
 					if sm.Rule.Slots[k].Name != out.Fields[i].Path {
 						continue
 					}
-					out.Fields[i].Rule = pol.DescribeWord(sm.Rule.CallRule, k)
+					out.Fields[i].Rule = pol.DescribeWord(sm.Rule.CallRule, k) + sm.Rule.Extra(pol, k)
 					if sm.Rule.Slots[k].Flags&policy.FlagSpend != 0 && sm.Window != nil {
 						out.Fields[i].Value = sm.Window.Format(sm.Data.Word(k))
 					}

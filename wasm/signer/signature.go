@@ -3,6 +3,7 @@ package signer
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"errors"
 
 	"github.com/leash-wallet/leash/circuits/verify"
@@ -23,7 +24,13 @@ func (s *Signer) PinTypedKey(ctx context.Context, vkBytes []byte) (wire.Hash32, 
 	if err != nil {
 		return wire.Hash32{}, err
 	}
-	if err := s.store.Put(ctx, KeyTypedVK, vkBytes); err != nil {
+	// Stored as JSON (hex), as the pins are: browser host storages keep
+	// strings, and raw key bytes would not survive them.
+	raw, err := json.Marshal(typedKeyJSON{Version: 1, VK: vkBytes})
+	if err != nil {
+		return wire.Hash32{}, wire.Errorf(wire.Internal, "typed-data key: %v", err)
+	}
+	if err := s.store.Put(ctx, KeyTypedVK, raw); err != nil {
 		return wire.Hash32{}, storeErr("write typed-data key", err)
 	}
 	s.mu.Lock()
@@ -41,8 +48,20 @@ func (s *Signer) loadTypedKey(ctx context.Context) error {
 	if raw == nil {
 		return nil
 	}
-	s.typedVK, err = verify.LoadTypedVerifyingKey(raw)
+	var j typedKeyJSON
+	if err := wire.DecodeStrict(raw, &j, "typed-data key"); err != nil {
+		return err
+	}
+	if j.Version != 1 {
+		return wire.Errorf(wire.Malformed, "typed-data key: version %d is not supported", j.Version)
+	}
+	s.typedVK, err = verify.LoadTypedVerifyingKey(j.VK)
 	return err
+}
+
+type typedKeyJSON struct {
+	Version int        `json:"version"`
+	VK      wire.Bytes `json:"vk"`
 }
 
 // submitSignature decides one signature proposal: verify, then reserve

@@ -46,7 +46,7 @@ func load() (*KeySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := policytest.CachedSetup(r, typedcircuit.ProvingKeyFile, typedcircuit.VerifyingKeyFile)
+	dir, err := policytest.CachedSetup("", r, typedcircuit.ProvingKeyFile, typedcircuit.VerifyingKeyFile)
 	if err != nil {
 		return nil, err
 	}
