@@ -188,11 +188,14 @@ function approvalCard(a, standalone) {
     h('button', { 'data-reject': a.id, disabled: busy, onclick: () => decide(false) }, 'Reject'));
   if (a.kind === 'proposal' && a.signature) {
     const s = a.signature;
-    const row = (k, v, rule) => h('tr', {}, h('td', { class: 'mono' }, k), h('td', { class: 'mono' }, v), h('td', { class: 'small' }, rule || ''));
+    const wrap = 'word-break:break-all';
+    const field = (k, v, rule) => h('div', { class: 'small', style: 'margin:4px 0', 'data-field': k },
+      h('div', {}, h('b', {}, k), ' ', h('span', { class: 'mono', style: wrap }, v)),
+      rule ? h('div', { class: 'muted' }, rule) : null);
     return h('div', { class: 'card', 'data-approval': a.id, 'data-kind': 'signature' },
       h('div', { class: 'spread' }, h('h2', {}, 'Agent signature: ' + s.primaryType), h('span', { class: 'mono muted' }, a.proposalId)),
-      h('table', { class: 'small', 'data-domain': '' }, ...s.domain.map((d) => row('domain.' + d.path, d.value))),
-      h('table', { class: 'small', 'data-fields': '' }, ...s.fields.map((f) => row(f.path, f.value, f.rule))),
+      h('div', { 'data-domain': '' }, ...s.domain.map((d) => field('domain.' + d.path, d.value))),
+      h('div', { 'data-fields': '' }, ...s.fields.map((f) => field(f.path, f.value, f.rule))),
       s.spends ? h('p', { class: 'small' }, 'Counts ', h('b', {}, s.spends), ' toward its token window.') : null,
       s.code ? h('p', { class: 'reason' }, s.code + ': ' + (s.message || '')) : null,
       h('p', { class: 'small muted' }, 'Digest ', h('span', { class: 'mono' }, short(s.digest)), '. On approval Leash verifies the proof and signs exactly this.'),
