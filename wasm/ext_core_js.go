@@ -178,21 +178,7 @@ var (
 // signer's window state as JSON (status.state), or, as before policy v2, a
 // decimal native spend (the other sums are then 0).
 func explainJS(args []js.Value) (func() (any, error), error) {
-	raw, err := bytesOf(arg(args, 0), "tx")
-	if err != nil {
-		return nil, err
-	}
-	var doc []byte
-	if p := arg(args, 1); p.Truthy() {
-		if doc, err = bytesOf(p, "policy"); err != nil {
-			return nil, err
-		}
-	}
-	stateStr := "0"
-	if v := arg(args, 2); v.Truthy() {
-		stateStr = js.Global().Get("String").Invoke(v).String()
-	}
-	now, err := uintOf(arg(args, 3), "time", uint64(time.Now().Unix()))
+	raw, ea, err := explainArgs(args, "tx")
 	if err != nil {
 		return nil, err
 	}
@@ -201,32 +187,9 @@ func explainJS(args []js.Value) (func() (any, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		st := &wire.State{}
-		if strings.HasPrefix(strings.TrimSpace(stateStr), "{") {
-			if st, err = wire.DecodeState([]byte(stateStr)); err != nil {
-				return nil, err
-			}
-		} else if spent, ok := new(big.Int).SetString(stateStr, 0); !ok || spent.Sign() < 0 || spent.BitLen() > wire.MaxSpentBits {
-			return nil, wire.Errorf(wire.Malformed, "state must be the signer's state as JSON, or a non-negative spend")
-		} else {
-			st.Spent = wire.NewQuantity(spent)
-		}
-		st.Time = now
-		var pol *policy.Policy
-		if doc != nil {
-			polMu.Lock()
-			if string(doc) == polDoc {
-				pol = polCache
-			}
-			polMu.Unlock()
-			if pol == nil {
-				if pol, err = policy.Decode(doc); err != nil {
-					return nil, err
-				}
-				polMu.Lock()
-				polDoc, polCache = string(doc), pol
-				polMu.Unlock()
-			}
+		pol, st, err := ea.load()
+		if err != nil {
+			return nil, err
 		}
 		return fromJSON(ext.Explain(tx, pol, st))
 	}, nil
@@ -416,39 +379,16 @@ func stepJS(l *ext.Link, st ext.Step) (any, error) {
 }
 
 // explainSignatureJS: leashExt.explainSignature(typedData, policy|null,
-// state, time), state the signer's window state as JSON.
+// state, time), with the arguments of explain.
 func explainSignatureJS(args []js.Value) (func() (any, error), error) {
-	doc, err := bytesOf(arg(args, 0), "typedData")
-	if err != nil {
-		return nil, err
-	}
-	var polDocBytes []byte
-	if p := arg(args, 1); p.Truthy() {
-		if polDocBytes, err = bytesOf(p, "policy"); err != nil {
-			return nil, err
-		}
-	}
-	stateStr := "{}"
-	if v := arg(args, 2); v.Truthy() {
-		stateStr = js.Global().Get("String").Invoke(v).String()
-	}
-	now, err := uintOf(arg(args, 3), "time", uint64(time.Now().Unix()))
+	doc, ea, err := explainArgs(args, "typedData")
 	if err != nil {
 		return nil, err
 	}
 	return func() (any, error) {
-		st := &wire.State{}
-		if strings.TrimSpace(stateStr) != "{}" {
-			if st, err = wire.DecodeState([]byte(stateStr)); err != nil {
-				return nil, err
-			}
-		}
-		st.Time = now
-		var pol *policy.Policy
-		if polDocBytes != nil {
-			if pol, err = policy.Decode(polDocBytes); err != nil {
-				return nil, err
-			}
+		pol, st, err := ea.load()
+		if err != nil {
+			return nil, err
 		}
 		e, err := ext.ExplainSignature(doc, pol, st)
 		if err != nil {
@@ -456,4 +396,64 @@ func explainSignatureJS(args []js.Value) (func() (any, error), error) {
 		}
 		return fromJSON(e)
 	}, nil
+}
+
+// explainArguments are explain's and explainSignature's policy, state and
+// time arguments.
+type explainArguments struct {
+	doc      []byte // the policy, nil without one
+	stateStr string
+	now      uint64
+}
+
+// explainArgs reads (document, policy|null, state, time): state is the
+// signer's window state as JSON (status.state), or, as before policy v2, a
+// decimal native spend (the other sums are then 0).
+func explainArgs(args []js.Value, what string) ([]byte, explainArguments, error) {
+	var ea explainArguments
+	raw, err := bytesOf(arg(args, 0), what)
+	if err != nil {
+		return nil, ea, err
+	}
+	if p := arg(args, 1); p.Truthy() {
+		if ea.doc, err = bytesOf(p, "policy"); err != nil {
+			return nil, ea, err
+		}
+	}
+	ea.stateStr = "0"
+	if v := arg(args, 2); v.Truthy() {
+		ea.stateStr = js.Global().Get("String").Invoke(v).String()
+	}
+	ea.now, err = uintOf(arg(args, 3), "time", uint64(time.Now().Unix()))
+	return raw, ea, err
+}
+
+// load decodes the state and the policy (the last policy is cached).
+func (ea explainArguments) load() (*policy.Policy, *wire.State, error) {
+	st := &wire.State{}
+	var err error
+	if strings.HasPrefix(strings.TrimSpace(ea.stateStr), "{") {
+		if st, err = wire.DecodeState([]byte(ea.stateStr)); err != nil {
+			return nil, nil, err
+		}
+	} else if spent, ok := new(big.Int).SetString(ea.stateStr, 0); !ok || spent.Sign() < 0 || spent.BitLen() > wire.MaxSpentBits {
+		return nil, nil, wire.Errorf(wire.Malformed, "state must be the signer's state as JSON, or a non-negative spend")
+	} else {
+		st.Spent = wire.NewQuantity(spent)
+	}
+	st.Time = ea.now
+	if ea.doc == nil {
+		return nil, st, nil
+	}
+	polMu.Lock()
+	defer polMu.Unlock()
+	if string(ea.doc) == polDoc {
+		return polCache, st, nil
+	}
+	pol, err := policy.Decode(ea.doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	polDoc, polCache = string(ea.doc), pol
+	return pol, st, nil
 }

@@ -3,14 +3,14 @@ package typedcircuit
 import (
 	"math/big"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/wire"
 )
 
-func toBig(e fr.Element) *big.Int { return e.BigInt(new(big.Int)) }
+var toBig, setPath = policycircuit.ToBig, policycircuit.SetPath
 
 // Assign builds the full witness for proving that m obeys pol's rule for
 // its domain and type, with the window state st and time t. It does not
@@ -78,11 +78,4 @@ func (c *Circuit) policyVars() []*frontend.Variable {
 	return []*frontend.Variable{&c.PolicyChainID, &c.Account, &c.NotBefore, &c.NotAfter, &c.MaxValuePerTx, &c.MaxFeePerTx,
 		&c.WindowSeconds, &c.WindowMaxValue, &c.WindowMaxFees, &c.WindowMaxTxs, &c.TargetsRoot,
 		&c.TokenWindowsRoot, &c.SignaturesRoot, &c.MaxValidity, &c.Salt}
-}
-
-func setPath(index *frontend.Variable, dst []frontend.Variable, p policy.Proof) {
-	*index = p.Index
-	for i := range dst {
-		dst[i] = toBig(p.Siblings[i])
-	}
 }

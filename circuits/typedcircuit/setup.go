@@ -1,16 +1,11 @@
 package typedcircuit
 
 import (
-	"fmt"
 	"path/filepath"
 	"sync"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
-	"github.com/consensys/gnark/constraint"
 	cs "github.com/consensys/gnark/constraint/bn254"
-	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 )
@@ -21,20 +16,7 @@ const (
 	VerifyingKeyFile = "typed.vk"
 )
 
-var compiled = sync.OnceValues(func() (*cs.R1CS, error) {
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &Circuit{})
-	if err != nil {
-		return nil, fmt.Errorf("compile typed-data circuit: %w", err)
-	}
-	r, ok := ccs.(*cs.R1CS)
-	if !ok {
-		return nil, fmt.Errorf("compile typed-data circuit: unexpected constraint system %T", ccs)
-	}
-	if len(r.CommitmentInfo.(constraint.Groth16Commitments)) != 0 {
-		return nil, fmt.Errorf("typed-data circuit must not use BSB22 commitments")
-	}
-	return r, nil
-})
+var compiled = sync.OnceValues(func() (*cs.R1CS, error) { return policycircuit.CompileR1CS(&Circuit{}, "typed-data circuit") })
 
 // Compile returns the compiled constraint system (memoized per process).
 func Compile() (*cs.R1CS, error) { return compiled() }
