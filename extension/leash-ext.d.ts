@@ -3,18 +3,26 @@
 // Error with a stable `code` (wire codes). The core's own global,
 // `leash`, is documented in wasm/leash.d.ts.
 
-/** Version 2 (changelog in wasm/ext_core_js.go). */
+/** Version 3 (changelog in wasm/ext_core_js.go). */
 declare const leashExt: LeashExt;
 
 interface LeashExt {
-  version: 2;
-  /** The core over host storage, as leash.open, plus the user face. */
+  version: 3;
+  /** The core over host storage, as leash.open (leash.d.ts OpenOptions), plus the user face. */
   open(storage: HostStorage, opts?: {
     idleTimeoutMs?: number;
     maxPending?: number;
-    /** JSON-RPC to the user's RPC setting, for re-reading program inputs (leash.d.ts OpenOptions.rpc). */
+    /** JSON-RPC to the user's RPC setting: every chain read of the core (leash.d.ts OpenOptions.rpc). */
     rpc?: (method: string, params: unknown[]) => Promise<unknown>;
+    /** The second RPC setting, when there is one (leash.d.ts OpenOptions.rpc2). */
+    rpc2?: (method: string, params: unknown[]) => Promise<unknown>;
+    /** The registry setting (leash.d.ts OpenOptions.registry). */
+    registry?: string;
     maxBlockAge?: number;
+    /** The extension sets it: pins, ledger, settings and sites under the storage MAC. */
+    authenticate?: boolean;
+    maxQueue?: number;
+    auditKeep?: number;
   }): Promise<{
     agent: unknown; // leash.d.ts Agent: submit(proposal) → Receipt
     approver: unknown; // leash.d.ts Approver
@@ -25,17 +33,20 @@ interface LeashExt {
   /** Load a verifying key (gnark binary) and hash it. */
   describeVK(vk: Uint8Array): Promise<{ hash: string; size: number }>;
   /**
-   * Decode a transaction for display; with a policy, the call that allows it
-   * (each argument with its rule) or the rule it breaks. `state` is the
-   * core's window state as JSON (status().state), or a decimal native spend.
+   * The display model of a personal_sign request from origin (the browser's
+   * origin of the page) for account: text or hex, and an EIP-4361 sign-in
+   * message checked against the origin, the account and chainId (0: not
+   * checked). With refuse set, Leash does not sign it.
    */
-  explain(tx: string, policy: string | null, state: string, unixTime?: number): Promise<Explained>;
   /**
    * A signature proposal's typed data for the approval: domain rows, the
    * type, each field with its value (amounts in token units) and its rule,
    * the digest the core would sign, and the refusal (code) if any.
    */
   explainSignature(typedData: string, policy: string | null, state: string, unixTime?: number): Promise<ExplainedSignature>;
+  inspectMessage(param: string, origin: string, account: string, chainId: number): Promise<MessageView>;
+  /** The id of a proposal document, decoded exactly as the core decodes it ('' when it does not decode). */
+  proposalId(proposal: string | Uint8Array): Promise<string>;
   /** The extension's one relay channel. All channel crypto stays in WASM. */
   link: Link;
 }
@@ -49,11 +60,17 @@ interface HostStorage {
 /** The user's own actions for dapps, each against the password. */
 interface UserFace {
   signTx(password: string, tx: string): Promise<{ rawTx: string; txHash: string; from: string }>;
-  personalSign(password: string, message: Uint8Array | string): Promise<string>;
-  /** A blob for chrome.storage.session (never chrome.storage.local). */
-  sealSession(password: string, expiresMs: number): Promise<string>;
-  /** Unlock from such a blob after a service-worker restart. */
-  resumeSession(blob: string): Promise<void>;
+  /** param as the dapp gave it: 0x-hex of even length is bytes, anything else its UTF-8 (the same decoding inspectMessage shows). */
+  personalSign(password: string, param: string): Promise<string>;
+  /**
+   * Unlock with the password; returns the session for chrome.storage.session
+   * (never chrome.storage.local): {key, mac}, derived keys, never the password.
+   */
+  unlockSession(password: string): Promise<string>;
+  /** After a worker restart: {key?, mac} unlocks (with key) and verifies the stored records (with mac). */
+  resumeSession(session: string): Promise<void>;
+  /** {mac} alone, kept while locked (null before the vault was unlocked in this core). */
+  sessionMAC(): Promise<string | null>;
 }
 
 interface ExplainedSignature {
@@ -68,17 +85,12 @@ interface PolicyInfo {
   notBefore: number; notAfter: number; targets: number;
 }
 
-interface Explained {
-  action: 'value_transfer' | 'erc20_transfer' | 'erc20_approve' | 'call';
-  to: string; toLabel?: string; value: string; valueText: string;
-  selector?: string; function?: string; data: string;
-  recipient?: string; recipientLabel?: string; amount?: string;
-  chainId: number; nonce: number; maxFee: string; maxFeeText: string;
-  rule?: string; violation?: string; reason?: string;
-  /** The call's calldata words, each with the rule it passed. */
-  args?: { name: string; type: string; value: string; rule: string }[];
-  /** What the transaction counts toward a token window. */
-  spend?: string;
+interface MessageView {
+  text?: string; hex: string; bytes: number;
+  siwe?: { scheme?: string; domain: string; address: string; statement?: string; uri: string; version: string; chainId: string; nonce: string; issuedAt: string; expirationTime?: string };
+  warnings: { code: string; message: string }[];
+  /** siwe_domain, siwe_account or siwe_malformed: not signed. */
+  refuse?: { code: string; message: string };
 }
 
 interface Link {

@@ -15,11 +15,24 @@ import (
 //   - 2: program proofs: open's rpc and maxBlockAge options,
 //     approver.pinProgram / unpinProgram, status().programs, and the tool
 //     signer's program, programVK and rpc.
-//   - 3: policy v2: receipts carry `state` {spent, fees, txs, tokenSpent}
+//   - 3: the core distrusts its RPC and checks the registry itself: open's
+//     rpc2 (a second RPC every read must agree with) and registry options;
+//     approver.configure, checkRPC, confirmNonce, resetNonce; syncNonce()
+//     without an argument reads the nonce through the core's RPC, and any
+//     sync moves it by at most 16 (status().nonceHold otherwise);
+//     status().chain and programs[].lastBlock; maxBlockAge defaults to 2;
+//     pinProgram needs the program published in the registry.
+//   - 4: the trust boundary (issue 13): open's authenticate, maxQueue and
+//     auditKeep options; approver.setMode, touch, inspect, inspectTx,
+//     queue, approve, reject, activity, records, putRecord,
+//     resetTampered; status().queued, mode and integrity; the receipt
+//     codes busy and user_rejected.
+//   - 5: policy v2 (proposal protocol 2, policy format 2, program format
+//     2): receipts carry `state` {spent, fees, txs, tokenSpent}
 //     instead of `spent`; status() adds `state` (the window state the core
 //     verifies against) and `windows` (every window rule: spent, cap, when
 //     capacity frees up); the refusal code program_only.
-const Version = 3
+const Version = 5
 
 // Register installs globalThis.leash and calls globalThis.onLeashReady if
 // the host defined one.

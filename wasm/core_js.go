@@ -6,13 +6,12 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/leash-wallet/leash/chain/rpcchain"
 	"github.com/leash-wallet/leash/wasm/signer"
 	"github.com/leash-wallet/leash/wire"
 )
 
-// openCore: leash.open(storage, {idleTimeoutMs?, maxPending?, rpc?,
-// maxBlockAge?}) →
+// openCore: leash.open(storage, {idleTimeoutMs?, maxPending?, rpc?, rpc2?,
+// registry?, maxBlockAge?, authenticate?, maxQueue?, auditKeep?}) →
 // Promise<{agent, approver}>.
 func openCore(args []js.Value) (func() (any, error), error) { return openWith(args, nil) }
 
@@ -34,19 +33,21 @@ func openWith(args []js.Value, extra func(s *signer.Signer, core js.Value)) (fun
 		if err != nil {
 			return nil, err
 		}
-		cfg.MaxPending = int(mp)
-		call, err := rpcOption(o)
+		cfg.MaxPending = int(min(mp, 1<<16))
+		if cfg.ChainOptions, err = chainOptions(o, cfg.ChainOptions); err != nil {
+			return nil, err
+		}
+		cfg.Authenticate = o.Get("authenticate").Truthy()
+		mq, err := uintOf(o.Get("maxQueue"), "maxQueue", 0)
 		if err != nil {
 			return nil, err
 		}
-		if call != nil {
-			cfg.Chain = rpcchain.New(call)
-		}
-		age, err := uintOf(o.Get("maxBlockAge"), "maxBlockAge", 0)
+		cfg.MaxQueue = int(min(mq, 1<<16))
+		keep, err := uintOf(o.Get("auditKeep"), "auditKeep", 0)
 		if err != nil {
 			return nil, err
 		}
-		cfg.MaxBlockAge = age
+		cfg.AuditKeep = int(min(keep, 1<<20))
 	}
 	return func() (any, error) {
 		s, err := signer.New(context.Background(), cfg)
@@ -167,19 +168,6 @@ func approverObject(s *signer.Signer) js.Value {
 			return js.ValueOf(map[string]any{"hash": h.Hex()}), nil
 		}, nil
 	})
-	method("syncNonce", func(args []js.Value) (func() (any, error), error) {
-		n, err := uintOf(arg(args, 0), "nonce", 0)
-		if err != nil {
-			return nil, err
-		}
-		return func() (any, error) {
-			next, err := s.SyncNonce(ctx, n)
-			if err != nil {
-				return nil, err
-			}
-			return js.ValueOf(map[string]any{"nonce": float64(next)}), nil
-		}, nil
-	})
 	method("pending", func([]js.Value) (func() (any, error), error) {
 		return func() (any, error) {
 			var out []any
@@ -216,7 +204,8 @@ func approverObject(s *signer.Signer) js.Value {
 		}, nil
 	})
 	programMethods(s, method)
-	programMethods(s, method)
+	chainMethods(s, method)
+	guardMethods(s, method)
 	return o
 }
 

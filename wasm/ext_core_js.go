@@ -3,13 +3,13 @@ package wasm
 // The browser extension's second global, leashExt (extension/leash-ext.d.ts).
 // It adds to the core only what the extension needs beyond leash: the relay
 // link (all channel crypto stays here, JavaScript only moves frames), policy
-// and transaction explanations for the popup, the user's own signatures for
-// dapps, and the chrome.storage.session blob that lets an unlocked vault
-// survive a service-worker restart. The pure logic is in package wasm/ext.
+// descriptions and the display model of a message to sign, the user's own
+// signatures for dapps, and the derived keys that let an unlocked vault
+// survive a service-worker restart through chrome.storage.session. The pure
+// logic is in package wasm/ext.
 
 import (
 	"context"
-	"encoding/json"
 	"math/big"
 	"strings"
 	"sync"
@@ -30,7 +30,12 @@ import (
 //     reject() makes a new pairing URI, keepalive() → Step; Step gains
 //     conflict, lost, gap, reconnect; LinkInfo gains the URI's expiry, every
 //     offer, the comparison code, lost and gap counters.
-const ExtVersion = 2
+//   - 3: explain is gone (the core's approver.inspect / inspectTx give the
+//     display model); inspectMessage and proposalId; user.personalSign takes
+//     the request's parameter as given; user.unlockSession / resumeSession /
+//     sessionMAC keep derived keys, never the password (sealSession is
+//     gone).
+const ExtVersion = 3
 
 // init installs leashExt before main runs Register, which announces
 // readiness (onLeashReady): the extension's worker then finds both globals.
@@ -68,7 +73,14 @@ func registerExt() {
 			return fromJSON(info)
 		}, nil
 	}))
-	o.Set("explain", async(explainJS))
+	o.Set("inspectMessage", async(inspectMessageJS))
+	o.Set("proposalId", async(func(args []js.Value) (func() (any, error), error) {
+		raw, err := bytesOf(arg(args, 0), "proposal")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) { return ext.ProposalID(raw), nil }, nil
+	}))
 	o.Set("explainSignature", async(explainSignatureJS))
 	o.Set("link", linkObject())
 	js.Global().Set("leashExt", o)
@@ -115,11 +127,15 @@ func userObject(s *signer.Signer) js.Value {
 		if err != nil {
 			return nil, err
 		}
-		msg, err := bytesOf(arg(args, 1), "message")
+		param, err := stringOf(arg(args, 1), "message")
 		if err != nil {
 			return nil, err
 		}
 		return func() (any, error) {
+			msg, err := ext.MessageBytes(param)
+			if err != nil {
+				return nil, err
+			}
 			m, err := s.ExportMnemonic(ctx, pw)
 			if err != nil {
 				return nil, err
@@ -131,40 +147,7 @@ func userObject(s *signer.Signer) js.Value {
 			return "0x" + hexOf(sig), nil
 		}, nil
 	}))
-	o.Set("sealSession", async(func(args []js.Value) (func() (any, error), error) {
-		pw, err := stringOf(arg(args, 0), "password")
-		if err != nil {
-			return nil, err
-		}
-		exp, err := uintOf(arg(args, 1), "expiresMs", 0)
-		if err != nil {
-			return nil, err
-		}
-		return func() (any, error) {
-			b, err := ext.SealSession(pw, int64(exp))
-			if err != nil {
-				return nil, err
-			}
-			raw, _ := json.Marshal(b)
-			return string(raw), nil
-		}, nil
-	}))
-	o.Set("resumeSession", async(func(args []js.Value) (func() (any, error), error) {
-		raw, err := bytesOf(arg(args, 0), "session")
-		if err != nil {
-			return nil, err
-		}
-		return func() (any, error) {
-			pw, sb, err := ext.OpenSession(raw)
-			if err != nil {
-				return nil, err
-			}
-			if sb.Expires != 0 && time.Now().UnixMilli() > sb.Expires {
-				return nil, wire.Errorf(wire.Locked, "the session expired")
-			}
-			return nil, s.Unlock(ctx, pw)
-		}, nil
-	}))
+	sessionMethods(s, o)
 	return o
 }
 
@@ -174,24 +157,35 @@ var (
 	polCache *policy.Policy
 )
 
-// explainJS: leashExt.explain(tx, policy|null, state, time). state is the
-// signer's window state as JSON (status.state), or, as before policy v2, a
-// decimal native spend (the other sums are then 0).
-func explainJS(args []js.Value) (func() (any, error), error) {
-	raw, ea, err := explainArgs(args, "tx")
+// inspectMessageJS: leashExt.inspectMessage(param, origin, account,
+// chainId) → the display model of a personal_sign request.
+func inspectMessageJS(args []js.Value) (func() (any, error), error) {
+	param, err := stringOf(arg(args, 0), "message")
+	if err != nil {
+		return nil, err
+	}
+	origin, err := stringOf(arg(args, 1), "origin")
+	if err != nil {
+		return nil, err
+	}
+	acct, err := stringOf(arg(args, 2), "account")
+	if err != nil {
+		return nil, err
+	}
+	chain, err := uintOf(arg(args, 3), "chainId", 0)
 	if err != nil {
 		return nil, err
 	}
 	return func() (any, error) {
-		tx, err := wire.DecodeTx(raw)
+		a, err := wire.ParseAddress(acct)
 		if err != nil {
 			return nil, err
 		}
-		pol, st, err := ea.load()
+		v, err := ext.InspectMessage(param, origin, a, chain)
 		if err != nil {
 			return nil, err
 		}
-		return fromJSON(ext.Explain(tx, pol, st))
+		return fromJSON(v)
 	}, nil
 }
 

@@ -4,8 +4,8 @@
 // goroutine; no call blocks the event loop. A rejected Promise carries an
 // Error whose `code` is one of the stable codes of DESIGN.md (malformed,
 // unknown_policy, proof_invalid, nonce_mismatch, window_exceeded,
-// stale_time, stale_state, replay, locked, bad_password, internal,
-// program_only, policy_violation:<rule>, ...).
+// stale_time, stale_state, replay, locked, bad_password, busy,
+// user_rejected, internal, program_only, policy_violation:<rule>, ...).
 
 export type Hex = `0x${string}`;
 export type ErrorCode = string;
@@ -18,7 +18,7 @@ export interface LeashError extends Error {
 export type UInt = number | string;
 
 export interface Leash {
-  /** Version of this API (3: policy v2 windows; 2: program proofs; 1: the first). */
+  /** Version of this API (5: policy v2 windows; 4: the trust boundary; 3: registry and RPC checks in the core; 2: program proofs; 1: the first). */
   readonly version: number;
   readonly ready: true;
   /** Stateless verbs shared with the native CLI (node wasm/leash.mjs). */
@@ -45,17 +45,53 @@ export interface OpenOptions {
   /** Proposals held while locked (default 64). */
   maxPending?: UInt;
   /**
-   * How the core reads the chain for program proposals: one JSON-RPC
-   * request to the user's own RPC endpoint (e.g. fetch), resolving to the
-   * `result` and rejecting with the JSON-RPC `error` object ({code, message})
-   * or any other Error. The core re-reads the program's oracle inputs at
-   * the block the proposal names (eth_chainId, eth_blockNumber, eth_call at
-   * an explicit block). Each request times out after 15 s. Without it,
-   * program proposals are refused as input_unavailable.
+   * How the core reads the chain: one JSON-RPC request to the user's own
+   * RPC endpoint (e.g. fetch), resolving to the `result` and rejecting with
+   * the JSON-RPC `error` object ({code, message}) or any other Error. The
+   * core reads through it everything it relies on: a program's oracle
+   * inputs at the block the proposal names (eth_call at an explicit block,
+   * eth_getBlockByNumber for the block's time, eth_blockNumber), the
+   * registry (eth_call), the nonce (eth_getTransactionCount) and
+   * eth_chainId, which must be the pinned policy's (wrong_chain). Each
+   * request times out after 15 s. Without it, program proposals are refused
+   * as input_unavailable, and every proposal while a registry is set.
    */
   rpc?: (method: string, params: unknown[]) => Promise<unknown>;
-  /** How many blocks a program proposal's inputs may be behind the head (default 8). */
+  /**
+   * A second endpoint, optional: every read goes to both and is used only
+   * when both answer the same; otherwise nothing is signed
+   * (input_unavailable). null (in configure) removes it.
+   */
+  rpc2?: ((method: string, params: unknown[]) => Promise<unknown>) | null;
+  /**
+   * The PolicyRegistry: before every signature the policy published for the
+   * account must be the pinned commitment and key, not revoked (revoked /
+   * unknown_policy); a program must be published with its pinned key's hash
+   * to be pinned or used. "" (the default): no on-chain check, no programs.
+   */
+  registry?: Hex | "";
+  /** How many blocks a program proposal's inputs may be behind the head (default 2). */
   maxBlockAge?: UInt;
+  /**
+   * Authenticate the pins, programs, ledger and host records under a MAC
+   * keyed from the vault: a record changed behind the core's back stops it
+   * (status().integrity, every proposal refused malformed). Protected
+   * writes then need the key (unlock once per session): else `locked`.
+   */
+  authenticate?: boolean;
+  /** Proposals waiting for the user in supervised mode (default 64; then busy). */
+  maxQueue?: UInt;
+  /** Audit entries kept in the store (default 1024; the log rotates, keeping its chain). */
+  auditKeep?: UInt;
+}
+
+/** The chain options in use, as status() and configure() report them. */
+export interface ChainStatus {
+  rpc: boolean;
+  /** Reads are cross-checked on a second RPC. */
+  secondRpc: boolean;
+  registry?: Hex;
+  maxBlockAge: number;
 }
 
 export interface Core {
@@ -76,6 +112,7 @@ export interface Agent {
 
 export interface Receipt {
   id: string;
+  /** pending: the vault is locked (code locked) or the user must approve (supervised mode, no code). */
   status: "signed" | "rejected" | "pending";
   code?: ErrorCode;
   message?: string;
@@ -145,19 +182,148 @@ export interface Approver {
    * (`leash program pin FILE`: {commitment, template, oracle, pool,
    * maxInputAge}) or the
    * program document itself (only its pin is stored), and its template's
-   * verifying key. Rejects with code malformed on a bad pin or key.
+   * verifying key. Rejects with code malformed on a bad pin or key, and
+   * with unknown_policy / revoked unless the registry has the program
+   * published by this account with this key's hash (`leash program
+   * publish`), live.
    */
   pinProgram(program: string | Uint8Array, vk: Uint8Array): Promise<{ commitment: Hex }>;
   /** Stops accepting proofs for a program (no error if it was not pinned). */
   unpinProgram(commitment: Hex): Promise<void>;
-  /** Feeds eth_getTransactionCount(addr, "pending"); the nonce only moves forward. */
-  syncNonce(pending: UInt): Promise<{ nonce: number }>;
+  /**
+   * Moves the next nonce forward: to `pending` (the user's own wallet sent
+   * transactions), or, without an argument, to what the core reads through
+   * its RPC. By at most 16 past the nonce the signer or the user last
+   * vouched for; a larger jump is held for the user (`held`, and
+   * status().nonceHold). Never backwards.
+   */
+  syncNonce(pending?: UInt): Promise<{ nonce: number; held?: number }>;
+  /** The user accepts the held jump; `nonce` is the one they were shown. */
+  confirmNonce(nonce: UInt): Promise<{ nonce: number }>;
+  /** The user dismisses the held jump; the next nonce stays. */
+  resetNonce(): Promise<{ nonce: number }>;
+  /** Changes the chain options (absent keys keep their value). */
+  configure(options: Pick<OpenOptions, "rpc" | "rpc2" | "registry" | "maxBlockAge">): Promise<ChainStatus>;
+  /**
+   * Reads eth_chainId through `rpc` (an endpoint the user is about to save)
+   * and compares it with the pinned policy's chain: wrong_chain, or
+   * input_unavailable when it does not answer.
+   */
+  checkRPC(rpc: (method: string, params: unknown[]) => Promise<unknown>): Promise<{ chainId: number }>;
   /** Proposals held while locked, oldest first (JSON documents). */
   pending(): Promise<string[]>;
   /** Decides the held proposals (after unlock); rejects with code locked while locked. */
   retry(): Promise<Receipt[]>;
   /** The whole audit log, read back from storage and verified against the head. */
   audit(): Promise<AuditLog>;
+
+  // ---- the trust boundary (API 3) ----
+  /** The mode the core enforces: the kill switch (in memory at once), supervised mode, the fee warning, the idle time. */
+  setMode(mode: Mode): Promise<void>;
+  /** The user did something: the vault's idle timer starts again (agent proposals never do). */
+  touch(): Promise<void>;
+  /** The pinned policy as the core holds it, or null. */
+  policy(): Promise<PolicyInfo | null>;
+  /** The display model of a proposal document, decoded exactly as submit decodes it (malformed: rejects). */
+  inspect(proposal: string | Uint8Array): Promise<ProposalView>;
+  /** The display model of a transaction (a dapp request, for the user's own approval). */
+  inspectTx(tx: string | Uint8Array): Promise<TxView>;
+  /** The proposals waiting for the user (supervised mode), oldest first. */
+  queue(): Promise<ProposalView[]>;
+  /** Decide a queued proposal the user approved as shown: digest is its ProposalView.digest. */
+  approve(id: string, digest: Hex): Promise<Receipt>;
+  /** Drop a queued proposal: its receipt says rejected, user_rejected. */
+  reject(id: string): Promise<Receipt>;
+  /** The newest audit entries (default 300), decoded for display, and whether the log verifies. */
+  activity(limit?: UInt): Promise<Activity>;
+  /** The host's authenticated records (JSON text; null when absent or tampered). */
+  records(): Promise<{ settings: string | null; origins: string | null }>;
+  /** Store a host record (a JSON object ≤ 64 KiB) under the MAC. */
+  putRecord(name: "settings" | "origins", json: string): Promise<void>;
+  /** The user's way out of the tampered state: deletes the records that failed; returns their keys. */
+  resetTampered(): Promise<string[]>;
+}
+
+export interface Mode {
+  paused: boolean;
+  supervised: boolean;
+  /** wei, decimal: approvals warn above this fee (default 0.01 ETH). */
+  feeWarnWei?: string;
+  idleTimeoutMs?: number;
+}
+
+export interface AddressView {
+  /** In full, EIP-55 checksummed. */
+  address: Hex;
+  /** The pinned policy's label ("your account" for the signer's own). */
+  label?: string;
+  self?: boolean;
+}
+
+export interface Warning {
+  /** fee_high, unlimited_approval, approval_for_all, nonce, policy, chain, unknown_call (and for messages: binary, siwe_uri, siwe_chain). */
+  code: string;
+  message: string;
+}
+
+export interface TxView {
+  chainId: number;
+  nonce: number;
+  to: AddressView;
+  value: string;
+  valueText: string;
+  data: Hex;
+  dataBytes: number;
+  gas: number;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+  /** gas × maxFeePerGas, wei. */
+  maxFee: string;
+  maxFeeText: string;
+  call: {
+    action: "value_transfer" | "erc20_transfer" | "erc20_approve" | "erc20_increase_allowance" | "approval_for_all" | "call";
+    selector?: Hex;
+    function?: string;
+    args?: { type: string; value: string; address?: AddressView }[];
+    counterparty?: AddressView;
+    amount?: string;
+    unlimited?: boolean;
+  };
+  warnings: Warning[];
+}
+
+export interface ProposalView {
+  id: string;
+  /** SHA-256 of the document: approve() takes it back. */
+  digest: Hex;
+  tx: TxView;
+  /** The rule of the pinned policy that allows it (policy v2: the call, with every argument's rule). */
+  rule?: string;
+  /** The calldata words of the call that allows it, each with the rule it passed. */
+  ruleArgs?: { name: string; type: string; value: string; rule: string }[];
+  /** What it counts toward a token window. */
+  spend?: string;
+  violation?: { code: ErrorCode; message: string };
+  /** The nonce that is signed (the proof binds it) and the signer's next one. */
+  nonce: { signed: number; next: number; ok: boolean };
+  proof: { kind: "policy" | "program"; ok: boolean; code?: ErrorCode; message?: string; program?: Hex; block?: number };
+  warnings: Warning[];
+}
+
+export interface PolicyInfo {
+  name: string; chainId: number; commitment: Hex; description: string; warnings: string[];
+  notBefore: number; notAfter: number; targets: number; vkHash?: Hex;
+}
+
+export interface Activity {
+  ok: boolean;
+  code?: ErrorCode;
+  error?: string;
+  head: { next: number; hash: Hex; base?: number; baseHash?: Hex };
+  rows: {
+    seq: number; time: number; kind: string; id?: string; decision: string; code?: ErrorCode; message?: string;
+    to?: AddressView; valueText?: string; nonce?: number; txHash?: Hex;
+  }[];
 }
 
 export interface Status {
@@ -171,9 +337,20 @@ export interface Status {
   /** The signer's clock, unix seconds. */
   time: number;
   pending: number;
-  auditHead: { next: number; hash: Hex };
-  /** The pinned programs, by commitment. */
-  programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex }[];
+  /** The rotated log's stored part starts at base; baseHash is the hash before it. */
+  auditHead: { next: number; hash: Hex; base?: number; baseHash?: Hex };
+  /** The account for display (EIP-55). */
+  account?: AddressView;
+  /** Proposals waiting for the user (supervised mode). */
+  queued: number;
+  mode: Mode;
+  /** off (no authenticate), unverified (key not known yet), ok, tampered. */
+  integrity: { state: "off" | "unverified" | "ok" | "tampered"; records?: string[]; reason?: string };
+  /** The pinned programs, by commitment; lastBlock: the block of the last decision signed. */
+  programs: { commitment: Hex; template: string; oracle: Hex; vkHash: Hex; lastBlock?: number }[];
+  /** A nonce jump the RPC reported beyond the step, waiting for the user. */
+  nonceHold?: { chain: Hex; ledger: Hex; time: number };
+  chain: ChainStatus;
   /** The state the core verifies against now (nonce, window sums); its time is 0 (the clock is `time`). */
   state: SignerState;
   /** Every window rule of the pinned policy (absent without one). */
@@ -183,7 +360,7 @@ export interface Status {
 export interface AuditEntry {
   seq: number;
   time: number;
-  kind: "proposal" | "unlock" | "lock" | "pin" | "vault" | "nonce";
+  kind: "proposal" | "unlock" | "lock" | "pin" | "vault" | "nonce" | "integrity" | "pause" | "mode";
   id?: string;
   decision: "signed" | "rejected" | "pending" | "info";
   code?: ErrorCode;

@@ -136,16 +136,23 @@ function tuneV8() {
   for (const f of wasmV8Flags()) v8.setFlagsFromString(f);
 }
 
-// unrefGoTimers makes the timeouts the Go runtime schedules (sleeping
-// goroutines, the vault's auto-lock timer) not keep Node alive on their own:
-// a CLI or a test ends when its own work is done. Pass keepAlive to a
-// long-running host that wants Go timers to hold the process.
+// unrefGoTimers makes the long timeouts the Go runtime schedules (the
+// vault's auto-lock timer, an RPC's 15 s deadline) not keep Node alive on
+// their own: a CLI or a test ends when its own work is done. Short sleeps
+// (at most SHORT_SLEEP_MS) stay: they are work in progress, such as the
+// core waiting before it asks two RPCs again, and a call awaiting them
+// must not be cut off. Pass keepAlive to a long-running host that wants
+// every Go timer to hold the process.
+const SHORT_SLEEP_MS = 2000;
 function unrefGoTimers(go) {
   const imports = go.importObject.gojs;
   const schedule = imports["runtime.scheduleTimeoutEvent"];
   if (typeof schedule !== "function" || !(go._scheduledTimeouts instanceof Map)) return;
   imports["runtime.scheduleTimeoutEvent"] = (sp) => {
     schedule(sp);
+    const at = (sp >>> 0) + 8; // the delay, an int64 in ms (wasm_exec.js)
+    const ms = go.mem.getUint32(at, true) + go.mem.getInt32(at + 4, true) * 4294967296;
+    if (ms <= SHORT_SLEEP_MS) return;
     const id = go._nextCallbackTimeoutID - 1;
     go._scheduledTimeouts.get(id)?.unref?.();
   };

@@ -26,16 +26,31 @@ const (
 	InputMismatch  Code = "input_mismatch"
 	StaleInput     Code = "stale_input"
 	// InputUnavailable: a program proof's inputs could not be re-read (the
-	// oracle or the signer's RPC is unreachable); nothing is signed.
+	// oracle or the signer's RPC is unreachable, or the user's two RPC
+	// endpoints disagree on a read the signer relies on); nothing is signed.
 	InputUnavailable Code = "input_unavailable"
 	// ProgramOnly: a policy-only proposal aims at a call reserved for a
 	// program (marked programOnly in the policy, or the pool of a pinned
 	// program). Only that program's proof can reach it.
-	ProgramOnly   Code = "program_only"
+	ProgramOnly Code = "program_only"
+	// ProgramReplay: a program decision at block B when the signer already
+	// signed one of that program at B or later (decisions are single-use).
+	ProgramReplay Code = "program_replay"
+	// WrongChain: the signer's RPC serves another chain than the pinned
+	// policy's (eth_chainId), so nothing it reads can be relied on.
+	WrongChain    Code = "wrong_chain"
 	BadPassword   Code = "bad_password"
 	Unsatisfiable Code = "unsatisfiable" // the prover could not satisfy the circuit (out of policy)
 	Internal      Code = "internal"
 )
+
+// Busy: a bounded queue of the signer is full (supervised mode: the
+// approvals waiting for the user); the proposal is not kept. Send it again
+// later.
+const Busy Code = "busy"
+
+// UserRejected: the user rejected the proposal in the approval screen.
+const UserRejected Code = "user_rejected"
 
 const policyViolationPrefix = "policy_violation:"
 
@@ -95,8 +110,11 @@ var (
 	ErrInputMismatch    = &Error{Code: InputMismatch}
 	ErrStaleInput       = &Error{Code: StaleInput}
 	ErrInputUnavailable = &Error{Code: InputUnavailable}
+	ErrProgramReplay    = &Error{Code: ProgramReplay}
+	ErrWrongChain       = &Error{Code: WrongChain}
 	ErrBadPassword      = &Error{Code: BadPassword}
 	ErrProgramOnly      = &Error{Code: ProgramOnly}
+	ErrBusy             = &Error{Code: Busy}
 )
 
 // Errorf builds a coded error. A %w verb in format is honoured.

@@ -17,6 +17,7 @@ import (
 	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/chain/devnet"
 	"github.com/leash-wallet/leash/chain/ethchain"
+	"github.com/leash-wallet/leash/chain/rpcchain"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programtest"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
@@ -278,5 +279,49 @@ func TestProgramProposalOnDevnet(t *testing.T) {
 	st.Nonce = wire.Uint64(fees.Nonce)
 	if err := verifyWith(res.Proposal, reader); !errors.Is(err, wire.ErrStaleInput) {
 		t.Errorf("old block: %v", err)
+	}
+}
+
+// TestSignerReadsOnDevnet: the reads the signer relies on, against a real
+// node: block timestamps as the header has them, an oracle round's
+// updatedAt no later than its block, the pending nonce, and the registry's
+// views as the registry client reads them; through two endpoints (the same
+// node twice) they agree.
+func TestSignerReadsOnDevnet(t *testing.T) {
+	c := ctx(t)
+	last := setPrices(t, []*big.Int{big.NewInt(3100_00000000)})
+	hdr, err := client.HeaderByNumber(c, new(big.Int).SetUint64(last))
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := rpcchain.New(ethchain.Transport(client.Client()), ethchain.Transport(client.Client()))
+	for _, r := range []*rpcchain.Chain{reader.Chain, both} {
+		bt, err := r.BlockTime(c, last)
+		if err != nil || bt != hdr.Time {
+			t.Fatalf("block %d time %d, %v; the header says %d", last, bt, err, hdr.Time)
+		}
+		round, err := r.LatestRoundData(c, wire.Address(addrs.Oracle), last)
+		if err != nil || round.UpdatedAt != hdr.Time {
+			t.Fatalf("round %+v, %v: updatedAt should be block %d's time %d", round, err, last, hdr.Time)
+		}
+		acct := dev.Accounts()[0].Address
+		n, err := r.PendingNonce(c, wire.Address(acct))
+		want, _ := client.PendingNonceAt(c, acct)
+		if err != nil || n != want {
+			t.Fatalf("nonce %d, %v; ethclient says %d", n, err, want)
+		}
+		e, err := r.PolicyEntry(c, wire.Address(addrs.Registry), wire.Address(dev.Accounts()[9].Address))
+		if err != nil || e != (rpcchain.PolicyEntry{}) {
+			t.Fatalf("policy entry of a fresh account: %+v, %v", e, err)
+		}
+		if _, err := r.PolicyEntry(c, wire.Address(addrs.USD), wire.Address(acct)); !errors.Is(err, rpcchain.ErrBadAnswer) {
+			t.Fatalf("a token as the registry: %v", err)
+		}
+		if _, err := r.ProgramEntry(c, wire.Address{0xde, 0xad}, wire.Address(acct), wire.Hash32{1}); !errors.Is(err, rpcchain.ErrNoContract) {
+			t.Fatalf("no contract as the registry: %v", err)
+		}
+	}
+	if _, err := reader.BlockTime(c, last+1000); err == nil {
+		t.Fatal("a block beyond the head has a time")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/leash-wallet/leash/chain/contracts"
+	"github.com/leash-wallet/leash/chain/rpcchain"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -23,21 +24,23 @@ var (
 	// unresolvable, timed out). errors.Is also matches the cause.
 	ErrUnreachable = errors.New("registry: rpc unreachable")
 	// ErrNoContract: there is no contract at the registry address.
-	ErrNoContract = errors.New("registry: no contract at the registry address")
+	ErrNoContract = rpcchain.ErrNoContract
 	// ErrBadAnswer: the RPC answered something that is not a registry
 	// answer (wrong length, undecodable).
-	ErrBadAnswer = errors.New("registry: malformed answer from rpc")
-	// ErrNothingToRevoke: the account has no live commitment to revoke.
+	ErrBadAnswer = rpcchain.ErrBadAnswer
+	// ErrNothingToRevoke: the account has no live commitment (or no live
+	// program of that commitment) to revoke.
 	ErrNothingToRevoke = errors.New("registry: nothing to revoke")
 )
 
-// Entry is an account's registry entry. The zero Entry means the account
-// never committed.
-type Entry struct {
-	Commitment common.Hash `json:"commitment"`
-	VKHash     common.Hash `json:"vkHash"`
-	Revoked    bool        `json:"revoked"`
-}
+// Entry is an account's policy entry (rpcchain.PolicyEntry: the signer
+// core reads the same views without go-ethereum). The zero Entry means the
+// account never committed.
+type Entry = rpcchain.PolicyEntry
+
+// ProgramEntry is one program's entry. A zero VKHash means it was never
+// published.
+type ProgramEntry = rpcchain.ProgramEntry
 
 // Client talks to one PolicyRegistry through one RPC endpoint.
 type Client struct {
@@ -72,62 +75,58 @@ func (c *Client) Lookup(ctx context.Context, account common.Address) (Entry, err
 
 // LookupAt is Lookup at a block number (nil = latest).
 func (c *Client) LookupAt(ctx context.Context, account common.Address, block *big.Int) (Entry, error) {
-	out, err := c.rpc.CallContract(ctx, ethereum.CallMsg{To: &c.addr, Data: c.reg.PackCommitmentOf(account)}, block)
+	out, err := c.view(ctx, c.reg.PackCommitmentOf(account), block, "commitmentOf")
 	if err != nil {
-		return Entry{}, c.callError("eth_call commitmentOf", err)
+		return Entry{}, err
+	}
+	return rpcchain.DecodePolicyEntry(out)
+}
+
+// LookupProgram reads program's entry of account at the latest block. A
+// program never published gets the zero ProgramEntry and no error.
+func (c *Client) LookupProgram(ctx context.Context, account common.Address, program [32]byte) (ProgramEntry, error) {
+	return c.LookupProgramAt(ctx, account, program, nil)
+}
+
+// LookupProgramAt is LookupProgram at a block number (nil = latest).
+func (c *Client) LookupProgramAt(ctx context.Context, account common.Address, program [32]byte, block *big.Int) (ProgramEntry, error) {
+	out, err := c.view(ctx, c.reg.PackProgramOf(account, program), block, "programOf")
+	if err != nil {
+		return ProgramEntry{}, err
+	}
+	return rpcchain.DecodeProgramEntry(out)
+}
+
+// view runs one of the registry's views; an empty answer from an address
+// without code is ErrNoContract.
+func (c *Client) view(ctx context.Context, data []byte, block *big.Int, what string) ([]byte, error) {
+	out, err := c.rpc.CallContract(ctx, ethereum.CallMsg{To: &c.addr, Data: data}, block)
+	if err != nil {
+		return nil, c.callError("eth_call "+what, err)
 	}
 	if len(out) == 0 {
 		code, err := c.rpc.CodeAt(ctx, c.addr, block)
 		if err != nil {
-			return Entry{}, c.callError("eth_getCode", err)
+			return nil, c.callError("eth_getCode", err)
 		}
 		if len(code) == 0 {
-			return Entry{}, fmt.Errorf("%w: %s", ErrNoContract, c.addr)
+			return nil, fmt.Errorf("%w: %s", ErrNoContract, c.addr)
 		}
 	}
-	return DecodeEntry(out)
-}
-
-// DecodeEntry decodes the return data of commitmentOf. Exactly 96 bytes
-// with a canonical bool are accepted.
-func DecodeEntry(out []byte) (Entry, error) {
-	if len(out) != 96 {
-		return Entry{}, fmt.Errorf("%w: commitmentOf returned %d bytes, want 96", ErrBadAnswer, len(out))
-	}
-	r, err := contracts.NewPolicyRegistry().UnpackCommitmentOf(out)
-	if err != nil {
-		return Entry{}, fmt.Errorf("%w: %v", ErrBadAnswer, err)
-	}
-	return Entry{Commitment: r.Commitment, VKHash: r.VkHash, Revoked: r.Revoked}, nil
+	return out, nil
 }
 
 // Check verifies that account's live on-chain entry is exactly the pinned
-// commitment and vk hash. It returns a coded error a signer can pass on:
-// wire.ErrRevoked when the entry is revoked (the kill switch), and
-// wire.ErrUnknownPolicy when there is no entry or it names another
-// commitment or key. Transport and answer errors are returned uncoded: a
-// signer refuses on any error.
+// commitment and vk hash (Entry.Check): wire.ErrRevoked when the entry is
+// revoked (the kill switch), wire.ErrUnknownPolicy when there is no entry
+// or it names another commitment or key. Transport and answer errors are
+// returned uncoded: a signer refuses on any error.
 func (c *Client) Check(ctx context.Context, account common.Address, pinned, vkHash [32]byte) error {
 	e, err := c.Lookup(ctx, account)
 	if err != nil {
 		return err
 	}
 	return e.Check(pinned, vkHash)
-}
-
-// Check is Client.Check on an entry already read.
-func (e Entry) Check(pinned, vkHash [32]byte) error {
-	switch {
-	case e.Commitment == (common.Hash{}):
-		return wire.Errorf(wire.UnknownPolicy, "no policy commitment published on chain")
-	case e.Revoked:
-		return wire.Errorf(wire.Revoked, "the on-chain policy commitment 0x%x is revoked", e.Commitment)
-	case e.Commitment != common.Hash(pinned):
-		return wire.Errorf(wire.UnknownPolicy, "on-chain commitment 0x%x is not the pinned 0x%x", e.Commitment, pinned)
-	case e.VKHash != common.Hash(vkHash):
-		return wire.Errorf(wire.UnknownPolicy, "on-chain vk hash 0x%x is not the pinned 0x%x", e.VKHash, vkHash)
-	}
-	return nil
 }
 
 // Publish commits (commitment, vkHash) for key's account and waits until
@@ -144,6 +143,26 @@ func (c *Client) Publish(ctx context.Context, key *ecdsa.PrivateKey, commitment,
 // With nothing to revoke it returns ErrNothingToRevoke and sends nothing.
 func (c *Client) Revoke(ctx context.Context, key *ecdsa.PrivateKey) (common.Hash, error) {
 	return c.transact(ctx, key, c.reg.PackRevoke())
+}
+
+// PublishProgram publishes program P with its verifying key's hash for
+// key's account (or replaces the hash, clearing a revocation) and waits
+// until it is mined. A zero commitment or vk hash is refused as
+// wire.Malformed before anything is sent.
+func (c *Client) PublishProgram(ctx context.Context, key *ecdsa.PrivateKey, program, vkHash [32]byte) (common.Hash, error) {
+	if program == ([32]byte{}) {
+		return common.Hash{}, wire.Errorf(wire.Malformed, "program commitment is zero")
+	}
+	if vkHash == ([32]byte{}) {
+		return common.Hash{}, wire.Errorf(wire.Malformed, "vk hash is zero")
+	}
+	return c.transact(ctx, key, c.reg.PackPublishProgram(program, vkHash))
+}
+
+// RevokeProgram revokes program P of key's account and waits until it is
+// mined. A program that is not live gives ErrNothingToRevoke.
+func (c *Client) RevokeProgram(ctx context.Context, key *ecdsa.PrivateKey, program [32]byte) (common.Hash, error) {
+	return c.transact(ctx, key, c.reg.PackRevokeProgram(program))
 }
 
 func (c *Client) transact(ctx context.Context, key *ecdsa.PrivateKey, data []byte) (common.Hash, error) {
@@ -171,7 +190,9 @@ func (c *Client) callError(what string, err error) error {
 			case *contracts.PolicyRegistryNothingToRevoke:
 				return ErrNothingToRevoke
 			case *contracts.PolicyRegistryZeroCommitment:
-				return wire.Errorf(wire.Malformed, "policy commitment is zero")
+				return wire.Errorf(wire.Malformed, "commitment is zero")
+			case *contracts.PolicyRegistryZeroVKHash:
+				return wire.Errorf(wire.Malformed, "vk hash is zero")
 			}
 		}
 	}
@@ -193,26 +214,32 @@ func transportError(url, what string, err error) error {
 
 // Kind of a registry event.
 const (
-	KindCommitted = "committed"
-	KindRevoked   = "revoked"
+	KindCommitted        = "committed"
+	KindRevoked          = "revoked"
+	KindProgramPublished = "program_published"
+	KindProgramRevoked   = "program_revoked"
 )
 
-// Event is one change of a registry entry, as logged on chain.
+// Event is one change of a registry entry, as logged on chain. Commitment
+// is the policy commitment C for committed/revoked, and the program
+// commitment P for program_published/program_revoked.
 type Event struct {
 	Kind       string         `json:"kind"`
 	Account    common.Address `json:"account"`
 	Commitment common.Hash    `json:"commitment"`
-	VKHash     common.Hash    `json:"vkHash"` // zero for Revoked
+	VKHash     common.Hash    `json:"vkHash"` // zero for revocations
 	Block      uint64         `json:"block"`
 	TxHash     common.Hash    `json:"txHash"`
 }
 
-// Events lists the Committed and Revoked events of account (or of every
-// account when account is nil) from block `from` to the latest, oldest
-// first. Logs that do not decode as registry events are an error.
+// Events lists the registry events of account (or of every account when
+// account is nil) from block `from` to the latest, oldest first: policy
+// commits and revocations, program publications and revocations. Logs that
+// do not decode as registry events are an error.
 func (c *Client) Events(ctx context.Context, account *common.Address, from uint64) ([]Event, error) {
 	abi := c.reg.GetABI()
-	topics := [][]common.Hash{{abi.Events["Committed"].ID, abi.Events["Revoked"].ID}}
+	topics := [][]common.Hash{{abi.Events["Committed"].ID, abi.Events["Revoked"].ID,
+		abi.Events["ProgramPublished"].ID, abi.Events["ProgramRevoked"].ID}}
 	if account != nil {
 		topics = append(topics, []common.Hash{common.BytesToHash(account.Bytes())})
 	}
@@ -236,7 +263,8 @@ func (c *Client) Events(ctx context.Context, account *common.Address, from uint6
 	return events, nil
 }
 
-// DecodeEvent decodes a registry log (Committed or Revoked).
+// DecodeEvent decodes a registry log (Committed, Revoked, ProgramPublished
+// or ProgramRevoked).
 func DecodeEvent(l *types.Log) (Event, error) {
 	reg := contracts.NewPolicyRegistry()
 	abi := reg.GetABI()
@@ -263,6 +291,24 @@ func DecodeEvent(l *types.Log) (Event, error) {
 			return ev, fmt.Errorf("%w: Revoked log: %v", ErrBadAnswer, err)
 		}
 		ev.Kind, ev.Account, ev.Commitment = KindRevoked, e.Account, e.Commitment
+	case abi.Events["ProgramPublished"].ID:
+		if len(l.Data) != 32 {
+			return ev, fmt.Errorf("%w: ProgramPublished log with %d data bytes", ErrBadAnswer, len(l.Data))
+		}
+		e, err := reg.UnpackProgramPublishedEvent(l)
+		if err != nil {
+			return ev, fmt.Errorf("%w: ProgramPublished log: %v", ErrBadAnswer, err)
+		}
+		ev.Kind, ev.Account, ev.Commitment, ev.VKHash = KindProgramPublished, e.Account, e.Program, e.VkHash
+	case abi.Events["ProgramRevoked"].ID:
+		if len(l.Data) != 0 {
+			return ev, fmt.Errorf("%w: ProgramRevoked log with %d data bytes", ErrBadAnswer, len(l.Data))
+		}
+		e, err := reg.UnpackProgramRevokedEvent(l)
+		if err != nil {
+			return ev, fmt.Errorf("%w: ProgramRevoked log: %v", ErrBadAnswer, err)
+		}
+		ev.Kind, ev.Account, ev.Commitment = KindProgramRevoked, e.Account, e.Program
 	default:
 		return ev, fmt.Errorf("%w: not a registry event", ErrBadAnswer)
 	}
@@ -274,30 +320,41 @@ func DecodeEvent(l *types.Log) (Event, error) {
 
 // Publish is Dial + Client.Publish + Close.
 func Publish(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey, commitment, vkHash [32]byte) (common.Hash, error) {
-	c, err := Dial(ctx, rpcURL, registry)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	defer c.Close()
-	return c.Publish(ctx, key, commitment, vkHash)
+	return once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) { return c.Publish(ctx, key, commitment, vkHash) })
 }
 
 // Revoke is Dial + Client.Revoke + Close.
 func Revoke(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey) (common.Hash, error) {
+	return once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) { return c.Revoke(ctx, key) })
+}
+
+// PublishProgram is Dial + Client.PublishProgram + Close.
+func PublishProgram(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey, program, vkHash [32]byte) (common.Hash, error) {
+	return once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) { return c.PublishProgram(ctx, key, program, vkHash) })
+}
+
+// RevokeProgram is Dial + Client.RevokeProgram + Close.
+func RevokeProgram(ctx context.Context, rpcURL string, registry common.Address, key *ecdsa.PrivateKey, program [32]byte) (common.Hash, error) {
+	return once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) { return c.RevokeProgram(ctx, key, program) })
+}
+
+// Lookup is Dial + Client.Lookup + Close.
+func Lookup(ctx context.Context, rpcURL string, registry, account common.Address) (Entry, error) {
+	var e Entry
+	_, err := once(ctx, rpcURL, registry, func(c *Client) (common.Hash, error) {
+		var err error
+		e, err = c.Lookup(ctx, account)
+		return common.Hash{}, err
+	})
+	return e, err
+}
+
+// once dials, runs f and closes.
+func once(ctx context.Context, rpcURL string, registry common.Address, f func(c *Client) (common.Hash, error)) (common.Hash, error) {
 	c, err := Dial(ctx, rpcURL, registry)
 	if err != nil {
 		return common.Hash{}, err
 	}
 	defer c.Close()
-	return c.Revoke(ctx, key)
-}
-
-// Lookup is Dial + Client.Lookup + Close.
-func Lookup(ctx context.Context, rpcURL string, registry, account common.Address) (Entry, error) {
-	c, err := Dial(ctx, rpcURL, registry)
-	if err != nil {
-		return Entry{}, err
-	}
-	defer c.Close()
-	return c.Lookup(ctx, account)
+	return f(c)
 }

@@ -253,3 +253,126 @@ func TestHostileAnswers(t *testing.T) {
 		t.Fatalf("Check: %v", err)
 	}
 }
+
+// The life of a program entry: publish, look up, check against a pinned
+// key, revoke, re-publish; events; another account's programs stay apart.
+func TestProgramPublishLookupRevoke(t *testing.T) {
+	ctx, c := testCtx(t), client(t)
+	acct := net1.Accounts()[5]
+	P, vk := h("program-1"), h("program-vk-1")
+
+	if e, err := c.LookupProgram(ctx, acct.Address, P); err != nil || e != (ProgramEntry{}) {
+		t.Fatalf("never published: %+v, %v", e, err)
+	}
+	if err := (ProgramEntry{}).Check(P, vk); !errors.Is(err, wire.ErrUnknownPolicy) {
+		t.Fatalf("Check of an unpublished program: %v", err)
+	}
+	tx1, err := PublishProgram(ctx, net1.URL(), reg, acct.Key, P, vk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.LookupProgram(ctx, acct.Address, P)
+	if err != nil || e != (ProgramEntry{VKHash: vk}) {
+		t.Fatalf("after publish: %+v, %v", e, err)
+	}
+	if err := e.Check(P, vk); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	// A key of another setup is not the published one (issue 12, attack 6).
+	if err := e.Check(P, h("another setup")); !errors.Is(err, wire.ErrUnknownPolicy) {
+		t.Fatalf("Check of another key: %v", err)
+	}
+	// Another program of the same account, and the same program of another
+	// account, are not published.
+	if e, err := c.LookupProgram(ctx, acct.Address, h("program-2")); err != nil || e != (ProgramEntry{}) {
+		t.Fatalf("another program: %+v, %v", e, err)
+	}
+	if e, err := c.LookupProgram(ctx, net1.Accounts()[6].Address, P); err != nil || e != (ProgramEntry{}) {
+		t.Fatalf("another account: %+v, %v", e, err)
+	}
+	// The policy entry is untouched by programs.
+	if pe, err := c.Lookup(ctx, acct.Address); err != nil || pe != (Entry{}) {
+		t.Fatalf("policy entry: %+v, %v", pe, err)
+	}
+	published, _ := c.rpc.BlockNumber(ctx)
+
+	tx2, err := RevokeProgram(ctx, net1.URL(), reg, acct.Key, P)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err = c.LookupProgram(ctx, acct.Address, P)
+	if err != nil || !e.Revoked || e.VKHash != vk {
+		t.Fatalf("after revoke: %+v, %v", e, err)
+	}
+	if err := e.Check(P, vk); !errors.Is(err, wire.ErrRevoked) {
+		t.Fatalf("Check after revoke: %v", err)
+	}
+	nonce, _ := c.rpc.PendingNonceAt(ctx, acct.Address)
+	if _, err := c.RevokeProgram(ctx, acct.Key, P); !errors.Is(err, ErrNothingToRevoke) {
+		t.Fatalf("second revoke: %v", err)
+	}
+	if _, err := c.RevokeProgram(ctx, acct.Key, h("never published")); !errors.Is(err, ErrNothingToRevoke) {
+		t.Fatalf("revoke of an unpublished program: %v", err)
+	}
+	if after, _ := c.rpc.PendingNonceAt(ctx, acct.Address); after != nonce {
+		t.Fatalf("a refused revoke sent a transaction (nonce %d -> %d)", nonce, after)
+	}
+	if old, err := c.LookupProgramAt(ctx, acct.Address, P, new(big.Int).SetUint64(published)); err != nil || old.Revoked {
+		t.Fatalf("entry at block %d: %+v, %v", published, old, err)
+	}
+
+	// Publishing again (here with a new key) clears the revocation.
+	vk2 := h("program-vk-2")
+	tx3, err := c.PublishProgram(ctx, acct.Key, P, vk2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err := c.LookupProgram(ctx, acct.Address, P); err != nil || e != (ProgramEntry{VKHash: vk2}) {
+		t.Fatalf("re-published: %+v, %v", e, err)
+	}
+
+	evs, err := c.Events(ctx, &acct.Address, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Event{
+		{Kind: KindProgramPublished, Account: acct.Address, Commitment: P, VKHash: vk, TxHash: tx1},
+		{Kind: KindProgramRevoked, Account: acct.Address, Commitment: P, TxHash: tx2},
+		{Kind: KindProgramPublished, Account: acct.Address, Commitment: P, VKHash: vk2, TxHash: tx3},
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("events %+v", evs)
+	}
+	for i := range want {
+		want[i].Block = evs[i].Block
+		if evs[i] != want[i] || evs[i].Block == 0 {
+			t.Errorf("event %d: %+v, want %+v", i, evs[i], want[i])
+		}
+	}
+}
+
+func TestPublishProgramZeroRefused(t *testing.T) {
+	ctx, c := testCtx(t), client(t)
+	acct := net1.Accounts()[7]
+	nonce, _ := c.rpc.PendingNonceAt(ctx, acct.Address)
+	if _, err := c.PublishProgram(ctx, acct.Key, [32]byte{}, h("vk")); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("zero program: %v", err)
+	}
+	if _, err := c.PublishProgram(ctx, acct.Key, h("p"), [32]byte{}); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("zero vk hash: %v", err)
+	}
+	// The contract refuses them too, when asked directly; and a policy with
+	// a zero vk hash.
+	for name, data := range map[string][]byte{
+		"program":    c.reg.PackPublishProgram([32]byte{}, h("vk")),
+		"program vk": c.reg.PackPublishProgram(h("p"), [32]byte{}),
+		"policy vk":  c.reg.PackCommit(h("c"), [32]byte{}),
+	} {
+		if _, err := c.transact(ctx, acct.Key, data); !errors.Is(err, wire.ErrMalformed) {
+			t.Fatalf("%s zero, sent to the contract: %v", name, err)
+		}
+	}
+	if after, _ := c.rpc.PendingNonceAt(ctx, acct.Address); after != nonce {
+		t.Fatalf("a transaction was sent (nonce %d -> %d)", nonce, after)
+	}
+}

@@ -9,14 +9,15 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/wire"
 )
 
-// MaxResultBytes bounds one JSON-RPC result.
-const MaxResultBytes = 64 << 10
+// MaxResultBytes bounds one JSON-RPC result. A block without its
+// transactions (eth_getBlockByNumber with false) lists their hashes: 512 KiB
+// holds about 7,500 of them.
+const MaxResultBytes = 512 << 10
 
 // Selectors of AggregatorV3Interface: keccak256("latestRoundData()")[:4]
 // and keccak256("getRoundData(uint80)")[:4] (checked against go-ethereum's
@@ -39,62 +40,50 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("json-rpc error %d: %s", e.Code, e.Message) }
 
-// Chain is a program.Chain over a Call.
+// Chain is a program.Chain over one or more Calls: with more than one,
+// every read is sent to each endpoint and accepted only when all agree
+// (see read). It holds no state between reads.
 type Chain struct {
-	call Call
-
-	mu      sync.Mutex
-	chainID uint64 // cached once read
+	calls []Call
 }
 
 var _ program.Chain = (*Chain)(nil)
 
-// New returns a Chain over call.
-func New(call Call) *Chain { return &Chain{call: call} }
-
-func (c *Chain) do(ctx context.Context, method string, params ...any) (json.RawMessage, error) {
-	if params == nil {
-		params = []any{}
+// New returns a Chain over call; every read also goes to each of others
+// (a second RPC endpoint the user configured), and an answer is used only
+// when all of them agree.
+func New(call Call, others ...Call) *Chain {
+	calls := []Call{call}
+	for _, o := range others {
+		if o != nil {
+			calls = append(calls, o)
+		}
 	}
-	raw, err := c.call(ctx, method, params)
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > MaxResultBytes {
-		return nil, fmt.Errorf("%s: the answer is %d bytes (limit %d)", method, len(raw), MaxResultBytes)
-	}
-	return raw, nil
+	return &Chain{calls: calls}
 }
 
-// ChainID returns the chain id (cached after the first success).
+// Endpoints is how many endpoints each read goes to.
+func (c *Chain) Endpoints() int { return len(c.calls) }
+
+// ChainID returns the chain id. It is read every time: the endpoint
+// behind a Call can change (the user edits the RPC setting).
 func (c *Chain) ChainID(ctx context.Context) (uint64, error) {
-	c.mu.Lock()
-	id := c.chainID
-	c.mu.Unlock()
-	if id != 0 {
+	id, err := read(ctx, c, "eth_chainId", nil, func(raw json.RawMessage) (uint64, error) {
+		id, err := quantity(raw)
+		if err != nil || id == 0 {
+			return 0, fmt.Errorf("the answer %.80s is not a chain id", raw)
+		}
 		return id, nil
-	}
-	raw, err := c.do(ctx, "eth_chainId")
+	})
 	if err != nil {
 		return 0, fmt.Errorf("eth_chainId: %w", err)
 	}
-	id, err = quantity(raw)
-	if err != nil || id == 0 {
-		return 0, fmt.Errorf("eth_chainId: the answer %.80s is not a chain id", raw)
-	}
-	c.mu.Lock()
-	c.chainID = id
-	c.mu.Unlock()
 	return id, nil
 }
 
 // BlockNumber returns the head block number.
 func (c *Chain) BlockNumber(ctx context.Context) (uint64, error) {
-	raw, err := c.do(ctx, "eth_blockNumber")
-	if err != nil {
-		return 0, fmt.Errorf("eth_blockNumber: %w", err)
-	}
-	n, err := quantity(raw)
+	n, err := read(ctx, c, "eth_blockNumber", nil, quantity)
 	if err != nil {
 		return 0, fmt.Errorf("eth_blockNumber: %w", err)
 	}
@@ -118,22 +107,30 @@ func (c *Chain) GetRoundData(ctx context.Context, oracle wire.Address, round *bi
 }
 
 func (c *Chain) ethCall(ctx context.Context, oracle wire.Address, block uint64, data []byte, what string) (program.Round, error) {
-	msg := map[string]any{"to": oracle.Hex(), "data": "0x" + hex.EncodeToString(data)}
-	raw, err := c.do(ctx, "eth_call", msg, "0x"+strconv.FormatUint(block, 16))
+	raw, err := c.call(ctx, oracle, data, "0x"+strconv.FormatUint(block, 16), what)
 	if err != nil {
 		if isRevert(err) {
 			return program.Round{}, fmt.Errorf("%s: %v: %w", what, err, program.ErrNoRound)
 		}
 		return program.Round{}, fmt.Errorf("eth_call %s: %w", what, err)
 	}
-	out, err := hexData(raw)
-	if err != nil {
-		return program.Round{}, fmt.Errorf("eth_call %s: %w", what, err)
-	}
-	if len(out) == 0 {
+	if len(raw) == 0 {
 		return program.Round{}, fmt.Errorf("%s: empty return (no oracle at %s at block %d): %w", what, oracle, block, program.ErrNoRound)
 	}
-	return DecodeRound(out)
+	return DecodeRound(raw)
+}
+
+// call is eth_call of data to `to` at block (a hex quantity or a tag),
+// returning the return data. The answers of every endpoint must agree.
+func (c *Chain) call(ctx context.Context, to wire.Address, data []byte, block, what string) ([]byte, error) {
+	msg := map[string]any{"to": to.Hex(), "data": "0x" + hex.EncodeToString(data)}
+	return read(ctx, c, "eth_call", []any{msg, block}, func(raw json.RawMessage) ([]byte, error) {
+		out, err := hexData(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		return out, nil
+	})
 }
 
 // DecodeRound decodes the ABI return of latestRoundData / getRoundData:

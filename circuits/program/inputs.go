@@ -31,14 +31,16 @@ type Round struct {
 }
 
 // Chain reads what program inputs are made of. Implementations make
-// eth_call requests at an explicit block; see chain/ethchain for
-// one over go-ethereum's ethclient. A round that does not exist (the call
-// reverts, or the oracle has no code at that block) is reported as an error
+// eth_call requests at an explicit block; see chain/rpcchain for one over
+// any JSON-RPC transport. A round that does not exist (the call reverts,
+// or the oracle has no code at that block) is reported as an error
 // wrapping ErrNoRound; every other error is taken to mean the chain is
-// unreachable.
+// unreachable. BlockTime is the timestamp of a block (the signer measures
+// an answer's age against block B's time).
 type Chain interface {
 	ChainID(ctx context.Context) (uint64, error)
 	BlockNumber(ctx context.Context) (uint64, error)
+	BlockTime(ctx context.Context, block uint64) (uint64, error)
 	LatestRoundData(ctx context.Context, oracle wire.Address, block uint64) (Round, error)
 	GetRoundData(ctx context.Context, oracle wire.Address, round *big.Int, block uint64) (Round, error)
 }
@@ -57,6 +59,20 @@ const InputUnavailable = wire.InputUnavailable
 // rounds at that block, no oracle there) is input_mismatch; a chain that
 // cannot be reached is input_unavailable.
 func ReadInputs(ctx context.Context, c Chain, oracle wire.Address, block uint64, n int) ([]*big.Int, error) {
+	rounds, err := ReadRounds(ctx, c, oracle, block, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*big.Int, n)
+	for i, r := range rounds {
+		out[i] = r.Answer
+	}
+	return out, nil
+}
+
+// ReadRounds is ReadInputs with the whole rounds (their ids and updatedAt
+// too), oldest first.
+func ReadRounds(ctx context.Context, c Chain, oracle wire.Address, block uint64, n int) ([]Round, error) {
 	if n < 1 || n > wire.MaxProgramInputs {
 		return nil, wire.Errorf(wire.Malformed, "read inputs: %d answers asked for", n)
 	}
@@ -67,8 +83,8 @@ func ReadInputs(ctx context.Context, c Chain, oracle wire.Address, block uint64,
 	if latest.ID == nil || latest.Answer == nil {
 		return nil, wire.Errorf(InputUnavailable, "oracle %s at block %d: latestRoundData returned nothing", oracle, block)
 	}
-	out := make([]*big.Int, n)
-	out[n-1] = latest.Answer
+	out := make([]Round, n)
+	out[n-1] = latest
 	for k := 1; k < n; k++ {
 		id := new(big.Int).Sub(latest.ID, big.NewInt(int64(k)))
 		if id.Sign() <= 0 {
@@ -81,7 +97,7 @@ func ReadInputs(ctx context.Context, c Chain, oracle wire.Address, block uint64,
 		if r.ID == nil || r.Answer == nil || r.ID.Cmp(id) != 0 {
 			return nil, wire.Errorf(wire.InputMismatch, "oracle %s at block %d: getRoundData(%s) answered for round %v", oracle, block, id, r.ID)
 		}
-		out[n-1-k] = r.Answer
+		out[n-1-k] = r
 	}
 	return out, nil
 }

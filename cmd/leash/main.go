@@ -25,7 +25,7 @@ type command struct {
 
 var commands = map[string]command{
 	"policy":     {cmdPolicy, "policy commit FILE | policy publish ..."},
-	"program":    {cmdProgram, "program commit FILE | pin FILE | info | setup | verify   committed agent programs"},
+	"program":    {cmdProgram, "program commit FILE | pin FILE | info | setup | verify | publish   committed agent programs"},
 	"setup":      {cmdSetup, "setup --out DIR             user-side Groth16 setup (never on the agent host)"},
 	"circuit":    {cmdCircuit, "circuit info               constraint count, public inputs, calldata capacity"},
 	"prove":      {cmdProve, "prove --keys DIR --policy FILE --tx FILE --state FILE --out FILE"},

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"crypto/ecdsa"
+	"flag"
 	"fmt"
 	"os"
 
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/leash-wallet/leash/chain/registry"
+	"github.com/leash-wallet/leash/internal/userkey"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -17,41 +19,69 @@ import (
 // signed with the user's key; `--revoke` revokes instead (the kill switch).
 func cmdPolicyPublish(ctx context.Context, args []string) int {
 	fs := newFlags("policy publish")
-	rpc := fs.String("rpc", "http://127.0.0.1:8545", "chain JSON-RPC URL")
-	reg := fs.String("registry", "", "PolicyRegistry address")
+	rf := addRegistryFlags(fs, "the account's commitment")
 	vkPath := fs.String("vk", "", "verifying key (policy.vk)")
-	src := keyFlags(fs)
-	revoke := fs.Bool("revoke", false, "revoke the account's commitment instead of publishing")
-	if err := fs.Parse(args); err != nil || (!*revoke && fs.NArg() != 1) || *reg == "" || !keyChoice(fs, src) || (!*revoke && *vkPath == "") {
+	if err := fs.Parse(args); err != nil || (!*rf.revoke && fs.NArg() != 1) || !rf.complete(fs) || (!*rf.revoke && *vkPath == "") {
 		fmt.Fprintln(os.Stderr, "usage: leash policy publish --registry ADDR --vk FILE (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL] POLICY\n"+
 			"       leash policy publish --revoke --registry ADDR (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL]")
 		return exitUsage
 	}
-	if !common.IsHexAddress(*reg) {
+	return rf.run(func(key *ecdsa.PrivateKey, reg common.Address) (map[string]any, error) {
+		if *rf.revoke {
+			h, err := registry.Revoke(ctx, *rf.rpc, reg, key)
+			return map[string]any{"revoked": true, "tx": h}, err
+		}
+		pol, err := loadPolicy(fs.Arg(0))
+		if err != nil {
+			return nil, err
+		}
+		vk, err := loadVK(*vkPath)
+		if err != nil {
+			return nil, err
+		}
+		h, err := registry.Publish(ctx, *rf.rpc, reg, key, pol.Commitment(), vk.Hash())
+		return map[string]any{"commitment": pol.Commitment(), "vkHash": vk.Hash(), "tx": h}, err
+	})
+}
+
+// registryFlags are the flags of every command that writes to the
+// PolicyRegistry with the user's key.
+type registryFlags struct {
+	rpc, reg *string
+	key      *userkey.Source
+	revoke   *bool
+}
+
+func addRegistryFlags(fs *flag.FlagSet, what string) *registryFlags {
+	return &registryFlags{
+		rpc:    fs.String("rpc", "http://127.0.0.1:8545", "chain JSON-RPC URL"),
+		reg:    fs.String("registry", "", "PolicyRegistry address"),
+		key:    keyFlags(fs),
+		revoke: fs.Bool("revoke", false, "revoke "+what+" instead of publishing"),
+	}
+}
+
+// complete reports whether the registry and exactly one key source are
+// given (keyChoice says what is wrong with the key flags).
+func (rf *registryFlags) complete(fs *flag.FlagSet) bool {
+	return *rf.reg != "" && keyChoice(fs, rf.key)
+}
+
+// run opens the user's key (a mnemonic or a keystore, zeroed after use), runs f with it
+// and the registry address, and prints f's result.
+func (rf *registryFlags) run(f func(key *ecdsa.PrivateKey, reg common.Address) (map[string]any, error)) int {
+	if !common.IsHexAddress(*rf.reg) {
 		return fail(wire.Errorf(wire.Malformed, "--registry: not an address"))
 	}
-	userKey, err := src.Open()
+	userKey, err := rf.key.Open()
 	if err != nil {
 		return fail(err)
 	}
 	defer userKey.Close()
 	var out map[string]any
 	err = userKey.With(func(key *ecdsa.PrivateKey) error {
-		if *revoke {
-			h, err := registry.Revoke(ctx, *rpc, common.HexToAddress(*reg), key)
-			out = map[string]any{"revoked": true, "tx": h}
-			return err
-		}
-		pol, err := loadPolicy(fs.Arg(0))
-		if err != nil {
-			return err
-		}
-		vk, err := loadVK(*vkPath)
-		if err != nil {
-			return err
-		}
-		h, err := registry.Publish(ctx, *rpc, common.HexToAddress(*reg), key, pol.Commitment(), vk.Hash())
-		out = map[string]any{"commitment": pol.Commitment(), "vkHash": vk.Hash(), "tx": h}
+		var err error
+		out, err = f(key, common.HexToAddress(*rf.reg))
 		return err
 	})
 	if err != nil {

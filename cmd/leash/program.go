@@ -18,12 +18,13 @@ import (
 	"github.com/leash-wallet/leash/wire"
 )
 
-const programUsage = "usage: leash program commit FILE | pin FILE | info | setup --template NAME --out DIR | verify ..."
+const programUsage = "usage: leash program commit FILE | pin FILE | info | setup --template NAME --out DIR | verify ... | publish ..."
 
 // cmdProgram: `leash program commit FILE` prints {"commitment":"0x…"};
 // `pin FILE` prints what a signer pins {commitment, template, oracle};
 // `info` prints each template's circuit size; `setup` is the user-side
-// Groth16 setup of one template; `verify` is the signer's check.
+// Groth16 setup of one template; `verify` is the signer's check; `publish`
+// publishes (or revokes) the program in the on-chain registry.
 func cmdProgram(ctx context.Context, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, programUsage)
@@ -60,6 +61,8 @@ func cmdProgram(ctx context.Context, args []string) int {
 		return cmdProgramSetup(args[1:])
 	case "verify":
 		return cmdProgramVerify(ctx, args[1:])
+	case "publish":
+		return cmdProgramPublish(ctx, args[1:])
 	}
 	fmt.Fprintf(os.Stderr, "leash program: unknown subcommand %q\n%s\n", args[0], programUsage)
 	return exitUsage

@@ -1,10 +1,13 @@
-// The approver API: vault, unlock, policy pinning, pairing, settings and
-// approvals. background.js routes a message here only when it comes from one
-// of the extension's own pages (popup, onboarding); never from a content
-// script, a web page or the relay.
+// The approver API: vault, unlock, policy pinning, pairing, settings,
+// approvals, connected sites. background.js routes a message here only
+// when it comes from one of the extension's own pages (popup, onboarding);
+// never from a content script, a web page or the relay. What the pages
+// show comes from the core's display model.
 import { ready } from './core.js';
+import { lockdown } from './lockdown.js';
+import * as notify from './notify.js';
 import * as relay from './relay.js';
-import { rpc } from './rpc.js';
+import { rpc, rpc2 } from './rpc.js';
 import * as rt from './runtime.js';
 import * as st from './state.js';
 import * as dapp from './dapp.js';
@@ -19,19 +22,23 @@ function fail(code, message) {
 }
 
 // ---- session: an unlocked vault survives a worker restart only through
-// chrome.storage.session (memory only, cleared when the browser closes).
-async function saveSession(password) {
+// chrome.storage.session (memory only, trusted contexts only, cleared when
+// the browser closes), as derived keys: the key that opens this vault's
+// blob (only while unlocked) and the storage MAC key (kept while locked,
+// so settings can still be written and verified). Never the password.
+async function saveSession(blob) {
   const { user } = await ready();
   const s = await st.settings();
-  const blob = await user.sealSession(password, 0);
-  await SESSION.set({ [st.K.session]: { blob, idleMs: s.autoLockMinutes * 60000, last: Date.now() } });
+  const mac = await user.sessionMAC();
+  await SESSION.set({ [st.K.session]: { blob, idleMs: s.autoLockMinutes * 60000, last: Date.now() }, [st.K.mac]: mac });
 }
 
 export async function resumeSession() {
-  const o = await SESSION.get(st.K.session);
+  const o = await SESSION.get([st.K.session, st.K.mac]);
   const v = o[st.K.session];
-  if (!v) return false;
   const { approver, user } = await ready();
+  if (o[st.K.mac]) await user.resumeSession(o[st.K.mac]).catch(() => {});
+  if (!v) return false;
   const status = await approver.status();
   if (status.vault === 'unlocked') return true;
   if (Date.now() - v.last > v.idleMs || status.vault !== 'locked') {
@@ -40,7 +47,6 @@ export async function resumeSession() {
   }
   try {
     await user.resumeSession(v.blob);
-    await SESSION.set({ [st.K.session]: { ...v, last: Date.now() } });
     return true;
   } catch {
     await SESSION.remove(st.K.session);
@@ -48,103 +54,81 @@ export async function resumeSession() {
   }
 }
 
-async function afterUnlock() {
-  await rt.syncNonce();
+// touch: the user did something. Only this keeps the vault unlocked (the
+// core's idle timer and the session's); what the agent does never does.
+async function touch() {
+  const { approver } = await ready();
+  await approver.touch();
+  const o = await SESSION.get(st.K.session);
+  const v = o[st.K.session];
+  if (v) await SESSION.set({ [st.K.session]: { ...v, last: Date.now() } });
+}
+
+async function afterUnlock(blob) {
+  await saveSession(blob);
+  await checkIntegrity();
+  await st.applyMode();
+  await rt.syncNonce(true);
   await rt.retryHeld();
-  await rt.updateBadge();
+  rt.updateBadge();
   dapp.emitAccounts();
+}
+
+// checkIntegrity keeps the agent paused while the core reports tampered
+// records (the core refuses to sign anyway).
+export async function checkIntegrity() {
+  const { approver } = await ready();
+  const s = await approver.status();
+  st.setTampered(s.integrity && s.integrity.state === 'tampered');
 }
 
 // ---- the popup's view of everything ----
 async function view() {
   const { approver, ext } = await ready();
-  const [status, settings, policy, approvals] = await Promise.all([
-    approver.status(), st.settings(), st.get(st.K.policy, null), st.approvals()]);
+  notify.seen();
+  const [status, settings, policy, queue, dappViews, origins, usage, ld] = await Promise.all([
+    approver.status(), st.settings(), approver.policy(), approver.queue(), dapp.views(), st.origins(), st.usage(), lockdown]);
   let link = null;
   try { link = await ext.link.info(); } catch {}
-  const items = [];
-  for (const a of approvals) items.push(await explainApproval(a, status, policy));
+  const approvals = [
+    ...dappViews,
+    ...queue.map((v) => ({ id: 'proposal:' + v.id, kind: 'proposal', proposal: v })),
+  ];
   return {
-    status, settings, link, relay: { ...relay.status },
-    policy: policy && { info: policy.info, vkHash: policy.vkHash, importedAt: policy.importedAt },
-    approvals: items,
+    status, settings, link, relay: { ...relay.status }, policy, approvals,
+    origins: Object.entries(origins).map(([origin, o]) => ({ origin, since: o.since })),
+    storage: usage, lockdown: ld,
   };
 }
 
-async function explainApproval(a, status, policy) {
-  const { ext, leash } = await ready();
-  const out = { id: a.id, kind: a.kind, origin: a.origin, created: a.created };
-  try {
-    if (a.kind === 'proposal') {
-      const p = JSON.parse(a.proposal);
-      out.proposalId = p.id;
-      const now = Math.floor(Date.now() / 1000);
-      // The core's own window state (policy v2: value, fees, count, tokens).
-      const state = JSON.stringify({ ...status.state, time: now });
-      if (p.typedData) {
-        // A signature proposal (issue 17): the domain, the type, each field
-        // with its rule, amounts in token units, from the document the core
-        // signs; the core verifies the proof when the user approves.
-        out.signature = await ext.explainSignature(JSON.stringify(p.typedData), policy ? policy.doc : null, state, now);
-        return out;
-      }
-      out.explained = await ext.explain(JSON.stringify(p.tx), policy ? policy.doc : null, state, now);
-      // Proof status: the core's stateless verifier on the same inputs the
-      // signer will compute (its own nonce, spend and clock).
-      if (p.program) {
-        // A program proof: the core re-reads the oracle over the RPC setting
-        // when the user approves; it is not checked ahead of that here.
-        out.proof = { program: true, block: p.program.block, commitment: p.program.commitment };
-      } else if (policy) {
-        const enc = new TextEncoder();
-        const res = await leash.tools.verify({
-          vk: { path: 'policy.vk', data: b64ToBytes(policy.vk) }, policy: { path: 'policy.json', data: enc.encode(policy.doc) },
-          proposal: { path: 'proposal.json', data: enc.encode(a.proposal) }, state: { path: 'state.json', data: enc.encode(state) } });
-        const v = JSON.parse(res.stdout || '{}');
-        out.proof = v.ok ? { ok: true } : { ok: false, code: v.code, message: v.message };
-      }
-    } else if (a.kind === 'tx') {
-      out.explained = await ext.explain(JSON.stringify(a.txPreview), null, '0', Math.floor(Date.now() / 1000));
-      out.tx = a.txPreview;
-    } else if (a.kind === 'sign') {
-      out.message = a.message;
-    } else if (a.kind === 'task') {
-      out.request = a.request;
-    }
-  } catch (e) {
-    out.error = `${e.code || 'error'}: ${e.message}`;
-  }
-  return out;
-}
-
-function b64ToBytes(s) {
-  const bin = atob(s);
-  const b = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
-  return b;
-}
-
-// ---- activity: the core's hash-chained audit log plus extension events ----
+// ---- activity: the core's hash-chained audit log (decoded by the core)
+// plus the extension's own events (transaction lifecycle, sites) ----
 async function activity() {
   const { approver } = await ready();
-  const audit = await approver.audit();
+  const audit = await approver.activity(300);
   const extra = await st.get(st.K.activity, []);
   const rows = [];
-  for (const e of audit.entries) {
-    if (e.kind !== 'proposal' && e.kind !== 'signature') continue; // signature: typed data (issue 17)
-    rows.push({ source: 'audit', time: e.time, seq: e.seq, id: e.id, decision: e.decision, code: e.code, message: e.message, txHash: e.txHash, to: e.to, value: e.value, nonce: e.nonce });
+  for (const e of audit.rows) {
+    if (e.kind !== 'proposal' && e.kind !== 'signature' && e.kind !== 'integrity' && e.kind !== 'pause') continue;
+    rows.push({ source: 'audit', ...e });
   }
   for (const a of extra) {
     if ((a.kind === 'tx' || a.kind === 'signature') && a.decision === 'signed' && a.source === 'agent') continue; // the audit entry says it
     rows.push({ source: 'ext', time: a.time, id: a.id, decision: a.decision, code: a.code, message: a.message, txHash: a.txHash, block: a.block, kind: a.kind });
   }
   rows.forEach((r, i) => { r.order = i; });
-  rows.sort((x, y) => y.time - x.time || (x.source === y.source ? y.order - x.order : x.source === 'ext' ? -1 : 1));
-  return { ok: audit.ok, error: audit.error, rows: rows.slice(0, 300), auditHead: audit.entries.length };
+  rows.sort((x, y) => y.time - x.time || (x.source === y.source ? (x.source === 'audit' ? x.order - y.order : y.order - x.order) : x.source === 'ext' ? -1 : 1));
+  return { ok: audit.ok, error: audit.error, rows: rows.slice(0, 300), auditHead: audit.head };
 }
+
+// Requests that only read: they are not the user's activity (the popup
+// polls them every second; a popup left open must not keep the wallet
+// unlocked).
+const READS = new Set(['view', 'activity', 'balance', 'bench', 'describePolicy', 'storage']);
 
 // ---- handlers ----
 export async function handle(msg) {
+  if (!READS.has(msg.type)) await touch();
   const { approver, user, ext } = await ready();
   switch (msg.type) {
     case 'view':
@@ -153,56 +137,45 @@ export async function handle(msg) {
       return activity();
     case 'createVault': {
       const r = await approver.createVault(str(msg.password), msg.words === 24 ? 24 : 12, false);
-      await approver.unlock(str(msg.password));
-      await saveSession(msg.password);
-      await afterUnlock();
+      await afterUnlock(await user.unlockSession(str(msg.password)));
       return r;
     }
     case 'importVault': {
       const r = await approver.importVault(str(msg.mnemonic), str(msg.password), !!msg.replace);
-      await approver.unlock(str(msg.password));
-      await saveSession(msg.password);
-      await afterUnlock();
+      await afterUnlock(await user.unlockSession(str(msg.password)));
       return r;
     }
     case 'unlock':
-      await approver.unlock(str(msg.password));
-      await saveSession(msg.password);
-      await afterUnlock();
+      await afterUnlock(await user.unlockSession(str(msg.password)));
       return approver.status();
     case 'lock':
       await approver.lock();
-      await SESSION.remove(st.K.session);
+      await SESSION.remove(st.K.session); // the MAC key stays for this browser session
       dapp.emitAccounts();
       return approver.status();
     case 'describePolicy':
       return ext.describePolicy(str(msg.policy));
     case 'pinPolicy': {
       const info = await ext.describePolicy(str(msg.policy));
-      const vkBytes = b64ToBytes(str(msg.vk));
-      const vk = await ext.describeVK(vkBytes);
-      const pinned = await approver.pin(str(msg.policy), vkBytes);
+      const pinned = await approver.pin(str(msg.policy), b64ToBytes(str(msg.vk)));
       if (pinned.commitment !== info.commitment) fail('internal', 'the core computed another commitment');
       // The typed-data circuit's key (typed.vk), for signature proposals.
       if (msg.typedVK) await approver.pinTypedKey(b64ToBytes(str(msg.typedVK)));
-      await st.set(st.K.policy, { doc: msg.policy, vk: msg.vk, info, vkHash: vk.hash, importedAt: Date.now() });
       await st.updateSettings({ chainId: info.chainId });
       dapp.emitChain();
-      return { info, vkHash: vk.hash };
+      return approver.policy();
     }
-    case 'pinProgram': {
+    case 'pinProgram':
       // A strategy program: its pin ({commitment, template, oracle}) or the
       // program document, and its template's verifying key. The core keeps
       // only the pin; it re-reads the oracle over the RPC setting.
-      const pinned = await approver.pinProgram(str(msg.program), b64ToBytes(str(msg.vk)));
-      return pinned;
-    }
+      return approver.pinProgram(str(msg.program), b64ToBytes(str(msg.vk)));
     case 'unpinProgram':
       await approver.unpinProgram(str(msg.commitment));
       return approver.status();
     case 'pairStart': {
       const s = await st.settings();
-      const relayUrl = msg.relayUrl ? str(msg.relayUrl) : s.relayUrl;
+      const relayUrl = msg.relayUrl ? checkURL(str(msg.relayUrl), ['ws:', 'wss:']) : s.relayUrl;
       relay.disconnect();
       const r = await ext.link.create(relayUrl, 0);
       await saveLink(r.state);
@@ -218,31 +191,43 @@ export async function handle(msg) {
       // Forget the offers; a new pairing URI (the old one stays refused).
       await relay.run((link) => link.reject());
       return ext.link.info();
-    case 'settings': {
-      const patch = {};
-      if (typeof msg.rpcUrl === 'string') patch.rpcUrl = checkURL(msg.rpcUrl, ['http:', 'https:']);
-      if (msg.mode === 'autonomous' || msg.mode === 'supervised') patch.mode = msg.mode;
-      if (typeof msg.paused === 'boolean') patch.paused = msg.paused;
-      if (typeof msg.registry === 'string') {
-        if (msg.registry !== '' && !/^0x[0-9a-fA-F]{40}$/.test(msg.registry)) fail('malformed', 'registry: not an address');
-        patch.registry = msg.registry.toLowerCase();
-      }
-      if (Number.isInteger(msg.autoLockMinutes) && msg.autoLockMinutes >= 1 && msg.autoLockMinutes <= 1440) patch.autoLockMinutes = msg.autoLockMinutes;
-      const s = await st.updateSettings(patch);
-      if (typeof msg.paused === 'boolean') {
-        await st.addActivity({ kind: 'killswitch', decision: 'info', message: msg.paused ? 'agent paused (kill switch)' : 'agent resumed' });
-      }
-      return s;
+    case 'settings':
+      return settingsChange(msg);
+    case 'pause':
+      return st.setPaused(msg.paused === true);
+    case 'syncNonce': // the core reads the nonce through its own RPC (held beyond the step)
+      return approver.syncNonce();
+    case 'confirmNonce': { // the user accepts the nonce jump the popup showed
+      let n;
+      try { n = BigInt(str(msg.nonce)).toString(); } catch { fail('malformed', 'nonce: not a number'); }
+      return approver.confirmNonce(n);
     }
+    case 'resetNonce': // the user dismisses it: the next nonce stays
+      return approver.resetNonce();
     case 'approve':
-      return approve(str(msg.id), msg.password);
+      return approve(str(msg.id), msg);
     case 'reject':
       return reject(str(msg.id));
+    case 'disconnectSite':
+      await dapp.disconnect(str(msg.origin));
+      return st.origins();
+    case 'resetTampered': {
+      const bad = await approver.resetTampered();
+      await checkIntegrity();
+      await st.reloadRecords();
+      // Settings back to their defaults: the agent stays paused until the
+      // user has looked at them and resumes it.
+      if (bad.includes('rec/settings') || bad.includes('integrity')) await st.setPaused(true);
+      else await st.applyMode();
+      return bad;
+    }
     case 'balance': {
       const status = await approver.status();
       if (!status.address) return null;
       return rpc('eth_getBalance', [status.address, 'latest']);
     }
+    case 'storage':
+      return st.usage();
     case 'bench':
       return rt.benchStats();
     case 'build': {
@@ -250,15 +235,52 @@ export async function handle(msg) {
       return { wasmSHA256: await wasmSHA256, version: chrome.runtime.getManifest().version };
     }
     case 'exportMnemonic':
-      return user && approver.exportMnemonic(str(msg.password));
+      return approver.exportMnemonic(str(msg.password));
     default:
       fail('malformed', 'unknown request');
   }
 }
 
+async function settingsChange(msg) {
+  const patch = {};
+  const { approver } = await ready();
+  if (typeof msg.rpcUrl === 'string') patch.rpcUrl = await checkRPC(approver, checkURL(msg.rpcUrl, ['http:', 'https:']));
+  if (typeof msg.rpcUrl2 === 'string') patch.rpcUrl2 = msg.rpcUrl2 === '' ? '' : await checkRPC(approver, checkURL(msg.rpcUrl2, ['http:', 'https:']));
+  if (msg.maxBlockAge !== undefined) {
+    if (!Number.isInteger(msg.maxBlockAge) || msg.maxBlockAge < 1 || msg.maxBlockAge > 64) fail('malformed', 'maxBlockAge: a whole number of blocks from 1 to 64');
+    patch.maxBlockAge = msg.maxBlockAge;
+  }
+  if (msg.mode === 'autonomous' || msg.mode === 'supervised') patch.mode = msg.mode;
+  if (typeof msg.registry === 'string') {
+    if (msg.registry !== '' && !/^0x[0-9a-fA-F]{40}$/.test(msg.registry)) fail('malformed', 'registry: not an address');
+    patch.registry = msg.registry.toLowerCase();
+  }
+  if (Number.isInteger(msg.autoLockMinutes) && msg.autoLockMinutes >= 1 && msg.autoLockMinutes <= 1440) patch.autoLockMinutes = msg.autoLockMinutes;
+  if (typeof msg.feeWarnWei === 'string') {
+    if (!/^[0-9]{1,40}$/.test(msg.feeWarnWei)) fail('malformed', 'feeWarnWei: a whole number of wei');
+    patch.feeWarnWei = msg.feeWarnWei;
+  }
+  if (typeof msg.paused === 'boolean') return st.setPaused(msg.paused); // the kill switch has its own path
+  if (!Object.keys(patch).length) return st.settings();
+  const s = await st.updateSettings(patch);
+  if (patch.autoLockMinutes) {
+    const o = await SESSION.get(st.K.session);
+    if (o[st.K.session]) await SESSION.set({ [st.K.session]: { ...o[st.K.session], idleMs: patch.autoLockMinutes * 60000 } });
+  }
+  return s;
+}
+
 function str(v) {
   if (typeof v !== 'string') fail('malformed', 'expected a string');
   return v;
+}
+
+// checkRPC refuses an endpoint that serves another chain than the pinned
+// policy's (wrong_chain) or does not answer eth_chainId (input_unavailable),
+// before it is saved. The core checks again before every use.
+async function checkRPC(approver, url) {
+  await approver.checkRPC((method, params) => rpc(method, params, { url }));
+  return url;
 }
 
 function checkURL(u, schemes) {
@@ -268,36 +290,38 @@ function checkURL(u, schemes) {
   return u;
 }
 
-async function approve(id, password) {
-  const a = (await st.approvals()).find((x) => x.id === id);
-  if (!a) fail('malformed', 'no such approval (already decided?)');
+function b64ToBytes(s) {
+  const bin = atob(s);
+  const b = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
+  return b;
+}
+
+// approve: the user approved what the screen showed. A proposal is bound by
+// the digest of the document the core displayed; a dapp request by the
+// revision the screen rendered.
+async function approve(id, msg) {
   try {
-    if (a.kind === 'proposal') {
-      if (!(await st.takeApproval(id))) fail('malformed', 'already decided');
-      await rt.decide(a.proposal, null);
+    if (id.startsWith('proposal:')) {
+      await rt.approveProposal(id.slice('proposal:'.length), str(msg.digest));
     } else {
-      // A wrong password leaves the request waiting.
-      const result = await dapp.approved(a, password);
-      await st.takeApproval(id);
-      dapp.answer(a, result);
+      if (!Number.isSafeInteger(msg.rev)) fail('malformed', 'approve: rev is required');
+      await dapp.approve(id, msg.rev, msg.password);
     }
   } finally {
-    await rt.updateBadge();
+    rt.updateBadge();
   }
   return true;
 }
 
 async function reject(id) {
-  const a = await st.takeApproval(id);
-  if (!a) fail('malformed', 'no such approval (already decided?)');
-  if (a.kind === 'proposal') {
-    const r = { id: a.proposalId, status: 'rejected', code: 'user_rejected', message: 'rejected by the user' };
-    await st.putReceipt(r);
-    await rt.sendReceipt(r);
-    await st.addActivity({ kind: 'proposal', id: a.proposalId, decision: 'rejected', code: r.code, message: r.message });
+  if (id.startsWith('proposal:')) {
+    await rt.rejectProposal(id.slice('proposal:'.length));
   } else {
+    const a = dapp.get(id);
+    if (!a) fail('malformed', 'no such approval (already decided?)');
     dapp.rejected(a);
   }
-  await rt.updateBadge();
+  rt.updateBadge();
   return true;
 }

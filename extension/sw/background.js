@@ -3,14 +3,19 @@
 // and every handler awaits the core's readiness before touching it. All
 // state lives in chrome.storage; a restart loses nothing.
 //
+// The first import restricts chrome.storage to the extension's own
+// contexts before anything else runs (lockdown.js).
+//
 // Two faces, never mixed:
 //   - the approver API (api.js) answers only the extension's own pages;
 //   - the dapp API (dapp.js) answers content-script ports, per origin;
 //   - the agent side (runtime.js) hears only the relay link.
+import { lockdown } from './lockdown.js';
 import * as api from './api.js';
-import { ready } from './core.js';
+import { ready, wasmMemory } from './core.js';
 import * as dapp from './dapp.js';
 import { loadLink } from './linkstore.js';
+import * as notify from './notify.js';
 import * as relay from './relay.js';
 import * as rt from './runtime.js';
 import * as st from './state.js';
@@ -33,7 +38,9 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     try {
       return await api.handle(msg);
     } finally {
-      await st.flush(); // what the user did is stored before they hear back
+      // What the user did is stored before they hear back; a store that
+      // cannot take it (full) does not keep them from hearing back.
+      await st.flush().catch((e) => console.error('leash: storage flush failed', e.message));
     }
   })().then(
     (result) => sendResponse({ ok: true, result }),
@@ -67,12 +74,9 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   }).catch(() => {});
 });
 
-chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes[st.K.settings]) {
-    const o = changes[st.K.settings].oldValue || {};
-    const n = changes[st.K.settings].newValue || {};
-    if (o.chainId !== n.chainId) dapp.emitChain();
-  }
+chrome.notifications.onClicked.addListener(() => {
+  notify.seen();
+  chrome.action.openPopup?.().catch(() => {});
 });
 
 relay.setHandlers({
@@ -83,9 +87,17 @@ relay.setHandlers({
   gap: (g) => rt.relayGap(g),
 });
 
-// Start: the core, the link, the session, the relay, unfinished work.
+// Start: storage restricted, the core, the session (its keys verify the
+// stored records), the mode the core enforces, then the relay and
+// unfinished work. No proposal can arrive before the relay connects.
 async function start() {
+  const ld = await lockdown;
+  if (!ld.ok) console.error('leash: chrome.storage could not be restricted to the extension; the agent stays paused:', ld.error);
   const { ext } = await ready();
+  const resumed = await api.resumeSession();
+  await api.checkIntegrity();
+  await st.loadRecords();
+  await st.applyMode();
   const linkState = await loadLink();
   if (linkState) {
     try {
@@ -94,11 +106,9 @@ async function start() {
       console.error('leash: stored relay link does not load', e.code, e.message);
     }
   }
-  const resumed = await api.resumeSession();
-  await dapp.dropOrphans();
   relay.connect().catch(() => {});
   if (resumed) {
-    await rt.syncNonce();
+    await rt.syncNonce(true);
     await rt.retryHeld();
   }
   rt.resumeWatches().catch(() => {});
@@ -106,4 +116,4 @@ async function start() {
 }
 
 const started = start().catch((e) => console.error('leash: start failed', e));
-globalThis.leashDebug = { ready, relay, rt };
+globalThis.leashDebug = { ready, relay, rt, st, dapp, notify, lockdown, wasmMemory };

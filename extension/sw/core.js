@@ -1,10 +1,17 @@
 // Loads the WASM signer core once per service-worker life and opens it over
 // chrome.storage.local. Every handler awaits `ready()` before touching it.
 import './wasm_exec.js';
-import { coreStore, settings } from './state.js';
+import { coreStore } from './state.js';
 import { rpc } from './rpc.js';
 
 let booting = null;
+let memory = null;
+
+// wasmMemory is the size of the core's WebAssembly memory, in bytes (the
+// flood test reports it).
+export function wasmMemory() {
+  return memory ? memory.buffer.byteLength : 0;
+}
 
 async function boot() {
   const t0 = performance.now();
@@ -22,14 +29,18 @@ async function boot() {
   wasmSHA256.catch(() => {});
   const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
   const t1 = performance.now();
+  memory = instance.exports.mem;
   go.run(instance); // never resolves while the core lives
   await globals;
   const t2 = performance.now();
-  const s = await settings();
-  // rpc: the core re-reads a program proposal's oracle inputs itself,
-  // through the user's own RPC setting (never an endpoint the agent names).
+  // authenticate: the pins, ledger, settings and connected sites are kept
+  // under a MAC keyed from the vault. rpc: the core re-reads a program
+  // proposal's oracle inputs, the registry and the nonce itself, through the
+  // user's own RPC setting (never an endpoint the agent names). The idle
+  // time, the mode and the chain options (registry, second RPC, block age)
+  // come from the settings once they are read (state.applyMode).
   const core = await globalThis.leashExt.open(coreStore, {
-    idleTimeoutMs: s.autoLockMinutes * 60000,
+    authenticate: true,
     rpc: (method, params) => rpc(method, params),
   });
   const t3 = performance.now();

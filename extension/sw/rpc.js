@@ -27,6 +27,15 @@ export async function rpc(method, params = [], { url, timeoutMs = 10000 } = {}) 
   }
 }
 
+// rpc2 is the same request to the second RPC setting (rpcUrl2), when the
+// user set one: the core sends every read to both and uses an answer only
+// when they agree.
+export async function rpc2(method, params = []) {
+  const url = (await settings()).rpcUrl2;
+  if (!url) throw rpcError(-32603, 'no second RPC is set');
+  return rpc(method, params, { url });
+}
+
 function rpcError(code, message, data) {
   const e = new Error(message);
   e.code = code;

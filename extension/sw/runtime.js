@@ -1,129 +1,95 @@
-// The agent face at run time: proposals from the relay are decided by the
-// core (verify-then-sign), receipts go back over the relay, signed
+// The agent face at run time: proposals from the relay go to the core as
+// they came (the core alone decodes them: verify-then-sign, or the
+// supervised queue, or a refusal), receipts go back over the relay, signed
 // transactions are broadcast through the configured JSON-RPC endpoint and
 // followed until mined. Nothing here can unlock, approve or pin: that is the
 // approver API (api.js), reachable only from the extension's own pages.
 import { ready } from './core.js';
+import * as notify from './notify.js';
 import * as relay from './relay.js';
 import { rpc } from './rpc.js';
 import * as st from './state.js';
 
 const BENCH_MAX = 2000;
 export const bench = []; // proposal arrival → signed transaction, ms
-let procQueue = Promise.resolve();
 const watching = new Set();
 
 // ---- relay messages ----
+// Messages are handled in order, in batches of what has arrived (at most
+// MAX_BATCH): every decision of a batch is made by the core, then made
+// durable in one storage write, then its receipts and the relay acks leave
+// in one link step (one write of the link state). A flood costs a few
+// writes per batch instead of three per proposal; one proposal alone is a
+// batch of one.
+const MAX_BATCH = 64;
+const inbox = [];
+let draining = false;
+
 export function onMessages(msgs, arrived) {
-  for (const m of msgs) {
-    procQueue = procQueue
-      .then(() => handleMessage(m, arrived))
-      .catch((e) => console.warn('leash: message not handled; it stays unacknowledged', e));
-  }
+  for (const m of msgs) inbox.push({ m, arrived });
+  if (!draining) drain();
 }
 
-async function handleMessage(m, arrived) {
-  if (m.kind === 'proposal') {
-    await handleProposal(m.body, arrived);
-  } else {
-    await st.addActivity({ kind: 'relay', decision: 'info', message: `ignored a "${String(m.kind).slice(0, 32)}" message from the agent host` });
-  }
-  await relay.run((link) => link.handled(m.seq));
-}
-
-function proposalId(raw) {
+async function drain() {
+  draining = true;
   try {
-    const p = JSON.parse(raw);
-    return p && typeof p.id === 'string' && p.id.length <= 64 ? p.id : '';
-  } catch {
-    return '';
+    while (inbox.length) {
+      const batch = inbox.splice(0, MAX_BATCH);
+      await handleBatch(batch).catch((e) => console.warn('leash: messages not handled; they stay unacknowledged', e));
+    }
+  } finally {
+    draining = false;
   }
 }
 
-async function handleProposal(raw, arrived) {
-  const id = proposalId(raw);
-  if (id) {
-    const prev = await st.getReceipt(id);
-    if (prev && prev.status !== 'pending') {
-      await sendReceipt(stripLocal(prev)); // a redelivery gets the same answer
-      if (prev.status === 'signed' && prev.rawTx && !prev.signature) {
-        // The worker may have died before the broadcast: send it again
-        // (the chain ignores a transaction it already has).
-        broadcast(prev).catch((e) => console.warn('broadcast', e));
+async function handleBatch(batch) {
+  const answers = [];
+  for (const { m, arrived } of batch) {
+    if (m.kind !== 'proposal') continue; // anything else from the agent host is ignored (and acknowledged)
+    const a = await handleProposal(m.body, arrived);
+    if (a) answers.push(a);
+  }
+  await st.flush(); // every decision of the batch is durable before anything of it leaves
+  for (const a of answers) if (a.receipt.status === 'signed' && !a.resent) await st.putReceipt(a.receipt);
+  await relay.run(async (link) => {
+    const steps = [];
+    for (const a of answers) {
+      if (!a.receipt.id) continue;
+      try {
+        steps.push(await link.seal('receipt', `receipt:${a.receipt.id}:${a.receipt.status}`, `receipt:${a.receipt.id}`, JSON.stringify(a.receipt)));
+      } catch (e) {
+        console.warn('leash: receipt not sent', e.code, e.message);
       }
-      return;
     }
-  }
-  const s = await st.settings();
-  if (s.paused) {
-    const r = { id, status: 'rejected', code: 'revoked', message: 'the agent is paused by the user (kill switch)' };
-    await finish(r, null);
-    return;
-  }
-  if (s.mode === 'supervised') {
-    const added = await st.addApproval({ id: 'proposal:' + id, kind: 'proposal', proposal: raw, proposalId: id });
-    if (added) {
-      await st.putReceipt({ id, status: 'pending', message: 'waiting for the user\'s approval (supervised mode)' });
-      await sendReceipt({ id, status: 'pending', message: 'waiting for the user\'s approval (supervised mode)' });
-      await st.addActivity({ kind: 'proposal', id, decision: 'pending', message: 'waiting for approval (supervised mode)' });
-    }
-    await updateBadge();
-    return;
-  }
-  await decide(raw, arrived);
+    for (const { m } of batch) steps.push(await link.handled(m.seq));
+    return mergeSteps(steps);
+  });
+  for (const a of answers) await after(a.receipt, a.resent);
+  updateBadge();
 }
 
-function stripLocal(r) {
-  const { at, ...rest } = r;
-  return rest;
+// mergeSteps folds link steps made one after the other into one: their
+// frames in order, and the last persisted state (each includes the ones
+// before).
+function mergeSteps(steps) {
+  const out = { send: [], dirty: false };
+  for (const s of steps) {
+    out.send.push(...(s.send || []));
+    if (s.state !== undefined) out.state = s.state;
+    out.dirty = out.dirty || s.dirty;
+    for (const k of ['dropped', 'sent', 'messages']) if (s[k] && s[k].length) out[k] = [...(out[k] || []), ...s[k]];
+    for (const k of ['lost', 'gap']) if (s[k]) out[k] = (out[k] || 0) + s[k];
+    for (const k of ['authed', 'reconnect']) if (s[k]) out[k] = true;
+    for (const k of ['offer', 'conflict']) if (s[k]) out[k] = s[k];
+  }
+  return out;
 }
 
-// COMMITMENT_OF is the selector of PolicyRegistry.commitmentOf(address).
-const COMMITMENT_OF = '0xf662b881';
-
-// registryRefusal checks the on-chain registry, when one is configured: the
-// commitment published for our account must be the pinned one, with the
-// pinned key, and not revoked (revoking on chain is the kill switch). It
-// fails closed: an unreadable registry refuses too. null means go ahead.
-export async function registryRefusal() {
-  const s = await st.settings();
-  if (!s.registry) return null;
-  const { approver } = await ready();
-  const status = await approver.status();
-  if (!status.address || !status.policyCommitment) return null; // the core refuses on its own
-  const data = COMMITMENT_OF + status.address.slice(2).toLowerCase().padStart(64, '0');
-  let out;
-  try {
-    out = await rpc('eth_call', [{ to: s.registry, data }, 'latest']);
-  } catch (e) {
-    return { code: 'unknown_policy', message: `cannot read the on-chain registry (${e.message}); nothing is signed` };
-  }
-  if (typeof out !== 'string' || !/^0x[0-9a-fA-F]{192}$/.test(out)) {
-    return { code: 'unknown_policy', message: 'the registry answered malformed data; nothing is signed' };
-  }
-  const commitment = '0x' + out.slice(2, 66).toLowerCase();
-  const vkHash = '0x' + out.slice(66, 130).toLowerCase();
-  const revoked = BigInt('0x' + out.slice(130, 194)) !== 0n;
-  if (BigInt(commitment) === 0n) return { code: 'unknown_policy', message: 'no policy commitment is published on chain for this account' };
-  if (revoked) return { code: 'revoked', message: `the on-chain policy commitment ${commitment} is revoked` };
-  if (commitment !== status.policyCommitment.toLowerCase()) {
-    return { code: 'unknown_policy', message: `the on-chain commitment ${commitment} is not the pinned ${status.policyCommitment}` };
-  }
-  if (status.vkHash && vkHash !== status.vkHash.toLowerCase()) {
-    return { code: 'unknown_policy', message: `the on-chain vk hash ${vkHash} is not the pinned ${status.vkHash}` };
-  }
-  return null;
-}
-
-// decide runs verify-then-sign in the core and handles the receipt.
-export async function decide(raw, arrived) {
-  const refusal = await registryRefusal();
-  if (refusal) {
-    const id = proposalId(raw);
-    await st.addActivity({ kind: 'proposal', id, decision: 'rejected', code: refusal.code, message: refusal.message });
-    await finish({ id, status: 'rejected', ...refusal });
-    return;
-  }
+// handleProposal decides one proposal and returns its answer: the receipt,
+// and whether it is one sent before (a redelivery).
+// The core itself checks the on-chain registry (the registry setting) before
+// every signature, over the RPC setting, failing closed.
+async function handleProposal(raw, arrived) {
   const { agent } = await ready();
   const t0 = performance.now();
   let r = await agent.submit(raw);
@@ -131,43 +97,55 @@ export async function decide(raw, arrived) {
   if (r.status === 'rejected' && r.code === 'nonce_mismatch' && (await syncNonce())) {
     r = await agent.submit(raw); // the chain moved (e.g. a transaction the user sent): check again
   }
-  if (r.id && r.status !== 'pending') st.stageReceipt(r);
-  await st.flush(); // the decision (and its receipt) is durable before anything of it leaves
+  if (r.status === 'rejected' && r.code === 'replay' && r.id) {
+    // A redelivery of a proposal signed before (the worker may have died
+    // before the receipt or the broadcast left): the same answer again.
+    const prev = await st.getReceipt(r.id);
+    if (prev && prev.status === 'signed') {
+      // A redelivery gets the same answer: a transaction (rebroadcast), or a
+      // typed-data signature (issue 17: its digest and signature).
+      const r = prev.signature ? { id: prev.id, status: 'signed', digest: prev.digest, signature: prev.signature }
+        : { id: prev.id, status: 'signed', txHash: prev.txHash, rawTx: prev.rawTx };
+      return { receipt: r, resent: true };
+    }
+  }
+  st.stageReceipt(r);
   if (r.status === 'signed' && arrived) {
+    await st.flush();
     // Network excluded: from the relay frame's arrival in the worker to the
     // signed transaction, persisted and ready to leave the extension.
     const t2 = performance.now();
     bench.push({ id: r.id, total: t2 - arrived, queued: t0 - arrived, core: t1 - t0, persist: t2 - t1 });
     if (bench.length > BENCH_MAX) bench.shift();
   }
-  await finish(r);
+  return { receipt: r };
 }
 
-async function finish(r) {
+// finish sends one receipt (a decision made outside a relay batch: the
+// user's approval, a retry after unlock) and does what follows from it.
+export async function finish(r) {
   await st.flush();
-  if (!r.id && r.status === 'rejected') {
-    // A proposal without a usable id cannot be answered by id; it is in the audit log.
-    notifyRejection(r);
-    return;
+  if (r.id) {
+    if (r.status === 'signed') await st.putReceipt(r);
+    await sendReceipt(r);
   }
-  await st.putReceipt(r);
-  await sendReceipt(r);
+  await after(r);
+  updateBadge(); // not awaited: coalesced
+}
+
+// after does what follows a receipt once it left: the activity entry and
+// the broadcast of a signed transaction, the notification of a refusal.
+async function after(r, resent = false) {
   if (r.status === 'signed' && r.signature) {
     // A typed-data signature (issue 17): nothing to broadcast; the agent
-    // host sends it (an x402 payment header) and the audit log has it.
-    touchSession().catch(() => {});
-    await st.addActivity({ kind: 'signature', id: r.id, decision: 'signed', txHash: r.digest, source: 'agent' });
+    // host sends it (an x402 payment header); the audit log has it.
+    if (!resent) await st.addActivity({ kind: 'signature', id: r.id, decision: 'signed', txHash: r.digest, source: 'agent' });
   } else if (r.status === 'signed') {
-    touchSession().catch(() => {});
-    await st.addActivity({ kind: 'tx', id: r.id, decision: 'signed', txHash: r.txHash, rawTx: r.rawTx, source: 'agent' });
+    if (!resent) await st.addActivity({ kind: 'tx', id: r.id, decision: 'signed', txHash: r.txHash, rawTx: r.rawTx, source: 'agent' });
     broadcast(r).catch((e) => console.warn('broadcast', e));
-  } else if (r.status === 'rejected') {
-    if (r.code === 'revoked' || r.code === 'user_rejected') {
-      await st.addActivity({ kind: 'proposal', id: r.id, decision: 'rejected', code: r.code, message: r.message });
-    }
-    notifyRejection(r);
+  } else if (r.status === 'rejected' && r.code !== 'user_rejected') {
+    notify.refusal(r.code);
   }
-  await updateBadge();
 }
 
 export async function sendReceipt(r) {
@@ -179,21 +157,18 @@ export async function sendReceipt(r) {
   }
 }
 
-function notifyRejection(r) {
-  chrome.notifications.create('reject-' + (r.id || Date.now()) + '-' + Date.now(), {
-    type: 'basic',
-    iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: 'Leash refused a transaction',
-    message: `${r.code || 'rejected'}: ${r.message || ''}`.slice(0, 250),
-    priority: 1,
-  });
+// ---- supervised approvals (the queue is the core's) ----
+export async function approveProposal(id, digest) {
+  const { approver } = await ready();
+  const r = await approver.approve(id, digest);
+  st.stageReceipt(r);
+  await finish(r);
 }
 
-// Signing counts as activity for the session's idle timer.
-async function touchSession() {
-  const o = await chrome.storage.session.get(st.K.session);
-  const v = o[st.K.session];
-  if (v && Date.now() - v.last > 5000) await chrome.storage.session.set({ [st.K.session]: { ...v, last: Date.now() } });
+export async function rejectProposal(id) {
+  const { approver } = await ready();
+  const r = await approver.reject(id);
+  await finish(r);
 }
 
 // ---- relay warnings for the user ----
@@ -201,7 +176,7 @@ async function touchSession() {
 // refused (the core refuses every confirm); the user must make a new URI.
 export async function pairingConflict(why) {
   await st.addActivity({ kind: 'pairing', decision: 'rejected', code: 'pairing_conflict', message: why });
-  chrome.notifications.create('pairing-conflict-' + Date.now(), {
+  chrome.notifications.create('leash-pairing-conflict', { // one, updated in place
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
     title: 'Leash refused a pairing: someone else has the pairing URI',
@@ -217,7 +192,7 @@ export async function pairingConflict(why) {
 export async function relayGap(g) {
   const message = `${g.lost + g.gap} message(s) from the agent host never arrived (lost on the relay: ${g.lost}, missing in sequence: ${g.gap})`;
   await st.addActivity({ kind: 'relay', decision: 'info', code: 'relay_gap', message });
-  chrome.notifications.create('relay-gap-' + Date.now(), {
+  chrome.notifications.create('leash-relay-gap', { // one, updated in place
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
     title: 'Leash: messages from the agent were lost',
@@ -227,17 +202,32 @@ export async function relayGap(g) {
 }
 
 // ---- chain ----
-export async function syncNonce() {
+// syncNonce asks the core to read the account's nonce through its own RPC
+// (both RPCs, when a second one is set). The core moves it by at most 16 on
+// the RPC's word; a larger jump waits for the user (status().nonceHold, the
+// popup's banner). It reports whether the nonce moved.
+// A flood of proposals at wrong nonces cannot turn into a flood of RPC
+// requests: a token bucket allows bursts of 5 and 2 per second after that
+// (force — unlock, start — always asks).
+const syncBucket = { tokens: 5, at: Date.now() };
+export async function syncNonce(force = false) {
+  const now = Date.now();
+  syncBucket.tokens = Math.min(5, syncBucket.tokens + ((now - syncBucket.at) / 1000) * 2);
+  syncBucket.at = now;
+  if (!force) {
+    if (syncBucket.tokens < 1) return false;
+    syncBucket.tokens--;
+  }
   const { approver } = await ready();
   const status = await approver.status();
   if (!status.address) return false;
   try {
-    const n = Number(BigInt(await rpc('eth_getTransactionCount', [status.address, 'pending'])));
     const before = Number(BigInt(status.nonce));
-    const r = await approver.syncNonce(n);
+    const r = await approver.syncNonce();
+    if (r.held !== undefined) await updateBadge();
     return r.nonce !== before;
   } catch (e) {
-    console.warn('leash: nonce sync failed', e.message);
+    console.warn('leash: nonce sync failed', e.code, e.message);
     return false;
   }
 }
@@ -311,18 +301,44 @@ export async function retryHeld() {
   } catch {
     return;
   }
-  for (const r of rs) await finish(r);
+  for (const r of rs) {
+    st.stageReceipt(r);
+    await finish(r);
+  }
 }
 
 // ---- badge ----
-export async function updateBadge() {
-  let n = (await st.approvals()).length;
+let dappWaiting = () => 0;
+export function setDappWaiting(fn) { dappWaiting = fn; }
+
+// updateBadge refreshes the badge (and the "waiting" notification), at
+// most every 200 ms however many proposals arrive.
+let badgeTimer = null;
+let badgeDone = null;
+export function updateBadge() {
+  if (!badgeTimer) {
+    badgeDone = new Promise((resolve) => {
+      badgeTimer = setTimeout(() => {
+        badgeTimer = null;
+        refreshBadge().catch(() => {}).finally(resolve);
+      }, 200);
+    });
+  }
+  return badgeDone;
+}
+
+async function refreshBadge() {
+  let n = dappWaiting();
+  let queued = 0;
   try {
     const { approver } = await ready();
-    n += (await approver.status()).pending || 0;
+    const s = await approver.status();
+    queued = s.queued || 0;
+    n += queued + (s.pending || 0) + (s.nonceHold ? 1 : 0);
   } catch {}
+  notify.awaiting(queued);
   await chrome.action.setBadgeBackgroundColor({ color: '#b4542a' });
-  await chrome.action.setBadgeText({ text: n ? String(n) : '' });
+  await chrome.action.setBadgeText({ text: n ? String(Math.min(n, 999)) : '' });
 }
 
 export async function benchStats() {

@@ -1,18 +1,26 @@
-// Persistent extension state in chrome.storage.local (never any secret in
-// the clear: the vault blob inside the core's keys is encrypted by the core,
-// and the relay link's state under ext/link is encrypted by linkstore.js
-// with a non-extractable WebCrypto key), and the unlocked-session blob in
-// chrome.storage.session only.
+// The extension's state. What decides what gets signed lives in the core
+// and is authenticated there (pins, programs, ledger, and the two host
+// records below: settings and connected sites, under a MAC keyed from the
+// vault). chrome.storage.local otherwise holds the core's other documents
+// (the encrypted vault blob, the audit log, the queues), the relay link
+// (under ext/link, encrypted by linkstore.js with a non-extractable
+// WebCrypto key), the receipts of signed proposals and the extension's own
+// activity, each bounded (docs/extension.md lists the budget).
+// chrome.storage.session holds the session's derived keys and the kill
+// switch, never a password.
+import { ready } from './core.js';
+import { lockdown } from './lockdown.js';
+import { rpc2 } from './rpc.js';
 
 export const K = {
-  settings: 'ext/settings',
-  policy: 'ext/policy',
   link: 'ext/link', // encrypted: linkstore.js
-  approvals: 'ext/approvals',
-  receipts: 'ext/receipts',
+  receipts: 'ext/receipt-ids', // ids of the stored signed receipts, oldest first
   activity: 'ext/activity',
-  origins: 'ext/origins',
-  session: 'ext/session', // chrome.storage.session only
+  pause: 'ext/pause', // local: unauthenticated "paused" marker (pausing is always safe)
+  session: 'ext/session', // session only: {blob, idleMs, last} while unlocked
+  mac: 'ext/mac', // session only: the storage MAC key, kept while locked
+  sessionPause: 'ext/pause', // session only: the kill switch for this browser session
+  window: 'ext/window', // session only: the approvals window id
 };
 
 export const DEFAULT_SETTINGS = {
@@ -21,11 +29,15 @@ export const DEFAULT_SETTINGS = {
   chainId: 1337,
   mode: 'autonomous', // or 'supervised'
   paused: false,      // the kill switch
-  registry: '',       // PolicyRegistry address to check before each signature ('' = no on-chain check)
+  registry: '',       // PolicyRegistry address the core checks before each signature ('' = no on-chain check, no programs)
+  rpcUrl2: '',        // a second JSON-RPC URL: every chain read must agree on both ('' = none)
+  maxBlockAge: 2,     // how many blocks a program proposal's inputs may be behind the head
   autoLockMinutes: 15,
+  feeWarnWei: '10000000000000000', // approvals warn above this fee (0.01 ETH)
 };
 
 const local = chrome.storage.local;
+const SESSION = chrome.storage.session;
 
 export async function get(key, dflt) {
   const o = await local.get(key);
@@ -36,14 +48,150 @@ export async function set(key, value) {
   await local.set({ [key]: value });
 }
 
-export async function settings() {
-  return { ...DEFAULT_SETTINGS, ...(await get(K.settings, {})) };
+// ---- authenticated host records (settings, connected sites) ----
+// Read from the core once per worker life (it loaded and, once the vault
+// was unlocked, verified them), written through the core (which MACs
+// them). A record that failed the integrity check reads as absent.
+let records = null;
+let loading = null;
+let memPaused = false; // the kill switch in this worker's memory
+
+function parseObject(s) {
+  if (typeof s !== 'string') return {};
+  try {
+    const o = JSON.parse(s);
+    return o && typeof o === 'object' && !Array.isArray(o) ? o : {};
+  } catch {
+    return {};
+  }
 }
 
-export async function updateSettings(patch) {
-  const s = { ...(await settings()), ...patch };
-  await set(K.settings, s);
+// cleanSettings keeps only known fields of the right type and range.
+function cleanSettings(o) {
+  const s = { ...DEFAULT_SETTINGS };
+  const str = (k, ok) => { if (typeof o[k] === 'string' && ok(o[k])) s[k] = o[k]; };
+  str('rpcUrl', (u) => /^https?:\/\//.test(u) && u.length <= 2048);
+  str('relayUrl', (u) => /^wss?:\/\//.test(u) && u.length <= 2048);
+  str('mode', (m) => m === 'autonomous' || m === 'supervised');
+  str('registry', (r) => r === '' || /^0x[0-9a-f]{40}$/.test(r));
+  str('rpcUrl2', (u) => u === '' || (/^https?:\/\//.test(u) && u.length <= 2048));
+  if (Number.isInteger(o.maxBlockAge) && o.maxBlockAge >= 1 && o.maxBlockAge <= 64) s.maxBlockAge = o.maxBlockAge;
+  str('feeWarnWei', (f) => /^[0-9]{1,40}$/.test(f));
+  if (Number.isSafeInteger(o.chainId) && o.chainId > 0) s.chainId = o.chainId;
+  if (typeof o.paused === 'boolean') s.paused = o.paused;
+  if (Number.isInteger(o.autoLockMinutes) && o.autoLockMinutes >= 1 && o.autoLockMinutes <= 1440) s.autoLockMinutes = o.autoLockMinutes;
   return s;
+}
+
+export const MAX_ORIGINS = 256;
+function cleanOrigins(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o).slice(0, MAX_ORIGINS)) {
+    if (/^https?:\/\/[^/\s]{1,253}$/.test(k) && v && Number.isSafeInteger(v.since)) out[k] = { since: v.since };
+  }
+  return out;
+}
+
+// reloadRecords reads the records from the core again (after a reset).
+export function reloadRecords() {
+  records = null;
+  return loadRecords();
+}
+
+export function loadRecords() {
+  if (records) return Promise.resolve(records);
+  if (!loading) {
+    loading = (async () => {
+      const { approver } = await ready();
+      const r = await approver.records();
+      const [sp, lp] = await Promise.all([SESSION.get(K.sessionPause), local.get(K.pause)]);
+      if (sp[K.sessionPause] || lp[K.pause]) memPaused = true;
+      records = { settings: cleanSettings(parseObject(r.settings)), origins: cleanOrigins(parseObject(r.origins)) };
+      return records;
+    })().finally(() => { loading = null; });
+  }
+  return loading;
+}
+
+// settings: the stored settings, with the kill switch as any of its
+// copies says (memory, session, the local marker, the record), and paused
+// whenever storage could not be restricted or the records were tampered.
+export async function settings() {
+  const r = await loadRecords();
+  const s = { ...r.settings };
+  const ld = await lockdown;
+  s.paused = s.paused || memPaused || !ld.ok || tampered;
+  return s;
+}
+
+let tampered = false;
+export function setTampered(t) { tampered = !!t; }
+
+async function putRecord(name, value) {
+  const { approver } = await ready();
+  await approver.putRecord(name, JSON.stringify(value));
+}
+
+// updateSettings writes the stored settings (authenticated: it needs the
+// vault to have been unlocked in this browser session) and applies the
+// mode to the core.
+export async function updateSettings(patch) {
+  const r = await loadRecords();
+  const next = cleanSettings({ ...r.settings, ...patch });
+  await putRecord('settings', next);
+  r.settings = next;
+  await applyMode();
+  return settings();
+}
+
+// applyMode hands the core what it enforces itself: the kill switch,
+// supervised mode, the fee warning threshold and the idle time, and its
+// chain options (the registry it checks before every signature, the second
+// RPC every read must agree with, the block age of program inputs). It runs
+// at start before the relay connects, so no proposal meets a core without
+// them.
+export async function applyMode() {
+  const { approver } = await ready();
+  const s = await settings();
+  await approver.configure({ registry: s.registry || '', maxBlockAge: s.maxBlockAge, rpc2: s.rpcUrl2 ? rpc2 : null });
+  await approver.setMode({ paused: s.paused, supervised: s.mode === 'supervised', feeWarnWei: s.feeWarnWei, idleTimeoutMs: s.autoLockMinutes * 60000 });
+}
+
+// setPaused is the kill switch. Pausing takes effect in memory first (this
+// worker and the core), then in chrome.storage.session (survives a worker
+// restart; its own quota), then in a local marker and the authenticated
+// record, each best effort: a full store or a locked vault cannot block
+// it. Resuming needs the record written (an unlocked vault in this
+// session); until it is, the agent stays paused.
+export async function setPaused(paused) {
+  if (paused) {
+    memPaused = true;
+    const { approver } = await ready();
+    const s = await settings();
+    await approver.setMode({ paused: true, supervised: s.mode === 'supervised' }).catch(() => {});
+    await SESSION.set({ [K.sessionPause]: true }).catch((e) => console.warn('leash: pause not in session storage', e.message));
+    await local.set({ [K.pause]: true }).catch((e) => console.warn('leash: pause marker not stored', e.message));
+    await updateSettings({ paused: true }).catch((e) => console.warn('leash: pause not in the settings record', e.code, e.message));
+    return settings();
+  }
+  await updateSettings({ paused: false }); // throws: still paused
+  memPaused = false;
+  await SESSION.remove(K.sessionPause);
+  await local.remove(K.pause);
+  await applyMode();
+  return settings();
+}
+
+export async function origins() {
+  return { ...(await loadRecords()).origins };
+}
+
+export async function setOrigins(fn) {
+  const r = await loadRecords();
+  const next = cleanOrigins(fn({ ...r.origins }));
+  await putRecord('origins', next);
+  r.origins = next;
+  return next;
 }
 
 // The core's storage: string values under "core/", with write-behind and a
@@ -97,8 +245,8 @@ export async function flush() {
   }
   flushing = (async () => {
     try {
-      if (Object.keys(sets).length) await local.set(sets);
       if (removes.length) await local.remove(removes);
+      if (Object.keys(sets).length) await local.set(sets);
     } catch (e) {
       for (const [k, v] of batch) if (!dirty.has(k)) dirty.set(k, v); // keep for the next try
       throw e;
@@ -125,10 +273,16 @@ export function update(key, dflt, fn) {
   return next;
 }
 
+// clip bounds a string kept in storage.
+export const clip = (s, n = 200) => (typeof s === 'string' ? (s.length > n ? s.slice(0, n) + '…' : s) : undefined);
+
 // ---- activity (extension-level events beside the core's audit log) ----
-const MAX_ACTIVITY = 500;
+// Transaction lifecycle (broadcast, mined), the user's own transactions and
+// signatures. Nothing here comes from the agent but ids and hashes.
+export const MAX_ACTIVITY = 500;
 export function addActivity(entry) {
   const e = { time: Math.floor(Date.now() / 1000), ...entry };
+  for (const k of ['message', 'id', 'origin']) if (e[k] !== undefined) e[k] = clip(String(e[k]));
   return update(K.activity, [], (list) => {
     list.push(e);
     if (list.length > MAX_ACTIVITY) list.splice(0, list.length - MAX_ACTIVITY);
@@ -136,26 +290,29 @@ export function addActivity(entry) {
   });
 }
 
-// ---- receipts sent, by proposal id (a redelivered proposal gets the same answer) ----
-const MAX_RECEIPTS = 1000;
+// ---- receipts of signed proposals, by id (a redelivered proposal gets the
+// same signed receipt). One key per receipt plus a bounded index of ids;
+// refusals are not kept (a redelivery is simply decided again).
+export const MAX_RECEIPTS = 1000;
+const receiptKey = (id) => 'receipt/' + id;
+
 export function putReceipt(r) {
-  if (r.id) {
-    dirty.set('receipt/' + r.id, REMOVED); // the map below holds it from now on
-    later();
-  }
-  return update(K.receipts, {}, (m) => {
-    m[r.id] = { ...r, at: Date.now() };
-    const ids = Object.keys(m);
-    if (ids.length > MAX_RECEIPTS) {
-      ids.sort((a, b) => m[a].at - m[b].at).slice(0, ids.length - MAX_RECEIPTS).forEach((id) => delete m[id]);
+  if (!r.id || r.status !== 'signed') return Promise.resolve(r);
+  const k = receiptKey(r.id);
+  dirty.set(k, { id: r.id, status: r.status, txHash: r.txHash, rawTx: r.rawTx, at: Date.now() });
+  later();
+  return update(K.receipts, [], (ids) => {
+    if (!ids.includes(r.id)) ids.push(r.id);
+    while (ids.length > MAX_RECEIPTS) {
+      dirty.set(receiptKey(ids.shift()), REMOVED);
+      later();
     }
-    return { value: m, result: r };
+    return { value: ids, result: r };
   });
 }
+
 export async function getReceipt(id) {
-  const m = await get(K.receipts, {});
-  if (Object.prototype.hasOwnProperty.call(m, id)) return m[id];
-  const k = 'receipt/' + id; // staged with the core's decision (stageReceipt)
+  const k = receiptKey(id);
   if (dirty.has(k)) {
     const v = dirty.get(k);
     return v === REMOVED ? undefined : v;
@@ -163,29 +320,19 @@ export async function getReceipt(id) {
   return (await local.get(k))[k];
 }
 
-// stageReceipt puts a decision's receipt into the same batch as the core's
-// writes for that decision, so that a worker that dies after the flush still
-// finds the receipt (and re-sends it) when the proposal is delivered again,
-// instead of answering "replay" for a transaction it signed but never sent.
+// stageReceipt puts a signed receipt into the same batch as the core's
+// writes for that decision, so that a worker that dies after the flush
+// still finds it (and re-sends it) when the proposal is delivered again.
 export function stageReceipt(r) {
-  dirty.set('receipt/' + r.id, { ...r, at: Date.now() });
-  later();
+  if (r.id && r.status === 'signed') {
+    dirty.set(receiptKey(r.id), { id: r.id, status: r.status, txHash: r.txHash, rawTx: r.rawTx, at: Date.now() });
+    later();
+  }
 }
 
-// ---- approvals waiting for the user ----
-export function addApproval(item) {
-  return update(K.approvals, [], (list) => {
-    if (list.some((a) => a.id === item.id)) return { value: list, result: false };
-    list.push({ created: Date.now(), ...item });
-    return { value: list, result: true };
-  });
+// ---- storage use ----
+export const QUOTA = chrome.storage.local.QUOTA_BYTES || 10485760;
+export async function usage() {
+  const bytes = await local.getBytesInUse(null);
+  return { bytes, quota: QUOTA };
 }
-export function takeApproval(id) {
-  return update(K.approvals, [], (list) => {
-    const i = list.findIndex((a) => a.id === id);
-    if (i < 0) return { value: list, result: undefined };
-    const [item] = list.splice(i, 1);
-    return { value: list, result: item };
-  });
-}
-export function approvals() { return get(K.approvals, []); }

@@ -4,8 +4,8 @@ package demo
 // moves on the devnet; the agent runs the committed threshold program on
 // the oracle's answer at the current block, proves the swap it computes and
 // sends it; the signer re-reads the answer at that block from the pinned
-// oracle before it signs. Then a compromised host tries a fake price and a
-// size the program did not output.
+// oracle before it signs. Then a compromised host sends a signed decision
+// again, tries a fake price and a size the program did not output.
 
 import (
 	"context"
@@ -127,6 +127,7 @@ func (t *tour) strategy(ctx context.Context) error {
 
 	// The price moves; the agent proves what the program computes.
 	moves := []move{{usd(2850), "a dip"}, {usd(3000), "back to 3,000"}, {usd(3160), "a rally"}}
+	var lastTrade *programprover.Result
 	for i, m := range moves {
 		if err := mk.setPrice(ctx, m.answer); err != nil {
 			return err
@@ -146,6 +147,30 @@ func (t *tour) strategy(ctx context.Context) error {
 		what := fmt.Sprintf("program @%s: %s", price(m.answer), brief(res.Decision))
 		t.say("agent", "→ %s (program proof for block %d, %.0f ms)", describe(res.Decision), res.Proposal.Program.Block, ms(time.Since(start)))
 		if err := t.sendExpect(ctx, what, res.Proposal, ms(time.Since(start)), start, ""); err != nil {
+			return err
+		}
+		lastTrade = res
+	}
+
+	// A compromised host: the rally's decision again, with the next nonce
+	// (each trade is within the caps; used again and again, the total is
+	// not). The signer keeps the last block it signed per program.
+	if lastTrade != nil {
+		p := lastTrade.Proposal
+		t.say("attacker", "a compromised agent host proves the last decision (block %d) again with the next nonce: the same trade, twice", p.Program.Block)
+		nonce, st, err := t.signerState(ctx)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		again, err := pr.Prove(programprover.Request{ID: "strategy-replay", Block: uint64(p.Program.Block), Inputs: quantities(p.Program.Inputs),
+			Fees:  program.Fees{Nonce: nonce, Gas: 400_000, MaxFeePerGas: big.NewInt(4e9), MaxPriorityFeePerGas: big.NewInt(1e9)},
+			State: st})
+		if err != nil {
+			return err
+		}
+		if err := t.sendExpect(ctx, fmt.Sprintf("the same decision again (block %d)", p.Program.Block), again.Proposal,
+			ms(time.Since(start)), start, wire.ProgramReplay); err != nil {
 			return err
 		}
 	}

@@ -37,6 +37,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
 	"github.com/leash-wallet/leash/circuits/typedcircuit"
+	"github.com/leash-wallet/leash/circuits/program/programverify"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/prover/agenthost"
 	"github.com/leash-wallet/leash/prover/daemon"
@@ -149,27 +150,27 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		return s, err
 	}
 	var commitment, vkHash wire.Hash32
-	if cfg.ExtensionSigner != "" {
-		if cfg.Program {
-			if _, _, err = s.writeProgram(); err != nil { // the extension pins it (startWithExtension)
-				return s, err
-			}
+	var progDoc, progVK []byte
+	if cfg.Program {
+		if progDoc, progVK, err = s.writeProgram(); err != nil { // the extension pins it (startWithExtension)
+			return s, err
 		}
+	}
+	if cfg.ExtensionSigner != "" {
 		k, err := verify.LoadVerifyingKey(vk)
 		if err != nil {
 			return s, err
 		}
 		commitment, vkHash = s.Policy.Commitment(), k.Hash()
 	} else {
-		// The signer: the native signer core, unlocked, with the policy and key pinned.
-		sigCfg := signer.Config{Store: signer.NewMemStore()}
-		var progDoc, progVK []byte
-		if cfg.Program {
-			if progDoc, progVK, err = s.writeProgram(); err != nil {
-				return s, err
-			}
-			sigCfg.Chain = ethchain.New(s.eth) // the signer's own reads of the oracle
-		}
+		// The signer: the native signer core, unlocked, with the policy and
+		// key pinned; it reads the chain (program inputs, the registry
+		// before every signature, the nonce) over the devnet's RPC. No idle
+		// lock: this signer has no user to unlock it again, and signing no
+		// longer counts as activity (the vault's idle timer counts the
+		// user's actions only).
+		sigCfg := signer.Config{Store: signer.NewMemStore(), IdleTimeout: -1, ChainOptions: signer.ChainOptions{
+			RPC: ethchain.Transport(s.eth.Client()), Registry: wire.Address(s.Addrs.Registry)}}
 		if s.Signer, err = signer.New(ctx, sigCfg); err != nil {
 			return s, err
 		}
@@ -192,13 +193,6 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 				return s, err
 			}
 		}
-		if cfg.Program {
-			if _, err = s.Signer.PinProgram(ctx, progDoc, progVK); err != nil {
-				return s, err
-			}
-			say("signer", "program %s pinned (%s template, oracle %s); inputs re-read over %s",
-				short(s.Program.Commitment().Hex()), s.Program.Tmpl().Name, short(s.Program.Oracle.Hex()), s.Devnet.URL())
-		}
 		st := s.Signer.Status()
 		commitment, vkHash = *st.PolicyCommitment, *st.VKHash
 		say("signer", "vault unlocked for %s; policy %s and vk %s pinned", s.Account.Hex(), short(commitment.Hex()), short(vkHash.Hex()))
@@ -211,6 +205,39 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	}
 	log.Info("policy committed on chain", "commitment", commitment, "vkHash", vkHash)
 	say("registry", "commitment %s published on chain by the user's account", short(commitment.Hex()))
+	if s.Signer != nil {
+		// The deployer's account already sent its transactions: the RPC's
+		// count is beyond the nonce step of a fresh ledger, so the core
+		// holds it for the user, who confirms it here once.
+		if _, err := s.Signer.RefreshNonce(ctx); err != nil {
+			return s, err
+		}
+		if h := s.Signer.Status().NonceHold; h != nil {
+			if _, err := s.Signer.ConfirmNonce(ctx, uint64(h.Chain)); err != nil {
+				return s, err
+			}
+			say("signer", "the account has sent %d transactions: next nonce %d confirmed by the user", uint64(h.Chain), uint64(h.Chain))
+		}
+	}
+	if cfg.Program {
+		// A program is pinned (and its proposals signed) only while it is
+		// published with its key's hash.
+		pvk, err := programverify.LoadVerifyingKey(progVK, s.Program.Tmpl())
+		if err != nil {
+			return s, err
+		}
+		if _, err = s.reg.PublishProgram(ctx, s.key, s.Program.Commitment(), pvk.Hash()); err != nil {
+			return s, fmt.Errorf("publish program: %w", err)
+		}
+		say("registry", "program %s published on chain with its key's hash %s", short(s.Program.Commitment().Hex()), short(pvk.Hash().Hex()))
+		if s.Signer != nil {
+			if _, err = s.Signer.PinProgram(ctx, progDoc, progVK); err != nil {
+				return s, err
+			}
+			say("signer", "program %s pinned (%s template, oracle %s); inputs re-read over %s",
+				short(s.Program.Commitment().Hex()), s.Program.Tmpl().Name, short(s.Program.Oracle.Hex()), s.Devnet.URL())
+		}
+	}
 
 	// The relay, as a child process.
 	port, err := freePort()
@@ -272,7 +299,7 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		defer s.running.Done()
 		defer close(s.done)
 		err := signerhost.Run(ctx, signerhost.Config{Signer: s.Signer, Relay: sc, RPC: s.Devnet.URL(),
-			Registry: s.reg, Logger: log, OnEvent: cfg.OnEvent})
+			Logger: log, OnEvent: cfg.OnEvent})
 		if err != nil && ctx.Err() == nil {
 			log.Error("signer host stopped", "err", err)
 		}

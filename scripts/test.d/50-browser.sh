@@ -16,4 +16,4 @@ else
 fi
 go build -trimpath -o bin/leash ./cmd/leash
 go build -trimpath -o bin/leash-test-agent ./tests/browser/agent
-timeout --kill-after=10 300 node tests/browser/run.mjs
+timeout --kill-after=10 1500 node tests/browser/run.mjs

@@ -3,7 +3,8 @@
 # payments proven, signed by the extension and mined; a pre-check refusal; a
 # forged proposal refused by the extension (proof_invalid); the strategy
 # agent's program proofs, verified by the extension after re-reading the
-# devnet oracle (trades mined; a fake price refused input_mismatch, an
+# devnet oracle (trades mined; the same decision again refused program_replay,
+# a fake price refused input_mismatch, an
 # altered size proof_invalid); an on-chain revoke the extension honours
 # (revoked); x402 payments (issue 17): an agent pays the reference x402
 # server and facilitator through the agent host, each authorization proven

@@ -58,6 +58,10 @@ try {
   await api('settings', { rpcUrl: arg('rpc'), registry: arg('registry') });
   await api('pinPolicy', { policy: fs.readFileSync(arg('policy'), 'utf8'), vk: fs.readFileSync(arg('vk')).toString('base64'),
     ...(arg('typed-vk', true) ? { typedVK: fs.readFileSync(arg('typed-vk')).toString('base64') } : {}) });
+  // The imported account already sent transactions: the core holds a jump
+  // of its nonce beyond 16 for the user, who confirms it here.
+  const n = await api('syncNonce');
+  if (n.held !== undefined) await api('confirmNonce', { nonce: String(n.held) });
   if (arg('program', true)) {
     await api('pinProgram', { program: fs.readFileSync(arg('program'), 'utf8'), vk: fs.readFileSync(arg('program-vk')).toString('base64') });
   }

@@ -58,10 +58,34 @@ func Compute(e *Entry) wire.Hash32 {
 }
 
 // Head identifies the end of a chain: the next sequence number and the hash
-// of the last entry (zero for an empty log).
+// of the last entry (zero for an empty log). A rotated log (Rotate) also
+// names where the stored part starts: Base is its first sequence number and
+// BaseHash the hash of the last dropped entry, which entry Base links to,
+// so the chain still verifies from the head back to Base, and the dropped
+// history is summed up in one hash.
 type Head struct {
-	Next uint64      `json:"next"`
-	Hash wire.Hash32 `json:"hash"`
+	Next     uint64       `json:"next"`
+	Hash     wire.Hash32  `json:"hash"`
+	Base     uint64       `json:"base,omitempty"`
+	BaseHash *wire.Hash32 `json:"baseHash,omitempty"`
+}
+
+// Rotate returns the head of a log that keeps at most keep entries once
+// more than keep+chunk are stored: Base moves up to Next-keep, and
+// BaseHash becomes prev, the Prev of the entry at the new Base (the
+// caller reads it from its store). The entries below the new Base may be
+// deleted once the returned head is stored. ok is false when nothing is
+// to be dropped yet (chunk keeps rotation to one batch per chunk entries).
+func Rotate(h Head, keep, chunk uint64, prevOfNewBase func(seq uint64) (wire.Hash32, error)) (Head, bool, error) {
+	if keep == 0 || h.Next-h.Base <= keep+chunk {
+		return h, false, nil
+	}
+	base := h.Next - keep
+	prev, err := prevOfNewBase(base)
+	if err != nil {
+		return h, false, err
+	}
+	return Head{Next: h.Next, Hash: h.Hash, Base: base, BaseHash: &prev}, true, nil
 }
 
 // Log keeps the head and the most recent entries in memory. It is safe for
@@ -91,7 +115,7 @@ func (l *Log) Append(e Entry) Entry {
 	e.Seq = l.head.Next
 	e.Prev = l.head.Hash
 	e.Hash = Compute(&e)
-	l.head = Head{Next: e.Seq + 1, Hash: e.Hash}
+	l.head.Next, l.head.Hash = e.Seq+1, e.Hash
 	l.recent = append(l.recent, e)
 	if len(l.recent) > l.keep {
 		l.recent = append(l.recent[:0:0], l.recent[len(l.recent)-l.keep:]...)
@@ -117,6 +141,16 @@ func (l *Log) Head() Head {
 	return l.head
 }
 
+// SetBase records that the stored log now starts at base, whose entry
+// links to hash (after Rotate).
+func (l *Log) SetBase(base uint64, hash wire.Hash32) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if base > l.head.Base && base <= l.head.Next {
+		l.head.Base, l.head.BaseHash = base, &hash
+	}
+}
+
 // Recent returns a copy of the entries kept in memory, oldest first.
 func (l *Log) Recent() []Entry {
 	l.mu.Lock()
@@ -124,27 +158,41 @@ func (l *Log) Recent() []Entry {
 	return append([]Entry(nil), l.recent...)
 }
 
-// Verify checks a whole log from sequence 0: each hash, each link, and
-// consecutive sequence numbers. With head non-nil it also checks that the
-// log ends exactly at head. It returns nil or a malformed error naming the
-// first bad entry.
+// Verify checks a log: each hash, each link, and consecutive sequence
+// numbers. With head non-nil the log must start at head.Base, its first
+// entry must link to head.BaseHash (zero from sequence 0), and it must end
+// exactly at head. Without a head it starts wherever the first entry says.
+// It returns nil or a malformed error naming the first bad entry.
 func Verify(entries []Entry, head *Head) error {
 	var prev wire.Hash32
+	var base uint64
+	switch {
+	case head != nil:
+		base = head.Base
+		if head.BaseHash != nil {
+			prev = *head.BaseHash
+		} else if base != 0 {
+			return wire.Errorf(wire.Malformed, "audit: the head starts at %d without the hash before it", base)
+		}
+	case len(entries) > 0:
+		base, prev = entries[0].Seq, entries[0].Prev
+	}
 	for i := range entries {
 		e := &entries[i]
+		seq := base + uint64(i)
 		switch {
-		case e.Seq != uint64(i):
-			return wire.Errorf(wire.Malformed, "audit: entry %d has sequence number %d", i, e.Seq)
+		case e.Seq != seq:
+			return wire.Errorf(wire.Malformed, "audit: entry %d has sequence number %d", seq, e.Seq)
 		case e.Prev != prev:
-			return wire.Errorf(wire.Malformed, "audit: entry %d does not link to entry %d", i, i-1)
+			return wire.Errorf(wire.Malformed, "audit: entry %d does not link to entry %d", seq, seq-1)
 		case Compute(e) != e.Hash:
-			return wire.Errorf(wire.Malformed, "audit: entry %d was altered", i)
+			return wire.Errorf(wire.Malformed, "audit: entry %d was altered", seq)
 		}
 		prev = e.Hash
 	}
 	if head != nil {
-		if head.Next != uint64(len(entries)) || head.Hash != prev {
-			return wire.Errorf(wire.Malformed, "audit: the log ends at %d entries, the head says %d", len(entries), head.Next)
+		if head.Next != base+uint64(len(entries)) || head.Hash != prev {
+			return wire.Errorf(wire.Malformed, "audit: the log ends at entry %d, the head says %d", base+uint64(len(entries)), head.Next)
 		}
 	}
 	return nil

@@ -116,3 +116,66 @@ func FuzzDecodeEntry(f *testing.F) {
 		_ = Compute(e)
 	})
 }
+
+// A rotated log keeps its chain: the stored tail verifies against a head
+// that names where it starts and the hash before it, and every rewrite of
+// the tail, a dropped first entry, or a head that hides the rotation is
+// still detected.
+func TestRotate(t *testing.T) {
+	es, head := sample(40)
+	prevOf := func(seq uint64) (wire.Hash32, error) { return es[seq].Prev, nil }
+	if _, ok, _ := Rotate(head, 30, 16, prevOf); ok {
+		t.Fatal("rotated before keep+chunk entries")
+	}
+	h, ok, err := Rotate(head, 16, 8, prevOf)
+	if err != nil || !ok || h.Base != 24 || *h.BaseHash != es[23].Hash || h.Next != 40 || h.Hash != head.Hash {
+		t.Fatalf("rotate: %+v %v %v", h, ok, err)
+	}
+	tail := es[24:]
+	if err := Verify(tail, &h); err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(tail, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(tail, &head); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("a tail against the unrotated head: %v", err)
+	}
+	if err := Verify(tail[1:], &h); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("first kept entry dropped: %v", err)
+	}
+	bad := append([]Entry(nil), tail...)
+	bad[0].Message = "rewritten"
+	if err := Verify(bad, &h); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("rewritten first entry: %v", err)
+	}
+	forged := h
+	other := es[22].Hash
+	forged.BaseHash = &other
+	if err := Verify(tail, &forged); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("wrong base hash: %v", err)
+	}
+	noHash := Head{Next: h.Next, Hash: h.Hash, Base: h.Base}
+	if err := Verify(tail, &noHash); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("base without hash: %v", err)
+	}
+	// Appending after a rotation keeps the base in the head.
+	l := New(head, 0)
+	l.SetBase(h.Base, *h.BaseHash)
+	e := l.Append(Entry{Kind: "lock", Decision: Info})
+	nh := l.Head()
+	if nh.Base != 24 || nh.Next != 41 || nh.Hash != e.Hash {
+		t.Fatalf("head after append %+v", nh)
+	}
+	if err := Verify(append(append([]Entry(nil), tail...), e), &nh); err != nil {
+		t.Fatal(err)
+	}
+	// A stored head decodes strictly, with or without the rotation fields.
+	b, _ := json.Marshal(nh)
+	if d, err := DecodeHead(b); err != nil || d.Base != 24 || *d.BaseHash != *h.BaseHash {
+		t.Fatalf("head round trip %s: %v", b, err)
+	}
+	if _, err := DecodeHead([]byte(`{"next":1,"hash":"0x` + fmt.Sprintf("%064x", 0) + `","Base":3}`)); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("case variant of base: %v", err)
+	}
+}

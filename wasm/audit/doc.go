@@ -13,6 +13,13 @@
 //     a truncated tail when the caller holds the head (sequence number and
 //     hash) from elsewhere, e.g. shown in the popup or exported.
 //
+// Rotation: Rotate moves the head's Base up once more than keep+chunk
+// entries are stored; the head then carries BaseHash, the hash of the last
+// dropped entry, which the first kept entry links to, so Verify still
+// checks every kept entry and link from the base to the head, and the
+// dropped history is summed up in one hash. Entries below the base may be
+// deleted once the rotated head is stored.
+//
 // Security notes: entries hold ids, codes, messages, addresses, values and
 // transaction hashes, never key material or passwords. A chain alone cannot
 // stop an attacker who can rewrite the whole log including its head; anchor

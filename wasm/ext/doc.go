@@ -11,10 +11,12 @@
 //     delivery numbers). The service worker's JavaScript only moves the
 //     frames Link returns over a WebSocket and stores its state encrypted;
 //     every key, every seal and open, every number stays in Go.
-//   - Policy and transaction explanations for the popup: the commitment and
-//     plain-language description of a policy, the vk hash, decoded calldata
-//     (ERC-20 transfer/approve, raw otherwise) and the rule that allows a
-//     transaction or the rule it breaks.
+//   - Descriptions for the popup: the commitment and plain-language
+//     description of a policy and the vk hash; the display model of a
+//     personal_sign request (InspectMessage: text or hex, an EIP-4361
+//     sign-in message whose domain must be the requesting origin's and whose
+//     account must be ours, else it is refused). Transactions and proposals
+//     are described by the core itself (signer.Inspect, DescribeTx).
 //
 // # Guarantees
 //

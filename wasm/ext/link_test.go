@@ -580,13 +580,3 @@ func FuzzOnFrame(f *testing.F) {
 		}
 	})
 }
-
-func FuzzOpenSession(f *testing.F) {
-	b, _ := SealSession("pw", 1)
-	raw, _ := json.Marshal(b)
-	f.Add(raw)
-	f.Add([]byte(`{"k":"","b":""}`))
-	f.Fuzz(func(t *testing.T, raw []byte) {
-		_, _, _ = OpenSession(raw)
-	})
-}

@@ -2,7 +2,6 @@ package signer
 
 import (
 	"context"
-	"encoding/json"
 	"math/big"
 	"strings"
 	"testing"
@@ -71,15 +70,6 @@ func honest(t *testing.T, pol *policy.Policy, s *Signer, tx *wire.Tx, id string)
 	tx.Nonce = st.Nonce
 	p, err := pt.Prover(t, pol).Prove(proverRequest(tx, st, id))
 	return p, err
-}
-
-func submit(t *testing.T, s *Signer, p *wire.Proposal) wire.Receipt {
-	t.Helper()
-	raw, err := json.Marshal(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s.Submit(context.Background(), raw)
 }
 
 func callTx(to wire.Address, data []byte) *wire.Tx {
@@ -312,7 +302,9 @@ func TestAttackCountWindow(t *testing.T) {
 func TestAttackPolicyProofAtProgramPool(t *testing.T) {
 	sc := programtest.Shared(t, "threshold")
 	ctx := context.Background()
-	s := programSigner(t, NewMemStore(), sc, true)
+	d := newDevChain(t) // a program is pinned once it is published on chain
+	d.publish(t, "threshold")
+	s := programSigner(t, NewMemStore(), d.options(), "threshold")
 	pol := programtest.Policy(t)
 	swap := pt.Calldata("swapExactIn(address,uint256,uint256,address,uint256)", sc.Program.Quote, big.NewInt(1e18), 0, pt.Bob, 1<<40)
 	tx := callTx(sc.Program.Pool, swap)
@@ -369,10 +361,12 @@ func TestAttackPolicyProofAtProgramPool(t *testing.T) {
 		t.Fatalf("second line: %+v", r)
 	}
 	assertNothingMoved(t, s, before)
-	// Unpinned, the pool is the loose policy's to use.
+	// Unpinned, the pool is the loose policy's to use (the registry,
+	// which holds the examples' policy, not this one, is set aside).
 	if err := s.UnpinProgram(ctx, sc.Pin.Commitment); err != nil {
 		t.Fatal(err)
 	}
+	s.Configure(ChainOptions{RPC: d.call})
 	if r := submit(t, s, lp); r.Status != wire.StatusSigned {
 		t.Fatalf("without the program: %+v", r)
 	}
@@ -415,4 +409,47 @@ func TestPolicyForAnotherAccount(t *testing.T) {
 
 func proverRequest(tx *wire.Tx, st *wire.State, id string) prover.Request {
 	return prover.Request{ID: id, Tx: tx, State: st}
+}
+
+// TestInspectNamesV2Rule: the approval screen (the display model) names the
+// v2 call that allows a proposal with each argument's rule, from the same
+// check the signer applies; the router-recipient attack shows the rule it
+// breaks instead, and nothing is signed.
+func TestInspectNamesV2Rule(t *testing.T) {
+	pol, doc := attackPolicy(t)
+	s, _ := attackSigner(t, doc)
+	ctx := context.Background()
+	self, err := honest(t, pol, s, callTx(pt.Router, pt.Swap(usdc(100), pt.USDC, pt.WETH, pt.Self)), "swap-self")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Inspect(ctx, mustJSON(t, self))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Violation != nil || !v.Proof.OK || !strings.Contains(v.Rule, "swapExactTokensForTokens(") || !strings.Contains(v.Rule, "must be self") {
+		t.Fatalf("rule %q violation %+v proof %+v", v.Rule, v.Violation, v.Proof)
+	}
+	var recipient *RuleArg
+	for i := range v.RuleArgs {
+		if strings.Contains(v.RuleArgs[i].Rule, "must be self") {
+			recipient = &v.RuleArgs[i]
+		}
+	}
+	if recipient == nil || recipient.Type != "address" || !strings.EqualFold(recipient.Value[:42], pt.Self.Hex()) {
+		t.Fatalf("args %+v", v.RuleArgs)
+	}
+	if !strings.Contains(v.Spend, "USDC") || !strings.Contains(v.Rule, "counts") {
+		t.Fatalf("spend %q", v.Spend)
+	}
+	forged := *self
+	forged.ID = "swap-forged"
+	forged.Tx.Data = pt.Swap(usdc(100), pt.USDC, pt.WETH, pt.Bob)
+	vf, err := s.Inspect(ctx, mustJSON(t, &forged))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vf.Rule != "" || len(vf.RuleArgs) != 0 || vf.Violation == nil || vf.Violation.Code != string(wire.PolicyViolation(policy.RuleArg)) || !hasWarning(vf.Warnings, WarnPolicy) {
+		t.Fatalf("forged: rule %q violation %+v", vf.Rule, vf.Violation)
+	}
 }

@@ -10,8 +10,13 @@
 // JS boundary exposes them as leash.agent and leash.approver.
 //
 // Decision order for a proposal, rejecting by default:
-//  1. malformed → malformed; no pinned policy or another commitment →
-//     unknown_policy; an id already signed → replay;
+//  0. malformed → malformed (decoded exactly: wire.DecodeStrict); paused
+//     (the kill switch, in memory) → revoked; stored records that failed
+//     the integrity check → malformed; supervised mode → the queue for the
+//     user (queue.go: bounded, then busy; Approve takes the digest of the
+//     document shown and goes on below);
+//  1. no pinned policy or another commitment → unknown_policy; an id
+//     already signed → replay;
 //  2. a policy-only proposal (no program claim) whose call the policy marks
 //     programOnly, or whose `to` is a pinned program's pool → program_only
 //     (a second line behind the policy circuit's own refusal);
@@ -23,7 +28,8 @@
 //     (both receipts carry the signer's nonce and window state so the
 //     prover can re-prove);
 //  6. verify.Verify (or programverify) with the signer's own state and
-//     clock (G1);
+//     clock (G1), then the chain checks (chain.go: the registry; a program
+//     decision's block is single-use, decisions.go);
 //  7. reserve the nonce and every window sum atomically (G2), persist the
 //     ledger, sign EIP-1559, commit.
 //
@@ -35,6 +41,22 @@
 // the token amount and the (domain separator, nonce) record together
 // (replay); the signer signs that document's EIP-712 digest. No nonce, fee
 // or transaction count is taken, and nothing is broadcast.
+//
+// The display model (display.go) is what a host shows: Inspect decodes a
+// proposal exactly as Submit does and returns the transaction and calldata
+// decoded, every address in full (EIP-55) with the pinned policy's label,
+// the rule that allows it (one function, display_policy.go), the nonce
+// that is signed and the proof's status; InspectTx and ActivityView do the
+// same for a dapp's transaction and the audit log (G8).
+//
+// Bounds (G9): the locked queue and the supervised queue hold at most
+// MaxPending / MaxQueue proposals and MaxQueueBytes each; the audit log
+// keeps AuditKeep entries and rotates with its chain intact (bounds.go).
+//
+// Storage authentication (Config.Authenticate, integrity.go): pins,
+// programs, ledger and the host's records are under a MAC keyed from the
+// vault; a mismatch stops every signature until ResetTampered. Sessions
+// (session.go) hand the host derived keys to keep, never the password.
 //
 // Security notes: the mnemonic and keys live only inside the vault package
 // (G3). The store sees the encrypted vault blob, the ledger, pins, pending

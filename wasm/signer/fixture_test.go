@@ -87,8 +87,14 @@ func edit(t testing.TB, raw []byte, f func(*wire.Proposal)) []byte {
 // the public test mnemonic imported (locked).
 func newSigner(t testing.TB, store Store, clk *fakeClock) *Signer {
 	t.Helper()
+	return newSignerWith(t, Config{Store: store, Clock: clk.Now})
+}
+
+// newSignerWith is newSigner with a whole Config.
+func newSignerWith(t testing.TB, cfg Config) *Signer {
+	t.Helper()
 	ctx := context.Background()
-	s, err := New(ctx, Config{Store: store, Clock: clk.Now})
+	s, err := New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,9 @@ type ProgramStatus struct {
 	Template   string       `json:"template"`
 	Oracle     wire.Address `json:"oracle"`
 	VKHash     wire.Hash32  `json:"vkHash"`
+	// LastBlock is the block of the last decision signed (a decision at
+	// this block or an older one is program_replay).
+	LastBlock *uint64 `json:"lastBlock,omitempty"`
 }
 
 func decodePrograms(raw []byte) (map[wire.Hash32]*Program, error) {
@@ -110,13 +113,19 @@ func ParsePin(doc []byte) (program.Pin, error) {
 
 // PinProgram lets the signer accept program proofs for one more program:
 // doc is its pin or the program itself, vkBytes its template's verifying
-// key. A program already pinned is re-pinned with the new key.
+// key. A program already pinned is re-pinned with the new key. The
+// program must be published in the registry by the vault's account, with
+// this key's hash, and not revoked: a well-formed key of another circuit
+// or setup cannot be pinned (issue 12, attack 6).
 func (s *Signer) PinProgram(ctx context.Context, doc, vkBytes []byte) (wire.Hash32, error) {
 	p, err := LoadProgram(doc, vkBytes)
 	if err != nil {
 		return wire.Hash32{}, err
 	}
 	pin := p.pin
+	if err := s.checkPublished(ctx, pin.Commitment, p.vk.Hash()); err != nil {
+		return wire.Hash32{}, err
+	}
 	s.programsMu.Lock() // one change of the set at a time: none is lost
 	defer s.programsMu.Unlock()
 	s.mu.Lock()
@@ -175,7 +184,7 @@ func (s *Signer) writePrograms(ctx context.Context, set map[wire.Hash32]*Program
 	if err != nil {
 		return wire.Errorf(wire.Internal, "programs: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyPrograms, raw); err != nil {
+	if err := s.put(ctx, KeyPrograms, raw); err != nil {
 		return storeErr("write programs", err)
 	}
 	s.mu.Lock()
@@ -194,6 +203,30 @@ func (s *Signer) programStatus() []ProgramStatus {
 	return out
 }
 
+// checkPublished is the registry check of a program about to be pinned:
+// published by the vault's account with vkHash, not revoked, read on the
+// pinned policy's chain.
+func (s *Signer) checkPublished(ctx context.Context, program, vkHash wire.Hash32) error {
+	r, o := s.reader()
+	s.mu.Lock()
+	pn, v := s.pins, s.vault
+	s.mu.Unlock()
+	switch {
+	case o.Registry == (wire.Address{}):
+		return wire.Errorf(wire.UnknownPolicy, "no registry is configured: a program is pinned only once it is published on chain with its key's hash")
+	case r == nil:
+		return wire.Errorf(wire.UnknownPolicy, "no RPC is configured: the registry cannot be read to check the program")
+	case pn == nil:
+		return wire.Errorf(wire.UnknownPolicy, "pin the policy first: the program is checked in the registry on the policy's chain")
+	case v == nil:
+		return wire.Errorf(wire.UnknownPolicy, "create or import the vault first: the program is checked in the registry entry of its account")
+	}
+	if err := checkChainID(ctx, r, pn.policy.ChainID, wire.UnknownPolicy, "reading the registry"); err != nil {
+		return err
+	}
+	return s.checkProgramEntry(ctx, r, o.Registry, v.Address(), program, vkHash)
+}
+
 // verifyProgram checks a proposal that claims a program proof: the program
 // must be pinned, and programverify re-reads its inputs through the
 // configured chain reader (none configured: input_unavailable, nothing is
@@ -205,8 +238,12 @@ func (s *Signer) verifyProgram(ctx context.Context, p *wire.Proposal, pol *polic
 	if pp == nil {
 		return wire.Errorf(wire.UnknownPolicy, "proposal claims program %s, which is not pinned", p.Program.Commitment)
 	}
-	if s.cfg.Chain == nil {
-		return wire.Errorf(wire.InputUnavailable, "no chain reader is configured: the signer cannot re-read the program's inputs")
+	r, o := s.reader()
+	if r == nil {
+		return wire.Errorf(wire.InputUnavailable, "no RPC is configured: the signer cannot re-read the program's inputs")
 	}
-	return pp.Verify(ctx, p, pol, st, s.cfg.Chain, programverify.Options{MaxSkew: s.cfg.MaxSkew, MaxBlockAge: s.cfg.MaxBlockAge})
+	// Every failed read there (endpoints that disagree included) is
+	// input_unavailable; an answer both give that differs from the
+	// proposal's is input_mismatch.
+	return pp.Verify(ctx, p, pol, st, r, programverify.Options{MaxSkew: s.cfg.MaxSkew, MaxBlockAge: o.maxBlockAge()})
 }

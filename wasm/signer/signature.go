@@ -13,55 +13,35 @@ import (
 	"github.com/leash-wallet/leash/wire"
 )
 
-// KeyTypedVK is the storage key of the pinned typed-data circuit key.
-const KeyTypedVK = "typed-vk"
-
 // PinTypedKey pins the typed-data circuit's verifying key (from the user's
-// own setup, as the policy key). Without it every signature proposal is
-// refused (unknown_policy).
+// own setup, as the policy key), in the pins record (under storage
+// authentication). It needs a pinned policy; without a typed-data key every
+// signature proposal is refused (unknown_policy).
 func (s *Signer) PinTypedKey(ctx context.Context, vkBytes []byte) (wire.Hash32, error) {
 	vk, err := verify.LoadTypedVerifyingKey(vkBytes)
 	if err != nil {
 		return wire.Hash32{}, err
 	}
-	// Stored as JSON (hex), as the pins are: browser host storages keep
-	// strings, and raw key bytes would not survive them.
-	raw, err := json.Marshal(typedKeyJSON{Version: 1, VK: vkBytes})
-	if err != nil {
-		return wire.Hash32{}, wire.Errorf(wire.Internal, "typed-data key: %v", err)
+	s.mu.Lock()
+	pn := s.pins
+	s.mu.Unlock()
+	if pn == nil {
+		return wire.Hash32{}, wire.Errorf(wire.UnknownPolicy, "pin the policy first")
 	}
-	if err := s.store.Put(ctx, KeyTypedVK, raw); err != nil {
-		return wire.Hash32{}, storeErr("write typed-data key", err)
+	pj := pn.raw
+	pj.TypedVK = append(wire.Bytes(nil), vkBytes...)
+	raw, err := json.Marshal(pj)
+	if err != nil {
+		return wire.Hash32{}, wire.Errorf(wire.Internal, "pins: %v", err)
+	}
+	if err := s.put(ctx, KeyPins, raw); err != nil {
+		return wire.Hash32{}, storeErr("write pins", err)
 	}
 	s.mu.Lock()
-	s.typedVK = vk
+	s.pins = &pins{policy: pn.policy, vk: pn.vk, typedVK: vk, raw: pj}
 	s.mu.Unlock()
 	s.record(ctx, audit.Entry{Kind: "pin", Decision: audit.Info, Message: "pinned typed-data key " + vk.Hash().Hex()})
 	return vk.Hash(), nil
-}
-
-func (s *Signer) loadTypedKey(ctx context.Context) error {
-	raw, err := s.store.Get(ctx, KeyTypedVK)
-	if err != nil {
-		return storeErr("read typed-data key", err)
-	}
-	if raw == nil {
-		return nil
-	}
-	var j typedKeyJSON
-	if err := wire.DecodeStrict(raw, &j, "typed-data key"); err != nil {
-		return err
-	}
-	if j.Version != 1 {
-		return wire.Errorf(wire.Malformed, "typed-data key: version %d is not supported", j.Version)
-	}
-	s.typedVK, err = verify.LoadTypedVerifyingKey(j.VK)
-	return err
-}
-
-type typedKeyJSON struct {
-	Version int        `json:"version"`
-	VK      wire.Bytes `json:"vk"`
 }
 
 // submitSignature decides one signature proposal: verify, then reserve
@@ -75,18 +55,59 @@ func (s *Signer) submitSignature(ctx context.Context, raw []byte) wire.Receipt {
 		s.recordSignature(ctx, nil, nil, r)
 		return r
 	}
-	sig, r := s.decideSignature(ctx, p, raw)
+	var sig *verify.Signature
+	r, done := s.gateSignature(ctx, p, raw, false)
+	if !done {
+		sig, r = s.decideSignature(ctx, p, raw)
+	}
+	s.recordSignature(ctx, p, sig, r)
+	return r
+}
+
+// gateSignature is check for a signature proposal: the kill switch, the
+// integrity of the stored records, and supervised mode (the proposal waits
+// in the same queue as transactions, for the user's approval).
+func (s *Signer) gateSignature(ctx context.Context, p *wire.SigProposal, raw []byte, fromQueue bool) (wire.Receipt, bool) {
+	s.g.mu.Lock()
+	paused, supervised := s.g.paused, s.g.supervised
+	s.g.mu.Unlock()
+	if paused {
+		return reject(p.ID, wire.Errorf(wire.Revoked, "the agent is paused by the user (kill switch)")), true
+	}
+	if err := s.integrityErr(); err != nil {
+		return reject(p.ID, err), true
+	}
+	if supervised && !fromQueue {
+		return s.enqueueRaw(ctx, p.ID, p.PolicyCommitment, raw), true
+	}
+	return wire.Receipt{}, false
+}
+
+// approveSignature decides a queued signature proposal the user approved.
+func (s *Signer) approveSignature(ctx context.Context, id string, raw []byte) wire.Receipt {
+	p, err := wire.DecodeSigProposal(raw)
+	if err != nil {
+		r := reject(id, err)
+		s.recordSignature(ctx, nil, nil, r)
+		return r
+	}
+	var sig *verify.Signature
+	r, done := s.gateSignature(ctx, p, raw, true)
+	if !done {
+		sig, r = s.decideSignature(ctx, p, raw)
+	}
 	s.recordSignature(ctx, p, sig, r)
 	return r
 }
 
 func (s *Signer) decideSignature(ctx context.Context, p *wire.SigProposal, raw []byte) (*verify.Signature, wire.Receipt) {
 	s.mu.Lock()
-	pn, vk := s.pins, s.typedVK
+	pn := s.pins
 	s.mu.Unlock()
 	if pn == nil {
 		return nil, reject(p.ID, wire.Errorf(wire.UnknownPolicy, "no policy is pinned"))
 	}
+	vk := pn.typedVK
 	if vk == nil {
 		return nil, reject(p.ID, wire.Errorf(wire.UnknownPolicy, "no typed-data key is pinned: this signer signs no typed data"))
 	}

@@ -237,10 +237,11 @@ func TestSignatureReplay(t *testing.T) {
 	if r := s2.Submit(ctx, again); r.Code != wire.Replay {
 		t.Fatalf("after restart: %+v", r)
 	}
-	// The typed-data key is stored as text (browser storages keep strings):
-	// the restarted signer still verifies and signs a new payment.
-	if stored, _ := s.store.Get(ctx, KeyTypedVK); !json.Valid(stored) {
-		t.Fatalf("the typed-data key is not stored as JSON text")
+	// The typed-data key is stored in the pins record (JSON text, under
+	// storage authentication): the restarted signer still verifies and
+	// signs a new payment.
+	if stored, _ := s.store.Get(ctx, KeyPins); !json.Valid(stored) || !strings.Contains(string(stored), `"typedVK"`) {
+		t.Fatalf("the typed-data key is not in the pins record")
 	}
 	if r := s2.Submit(ctx, payment(t, "pay-3", 100000, nonce(3))); r.Status != wire.StatusSigned {
 		t.Fatalf("a new payment after restart: %+v", r)

@@ -6,14 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
-	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/wasm/audit"
+	"github.com/leash-wallet/leash/wasm/ethkey"
 	"github.com/leash-wallet/leash/wasm/ledger"
 	"github.com/leash-wallet/leash/wasm/vault"
 	"github.com/leash-wallet/leash/wire"
@@ -41,14 +42,27 @@ type Config struct {
 	MaxSkew     time.Duration    // zero → verify.DefaultMaxSkew
 	MaxPending  int              // zero → DefaultMaxPending
 	Account     uint32           // BIP-44 address index that signs; zero → 0
-	// Chain is how the signer re-reads a program proposal's oracle inputs
-	// at the block it names (the user's own RPC: natively package
-	// ethchain, in the browser a JSON-RPC function of the host). Without
-	// it, program proposals are refused as input_unavailable.
-	Chain program.Chain
-	// MaxBlockAge bounds how many blocks a program proposal's inputs may be
-	// behind the signer's head; zero → programverify.DefaultMaxBlockAge.
-	MaxBlockAge uint64
+	// ChainOptions: the user's RPC (and optional second RPC), the registry
+	// and the block age of program inputs; see ChainOptions. Configure
+	// changes them at run time.
+	ChainOptions
+
+	// Authenticate puts the pins, programs, ledger and the host's records
+	// under a MAC keyed from the vault (integrity.go): a record changed
+	// behind the core's back stops it with malformed. The extension sets
+	// it; a native tool whose store nobody else writes may leave it off.
+	Authenticate bool
+	// MaxQueue bounds the proposals waiting for the user in supervised
+	// mode; zero → DefaultMaxQueue. MaxQueueBytes bounds that queue's and
+	// the locked queue's bytes each; zero → DefaultMaxQueueBytes.
+	MaxQueue      int
+	MaxQueueBytes int
+	// AuditKeep bounds the audit entries kept in the store (the log
+	// rotates, keeping its chain); zero → DefaultAuditKeep.
+	AuditKeep int
+	// FeeWarn is the fee above which an approval warns; nil →
+	// DefaultFeeWarn.
+	FeeWarn *big.Int
 }
 
 // Signer is the stateful signer core. It is safe for concurrent use.
@@ -60,29 +74,48 @@ type Signer struct {
 	vault    *vault.Vault
 	vaultErr error // a stored blob that does not decode; kept untouched
 	pins     *pins
-	typedVK  *verify.TypedVerifyingKey // nil: no signature proposals
 	programs map[wire.Hash32]*Program
 	pending  []json.RawMessage
 
 	ledger *ledger.Ledger
 	audit  *audit.Log
 
+	g       gate      // kill switch, supervised queue (queue.go)
+	integ   integrity // storage authentication (integrity.go)
+	views   viewCache // display models (display.go)
+	feeWarn atomic.Pointer[big.Int]
+	idle    atomic.Int64
+
 	persistMu  sync.Mutex    // orders ledger and pending writes
 	programsMu sync.Mutex    // orders changes of the pinned programs
 	auditMu    sync.Mutex    // orders audit appends and their writes
 	unsaved    []audit.Entry // audit entries whose write failed, retried first
 	signMu     sync.Mutex    // one signature at a time per core
+
+	chainMu sync.Mutex // guards cfg.ChainOptions
+
+	nonceMu   sync.Mutex // guards anchor and nonceHold
+	anchor    uint64     // the next nonce the signer or the user last vouched for
+	nonceHold *NonceHold // a larger jump the RPC reported, for the user
+
+	blocksMu   sync.Mutex             // one program decision check at a time
+	lastBlocks map[wire.Hash32]uint64 // the last block signed, per program
 }
 
 type pins struct {
-	policy *policy.Policy
-	vk     *verify.VerifyingKey
+	policy  *policy.Policy
+	vk      *verify.VerifyingKey
+	typedVK *verify.TypedVerifyingKey // nil: no signature proposals
+	raw     pinsJSON                  // as stored
 }
 
 type pinsJSON struct {
 	Version int             `json:"version"`
 	Policy  json.RawMessage `json:"policy"`
 	VK      wire.Bytes      `json:"vk"`
+	// TypedVK is the typed-data circuit's key (PinTypedKey), optional; it
+	// lives in the pins record so that storage authentication covers it.
+	TypedVK wire.Bytes `json:"typedVK,omitempty"`
 }
 
 // New loads a Signer from cfg.Store. A stored vault blob that is corrupted
@@ -100,7 +133,17 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if cfg.MaxPending <= 0 {
 		cfg.MaxPending = DefaultMaxPending
 	}
+	if cfg.MaxQueue <= 0 {
+		cfg.MaxQueue = DefaultMaxQueue
+	}
+	if cfg.MaxQueueBytes <= 0 {
+		cfg.MaxQueueBytes = DefaultMaxQueueBytes
+	}
+	if cfg.AuditKeep <= 0 {
+		cfg.AuditKeep = DefaultAuditKeep
+	}
 	s := &Signer{cfg: cfg, store: cfg.Store}
+	loaded := map[string][]byte{} // the protected records as read (integrity.go)
 	if raw, err := s.store.Get(ctx, KeyVault); err != nil {
 		return nil, storeErr("read vault", err)
 	} else if raw != nil {
@@ -109,6 +152,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyPins); err != nil {
 		return nil, storeErr("read pins", err)
 	} else if raw != nil {
+		loaded[KeyPins] = raw
 		p, err := decodePins(raw)
 		if err != nil {
 			return nil, err
@@ -118,12 +162,10 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyPrograms); err != nil {
 		return nil, storeErr("read programs", err)
 	} else if raw != nil {
+		loaded[KeyPrograms] = raw
 		if s.programs, err = decodePrograms(raw); err != nil {
 			return nil, err
 		}
-	}
-	if err := s.loadTypedKey(ctx); err != nil {
-		return nil, err
 	}
 	var window uint64
 	if s.pins != nil {
@@ -132,6 +174,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 	if raw, err := s.store.Get(ctx, KeyLedger); err != nil {
 		return nil, storeErr("read ledger", err)
 	} else if raw != nil {
+		loaded[KeyLedger] = raw
 		l, err := ledger.Restore(raw, ledger.Config{Window: window})
 		if err != nil {
 			return nil, err
@@ -139,6 +182,26 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 		s.ledger = l
 	} else {
 		s.ledger = ledger.New(ledger.Config{Window: window}, 0)
+	}
+	s.lastBlocks = map[wire.Hash32]uint64{}
+	if raw, err := s.store.Get(ctx, KeyProgramBlocks); err != nil {
+		return nil, storeErr("read program blocks", err)
+	} else if raw != nil {
+		loaded[KeyProgramBlocks] = raw
+		if s.lastBlocks, err = decodeProgramBlocks(raw); err != nil {
+			return nil, err
+		}
+	}
+	if raw, err := s.store.Get(ctx, KeyNonceAnchor); err != nil {
+		return nil, storeErr("read nonce anchor", err)
+	} else if raw != nil {
+		if s.anchor, err = decodeAnchor(raw); err != nil {
+			return nil, err
+		}
+	} else if err := s.storeAnchor(ctx, s.ledger.View(0).Nonce); err != nil {
+		// A ledger from before the anchor existed vouches for its own
+		// nonce, once: the anchor is stored now, so later RPC moves count.
+		return nil, err
 	}
 	if raw, err := s.store.Get(ctx, KeyPending); err != nil {
 		return nil, storeErr("read pending", err)
@@ -158,6 +221,12 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 		head = *h
 	}
 	s.audit = audit.New(head, 0)
+	if err := s.loadIntegrity(ctx, loaded); err != nil {
+		return nil, err
+	}
+	if err := s.loadQueue(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -166,6 +235,10 @@ func (s *Signer) vaultConfig() vault.Config {
 }
 
 func storeErr(what string, err error) error {
+	var coded *wire.Error
+	if errors.As(err, &coded) && coded.Code != wire.Internal {
+		return wire.Errorf(coded.Code, "signer: %s: %s", what, coded.Message)
+	}
 	return wire.Errorf(wire.Internal, "signer: %s: %v", what, err)
 }
 
@@ -185,7 +258,13 @@ func decodePins(raw []byte) (*pins, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pins{policy: pol, vk: vk}, nil
+	p := &pins{policy: pol, vk: vk, raw: pj}
+	if pj.TypedVK != nil {
+		if p.typedVK, err = verify.LoadTypedVerifyingKey(pj.TypedVK); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 func (s *Signer) now() uint64 {
@@ -209,7 +288,7 @@ func (s *Signer) CreateVault(ctx context.Context, password string, words int, re
 	if err != nil {
 		return "", wire.Address{}, err
 	}
-	addr, err := s.installVault(ctx, blob, "created")
+	addr, err := s.installVault(ctx, blob, m, "created")
 	return m, addr, err
 }
 
@@ -222,7 +301,7 @@ func (s *Signer) ImportVault(ctx context.Context, mnemonic, password string, rep
 	if err != nil {
 		return wire.Address{}, err
 	}
-	return s.installVault(ctx, blob, "imported")
+	return s.installVault(ctx, blob, mnemonic, "imported")
 }
 
 func (s *Signer) mayWriteVault(replace bool) error {
@@ -236,10 +315,13 @@ func (s *Signer) mayWriteVault(replace bool) error {
 
 // installVault stores a blob that vault.Create/Import already proved good,
 // then switches to it. The old vault stays until the write succeeded.
-func (s *Signer) installVault(ctx context.Context, blob []byte, what string) (wire.Address, error) {
+func (s *Signer) installVault(ctx context.Context, blob []byte, mnemonic, what string) (wire.Address, error) {
 	v, err := vault.Open(blob, s.vaultConfig())
 	if err != nil {
 		return wire.Address{}, err
+	}
+	if ms := s.idle.Load(); ms > 0 {
+		v.SetIdleTimeout(time.Duration(ms) * time.Millisecond)
 	}
 	if err := s.store.Put(ctx, KeyVault, blob); err != nil {
 		return wire.Address{}, storeErr("write vault", err)
@@ -251,6 +333,9 @@ func (s *Signer) installVault(ctx context.Context, blob []byte, what string) (wi
 	s.vault, s.vaultErr = v, nil
 	s.mu.Unlock()
 	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Message: "vault " + what + " for " + v.Address().Hex()})
+	if k, err := vault.MnemonicSecret(mnemonic, macLabel); err == nil && s.integ.on {
+		s.rekey(ctx, k)
+	}
 	return v.Address(), nil
 }
 
@@ -278,6 +363,9 @@ func (s *Signer) Unlock(ctx context.Context, password string) error {
 		msg = "unlock refused"
 	}
 	s.record(ctx, audit.Entry{Kind: "unlock", Decision: audit.Info, Code: wire.CodeOf(err), Message: msg})
+	if err == nil {
+		s.learnFromVault(ctx, v) // verify the stored records before anything is signed
+	}
 	return err
 }
 
@@ -297,6 +385,9 @@ func (s *Signer) ExportMnemonic(ctx context.Context, password string) (string, e
 	}
 	m, err := v.ExportMnemonic(password)
 	s.record(ctx, audit.Entry{Kind: "vault", Decision: audit.Info, Code: wire.CodeOf(err), Message: "mnemonic export"})
+	if err == nil {
+		s.learnFromMnemonic(ctx, m)
+	}
 	return m, err
 }
 
@@ -344,15 +435,24 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 	if err != nil {
 		return wire.Hash32{}, err
 	}
-	raw, err := json.Marshal(pinsJSON{Version: 1, Policy: json.RawMessage(policyJSON), VK: vkBytes})
+	// A typed-data key already pinned stays (it belongs to the circuit, not
+	// to the policy).
+	pj := pinsJSON{Version: 1, Policy: json.RawMessage(policyJSON), VK: vkBytes}
+	var typedVK *verify.TypedVerifyingKey
+	s.mu.Lock()
+	if s.pins != nil {
+		pj.TypedVK, typedVK = s.pins.raw.TypedVK, s.pins.typedVK
+	}
+	s.mu.Unlock()
+	raw, err := json.Marshal(pj)
 	if err != nil {
 		return wire.Hash32{}, wire.Errorf(wire.Malformed, "pins: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyPins, raw); err != nil {
+	if err := s.put(ctx, KeyPins, raw); err != nil {
 		return wire.Hash32{}, storeErr("write pins", err)
 	}
 	s.mu.Lock()
-	s.pins = &pins{policy: pol, vk: vk}
+	s.pins = &pins{policy: pol, vk: vk, typedVK: typedVK, raw: pj}
 	s.mu.Unlock()
 	s.ledger.SetWindow(pol.Window.Seconds)
 	if err := s.persistLedger(ctx); err != nil {
@@ -363,23 +463,12 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 	return c, nil
 }
 
-// SyncNonce moves the ledger's next nonce forward to the chain's pending
-// transaction count. It never moves it back.
-func (s *Signer) SyncNonce(ctx context.Context, pending uint64) (uint64, error) {
-	if s.ledger.SyncNonce(pending) {
-		if err := s.persistLedger(ctx); err != nil {
-			return 0, err
-		}
-		s.record(ctx, audit.Entry{Kind: "nonce", Decision: audit.Info, Message: "next nonce synced to " + strconv.FormatUint(pending, 10)})
-	}
-	return s.ledger.View(s.now()).Nonce, nil
-}
-
 // Status is what the popup shows.
 type Status struct {
 	Vault            string        `json:"vault"` // "none", "locked", "unlocked", "corrupt"
 	VaultError       string        `json:"vaultError,omitempty"`
 	Address          *wire.Address `json:"address,omitempty"`
+	Account          *AddressView  `json:"account,omitempty"` // the address for display: EIP-55
 	PolicyCommitment *wire.Hash32  `json:"policyCommitment,omitempty"`
 	VKHash           *wire.Hash32  `json:"vkHash,omitempty"`
 	Nonce            wire.Uint64   `json:"nonce"`
@@ -387,6 +476,11 @@ type Status struct {
 	Time             uint64        `json:"time"`
 	Pending          int           `json:"pending"`
 	AuditHead        audit.Head    `json:"auditHead"`
+	// NonceHold is a nonce jump the RPC reported beyond NonceStep, waiting
+	// for the user (ConfirmNonce or ResetNonce).
+	NonceHold *NonceHold `json:"nonceHold,omitempty"`
+	// Chain is how the signer reads the chain (the user's settings).
+	Chain ChainStatus `json:"chain"`
 	// Programs are the pinned programs, by commitment.
 	Programs []ProgramStatus `json:"programs"`
 	// State is the window state the core verifies against now (its next
@@ -397,6 +491,10 @@ type Status struct {
 	// Windows reports every window rule of the pinned policy (nil without
 	// one): what is spent, the cap, and when capacity frees up.
 	Windows *Windows `json:"windows,omitempty"`
+	// Queued counts the proposals waiting for the user (supervised mode).
+	Queued    int             `json:"queued"`
+	Mode      Mode            `json:"mode"`
+	Integrity IntegrityStatus `json:"integrity"`
 }
 
 // Windows is the state of every window rule: native value, fees, the
@@ -454,11 +552,19 @@ func windows(pol *policy.Policy, v ledger.View) *Windows {
 
 // Status reports the signer's state.
 func (s *Signer) Status() Status {
+	st := s.status()
+	s.chainStatus(&st) // outside s.mu: it takes the chain, nonce and block locks
+	return st
+}
+
+// status is the signer's state but for its chain reads.
+func (s *Signer) status() Status {
 	now := s.now()
 	v := s.ledger.View(now)
 	st := Status{Vault: "none", Nonce: wire.Uint64(v.Nonce), Spent: wire.NewQuantity(v.Spent), Time: now, AuditHead: s.audit.Head(),
 		State: v.State()}
 	st.State.Time = 0
+	st.Queued, st.Mode, st.Integrity = s.QueuedCount(), s.CurrentMode(), s.IntegrityStatus()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -467,6 +573,7 @@ func (s *Signer) Status() Status {
 	case s.vault != nil:
 		a := s.vault.Address()
 		st.Address = &a
+		st.Account = &AddressView{Address: ethkey.ChecksumHex(a), Self: true}
 		st.Vault = "unlocked"
 		if s.vault.Locked() {
 			st.Vault = "locked"
@@ -502,7 +609,7 @@ func (s *Signer) Audit(ctx context.Context) ([]audit.Entry, error) {
 	head := s.audit.Head()
 	s.auditMu.Unlock()
 	var out []audit.Entry
-	for i := uint64(0); i < head.Next; i++ {
+	for i := head.Base; i < head.Next; i++ {
 		raw, err := s.store.Get(ctx, auditKey(i))
 		if err != nil {
 			return out, storeErr("read audit", err)
@@ -534,7 +641,10 @@ func (s *Signer) Submit(ctx context.Context, raw []byte) wire.Receipt {
 		s.recordReceipt(ctx, nil, r)
 		return r
 	}
-	r := s.decide(ctx, p, raw)
+	r, done := s.check(ctx, p, raw, false) // kill switch, integrity, supervised queue
+	if !done {
+		r = s.decide(ctx, p, raw)
+	}
 	s.recordReceipt(ctx, p, r)
 	return r
 }
@@ -622,6 +732,10 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	} else {
 		err = verify.Verify(p, pol, pn.vk, st, verify.Options{MaxSkew: s.cfg.MaxSkew})
 	}
+	var finish func(signed bool)
+	if err == nil {
+		finish, err = s.beforeSign(ctx, p, pn, v.Address()) // registry, single-use program decisions
+	}
 	if err != nil {
 		switch wire.CodeOf(err) {
 		case wire.NonceMismatch, wire.StaleState:
@@ -629,6 +743,8 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 		}
 		return reject(p.ID, err)
 	}
+	signedOK := false
+	defer func() { finish(signedOK) }()
 
 	// The call and its spend, as verified (a program proof may use a
 	// programOnly call, and Match does not refuse one).
@@ -677,6 +793,7 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 		return reject(p.ID, err)
 	}
 	res.Commit(signed.TxHash)
+	signedOK = true
 	if err := s.persistLedger(ctx); err != nil {
 		// The reservation was already persisted; only the tx hash is missing.
 		_ = err
@@ -733,7 +850,7 @@ func (s *Signer) holdRaw(ctx context.Context, id string, raw []byte) wire.Receip
 			break
 		}
 	}
-	full := !dup && len(s.pending) >= s.cfg.MaxPending
+	full := !dup && (len(s.pending) >= s.cfg.MaxPending || s.pendingBytesLocked()+len(raw) > s.cfg.MaxQueueBytes)
 	if !dup && !full {
 		s.pending = append(s.pending, append(json.RawMessage(nil), raw...))
 	}
@@ -756,7 +873,7 @@ func (s *Signer) persistLedger(ctx context.Context) error {
 	if err != nil {
 		return wire.Errorf(wire.Internal, "ledger: %v", err)
 	}
-	if err := s.store.Put(ctx, KeyLedger, data); err != nil {
+	if err := s.put(ctx, KeyLedger, data); err != nil {
 		return storeErr("write ledger", err)
 	}
 	return nil
@@ -812,12 +929,15 @@ func (s *Signer) record(ctx context.Context, e audit.Entry) {
 		if err := s.store.Put(ctx, auditKey(x.Seq), b); err != nil {
 			return
 		}
-		hb, _ := json.Marshal(audit.Head{Next: x.Seq + 1, Hash: x.Hash})
+		h := s.audit.Head()
+		h.Next, h.Hash = x.Seq+1, x.Hash
+		hb, _ := json.Marshal(h)
 		if err := s.store.Put(ctx, KeyAuditHead, hb); err != nil {
 			return
 		}
 		s.unsaved = s.unsaved[1:]
 	}
+	s.rotateAudit(ctx)
 }
 
 // RecentAudit returns the newest audit entries held in memory.

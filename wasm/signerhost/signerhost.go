@@ -1,15 +1,15 @@
 // Package signerhost runs the signer core outside the browser: it answers
 // proposals arriving over the relay with the core's verify-then-sign,
-// checks the on-chain registry before each decision (revoking on chain is
-// the kill switch), broadcasts signed transactions with
-// eth_sendRawTransaction, and sends receipts back (signed, then mined, or
-// rejected with a code). The browser extension does the same in its service
-// worker; this native host serves the demo, the end-to-end tests and Go
-// signers.
+// broadcasts signed transactions with eth_sendRawTransaction, and sends
+// receipts back (signed, then mined, or rejected with a code). The browser
+// extension does the same in its service worker; this native host serves
+// the demo, the end-to-end tests and Go signers.
 //
-// Security notes: the same core decides as in the browser; this package
-// adds only I/O. A proposal is never signed while the registry reports the
-// pinned commitment revoked or cannot be read (fail closed).
+// Security notes: the same core decides as in the browser, registry check
+// included (the core reads it through its own RPC before every signature,
+// failing closed: configure the signer with signer.ChainOptions); this
+// package adds only I/O. Before each decision it asks the core to read the
+// nonce (RefreshNonce: by at most signer.NonceStep on the RPC's word).
 package signerhost
 
 import (
@@ -22,7 +22,6 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/ethclient"
 
-	"github.com/leash-wallet/leash/chain/registry"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/wasm/signer"
@@ -36,11 +35,6 @@ type Relay interface {
 	Send(ctx context.Context, kind string, body any) (e2e.MessageID, error)
 }
 
-// Registry answers whether the pinned commitment is still live on chain.
-type Registry interface {
-	Check(ctx context.Context, account common.Address, pinned, vkHash [32]byte) error
-}
-
 // Event is one decision, for logs and the demo's live view.
 type Event struct {
 	ID        string
@@ -48,19 +42,18 @@ type Event struct {
 	Code      wire.Code
 	Message   string
 	TxHash    *wire.Hash32
-	Took      time.Duration // proposal received → receipt decided (registry check + verify + sign)
+	Took      time.Duration // proposal received → receipt decided (nonce read + verify + registry check + sign)
 	Broadcast time.Duration // eth_sendRawTransaction round trip
 	Mined     time.Duration // broadcast → mined
 }
 
 // Config configures Run.
 type Config struct {
-	Signer   *signer.Signer // unlocked, with a pinned policy
-	Relay    Relay
-	RPC      string   // chain JSON-RPC for broadcasting and nonces
-	Registry Registry // optional; nil skips the on-chain check
-	Logger   *slog.Logger
-	OnEvent  func(Event) // optional
+	Signer  *signer.Signer // unlocked, with a pinned policy and its ChainOptions (RPC, registry)
+	Relay   Relay
+	RPC     string // chain JSON-RPC for broadcasting and following receipts
+	Logger  *slog.Logger
+	OnEvent func(Event) // optional
 }
 
 // Run serves proposals until ctx ends.
@@ -112,20 +105,8 @@ func (h *host) send(ctx context.Context, r wire.Receipt) {
 
 func (h *host) handle(ctx context.Context, raw json.RawMessage) {
 	start := time.Now()
-	st := h.cfg.Signer.Status()
-	if err := h.checkRegistry(ctx, st); err != nil {
-		var id struct{ ID string }
-		_ = json.Unmarshal(raw, &id)
-		if !wire.ValidID(id.ID) {
-			id.ID = "unknown"
-		}
-		r := wire.Receipt{ID: id.ID, Status: wire.StatusRejected, Code: wire.CodeOf(err), Message: wire.MessageOf(err)}
-		h.event(Event{ID: r.ID, Status: r.Status, Code: r.Code, Message: r.Message, Took: time.Since(start)})
-		h.send(ctx, r)
-		return
-	}
-	if n, err := h.eth.PendingNonceAt(ctx, common.Address(*st.Address)); err == nil {
-		_, _ = h.cfg.Signer.SyncNonce(ctx, n)
+	if _, err := h.cfg.Signer.RefreshNonce(ctx); err != nil {
+		h.log.Warn("nonce not read", "err", err) // the core decides with its own ledger
 	}
 	r := h.cfg.Signer.Submit(ctx, raw)
 	took := time.Since(start)
@@ -151,13 +132,6 @@ func (h *host) handle(ctx context.Context, raw json.RawMessage) {
 	go h.followMining(ctx, r)
 }
 
-func (h *host) checkRegistry(ctx context.Context, st signer.Status) error {
-	if h.cfg.Registry == nil || st.PolicyCommitment == nil || st.VKHash == nil || st.Address == nil {
-		return nil
-	}
-	return h.cfg.Registry.Check(ctx, common.Address(*st.Address), *st.PolicyCommitment, *st.VKHash)
-}
-
 func (h *host) followMining(ctx context.Context, r wire.Receipt) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -177,7 +151,4 @@ func (h *host) followMining(ctx context.Context, r wire.Receipt) {
 	}
 }
 
-var (
-	_ Registry = (*registry.Client)(nil)
-	_ Relay    = (*client.Client)(nil)
-)
+var _ Relay = (*client.Client)(nil)

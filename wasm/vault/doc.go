@@ -26,8 +26,15 @@
 //   - A wrong password gets wire.ErrBadPassword; using a key while locked
 //     gets wire.ErrLocked.
 //   - The mnemonic is exported only against the password, even while unlocked.
-//   - The vault locks itself after IdleTimeout without key use (checked on
-//     every call and by a timer).
+//   - The vault locks itself after IdleTimeout without the user's activity
+//     (Unlock, Touch); using the key (a signature the agent asked for) is
+//     not activity. Checked on every call and by a timer.
+//   - UnlockSession returns the argon2id-derived key of this blob, which a
+//     host may keep in memory-only storage to unlock again after a restart
+//     (UnlockWithKey, no KDF) instead of the password: it opens this blob
+//     only, and a password change retires it. Secret derives per-label
+//     keys from the account key (the storage MAC key), unchanged by
+//     password changes.
 //
 // Security notes: the plaintext mnemonic, seed and keys exist only in memory
 // while unlocked. They are never logged or put in an error message. Lock

@@ -360,17 +360,35 @@ func (v *Vault) Address() wire.Address { return v.blob.Address }
 
 // decrypt returns the mnemonic for password. It does not unlock.
 func (v *Vault) decrypt(password string) (string, error) {
+	m, key, err := v.decryptKey(password)
+	wipe(key)
+	return m, err
+}
+
+// decryptKey returns the mnemonic and the key that opened it (the caller
+// wipes the key).
+func (v *Vault) decryptKey(password string) (string, []byte, error) {
 	if len(password) > MaxPassword {
-		return "", wire.Errorf(wire.BadPassword, "wrong password")
+		return "", nil, wire.Errorf(wire.BadPassword, "wrong password")
 	}
 	key, check := deriveKeys(password, &v.blob.KDF)
-	defer wipe(key)
 	if subtle.ConstantTimeCompare(check, v.blob.Check) != 1 {
-		return "", wire.Errorf(wire.BadPassword, "wrong password")
+		wipe(key)
+		return "", nil, wire.Errorf(wire.BadPassword, "wrong password")
 	}
+	m, err := v.open(key)
+	if err != nil {
+		wipe(key)
+		return "", nil, err
+	}
+	return m, key, nil
+}
+
+// open decrypts the ciphertext with the key argon2id derived.
+func (v *Vault) open(key []byte) (string, error) {
 	aead, err := chacha20poly1305.NewX(key)
 	if err != nil {
-		return "", wire.Errorf(wire.Internal, "vault: %v", err)
+		return "", wire.Errorf(wire.Malformed, "vault: %v", err)
 	}
 	pt, err := aead.Open(nil, v.blob.Nonce, v.blob.Ciphertext, v.blob.associatedData())
 	if err != nil {
@@ -390,6 +408,12 @@ func (v *Vault) Unlock(password string) error {
 	if err != nil {
 		return err
 	}
+	return v.unlockMnemonic(m)
+}
+
+// unlockMnemonic derives the account key of m, checks it against the
+// stored address and keeps it in memory.
+func (v *Vault) unlockMnemonic(m string) error {
 	acct, err := accountKey(m)
 	if err != nil {
 		return err
@@ -444,6 +468,9 @@ func (v *Vault) Locked() bool {
 
 // WithKey calls fn with the private key at m/44'/60'/0'/0/index, or returns
 // wire.ErrLocked. The key is zeroed when fn returns; fn must not keep it.
+// Using the key is not activity: only Unlock and Touch (the user's own
+// actions) restart the idle timer, so a stream of agent proposals never
+// keeps the vault unlocked.
 func (v *Vault) WithKey(index uint32, fn func(*ecdsa.PrivateKey) error) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -451,7 +478,6 @@ func (v *Vault) WithKey(index uint32, fn func(*ecdsa.PrivateKey) error) error {
 	if v.account == nil {
 		return wire.Errorf(wire.Locked, "the vault is locked")
 	}
-	v.touchLocked()
 	return useChild(v.account, index, fn)
 }
 

@@ -166,26 +166,33 @@ func TestExportNeedsPassword(t *testing.T) {
 	}
 }
 
+// TestAutoLock: the idle timer counts the user's activity (Unlock, Touch)
+// only. Signatures the agent asks for use the key but are not activity:
+// with the old code every WithKey restarted the timer, so a stream of
+// agent proposals kept the vault unlocked for ever (issue 13).
 func TestAutoLock(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
 	v := openGoldenCfg(t, Config{IdleTimeout: time.Minute, Clock: clk.Now})
 	if err := v.Unlock(testPassword); err != nil {
 		t.Fatal(err)
 	}
+	use := func() error { return v.WithKey(0, func(*ecdsa.PrivateKey) error { return nil }) }
+	clk.Add(30 * time.Second)
+	v.Touch() // the user did something
 	clk.Add(59 * time.Second)
-	if err := v.WithKey(0, func(*ecdsa.PrivateKey) error { return nil }); err != nil {
+	if err := use(); err != nil {
 		t.Fatalf("use before the idle timeout: %v", err)
 	}
-	clk.Add(59 * time.Second) // use above reset the idle timer
-	if v.Locked() {
-		t.Fatal("locked although used 59 s ago")
-	}
-	clk.Add(time.Second)
+	clk.Add(time.Second) // a minute after the last user activity, however recent the last signature
 	if !v.Locked() {
-		t.Fatal("not locked after a minute idle")
+		t.Fatal("key use kept the vault unlocked")
 	}
-	if err := v.WithKey(0, func(*ecdsa.PrivateKey) error { return nil }); !errors.Is(err, wire.ErrLocked) {
+	if err := use(); !errors.Is(err, wire.ErrLocked) {
 		t.Fatalf("after auto-lock: %v", err)
+	}
+	v.Touch() // touching a locked vault does not unlock it
+	if !v.Locked() {
+		t.Fatal("Touch unlocked the vault")
 	}
 }
 

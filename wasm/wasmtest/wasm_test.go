@@ -216,6 +216,11 @@ func buildCases(t *testing.T) (vkPath, policyPath string, cases []verifyCase) {
 		"bad hex":        strings.Replace(okJSON, `"proof":"0x`, `"proof":"0xzz`, 1),
 		"trailing data":  okJSON + "{}",
 		"negative value": strings.Replace(okJSON, `"value":"0x`, `"value":"-0x`, 1),
+		// Issue 13: one document, two meanings (refused natively and in WASM alike).
+		"tx and TX":         strings.Replace(okJSON, `"tx":`, `"tx":`+strings.Replace(string(mustJSON(t, ok.Tx)), `"value":"0x`, `"value":"0x1`, 1)+`,"TX":`, 1),
+		"long s (ſpent)":    strings.Replace(okJSON, `"spent"`, `"ſpent"`, 1),
+		"Kelvin sign":       strings.Replace(okJSON, `"proof"`, `"program":{"commitment":"0x01","bloc\u212a":"0x1","inputs":[]},"proof"`, 1),
+		"nested case Value": strings.Replace(okJSON, `"value":`, `"Value":"0x1","value":`, 1),
 	} {
 		cases = append(cases, verifyCase{name, []byte(doc), stJSON})
 	}
@@ -448,6 +453,12 @@ func policyRules() []string {
 func TestNodeCore(t *testing.T) {
 	requireWASM(t)
 	dir := t.TempDir()
+	if keep := os.Getenv("LEASH_KEEP_FIXTURES"); keep != "" {
+		dir = keep // for running wasm/test/*.mjs by hand against these fixtures
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	_, _, vk := policytest.Keys(t)
 	write(t, dir, "policy.vk", vk.Bytes())
 	write(t, dir, "policy.json", policytest.Example(t, "policy.json"))

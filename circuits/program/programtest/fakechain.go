@@ -11,17 +11,27 @@ import (
 )
 
 // FakeChain is an in-memory program.Chain: oracles whose rounds are
-// written at given blocks, a head, and error injection. It is a fake, not a
-// mock: it keeps real history, so reads at a past block see that block's
-// rounds only.
+// written at given blocks, a head, block timestamps, and error injection.
+// It is a fake, not a mock: it keeps real history, so reads at a past block
+// see that block's rounds only, and a round's updatedAt is the timestamp
+// of the block that wrote it.
 type FakeChain struct {
 	mu     sync.Mutex
 	id     uint64
 	head   uint64
+	times  []uint64 // times[b-1] is block b's timestamp
 	rounds map[wire.Address][]fakeRound
 	err    error // injected into every call when set
 	calls  int
 }
+
+// GenesisTime is the timestamp of a FakeChain's block 1: ten minutes before
+// the scenarios' clock Now. Each later block is BlockInterval seconds after
+// the one before, unless MineAfter says otherwise.
+const (
+	GenesisTime   = Now - 600
+	BlockInterval = 12
+)
 
 type fakeRound struct {
 	answer *big.Int
@@ -30,14 +40,20 @@ type fakeRound struct {
 
 // NewFakeChain returns a chain with the given id at block 1.
 func NewFakeChain(id uint64) *FakeChain {
-	return &FakeChain{id: id, head: 1, rounds: map[wire.Address][]fakeRound{}}
+	return &FakeChain{id: id, head: 1, times: []uint64{GenesisTime}, rounds: map[wire.Address][]fakeRound{}}
+}
+
+// next appends block head+1, after seconds; f.mu is held.
+func (f *FakeChain) next(seconds uint64) {
+	f.times = append(f.times, f.times[len(f.times)-1]+seconds)
+	f.head++
 }
 
 // SetPrice writes a new round to oracle in a new block and returns the block.
 func (f *FakeChain) SetPrice(oracle wire.Address, answer *big.Int) uint64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.head++
+	f.next(BlockInterval)
 	f.rounds[oracle] = append(f.rounds[oracle], fakeRound{new(big.Int).Set(answer), f.head})
 	return f.head
 }
@@ -46,8 +62,30 @@ func (f *FakeChain) SetPrice(oracle wire.Address, answer *big.Int) uint64 {
 func (f *FakeChain) Mine(n uint64) uint64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.head += n
+	for range n {
+		f.next(BlockInterval)
+	}
 	return f.head
+}
+
+// MineAfter adds one empty block, seconds after the head, and returns it.
+func (f *FakeChain) MineAfter(seconds uint64) uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.next(seconds)
+	return f.head
+}
+
+func (f *FakeChain) BlockTime(ctx context.Context, block uint64) (uint64, error) {
+	if err := f.enter(); err != nil {
+		return 0, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if block == 0 || block > f.head {
+		return 0, fmt.Errorf("no block %d (head %d)", block, f.head)
+	}
+	return f.times[block-1], nil
 }
 
 // Fail makes every call fail with err (nil restores).
@@ -114,7 +152,7 @@ func (f *FakeChain) LatestRoundData(ctx context.Context, oracle wire.Address, bl
 		return program.Round{}, fmt.Errorf("latestRoundData: %w", program.ErrNoRound)
 	}
 	last := rs[len(rs)-1]
-	return program.Round{ID: big.NewInt(int64(len(rs))), Answer: new(big.Int).Set(last.answer), UpdatedAt: last.block}, nil
+	return program.Round{ID: big.NewInt(int64(len(rs))), Answer: new(big.Int).Set(last.answer), UpdatedAt: f.times[last.block-1]}, nil
 }
 
 func (f *FakeChain) GetRoundData(ctx context.Context, oracle wire.Address, round *big.Int, block uint64) (program.Round, error) {
@@ -131,7 +169,7 @@ func (f *FakeChain) GetRoundData(ctx context.Context, oracle wire.Address, round
 		return program.Round{}, fmt.Errorf("getRoundData(%s): %w", round, program.ErrNoRound)
 	}
 	r := rs[round.Int64()-1]
-	return program.Round{ID: new(big.Int).Set(round), Answer: new(big.Int).Set(r.answer), UpdatedAt: r.block}, nil
+	return program.Round{ID: new(big.Int).Set(round), Answer: new(big.Int).Set(r.answer), UpdatedAt: f.times[r.block-1]}, nil
 }
 
 var _ program.Chain = (*FakeChain)(nil)

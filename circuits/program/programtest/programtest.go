@@ -155,3 +155,20 @@ func Prices(n int, lastBps int64) []*big.Int {
 	}
 	return out
 }
+
+// OtherSetupKey returns a well-formed verifying key of the same circuit as
+// vkBytes from another setup (its alpha doubled): what issue 12's attack 6
+// pins. It decodes and verifies like any key of the circuit; only its hash
+// (and every proof) differs.
+func OtherSetupKey(vkBytes []byte) ([]byte, error) {
+	var vk groth16.VerifyingKey
+	if _, err := vk.ReadFrom(bytes.NewReader(vkBytes)); err != nil {
+		return nil, err
+	}
+	vk.G1.Alpha.Double(&vk.G1.Alpha)
+	var buf bytes.Buffer
+	if _, err := vk.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

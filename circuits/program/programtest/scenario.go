@@ -46,10 +46,21 @@ func TradePrices(name string) []*big.Int {
 // reads the inputs at the head as an agent host does, and proves.
 func NewScenario(tb testing.TB, name string, prices []*big.Int) *Scenario {
 	tb.Helper()
+	return NewScenarioAfter(tb, name, prices, 0)
+}
+
+// NewScenarioAfter is NewScenario with one empty block mined idle seconds
+// after the last price (none when idle is 0) before the inputs are read:
+// the latest answer is then idle seconds old at B.
+func NewScenarioAfter(tb testing.TB, name string, prices []*big.Int, idle uint64) *Scenario {
+	tb.Helper()
 	s := &Scenario{Policy: Policy(tb), Program: Program(tb, name), Chain: NewFakeChain(1337)}
 	s.Keys = Keys(tb, s.Program.Tmpl())
 	for _, p := range prices {
 		s.Chain.SetPrice(s.Program.Oracle, p)
+	}
+	if idle > 0 {
+		s.Chain.MineAfter(idle)
 	}
 	var err error
 	s.Block, s.Inputs, err = program.ReadLatest(context.Background(), s.Chain, s.Program.Oracle, s.Program.Tmpl().Inputs)

@@ -13,7 +13,12 @@
 // reader. The inputs the proposal carries are hints: any difference from
 // the chain is input_mismatch, and they are never used as public inputs.
 // B must be at most Options.MaxBlockAge blocks behind the signer's head
-// (and not ahead of it), or the answer is stale_input. An unreachable chain
+// (default 2, and not ahead of it), and the oracle's latest answer at B
+// at most the pin's MaxInputAge seconds old at block B's timestamp
+// (updatedAt; DefaultMaxInputAge when the pin names none), or the answer
+// is stale_input. Single use of B (program_replay) is the stateful
+// signer's part: wasm/signer keeps the last block signed per program.
+// An unreachable chain
 // is input_unavailable and nothing is signed. A proposal for another program
 // (or a policy proposal without a program) is unknown_policy.
 //

@@ -14,8 +14,14 @@ import (
 	"github.com/leash-wallet/leash/wire"
 )
 
-// DefaultMaxBlockAge is how many blocks B may be behind the signer's head.
-const DefaultMaxBlockAge = 8
+// DefaultMaxBlockAge is how many blocks B may be behind the signer's head:
+// a decision is made on the chain as it is now, not as it was.
+const DefaultMaxBlockAge = 2
+
+// DefaultMaxInputAge bounds, in seconds, how old the latest oracle answer
+// may be at block B when the pin names no MaxInputAge (a pin made before
+// the program format committed one): one hour, a common feed heartbeat.
+const DefaultMaxInputAge = 3600
 
 // Options tunes Verify. The zero value gives the documented defaults.
 type Options struct {
@@ -84,7 +90,7 @@ func Verify(ctx context.Context, p *wire.Proposal, pol *policy.Policy, pin *prog
 	if err != nil {
 		return err
 	}
-	if err := reRead(ctx, chain, pol, claim, opt); err != nil {
+	if err := reRead(ctx, chain, pol, claim, pin.MaxInputAge, opt); err != nil {
 		return err
 	}
 	return verifyProof(p, pol, vk, st, claim)
@@ -147,8 +153,9 @@ func check(p *wire.Proposal, pol *policy.Policy, pin *program.Pin, vk *Verifying
 
 // reRead checks the claim's block against the signer's head and replaces
 // the claim's inputs with what the signer reads at that block from the
-// pinned oracle. A difference is input_mismatch.
-func reRead(ctx context.Context, chain program.Chain, pol *policy.Policy, claim *program.Claim, opt Options) error {
+// pinned oracle. A difference is input_mismatch; a latest answer older
+// than maxInputAge at block B's time is stale_input.
+func reRead(ctx context.Context, chain program.Chain, pol *policy.Policy, claim *program.Claim, maxInputAge uint64, opt Options) error {
 	if chain == nil {
 		return wire.Errorf(program.InputUnavailable, "no chain reader: the signer cannot re-read the program's inputs")
 	}
@@ -160,7 +167,7 @@ func reRead(ctx context.Context, chain program.Chain, pol *policy.Policy, claim 
 		return wire.Errorf(program.InputUnavailable, "read the chain id: %v", err)
 	}
 	if id != pol.ChainID {
-		return wire.Errorf(program.InputUnavailable, "the signer's RPC serves chain %d, the policy's chain is %d", id, pol.ChainID)
+		return wire.Errorf(wire.WrongChain, "the signer's RPC serves chain %d, the policy's chain is %d", id, pol.ChainID)
 	}
 	head, err := chain.BlockNumber(ctx)
 	if err != nil {
@@ -172,16 +179,43 @@ func reRead(ctx context.Context, chain program.Chain, pol *policy.Policy, claim 
 	case head-claim.Block > opt.MaxBlockAge:
 		return wire.Errorf(wire.StaleInput, "inputs read at block %d, %d blocks behind the signer's head %d (limit %d)", claim.Block, head-claim.Block, head, opt.MaxBlockAge)
 	}
-	got, err := program.ReadInputs(ctx, chain, claim.Oracle, claim.Block, claim.Template.Inputs)
+	rounds, err := program.ReadRounds(ctx, chain, claim.Oracle, claim.Block, claim.Template.Inputs)
 	if err != nil {
 		return err
 	}
-	for i := range got {
+	got := make([]*big.Int, len(rounds))
+	for i := range rounds {
+		got[i] = rounds[i].Answer
 		if got[i].Cmp(claim.Inputs[i]) != 0 {
 			return wire.Errorf(wire.InputMismatch, "input %d: the proposal says %s, oracle %s at block %d says %s", i, claim.Inputs[i], claim.Oracle, claim.Block, got[i])
 		}
 	}
+	if err := checkAge(ctx, chain, claim, rounds[len(rounds)-1].UpdatedAt, maxInputAge); err != nil {
+		return err
+	}
 	claim.Inputs = got
+	return nil
+}
+
+// checkAge refuses a latest answer older than maxAge seconds at block B's
+// timestamp (stale_input). An answer "updated" after block B cannot come
+// from the chain: the RPC is inconsistent (input_unavailable). Older
+// rounds a template reads (the MLP's history) are old by design; the
+// latest one says whether the feed is alive.
+func checkAge(ctx context.Context, chain program.Chain, claim *program.Claim, updatedAt, maxAge uint64) error {
+	if maxAge == 0 {
+		maxAge = DefaultMaxInputAge
+	}
+	bt, err := chain.BlockTime(ctx, claim.Block)
+	if err != nil {
+		return wire.Errorf(program.InputUnavailable, "read block %d's timestamp: %v", claim.Block, err)
+	}
+	switch {
+	case updatedAt > bt:
+		return wire.Errorf(program.InputUnavailable, "oracle %s's latest answer at block %d says it was updated at %d, after the block's own time %d", claim.Oracle, claim.Block, updatedAt, bt)
+	case bt-updatedAt > maxAge:
+		return wire.Errorf(wire.StaleInput, "oracle %s's latest answer at block %d is %d s old (updated at %d, block time %d); the program allows %d s", claim.Oracle, claim.Block, bt-updatedAt, updatedAt, bt, maxAge)
+	}
 	return nil
 }
 
@@ -224,4 +258,17 @@ func PublicInputs(p *wire.Proposal, pol *policy.Policy, st *wire.State, claim *p
 		out[i] = pub[i].BigInt(new(big.Int))
 	}
 	return out, nil
+}
+
+// LoadAnyVerifyingKey loads b as the verifying key of whichever template's
+// circuit it fits (each template's key has its own length): for tools that
+// are given a key without a program, such as `leash program publish
+// --commitment`.
+func LoadAnyVerifyingKey(b []byte) (*VerifyingKey, error) {
+	for _, t := range program.Templates {
+		if len(b) == groth16v.VKSize(program.NumPublicInputs(t)) {
+			return LoadVerifyingKey(b, t)
+		}
+	}
+	return nil, wire.Errorf(wire.Malformed, "program verifying key: %d bytes is the key of no template's circuit", len(b))
 }

@@ -1,11 +1,14 @@
 package programverify_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -126,8 +129,8 @@ func TestStaleAndUnreachable(t *testing.T) {
 	s.Chain.Fail(nil)
 	// A chain reader for another chain.
 	err := programverify.Verify(t.Context(), p, s.Policy, s.Pin, s.Keys.VK, s.State, programtest.NewFakeChain(1), programverify.Options{})
-	if !errors.Is(err, wire.ErrInputUnavailable) {
-		t.Fatalf("other chain: got %v, want input_unavailable", err)
+	if !errors.Is(err, wire.ErrWrongChain) {
+		t.Fatalf("other chain: got %v, want wrong_chain", err)
 	}
 	// No chain reader at all.
 	err = programverify.Verify(t.Context(), p, s.Policy, s.Pin, s.Keys.VK, s.State, nil, programverify.Options{})
@@ -273,5 +276,76 @@ func TestPinBindsMaxInputAge(t *testing.T) {
 		if !errors.Is(err, wire.ErrProofInvalid) {
 			t.Errorf("%s: a pin with maxInputAge %d: got %v, want proof_invalid", name, pin.MaxInputAge, err)
 		}
+	}
+}
+
+// lateClock is a chain whose blocks claim an earlier time than the oracle's
+// answers: what a lying RPC (or a broken one) would serve.
+type lateClock struct {
+	*programtest.FakeChain
+	back uint64
+	err  error
+}
+
+func (c lateClock) BlockTime(ctx context.Context, block uint64) (uint64, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	t, err := c.FakeChain.BlockTime(ctx, block)
+	return t - c.back, err
+}
+
+// TestInputAge: the oracle's latest answer must be at most the pin's
+// MaxInputAge old at block B's timestamp (issue 12: "an oracle answer whose
+// updatedAt is old is accepted"). Program format 2 commits maxInputAge and
+// the proof binds it as a public input (TestPinBindsMaxInputAge), so the
+// age the signer enforces is the one the program was published with.
+func TestInputAge(t *testing.T) {
+	age := programtest.Program(t, "threshold").MaxInputAge
+	s := programtest.NewScenarioAfter(t, "threshold", programtest.TradePrices("threshold"), age)
+	p := s.Result.Proposal
+	check := func(pin program.Pin, chain program.Chain) error {
+		return programverify.Verify(t.Context(), clone(t, p), s.Policy, &pin, s.Keys.VK, s.State, chain, programverify.Options{})
+	}
+	if err := check(*s.Pin, s.Chain); err != nil {
+		t.Fatalf("an answer exactly %d s old, %d s allowed: %v", age, age, err)
+	}
+	old := programtest.NewScenarioAfter(t, "threshold", programtest.TradePrices("threshold"), age+1)
+	err := old.Verify(old.Result.Proposal, programverify.Options{})
+	if !errors.Is(err, wire.ErrStaleInput) || !strings.Contains(wire.MessageOf(err), fmt.Sprintf("%d s old", age+1)) || !strings.Contains(wire.MessageOf(err), fmt.Sprintf("allows %d s", age)) {
+		t.Fatalf("%d s old, %d s allowed: %v", age+1, age, err)
+	}
+	// A pin that claims a shorter age than the committed one is refused
+	// before the proof (stale input), a longer one by the proof.
+	short := *s.Pin
+	short.MaxInputAge = age - 1
+	if err := check(short, s.Chain); !errors.Is(err, wire.ErrStaleInput) {
+		t.Fatalf("pin with %d s: %v", age-1, err)
+	}
+	// An answer updated after block B's own time: the RPC is inconsistent.
+	if err := check(*s.Pin, lateClock{FakeChain: s.Chain, back: age + 1}); !errors.Is(err, wire.ErrInputUnavailable) {
+		t.Fatalf("updatedAt after the block: %v", err)
+	}
+	// The block's time cannot be read.
+	if err := check(*s.Pin, lateClock{FakeChain: s.Chain, err: errors.New("no such method")}); !errors.Is(err, wire.ErrInputUnavailable) {
+		t.Fatalf("no block time: %v", err)
+	}
+}
+
+// TestDefaultMaxBlockAge: B may be two blocks behind the head, not three
+// (issue 12: "the host may also choose the most favourable of 9 recent
+// blocks").
+func TestDefaultMaxBlockAge(t *testing.T) {
+	if programverify.DefaultMaxBlockAge != 2 {
+		t.Fatalf("DefaultMaxBlockAge %d", programverify.DefaultMaxBlockAge)
+	}
+	s := programtest.NewScenario(t, "threshold", programtest.TradePrices("threshold"))
+	s.Chain.Mine(2)
+	if err := s.Verify(clone(t, s.Result.Proposal), programverify.Options{}); err != nil {
+		t.Fatalf("2 blocks behind: %v", err)
+	}
+	s.Chain.Mine(1)
+	if err := s.Verify(clone(t, s.Result.Proposal), programverify.Options{}); !errors.Is(err, wire.ErrStaleInput) {
+		t.Fatalf("3 blocks behind: %v", err)
 	}
 }

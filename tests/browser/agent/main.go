@@ -17,18 +17,28 @@
 //	                                               prove an x402 authorization (EIP-3009,
 //	                                               Token A to Alice) and send it as a
 //	                                               signature proposal
+//	{"cmd":"raw","id":"x","body":"{…}"}              send a proposal document as given (hostile tests)
+//	{"cmd":"copies","prefix":"c","n":100,"value":"0x…"} prove once, send n copies (ids prefix-i)
+//	{"cmd":"flood","n":10000}                        send n hostile proposals (flood test), paced by receipts
 //	{"cmd":"fund","to":"0x…","value":"0x…"}          send ETH from a devnet account
 //	{"cmd":"balance","address":"0x…"}
+//	{"cmd":"program-setup","policy":"FILE","program":"FILE","account":"0x…"}
+//	                                                load the program examples (the policy
+//	                                                for account: a v2 policy commits it)
+//	{"cmd":"set-price","price":"0x…"}                a new oracle round (devnet account 0 owns the oracle)
+//	{"cmd":"propose-program","id":"…","from":"0x…","nonce":n,"block":b?}
+//	                                                read the oracle at b (default: the head), prove the program's decision, send
 //	{"cmd":"quit"}
 //
-// The agent follows the extension's window itself (policy v2): every
+// The agent follows each wallet's window itself (policy v2): every
 // proposal it sends counts as in flight until its receipt; a signed one
 // joins its copy of the window, and a receipt that carries the signer's
 // state (stale_state, nonce_mismatch) replaces it.
 //
 // Events: ready {vk, vkHash}, policy {policy, commitment}, hello
 // {fingerprint}, paired, sent {id, proveMs}, receipt {body}, funded,
-// balance, error {message}.
+// balance, program-ready {policy, pin, vk, otherVK, vkHash}, price {block},
+// flooded {n, kinds, ms}, error {message}.
 package main
 
 import (
@@ -44,6 +54,8 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,10 +66,17 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/leash-wallet/leash/chain/contracts"
+	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/program"
+	"github.com/leash-wallet/leash/circuits/program/programcircuit"
+	"github.com/leash-wallet/leash/circuits/program/programtest"
+	"github.com/leash-wallet/leash/circuits/program/programverify"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/prover/programprover"
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/wire"
@@ -96,18 +115,41 @@ func emit(event string, fields map[string]any) {
 	outMu.Unlock()
 }
 
-type agent struct {
-	rpc    string
-	eth    *ethclient.Client
-	pk     *groth16.ProvingKey
-	tpk    *groth16.ProvingKey // the typed-data circuit's
-	pol    *policy.Policy
-	prover *prover.Prover
-	cl     *client.Client
+// Devnet account 0 of the public test mnemonic: the oracle's owner.
+const ownerKey = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
-	mu       sync.Mutex
-	win      *wire.State         // the extension's window, as the agent last learned it
-	inflight map[string]*wire.Tx // proposals sent, no final receipt yet
+type agent struct {
+	rpc     string
+	keysDir string
+	eth     *ethclient.Client
+	pk      *groth16.ProvingKey
+	tpk     *groth16.ProvingKey // the typed-data circuit's
+	pol     *policy.Policy
+	prover  *prover.Prover
+	cl      *client.Client
+	progPr  *programprover.Prover
+	prog    *program.Program
+
+	mu   sync.Mutex
+	win  *window // the test policy's wallet
+	pwin *window // the program examples' wallet
+
+	floodMu   sync.Mutex
+	floodSeen map[string]int // flood receipts by code, while a flood runs
+	floodWait chan struct{}  // closed when the marker's receipt arrives
+	marker    string
+}
+
+// window is one wallet's window as the agent last learned it, and the
+// proposals sent to it with no final receipt yet.
+type window struct {
+	pol      *policy.Policy
+	st       *wire.State
+	inflight map[string]*wire.Tx
+}
+
+func newWindow(pol *policy.Policy) *window {
+	return &window{pol: pol, st: &wire.State{}, inflight: map[string]*wire.Tx{}}
 }
 
 func main() {
@@ -139,7 +181,7 @@ func run(keysDir, rpc string) error {
 	if err != nil {
 		return err
 	}
-	a := &agent{rpc: rpc, eth: eth, pk: pk, tpk: tpk, win: &wire.State{}, inflight: map[string]*wire.Tx{}}
+	a := &agent{rpc: rpc, keysDir: keysDir, eth: eth, pk: pk, tpk: tpk}
 	emit("ready", map[string]any{"vk": base64.StdEncoding.EncodeToString(vkBytes), "vkHash": vk.Hash().Hex(),
 		"typedVK": base64.StdEncoding.EncodeToString(typedVK)})
 
@@ -211,49 +253,50 @@ func (a *agent) makePolicy(account string) error {
 		return err
 	}
 	a.mu.Lock()
-	a.pol, a.prover = pol, pr
+	a.pol, a.prover, a.win = pol, pr, newWindow(pol)
 	a.mu.Unlock()
 	emit("policy", map[string]any{"policy": doc, "commitment": pol.Commitment().Hex()})
 	return nil
 }
 
-// onReceipt follows the extension's window from its receipts.
-func (a *agent) onReceipt(body []byte) {
-	var r wire.Receipt
-	if json.Unmarshal(body, &r) != nil {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	tx, ok := a.inflight[r.ID]
+// follow updates the window w from a receipt (nil w: not followed).
+func (w *window) follow(r *wire.Receipt) {
+	tx, ok := w.inflight[r.ID]
 	if !ok {
 		return
 	}
 	switch r.Status {
 	case wire.StatusSigned, wire.StatusMined:
-		a.pol.Count(a.win, tx)
-		delete(a.inflight, r.ID)
+		w.pol.Count(w.st, tx)
+		delete(w.inflight, r.ID)
 	case wire.StatusRejected:
 		if r.State != nil {
-			a.pol.TakeHint(a.win, tx, r.State)
+			w.pol.TakeHint(w.st, tx, r.State)
 		}
-		delete(a.inflight, r.ID)
+		delete(w.inflight, r.ID)
 	}
 }
 
 // state is the window to prove a transaction at nonce against: the last
 // known window plus every proposal in flight below that nonce.
-func (a *agent) state(nonce uint64) *wire.State {
+func (a *agent) state(w *window, nonce uint64) *wire.State {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	st := a.win.Clone()
-	for _, tx := range a.inflight {
+	st := w.st.Clone()
+	for _, tx := range w.inflight {
 		if uint64(tx.Nonce) < nonce {
-			a.pol.Count(st, tx)
+			w.pol.Count(st, tx)
 		}
 	}
 	st.Time = uint64(time.Now().Unix())
 	return st
+}
+
+// sent records a proposal in flight in w.
+func (a *agent) sent(w *window, id string, tx wire.Tx) {
+	a.mu.Lock()
+	w.inflight[id] = &tx
+	a.mu.Unlock()
 }
 
 func (a *agent) do(ctx context.Context, cmd map[string]any) error {
@@ -266,6 +309,12 @@ func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 		return a.propose(ctx, cmd)
 	case "sign":
 		return a.sign(ctx, cmd)
+	case "raw":
+		return a.raw(ctx, str(cmd, "id"), str(cmd, "body"))
+	case "copies":
+		return a.copies(ctx, cmd)
+	case "flood":
+		return a.flood(ctx, cmd)
 	case "fund":
 		return a.fund(ctx, str(cmd, "to"), str(cmd, "value"))
 	case "balance":
@@ -275,6 +324,12 @@ func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 		}
 		emit("balance", map[string]any{"address": str(cmd, "address"), "wei": b.String()})
 		return nil
+	case "program-setup":
+		return a.programSetup(str(cmd, "policy"), str(cmd, "program"), str(cmd, "account"))
+	case "set-price":
+		return a.setPrice(ctx, str(cmd, "price"))
+	case "propose-program":
+		return a.proposeProgram(ctx, cmd)
 	case "quit":
 		return nil
 	}
@@ -309,10 +364,9 @@ func (a *agent) pair(ctx context.Context, uri string) error {
 			if err != nil {
 				return
 			}
-			if m.Kind == "receipt" {
-				a.onReceipt(m.Body)
+			if a.onReceipt(m.Body) {
+				emit("receipt", map[string]any{"kind": m.Kind, "body": json.RawMessage(m.Body)})
 			}
-			emit("receipt", map[string]any{"kind": m.Kind, "body": json.RawMessage(m.Body)})
 			_ = cl.Ack(m)
 		}
 	}()
@@ -354,7 +408,7 @@ func (a *agent) propose(ctx context.Context, cmd map[string]any) error {
 		return err
 	}
 	start := time.Now()
-	p, err := a.prover.Prove(prover.Request{ID: str(cmd, "id"), Tx: tx, State: a.state(nonce)})
+	p, err := a.prover.Prove(prover.Request{ID: str(cmd, "id"), Tx: tx, State: a.state(a.win, nonce)})
 	if err != nil {
 		return err
 	}
@@ -374,10 +428,7 @@ func (a *agent) propose(ctx context.Context, cmd map[string]any) error {
 			return err
 		}
 	}
-	a.mu.Lock()
-	sent := p.Tx
-	a.inflight[p.ID] = &sent
-	a.mu.Unlock()
+	a.sent(a.win, p.ID, p.Tx)
 	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+p.ID), "proposal", p); err != nil {
 		return err
 	}
@@ -449,4 +500,346 @@ func loadKeys(dir string) (*groth16.ProvingKey, []byte, error) {
 		return nil, nil, err
 	}
 	return pk, vk, nil
+}
+
+var accountField = regexp.MustCompile(`"account":\s*"0x[0-9a-fA-F]{40}"`)
+
+// programSetup loads the program examples (policy and program files) and
+// the template's keys from the keys dir (leash program setup --out DIR).
+// It also makes a well-formed key of another setup of the same circuit
+// (alpha doubled), which the extension must refuse to pin.
+func (a *agent) programSetup(policyFile, programFile, account string) error {
+	pdoc, err := os.ReadFile(policyFile)
+	if err != nil {
+		return err
+	}
+	if account != "" { // a v2 policy commits the account it is for
+		if !accountField.Match(pdoc) {
+			return fmt.Errorf("%s has no account field", policyFile)
+		}
+		pdoc = accountField.ReplaceAll(pdoc, []byte(fmt.Sprintf(`"account": %q`, account)))
+	}
+	pol, err := policy.Decode(pdoc)
+	if err != nil {
+		return err
+	}
+	gdoc, err := os.ReadFile(programFile)
+	if err != nil {
+		return err
+	}
+	prog, err := program.Decode(gdoc)
+	if err != nil {
+		return err
+	}
+	dir := a.keysDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "leash-browser-keys")
+	}
+	pk, err := programcircuit.ReadProvingKey(dir, prog.Tmpl())
+	if err != nil {
+		return err
+	}
+	vkBytes, err := os.ReadFile(filepath.Join(dir, programcircuit.VerifyingKeyFile(prog.Tmpl())))
+	if err != nil {
+		return err
+	}
+	vk, err := programverify.LoadVerifyingKey(vkBytes, prog.Tmpl())
+	if err != nil {
+		return err
+	}
+	other, err := programtest.OtherSetupKey(vkBytes)
+	if err != nil {
+		return err
+	}
+	if a.progPr, err = programprover.New(pol, prog, pk); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.prog, a.pwin = prog, newWindow(pol)
+	a.mu.Unlock()
+	emit("program-ready", map[string]any{"policy": string(pdoc), "pin": prog.Pin(), "commitment": prog.Commitment().Hex(),
+		"vk": base64.StdEncoding.EncodeToString(vkBytes), "otherVK": base64.StdEncoding.EncodeToString(other), "vkHash": vk.Hash().Hex()})
+	return nil
+}
+
+// setPrice writes a new oracle round from the oracle's owner and waits
+// until it is mined.
+func (a *agent) setPrice(ctx context.Context, price string) error {
+	key, _ := crypto.HexToECDSA(ownerKey)
+	p, ok := new(big.Int).SetString(price, 0)
+	if !ok {
+		return fmt.Errorf("price %q", price)
+	}
+	s, err := contracts.NewSender(ctx, a.eth, key)
+	if err != nil {
+		return err
+	}
+	addrs := contracts.StandardAddresses(crypto.PubkeyToAddress(key.PublicKey), 0)
+	tx, err := s.Send(ctx, &addrs.Oracle, nil, contracts.NewPriceOracle().PackSetPrice(p))
+	if err != nil {
+		return err
+	}
+	rs, err := contracts.WaitMined(ctx, a.eth, tx)
+	if err != nil {
+		return err
+	}
+	emit("price", map[string]any{"price": price, "block": rs[0].BlockNumber.Uint64()})
+	return nil
+}
+
+// proposeProgram reads the oracle at the head (or at "block") as an agent
+// host does, proves the program's decision at "nonce" and sends it.
+func (a *agent) proposeProgram(ctx context.Context, cmd map[string]any) error {
+	if a.cl == nil || a.progPr == nil {
+		return fmt.Errorf("not paired, or no program-setup")
+	}
+	reader := ethchain.New(a.eth)
+	var block uint64
+	if b, ok := cmd["block"].(float64); ok {
+		block = uint64(b)
+	} else {
+		var err error
+		if block, err = reader.BlockNumber(ctx); err != nil {
+			return err
+		}
+	}
+	inputs, err := program.ReadInputs(ctx, reader, a.prog.Oracle, block, a.prog.Tmpl().Inputs)
+	if err != nil {
+		return err
+	}
+	nonce, _ := cmd["nonce"].(float64)
+	start := time.Now()
+	res, err := a.progPr.Prove(programprover.Request{Block: block, Inputs: inputs, State: a.state(a.pwin, uint64(nonce)),
+		Fees: program.Fees{Nonce: uint64(nonce), Gas: 300_000, MaxFeePerGas: big.NewInt(3e9), MaxPriorityFeePerGas: big.NewInt(1e9)}})
+	if err != nil {
+		return err
+	}
+	p := res.Proposal
+	p.ID = str(cmd, "id")
+	a.sent(a.pwin, p.ID, p.Tx)
+	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+p.ID), "proposal", p); err != nil {
+		return err
+	}
+	emit("sent", map[string]any{"id": p.ID, "proveMs": time.Since(start).Milliseconds(), "nonce": uint64(nonce), "block": block,
+		"action": res.Decision.Action, "proposal": p})
+	return nil
+}
+
+// raw sends a proposal document exactly as given: the hostile documents of
+// the trust-boundary tests (one document, two meanings).
+func (a *agent) raw(ctx context.Context, id, body string) error {
+	if a.cl == nil {
+		return fmt.Errorf("not paired")
+	}
+	if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+id), "proposal", json.RawMessage(body)); err != nil {
+		return err
+	}
+	emit("sent", map[string]any{"id": id, "raw": true})
+	return nil
+}
+
+// baseProposal proves one valid proposal for the extension's account at
+// its next nonce.
+func (a *agent) baseProposal(ctx context.Context, cmd map[string]any, id string) (*wire.Proposal, error) {
+	if a.prover == nil {
+		return nil, fmt.Errorf("no policy yet: send the policy command")
+	}
+	from := common.HexToAddress(str(cmd, "from"))
+	nonce, err := a.eth.PendingNonceAt(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	value := str(cmd, "value")
+	if value == "" {
+		value = "0x2386f26fc10000" // 0.01 ETH
+	}
+	tx, err := wire.DecodeTx([]byte(fmt.Sprintf(`{"chainId":"0x539","nonce":"0x%x","to":%q,"value":%q,"data":"0x","gas":"0x5208","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00"}`, nonce, alice, value)))
+	if err != nil {
+		return nil, err
+	}
+	return a.prover.Prove(prover.Request{ID: id, Tx: tx, State: a.state(a.win, nonce)})
+}
+
+// copies proves one proposal and sends n copies under ids prefix-0…: valid
+// documents the supervised queue must bound.
+func (a *agent) copies(ctx context.Context, cmd map[string]any) error {
+	if a.cl == nil {
+		return fmt.Errorf("not paired")
+	}
+	prefix := str(cmd, "prefix")
+	n, _ := cmd["n"].(float64)
+	p, err := a.baseProposal(ctx, cmd, prefix+"-base")
+	if err != nil {
+		return err
+	}
+	for i := 0; i < int(n); i++ {
+		q := *p
+		q.ID = fmt.Sprintf("%s-%d", prefix, i)
+		if err := a.cl.SendTyped(ctx, e2e.MessageIDFor("proposal:"+q.ID), "proposal", &q); err != nil {
+			return err
+		}
+	}
+	emit("copied", map[string]any{"prefix": prefix, "n": int(n)})
+	return nil
+}
+
+// onReceipt counts flood receipts (not echoed line by line) and reports
+// whether the receipt should be emitted.
+func (a *agent) onReceipt(body []byte) bool {
+	var r struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Code   string `json:"code"`
+	}
+	_ = json.Unmarshal(body, &r)
+	var full wire.Receipt
+	if json.Unmarshal(body, &full) == nil {
+		a.mu.Lock()
+		for _, w := range []*window{a.win, a.pwin} {
+			if w != nil {
+				w.follow(&full)
+			}
+		}
+		a.mu.Unlock()
+	}
+	a.floodMu.Lock()
+	defer a.floodMu.Unlock()
+	if a.floodSeen == nil || len(r.ID) < 2 || r.ID[:2] != "f-" {
+		return true
+	}
+	key := r.Status
+	if r.Code != "" {
+		key = r.Code
+	}
+	a.floodSeen[key]++
+	if r.ID == a.marker && a.floodWait != nil {
+		close(a.floodWait)
+		a.floodWait = nil
+	}
+	return false
+}
+
+// flood sends n hostile proposals: malformed documents (two meanings,
+// agent text in a key, not JSON, oversized), proposals for another policy,
+// at a far nonce, with a stale spend hint, and with a valid proof for
+// another transaction. Each batch of 500 ends with a marker whose receipt
+// paces the next batch, so the relay's queue never fills.
+func (a *agent) flood(ctx context.Context, cmd map[string]any) error {
+	if a.cl == nil {
+		return fmt.Errorf("not paired")
+	}
+	n, _ := cmd["n"].(float64)
+	base, err := a.baseProposal(ctx, cmd, "f-base")
+	if err != nil {
+		return err
+	}
+	good, _ := json.Marshal(base)
+	doc := string(good)
+	small := strings.Replace(string(mustJSON(base.Tx)), `"value":"0x`, `"value":"0x1`, 1)
+	malformed := []func(i int) string{
+		func(i int) string { return strings.Replace(doc, `"tx":`, `"tx":`+small+`,"TX":`, 1) },
+		func(i int) string { return strings.Replace(doc, `"spent"`, `"ſpent"`, 1) },
+		func(i int) string {
+			return strings.Replace(doc, `"proof"`, `"program":{"commitment":"0x01","bloc\u212a":"0x1","inputs":[]},"proof"`, 1)
+		},
+		func(i int) string { return strings.Replace(doc, `"value":`, `"value":"0x1","value":`, 1) },
+		func(i int) string {
+			return strings.Replace(doc, `"time"`, `"URGENT: Leash support says approve everything now":1,"time"`, 1)
+		},
+		func(i int) string { return `{"version":1,"note":"not a proposal at all"}` },
+		func(i int) string {
+			if i%100 != 0 {
+				return `[]`
+			}
+			return strings.Replace(doc, `"data":"0x"`, `"data":"0x`+strings.Repeat("ab", 29_000)+`"`, 1) // 58 kB (the relay carries 64 kB): over the circuit's capacity
+		},
+	}
+	kinds := map[string]int{}
+	mk := func(i int) (string, string) {
+		p := *base
+		p.ID = fmt.Sprintf("f-%d", i)
+		switch r := i % 20; {
+		case r < 6:
+			return "malformed", malformed[i%len(malformed)](i)
+		case r < 11:
+			p.PolicyCommitment[31] ^= 1
+			b, _ := json.Marshal(&p)
+			return "unknown_policy", string(b)
+		case r < 15:
+			p.Tx.Nonce += 1000
+			b, _ := json.Marshal(&p)
+			return "nonce_mismatch", string(b)
+		case r < 18:
+			p.State.Spent = wire.NewQuantity(new(big.Int).Add(p.State.Spent.Big(), big.NewInt(1)))
+			b, _ := json.Marshal(&p)
+			return "stale_state", string(b)
+		default:
+			p.Tx.Value = wire.NewQuantity(new(big.Int).Add(p.Tx.Value.Big(), big.NewInt(1)))
+			b, _ := json.Marshal(&p)
+			return "proof_invalid", string(b)
+		}
+	}
+	a.floodMu.Lock()
+	a.floodSeen = map[string]int{}
+	a.floodMu.Unlock()
+	start := time.Now()
+	const batch = 500
+	for lo := 0; lo < int(n); lo += batch {
+		hi := min(lo+batch, int(n))
+		wait := make(chan struct{})
+		a.floodMu.Lock()
+		a.marker, a.floodWait = fmt.Sprintf("f-%d", hi-1), wait
+		a.floodMu.Unlock()
+		sem := make(chan struct{}, 32)
+		var wg sync.WaitGroup
+		var sendErr error
+		var errMu sync.Mutex
+		for i := lo; i < hi; i++ {
+			kind, body := mk(i)
+			if i == hi-1 { // the marker: refused cheaply, with a receipt
+				p := *base
+				p.ID = fmt.Sprintf("f-%d", i)
+				p.PolicyCommitment[0] ^= 1
+				b, _ := json.Marshal(&p)
+				kind, body = "unknown_policy", string(b)
+			}
+			kinds[kind]++
+			sem <- struct{}{}
+			wg.Add(1)
+			go func(i int, body string) {
+				defer func() { <-sem; wg.Done() }()
+				if err := a.cl.SendTyped(ctx, e2e.MessageIDFor(fmt.Sprintf("proposal:f-%d", i)), "proposal", json.RawMessage(body)); err != nil {
+					errMu.Lock()
+					sendErr = err
+					errMu.Unlock()
+				}
+			}(i, body)
+			if i == hi-2 {
+				wg.Wait() // everything before the marker is queued first
+			}
+		}
+		wg.Wait()
+		if sendErr != nil {
+			return sendErr
+		}
+		select {
+		case <-wait:
+		case <-time.After(5 * time.Minute):
+			return fmt.Errorf("flood: no receipt for the marker of batch %d", lo/batch)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		emit("flood-progress", map[string]any{"sent": hi})
+	}
+	a.floodMu.Lock()
+	seen := a.floodSeen
+	a.floodSeen = nil
+	a.floodMu.Unlock()
+	emit("flooded", map[string]any{"n": int(n), "kinds": kinds, "receipts": seen, "ms": time.Since(start).Milliseconds()})
+	return nil
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
 }

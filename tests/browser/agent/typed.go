@@ -82,7 +82,7 @@ func (a *agent) sign(ctx context.Context, cmd map[string]any) error {
 	n, _ := cmd["nonce"].(float64)
 	doc := a.authorization(alice, str(cmd, "value"), int(n))
 	a.mu.Lock()
-	st := a.win.Clone()
+	st := a.win.st.Clone()
 	a.mu.Unlock()
 	st.Time = uint64(time.Now().Unix())
 	if s := str(cmd, "spent"); s != "" { // Token A's window sum at the extension
