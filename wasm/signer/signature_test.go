@@ -351,3 +351,42 @@ func TestNoTypedKeyNoSignature(t *testing.T) {
 		t.Fatalf("the policy key pinned as the typed-data key: %v", err)
 	}
 }
+
+// TestSignatureSupervisedAndPaused: in supervised mode a signature
+// proposal waits in the core's queue, shown as its typed data with each
+// field's rule; approving the digest shown signs it. The kill switch
+// refuses one outright. (Before the merge with the core's gate the route
+// to signatures bypassed both.)
+func TestSignatureSupervisedAndPaused(t *testing.T) {
+	s, _ := sigSigner(t)
+	ctx := context.Background()
+	if err := s.SetMode(ctx, Mode{Supervised: true}); err != nil {
+		t.Fatal(err)
+	}
+	raw := payment(t, "sup-1", 0, nil)
+	if r := s.Submit(ctx, raw); r.Status != wire.StatusPending {
+		t.Fatalf("supervised: %+v", r)
+	}
+	q := s.Queue(ctx)
+	if len(q) != 1 || q[0].Signature == nil || q[0].Signature.PrimaryType != "TransferWithAuthorization" || dusdcSpent(s) != 0 {
+		t.Fatalf("queue %+v", q)
+	}
+	for _, f := range q[0].Signature.Fields {
+		if f.Path == "value" && (f.Value != "0.1 dUSDC" || !strings.Contains(f.Rule, "at most 0.5 dUSDC")) {
+			t.Errorf("value shown %+v", f)
+		}
+	}
+	if _, err := s.Approve(ctx, "sup-1", wire.Hash32{1}); err == nil {
+		t.Fatal("approved another digest than the one shown")
+	}
+	r, err := s.Approve(ctx, "sup-1", q[0].Digest)
+	if err != nil || r.Status != wire.StatusSigned || r.Signature == nil {
+		t.Fatalf("approve: %+v %v", r, err)
+	}
+	if err := s.SetMode(ctx, Mode{Paused: true}); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Submit(ctx, payment(t, "paused-1", 100000, nonce(4))); r.Code != wire.Revoked {
+		t.Fatalf("paused: %+v", r)
+	}
+}
