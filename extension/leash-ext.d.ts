@@ -3,11 +3,11 @@
 // Error with a stable `code` (wire codes). The core's own global,
 // `leash`, is documented in wasm/leash.d.ts.
 
-/** Version 3 (changelog in wasm/ext_core_js.go). */
+/** Version 4 (changelog in wasm/ext_core_js.go). */
 declare const leashExt: LeashExt;
 
 interface LeashExt {
-  version: 3;
+  version: 4;
   /** The core over host storage, as leash.open (leash.d.ts OpenOptions), plus the user face. */
   open(storage: HostStorage, opts?: {
     idleTimeoutMs?: number;
@@ -45,6 +45,14 @@ interface LeashExt {
    */
   explainSignature(typedData: string, policy: string | null, state: string, unixTime?: number): Promise<ExplainedSignature>;
   inspectMessage(param: string, origin: string, account: string, chainId: number): Promise<MessageView>;
+  /**
+   * The display model of an eth_signTypedData request (kind typed_data_v4,
+   * typed_data_v3 or typed_data_v1) for the site on chainId: every field
+   * (eip712 rows), amounts in units of the known tokens (a JSON list of
+   * {address, symbol, decimals}; `tokens` in the answer names the ones that
+   * would be used). A document for another chain comes with refuse set.
+   */
+  inspectTypedData(kind: string, doc: string, chainId: number, tokensJSON?: string): Promise<TypedView>;
   /** The id of a proposal document, decoded exactly as the core decodes it ('' when it does not decode). */
   proposalId(proposal: string | Uint8Array): Promise<string>;
   /** The extension's one relay channel. All channel crypto stays in WASM. */
@@ -57,11 +65,18 @@ interface HostStorage {
   remove(key: string): Promise<void> | void;
 }
 
-/** The user's own actions for dapps, each against the password. */
+/**
+ * The user's own signatures for dapps (the core's SignUser): the unlocked
+ * key, no password (locked → code locked), audit-logged as user_signature.
+ * origin is the requesting site, chainId the chain it is on (a document
+ * for another chain is refused).
+ */
 interface UserFace {
-  signTx(password: string, tx: string): Promise<{ rawTx: string; txHash: string; from: string }>;
-  /** param as the dapp gave it: 0x-hex of even length is bytes, anything else its UTF-8 (the same decoding inspectMessage shows). */
-  personalSign(password: string, param: string): Promise<string>;
+  /** tx: the filled-in transaction; without "to" a contract creation. */
+  signTx(tx: string, origin: string, chainId: number): Promise<UserSignature>;
+  /** param as the dapp gave it (0x-hex of even length is bytes); a sign-in message for another site or account is refused. */
+  signMessage(param: string, origin: string, chainId: number): Promise<UserSignature>;
+  signTypedData(kind: 'typed_data_v4' | 'typed_data_v3' | 'typed_data_v1', doc: string, origin: string, chainId: number): Promise<UserSignature>;
   /**
    * Unlock with the password; returns the session for chrome.storage.session
    * (never chrome.storage.local): {key, mac}, derived keys, never the password.
@@ -78,6 +93,24 @@ interface ExplainedSignature {
   domain: { path: string; type: string; value: string }[];
   fields: { path: string; type: string; value: string; rule?: string }[];
   digest: string; spends?: string; code?: string; message?: string;
+}
+
+interface UserSignature {
+  digest: string;
+  /** Messages and typed data: r‖s‖v, v ∈ {27, 28}. */
+  signature?: string;
+  /** Transactions. */
+  rawTx?: string; txHash?: string; from?: string; create?: boolean;
+}
+
+interface TypedRow { path: string; type: string; value: string; units?: string }
+
+interface TypedView {
+  kind: string; primaryType?: string; domain: TypedRow[]; message: TypedRow[];
+  contract?: { address: string }; digest: string; tokens: string[];
+  warnings: { code: string; message: string }[];
+  /** typed_chain: for another chain than the site's; not signed. */
+  refuse?: { code: string; message: string };
 }
 
 interface PolicyInfo {

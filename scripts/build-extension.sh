@@ -17,7 +17,7 @@ done
 rm -rf "$out"
 mkdir -p "$out/lib" "$out/icons"
 cp extension/manifest.json "$out/"
-cp -r extension/sw extension/ui extension/page "$out/"
+cp -r extension/sw extension/ui extension/page extension/_locales "$out/"
 cp "$wasmdir/leash.wasm" "$out/leash.wasm"
 cp "$wasmdir/wasm_exec.js" "$out/sw/wasm_exec.js"
 node extension/tools/bundle-cjs.mjs node_modules/qrcode/lib/browser.js QRCode "$out/lib/qrcode.js" >/dev/null

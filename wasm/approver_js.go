@@ -37,6 +37,9 @@ func guardMethods(s *signer.Signer, method func(string, func([]js.Value) (func()
 			return fromJSON(info)
 		}, nil
 	})
+	method("warm", func([]js.Value) (func() (any, error), error) {
+		return func() (any, error) { return nil, s.Warm() }, nil
+	})
 	method("touch", func([]js.Value) (func() (any, error), error) {
 		return func() (any, error) { s.Touch(); return nil, nil }, nil
 	})

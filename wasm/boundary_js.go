@@ -30,8 +30,10 @@ import (
 //   - 5: policy v2 (proposal protocol 2, policy format 2, program format
 //     2): receipts carry `state` {spent, fees, txs, tokenSpent}
 //     instead of `spent`; status() adds `state` (the window state the core
-//     verifies against) and `windows` (every window rule: spent, cap, when
-//     capacity frees up); the refusal code program_only.
+//     verifies against) and `limits` (every window rule: spent, cap, when
+//     capacity frees up), and the budget rows of `windows` gain fee_window,
+//     tx_count and token_window; the display model's ruleArgs and spend;
+//     the refusal code program_only.
 const Version = 5
 
 // Register installs globalThis.leash and calls globalThis.onLeashReady if

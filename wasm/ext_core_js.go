@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/wasm/eip712"
 	"github.com/leash-wallet/leash/wasm/ext"
 	"github.com/leash-wallet/leash/wasm/signer"
 	"github.com/leash-wallet/leash/wire"
@@ -35,7 +36,12 @@ import (
 //     the request's parameter as given; user.unlockSession / resumeSession /
 //     sessionMAC keep derived keys, never the password (sealSession is
 //     gone).
-const ExtVersion = 3
+//   - 4: the user's own signatures need no password while unlocked (the
+//     core's SignUser, audit-logged as user signatures): user.signTx(tx,
+//     origin, chainId) (a missing "to" is a contract creation),
+//     user.signMessage(param, origin, chainId) (personalSign is gone),
+//     user.signTypedData(kind, doc, origin, chainId); inspectTypedData.
+const ExtVersion = 4
 
 // init installs leashExt before main runs Register, which announces
 // readiness (onLeashReady): the extension's worker then finds both globals.
@@ -74,6 +80,7 @@ func registerExt() {
 		}, nil
 	}))
 	o.Set("inspectMessage", async(inspectMessageJS))
+	o.Set("inspectTypedData", async(inspectTypedDataJS))
 	o.Set("proposalId", async(func(args []js.Value) (func() (any, error), error) {
 		raw, err := bytesOf(arg(args, 0), "proposal")
 		if err != nil {
@@ -92,61 +99,35 @@ func openExt(args []js.Value) (func() (any, error), error) {
 	return openWith(args, func(s *signer.Signer, core js.Value) { core.Set("user", userObject(s)) })
 }
 
-// userObject: the user's own actions, each against the password (the core
-// does not lend its unlocked key outside verify-then-sign).
+// userObject: the user's own signatures for dapps (signer.SignUser: the
+// unlocked key, no password, audit-logged as user signatures; locked →
+// locked). Each takes the request's origin and the site's chain.
 func userObject(s *signer.Signer) js.Value {
 	ctx := context.Background()
 	o := js.ValueOf(map[string]any{})
-	o.Set("signTx", async(func(args []js.Value) (func() (any, error), error) {
-		pw, err := stringOf(arg(args, 0), "password")
+	o.Set("signTx", async(userSign(s, signer.UserTransaction)))
+	o.Set("signMessage", async(func(args []js.Value) (func() (any, error), error) {
+		param, err := stringOf(arg(args, 0), "message")
 		if err != nil {
 			return nil, err
 		}
-		raw, err := bytesOf(arg(args, 1), "tx")
-		if err != nil {
-			return nil, err
-		}
-		return func() (any, error) {
-			tx, err := wire.DecodeTx(raw)
-			if err != nil {
-				return nil, err
-			}
-			m, err := s.ExportMnemonic(ctx, pw)
-			if err != nil {
-				return nil, err
-			}
-			signed, err := ext.SignUserTx(m, 0, tx)
-			if err != nil {
-				return nil, err
-			}
-			return fromJSON(signed)
-		}, nil
-	}))
-	o.Set("personalSign", async(func(args []js.Value) (func() (any, error), error) {
-		pw, err := stringOf(arg(args, 0), "password")
-		if err != nil {
-			return nil, err
-		}
-		param, err := stringOf(arg(args, 1), "message")
+		origin, chain, err := originChain(args, 1)
 		if err != nil {
 			return nil, err
 		}
 		return func() (any, error) {
-			msg, err := ext.MessageBytes(param)
+			st := s.Status()
+			if st.Address == nil {
+				return nil, wire.Errorf(wire.Locked, "no vault yet")
+			}
+			r, err := ext.SignMessage(ctx, s, param, origin, *st.Address, chain)
 			if err != nil {
 				return nil, err
 			}
-			m, err := s.ExportMnemonic(ctx, pw)
-			if err != nil {
-				return nil, err
-			}
-			sig, err := ext.PersonalSign(m, 0, msg)
-			if err != nil {
-				return nil, err
-			}
-			return "0x" + hexOf(sig), nil
+			return fromJSON(r)
 		}, nil
 	}))
+	o.Set("signTypedData", async(userSign(s, "")))
 	sessionMethods(s, o)
 	return o
 }
@@ -156,6 +137,82 @@ var (
 	polDoc   string
 	polCache *policy.Policy
 )
+
+// userSign: user.signTx(tx, origin, chainId) with kind, or, with kind "",
+// user.signTypedData(kind, doc, origin, chainId).
+func userSign(s *signer.Signer, kind string) func([]js.Value) (func() (any, error), error) {
+	return func(args []js.Value) (func() (any, error), error) {
+		k, i := kind, 0
+		if k == "" {
+			var err error
+			if k, err = stringOf(arg(args, 0), "kind"); err != nil {
+				return nil, err
+			}
+			i = 1
+		}
+		doc, err := bytesOf(arg(args, i), "document")
+		if err != nil {
+			return nil, err
+		}
+		origin, chain, err := originChain(args, i+1)
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			r, err := s.SignUser(context.Background(), signer.UserRequest{Kind: k, Origin: origin, ChainID: chain, Doc: doc})
+			if err != nil {
+				return nil, err
+			}
+			return fromJSON(r)
+		}, nil
+	}
+}
+
+// originChain reads (origin, chainId) at args[i], args[i+1].
+func originChain(args []js.Value, i int) (string, uint64, error) {
+	origin, err := stringOf(arg(args, i), "origin")
+	if err != nil {
+		return "", 0, err
+	}
+	chain, err := uintOf(arg(args, i+1), "chainId", 0)
+	return origin, chain, err
+}
+
+// inspectTypedDataJS: leashExt.inspectTypedData(kind, doc, chainId,
+// tokensJSON) → the display model of an eth_signTypedData request.
+func inspectTypedDataJS(args []js.Value) (func() (any, error), error) {
+	kind, err := stringOf(arg(args, 0), "kind")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := bytesOf(arg(args, 1), "typed data")
+	if err != nil {
+		return nil, err
+	}
+	chain, err := uintOf(arg(args, 2), "chainId", 0)
+	if err != nil {
+		return nil, err
+	}
+	tokRaw := []byte("[]")
+	if a := arg(args, 3); a.Type() == js.TypeString {
+		tokRaw = []byte(a.String())
+	}
+	return func() (any, error) {
+		var list []ext.KnownToken
+		if err := wire.DecodeStrict(tokRaw, &list, "tokens"); err != nil {
+			return nil, err
+		}
+		tokens := make(map[wire.Address]eip712.Token, len(list))
+		for _, t := range list {
+			tokens[t.Address] = eip712.Token{Symbol: t.Symbol, Decimals: t.Decimals}
+		}
+		v, err := ext.InspectTypedData(kind, doc, chain, tokens)
+		if err != nil {
+			return nil, err
+		}
+		return fromJSON(v)
+	}, nil
+}
 
 // inspectMessageJS: leashExt.inspectMessage(param, origin, account,
 // chainId) → the display model of a personal_sign request.

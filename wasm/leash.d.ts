@@ -164,6 +164,8 @@ export interface Windows {
 
 export interface Approver {
   status(): Promise<Status>;
+  /** Make the pinned key's verifier tables now (open leaves them for the first verification, for a short cold start). */
+  warm(): Promise<void>;
   /** A fresh 12- or 24-word vault. The mnemonic is returned once, to show the user. Rejects if a vault exists unless replace. */
   createVault(password: string, words?: 12 | 24, replace?: boolean): Promise<{ mnemonic: string; address: Hex }>;
   importVault(mnemonic: string, password: string, replace?: boolean): Promise<{ address: Hex }>;
@@ -354,13 +356,21 @@ export interface Status {
   /** The state the core verifies against now (nonce, window sums); its time is 0 (the clock is `time`). */
   state: SignerState;
   /** Every window rule of the pinned policy (absent without one). */
-  windows?: Windows;
+  limits?: Windows;
+  /** The budget: each window rule of the pinned policy (policy v2: value, fee_window, tx_count, then each token_window). */
+  windows: {
+    rule: string; label: string; seconds: number;
+    /** Base units, decimal; *Text in units with the symbol. */
+    spent: string; cap: string; left: string; spentText: string; capText: string; leftText: string;
+    /** When the oldest spend still counting leaves the window (unix seconds), freeing freesText. */
+    freesAt?: number; freesText?: string;
+  }[];
 }
 
 export interface AuditEntry {
   seq: number;
   time: number;
-  kind: "proposal" | "unlock" | "lock" | "pin" | "vault" | "nonce" | "integrity" | "pause" | "mode";
+  kind: "proposal" | "unlock" | "lock" | "pin" | "vault" | "nonce" | "integrity" | "pause" | "mode" | "user_signature";
   id?: string;
   decision: "signed" | "rejected" | "pending" | "info";
   code?: ErrorCode;

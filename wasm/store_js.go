@@ -55,7 +55,14 @@ type settled struct {
 
 // await waits for a value or Promise from a goroutine (never from a JS
 // callback, which would deadlock the event loop).
+//
+// A plain value (not a thenable) is returned at once, without a trip
+// through the event loop: a host that answers from memory (the extension's
+// records preloaded at start) keeps the core's open short.
 func await(ctx context.Context, v js.Value) (js.Value, error) {
+	if v.Type() != js.TypeObject || v.Get("then").Type() != js.TypeFunction {
+		return v, nil
+	}
 	p := js.Global().Get("Promise").Call("resolve", v)
 	ch := make(chan settled, 1)
 	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {

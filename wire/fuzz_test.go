@@ -35,6 +35,38 @@ func FuzzDecodeTx(f *testing.F) {
 	})
 }
 
+// FuzzDecodeUserTx: the user's transactions (a missing "to" is a
+// creation) decode strictly, with coded errors, and agree with DecodeTx
+// whenever "to" is there.
+func FuzzDecodeUserTx(f *testing.F) {
+	f.Add([]byte(`{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"}`))
+	f.Add([]byte(`{"chainId":"0x539","nonce":"0x0","value":"0x0","data":"0x6000","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"}`))
+	f.Add([]byte(`{"chainId":"0x539","nonce":"0x0","value":"0x0","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tx, create, err := wire.DecodeUserTx(b)
+		if err != nil {
+			if wire.CodeOf(err) != wire.Malformed {
+				t.Fatalf("uncoded error %v", err)
+			}
+			return
+		}
+		if create && (len(tx.Data) == 0 || tx.To != (wire.Address{})) {
+			t.Fatalf("a creation without init code or with a recipient: %+v", tx)
+		}
+		plain, err := wire.DecodeTx(b)
+		if create != (err != nil) {
+			t.Fatalf("create %v but DecodeTx says %v", create, err)
+		}
+		if !create {
+			a, _ := json.Marshal(tx)
+			c, _ := json.Marshal(plain)
+			if string(a) != string(c) {
+				t.Fatalf("DecodeUserTx %s, DecodeTx %s", a, c)
+			}
+		}
+	})
+}
+
 func FuzzDecodeProposal(f *testing.F) {
 	f.Add([]byte(`{"version":2,"id":"p-1","tx":{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"state":{"spent":"0x0","fees":"0x0","txs":0,"tokenSpent":"0x0"},"proof":"0x00"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -135,6 +135,30 @@ func (t *Tx) Check() error {
 	return nil
 }
 
+// DecodeUserTx strictly decodes a transaction the user sends themselves
+// (a dapp's eth_sendTransaction, filled in by the extension): as DecodeTx,
+// except that a missing "to" is a contract creation (create is true, To is
+// the zero address and the init code in Data must not be empty). Agent
+// proposals never go through it: their transactions always name "to".
+func DecodeUserTx(data []byte) (tx *Tx, create bool, err error) {
+	var j txJSON
+	if err := DecodeStrict(data, &j, "transaction"); err != nil {
+		return nil, false, err
+	}
+	if j.To == nil {
+		create = true
+		j.To = &Address{}
+	}
+	var t Tx
+	if err := t.fromJSON(&j); err != nil {
+		return nil, false, err
+	}
+	if create && len(t.Data) == 0 {
+		return nil, false, Errorf(Malformed, "transaction: a contract creation needs init code in \"data\"")
+	}
+	return &t, create, nil
+}
+
 // DecodeTx strictly decodes a transaction document.
 func DecodeTx(data []byte) (*Tx, error) {
 	var t Tx

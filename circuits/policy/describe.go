@@ -33,7 +33,7 @@ func (p *Policy) Describe() string {
 	if name == "" {
 		name = "Unnamed policy"
 	}
-	per := fmtSeconds(p.Window.Seconds)
+	per := FormatSeconds(p.Window.Seconds)
 	fmt.Fprintf(&b, "%s (commitment %s)\n", name, p.commitment)
 	fmt.Fprintf(&b, "- Chain %d only, for account %s (\"self\"), from %s to %s.\n", p.ChainID, p.Account.Hex(), fmtTime(p.NotBefore), fmtTime(p.NotAfter))
 	fmt.Fprintf(&b, "- Native value: at most %s per transaction, and %s in any %s.\n", formatWei(&p.MaxValuePerTx.Int), formatWei(&p.Window.MaxValue.Int), per)
@@ -191,7 +191,8 @@ func (p *Policy) showValue(v *big.Int, typ string) string {
 
 func fmtTime(t Timestamp) string { return time.Unix(int64(t), 0).UTC().Format(time.RFC3339) }
 
-func fmtSeconds(s uint64) string {
+// FormatSeconds says a duration in words: "day", "2 hours", "90 seconds".
+func FormatSeconds(s uint64) string {
 	for _, u := range []struct {
 		n    uint64
 		name string

@@ -679,7 +679,7 @@ func (p *Policy) describeSignatures(b *strings.Builder) {
 	if len(p.sigs) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "- Typed-data signatures (EIP-712), each valid at most %s after it is signed (deadline fields), each nonce once:\n", fmtSeconds(p.MaxValidity))
+	fmt.Fprintf(b, "- Typed-data signatures (EIP-712), each valid at most %s after it is signed (deadline fields), each nonce once:\n", FormatSeconds(p.MaxValidity))
 	for _, sr := range p.sigs {
 		dom := fmt.Sprintf("chain %d, contract %s", sr.ChainID, p.targetName(sr.Contract))
 		if n := sr.Rule.Domain.Name; n != nil {
@@ -700,7 +700,7 @@ func (p *Policy) describeSignatures(b *strings.Builder) {
 func (sr *SigRule) Extra(p *Policy, i int) string {
 	extra := ""
 	if sr.Deadlines&(1<<i) != 0 {
-		extra = fmt.Sprintf("; at most %s after signing", fmtSeconds(p.MaxValidity))
+		extra = fmt.Sprintf("; at most %s after signing", FormatSeconds(p.MaxValidity))
 	}
 	if i == sr.NonceWord {
 		extra += "; used once (replay record)"

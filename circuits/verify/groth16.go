@@ -20,7 +20,11 @@ func DecodeProof(b []byte) (*groth16v.Proof, error) { return groth16v.DecodeProo
 // verifyBytes decodes and checks a proof against public inputs with the
 // key's precomputed verifier. It is the single place the pairing runs.
 func verifyBytes(vk *VerifyingKey, proof []byte, pub []fr.Element) error {
-	err := vk.fast.VerifyBytes(proof, pub)
+	v, err := vk.verifier()
+	if err != nil {
+		return err
+	}
+	err = v.VerifyBytes(proof, pub)
 	switch wire.CodeOf(err) {
 	case "":
 		return nil
@@ -34,7 +38,11 @@ func verifyBytes(vk *VerifyingKey, proof []byte, pub []fr.Element) error {
 // vector. Verify is what signers call; this is for audits and independent
 // verification of a vector printed by `leash proposal public-inputs`.
 func VerifyProof(vk *VerifyingKey, proof []byte, pub []fr.Element) error {
-	if n := vk.fast.NbPublic(); len(pub) != n {
+	v, err := vk.verifier()
+	if err != nil {
+		return err
+	}
+	if n := v.NbPublic(); len(pub) != n {
 		return wire.Errorf(wire.Malformed, "%d public inputs, the key expects %d", len(pub), n)
 	}
 	return verifyBytes(vk, proof, pub)

@@ -79,7 +79,11 @@ func VerifySignature(p *wire.SigProposal, pol *policy.Policy, vk *TypedVerifying
 	if err != nil {
 		return nil, err
 	}
-	if err := vk.k.fast.VerifyBytes(p.Proof, pub); err != nil {
+	v, err := vk.k.verifier()
+	if err != nil {
+		return nil, err
+	}
+	if err := v.VerifyBytes(p.Proof, pub); err != nil {
 		if wire.CodeOf(err) == wire.ProofInvalid {
 			return nil, wire.Errorf(wire.ProofInvalid, "the proof does not verify for this typed data, policy, state and time")
 		}

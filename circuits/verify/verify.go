@@ -2,6 +2,7 @@ package verify
 
 import (
 	"math/big"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/sha3"
@@ -21,10 +22,34 @@ type Options struct {
 }
 
 // VerifyingKey is a loaded verifying key of the policy circuit.
+//
+// The key is decoded and checked when loaded; the verifier's precomputed
+// tables (e(α,β), comb tables, −γ/−δ lines: most of the cost) are made on
+// first use or by Warm, so that opening a signer with a pinned key stays
+// fast (the extension worker's cold boot).
 type VerifyingKey struct {
-	fast *groth16v.Verifier // precomputed: e(α,β), comb tables, −γ/−δ lines
+	key  *groth16v.VerifyingKey // decoded: canonical points in their groups
+	once sync.Once
+	fast *groth16v.Verifier // precomputed on first use
+	err  error
 	hash wire.Hash32
 	raw  []byte
+}
+
+// verifier returns the precomputed verifier, making it the first time.
+func (k *VerifyingKey) verifier() (*groth16v.Verifier, error) {
+	k.once.Do(func() {
+		k.fast, k.err = groth16v.NewVerifier(k.key)
+		k.key = nil
+	})
+	return k.fast, k.err
+}
+
+// Warm makes the precomputed tables now (idempotent, safe for concurrent
+// use) instead of on the first verification.
+func (k *VerifyingKey) Warm() error {
+	_, err := k.verifier()
+	return err
 }
 
 // MaxVerifyingKeyBytes bounds a verifying key file.
@@ -49,8 +74,9 @@ func loadKey(b []byte, n int) (vkOut *VerifyingKey, err error) {
 	var k VerifyingKey
 	// Decodes strictly (the policy circuit's number of public inputs, exact
 	// length, canonical compressed points on the curve and in their
-	// subgroups, no commitments) and precomputes; errors are wire.Malformed.
-	if k.fast, err = groth16v.NewVerifierFromBytes(b, n); err != nil {
+	// subgroups, no commitments); the precomputation waits for the first
+	// use (Warm). Errors are wire.Malformed.
+	if k.key, err = groth16v.DecodeVerifyingKey(b, n); err != nil {
 		return nil, err
 	}
 	k.raw = append([]byte(nil), b...)

@@ -12,6 +12,9 @@ import * as rt from './runtime.js';
 import * as st from './state.js';
 import * as dapp from './dapp.js';
 import { saveLink } from './linkstore.js';
+import { syncInjection } from './inject.js';
+import * as net from './networks.js';
+import { withToken } from './tokens.js';
 
 const SESSION = chrome.storage.session;
 
@@ -90,9 +93,10 @@ async function view() {
     approver.status(), st.settings(), approver.policy(), approver.queue(), dapp.views(), st.origins(), st.usage(), lockdown]);
   let link = null;
   try { link = await ext.link.info(); } catch {}
+  const agentNet = net.policyNetwork(settings);
   const approvals = [
     ...dappViews,
-    ...queue.map((v) => ({ id: 'proposal:' + v.id, kind: 'proposal', proposal: v })),
+    ...(await Promise.all(queue.map(async (v) => ({ id: 'proposal:' + v.id, kind: 'proposal', proposal: { ...v, tx: await withToken(agentNet, v.tx) } })))),
   ];
   return {
     status, settings, link, relay: { ...relay.status }, policy, approvals,
@@ -208,6 +212,16 @@ export async function handle(msg) {
       return approve(str(msg.id), msg);
     case 'reject':
       return reject(str(msg.id));
+    case 'useNetwork': // the network sites are on (the agent's stays the policy's)
+      await dapp.switchTo(num(msg.chainId));
+      return st.settings();
+    case 'removeNetwork': {
+      const s = await st.settings();
+      const id = num(msg.chainId);
+      if (id === s.chainId) fail('malformed', 'the agent\'s network cannot be removed');
+      if ((s.dappChainId || s.chainId) === id) await dapp.switchTo(s.chainId);
+      return st.updateSettings({ networks: s.networks.filter((n) => n.chainId !== id) });
+    }
     case 'disconnectSite':
       await dapp.disconnect(str(msg.origin));
       return st.origins();
@@ -260,14 +274,21 @@ async function settingsChange(msg) {
     if (!/^[0-9]{1,40}$/.test(msg.feeWarnWei)) fail('malformed', 'feeWarnWei: a whole number of wei');
     patch.feeWarnWei = msg.feeWarnWei;
   }
+  if (typeof msg.presentAsMetaMask === 'boolean') patch.presentAsMetaMask = msg.presentAsMetaMask;
   if (typeof msg.paused === 'boolean') return st.setPaused(msg.paused); // the kill switch has its own path
   if (!Object.keys(patch).length) return st.settings();
   const s = await st.updateSettings(patch);
+  if (patch.presentAsMetaMask !== undefined) await syncInjection(); // pages loaded from now on
   if (patch.autoLockMinutes) {
     const o = await SESSION.get(st.K.session);
     if (o[st.K.session]) await SESSION.set({ [st.K.session]: { ...o[st.K.session], idleMs: patch.autoLockMinutes * 60000 } });
   }
   return s;
+}
+
+function num(v) {
+  if (!Number.isSafeInteger(v) || v <= 0) fail('malformed', 'expected a chain id');
+  return v;
 }
 
 function str(v) {
@@ -306,7 +327,7 @@ async function approve(id, msg) {
       await rt.approveProposal(id.slice('proposal:'.length), str(msg.digest));
     } else {
       if (!Number.isSafeInteger(msg.rev)) fail('malformed', 'approve: rev is required');
-      await dapp.approve(id, msg.rev, msg.password);
+      await dapp.approve(id, msg.rev);
     }
   } finally {
     rt.updateBadge();

@@ -14,6 +14,7 @@ import { lockdown } from './lockdown.js';
 import * as api from './api.js';
 import { ready, wasmMemory } from './core.js';
 import * as dapp from './dapp.js';
+import { syncInjection } from './inject.js';
 import { loadLink } from './linkstore.js';
 import * as notify from './notify.js';
 import * as relay from './relay.js';
@@ -98,6 +99,8 @@ async function start() {
   await api.checkIntegrity();
   await st.loadRecords();
   await st.applyMode();
+  // The provider's injection into pages, as the settings say.
+  await syncInjection().catch((e) => console.error('leash: provider injection', e));
   const linkState = await loadLink();
   if (linkState) {
     try {

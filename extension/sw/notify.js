@@ -2,6 +2,8 @@
 // for approvals waiting, each updated in place (same id) at most every
 // few seconds, whatever the agent host sends. They carry counts and the
 // core's stable error codes only, never text the agent chose.
+import { t } from './i18n.js';
+
 const REFUSALS = 'leash-refusals';
 const WAITING = 'leash-waiting';
 const MIN_INTERVAL_MS = 3000;
@@ -30,8 +32,8 @@ async function show() {
     const codes = [...refused.codes].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([c, k]) => (k > 1 ? `${c} ×${k}` : c));
     stats.created++;
     lastShown = {
-      title: refused.n === 1 ? 'Leash refused a proposal' : `Leash refused ${refused.n} proposals`,
-      message: codes.join(', ') + (refused.codes.size > 4 ? ', …' : '') + ' — details in Activity',
+      title: refused.n === 1 ? t('Leash refused a proposal') : t('Leash refused $1 proposals', refused.n),
+      message: t('$1 — details in Activity', codes.join(', ') + (refused.codes.size > 4 ? ', …' : '')),
     };
     await chrome.notifications.create(REFUSALS, { type: 'basic', iconUrl: icon, priority: 1, ...lastShown });
   }
@@ -39,8 +41,8 @@ async function show() {
     stats.created++;
     await chrome.notifications.create(WAITING, {
       type: 'basic', iconUrl: icon, priority: 2,
-      title: waiting === 1 ? 'A proposal waits for your approval' : `${waiting} proposals wait for your approval`,
-      message: 'Open Leash to review them.',
+      title: waiting === 1 ? t('A proposal waits for your approval') : t('$1 proposals wait for your approval', waiting),
+      message: t('Open Leash to review them.'),
     });
   }
 }

@@ -14,14 +14,18 @@ export async function rpc(method, params = [], { url, timeoutMs = 10000 } = {}) 
       body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
       signal: ctrl.signal,
     });
-    if (!res.ok) throw rpcError(-32603, `RPC ${method}: HTTP ${res.status}`);
+    if (!res.ok) throw rpcError(-32603, `RPC ${method}: HTTP ${res.status}`, undefined, true);
     const body = await res.json();
-    if (body.error) throw rpcError(body.error.code ?? -32603, `RPC ${method}: ${body.error.message}`, body.error.data);
+    if (!body || typeof body !== 'object') throw rpcError(-32603, `RPC ${method}: not a JSON-RPC answer`, undefined, true);
+    if (body.error) {
+      const code = Number.isSafeInteger(body.error.code) ? body.error.code : -32603;
+      throw rpcError(code, `RPC ${method}: ${String(body.error.message).slice(0, 500)}`, body.error.data);
+    }
     return body.result;
   } catch (e) {
-    if (e.name === 'AbortError') throw rpcError(-32603, `RPC ${method}: timed out`);
+    if (e.name === 'AbortError') throw rpcError(-32603, `RPC ${method}: timed out`, undefined, true);
     if (e.rpc) throw e;
-    throw rpcError(-32603, `RPC ${method}: ${e.message}`);
+    throw rpcError(-32603, `RPC ${method}: ${e.message}`, undefined, true);
   } finally {
     clearTimeout(timer);
   }
@@ -36,10 +40,14 @@ export async function rpc2(method, params = []) {
   return rpc(method, params, { url });
 }
 
-function rpcError(code, message, data) {
+// rpcError: an error of the endpoint (code, message and data as it
+// answered) or, with transport, no answer at all (unreachable, timed out,
+// not JSON-RPC): the provider then reports itself disconnected (4900).
+function rpcError(code, message, data, transport = false) {
   const e = new Error(message);
   e.code = code;
   e.rpc = true;
+  e.transport = transport;
   if (data !== undefined) e.data = data;
   return e;
 }

@@ -8,6 +8,7 @@ import { ready } from './core.js';
 import * as notify from './notify.js';
 import * as relay from './relay.js';
 import { rpc } from './rpc.js';
+import { t } from './i18n.js';
 import * as st from './state.js';
 
 const BENCH_MAX = 2000;
@@ -179,8 +180,8 @@ export async function pairingConflict(why) {
   chrome.notifications.create('leash-pairing-conflict', { // one, updated in place
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: 'Leash refused a pairing: someone else has the pairing URI',
-    message: 'Two different agent keys answered the same pairing URI. Make a new pairing URI and show it only to your own agent host.',
+    title: t('Leash refused a pairing: someone else has the pairing URI'),
+    message: t('Two different agent keys answered the same pairing URI. Make a new pairing URI and show it only to your own agent host.'),
     priority: 2,
     requireInteraction: true,
   });
@@ -190,12 +191,12 @@ export async function pairingConflict(why) {
 // relayGap: messages from the agent host were lost before the ones just
 // received (expired on the relay, or taken by another login).
 export async function relayGap(g) {
-  const message = `${g.lost + g.gap} message(s) from the agent host never arrived (lost on the relay: ${g.lost}, missing in sequence: ${g.gap})`;
+  const message = t('$1 message(s) from the agent host never arrived (lost on the relay: $2, missing in sequence: $3)', g.lost + g.gap, g.lost, g.gap);
   await st.addActivity({ kind: 'relay', decision: 'info', code: 'relay_gap', message });
   chrome.notifications.create('leash-relay-gap', { // one, updated in place
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: 'Leash: messages from the agent were lost',
+    title: t('Leash: messages from the agent were lost'),
     message,
     priority: 1,
   });
@@ -246,7 +247,9 @@ export async function broadcast(r) {
   watch(r.id, r.txHash);
 }
 
-export function watch(id, txHash) {
+// watch follows txHash until mined, on the agent's network or at url (a
+// user's transaction on another network).
+export function watch(id, txHash, url) {
   if (watching.has(txHash)) return;
   watching.add(txHash);
   (async () => {
@@ -254,7 +257,7 @@ export function watch(id, txHash) {
     let delay = 100;
     try {
       while (Date.now() < deadline) {
-        const rec = await rpc('eth_getTransactionReceipt', [txHash]).catch(() => null);
+        const rec = await rpc('eth_getTransactionReceipt', [txHash], { url }).catch(() => null);
         if (rec && rec.blockNumber) {
           const ok = rec.status === '0x1';
           await st.addActivity({ kind: 'tx', id, decision: ok ? 'mined' : 'reverted', txHash, block: Number(BigInt(rec.blockNumber)) });
@@ -282,9 +285,16 @@ export async function resumeWatches() {
   for (const a of acts) {
     if (a.kind !== 'tx' || !a.txHash) continue;
     const cur = state.get(a.txHash) || {};
-    state.set(a.txHash, { ...cur, id: a.id || cur.id, rawTx: a.rawTx || cur.rawTx, last: a.decision });
+    state.set(a.txHash, { ...cur, id: a.id || cur.id, rawTx: a.rawTx || cur.rawTx, last: a.decision, chainId: a.chainId || cur.chainId });
   }
+  const s = await st.settings();
   for (const [txHash, t] of state) {
+    if (t.chainId && t.chainId !== s.chainId) {
+      // The user's own transaction on another network: follow it there.
+      const n = s.networks.find((x) => x.chainId === t.chainId);
+      if (n && t.last !== 'broadcast_failed') watch(t.id, txHash, n.rpcUrl);
+      continue;
+    }
     if (t.last === 'signed' || t.last === 'broadcast' || t.last === 'broadcast_failed') {
       if (t.rawTx) broadcast({ id: t.id, txHash, rawTx: t.rawTx }).catch(() => {});
       else watch(t.id, txHash);

@@ -34,7 +34,26 @@ export const DEFAULT_SETTINGS = {
   maxBlockAge: 2,     // how many blocks a program proposal's inputs may be behind the head
   autoLockMinutes: 15,
   feeWarnWei: '10000000000000000', // approvals warn above this fee (0.01 ETH)
+  // Networks the user added for dapps (wallet_addEthereumChain or the
+  // popup), each with its RPC. The agent's network is always the policy's
+  // chain (chainId, rpcUrl above) and is not in this list.
+  networks: [],
+  dappChainId: 0, // the chain dapps are on (0: the policy's chain)
+  presentAsMetaMask: true, // window.ethereum.isMetaMask for dapps that gate on it
 };
+
+export const MAX_NETWORKS = 32;
+
+// cleanNetwork keeps a network entry only when every field is well formed.
+export function cleanNetwork(n) {
+  if (!n || typeof n !== 'object') return null;
+  const ok = Number.isSafeInteger(n.chainId) && n.chainId > 0 &&
+    typeof n.rpcUrl === 'string' && /^https?:\/\//.test(n.rpcUrl) && n.rpcUrl.length <= 2048 &&
+    typeof n.name === 'string' && n.name.length <= 64 &&
+    typeof n.symbol === 'string' && /^[A-Za-z0-9.$-]{1,12}$/.test(n.symbol) &&
+    Number.isInteger(n.decimals) && n.decimals >= 0 && n.decimals <= 36;
+  return ok ? { chainId: n.chainId, name: n.name, rpcUrl: n.rpcUrl, symbol: n.symbol, decimals: n.decimals } : null;
+}
 
 const local = chrome.storage.local;
 const SESSION = chrome.storage.session;
@@ -80,6 +99,12 @@ function cleanSettings(o) {
   if (Number.isSafeInteger(o.chainId) && o.chainId > 0) s.chainId = o.chainId;
   if (typeof o.paused === 'boolean') s.paused = o.paused;
   if (Number.isInteger(o.autoLockMinutes) && o.autoLockMinutes >= 1 && o.autoLockMinutes <= 1440) s.autoLockMinutes = o.autoLockMinutes;
+  if (Array.isArray(o.networks)) {
+    const seen = new Set();
+    s.networks = o.networks.map(cleanNetwork).filter((n) => n && n.chainId !== s.chainId && !seen.has(n.chainId) && seen.add(n.chainId)).slice(0, MAX_NETWORKS);
+  }
+  if (Number.isSafeInteger(o.dappChainId) && (o.dappChainId === 0 || o.dappChainId === s.chainId || s.networks.some((n) => n.chainId === o.dappChainId))) s.dappChainId = o.dappChainId === s.chainId ? 0 : o.dappChainId;
+  if (typeof o.presentAsMetaMask === 'boolean') s.presentAsMetaMask = o.presentAsMetaMask;
   return s;
 }
 
@@ -207,15 +232,37 @@ const dirty = new Map();
 let flushing = null;
 let flushTimer = null;
 
+// preloaded: the records the core reads when it opens, fetched in one
+// chrome.storage read before it opens (preloadCore) instead of one round
+// trip each; dropped once the core is open (later reads go to storage).
+let preloaded = null;
+
+// CORE_OPEN_KEYS are the keys signer.New reads (wasm/signer: vault, pins,
+// programs, ledger, pending, audit/head, the host records, integrity,
+// queue). A key missing here is only read the ordinary way.
+const CORE_OPEN_KEYS = ['vault', 'pins', 'programs', 'ledger', 'pending', 'audit/head', 'rec/settings', 'rec/origins', 'integrity', 'queue'];
+
+export async function preloadCore() {
+  const keys = CORE_OPEN_KEYS.map((k) => 'core/' + k);
+  const o = await local.get(keys);
+  preloaded = new Map(keys.map((k) => [k, o[k]]));
+}
+
+export function dropPreload() {
+  preloaded = null;
+}
+
 export const coreStore = {
-  async get(key) {
+  // get answers from memory at once (pending writes, the preloaded
+  // records), else with a Promise of chrome.storage's value.
+  get(key) {
     const k = 'core/' + key;
     if (dirty.has(k)) {
       const v = dirty.get(k);
       return v === REMOVED ? undefined : v;
     }
-    const o = await local.get(k);
-    return o[k];
+    if (preloaded && preloaded.has(k)) return preloaded.get(k);
+    return local.get(k).then((o) => o[k]);
   },
   set(key, value) {
     dirty.set('core/' + key, value);

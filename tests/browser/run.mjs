@@ -11,14 +11,11 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { verifyTypedData } from 'ethers';
 import { ethers } from 'ethers';
+import { assert, freePort, launchExtension, log, makeTest, start as startProc, until } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXT = path.join(ROOT, 'dist/extension');
@@ -37,31 +34,8 @@ fs.mkdirSync(ART, { recursive: true });
 
 const procs = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leash-browser-'));
-let failures = 0;
-const results = [];
-
-function log(...a) {
-  console.log(`[${(performance.now() / 1000).toFixed(1)}s]`, ...a);
-}
-
-async function test(name, fn) {
-  const t0 = performance.now();
-  try {
-    await fn();
-    results.push([name, 'ok', performance.now() - t0]);
-    log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    results.push([name, 'FAIL', performance.now() - t0]);
-    let i = 0;
-    for (const pg of context.pages()) {
-      await pg.screenshot({ path: path.join(ART, `fail-${results.length}-${i++}.png`) }).catch(() => {});
-      log('page', pg.url(), (await pg.textContent('body').catch(() => '')).slice(0, 400));
-    }
-    log(`FAIL ${name}\n     ${e.stack || e}`);
-    throw e;
-  }
-}
+let context = null;
+const { test, results, failures } = makeTest({ art: ART, context: () => context, abort: true });
 
 // run runs a command to completion and resolves to its stdout.
 function run(cmd, args) {
@@ -74,65 +48,7 @@ function run(cmd, args) {
   });
 }
 
-function assert(cond, msg) {
-  if (!cond) throw new Error('assertion failed: ' + msg);
-}
-
-async function until(what, fn, timeoutMs = 15000, everyMs = 100) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ': ' + last.message : ''}`);
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-// start runs a process and returns it with a line reader on stdout.
-function start(cmd, args, name) {
-  const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  procs.push(p);
-  const logf = fs.createWriteStream(path.join(ART, `${name}.log`));
-  p.stderr.pipe(logf);
-  p.lines = [];
-  p.waiters = [];
-  readline.createInterface({ input: p.stdout }).on('line', (line) => {
-    logf.write(line + '\n');
-    let ev;
-    try { ev = JSON.parse(line); } catch { ev = { text: line }; }
-    p.lines.push(ev);
-    for (const w of [...p.waiters]) if (w.match(ev)) { p.waiters.splice(p.waiters.indexOf(w), 1); w.resolve(ev); }
-  });
-  p.on('exit', (code) => { p.exited = code; });
-  p.next = (match, timeoutMs = 20000, from = 0) => {
-    const seen = p.lines.slice(from).find(match);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const w = { match, resolve };
-      p.waiters.push(w);
-      setTimeout(() => {
-        const i = p.waiters.indexOf(w);
-        if (i >= 0) { p.waiters.splice(i, 1); reject(new Error(`${name}: no matching event within ${timeoutMs} ms`)); }
-      }, timeoutMs);
-    });
-  };
-  return p;
-}
+const start = (cmd, args, name) => startProc(cmd, args, name, ART, procs);
 
 function cleanup() {
   for (const p of procs) if (p.exited === undefined) p.kill('SIGTERM');
@@ -194,34 +110,14 @@ const web = http.createServer((req, res) => {
 const webPort2 = await freePort();
 const web2 = http.createServer((req, res) => web.emit('request', req, res)).listen(webPort2, '127.0.0.1');
 
-const context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 380, height: 640 },
-  args: [
-    `--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`,
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
-let sw = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 20000 }));
-const consoleLog = fs.createWriteStream(path.join(ART, 'console.log'));
-const watchConsole = (w, name) => w.on('console', (m) => consoleLog.write(`${name} ${m.type()}: ${m.text()}\n`));
-watchConsole(sw, 'sw');
-context.on('serviceworker', (w) => watchConsole(w, 'sw'));
-context.on('page', (pg) => { watchConsole(pg, 'page'); pg.on('pageerror', (e) => consoleLog.write(`page error: ${e.stack}\n`)); });
-const extId = new URL(sw.url()).host;
-const extURL = (p) => `chrome-extension://${extId}/${p}`;
+const launched = await launchExtension(EXT, path.join(tmp, 'profile'), ART, 'ui/popup.html?tab=approvals');
+context = launched.context;
+let sw = launched.sw;
+const { extId, extURL, api } = launched;
 log('extension', extId);
 
 // An extension page used to talk to the approver API and to read storage.
-const popup = await context.newPage();
-await popup.goto(extURL('ui/popup.html?tab=approvals'));
-const api = (type, args = {}) => popup.evaluate(async ([type, args]) => {
-  const r = await chrome.runtime.sendMessage({ type, ...args });
-  if (!r.ok) throw new Error(r.code + ': ' + r.message);
-  return r.result;
-}, [type, args]);
+const popup = launched.apiPage;
 const shot = (page, name) => page.screenshot({ path: path.join(ART, name + '.png'), fullPage: true });
 
 let mnemonic = null;
@@ -439,6 +335,20 @@ try {
     assert(after - before === v, 'Alice received 0.1 ETH');
   });
 
+  await test('the popup\'s budget card after agent spending: spent, left and when capacity frees up, from the core', async () => {
+    const w = (await api('view')).status.windows;
+    assert(w.length === 1 && w[0].rule === 'value', 'the policy\'s window rules: ' + JSON.stringify(w));
+    assert(BigInt(w[0].spent) === spent && BigInt(w[0].left) === BigInt(w[0].cap) - spent, `spent ${w[0].spent}, left ${w[0].left} after ${spent}`);
+    assert(w[0].freesAt > Date.now() / 1000, 'capacity frees up later: ' + w[0].freesAt);
+    await popup.goto(extURL('ui/popup.html?tab=approvals'));
+    const card = '[data-card=budget] [data-window=value]';
+    await popup.waitForSelector(card);
+    const text = await popup.textContent(card);
+    assert(text.includes(w[0].spentText + ' of ' + w[0].capText + ' spent') && text.includes(w[0].leftText + ' left') && /frees in \d+ h/.test(text), 'the card: ' + text);
+    assert(await popup.getAttribute(`${card} [role=progressbar]`, 'aria-valuenow') !== '0', 'the bar shows the spend');
+    await shot(popup, '06b-popup-budget');
+  });
+
   // ---- helpers for the trust-boundary tests ----
   const proposeRaw = async (id, body) => {
     const mark = agent.lines.length;
@@ -552,7 +462,7 @@ try {
     await popup.waitForSelector('[data-id=p-router][data-decision=rejected]');
     assert(/policy_violation:arg/.test(await popup.textContent('[data-id=p-router][data-decision=rejected]')), 'reason shown');
     const after = (await api('view')).status;
-    assert(after.nonce === before.nonce && after.windows.txs.count === before.windows.txs.count, 'nothing counted: ' + JSON.stringify(after.windows));
+    assert(after.nonce === before.nonce && after.limits.txs.count === before.limits.txs.count, 'nothing counted: ' + JSON.stringify(after.limits));
   });
 
   await test('issue 12: a policy proof aimed at the program-only pool is refused (program_only)', async () => {
@@ -717,7 +627,7 @@ try {
   const recovered = (td, sig) => {
     const types = { ...td.types };
     delete types.EIP712Domain;
-    return verifyTypedData(td.domain, types, td.message, sig);
+    return ethers.verifyTypedData(td.domain, types, td.message, sig);
   };
 
   await test('issue 17: an x402 authorization is signed by the extension after its proof; a payee swapped under the proof is refused', async () => {
@@ -995,11 +905,11 @@ try {
     await page.close();
   });
 
-  await test('dapp: personal_sign and eth_sendTransaction approved by hand with the password; the nonce shown is the nonce signed', async () => {
+  await test('dapp: personal_sign and eth_sendTransaction approved by hand (a click while unlocked, no password); the nonce shown is the nonce signed', async () => {
     const page = await dappPage();
-    const approve = async (sel, pw = PASSWORD) => {
+    const approve = async (sel) => {
       const win = await approvalsWindow(`[data-approve^="${sel}"]`);
-      await win.fill(`[data-password^="${sel}"]`, pw);
+      assert(!(await win.$('[data-password]')), 'no password per signature while unlocked');
       await win.click(`[data-approve^="${sel}"]`);
       return win;
     };
@@ -1016,11 +926,9 @@ try {
     await propose('p-steal-nonce', ETH / 1000n, { nonce: shown });
     await receipt('p-steal-nonce', 'signed');
     await receipt('p-steal-nonce', 'mined', 30000);
-    await win.fill('[data-password^="tx:"]', PASSWORD);
     await win.click('[data-approve^="tx:"]');
     await until('the request shown again with the new nonce', async () => Number(await win.getAttribute('[data-approval^="tx:"] [data-nonce]', 'data-nonce')) === shown + 1);
     assert(/nonce changed/.test(await win.textContent('body')), 'the user is told why');
-    await win.fill('[data-password^="tx:"]', PASSWORD);
     await win.click('[data-approve^="tx:"]');
     const hash = (await txP).result;
     const rec = await until('user tx mined', () => rpcCall('eth_getTransactionReceipt', [hash]), 20000);
@@ -1052,14 +960,14 @@ try {
     assert(!(await win.$('[data-approve^="sign:"]')), 'no approve button');
     const id = (await api('view')).approvals.find((a) => a.kind === 'sign').id;
     const rev = (await api('view')).approvals.find((a) => a.kind === 'sign').rev;
-    const forced = await api('approve', { id, rev, password: PASSWORD }).then(() => 'signed', (e) => e.message);
+    await new Promise((r) => setTimeout(r, 700)); // past the guard delay: the refusal is the core's
+    const forced = await api('approve', { id, rev }).then(() => 'signed', (e) => e.message);
     assert(/siwe_domain/.test(forced), 'the worker refuses it too: ' + forced);
     await shot(win, '16-popup-siwe');
     await win.click('[data-reject^="sign:"]');
     assert((await phish).code === 4001, 'rejected');
     const own = request(page, 'personal_sign', [siwe(`127.0.0.1:${webPort}`).replace(`https://127.0.0.1:${webPort}/`, `http://127.0.0.1:${webPort}/`), address]);
     win = await approvalsWindow('[data-approval^="sign:"] [data-siwe]');
-    await win.fill('[data-password^="sign:"]', PASSWORD);
     await win.click('[data-approve^="sign:"]');
     assert(/^0x[0-9a-f]{130}$/.test((await own).result), 'a sign-in for the asking site is signed');
     await page.close();
@@ -1302,21 +1210,10 @@ try {
     const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
     let mark;
     // A second profile: a fresh wallet that pins the program examples' policy.
-    const ctx2 = await chromium.launchPersistentContext(path.join(tmp, 'profile-programs'), {
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, viewport: { width: 380, height: 640 },
-      args: [`--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`, '--no-sandbox', '--disable-gpu', '--disable-quic',
-        '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const second = await launchExtension(EXT, path.join(tmp, 'profile-programs'), ART, 'ui/popup.html?tab=activity', 'console-programs.log');
+    const ctx2 = second.context;
     try {
-      const sw2 = ctx2.serviceWorkers()[0] || (await ctx2.waitForEvent('serviceworker', { timeout: 20000 }));
-      watchConsole(sw2, 'sw2');
-      const page2 = await ctx2.newPage();
-      await page2.goto(`chrome-extension://${new URL(sw2.url()).host}/ui/popup.html?tab=activity`);
-      const api2 = (type, args = {}) => page2.evaluate(async ([type, args]) => {
-        const r = await chrome.runtime.sendMessage({ type, ...args });
-        if (!r.ok) throw new Error(r.code + ': ' + r.message);
-        return r.result;
-      }, [type, args]);
+      const api2 = second.api;
       const words = ethers.Wallet.createRandom().mnemonic.phrase;
       await api2('importVault', { mnemonic: words, password: PASSWORD });
       const addr2 = (await api2('view')).status.address;
@@ -1386,7 +1283,8 @@ try {
       await proposeProgram('prog-2', {});
       const revoked = await receipt('prog-2', 'rejected', 30000);
       assert(revoked.body.code === 'revoked' && revoked.body.message.includes(pr.commitment), 'revoked program: ' + JSON.stringify(revoked.body));
-      await page2.goto(`chrome-extension://${new URL(sw2.url()).host}/ui/popup.html`);
+      const page2 = second.apiPage;
+      await page2.goto(second.extURL('ui/popup.html'));
       await page2.click('[data-tab=activity]');
       await page2.waitForSelector('[data-id=prog-2][data-decision=rejected]');
       await shot(page2, '13-popup-programs-refused');
@@ -1407,7 +1305,7 @@ try {
   send({ cmd: 'quit' });
   cleanup();
   console.log('\n' + results.map(([n, s, ms]) => `${s.padEnd(4)} ${(ms / 1000).toFixed(1).padStart(5)}s  ${n}`).join('\n'));
-  console.log(failures ? `\n${failures} browser test(s) failed` : '\nall browser tests passed');
+  console.log(failures() ? `\n${failures()} browser test(s) failed` : '\nall browser tests passed');
   fs.rmSync(tmp, { recursive: true, force: true });
-  process.exit(failures ? 1 : 0);
+  process.exit(failures() ? 1 : 0);
 }

@@ -289,3 +289,35 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatUnits(t *testing.T) {
+	for _, c := range []struct {
+		n    string
+		d    uint8
+		want string
+	}{{"1500000", 6, "1.5"}, {"1", 18, "0.000000000000000001"}, {"0", 6, "0"}, {"1000000", 6, "1"}, {"-25", 1, "-2.5"}, {"7", 0, "7"}} {
+		n, _ := new(big.Int).SetString(c.n, 10)
+		if got := eip712.FormatUnits(n, c.d); got != c.want {
+			t.Errorf("FormatUnits(%s, %d) = %s, want %s", c.n, c.d, got, c.want)
+		}
+	}
+}
+
+// WithUnits puts amounts in units only for amount fields whose token is
+// known: a "token" field beside them first, else the verifyingContract.
+func TestWithUnits(t *testing.T) {
+	tok := "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+	other := "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+	domain := []eip712.Row{{Path: "verifyingContract", Type: "address", Value: other}}
+	msg := []eip712.Row{
+		{Path: "details.token", Type: "address", Value: tok},
+		{Path: "details.amount", Type: "uint160", Value: "2500000"},
+		{Path: "details.nonce", Type: "uint48", Value: "5"},
+		{Path: "value", Type: "uint256", Value: "7"},
+	}
+	a, _ := wire.ParseAddress(tok)
+	got := eip712.WithUnits(domain, msg, map[wire.Address]eip712.Token{a: {Symbol: "USDC", Decimals: 6}})
+	if got[1].Units != "2.5 USDC" || got[2].Units != "" || got[3].Units != "" {
+		t.Fatalf("rows %+v", got)
+	}
+}

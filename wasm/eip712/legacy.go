@@ -3,6 +3,7 @@ package eip712
 import (
 	"encoding/hex"
 	"encoding/json"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -119,6 +120,97 @@ type Row struct {
 	Path  string `json:"path"`
 	Type  string `json:"type"`
 	Value string `json:"value"`
+	// Units is an amount in a known token's units with its symbol
+	// ("1.5 USDC"), set by WithUnits.
+	Units string `json:"units,omitempty"`
+}
+
+// Token is what the approval knows of an ERC-20 token: its symbol and
+// decimals (read from the chain by the host).
+type Token struct {
+	Symbol   string `json:"symbol"`
+	Decimals uint8  `json:"decimals"`
+}
+
+// amountNames are the field names that hold a token amount in the common
+// typed-data documents (EIP-2612 permits, Permit2, EIP-3009, orders).
+var amountNames = map[string]bool{"value": true, "amount": true, "wad": true, "allowed": true,
+	"maxAmount": true, "requestedAmount": true, "sellAmount": true, "buyAmount": true, "startAmount": true, "endAmount": true}
+
+// TokenOf names the token an amount row is in: a "token" field beside
+// it, else the domain's verifyingContract (a permit is signed for the
+// token contract itself). ok is false when neither is an address.
+func TokenOf(rows, domain []Row, i int) (wire.Address, bool) {
+	r := rows[i]
+	prefix := r.Path[:strings.LastIndexByte(r.Path, '.')+1]
+	for _, s := range rows {
+		if s.Path == prefix+"token" && s.Type == "address" {
+			a, err := wire.ParseAddress(s.Value)
+			return a, err == nil
+		}
+	}
+	for _, d := range domain {
+		if d.Path == "verifyingContract" {
+			a, err := wire.ParseAddress(d.Value)
+			return a, err == nil
+		}
+	}
+	return wire.Address{}, false
+}
+
+// AmountRow reports whether row i holds a token amount.
+func AmountRow(rows []Row, i int) bool {
+	r := rows[i]
+	name := r.Path[strings.LastIndexByte(r.Path, '.')+1:]
+	if j := strings.IndexByte(name, '['); j >= 0 {
+		name = name[:j]
+	}
+	return strings.HasPrefix(r.Type, "uint") && amountNames[name]
+}
+
+// WithUnits sets Units on the amount rows of message whose token is in
+// tokens (amounts in any other token stay in base units).
+func WithUnits(domain, message []Row, tokens map[wire.Address]Token) []Row {
+	for i := range message {
+		if !AmountRow(message, i) {
+			continue
+		}
+		a, ok := TokenOf(message, domain, i)
+		if !ok {
+			continue
+		}
+		t, ok := tokens[a]
+		if !ok {
+			continue
+		}
+		n, ok := new(big.Int).SetString(message[i].Value, 10)
+		if !ok {
+			continue
+		}
+		message[i].Units = FormatUnits(n, t.Decimals) + " " + t.Symbol
+	}
+	return message
+}
+
+// FormatUnits renders n base units with decimals, without trailing zeros.
+func FormatUnits(n *big.Int, decimals uint8) string {
+	s := new(big.Int).Abs(n).String()
+	sign := ""
+	if n.Sign() < 0 {
+		sign = "-"
+	}
+	d := int(decimals)
+	if d == 0 {
+		return sign + s
+	}
+	if len(s) <= d {
+		s = strings.Repeat("0", d-len(s)+1) + s
+	}
+	whole, frac := s[:len(s)-d], strings.TrimRight(s[len(s)-d:], "0")
+	if frac == "" {
+		return sign + whole
+	}
+	return sign + whole + "." + frac
 }
 
 // Rows lists every field of the domain and then of the message, depth

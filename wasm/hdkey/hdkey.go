@@ -174,9 +174,8 @@ func (k *Key) ECDSA() (*ecdsa.PrivateKey, error) {
 	return priv, nil
 }
 
-// PrivateBytes returns a copy of the 32-byte secp256k1 scalar (big-endian).
-// The caller should wipe it when done.
-func (k *Key) PrivateBytes() [32]byte { return k.key }
+// Scalar returns a copy of the 32-byte private scalar; the caller wipes it.
+func (k *Key) Scalar() [32]byte { return k.key }
 
 // Depth, Index and ChainCode expose the BIP-32 metadata.
 func (k *Key) Depth() uint8        { return k.depth }

@@ -149,6 +149,30 @@ func (l *Ledger) View(now uint64) View {
 	return l.viewLocked(now)
 }
 
+// Frees reports when window capacity next frees up at time now: the
+// moment the oldest spend still counting leaves the window, and how much
+// leaves then (spends made in the same second leave together). ok is false
+// when nothing counts.
+func (l *Ledger) Frees(now uint64) (at uint64, amount *big.Int, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	amount = new(big.Int)
+	for _, s := range l.spends {
+		if !counts(s.Time, l.window, now) || s.Value.Sign() == 0 {
+			continue
+		}
+		end := s.Time + l.window
+		switch {
+		case !ok || end < at:
+			at, ok = end, true
+			amount.Set(&s.Value.Int)
+		case end == at:
+			amount.Add(amount, &s.Value.Int)
+		}
+	}
+	return at, amount, ok
+}
+
 // Window returns the window length in seconds.
 func (l *Ledger) Window() uint64 { return l.window }
 

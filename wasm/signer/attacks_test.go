@@ -148,7 +148,7 @@ func TestAttackRouterRecipient(t *testing.T) {
 		t.Fatalf("the honest swap to self: %+v", r)
 	}
 	// The swap counts its input amount toward the USDC window (approve 1000 + swap 100).
-	if w := s.Status().Windows; w.Tokens[0].Token != pt.USDC || w.Tokens[0].Spent.Cmp(usdc(1100)) != 0 {
+	if w := s.Status().Limits; w.Tokens[0].Token != pt.USDC || w.Tokens[0].Spent.Cmp(usdc(1100)) != 0 {
 		t.Fatalf("windows %+v", w.Tokens)
 	}
 }
@@ -173,7 +173,7 @@ func TestAttackFeeBurning(t *testing.T) {
 		}
 	}
 	// The fee window is full: 3 × 0.01 ETH.
-	w := s.Status().Windows
+	w := s.Status().Limits
 	if w.Fees.Spent.String() != "30000000000000000" || w.Fees.FreesAt != t0+86400 {
 		t.Fatalf("fee window %+v", w.Fees)
 	}
@@ -256,7 +256,7 @@ func TestAttackRepeatedTokenTransfers(t *testing.T) {
 	if r := submit(t, s, p); r.Status != wire.StatusSigned {
 		t.Fatalf("at the cap: %+v", r)
 	}
-	tw := s.Status().Windows.Tokens[0]
+	tw := s.Status().Limits.Tokens[0]
 	if tw.Spent.Cmp(usdc(2000)) != 0 || tw.Cap.Cmp(usdc(2000)) != 0 || tw.FreesAt != t0+86400 || tw.Symbol != "USDC" {
 		t.Fatalf("token window %+v", tw)
 	}
@@ -287,7 +287,7 @@ func TestAttackCountWindow(t *testing.T) {
 	if _, err := honest(t, pol, s, small(), "c-3"); wire.CodeOf(err) != wire.PolicyViolation(policy.RuleTxCount) {
 		t.Fatalf("the fourth: %v", err)
 	}
-	if c := s.Status().Windows.Txs; c.Count != 3 || c.Cap != 3 {
+	if c := s.Status().Limits.Txs; c.Count != 3 || c.Cap != 3 {
 		t.Fatalf("count window %+v", c)
 	}
 }

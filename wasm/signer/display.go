@@ -67,7 +67,7 @@ type ArgView struct {
 // CallView is the calldata decoded.
 type CallView struct {
 	// Action: value_transfer, erc20_transfer, erc20_approve,
-	// erc20_increase_allowance, approval_for_all, call.
+	// erc20_increase_allowance, approval_for_all, call, create.
 	Action   string    `json:"action"`
 	Selector string    `json:"selector,omitempty"`
 	Function string    `json:"function,omitempty"` // a known signature
@@ -95,6 +95,9 @@ type TxView struct {
 	MaxFeeText           string      `json:"maxFeeText"`
 	Call                 CallView    `json:"call"`
 	Warnings             []Warning   `json:"warnings"`
+	// Create: a contract creation (the user's own transactions only): To
+	// is empty and Data is the init code.
+	Create bool `json:"create,omitempty"`
 }
 
 // Problem is a coded refusal in the display model.
@@ -514,7 +517,7 @@ func (s *Signer) proofStatus(p *wire.Proposal, pn *pins, st *wire.State, digest 
 // host) for the user's own approval: labels from the pinned policy and the
 // stateless warnings.
 func (s *Signer) InspectTx(raw []byte) (*TxView, error) {
-	tx, err := wire.DecodeTx(raw)
+	tx, create, err := wire.DecodeUserTx(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -526,6 +529,17 @@ func (s *Signer) InspectTx(raw []byte) (*TxView, error) {
 		pol = pn.policy
 	}
 	v := DescribeTx(tx, pol, s.selfAddress(), s.feeWarnWei())
+	if create {
+		// A contract creation: no recipient, the data is the init code.
+		v.Create, v.To, v.Call = true, AddressView{}, CallView{Action: "create"}
+		ws := v.Warnings[:0]
+		for _, w := range v.Warnings {
+			if w.Code != WarnUnknownCall {
+				ws = append(ws, w)
+			}
+		}
+		v.Warnings = ws
+	}
 	if pol != nil && pol.ChainID != uint64(tx.ChainID) {
 		v.Warnings = append(v.Warnings, Warning{WarnChain, fmt.Sprintf("chain %d, the pinned policy's is %d", tx.ChainID, pol.ChainID)})
 	}

@@ -485,16 +485,32 @@ type Status struct {
 	Programs []ProgramStatus `json:"programs"`
 	// State is the window state the core verifies against now (its next
 	// nonce and sums): what an agent host proves against, and what the popup
-	// passes to explain. Its time is 0 (the clock is Time, so that a status
+	// reads. Its time is 0 (the clock is Time, so that a status
 	// that only differs by the clock compares equal).
 	State *wire.State `json:"state"`
-	// Windows reports every window rule of the pinned policy (nil without
+	// Limits reports every window rule of the pinned policy (nil without
 	// one): what is spent, the cap, and when capacity frees up.
-	Windows *Windows `json:"windows,omitempty"`
+	Limits *Windows `json:"limits,omitempty"`
 	// Queued counts the proposals waiting for the user (supervised mode).
 	Queued    int             `json:"queued"`
 	Mode      Mode            `json:"mode"`
 	Integrity IntegrityStatus `json:"integrity"`
+	// Windows is the budget: each window rule of the pinned policy with
+	// what is spent, what is left and when capacity frees up.
+	Windows []WindowView `json:"windows"`
+}
+
+// Warm makes the pinned policy key's verifier tables now rather than at
+// the first verification (New and Pin leave them for later, so a host's
+// cold start stays fast). Hosts call it once they are idle after opening.
+func (s *Signer) Warm() error {
+	s.mu.Lock()
+	pn := s.pins
+	s.mu.Unlock()
+	if pn == nil {
+		return nil
+	}
+	return pn.vk.Warm()
 }
 
 // Windows is the state of every window rule: native value, fees, the
@@ -532,7 +548,7 @@ type TokenWindow struct {
 	WindowSum
 }
 
-func windows(pol *policy.Policy, v ledger.View) *Windows {
+func limits(pol *policy.Policy, v ledger.View) *Windows {
 	w := &Windows{Seconds: pol.Window.Seconds,
 		Value:  WindowSum{Spent: wire.NewQuantity(v.Spent), Cap: wire.NewQuantity(&pol.Window.MaxValue.Int), FreesAt: v.FreesAt.Value},
 		Fees:   WindowSum{Spent: wire.NewQuantity(v.Fees), Cap: wire.NewQuantity(&pol.Window.MaxFees.Int), FreesAt: v.FreesAt.Fees},
@@ -582,7 +598,11 @@ func (s *Signer) status() Status {
 	if s.pins != nil {
 		c, h := s.pins.policy.Commitment(), s.pins.vk.Hash()
 		st.PolicyCommitment, st.VKHash = &c, &h
-		st.Windows = windows(s.pins.policy, v)
+		st.Limits = limits(s.pins.policy, v)
+	}
+	st.Windows = s.windows(s.pins, now)
+	if st.Windows == nil {
+		st.Windows = []WindowView{}
 	}
 	st.Pending = len(s.pending)
 	st.Programs = s.programStatus()

@@ -159,7 +159,7 @@ func TestRefusals(t *testing.T) {
 			t.Errorf("%s: %+v", name, r)
 		}
 	}
-	if st := s.Status(); st.Nonce != 0 || st.Spent.Sign() != 0 || st.Windows.Txs.Count != 0 || st.Windows.Fees.Spent.Sign() != 0 {
+	if st := s.Status(); st.Nonce != 0 || st.Spent.Sign() != 0 || st.Limits.Txs.Count != 0 || st.Limits.Fees.Spent.Sign() != 0 {
 		t.Fatalf("refusals changed the ledger: %+v", st)
 	}
 }

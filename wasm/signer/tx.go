@@ -27,6 +27,12 @@ type Signed struct {
 // types.SignTx with types.LatestSignerForChainID over a table of edge cases
 // and random transactions, and decode it with ethers v6.
 func SignTx(key *ecdsa.PrivateKey, t *wire.Tx) (*Signed, error) {
+	return signTx(key, t, false)
+}
+
+// signTx signs t; with create, "to" is left empty (a contract creation,
+// only ever for the user's own transactions: SignUser).
+func signTx(key *ecdsa.PrivateKey, t *wire.Tx, create bool) (*Signed, error) {
 	if err := t.Check(); err != nil {
 		return nil, err
 	}
@@ -34,13 +40,13 @@ func SignTx(key *ecdsa.PrivateKey, t *wire.Tx) (*Signed, error) {
 	if t.From != nil && *t.From != from {
 		return nil, wire.Errorf(wire.Malformed, "transaction from %s is not this signer's account %s", t.From.Hex(), from.Hex())
 	}
-	sig, err := ethkey.Sign(SigningHash(t), key)
+	sig, err := ethkey.Sign(ethkey.Keccak256(encode1559(t, create, nil)), key)
 	if err != nil {
 		return nil, wire.Errorf(wire.Internal, "sign: %v", err)
 	}
 	r := new(big.Int).SetBytes(sig[:32])
 	s := new(big.Int).SetBytes(sig[32:64])
-	raw := encode1559(t, &signature{v: uint64(sig[64]), r: r, s: s})
+	raw := encode1559(t, create, &signature{v: uint64(sig[64]), r: r, s: s})
 	var h wire.Hash32
 	copy(h[:], ethkey.Keccak256(raw))
 	return &Signed{RawTx: raw, TxHash: h, From: from}, nil
@@ -49,7 +55,7 @@ func SignTx(key *ecdsa.PrivateKey, t *wire.Tx) (*Signed, error) {
 // SigningHash is keccak256(0x02 ‖ rlp([chainId, nonce, maxPriorityFeePerGas,
 // maxFeePerGas, gas, to, value, data, accessList])), the EIP-1559 sighash.
 func SigningHash(t *wire.Tx) []byte {
-	return ethkey.Keccak256(encode1559(t, nil))
+	return ethkey.Keccak256(encode1559(t, false, nil))
 }
 
 type signature struct {
@@ -58,14 +64,18 @@ type signature struct {
 }
 
 // encode1559 is the EIP-2718 envelope 0x02 ‖ rlp(fields[, v, r, s]).
-func encode1559(t *wire.Tx, sig *signature) []byte {
+func encode1559(t *wire.Tx, create bool, sig *signature) []byte {
 	var e rlpList
 	e.uint(uint64(t.ChainID))
 	e.uint(uint64(t.Nonce))
 	e.big(&t.MaxPriorityFeePerGas.Int)
 	e.big(&t.MaxFeePerGas.Int)
 	e.uint(uint64(t.Gas))
-	e.bytes(t.To[:])
+	if create {
+		e.bytes(nil)
+	} else {
+		e.bytes(t.To[:])
+	}
 	e.big(&t.Value.Int)
 	e.bytes(t.Data)
 	e.emptyList() // accessList

@@ -151,12 +151,12 @@ test("issue 12 attacks are refused by the WASM core, nothing signed or reserved"
   assert.equal(r.code, "program_only", JSON.stringify(r));
   let st = await core.approver.status();
   assert.equal(st.nonce, "0x0");
-  assert.equal(st.windows.txs.count, 0);
+  assert.equal(st.limits.txs.count, 0);
   // The honest swap is signed and counts toward the USDC window.
   r = await core.agent.submit(fx("swap-self.json"));
   assert.equal(r.status, "signed", JSON.stringify(r));
   st = await core.approver.status();
-  const usdc = st.windows.tokens.find((t) => t.symbol === "USDC");
+  const usdc = st.limits.tokens.find((t) => t.symbol === "USDC");
   assert.equal(BigInt(usdc.spent), 100000000n);
   assert.ok(usdc.freesAt > 0);
 
@@ -169,11 +169,11 @@ test("issue 12 attacks are refused by the WASM core, nothing signed or reserved"
     assert.equal(r.status, "signed", `burn ${i}: ${JSON.stringify(r)}`);
   }
   st = await core.approver.status();
-  assert.equal(BigInt(st.windows.fees.spent), BigInt(st.windows.fees.cap));
-  assert.equal(st.windows.txs.count, 5);
+  assert.equal(BigInt(st.limits.fees.spent), BigInt(st.limits.fees.cap));
+  assert.equal(st.limits.txs.count, 5);
   r = await core.agent.submit(fx("burn-5.json"));
   assert.equal(r.code, "stale_state", JSON.stringify(r));
-  assert.equal(BigInt(r.state.fees), BigInt(st.windows.fees.cap));
+  assert.equal(BigInt(r.state.fees), BigInt(st.limits.fees.cap));
   const copied = JSON.parse(fx("burn-5.json"));
   copied.id = "burn-5-copied";
   copied.state = r.state;
@@ -212,17 +212,17 @@ test("issue 12: repeated token transfers past the token window, and transactions
   let core = await open();
   await sequenceRefused(core, "usdc", 2, "policy_violation:token_window");
   let st = await core.approver.status();
-  const usdc = st.windows.tokens.find((t) => t.symbol === "USDC");
+  const usdc = st.limits.tokens.find((t) => t.symbol === "USDC");
   assert.equal(BigInt(usdc.spent), 2000000000n);
   assert.ok(usdc.freesAt > 0);
   assert.equal(st.nonce, "0x2");
-  assert.equal(st.windows.txs.count, 2);
+  assert.equal(st.limits.txs.count, 2);
 
   // 1-wei payments: window.maxTxs is 20.
   core = await open();
   await sequenceRefused(core, "count", 20, "policy_violation:tx_count");
   st = await core.approver.status();
-  assert.equal(st.windows.txs.count, 20);
-  assert.equal(st.windows.txs.cap, 20);
+  assert.equal(st.limits.txs.count, 20);
+  assert.equal(st.limits.txs.cap, 20);
   assert.equal(st.nonce, "0x14");
 });

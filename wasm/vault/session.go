@@ -74,14 +74,11 @@ func MnemonicSecret(mnemonic, label string) ([]byte, error) {
 }
 
 func accountSecret(acct *hdkey.Key, label string) ([]byte, error) {
-	if _, err := acct.PublicKey(); err != nil { // a valid scalar
-		return nil, wire.Errorf(wire.Internal, "vault: %v", err)
-	}
-	key, chain := acct.PrivateBytes(), acct.ChainCode()
+	scalar, chain := acct.Scalar(), acct.ChainCode()
 	k := make([]byte, 64)
-	copy(k[:32], key[:])
+	copy(k[:32], scalar[:])
 	copy(k[32:], chain[:])
-	wipe(key[:])
+	wipe(scalar[:])
 	wipe(chain[:])
 	defer wipe(k)
 	mac := hmac.New(sha256.New, k)
