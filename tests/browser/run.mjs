@@ -337,7 +337,10 @@ try {
 
   await test('the popup\'s budget card after agent spending: spent, left and when capacity frees up, from the core', async () => {
     const w = (await api('view')).status.windows;
-    assert(w.length === 1 && w[0].rule === 'value', 'the policy\'s window rules: ' + JSON.stringify(w));
+    // Policy v2: value, fees, count, then each token window; p-ok-1 (0.1 ETH) is the only spend so far.
+    const spent = ETH / 10n;
+    assert(w.map((x) => x.rule).join() === 'value,fee_window,tx_count,token_window,token_window', 'the policy\'s window rules: ' + JSON.stringify(w));
+    assert(w[2].spent === '1' && w[2].cap === '1000' && BigInt(w[1].spent) > 0n, 'one transaction and its fee counted: ' + JSON.stringify(w.slice(1, 3)));
     assert(BigInt(w[0].spent) === spent && BigInt(w[0].left) === BigInt(w[0].cap) - spent, `spent ${w[0].spent}, left ${w[0].left} after ${spent}`);
     assert(w[0].freesAt > Date.now() / 1000, 'capacity frees up later: ' + w[0].freesAt);
     await popup.goto(extURL('ui/popup.html?tab=approvals'));
@@ -346,6 +349,7 @@ try {
     const text = await popup.textContent(card);
     assert(text.includes(w[0].spentText + ' of ' + w[0].capText + ' spent') && text.includes(w[0].leftText + ' left') && /frees in \d+ h/.test(text), 'the card: ' + text);
     assert(await popup.getAttribute(`${card} [role=progressbar]`, 'aria-valuenow') !== '0', 'the bar shows the spend');
+    assert(/1 transaction of 1000 transactions spent/.test(await popup.textContent('[data-card=budget] [data-window=tx_count]')), 'the count row');
     await shot(popup, '06b-popup-budget');
   });
 
@@ -1214,13 +1218,15 @@ try {
     const ctx2 = second.context;
     try {
       const api2 = second.api;
-      const words = ethers.Wallet.createRandom().mnemonic.phrase;
+      // The program examples commit their account (policy "self" and the
+      // program's recipient): devnet account 0, whose mnemonic this wallet imports.
+      const words = 'test test test test test test test test test test test junk';
       await api2('importVault', { mnemonic: words, password: PASSWORD });
       const addr2 = (await api2('view')).status.address;
       // The program examples' policy, for this wallet (a v2 policy commits
       // the account it is for).
       mark = agent.lines.length;
-      send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json'), account: addr2 });
+      send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json') });
       const pr = await agent.next((e) => e.event === 'program-ready' || (e.event === 'error' && e.cmd === 'program-setup'), 60000, mark);
       assert(pr.event === 'program-ready', 'program setup: ' + JSON.stringify(pr));
       mark = agent.lines.length;
@@ -1228,6 +1234,13 @@ try {
       await agent.next((e) => e.event === 'funded' || e.event === 'error', 20000, mark);
       await api2('settings', { rpcUrl: RPC, registry: reg });
       await api2('pinPolicy', { policy: pr.policy, vk: ready.vk });
+      // Account 0 deployed the devnet and owns the oracle: the core holds its
+      // nonce jump for the user, who confirms it (as tests/browser/signer.mjs).
+      const syncNonce = async () => {
+        const r = await api2('syncNonce');
+        if (r.held !== undefined) await api2('confirmNonce', { nonce: String(r.held) });
+      };
+      await syncNonce();
       // The user publishes the policy and the program (with its key's hash).
       const dir = fs.mkdtempSync(path.join(tmp, 'programs-'));
       const f = { m: path.join(dir, 'm.txt'), p: path.join(dir, 'policy.json'), vk: path.join(dir, 'policy.vk'), pin: path.join(dir, 'pin.json'), pvk: path.join(keys, 'program-threshold.vk') };
@@ -1255,6 +1268,7 @@ try {
       await agent.next((e) => e.event === 'paired', 15000, mark);
       const proposeProgram = async (id, extra) => {
         const m = agent.lines.length;
+        await syncNonce(); // the oracle's rounds are sent from the same account
         const nonce = Number(BigInt(await rpcCall('eth_getTransactionCount', [addr2, 'pending'])));
         send({ cmd: 'propose-program', id, from: addr2, nonce, ...extra });
         const sent = await agent.next((e) => (e.event === 'sent' && e.id === id) || (e.event === 'error' && e.cmd === 'propose-program'), 60000, m);

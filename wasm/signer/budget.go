@@ -63,7 +63,12 @@ func (s *Signer) windows(pn *pins, now uint64) []WindowView {
 	if lim.Txs.Cap > lim.Txs.Count {
 		txLeft = lim.Txs.Cap - lim.Txs.Count
 	}
-	count := func(n uint64) string { return fmt.Sprintf("%d transactions", n) }
+	count := func(n uint64) string {
+		if n == 1 {
+			return "1 transaction"
+		}
+		return fmt.Sprintf("%d transactions", n)
+	}
 	txs := WindowView{Rule: "tx_count", Label: fmt.Sprintf("transactions per %s", per), Seconds: w.Seconds,
 		Spent: fmt.Sprint(lim.Txs.Count), Cap: fmt.Sprint(lim.Txs.Cap), Left: fmt.Sprint(txLeft),
 		SpentText: count(lim.Txs.Count), CapText: count(lim.Txs.Cap), LeftText: count(txLeft), FreesAt: lim.Txs.FreesAt}
