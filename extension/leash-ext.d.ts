@@ -38,6 +38,12 @@ interface LeashExt {
    * message checked against the origin, the account and chainId (0: not
    * checked). With refuse set, Leash does not sign it.
    */
+  /**
+   * A signature proposal's typed data for the approval: domain rows, the
+   * type, each field with its value (amounts in token units) and its rule,
+   * the digest the core would sign, and the refusal (code) if any.
+   */
+  explainSignature(typedData: string, policy: string | null, state: string, unixTime?: number): Promise<ExplainedSignature>;
   inspectMessage(param: string, origin: string, account: string, chainId: number): Promise<MessageView>;
   /**
    * The display model of an eth_signTypedData request (kind typed_data_v4,
@@ -80,6 +86,13 @@ interface UserFace {
   resumeSession(session: string): Promise<void>;
   /** {mac} alone, kept while locked (null before the vault was unlocked in this core). */
   sessionMAC(): Promise<string | null>;
+}
+
+interface ExplainedSignature {
+  primaryType: string;
+  domain: { path: string; type: string; value: string }[];
+  fields: { path: string; type: string; value: string; rule?: string }[];
+  digest: string; spends?: string; code?: string; message?: string;
 }
 
 interface UserSignature {

@@ -155,6 +155,19 @@ func approverObject(s *signer.Signer) js.Value {
 		return func() (any, error) { return nil, s.ChangePassword(ctx, oldPw, newPw) }, nil
 	})
 	method("pin", pinWith("policy", s.Pin))
+	method("pinTypedKey", func(args []js.Value) (func() (any, error), error) {
+		vk, err := bytesOf(arg(args, 0), "vk")
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) {
+			h, err := s.PinTypedKey(ctx, vk)
+			if err != nil {
+				return nil, err
+			}
+			return js.ValueOf(map[string]any{"hash": h.Hex()}), nil
+		}, nil
+	})
 	method("pending", func([]js.Value) (func() (any, error), error) {
 		return func() (any, error) {
 			var out []any

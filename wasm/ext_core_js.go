@@ -10,10 +10,13 @@ package wasm
 
 import (
 	"context"
+	"math/big"
+	"strings"
 	"sync"
 	"syscall/js"
 	"time"
 
+	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/wasm/eip712"
 	"github.com/leash-wallet/leash/wasm/ext"
 	"github.com/leash-wallet/leash/wasm/signer"
@@ -85,6 +88,7 @@ func registerExt() {
 		}
 		return func() (any, error) { return ext.ProposalID(raw), nil }, nil
 	}))
+	o.Set("explainSignature", async(explainSignatureJS))
 	o.Set("link", linkObject())
 	js.Global().Set("leashExt", o)
 }
@@ -127,6 +131,12 @@ func userObject(s *signer.Signer) js.Value {
 	sessionMethods(s, o)
 	return o
 }
+
+var (
+	polMu    sync.Mutex
+	polDoc   string
+	polCache *policy.Policy
+)
 
 // userSign: user.signTx(tx, origin, chainId) with kind, or, with kind "",
 // user.signTypedData(kind, doc, origin, chainId).
@@ -417,4 +427,84 @@ func stepJS(l *ext.Link, st ext.Step) (any, error) {
 		v.Set("state", string(l.State()))
 	}
 	return v, nil
+}
+
+// explainSignatureJS: leashExt.explainSignature(typedData, policy|null,
+// state, time), with the arguments of explain.
+func explainSignatureJS(args []js.Value) (func() (any, error), error) {
+	doc, ea, err := explainArgs(args, "typedData")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		pol, st, err := ea.load()
+		if err != nil {
+			return nil, err
+		}
+		e, err := ext.ExplainSignature(doc, pol, st)
+		if err != nil {
+			return nil, err
+		}
+		return fromJSON(e)
+	}, nil
+}
+
+// explainArguments are explain's and explainSignature's policy, state and
+// time arguments.
+type explainArguments struct {
+	doc      []byte // the policy, nil without one
+	stateStr string
+	now      uint64
+}
+
+// explainArgs reads (document, policy|null, state, time): state is the
+// signer's window state as JSON (status.state), or, as before policy v2, a
+// decimal native spend (the other sums are then 0).
+func explainArgs(args []js.Value, what string) ([]byte, explainArguments, error) {
+	var ea explainArguments
+	raw, err := bytesOf(arg(args, 0), what)
+	if err != nil {
+		return nil, ea, err
+	}
+	if p := arg(args, 1); p.Truthy() {
+		if ea.doc, err = bytesOf(p, "policy"); err != nil {
+			return nil, ea, err
+		}
+	}
+	ea.stateStr = "0"
+	if v := arg(args, 2); v.Truthy() {
+		ea.stateStr = js.Global().Get("String").Invoke(v).String()
+	}
+	ea.now, err = uintOf(arg(args, 3), "time", uint64(time.Now().Unix()))
+	return raw, ea, err
+}
+
+// load decodes the state and the policy (the last policy is cached).
+func (ea explainArguments) load() (*policy.Policy, *wire.State, error) {
+	st := &wire.State{}
+	var err error
+	if strings.HasPrefix(strings.TrimSpace(ea.stateStr), "{") {
+		if st, err = wire.DecodeState([]byte(ea.stateStr)); err != nil {
+			return nil, nil, err
+		}
+	} else if spent, ok := new(big.Int).SetString(ea.stateStr, 0); !ok || spent.Sign() < 0 || spent.BitLen() > wire.MaxSpentBits {
+		return nil, nil, wire.Errorf(wire.Malformed, "state must be the signer's state as JSON, or a non-negative spend")
+	} else {
+		st.Spent = wire.NewQuantity(spent)
+	}
+	st.Time = ea.now
+	if ea.doc == nil {
+		return nil, st, nil
+	}
+	polMu.Lock()
+	defer polMu.Unlock()
+	if string(ea.doc) == polDoc {
+		return polCache, st, nil
+	}
+	pol, err := policy.Decode(ea.doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	polDoc, polCache = string(ea.doc), pol
+	return pol, st, nil
 }

@@ -123,6 +123,9 @@ export interface Receipt {
   nonce?: Hex;
   /** For nonce_mismatch and stale_state: the signer's window sums (tokenSpent: the proposal's token). */
   state?: Hint;
+  /** A signed signature proposal: the EIP-712 digest signed, and the signature r ‖ s ‖ v (v 27/28), 65 bytes. */
+  digest?: Hex;
+  signature?: Hex;
 }
 
 /** Window sums as a proposal states them (hints) and a receipt returns them. */
@@ -174,6 +177,8 @@ export interface Approver {
   changePassword(oldPassword: string, newPassword: string): Promise<void>;
   /** Pins the policy (JSON) and verifying key (gnark bytes); returns the policy commitment. */
   pin(policy: string | Uint8Array, vk: Uint8Array): Promise<{ commitment: Hex }>;
+  /** Pins the typed-data circuit's verifying key (typed.vk): without it every signature proposal is refused (unknown_policy). */
+  pinTypedKey(vk: Uint8Array): Promise<{ hash: Hex }>;
   /**
    * Accepts program proofs for one more program: its pin document
    * (`leash program pin FILE`: {commitment, template, oracle, pool,

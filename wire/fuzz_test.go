@@ -125,3 +125,31 @@ func FuzzStrictKeys(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeSigProposal(f *testing.F) {
+	f.Add([]byte(`{"version":2,"id":"s-1","typedData":{"types":{"EIP712Domain":[]},"primaryType":"EIP712Domain","domain":{},"message":{}},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"tokenSpent":"0x0","proof":"0x00"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := wire.DecodeSigProposal(b)
+		if err != nil {
+			if wire.CodeOf(err) != wire.Malformed {
+				t.Fatalf("uncoded error %v", err)
+			}
+			return
+		}
+		out, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p2, err := wire.DecodeSigProposal(out)
+		if err != nil {
+			t.Fatalf("re-decode of %s: %v", out, err)
+		}
+		out2, _ := json.Marshal(p2)
+		if string(out) != string(out2) {
+			t.Fatalf("round trip: %s != %s", out, out2)
+		}
+		if !wire.IsSigProposal(out) {
+			t.Fatal("an accepted signature proposal is not routed as one")
+		}
+	})
+}

@@ -484,4 +484,8 @@ type Receipt struct {
 	RawTx   Bytes   `json:"rawTx,omitempty"`
 	Nonce   *Uint64 `json:"nonce,omitempty"`
 	State   *Hint   `json:"state,omitempty"`
+	// Digest and Signature answer a signed signature proposal: the EIP-712
+	// digest signed and the 65-byte signature r ‖ s ‖ v (v = 27 or 28).
+	Digest    *Hash32 `json:"digest,omitempty"`
+	Signature Bytes   `json:"signature,omitempty"`
 }

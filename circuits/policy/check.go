@@ -26,6 +26,8 @@ const (
 	RuleFeeWindow   = "fee_window"   // fees in the window plus this fee above window.maxFees
 	RuleTxCount     = "tx_count"     // the window already holds window.maxTxs transactions
 	RuleTokenWindow = "token_window" // token spent in the window plus the spend above windowMax
+	RuleSignature   = "signature"    // no signature rule has this domain, name, version and type
+	RuleValidity    = "validity"     // a deadline field beyond the signer's clock + maxValidity
 )
 
 // Rules lists every rule in the order Check tests them.
@@ -104,7 +106,12 @@ func (p *Policy) Locate(tx *wire.Tx) (*Match, error) {
 	if ci < 0 {
 		return nil, wire.Violation(RuleCall, "%s on %s is not an allowed call; allowed: %s", describeData(d), tx.To.Hex(), t.allowed())
 	}
-	cr := t.calls[ci]
+	return newMatch(p, t.calls[ci], d, tx.To, ti, ci), nil
+}
+
+// newMatch reads the spend of call cr (of target ti, call ci; -1 for a
+// signature rule) on words d, whose target (or verifying contract) is to.
+func newMatch(p *Policy, cr *CallRule, d *Calldata, to wire.Address, ti, ci int) *Match {
 	m := &Match{Call: cr, Data: d, SpendAmount: new(big.Int), target: ti, call: ci, setLeaf: [SetsPerCall]int{-1, -1}}
 	for i, s := range cr.Slots {
 		if s.Set >= 0 {
@@ -115,12 +122,12 @@ func (p *Policy) Locate(tx *wire.Tx) (*Match, error) {
 		}
 	}
 	if cr.SpendMode == SpendNone {
-		return m, nil
+		return m
 	}
 	m.Spends = true
 	switch cr.SpendMode {
 	case SpendTarget:
-		m.SpendToken = tx.To
+		m.SpendToken = to
 	case SpendFixed:
 		m.SpendToken = cr.SpendToken
 	case SpendArg:
@@ -128,7 +135,7 @@ func (p *Policy) Locate(tx *wire.Tx) (*Match, error) {
 		copy(m.SpendToken[:], w.FillBytes(make([]byte, 32))[12:])
 	}
 	m.Window = p.TokenWindow(m.SpendToken)
-	return m, nil
+	return m
 }
 
 // find returns the index of word's leaf in the set, or -1.
@@ -344,8 +351,14 @@ type MembershipWitness struct {
 // Witness returns the Merkle paths of a match (from Match).
 func (p *Policy) Witness(m *Match) MembershipWitness {
 	t := p.targets[m.target]
-	w := MembershipWitness{CallsRoot: t.tree.Root(), TargetPath: p.tree.Prove(m.target), CallPath: t.tree.Prove(m.call),
-		WindowMax: new(big.Int), WindowPath: EmptyProof(TokenDepth)}
+	w := p.memberWitness(m)
+	w.CallsRoot, w.TargetPath, w.CallPath = t.tree.Root(), p.tree.Prove(m.target), t.tree.Prove(m.call)
+	return w
+}
+
+// memberWitness is the set and token-window part of a match's witness.
+func (p *Policy) memberWitness(m *Match) MembershipWitness {
+	w := MembershipWitness{WindowMax: new(big.Int), WindowPath: EmptyProof(TokenDepth)}
 	for k := range w.SetPaths {
 		w.SetPaths[k] = EmptyProof(SetDepth)
 		if set := m.Call.Sets[k]; set != nil && m.setLeaf[k] >= 0 {

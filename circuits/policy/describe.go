@@ -50,6 +50,7 @@ func (p *Policy) Describe() string {
 			p.describeCall(&b, cr)
 		}
 	}
+	p.describeSignatures(&b)
 	return b.String()
 }
 

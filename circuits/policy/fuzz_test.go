@@ -5,12 +5,15 @@ import (
 	"testing"
 
 	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/wasm/eip712"
 	"github.com/leash-wallet/leash/wire"
 )
 
 func FuzzDecodePolicy(f *testing.F) {
-	if b, err := os.ReadFile("../../examples/policy.json"); err == nil {
-		f.Add(b)
+	for _, name := range []string{"policy.json", "policy-x402.json"} {
+		if b, err := os.ReadFile("../../examples/" + name); err == nil {
+			f.Add(b)
+		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := policy.Decode(b)
@@ -65,6 +68,39 @@ func FuzzCheck(f *testing.F) {
 		}
 		if _, err := p.PublicInputs(tx, st, st.Time); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzCheckSignature: any typed-data document read and checked against the
+// x402 example gets nil or a coded error, and what CheckSignature accepts
+// has a spend within its window and a deadline within maxValidity.
+func FuzzCheckSignature(f *testing.F) {
+	b, err := os.ReadFile("../../examples/policy-x402.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	p, err := policy.Decode(b)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(authorization(nil))
+	f.Add(authorization(func(d map[string]any) { d["message"].(map[string]any)["to"] = bob }))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		td, err := eip712.Decode(doc, eip712.V4)
+		if err != nil {
+			return
+		}
+		m, err := policy.ReadTyped(td)
+		if err == nil {
+			var sm *policy.SigMatch
+			sm, err = p.CheckSignature(m, &wire.State{Time: sigNow})
+			if err == nil && (!sm.Spends || sm.SpendAmount.Cmp(sm.Window.Max) > 0) {
+				t.Fatalf("accepted a spend of %v", sm.SpendAmount)
+			}
+		}
+		if err != nil && wire.CodeOf(err) == wire.Internal {
+			t.Fatalf("uncoded error %v", err)
 		}
 	})
 }

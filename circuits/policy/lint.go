@@ -67,6 +67,9 @@ func (p *Policy) Lint() []Finding {
 			out = append(out, cr.lint()...)
 		}
 	}
+	for _, sr := range p.sigs {
+		out = append(out, sr.lint()...)
+	}
 	return out
 }
 

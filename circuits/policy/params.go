@@ -46,6 +46,25 @@ const (
 	MaxWindowTxs = 1 << 16
 )
 
+// Capacities of the typed-data circuit (signature rules).
+const (
+	// SignatureDepth is the depth of the signature rules tree: 16 rules.
+	SignatureDepth = 4
+	MaxSignatures  = 1 << SignatureDepth
+	// MaxValidityLimit bounds maxValidity (seconds).
+	MaxValidityLimit = 1 << 32
+	// SigNameShift and SigVersionShift are the bits of a signature leaf's
+	// meta element saying the domain's name and version are ruled (bits
+	// 0–7 are the deadline mask, one bit per word).
+	SigNameShift    = Words
+	SigVersionShift = Words + 1
+	SigMetaBits     = Words + 2
+	// SigDigestElems is the number of elements the struct digest hashes:
+	// the name, version and type hash halves, the word count and the
+	// 2·Words half-words.
+	SigDigestElems = 7 + 2*Words
+)
+
 // ValueTransferSelector is the selector value that stands for a plain value
 // transfer (empty calldata, "transfer-value"). Real selectors are 32-bit,
 // so it cannot clash.

@@ -34,13 +34,19 @@ type Policy struct {
 	MaxFeePerTx   Amount       `json:"maxFeePerTx"`
 	Window        Window       `json:"window"`
 	Targets       []Target     `json:"targets"`
-	Salt          wire.Hash32  `json:"salt"`
+	// MaxValidity bounds the deadline fields of signed typed data (seconds
+	// after the signer's clock); required with Signatures.
+	MaxValidity uint64          `json:"maxValidity,omitempty"`
+	Signatures  []SignatureRule `json:"signatures,omitempty"`
+	Salt        wire.Hash32     `json:"salt"`
 
 	commitment wire.Hash32
 	targets    []*targetLeaf // sorted by address; targets with calls only
 	tree       *Tree
 	tokens     []*TokenWindow // sorted by token
 	tokenTree  *Tree
+	sigs       []*SigRule // sorted by leaf
+	sigTree    *Tree
 }
 
 // Window is the rolling window and its caps. All of them count what was
@@ -227,6 +233,10 @@ func (p *Policy) normalize() error {
 	}
 	if len(leaves) > MaxTargets {
 		c.add("targets: %d targets with calls, the circuit holds at most %d", len(leaves), MaxTargets)
+	}
+	sigs := c.signatures()
+	if len(c.probs) == 0 {
+		c.finishSignatures(sigs)
 	}
 	if len(c.probs) > 0 {
 		return wire.Errorf(wire.Malformed, "policy: %w", c.probs)
@@ -531,8 +541,8 @@ const CommitmentElems = 16
 // tag, chainId, account, notBefore, notAfter, maxValuePerTx, maxFeePerTx,
 // window.seconds, window.maxValue, window.maxFees, window.maxTxs,
 // targetsRoot, tokenWindowsRoot, signaturesRoot, maxValidity, salt.
-// signaturesRoot and maxValidity are reserved for typed-data signature
-// rules (a later version); they are 0 in every v2 policy.
+// signaturesRoot and maxValidity are 0 in a policy without signatures
+// (so that such a policy commits as before typed-data rules existed).
 func (p *Policy) CommitmentPreimage() []fr.Element {
 	var salt fr.Element
 	salt.SetBytes(p.Salt[:])
@@ -550,8 +560,8 @@ func (p *Policy) CommitmentPreimage() []fr.Element {
 		ElemU64(p.Window.MaxTxs),
 		p.tree.Root(),
 		p.tokenTree.Root(),
-		{}, // signaturesRoot (reserved)
-		{}, // maxValidity (reserved)
+		p.SignaturesRoot(),
+		ElemU64(p.MaxValidity),
 		salt,
 	}
 }

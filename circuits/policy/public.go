@@ -19,6 +19,15 @@ var PublicInputNames = [NumPublicInputs]string{
 	"feesSpent", "txCount", "spendToken", "tokenSpent",
 }
 
+// NumSigPublicInputs is the length of the typed-data circuit's public-input
+// vector.
+const NumSigPublicInputs = 7
+
+// SigPublicInputNames names the typed-data circuit's public inputs in order.
+var SigPublicInputNames = [NumSigPublicInputs]string{
+	"commitment", "chainId", "verifyingContract", "structDigest", "time", "spendToken", "tokenSpent",
+}
+
 // PublicInputs computes x = PI(T, C, S, t), the public-input vector of the
 // universal policy circuit, in circuit order, for this policy's commitment.
 // The signer calls it with its own state st (its window sums) and the

@@ -12,6 +12,14 @@ import (
 
 func toBig(e fr.Element) *big.Int { return e.BigInt(new(big.Int)) }
 
+// ToBig is a field element as a witness value.
+func ToBig(e fr.Element) *big.Int { return toBig(e) }
+
+// SetPath assigns a Merkle proof to a circuit's index and sibling variables.
+func SetPath(index *frontend.Variable, dst []frontend.Variable, p policy.Proof) {
+	setPath(index, dst, p)
+}
+
 // Assign builds the full witness for proving that tx obeys pol, given the
 // window state st and the time t the proof is made against. It does not
 // run the policy check: an out-of-policy transaction yields a witness the

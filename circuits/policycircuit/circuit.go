@@ -124,7 +124,6 @@ func (c *Circuit) Constrain(api frontend.API) (Call, error) {
 	if !c.AllowProgramOnly {
 		api.AssertIsEqual(kb[policy.KeyProgramOnlyShift], 0)
 	}
-	m1, m2 := kb[policy.KeySpendShift], kb[policy.KeySpendShift+1]
 
 	// The calldata is exactly the call's: its length (0, or 4 + 32k) and
 	// selector, and the 16 halves, bound by the public digest.
@@ -135,55 +134,13 @@ func (c *Circuit) Constrain(api frontend.API) (Call, error) {
 	}
 	api.AssertIsEqual(hash(digest...), c.DataDigest)
 
-	// Word rules.
-	var spend, tokVal, tokHi frontend.Variable = 0, 0, 0
-	var setVal, setHi, setUsed [policy.SetsPerCall]frontend.Variable
-	for j := range setVal {
-		setVal[j], setHi[j], setUsed[j] = 0, 0, 0
-	}
-	two128 := pow2(policy.HalfBits)
-	for i := range c.Hi {
-		f := kb[policy.KeyFlagsShift+i*policy.FlagBits : policy.KeyFlagsShift+(i+1)*policy.FlagBits]
-		eq, rg, sp, ta := f[0], f[3], f[4], f[5]
-		hi, lo := c.Hi[i], c.Lo[i]
-		api.AssertIsEqual(api.Mul(eq, api.Sub(hi, c.Ops[i][0])), 0)
-		api.AssertIsEqual(api.Mul(eq, api.Sub(lo, c.Ops[i][1])), 0)
-		api.AssertIsEqual(api.Mul(api.Add(rg, sp), hi), 0) // integer words are below 2^128
-		inRange(api.Mul(rg, api.Sub(c.Ops[i][0], lo)), policy.HalfBits)
-		inRange(api.Mul(rg, api.Sub(lo, c.Ops[i][1])), policy.HalfBits)
-		spend = api.Add(spend, api.Mul(sp, lo))
-		word := api.Add(api.Mul(hi, two128), lo)
-		for j := range setVal {
-			s := f[1+j]
-			setVal[j] = api.Add(setVal[j], api.Mul(s, word))
-			setHi[j] = api.Add(setHi[j], api.Mul(s, hi))
-			setUsed[j] = api.Add(setUsed[j], s)
-		}
-		tokVal = api.Add(tokVal, api.Mul(ta, word))
-		tokHi = api.Add(tokHi, api.Mul(ta, hi))
-	}
-
-	// oneOf: the flagged word is an address (hi < 2^32, so the word is
-	// below 2^160 and cannot wrap) whose leaf 2^160 + address is in the set.
-	for j := range setVal {
-		inRange(setHi[j], policy.SetHiBits)
-		root := merkle(api.Add(setVal[j], pow2(policy.AddressBits)), c.SetIndex[j], c.SetPath[j][:])
-		api.AssertIsEqual(api.Mul(setUsed[j], api.Sub(root, c.SetRoots[j])), 0)
-	}
-
-	// The spend token: the target, the policy's token or the address in the
-	// tokenArg word; 0 (with tokenSpent 0) when the call spends nothing.
-	inRange(tokHi, policy.SetHiBits)
-	m12 := api.Mul(m1, m2)
-	has := api.Sub(api.Add(m1, m2), m12)
-	token := api.Add(api.Mul(api.Sub(m1, m12), c.To), api.Mul(api.Sub(m2, m12), c.CallToken), api.Mul(m12, tokVal))
-	api.AssertIsEqual(c.SpendToken, token)
-	notHas := api.Sub(1, has)
-	api.AssertIsEqual(api.Mul(notHas, c.TokenSpent), 0)
-	api.AssertIsEqual(api.Mul(notHas, spend), 0)
-	winRoot := merkle(hash(token, c.WindowMax), c.WindowIndex, c.WindowPath[:])
-	api.AssertIsEqual(api.Mul(has, api.Sub(winRoot, c.TokenWindowsRoot)), 0)
-	inRange(api.Mul(has, api.Sub(c.WindowMax, api.Add(c.TokenSpent, spend))), policy.ValueBits)
+	// Word rules, the spend token and its window.
+	RuledWords{
+		KeyBits: kb, Ops: &c.Ops, Hi: &c.Hi, Lo: &c.Lo,
+		SetRoots: &c.SetRoots, SetIndex: &c.SetIndex, SetPath: &c.SetPath,
+		Target: c.To, CallToken: c.CallToken, SpendToken: c.SpendToken, TokenSpent: c.TokenSpent,
+		WindowMax: c.WindowMax, WindowIndex: c.WindowIndex, WindowPath: c.WindowPath[:], TokenWindowsRoot: c.TokenWindowsRoot,
+	}.Constrain(api, hs)
 
 	// Native value: per-transaction cap and window cap.
 	inRange(api.Sub(c.MaxValuePerTx, c.ValueLo), policy.ValueBits)

@@ -21,20 +21,25 @@ const (
 	VerifyingKeyFile = "policy.vk"
 )
 
-var compiled = sync.OnceValues(func() (*cs.R1CS, error) {
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &Circuit{})
+var compiled = sync.OnceValues(func() (*cs.R1CS, error) { return CompileR1CS(&Circuit{}, "policy circuit") })
+
+// CompileR1CS compiles a circuit of the project to an R1CS over BN254,
+// refusing BSB22 commitments (independent verifiers must accept plain
+// Groth16). what names it in errors.
+func CompileR1CS(c frontend.Circuit, what string) (*cs.R1CS, error) {
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
 	if err != nil {
-		return nil, fmt.Errorf("compile policy circuit: %w", err)
+		return nil, fmt.Errorf("compile %s: %w", what, err)
 	}
 	r, ok := ccs.(*cs.R1CS)
 	if !ok {
-		return nil, fmt.Errorf("compile policy circuit: unexpected constraint system %T", ccs)
+		return nil, fmt.Errorf("compile %s: unexpected constraint system %T", what, ccs)
 	}
 	if len(r.CommitmentInfo.(constraint.Groth16Commitments)) != 0 {
-		return nil, fmt.Errorf("policy circuit must not use BSB22 commitments")
+		return nil, fmt.Errorf("%s must not use BSB22 commitments", what)
 	}
 	return r, nil
-})
+}
 
 // Compile returns the compiled constraint system (memoized per process).
 func Compile() (*cs.R1CS, error) { return compiled() }

@@ -59,7 +59,10 @@ const MaxVerifyingKeyBytes = 64 << 10
 // its vk.WriteTo writes it: groth16v.DecodeVerifyingKey), with subgroup
 // checks, and refuses a key for a different circuit or with BSB22
 // commitments.
-func LoadVerifyingKey(b []byte) (vkOut *VerifyingKey, err error) {
+func LoadVerifyingKey(b []byte) (*VerifyingKey, error) { return loadKey(b, policy.NumPublicInputs) }
+
+// loadKey decodes a verifying key for a circuit with n public inputs.
+func loadKey(b []byte, n int) (vkOut *VerifyingKey, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			vkOut, err = nil, wire.Errorf(wire.Malformed, "verifying key: undecodable")
@@ -73,7 +76,7 @@ func LoadVerifyingKey(b []byte) (vkOut *VerifyingKey, err error) {
 	// length, canonical compressed points on the curve and in their
 	// subgroups, no commitments); the precomputation waits for the first
 	// use (Warm). Errors are wire.Malformed.
-	if k.key, err = groth16v.DecodeVerifyingKey(b, policy.NumPublicInputs); err != nil {
+	if k.key, err = groth16v.DecodeVerifyingKey(b, n); err != nil {
 		return nil, err
 	}
 	k.raw = append([]byte(nil), b...)
@@ -158,12 +161,16 @@ func CheckHint(p *wire.Proposal, pol *policy.Policy, st *wire.State) error {
 // CheckTime accepts the proposal's time only within maxSkew of the
 // signer's clock (0 means DefaultMaxSkew): stale_time otherwise.
 func CheckTime(p *wire.Proposal, st *wire.State, maxSkew time.Duration) error {
+	return checkTime(p.Time, st, maxSkew)
+}
+
+func checkTime(t uint64, st *wire.State, maxSkew time.Duration) error {
 	if maxSkew == 0 {
 		maxSkew = DefaultMaxSkew
 	}
 	skew := int64(maxSkew / time.Second)
-	if d := int64(p.Time) - int64(st.Time); p.Time > 1<<62 || d > skew || d < -skew {
-		return wire.Errorf(wire.StaleTime, "proposal time %d is %ds from the signer's clock %d (limit %ds)", p.Time, d, st.Time, skew)
+	if d := int64(t) - int64(st.Time); t > 1<<62 || d > skew || d < -skew {
+		return wire.Errorf(wire.StaleTime, "proposal time %d is %ds from the signer's clock %d (limit %ds)", t, d, st.Time, skew)
 	}
 	return nil
 }

@@ -36,6 +36,7 @@ var commands = map[string]command{
 	"relay":      {cmdRelay, "relay [--addr] [--data DIR] [--tls-cert --tls-key] | relay bench ..."},
 	"devnet":     {cmdDevnet, "devnet [--addr]             embedded go-ethereum dev chain"},
 	"agent-host": {cmdAgentHost, "agent-host --keys DIR --policy FILE [--pair URI (first start)] [--rpc URL --account ADDR]"},
+	"x402":       {cmdX402, "x402 fetch URL [--agent-host URL]  fetch a URL through the agent host, paying with x402 under the leash"},
 	"mcp":        {cmdMCP, "mcp [--agent-host URL] [--http ADDR --token-file F]  MCP server (stdio or Streamable HTTP) over the agent-host API"},
 	"demo":       {cmdDemo, "demo --keys DIR              the scripted tour of the whole system"},
 	"version":    {cmdVersion, "version [--wasm FILE]        version, VCS revision, protocol versions, leash.wasm's SHA-256"},

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policycircuit"
+	"github.com/leash-wallet/leash/circuits/typedcircuit"
 )
 
 // cmdSetup: `leash setup --out DIR`, the user-side Groth16 setup.
 func cmdSetup(ctx context.Context, args []string) int {
 	fs := newFlags("setup")
-	out := fs.String("out", "", "directory for policy.pk and policy.vk")
+	out := fs.String("out", "", "directory for policy.pk and policy.vk (and typed.pk, typed.vk)")
 	if !parseFlags(fs, args, "out") {
 		return exitUsage
 	}
@@ -33,8 +34,19 @@ func cmdSetup(ctx context.Context, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	// The typed-data circuit (signatures: x402 payments, permits).
+	typed, err := typedcircuit.Setup(func(s string) {
+		fmt.Fprintf(os.Stderr, "[%5.1fs] typed-data circuit: %s\n", time.Since(start).Seconds(), s)
+	})
+	if err != nil {
+		return fail(err)
+	}
+	if err := typed.Write(*out); err != nil {
+		return fail(err)
+	}
 	fmt.Fprintf(os.Stderr, "[%5.1fs] done\n", time.Since(start).Seconds())
 	printJSON(os.Stdout, map[string]any{"provingKey": filepath.Join(*out, policycircuit.ProvingKeyFile),
-		"verifyingKey": vkPath, "vkHash": vk.Hash()})
+		"verifyingKey": vkPath, "vkHash": vk.Hash(),
+		"typedProvingKey": filepath.Join(*out, typedcircuit.ProvingKeyFile), "typedVerifyingKey": filepath.Join(*out, typedcircuit.VerifyingKeyFile)})
 	return exitOK
 }

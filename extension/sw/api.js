@@ -113,11 +113,11 @@ async function activity() {
   const extra = await st.get(st.K.activity, []);
   const rows = [];
   for (const e of audit.rows) {
-    if (e.kind !== 'proposal' && e.kind !== 'integrity' && e.kind !== 'pause') continue;
+    if (e.kind !== 'proposal' && e.kind !== 'signature' && e.kind !== 'integrity' && e.kind !== 'pause') continue;
     rows.push({ source: 'audit', ...e });
   }
   for (const a of extra) {
-    if (a.kind === 'tx' && a.decision === 'signed' && a.source === 'agent') continue; // the audit entry says it
+    if ((a.kind === 'tx' || a.kind === 'signature') && a.decision === 'signed' && a.source === 'agent') continue; // the audit entry says it
     rows.push({ source: 'ext', time: a.time, id: a.id, decision: a.decision, code: a.code, message: a.message, txHash: a.txHash, block: a.block, kind: a.kind });
   }
   rows.forEach((r, i) => { r.order = i; });
@@ -163,6 +163,8 @@ export async function handle(msg) {
       const info = await ext.describePolicy(str(msg.policy));
       const pinned = await approver.pin(str(msg.policy), b64ToBytes(str(msg.vk)));
       if (pinned.commitment !== info.commitment) fail('internal', 'the core computed another commitment');
+      // The typed-data circuit's key (typed.vk), for signature proposals.
+      if (msg.typedVK) await approver.pinTypedKey(b64ToBytes(str(msg.typedVK)));
       await st.updateSettings({ chainId: info.chainId });
       dapp.emitChain();
       return approver.policy();

@@ -102,7 +102,13 @@ async function handleProposal(raw, arrived) {
     // A redelivery of a proposal signed before (the worker may have died
     // before the receipt or the broadcast left): the same answer again.
     const prev = await st.getReceipt(r.id);
-    if (prev && prev.status === 'signed') return { receipt: { id: prev.id, status: 'signed', txHash: prev.txHash, rawTx: prev.rawTx }, resent: true };
+    if (prev && prev.status === 'signed') {
+      // A redelivery gets the same answer: a transaction (rebroadcast), or a
+      // typed-data signature (issue 17: its digest and signature).
+      const r = prev.signature ? { id: prev.id, status: 'signed', digest: prev.digest, signature: prev.signature }
+        : { id: prev.id, status: 'signed', txHash: prev.txHash, rawTx: prev.rawTx };
+      return { receipt: r, resent: true };
+    }
   }
   st.stageReceipt(r);
   if (r.status === 'signed' && arrived) {
@@ -131,7 +137,11 @@ export async function finish(r) {
 // after does what follows a receipt once it left: the activity entry and
 // the broadcast of a signed transaction, the notification of a refusal.
 async function after(r, resent = false) {
-  if (r.status === 'signed') {
+  if (r.status === 'signed' && r.signature) {
+    // A typed-data signature (issue 17): nothing to broadcast; the agent
+    // host sends it (an x402 payment header); the audit log has it.
+    if (!resent) await st.addActivity({ kind: 'signature', id: r.id, decision: 'signed', txHash: r.digest, source: 'agent' });
+  } else if (r.status === 'signed') {
     if (!resent) await st.addActivity({ kind: 'tx', id: r.id, decision: 'signed', txHash: r.txHash, rawTx: r.rawTx, source: 'agent' });
     broadcast(r).catch((e) => console.warn('broadcast', e));
   } else if (r.status === 'rejected' && r.code !== 'user_rejected') {

@@ -316,6 +316,21 @@ function approvalCard(a) {
   const buttons = (approveLabel, getExtra, canApprove = true) => h('div', { class: 'row', style: 'margin-top:10px' },
     canApprove ? h('button', { class: 'primary', 'data-approve': a.id, disabled: busy || wait, onclick: () => decide(true, getExtra ? getExtra() : {}) }, approveLabel) : null,
     h('button', { 'data-reject': a.id, disabled: busy, onclick: () => decide(false) }, t('Reject')));
+  if (a.kind === 'proposal' && a.proposal && a.proposal.signature) {
+    const s = a.proposal.signature;
+    const wrap = 'word-break:break-all';
+    const field = (k, v, rule) => h('div', { class: 'small', style: 'margin:4px 0', 'data-field': k },
+      h('div', {}, h('b', {}, k), ' ', h('span', { class: 'mono', style: wrap }, v)),
+      rule ? h('div', { class: 'muted' }, rule) : null);
+    return h('div', { class: 'card', 'data-approval': a.id, 'data-kind': 'signature', 'data-digest': a.proposal.digest },
+      h('div', { class: 'spread' }, h('h2', {}, 'Agent signature: ' + s.primaryType), h('span', { class: 'mono muted' }, a.proposal.id)),
+      h('div', { 'data-domain': '' }, ...s.domain.map((d) => field('domain.' + d.path, d.value))),
+      h('div', { 'data-fields': '' }, ...s.fields.map((f) => field(f.path, f.value, f.rule))),
+      s.spends ? h('p', { class: 'small' }, 'Counts ', h('b', {}, s.spends), ' toward its token window.') : null,
+      s.code ? h('p', { class: 'reason' }, s.code + ': ' + (s.message || '')) : null,
+      h('p', { class: 'small muted' }, 'Digest ', h('span', { class: 'mono' }, short(s.digest)), '. On approval Leash verifies the proof and signs exactly this.'),
+      buttons('Approve and sign', () => ({ digest: a.proposal.digest })));
+  }
   if (a.kind === 'proposal') {
     const p = a.proposal;
     return h('div', { class: 'card', 'data-approval': a.id, 'data-digest': p.digest },
@@ -544,6 +559,7 @@ function programsCard() {
 function policyCard() {
   const p = view.policy;
   const vkFile = keep('vk-file', () => h('input', { type: 'file', id: 'vk-file' }));
+  const typedFile = keep('typed-vk-file', () => h('input', { type: 'file', id: 'typed-vk-file' }));
   const preview = keep('policy-preview', () => h('div', {}));
   const polFile = keep('policy-file', () => {
     const el = h('input', { type: 'file', accept: '.json,application/json', id: 'policy-file' });
@@ -554,9 +570,11 @@ function policyCard() {
     const vk = vkFile.files[0];
     const doc = await polFile.files[0]?.text();
     if (!doc || !vk) throw Object.assign(new Error(t('choose a policy file and the verifying key (policy.vk)')), { code: 'malformed' });
-    await call('pinPolicy', { policy: doc, vk: await fileBase64(vk) });
+    const typed = typedFile.files[0];
+    await call('pinPolicy', { policy: doc, vk: await fileBase64(vk), ...(typed ? { typedVK: await fileBase64(typed) } : {}) });
     polFile.value = '';
     vkFile.value = '';
+    typedFile.value = '';
     preview.replaceChildren();
   });
   return h('div', { class: 'card', 'data-card': 'policy' },
@@ -571,6 +589,7 @@ function policyCard() {
     h('h3', {}, p ? t('Replace') : t('Import')),
     h('label', {}, t('Policy file (policy.json)')), polFile,
     h('label', {}, t('Verifying key from leash setup (policy.vk)')), vkFile,
+    h('label', {}, t('Typed-data key, for signatures such as x402 payments (typed.vk, optional)')), typedFile,
     preview,
     h('div', { class: 'row', style: 'margin-top:8px' },
       h('button', { class: 'primary', id: 'pin', onclick: pin }, t('Pin policy')),

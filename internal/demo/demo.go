@@ -48,6 +48,9 @@ type Config struct {
 	// extension in headless Chromium the signer. The strategy segment then
 	// is skipped: the extension does not verify program proofs yet.
 	ExtensionSigner string
+	// Root is the repository root (tests/x402 and node_modules for the x402
+	// segment); default the working directory.
+	Root string
 }
 
 type row struct {
@@ -78,6 +81,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := ensureProgramKeys(cfg.KeysDir, t.say); err != nil {
 		return err
 	}
+	if err := ensureTypedKeys(cfg.KeysDir, t.say); err != nil {
+		return err
+	}
+	if cfg.Root == "" {
+		t.cfg.Root = "."
+	}
 	s, err := stack.Start(ctx, stack.Config{LeashBin: cfg.LeashBin, KeysDir: cfg.KeysDir, WorkDir: cfg.WorkDir,
 		Say: t.say, OnEvent: t.onEvent, Program: true, ExtensionSigner: cfg.ExtensionSigner, AgentAddr: agentAddr(cfg)})
 	if err != nil {
@@ -103,6 +112,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	if err := t.forge(ctx); err != nil {
+		return err
+	}
+	if err := t.x402(ctx); err != nil {
 		return err
 	}
 	if err := t.strategy(ctx); err != nil {

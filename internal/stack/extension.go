@@ -14,6 +14,7 @@ import (
 
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
+	"github.com/leash-wallet/leash/circuits/typedcircuit"
 	"github.com/leash-wallet/leash/wasm/signerhost"
 	"github.com/leash-wallet/leash/wire"
 )
@@ -40,6 +41,9 @@ func (s *Stack) startWithExtension(ctx context.Context) error {
 	args := []string{s.cfg.ExtensionSigner, "--relay", "ws://" + s.relayAddr + "/v1/ws",
 		"--rpc", s.Devnet.URL(), "--registry", s.Addrs.Registry.Hex(), "--policy", s.PolicyFile,
 		"--vk", filepath.Join(s.cfg.KeysDir, policycircuit.VerifyingKeyFile), "--mnemonic-file", mnemonic}
+	if s.Typed {
+		args = append(args, "--typed-vk", filepath.Join(s.cfg.KeysDir, typedcircuit.VerifyingKeyFile))
+	}
 	if s.Program != nil {
 		args = append(args, "--program", s.ProgramFile, "--program-vk", filepath.Join(s.cfg.KeysDir, programcircuit.VerifyingKeyFile(s.Program.Tmpl())))
 	}

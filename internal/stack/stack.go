@@ -37,6 +37,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
+	"github.com/leash-wallet/leash/circuits/typedcircuit"
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/prover/agenthost"
 	"github.com/leash-wallet/leash/prover/daemon"
@@ -84,12 +85,15 @@ type Stack struct {
 	Addrs      contracts.Addresses
 	Policy     *policy.Policy
 	PolicyFile string
-	Agent      *daemon.Client
-	Signer     *signer.Signer
-	Account    common.Address   // the signer's account
-	Alice      common.Address   // an allowlisted payee
-	AgentLink  daemon.Transport // the agent host's relay link (to play a compromised host)
-	KeysDir    string
+	// Typed is set when KeysDir has the typed-data keys: the policy then
+	// has an x402 signature rule for dUSDC and the signer pins typed.vk.
+	Typed     bool
+	Agent     *daemon.Client
+	Signer    *signer.Signer
+	Account   common.Address   // the signer's account
+	Alice     common.Address   // an allowlisted payee
+	AgentLink daemon.Transport // the agent host's relay link (to play a compromised host)
+	KeysDir   string
 	// Program is the pinned strategy program (with Config.Program), and
 	// ProgramFile its document in WorkDir.
 	Program     *program.Program
@@ -134,6 +138,9 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	if s.eth, err = s.Devnet.Dial(ctx); err != nil {
 		return s, err
 	}
+	_, errT := os.Stat(filepath.Join(cfg.KeysDir, typedcircuit.ProvingKeyFile))
+	_, errV := os.Stat(filepath.Join(cfg.KeysDir, typedcircuit.VerifyingKeyFile))
+	s.Typed = errT == nil && errV == nil
 	if err := s.writePolicy(); err != nil {
 		return s, err
 	}
@@ -176,6 +183,15 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 		policyJSON, _ := os.ReadFile(s.PolicyFile)
 		if _, err = s.Signer.Pin(ctx, policyJSON, vk); err != nil {
 			return s, err
+		}
+		if s.Typed {
+			tvk, err := os.ReadFile(filepath.Join(cfg.KeysDir, typedcircuit.VerifyingKeyFile))
+			if err != nil {
+				return s, err
+			}
+			if _, err = s.Signer.PinTypedKey(ctx, tvk); err != nil {
+				return s, err
+			}
 		}
 		st := s.Signer.Status()
 		commitment, vkHash = *st.PolicyCommitment, *st.VKHash
@@ -364,6 +380,21 @@ func (s *Stack) writePolicy() error {
 				"calls": []any{map[string]any{"fn": "approve(address,uint256)", "args": []any{map[string]any{"eq": pool}, map[string]any{"max": "100 dETH"}}}}},
 		},
 		"salt": "0x" + hex.EncodeToString(salt[:]),
+	}
+	if s.Typed {
+		// x402 payments in dUSDC to Alice: at most 0.03 a payment, 0.05 a
+		// day (the dUSDC window, which transfers would share), valid at most
+		// 10 minutes, each nonce once.
+		doc["targets"] = append(doc["targets"].([]any), map[string]any{"address": s.Addrs.USDC.Hex(), "label": "dUSDC token",
+			"symbol": "dUSDC", "decimals": 6, "windowMax": "0.05 dUSDC"})
+		doc["maxValidity"] = 600
+		doc["signatures"] = []any{map[string]any{
+			"label":       "x402 payments",
+			"domain":      map[string]any{"name": contracts.USDCName, "version": contracts.USDCVersion, "chainId": 1337, "verifyingContract": s.Addrs.USDC.Hex()},
+			"primaryType": "TransferWithAuthorization",
+			"fields": map[string]any{"from": map[string]any{"is": "self"}, "to": map[string]any{"oneOf": []string{s.Alice.Hex()}},
+				"value": map[string]any{"max": "0.03 dUSDC", "spend": true}, "validAfter": "any", "validBefore": "any", "nonce": "any"},
+		}}
 	}
 	b, _ := json.MarshalIndent(doc, "", "  ")
 	var err error

@@ -19,6 +19,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
+	"github.com/leash-wallet/leash/circuits/typedcircuit"
 	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/chainrpc"
 	"github.com/leash-wallet/leash/prover/daemon"
@@ -35,7 +36,7 @@ const DefaultAddr = "127.0.0.1:8645"
 // Config is `leash agent-host`'s configuration.
 type Config struct {
 	Addr       string // HTTP API address; default DefaultAddr
-	KeysDir    string // holds policy.pk
+	KeysDir    string // holds policy.pk (and typed.pk when the policy has signature rules)
 	PolicyFile string
 	RPC        string // chain JSON-RPC URL; optional
 	Account    string // the signer's account (0x…), needed to fill nonces from the chain
@@ -96,6 +97,14 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	log.Info("loaded the policy and proving key", "commitment", pol.Commitment(), "ms", time.Since(start).Milliseconds())
 	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log, Guard: cfg.Guard}
+	if len(pol.SignatureRules()) > 0 {
+		// Signatures (x402 payments, permits) need the typed-data key.
+		tpk, err := typedcircuit.ReadProvingKey(cfg.KeysDir)
+		if err != nil {
+			return fmt.Errorf("the policy has signature rules: typed-data proving key: %w (leash setup writes typed.pk)", err)
+		}
+		dcfg.Signatures = prover.NewSigProver(pol, tpk)
+	}
 	if cfg.RPC != "" {
 		ch, err := chainrpc.Dial(ctx, cfg.RPC)
 		if err != nil {

@@ -113,6 +113,23 @@ func idemHeader(key string) map[string]string {
 	return map[string]string{"Idempotency-Key": key}
 }
 
+// Sign posts an EIP-712 document to POST /v1/signatures and waits for the
+// signer. A refusal (by the policy or the signer) is a Signature with
+// status rejected, not an error.
+func (c *Client) Sign(ctx context.Context, typedData []byte) (Signature, error) {
+	var s Signature
+	err := c.do(ctx, "POST", "/v1/signatures", SignatureRequest{TypedData: typedData}, nil, &s)
+	return s, err
+}
+
+// FetchX402 posts to POST /v1/x402/fetch. A refused payment is an
+// X402Result with a code, not an error.
+func (c *Client) FetchX402(ctx context.Context, in X402Request) (X402Result, error) {
+	var res X402Result
+	err := c.do(ctx, "POST", "/v1/x402/fetch", in, nil, &res)
+	return res, err
+}
+
 // Submit posts an intent; with wait > 0 it long-polls for the outcome.
 // A pre-check refusal is a Record with status rejected, not an error.
 func (c *Client) Submit(ctx context.Context, in Intent, idempotencyKey string, wait time.Duration) (Record, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"net/http"
 	"runtime"
 	"sync"
 	"time"
@@ -74,6 +75,12 @@ type Config struct {
 	// Programs are the committed programs this agent host runs
 	// (POST /v1/program-runs); optional.
 	Programs []ProgramRunner
+	// Signatures proves EIP-712 typed data (POST /v1/signatures, x402
+	// payments); optional (without it those are refused, not_configured).
+	Signatures SigProver
+	// X402HTTP sends the x402 client's requests (POST /v1/x402/fetch);
+	// default: the client's own, with its timeout.
+	X402HTTP *http.Client
 	// Guard is the HTTP API's front door (Host, Origin, Content-Type and an
 	// optional bearer token; see package httpguard). Its zero value serves
 	// loopback callers without a token.
@@ -105,6 +112,9 @@ type Daemon struct {
 	sendable  *sync.Cond      // signalled when inflight changes or a job is sent
 	tasks     []Task
 	startOnce sync.Once
+	sigs      sigWaiters
+	sigMu     sync.Mutex // one signature proven and in flight at a time
+	x402      x402State
 }
 
 type job struct {

@@ -79,6 +79,8 @@ func (d *Daemon) routes() []route {
 		fn("POST /v1/transfers", submitHandler(d, d.SubmitTransfer)),
 		fn("POST /v1/approvals", submitHandler(d, d.SubmitApproval)),
 		fn("POST /v1/program-runs", submitHandler(d, d.SubmitProgramRun)),
+		fn("POST /v1/signatures", d.handleSign),
+		fn("POST /v1/x402/fetch", d.handleX402),
 		fn("GET /v1/transactions", d.handleList),
 		fn("GET /v1/transactions/{id}", d.handleGet),
 		fn("GET /v1/transactions/{id}/events", d.handleEvents),
@@ -134,9 +136,9 @@ func writeErr(w http.ResponseWriter, status int, code wire.Code, msg string) {
 // submitHandler serves a POST that submits a request of type T.
 func submitHandler[T any](d *Daemon, submit func(context.Context, T, string) (Record, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
-		if err != nil || len(body) > MaxRequestBytes {
-			writeErr(w, http.StatusRequestEntityTooLarge, wire.Malformed, fmt.Sprintf("the request body is over %d bytes", MaxRequestBytes))
+		body, err := readAllLimited(r)
+		if err != nil {
+			writeErr(w, http.StatusRequestEntityTooLarge, wire.Malformed, err.Error())
 			return
 		}
 		wait, err := waitDuration(r)
@@ -183,6 +185,15 @@ func submitHandler[T any](d *Daemon, submit func(context.Context, T, string) (Re
 			writeJSON(w, http.StatusAccepted, rec)
 		}
 	}
+}
+
+// readAllLimited reads a request body of at most MaxRequestBytes.
+func readAllLimited(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
+	if err != nil || len(body) > MaxRequestBytes {
+		return nil, fmt.Errorf("the request body is over %d bytes", MaxRequestBytes)
+	}
+	return body, nil
 }
 
 // statusOf is the HTTP status of a submission's error.

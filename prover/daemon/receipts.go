@@ -81,6 +81,9 @@ func (d *Daemon) Tasks() []Task {
 // onReceipt applies a signer's receipt. Receipts arrive at least once and in
 // any order, so each is applied only to the attempt it answers.
 func (d *Daemon) onReceipt(ctx context.Context, r *wire.Receipt) {
+	if d.sigs.deliver(r) {
+		return // a signature's answer
+	}
 	id := r.ID
 	if i := strings.LastIndexByte(id, '.'); i > 0 {
 		id = id[:i]

@@ -108,14 +108,14 @@ func TestToolsHaveSchemasAndAnnotations(t *testing.T) {
 			t.Errorf("%s: input %v output %v annotations %v", tool.Name, tool.InputSchema != nil, tool.OutputSchema != nil, tool.Annotations)
 			continue
 		}
-		spends := strings.HasPrefix(tool.Name, "transfer") || strings.HasPrefix(tool.Name, "approve") || tool.Name == "call_contract" || tool.Name == "run_program"
+		spends := strings.HasPrefix(tool.Name, "transfer") || strings.HasPrefix(tool.Name, "approve") || tool.Name == "call_contract" || tool.Name == "run_program" || tool.Name == "pay_x402"
 		a := tool.Annotations
 		if a.ReadOnlyHint == spends || (spends && (a.DestructiveHint == nil || !*a.DestructiveHint)) {
 			t.Errorf("%s: annotations %+v", tool.Name, a)
 		}
 	}
 	sort.Strings(names)
-	want := "approve_erc20,call_contract,describe_policy,get_wallet_details,list_tasks,list_transactions,run_program,transaction_status,transfer_erc20,transfer_native"
+	want := "approve_erc20,call_contract,describe_policy,get_wallet_details,list_tasks,list_transactions,pay_x402,run_program,transaction_status,transfer_erc20,transfer_native"
 	if strings.Join(names, ",") != want {
 		t.Fatalf("tools: %v", names)
 	}
@@ -374,5 +374,15 @@ func TestRevertedIsAnError(t *testing.T) {
 	res := call(t, cs, "transfer_native", map[string]any{"to": alice, "amount": "0.1"}, &r)
 	if !res.IsError || r.Status != daemon.StatusMined || r.Code != "reverted" || !strings.Contains(text(res), "REVERTED") {
 		t.Fatalf("%s", text(res))
+	}
+}
+
+// pay_x402 on an agent host without a typed-data prover is a tool error
+// naming not_configured; nothing is fetched or paid.
+func TestPayX402NotConfigured(t *testing.T) {
+	st := start(t)
+	res := call(t, st.cs, "pay_x402", map[string]any{"url": "http://127.0.0.1:1/paid"}, nil)
+	if !res.IsError || !strings.Contains(text(res), "not_configured") {
+		t.Fatalf("%v %s", res.IsError, text(res))
 	}
 }

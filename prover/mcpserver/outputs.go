@@ -125,3 +125,39 @@ func refused(r daemon.Record) bool {
 	return (r.Status == daemon.StatusRejected && r.Code != daemon.NoTrade) || r.Status == daemon.StatusFailed ||
 		r.Code == daemon.CodeReverted
 }
+
+// X402Result is pay_x402's output.
+type X402Result struct {
+	Status       int     `json:"status" jsonschema:"the resource's HTTP status (after paying, if it asked)"`
+	Paid         bool    `json:"paid" jsonschema:"whether a payment was signed and sent"`
+	Summary      string  `json:"summary" jsonschema:"what happened, in words"`
+	Body         string  `json:"body" jsonschema:"the resource's body (at most 64 KiB)"`
+	Amount       string  `json:"amount,omitempty" jsonschema:"the amount paid, in the token's atomic units"`
+	Asset        string  `json:"asset,omitempty" jsonschema:"the token paid with"`
+	PayTo        string  `json:"payTo,omitempty" jsonschema:"who was paid"`
+	Network      string  `json:"network,omitempty" jsonschema:"the CAIP-2 network, e.g. eip155:8453"`
+	SettlementTx string  `json:"settlementTx,omitempty" jsonschema:"the settlement transaction, when the server reported one"`
+	Code         string  `json:"code,omitempty" jsonschema:"on a refusal, its stable code, e.g. policy_violation:payee or x402_refused"`
+	Message      string  `json:"message,omitempty" jsonschema:"on a refusal, why"`
+	TotalMs      float64 `json:"totalMs"`
+	ProveMs      float64 `json:"proveMs"`
+}
+
+func x402Result(r daemon.X402Result) X402Result {
+	out := X402Result{Status: r.Status, Paid: r.Paid, Body: r.Body, Code: string(r.Code), Message: r.Message, TotalMs: r.TotalMs, ProveMs: r.ProveMs}
+	if p := r.Payment; p != nil {
+		out.Amount, out.Asset, out.PayTo, out.Network = p.Amount, p.Asset, p.PayTo, p.Network
+	}
+	if s := r.Settlement; s != nil {
+		out.SettlementTx = s.Transaction
+	}
+	switch {
+	case r.Code != "":
+		out.Summary = fmt.Sprintf("Not paid: %s: %s", r.Code, r.Message)
+	case r.Paid:
+		out.Summary = fmt.Sprintf("Paid %s (atomic units of %s) to %s on %s; HTTP %d", out.Amount, out.Asset, out.PayTo, out.Network, r.Status)
+	default:
+		out.Summary = fmt.Sprintf("HTTP %d, no payment asked", r.Status)
+	}
+	return out
+}

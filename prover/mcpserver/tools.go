@@ -82,6 +82,13 @@ type ListIn struct {
 	Limit int `json:"limit,omitempty" jsonschema:"how many, newest first (1 to 100; default 20)"`
 }
 
+// PayX402In is pay_x402's input.
+type PayX402In struct {
+	URL    string `json:"url" jsonschema:"the resource to fetch (http or https); if it answers 402 with x402 payment requirements, one payment is made"`
+	Method string `json:"method,omitempty" jsonschema:"the HTTP method (default GET)"`
+	Body   string `json:"body,omitempty" jsonschema:"a request body, sent as is"`
+}
+
 // Empty is the input of tools without arguments.
 type Empty struct{}
 
@@ -164,6 +171,14 @@ func (t *tools) register(s *mcp.Server) {
 	mcp.AddTool(s, &mcp.Tool{Name: "describe_policy", Annotations: reads("Spending policy", false),
 		Description: "What the user's policy allows, in plain language, with its on-chain commitment and the policy document.",
 		InputSchema: schema[Empty](nil)}, t.policy)
+	mcp.AddTool(s, &mcp.Tool{Name: "pay_x402", Annotations: spends("Pay for an HTTP resource (x402)"),
+		Description: "Fetch a URL and, if the server asks for payment with x402 (v2, exact scheme: an EIP-3009 token authorization), " +
+			"pay once and return the paid answer. The payment is proven against the user's policy (allowed tokens, payees, per-payment " +
+			"max, validity, and the token's spending window shared with transfers) and signed by the user's signer; a payment the policy " +
+			"does not allow is refused before anything is signed, naming the rule. get_wallet_details shows the budget left.",
+		InputSchema: schema[PayX402In](func(p map[string]*jsonschema.Schema) {
+			p["url"].Pattern = "^https?://"
+		})}, t.payX402)
 	mcp.AddTool(s, &mcp.Tool{Name: "list_tasks", Annotations: reads("Tasks from dapps", false),
 		Description: "Tasks that web apps asked this agent to do, forwarded by the user's signer after the user approved them.",
 		InputSchema: schema[Empty](nil)}, t.tasks)
@@ -441,4 +456,16 @@ func (t *tools) tasks(ctx context.Context, _ *mcp.CallToolRequest, _ Empty) (*mc
 		out.Tasks = append(out.Tasks, task)
 	}
 	return nil, out, nil
+}
+
+func (t *tools) payX402(ctx context.Context, _ *mcp.CallToolRequest, in PayX402In) (*mcp.CallToolResult, X402Result, error) {
+	res, err := t.c.FetchX402(ctx, daemon.X402Request{URL: in.URL, Method: in.Method, Body: in.Body})
+	if err != nil {
+		return nil, X402Result{}, t.fail(err)
+	}
+	out := x402Result(res)
+	if res.Code != "" {
+		return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: out.Summary}}}, out, nil
+	}
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: out.Summary + "\n\n" + out.Body}}}, out, nil
 }

@@ -7,7 +7,10 @@
 # tampered and expired payments refused; limits refuse before signing),
 # and the canonical Permit2 (published bytecode from @uniswap/v4-periphery
 # 1.0.3) accepting a permit signed over the wasm/eip712 digest and refusing
-# tampered ones. 10-go.sh runs these too when node_modules is there;
+# tampered ones; and the agent host paying the reference server through the
+# leashed signer core (prover/daemon.TestX402PaysTheReferenceServer: proof,
+# signature, settlement; over-max and unknown payee refused before proving).
+# 10-go.sh runs these too when node_modules is there;
 # LEASH_X402_INTEROP=1 here turns a missing dependency into a failure, so
 # they cannot be skipped silently. About 10 s.
 set -euo pipefail
@@ -15,7 +18,7 @@ cd "$(dirname "$0")/../.."
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 status=0
-LEASH_X402_INTEROP=1 go test -count=1 -v -run 'Interop|Permit2' ./prover/x402 ./tests/permit2 >"$out" 2>&1 || status=$?
+LEASH_X402_INTEROP=1 go test -count=1 -v -run 'Interop|Permit2|X402PaysTheReferenceServer' ./prover/x402 ./tests/permit2 ./prover/daemon >"$out" 2>&1 || status=$?
 grep -E '^\s*--- (PASS|FAIL|SKIP)|refused:|^(ok|FAIL)\s' "$out" || true
 if [ $status -ne 0 ]; then tail -60 "$out"; echo "x402: interop failed"; exit $status; fi
 if grep -q -- '--- SKIP' "$out"; then echo "x402: an interop test skipped"; exit 1; fi

@@ -6,7 +6,11 @@
 # devnet oracle (trades mined; the same decision again refused program_replay,
 # a fake price refused input_mismatch, an
 # altered size proof_invalid); an on-chain revoke the extension honours
-# (revoked). Then the same tour against the native signer core (what
+# (revoked); x402 payments (issue 17): an agent pays the reference x402
+# server and facilitator through the agent host, each authorization proven
+# and signed by the extension and settled on chain, then a payment over the
+# window, a payee outside the policy, a replayed authorization and a forged
+# proof refused. Then the same tour against the native signer core (what
 # `make demo` runs without Chromium). A tour exits non-zero if any step
 # ends otherwise. (50-browser.sh built dist/extension.)
 # needs: chromium

@@ -200,6 +200,7 @@ try {
     await popup.setInputFiles('#policy-file', { name: 'policy.json', mimeType: 'application/json', buffer: Buffer.from(ready.policy) });
     await until('plain-language preview', async () => /Chain 1337 only/.test(await popup.textContent('[data-card=policy]')));
     await popup.setInputFiles('#vk-file', { name: 'policy.vk', mimeType: 'application/octet-stream', buffer: Buffer.from(ready.vk, 'base64') });
+    await popup.setInputFiles('#typed-vk-file', { name: 'typed.vk', mimeType: 'application/octet-stream', buffer: Buffer.from(ready.typedVK, 'base64') });
     await popup.click('#pin');
     await popup.waitForSelector('#commitment');
     const c = (await popup.textContent('#commitment')).trim();
@@ -617,6 +618,51 @@ try {
     await popup.goto(extURL('ui/popup.html?tab=approvals'));
     assert((await status()).queued === 0, 'all rejected');
     assert(await ledgerNonce() === n, 'nothing signed');
+    await api('settings', { mode: 'autonomous' });
+  });
+
+  const signTyped = async (id, valueWei, nonce, extra = {}) => {
+    const mark = agent.lines.length;
+    send({ cmd: 'sign', id, value: valueWei.toString(), nonce, ...extra });
+    const sent = await agent.next((e) => (e.event === 'sent' && e.id === id) || (e.event === 'error' && e.cmd === 'sign'), 60000, mark);
+    assert(sent.event === 'sent', 'signature proposal sent: ' + JSON.stringify(sent));
+    return sent;
+  };
+  const recovered = (td, sig) => {
+    const types = { ...td.types };
+    delete types.EIP712Domain;
+    return ethers.verifyTypedData(td.domain, types, td.message, sig);
+  };
+
+  await test('issue 17: an x402 authorization is signed by the extension after its proof; a payee swapped under the proof is refused', async () => {
+    const sent = await signTyped('s-auto', ETH / 2n, 1);
+    const r = await receipt('s-auto', 'signed', 30000);
+    assert(/^0x[0-9a-f]{130}$/i.test(r.body.signature), 'a 65-byte signature: ' + JSON.stringify(r.body));
+    assert(recovered(sent.typedData, r.body.signature).toLowerCase() === address.toLowerCase(), 'ethers recovers the wallet');
+    await signTyped('s-forged', ETH / 2n, 2, { forgeTo: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+    const f = await receipt('s-forged', 'rejected', 30000);
+    assert(f.body.code === 'policy_violation:arg' && !f.body.signature, 'payee outside refused: ' + JSON.stringify(f.body));
+    await signTyped('s-replay', ETH / 2n, 1, { spent: (ETH / 2n).toString() });
+    const rp = await receipt('s-replay', 'rejected', 30000);
+    assert(rp.body.code === 'replay', 'the same nonce again: ' + JSON.stringify(rp.body));
+  });
+
+  await test('issue 17: supervised mode shows the typed data (domain, type, each field with its rule, the amount in TKA); approving signs it', async () => {
+    await api('settings', { mode: 'supervised' });
+    const sent = await signTyped('s-sup', ETH / 4n, 3, { spent: (ETH / 2n).toString() });
+    await receipt('s-sup', 'pending');
+    await popup.reload();
+    await popup.click('[data-tab=approvals]').catch(() => {});
+    const sel = '[data-approval="proposal:s-sup"]';
+    await popup.waitForSelector(sel);
+    const card = await popup.textContent(sel);
+    for (const want of ['TransferWithAuthorization', 'domain.verifyingContract', 'domain.name', 'Test USD', '0.25 TKA', 'one of 1 addresses', 'must be self', 'at most 1 TKA', 'used once', 'at most 10 minutes after signing']) {
+      assert(card.includes(want), `the approval shows ${want}: ${card}`);
+    }
+    await shot(popup, '08b-popup-signature-approval');
+    await popup.click(`[data-approve="proposal:s-sup"]`);
+    const r = await receipt('s-sup', 'signed', 30000);
+    assert(recovered(sent.typedData, r.body.signature).toLowerCase() === address.toLowerCase(), 'ethers recovers the wallet');
     await api('settings', { mode: 'autonomous' });
   });
 

@@ -56,7 +56,8 @@ try {
   const mnemonic = fs.readFileSync(arg('mnemonic-file'), 'utf8').trim();
   await api('importVault', { mnemonic, password: 'demo password (extension)', replace: true });
   await api('settings', { rpcUrl: arg('rpc'), registry: arg('registry') });
-  await api('pinPolicy', { policy: fs.readFileSync(arg('policy'), 'utf8'), vk: fs.readFileSync(arg('vk')).toString('base64') });
+  await api('pinPolicy', { policy: fs.readFileSync(arg('policy'), 'utf8'), vk: fs.readFileSync(arg('vk')).toString('base64'),
+    ...(arg('typed-vk', true) ? { typedVK: fs.readFileSync(arg('typed-vk')).toString('base64') } : {}) });
   // The imported account already sent transactions: the core holds a jump
   // of its nonce beyond 16 for the user, who confirms it here.
   const n = await api('syncNonce');

@@ -423,6 +423,11 @@ func (td *TypedData) encodeField(t string, v any) []byte {
 	return w
 }
 
+// EncodeAtomic is the 32-byte word EIP-712 encodes an atomic value of
+// type t to (string and bytes as their keccak), with the range checks
+// Decode applies. The leashed signer reads typed-data fields with it.
+func EncodeAtomic(t string, v any) ([]byte, error) { return encodeAtomic(t, v) }
+
 // encodeAtomic ABI-encodes an atomic value into one word, checking its
 // range. Numbers come as JSON integers or strings (decimal or 0x hex).
 func encodeAtomic(t string, v any) ([]byte, error) {

@@ -37,7 +37,13 @@ type Spend struct {
 	Fee    wire.Quantity  `json:"fee"`
 	Token  *wire.Address  `json:"token,omitempty"`
 	Amount *wire.Quantity `json:"amount,omitempty"` // set with Token
-	TxHash *wire.Hash32   `json:"txHash,omitempty"` // set on commit
+	TxHash *wire.Hash32   `json:"txHash,omitempty"` // set on commit (a signature's EIP-712 digest)
+	// Sig is set for a typed-data signature: its replay key (domain
+	// separator ‖ nonce, 64 bytes). Such a spend takes no nonce, value,
+	// fee or transaction count, and is kept until Until (its deadline
+	// bound) even after it leaves the window.
+	Sig   wire.Bytes `json:"sig,omitempty"`
+	Until uint64     `json:"until,omitempty"`
 }
 
 type spendJSON struct {
@@ -49,6 +55,8 @@ type spendJSON struct {
 	Token  *wire.Address  `json:"token,omitempty"`
 	Amount *wire.Quantity `json:"amount,omitempty"`
 	TxHash *wire.Hash32   `json:"txHash,omitempty"`
+	Sig    wire.Bytes     `json:"sig,omitempty"`
+	Until  uint64         `json:"until,omitempty"`
 }
 
 // UnmarshalJSON requires every field a window sum depends on: a stored
@@ -61,7 +69,8 @@ func (s *Spend) UnmarshalJSON(b []byte) error {
 	if j.ID == nil || j.Nonce == nil || j.Time == nil || j.Value == nil || j.Fee == nil {
 		return wire.Errorf(wire.Malformed, "ledger spend: id, nonce, time, value and fee are all required")
 	}
-	*s = Spend{ID: *j.ID, Nonce: *j.Nonce, Time: *j.Time, Value: *j.Value, Fee: *j.Fee, Token: j.Token, Amount: j.Amount, TxHash: j.TxHash}
+	*s = Spend{ID: *j.ID, Nonce: *j.Nonce, Time: *j.Time, Value: *j.Value, Fee: *j.Fee, Token: j.Token, Amount: j.Amount, TxHash: j.TxHash,
+		Sig: j.Sig, Until: j.Until}
 	return nil
 }
 
@@ -188,8 +197,10 @@ func (l *Ledger) viewLocked(now uint64) View {
 			continue
 		}
 		expires := s.Time + l.window
-		v.Txs++
-		first(&v.FreesAt.Txs, expires)
+		if s.Sig == nil {
+			v.Txs++
+			first(&v.FreesAt.Txs, expires)
+		}
 		if s.Value.Sign() != 0 {
 			v.Spent.Add(v.Spent, &s.Value.Int)
 			first(&v.FreesAt.Value, expires)
@@ -310,6 +321,77 @@ func (l *Ledger) Reserve(req Request) (*Reservation, error) {
 	return &Reservation{l: l, spend: s}, nil
 }
 
+// SigKeyLen is the length of a signature's replay key: the EIP-712 domain
+// separator and the struct's nonce word.
+const SigKeyLen = 64
+
+// MaxSignatures bounds the signature records a ledger holds (each kept
+// until its deadline bound); past it ReserveSignature refuses with
+// window_exceeded rather than forget a replay key.
+const MaxSignatures = 1 << 15
+
+// SigRequest is what ReserveSignature checks and records for a typed-data
+// signature: its replay key, how long to keep it, its token spend (if any)
+// and the token sum the proof was verified against.
+type SigRequest struct {
+	ID     string
+	Time   uint64
+	Key    []byte // SigKeyLen bytes
+	Until  uint64 // keep the replay record until then (≥ Time)
+	Token  *wire.Address
+	Amount *big.Int // with Token
+	// ExpectTokenSpent is Token's sum the proof was verified against.
+	ExpectTokenSpent *big.Int
+	TokenMax         *big.Int // Token's windowMax (with Token)
+}
+
+// ReserveSignature atomically checks req against the current state and, if
+// it holds, records the replay key and counts the token amount (no nonce,
+// fee or transaction count). Errors: replay (the id was signed, or the key
+// is recorded), stale_state (the token sum moved), window_exceeded (the
+// token window, or MaxSignatures records).
+func (l *Ledger) ReserveSignature(req SigRequest) (*Reservation, error) {
+	if len(req.Key) != SigKeyLen || req.Until < req.Time ||
+		(req.Token != nil && (req.Amount == nil || req.Amount.Sign() < 0 || req.TokenMax == nil || req.ExpectTokenSpent == nil)) {
+		return nil, wire.Errorf(wire.Internal, "ledger: incomplete signature request")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.seen[req.ID]; ok {
+		return nil, wire.Errorf(wire.Replay, "proposal %s was already signed", req.ID)
+	}
+	l.prune(req.Time)
+	n := 0
+	for _, s := range l.spends {
+		if s.Sig != nil {
+			n++
+			if bytes.Equal(s.Sig, req.Key) {
+				return nil, wire.Errorf(wire.Replay, "this domain and nonce were already signed (proposal %s)", s.ID)
+			}
+		}
+	}
+	if n >= MaxSignatures {
+		return nil, wire.Errorf(wire.WindowExceeded, "signatures: %d replay records are kept, the most the signer holds", n)
+	}
+	s := &Spend{ID: req.ID, Time: req.Time, Sig: append(wire.Bytes(nil), req.Key...), Until: req.Until}
+	if req.Token != nil {
+		v := l.viewLocked(req.Time)
+		have := v.TokenSpent(*req.Token)
+		if have.Cmp(req.ExpectTokenSpent) != 0 {
+			return nil, wire.Errorf(wire.StaleState, "the window of %s changed: proven against %s, now %s", req.Token.Hex(), req.ExpectTokenSpent, have)
+		}
+		if total := new(big.Int).Add(have, req.Amount); total.Cmp(req.TokenMax) > 0 {
+			return nil, wire.Errorf(wire.WindowExceeded, "token %s: %s would bring the window to %s, above %s", req.Token.Hex(), req.Amount, total, req.TokenMax)
+		}
+		tok, amt := *req.Token, wire.NewQuantity(req.Amount)
+		s.Token, s.Amount = &tok, &amt
+	}
+	l.spends = append(l.spends, s)
+	l.remember(req.ID)
+	l.version++
+	return &Reservation{l: l, spend: s}, nil
+}
+
 // Commit records the signed transaction hash. The nonce and spend stay.
 func (r *Reservation) Commit(txHash wire.Hash32) {
 	r.l.mu.Lock()
@@ -332,11 +414,13 @@ func (r *Reservation) Release() bool {
 	}
 	r.done = true
 	n := len(l.spends)
-	if n == 0 || l.spends[n-1] != r.spend || uint64(r.spend.Nonce)+1 != l.nonce {
+	if n == 0 || l.spends[n-1] != r.spend || r.spend.Sig == nil && uint64(r.spend.Nonce)+1 != l.nonce {
 		return false
 	}
 	l.spends = l.spends[:n-1]
-	l.nonce--
+	if r.spend.Sig == nil {
+		l.nonce--
+	}
 	l.forget(r.spend.ID)
 	l.version++
 	return true
@@ -377,7 +461,7 @@ func (l *Ledger) Version() uint64 {
 func (l *Ledger) prune(now uint64) {
 	keep := l.spends[:0]
 	for _, s := range l.spends {
-		if counts(s.Time, l.window, now) {
+		if counts(s.Time, l.window, now) || s.Sig != nil && now <= s.Until {
 			keep = append(keep, s)
 		}
 	}
@@ -462,7 +546,11 @@ func Restore(data []byte, cfg Config) (*Ledger, error) {
 			(s.Token == nil) != (s.Amount == nil) || (s.Amount != nil && s.Amount.BitLen() > wire.MaxSpentBits) {
 			return nil, wire.Errorf(wire.Malformed, "ledger: bad spend entry")
 		}
-		if uint64(s.Nonce) >= l.nonce {
+		if s.Sig != nil {
+			if len(s.Sig) != SigKeyLen || s.Nonce != 0 || s.Value.Sign() != 0 || s.Fee.Sign() != 0 {
+				return nil, wire.Errorf(wire.Malformed, "ledger: bad signature entry")
+			}
+		} else if uint64(s.Nonce) >= l.nonce {
 			return nil, wire.Errorf(wire.Malformed, "ledger: spend nonce %d is not below the next nonce %d", s.Nonce, l.nonce)
 		}
 		l.spends = append(l.spends, s)

@@ -141,6 +141,10 @@ type ProposalView struct {
 	Nonce     NonceView `json:"nonce"`
 	Proof     ProofView `json:"proof"`
 	Warnings  []Warning `json:"warnings"`
+	// Signature is set for a signature proposal (typed data, issue 17): the
+	// domain, the type, each field with its rule; Tx, Nonce and Proof are
+	// then empty (the proof is verified when the user approves).
+	Signature *ExplainedSignature `json:"signature,omitempty"`
 }
 
 // knownFunctions are decoded by name; args lists their static head types.
@@ -419,6 +423,11 @@ func (s *Signer) Inspect(ctx context.Context, raw []byte) (*ProposalView, error)
 	s.mu.Unlock()
 	now := s.now()
 	view := s.ledger.View(now)
+	if wire.IsSigProposal(raw) {
+		st := view.State()
+		st.Time = now
+		return s.inspectSignature(raw, pn, st)
+	}
 	fee := s.feeWarnWei()
 	k := viewKey{proofKey: proofKey{digest: Digest(raw), nonce: view.Nonce, state: stateKey(view.State())}, bucket: now / 10, feeWarn: fee.String()}
 	if pn != nil {

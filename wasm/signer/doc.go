@@ -33,6 +33,15 @@
 //  7. reserve the nonce and every window sum atomically (G2), persist the
 //     ledger, sign EIP-1559, commit.
 //
+// A signature proposal (a document with typedData, issue 17) takes the same
+// path with its own checks (signature.go): no typed-data key pinned →
+// unknown_policy; verify.VerifySignature reads every public input from the
+// document and the signer's state (policy_violation:signature, arg,
+// validity, token_window; stale_state; proof_invalid); the ledger reserves
+// the token amount and the (domain separator, nonce) record together
+// (replay); the signer signs that document's EIP-712 digest. No nonce, fee
+// or transaction count is taken, and nothing is broadcast.
+//
 // The display model (display.go) is what a host shows: Inspect decodes a
 // proposal exactly as Submit does and returns the transaction and calldata
 // decoded, every address in full (EIP-55) with the pinned policy's label,

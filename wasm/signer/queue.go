@@ -142,17 +142,24 @@ func (s *Signer) check(ctx context.Context, p *wire.Proposal, raw []byte, fromQu
 // What cannot be signed anyway is refused at once; a full queue answers
 // busy and keeps nothing.
 func (s *Signer) enqueue(ctx context.Context, p *wire.Proposal, raw []byte) wire.Receipt {
+	return s.enqueueRaw(ctx, p.ID, p.PolicyCommitment, raw)
+}
+
+// enqueueRaw is enqueue for a proposal of either kind (a transaction or a
+// signature), by its id and policy commitment.
+func (s *Signer) enqueueRaw(ctx context.Context, id string, commitment wire.Hash32, raw []byte) wire.Receipt {
 	s.mu.Lock()
 	pn := s.pins
 	s.mu.Unlock()
 	switch {
 	case pn == nil:
-		return reject(p.ID, wire.Errorf(wire.UnknownPolicy, "no policy is pinned"))
-	case p.PolicyCommitment != pn.policy.Commitment():
-		return reject(p.ID, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", p.PolicyCommitment, pn.policy.Commitment()))
-	case s.ledger.Seen(p.ID):
-		return reject(p.ID, wire.Errorf(wire.Replay, "proposal %s was already signed", p.ID))
+		return reject(id, wire.Errorf(wire.UnknownPolicy, "no policy is pinned"))
+	case commitment != pn.policy.Commitment():
+		return reject(id, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the pinned policy is %s", commitment, pn.policy.Commitment()))
+	case s.ledger.Seen(id):
+		return reject(id, wire.Errorf(wire.Replay, "proposal %s was already signed", id))
 	}
+	p := struct{ ID string }{id}
 	pending := wire.Receipt{ID: p.ID, Status: wire.StatusPending, Message: "waiting for the user's approval (supervised mode)"}
 	s.g.mu.Lock()
 	for _, q := range s.g.queue {
@@ -268,6 +275,9 @@ func (s *Signer) Approve(ctx context.Context, id string, digest wire.Hash32) (wi
 	}
 	if err := s.persistQueue(ctx); err != nil {
 		return wire.Receipt{}, err
+	}
+	if wire.IsSigProposal(item.raw) {
+		return s.approveSignature(ctx, id, item.raw), nil
 	}
 	p, err := wire.DecodeProposal(item.raw)
 	if err != nil {

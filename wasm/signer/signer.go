@@ -103,14 +103,19 @@ type Signer struct {
 }
 
 type pins struct {
-	policy *policy.Policy
-	vk     *verify.VerifyingKey
+	policy  *policy.Policy
+	vk      *verify.VerifyingKey
+	typedVK *verify.TypedVerifyingKey // nil: no signature proposals
+	raw     pinsJSON                  // as stored
 }
 
 type pinsJSON struct {
 	Version int             `json:"version"`
 	Policy  json.RawMessage `json:"policy"`
 	VK      wire.Bytes      `json:"vk"`
+	// TypedVK is the typed-data circuit's key (PinTypedKey), optional; it
+	// lives in the pins record so that storage authentication covers it.
+	TypedVK wire.Bytes `json:"typedVK,omitempty"`
 }
 
 // New loads a Signer from cfg.Store. A stored vault blob that is corrupted
@@ -253,7 +258,13 @@ func decodePins(raw []byte) (*pins, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pins{policy: pol, vk: vk}, nil
+	p := &pins{policy: pol, vk: vk, raw: pj}
+	if pj.TypedVK != nil {
+		if p.typedVK, err = verify.LoadTypedVerifyingKey(pj.TypedVK); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 func (s *Signer) now() uint64 {
@@ -424,7 +435,16 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 	if err != nil {
 		return wire.Hash32{}, err
 	}
-	raw, err := json.Marshal(pinsJSON{Version: 1, Policy: json.RawMessage(policyJSON), VK: vkBytes})
+	// A typed-data key already pinned stays (it belongs to the circuit, not
+	// to the policy).
+	pj := pinsJSON{Version: 1, Policy: json.RawMessage(policyJSON), VK: vkBytes}
+	var typedVK *verify.TypedVerifyingKey
+	s.mu.Lock()
+	if s.pins != nil {
+		pj.TypedVK, typedVK = s.pins.raw.TypedVK, s.pins.typedVK
+	}
+	s.mu.Unlock()
+	raw, err := json.Marshal(pj)
 	if err != nil {
 		return wire.Hash32{}, wire.Errorf(wire.Malformed, "pins: %v", err)
 	}
@@ -432,7 +452,7 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 		return wire.Hash32{}, storeErr("write pins", err)
 	}
 	s.mu.Lock()
-	s.pins = &pins{policy: pol, vk: vk}
+	s.pins = &pins{policy: pol, vk: vk, typedVK: typedVK, raw: pj}
 	s.mu.Unlock()
 	s.ledger.SetWindow(pol.Window.Seconds)
 	if err := s.persistLedger(ctx); err != nil {
@@ -632,6 +652,9 @@ func (s *Signer) Audit(ctx context.Context) ([]audit.Entry, error) {
 // answers with a receipt: signed, rejected with a code, or pending while
 // the vault is locked.
 func (s *Signer) Submit(ctx context.Context, raw []byte) wire.Receipt {
+	if wire.IsSigProposal(raw) {
+		return s.submitSignature(ctx, raw)
+	}
 	p, err := wire.DecodeProposal(raw)
 	if err != nil {
 		r := reject("", err)
@@ -830,10 +853,19 @@ func (s *Signer) checkAccount(v *vault.Vault, pol *policy.Policy) error {
 
 // hold queues a proposal that met a locked vault.
 func (s *Signer) hold(ctx context.Context, p *wire.Proposal, raw []byte) wire.Receipt {
+	return s.holdRaw(ctx, p.ID, raw)
+}
+
+// holdRaw queues a proposal of either kind (a transaction or a signature)
+// that met a locked vault, once per id.
+func (s *Signer) holdRaw(ctx context.Context, id string, raw []byte) wire.Receipt {
 	s.mu.Lock()
 	dup := false
 	for _, q := range s.pending {
-		if qp, err := wire.DecodeProposal(q); err == nil && qp.ID == p.ID {
+		var probe struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(q, &probe) == nil && probe.ID == id {
 			dup = true
 			break
 		}
@@ -844,14 +876,14 @@ func (s *Signer) hold(ctx context.Context, p *wire.Proposal, raw []byte) wire.Re
 	}
 	s.mu.Unlock()
 	if full {
-		return reject(p.ID, wire.Errorf(wire.Locked, "the vault is locked and %d proposals are already waiting", s.cfg.MaxPending))
+		return reject(id, wire.Errorf(wire.Locked, "the vault is locked and %d proposals are already waiting", s.cfg.MaxPending))
 	}
 	if !dup {
 		if err := s.persistPending(ctx); err != nil {
-			return reject(p.ID, err)
+			return reject(id, err)
 		}
 	}
-	return wire.Receipt{ID: p.ID, Status: wire.StatusPending, Code: wire.Locked, Message: "the vault is locked; the proposal is kept until it is unlocked"}
+	return wire.Receipt{ID: id, Status: wire.StatusPending, Code: wire.Locked, Message: "the vault is locked; the proposal is kept until it is unlocked"}
 }
 
 func (s *Signer) persistLedger(ctx context.Context) error {

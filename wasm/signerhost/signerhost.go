@@ -110,8 +110,10 @@ func (h *host) handle(ctx context.Context, raw json.RawMessage) {
 	}
 	r := h.cfg.Signer.Submit(ctx, raw)
 	took := time.Since(start)
-	if r.Status != wire.StatusSigned {
-		h.event(Event{ID: r.ID, Status: r.Status, Code: r.Code, Message: r.Message, Took: took})
+	if r.Status != wire.StatusSigned || r.Signature != nil {
+		// Refused, pending, or a typed-data signature (nothing to broadcast:
+		// the agent host sends it, e.g. as an x402 payment header).
+		h.event(Event{ID: r.ID, Status: r.Status, Code: r.Code, Message: r.Message, TxHash: r.Digest, Took: took})
 		h.send(ctx, r)
 		return
 	}

@@ -53,6 +53,9 @@ type Signer struct {
 	win    *wire.State // its nonce and window sums
 	seen   map[string]bool
 	Nonces []uint64 // nonces signed, in order
+	// Typed answers signature proposals (a real signer core's Submit, in
+	// tests of POST /v1/signatures); nil refuses them.
+	Typed atomic.Pointer[func(raw []byte) wire.Receipt]
 }
 
 func (s *Signer) run(ctx context.Context, p *Pipe) {
@@ -73,6 +76,12 @@ func (s *Signer) run(ctx context.Context, p *Pipe) {
 }
 
 func (s *Signer) handle(body []byte) wire.Receipt {
+	if wire.IsSigProposal(body) {
+		if f := s.Typed.Load(); f != nil {
+			return (*f)(body)
+		}
+		return wire.Receipt{ID: "unknown", Status: wire.StatusRejected, Code: wire.UnknownPolicy, Message: "this fake signer signs no typed data"}
+	}
 	p, err := wire.DecodeProposal(body)
 	if err != nil {
 		return wire.Receipt{ID: "unknown", Status: wire.StatusRejected, Code: wire.CodeOf(err), Message: wire.MessageOf(err)}

@@ -13,6 +13,10 @@
 //	                                               prove and send (forge*: change the
 //	                                               transaction after proving, as a
 //	                                               compromised host would)
+//	{"cmd":"sign","id":"s-1","value":"…","nonce":n,"forgeTo":"0x…"?}
+//	                                               prove an x402 authorization (EIP-3009,
+//	                                               Token A to Alice) and send it as a
+//	                                               signature proposal
 //	{"cmd":"raw","id":"x","body":"{…}"}              send a proposal document as given (hostile tests)
 //	{"cmd":"copies","prefix":"c","n":100,"value":"0x…"} prove once, send n copies (ids prefix-i)
 //	{"cmd":"flood","n":10000}                        send n hostile proposals (flood test), paced by receipts
@@ -119,6 +123,7 @@ type agent struct {
 	keysDir string
 	eth     *ethclient.Client
 	pk      *groth16.ProvingKey
+	tpk     *groth16.ProvingKey // the typed-data circuit's
 	pol     *policy.Policy
 	prover  *prover.Prover
 	cl      *client.Client
@@ -172,8 +177,13 @@ func run(keysDir, rpc string) error {
 	if err != nil {
 		return err
 	}
-	a := &agent{rpc: rpc, keysDir: keysDir, eth: eth, pk: pk}
-	emit("ready", map[string]any{"vk": base64.StdEncoding.EncodeToString(vkBytes), "vkHash": vk.Hash().Hex()})
+	tpk, typedVK, err := loadTypedKeys(keysDir)
+	if err != nil {
+		return err
+	}
+	a := &agent{rpc: rpc, keysDir: keysDir, eth: eth, pk: pk, tpk: tpk}
+	emit("ready", map[string]any{"vk": base64.StdEncoding.EncodeToString(vkBytes), "vkHash": vk.Hash().Hex(),
+		"typedVK": base64.StdEncoding.EncodeToString(typedVK)})
 
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -227,7 +237,7 @@ func (a *agent) makePolicy(account string) error {
     { "address": %q, "label": "Strategy pool", "calls": [{
       "fn": "swapExactIn(address,uint256,uint256,address,uint256)", "programOnly": true,
       "args": [{ "oneOf": [%q, %q] }, { "max": "100 TKA", "spend": { "tokenArg": 0 } }, "any", { "is": "self" }, "any"] }] }
-  ],
+  ]`+fmt.Sprintf(typedRule, tokenA, alice)+`,
   "salt": "0x%x"
 }`, account, now.Add(-time.Hour).Format(time.RFC3339), now.Add(365*24*time.Hour).Format(time.RFC3339), alice,
 		tokenA, tokenB, router, tokenA, tokenB, tokenA, tokenB, pool, tokenA, tokenB, salt)
@@ -297,6 +307,8 @@ func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 		return a.pair(ctx, str(cmd, "uri"))
 	case "propose":
 		return a.propose(ctx, cmd)
+	case "sign":
+		return a.sign(ctx, cmd)
 	case "raw":
 		return a.raw(ctx, str(cmd, "id"), str(cmd, "body"))
 	case "copies":
