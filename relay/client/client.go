@@ -87,10 +87,7 @@ func (m *Message) Decode(v any) error {
 	if m.Kind == "" {
 		return wire.Errorf(wire.Malformed, "relay message %s is not a typed message", m.Header.ID)
 	}
-	if err := json.Unmarshal(m.Body, v); err != nil {
-		return wire.Errorf(wire.Malformed, "relay message %s (%s): %v", m.Header.ID, m.Kind, err)
-	}
-	return nil
+	return wire.DecodeStrict(m.Body, v, fmt.Sprintf("relay message %s (%s)", m.Header.ID, m.Kind))
 }
 
 type typed struct {
@@ -740,7 +737,7 @@ func (c *Client) nextLocked() {
 		m.Payload, m.E2EKind, m.Gap, m.opened = o.Payload, o.Kind, o.Gap, &o
 		c.stats.Gaps += o.Gap
 		var t typed
-		if o.Kind == e2e.KindData && json.Unmarshal(o.Payload, &t) == nil && t.Kind != "" {
+		if o.Kind == e2e.KindData && wire.DecodeStrict(o.Payload, &t, "typed message") == nil && t.Kind != "" {
 			m.Kind, m.Body = t.Kind, t.Body
 		}
 		c.cur = m

@@ -12,7 +12,6 @@ const (
 	ReasonUnknownChannel
 	ReasonAuthFailed
 	ReasonAuthTimeout
-	ReasonReplay
 	ReasonDuplicate
 	ReasonQueueFull
 	ReasonRateLimited
@@ -27,7 +26,7 @@ const (
 
 var reasonNames = [NumReasons]string{
 	"malformed", "too_large", "unsupported_version", "unknown_channel", "auth_failed",
-	"auth_timeout", "replay", "duplicate", "queue_full", "rate_limited", "slow_consumer",
+	"auth_timeout", "duplicate", "queue_full", "rate_limited", "slow_consumer",
 	"timeout", "channel_limit", "ip_limit", "replaced", "unavailable",
 }
 

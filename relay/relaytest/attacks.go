@@ -11,6 +11,7 @@ import (
 	"github.com/leash-wallet/leash/relay/client"
 	"github.com/leash-wallet/leash/relay/e2e"
 	"github.com/leash-wallet/leash/relay/proto"
+	"github.com/leash-wallet/leash/wire"
 )
 
 // testAttacks performs the attacks of the relay's threat model (issue 18)
@@ -28,6 +29,7 @@ func testAttacks(t *testing.T, tgt Target, healthy *Pair) {
 		{"acknowledged-elsewhere-shows-as-lost", func(t *testing.T) { attackAckedElsewhere(t, tgt) }},
 		{"second-agent-key-refuses-pairing", func(t *testing.T) { attackSecondHello(t, tgt) }},
 		{"expired-pairing-uri", func(t *testing.T) { attackExpired(t, tgt) }},
+		{"typed-layer-two-bodies", func(t *testing.T) { attackTwoBodies(t, tgt) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -159,6 +161,37 @@ func attackAckedElsewhere(t *testing.T, tgt Target) {
 	_ = p.Signer.Ack(m)
 	if st := p.Signer.Stats(); st.Lost != 2 || st.Gaps != 2 {
 		t.Fatalf("stats %+v", st)
+	}
+}
+
+// attackTwoBodies: a peer sends the typed layer with a second body under
+// a case variant ("BODY"), which encoding/json alone would take over
+// "body". The client hands it up as an untyped message (no kind; Decode
+// refuses it malformed), and a body with a case-variant field inside is
+// refused by Decode too.
+func attackTwoBodies(t *testing.T, tgt Target) {
+	p := NewPair(t, tgt.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i, payload := range []string{
+		`{"kind":"proposal","body":{"n":1},"BODY":{"n":2}}`,
+		`{"kind":"proposal","body":{"n":1,"N":2}}`,
+	} {
+		if err := p.Agent.SendPayload(ctx, e2e.NewMessageID(nil), uint32(i+1), []byte(payload)); err != nil {
+			t.Fatal(err)
+		}
+		m, err := p.Signer.Receive(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pr Proposal
+		if err := m.Decode(&pr); !errors.Is(err, wire.ErrMalformed) {
+			t.Fatalf("%s: decoded %+v (kind %q, %v), want malformed", payload, pr, m.Kind, err)
+		}
+		if i == 0 && m.Kind != "" {
+			t.Fatalf("%s: handed up as kind %q", payload, m.Kind)
+		}
+		_ = p.Signer.Ack(m)
 	}
 }
 

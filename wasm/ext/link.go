@@ -485,7 +485,9 @@ func (l *Link) nextLocked(st *Step) {
 			Kind string          `json:"kind"`
 			Body json.RawMessage `json:"body"`
 		}
-		if o.Kind != e2e.KindData || json.Unmarshal(o.Payload, &t) != nil || t.Kind == "" || len(t.Kind) > 64 {
+		// Strict (wire.DecodeStrict): a case variant or duplicate of
+		// "body" would otherwise pick one of two bodies.
+		if o.Kind != e2e.KindData || wire.DecodeStrict(o.Payload, &t, "typed message") != nil || t.Kind == "" || len(t.Kind) > 64 {
 			_ = l.sess.Commit(&o)
 			st.Dropped = append(st.Dropped, "malformed: not a typed message")
 			l.ackLocked(d.n, st)

@@ -580,3 +580,45 @@ func FuzzOnFrame(f *testing.F) {
 		}
 	})
 }
+
+// TestLinkTypedLayerStrict: the typed layer {"kind","body"} of an agent
+// host's message is decoded as strictly as every wire document: a second
+// body under a case variant ("BODY", "Body") or a Unicode fold, a
+// duplicate key, an unknown field or trailing data drops the message (it
+// is acknowledged, never handed up) instead of one of two bodies being
+// picked.
+func TestLinkTypedLayerStrict(t *testing.T) {
+	l, as := pairLocal(t)
+	n := uint64(0)
+	deliver := func(payload string) Step {
+		t.Helper()
+		env, _, err := as.Seal(e2e.KindData, e2e.NewMessageID(nil), 0, []byte(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		st, err := l.OnFrame(proto.Deliver(n, env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	for _, payload := range []string{
+		`{"kind":"proposal","body":{"n":1},"BODY":{"n":2}}`,
+		`{"kind":"proposal","Body":{"n":2}}`,
+		`{"KIND":"revoke","kind":"proposal","body":{}}`,
+		`{"kind":"proposal","kind":"revoke","body":{}}`,
+		`{"kind":"proposal","body":{},"extra":1}`,
+		`{"kind":"proposal","body":{}} {"kind":"revoke"}`,
+		`{"kind":"proposal","body":{"n":1,"n":2}}`,
+		"{\"kind\":\"proposal\",\"bod\u0443\":{}}",
+	} {
+		st := deliver(payload)
+		if len(st.Messages) != 0 || len(st.Dropped) != 1 || !strings.HasPrefix(st.Dropped[0], "malformed") || l.acked != n {
+			t.Fatalf("%s: handed up or not dropped: %+v (acked %d of %d)", payload, st, l.acked, n)
+		}
+	}
+	if st := deliver(`{"kind":"proposal","body":{"n":3}}`); len(st.Messages) != 1 || st.Messages[0].Body != `{"n":3}` {
+		t.Fatalf("a well-formed message after the refused ones: %+v", st)
+	}
+}
