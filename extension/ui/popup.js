@@ -547,7 +547,7 @@ function programsCard() {
     h('h2', {}, t('Strategy programs')),
     programs.length
       ? h('ul', { class: 'plain', id: 'program-list' }, ...programs.map((p) => h('li', { 'data-program': p.commitment },
-        h('span', { class: 'mono' }, short(p.commitment)), ' ' + t('$1 template, oracle', p.template) + ' ', h('span', { class: 'mono' }, short(p.oracle)), ' ',
+        h('span', { class: 'mono' }, short(p.commitment)), ' ' + t('$1 template, oracle', p.template) + ' ', h('span', { class: 'mono', 'data-oracle': p.oracle }, p.oracle), ' ',
         h('button', { class: 'small', 'data-unpin': p.commitment, onclick: () => act(() => call('unpinProgram', { commitment: p.commitment })) }, t('Unpin')))))
       : h('p', { class: 'muted', id: 'no-programs' }, t('No program pinned: program proposals are refused. Policy proposals are not affected.')),
     h('p', { class: 'small' }, t('A program proof shows the trade is what the committed program computes from the oracle. Before signing, Leash re-reads the oracle itself over your JSON-RPC URL.')),

@@ -246,6 +246,10 @@ try {
     await popup.waitForSelector(`[data-program="${pin.commitment}"]`);
     const st = (await api('view')).status;
     assert(st.programs.length === 1 && st.programs[0].template === 'threshold' && st.programs[0].oracle.toLowerCase() === pin.oracle.toLowerCase(), 'pinned: ' + JSON.stringify(st.programs));
+    // The card shows the whole oracle address (a shortened one would let a
+    // look-alike with the same first and last characters pass unseen).
+    const shown = await popup.textContent(`[data-program="${pin.commitment}"] [data-oracle]`);
+    assert(shown.toLowerCase() === pin.oracle.toLowerCase(), 'the programs card shows the oracle as ' + shown);
     await shot(popup, '05a-popup-programs');
     await popup.click(`[data-unpin="${pin.commitment}"]`);
     await popup.waitForSelector('#no-programs');
