@@ -736,9 +736,10 @@ func (c *Client) nextLocked() {
 		}
 		m.Payload, m.E2EKind, m.Gap, m.opened = o.Payload, o.Kind, o.Gap, &o
 		c.stats.Gaps += o.Gap
-		var t typed
-		if o.Kind == e2e.KindData && wire.DecodeStrict(o.Payload, &t, "typed message") == nil && t.Kind != "" {
-			m.Kind, m.Body = t.Kind, t.Body
+		if o.Kind == e2e.KindData {
+			if kind, body, err := wire.DecodeKindBody(o.Payload); err == nil {
+				m.Kind, m.Body = kind, body
+			}
 		}
 		c.cur = m
 	}
