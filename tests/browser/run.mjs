@@ -50,6 +50,13 @@ function run(cmd, args) {
 
 const start = (cmd, args, name) => startProc(cmd, args, name, ART, procs);
 
+// programKeys resolves to a directory holding the threshold program's
+// setup made from this source (scripts/demo-keys.sh, the demo's keys: an
+// older circuit's key, left in a cache, is made again rather than refused
+// by the registry as "the key of no template's circuit").
+let programKeysDir;
+const programKeys = () => (programKeysDir ||= run(path.join(ROOT, 'scripts/demo-keys.sh'), []).then((out) => path.resolve(ROOT, out.trim())));
+
 function cleanup() {
   for (const p of procs) if (p.exited === undefined) p.kill('SIGTERM');
 }
@@ -219,9 +226,7 @@ try {
   });
 
   await test('programs: pin a strategy program in the popup (published on chain first), listed; a wrong key refused; unpin', async () => {
-    const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
-    const vkPath = path.join(keys, 'program-threshold.vk');
-    if (!fs.existsSync(vkPath)) await run(LEASH, ['program', 'setup', '--template', 'threshold', '--out', keys]);
+    const vkPath = path.join(await programKeys(), 'program-threshold.vk');
     const pin = JSON.parse(await run(LEASH, ['program', 'pin', path.join(ROOT, 'examples/programs/threshold.json')]));
     const vk = fs.readFileSync(vkPath);
     // A program is pinned only once the wallet's account published it in
@@ -1215,7 +1220,7 @@ try {
 
   await test('programs in the extension: a wrong program key cannot be pinned; a replayed decision is program_replay; a revoked program refuses', async () => {
     const reg = devInfo.contracts.registry;
-    const keys = process.env.KEYS_DIR || path.join(ROOT, '.cache/browser-keys');
+    const keys = await programKeys();
     let mark;
     // A second profile: a fresh wallet that pins the program examples' policy.
     const second = await launchExtension(EXT, path.join(tmp, 'profile-programs'), ART, 'ui/popup.html?tab=activity', 'console-programs.log');
@@ -1230,7 +1235,7 @@ try {
       // The program examples' policy, for this wallet (a v2 policy commits
       // the account it is for).
       mark = agent.lines.length;
-      send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json') });
+      send({ cmd: 'program-setup', policy: path.join(ROOT, 'examples/programs/policy.json'), program: path.join(ROOT, 'examples/programs/threshold.json'), keys });
       const pr = await agent.next((e) => e.event === 'program-ready' || (e.event === 'error' && e.cmd === 'program-setup'), 60000, mark);
       assert(pr.event === 'program-ready', 'program setup: ' + JSON.stringify(pr));
       mark = agent.lines.length;

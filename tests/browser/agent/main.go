@@ -22,9 +22,10 @@
 //	{"cmd":"flood","n":10000}                        send n hostile proposals (flood test), paced by receipts
 //	{"cmd":"fund","to":"0x…","value":"0x…"}          send ETH from a devnet account
 //	{"cmd":"balance","address":"0x…"}
-//	{"cmd":"program-setup","policy":"FILE","program":"FILE","account":"0x…"}
+//	{"cmd":"program-setup","policy":"FILE","program":"FILE","account":"0x…","keys":"DIR"}
 //	                                                load the program examples (the policy
-//	                                                for account: a v2 policy commits it)
+//	                                                for account: a v2 policy commits it;
+//	                                                the program's setup from DIR, default --keys)
 //	{"cmd":"set-price","price":"0x…"}                a new oracle round (devnet account 0 owns the oracle)
 //	{"cmd":"propose-program","id":"…","from":"0x…","nonce":n,"block":b?}
 //	                                                read the oracle at b (default: the head), prove the program's decision, send
@@ -325,7 +326,7 @@ func (a *agent) do(ctx context.Context, cmd map[string]any) error {
 		emit("balance", map[string]any{"address": str(cmd, "address"), "wei": b.String()})
 		return nil
 	case "program-setup":
-		return a.programSetup(str(cmd, "policy"), str(cmd, "program"), str(cmd, "account"))
+		return a.programSetup(str(cmd, "policy"), str(cmd, "program"), str(cmd, "account"), str(cmd, "keys"))
 	case "set-price":
 		return a.setPrice(ctx, str(cmd, "price"))
 	case "propose-program":
@@ -508,7 +509,7 @@ var accountField = regexp.MustCompile(`"account":\s*"0x[0-9a-fA-F]{40}"`)
 // the template's keys from the keys dir (leash program setup --out DIR).
 // It also makes a well-formed key of another setup of the same circuit
 // (alpha doubled), which the extension must refuse to pin.
-func (a *agent) programSetup(policyFile, programFile, account string) error {
+func (a *agent) programSetup(policyFile, programFile, account, keysDir string) error {
 	pdoc, err := os.ReadFile(policyFile)
 	if err != nil {
 		return err
@@ -531,7 +532,10 @@ func (a *agent) programSetup(policyFile, programFile, account string) error {
 	if err != nil {
 		return err
 	}
-	dir := a.keysDir
+	dir := keysDir
+	if dir == "" {
+		dir = a.keysDir
+	}
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "leash-browser-keys")
 	}
