@@ -24,8 +24,8 @@ console.log(`sandbox: agent host ${sb.agentHost}, rpc ${sb.rpc}, account ${sb.ac
 // cacheTimeout -1: ethers v6 caches identical reads for 250 ms, so a balance read right after a fast mine returns the old one.
 const provider = new ethers.JsonRpcProvider(sb.rpc, undefined, { cacheTimeout: -1 });
 const erc20 = new ethers.Contract(sb.contracts.dUSD, ['function balanceOf(address) view returns (uint256)'], provider);
-const TOOLS = ['approve_erc20', 'call_contract', 'describe_policy', 'get_wallet_details', 'list_tasks', 'list_transactions', 'run_program',
-  'transaction_status', 'transfer_erc20', 'transfer_native'];
+const TOOLS = ['approve_erc20', 'call_contract', 'describe_policy', 'get_wallet_details', 'list_tasks', 'list_transactions', 'pay_x402',
+  'run_program', 'transaction_status', 'transfer_erc20', 'transfer_native'];
 
 async function driveEveryTool(label, client) {
   await check(`${label}: every tool has an input schema, an output schema and annotations`, async () => {
@@ -35,7 +35,7 @@ async function driveEveryTool(label, client) {
       assert.equal(t.inputSchema.type, 'object', t.name);
       assert.equal(t.outputSchema?.type, 'object', `${t.name} outputSchema`);
       assert.ok(t.annotations?.title, `${t.name} title`);
-      const spends = /^(transfer|approve|call|run)/.test(t.name);
+      const spends = /^(transfer|approve|call|run|pay)/.test(t.name);
       assert.equal(t.annotations.readOnlyHint, !spends, `${t.name} readOnlyHint`);
       if (spends) assert.equal(t.annotations.destructiveHint, true, `${t.name} destructiveHint`);
     }
@@ -48,14 +48,16 @@ async function driveEveryTool(label, client) {
     assert.equal(w.chainId, 1337);
     const dusd = w.balances.find((b) => b.symbol === 'dUSD');
     assert.ok(dusd && dusd.decimals === 18, JSON.stringify(w.balances));
-    // Every window of the v2 policy, in this order: value, fees, count, then each token window.
-    assert.deepEqual(w.budget.map((b) => `${b.rule}/${b.symbol}`), ['window/ETH', 'fee_window/ETH', 'tx_count/', 'token_window/dETH', 'token_window/dUSD']);
+    // Every window of the v2 policy, in this order: value, fees, count, then
+    // each token window (dUSDC is the x402 payments' token).
+    assert.deepEqual(w.budget.map((b) => `${b.rule}/${b.symbol}`), ['window/ETH', 'fee_window/ETH', 'tx_count/', 'token_window/dUSDC', 'token_window/dETH', 'token_window/dUSD']);
     assert.equal(w.budget[0].rule, 'window');
     assert.match(w.budget[0].text, /left of 3 ETH in any 1 day/);
     assert.match(w.budget[1].text, /left of 0.2 ETH in any 1 day/);
     assert.match(w.budget[2].text, /transactions left of 100 in any 1 day/);
-    assert.match(w.budget[3].text, /left of 5 dETH in any 1 day/);
-    assert.match(w.budget[4].text, /left of 5000 dUSD in any 1 day/);
+    assert.match(w.budget[3].text, /left of 0.05 dUSDC in any 1 day/);
+    assert.match(w.budget[4].text, /left of 5 dETH in any 1 day/);
+    assert.match(w.budget[5].text, /left of 5000 dUSD in any 1 day/);
     for (const b of w.budget) assert.equal(b.windowSeconds, 86400, JSON.stringify(b));
     assert.equal(w.signer.paired, true);
     assert.equal(w.signer.relayConnected, true);
