@@ -88,7 +88,8 @@ function programFixtures(dir, cli) {
 }
 
 // programRPC answers the core's chain reads from the fixture's inputs, in
-// process: chain 1337, head = the proof's block, oracle rounds 1..8.
+// process: chain 1337, head = the proof's block (time 2), oracle rounds
+// 1..8 (updated at 1).
 function programRPC(inputs, block) {
   const word = (v) => BigInt.asUintN(256, BigInt(v)).toString(16).padStart(64, "0");
   const round = (id) => "0x" + word(id) + word(inputs[id - 1]) + word(1) + word(1) + word(id);
@@ -96,6 +97,11 @@ function programRPC(inputs, block) {
     switch (method) {
       case "eth_chainId": return "0x539";
       case "eth_blockNumber": return "0x" + block.toString(16);
+      // The block's time: the oracle's latest answer (updatedAt 1) is 1 s
+      // old, within the program's maxInputAge.
+      case "eth_getBlockByNumber":
+        if (params[0] !== "0x" + block.toString(16)) throw new Error("unexpected block " + params[0]);
+        return { number: params[0], timestamp: "0x2" };
       case "eth_call": {
         const data = params[0].data;
         if (data === "0xfeaf968c") return round(inputs.length);
