@@ -3,7 +3,7 @@
 // when it comes from one of the extension's own pages (popup, onboarding);
 // never from a content script, a web page or the relay. What the pages
 // show comes from the core's display model.
-import { ready } from './core.js';
+import { ready, wasmSHA256 } from './core.js';
 import { lockdown } from './lockdown.js';
 import * as notify from './notify.js';
 import * as relay from './relay.js';
@@ -245,8 +245,8 @@ export async function handle(msg) {
     case 'bench':
       return rt.benchStats();
     case 'build': {
-      const { wasmSHA256 } = await ready();
-      return { wasmSHA256: await wasmSHA256, version: chrome.runtime.getManifest().version };
+      await ready();
+      return { wasmSHA256: await wasmSHA256(), version: chrome.runtime.getManifest().version };
     }
     case 'exportMnemonic':
       return approver.exportMnemonic(str(msg.password));

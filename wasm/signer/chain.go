@@ -74,9 +74,10 @@ func (s *Signer) CheckRPC(ctx context.Context, call rpcchain.Call) (uint64, erro
 	if err != nil {
 		return 0, wire.Errorf(wire.InputUnavailable, "the RPC does not answer eth_chainId: %v", err)
 	}
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
+	pn, err := s.currentPins()
+	if err != nil {
+		return id, err
+	}
 	if pn != nil && id != pn.policy.ChainID {
 		return id, wire.Errorf(wire.WrongChain, "the RPC serves chain %d; the pinned policy is for chain %d", id, pn.policy.ChainID)
 	}

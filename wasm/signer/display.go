@@ -418,9 +418,10 @@ func (s *Signer) selfAddress() *wire.Address {
 // does not decode is malformed: there is nothing to show, and nothing
 // would be signed.
 func (s *Signer) Inspect(ctx context.Context, raw []byte) (*ProposalView, error) {
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
+	pn, err := s.currentPins()
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
 	view := s.ledger.View(now)
 	if wire.IsSigProposal(raw) {
@@ -521,11 +522,8 @@ func (s *Signer) InspectTx(raw []byte) (*TxView, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
-	var pol *policy.Policy
-	if pn != nil {
+	var pol *policy.Policy // labels, when a policy is pinned
+	if pn, err := s.currentPins(); err == nil && pn != nil {
 		pol = pn.policy
 	}
 	v := DescribeTx(tx, pol, s.selfAddress(), s.feeWarnWei())
@@ -572,10 +570,8 @@ func DescribePolicy(p *policy.Policy) PolicyInfo {
 // PinnedPolicy describes the pinned policy and key (nil when none is
 // pinned): the screen shows the core's own copy, not one the host keeps.
 func (s *Signer) PinnedPolicy() *PolicyInfo {
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
-	if pn == nil {
+	pn, err := s.currentPins()
+	if pn == nil || err != nil { // the error is in Status
 		return nil
 	}
 	info := DescribePolicy(pn.policy)
@@ -612,12 +608,10 @@ type Activity struct {
 // newest limit entries (newest first) for display.
 func (s *Signer) ActivityView(ctx context.Context, limit int) Activity {
 	entries, err := s.Audit(ctx)
-	s.mu.Lock()
-	var pol *policy.Policy
-	if s.pins != nil {
-		pol = s.pins.policy
+	var pol *policy.Policy // labels, when a policy is pinned
+	if pn, perr := s.currentPins(); perr == nil && pn != nil {
+		pol = pn.policy
 	}
-	s.mu.Unlock()
 	lb := labeler{pol: pol, self: s.selfAddress()}
 	a := Activity{OK: err == nil, Head: s.audit.Head(), Rows: []ActivityRow{}}
 	if err != nil {

@@ -501,7 +501,7 @@ func (s *Signer) dropLoaded(key string) {
 	switch {
 	case key == KeyPins:
 		s.mu.Lock()
-		s.pins = nil
+		s.pins, s.stored = nil, nil
 		s.mu.Unlock()
 	case key == KeyPrograms:
 		s.mu.Lock()

@@ -134,8 +134,12 @@ func (s *Signer) RefreshNonce(ctx context.Context) (uint64, error) {
 	if r == nil {
 		return 0, wire.Errorf(wire.InputUnavailable, "no RPC is configured: the nonce cannot be read")
 	}
+	pn, err := s.currentPins()
+	if err != nil {
+		return 0, err
+	}
 	s.mu.Lock()
-	pn, v := s.pins, s.vault
+	v := s.vault
 	s.mu.Unlock()
 	if v == nil {
 		return 0, wire.Errorf(wire.Locked, "no vault yet: create or import one")

@@ -208,8 +208,12 @@ func (s *Signer) programStatus() []ProgramStatus {
 // pinned policy's chain.
 func (s *Signer) checkPublished(ctx context.Context, program, vkHash wire.Hash32) error {
 	r, o := s.reader()
+	pn, err := s.currentPins()
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
-	pn, v := s.pins, s.vault
+	v := s.vault
 	s.mu.Unlock()
 	switch {
 	case o.Registry == (wire.Address{}):

@@ -148,10 +148,10 @@ func (s *Signer) enqueue(ctx context.Context, p *wire.Proposal, raw []byte) wire
 // enqueueRaw is enqueue for a proposal of either kind (a transaction or a
 // signature), by its id and policy commitment.
 func (s *Signer) enqueueRaw(ctx context.Context, id string, commitment wire.Hash32, raw []byte) wire.Receipt {
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
+	pn, err := s.currentPins()
 	switch {
+	case err != nil:
+		return reject(id, err)
 	case pn == nil:
 		return reject(id, wire.Errorf(wire.UnknownPolicy, "no policy is pinned"))
 	case commitment != pn.policy.Commitment():

@@ -22,9 +22,10 @@ func (s *Signer) PinTypedKey(ctx context.Context, vkBytes []byte) (wire.Hash32, 
 	if err != nil {
 		return wire.Hash32{}, err
 	}
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
+	pn, err := s.currentPins()
+	if err != nil {
+		return wire.Hash32{}, err
+	}
 	if pn == nil {
 		return wire.Hash32{}, wire.Errorf(wire.UnknownPolicy, "pin the policy first")
 	}
@@ -101,9 +102,10 @@ func (s *Signer) approveSignature(ctx context.Context, id string, raw []byte) wi
 }
 
 func (s *Signer) decideSignature(ctx context.Context, p *wire.SigProposal, raw []byte) (*verify.Signature, wire.Receipt) {
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
+	pn, err := s.currentPins()
+	if err != nil {
+		return nil, reject(p.ID, err)
+	}
 	if pn == nil {
 		return nil, reject(p.ID, wire.Errorf(wire.UnknownPolicy, "no policy is pinned"))
 	}

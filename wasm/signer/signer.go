@@ -73,7 +73,8 @@ type Signer struct {
 	mu       sync.Mutex
 	vault    *vault.Vault
 	vaultErr error // a stored blob that does not decode; kept untouched
-	pins     *pins
+	pins     *pins // decoded; read through currentPins
+	stored   *storedPins
 	programs map[wire.Hash32]*Program
 	pending  []json.RawMessage
 
@@ -107,6 +108,55 @@ type pins struct {
 	vk      *verify.VerifyingKey
 	typedVK *verify.TypedVerifyingKey // nil: no signature proposals
 	raw     pinsJSON                  // as stored
+}
+
+// storedPins is the pins record as New read it, decoded on first use
+// (currentPins). Decoding a policy (its Merkle trees and commitment,
+// Poseidon2) and its keys (point decompression, subgroup checks) was most
+// of a cold open in WASM: a host's worker starts without it and decodes
+// when the pins are first needed or when it is idle (Warm). Nothing is
+// skipped: the first use runs the same strict decode and checks as New
+// did, and fails closed when they fail.
+type storedPins struct {
+	raw    []byte
+	window uint64 // the restored ledger's window, which the policy's must equal
+	once   sync.Once
+	p      *pins
+	err    error
+}
+
+// currentPins returns the pinned policy and keys: nil, nil when none is
+// pinned; an error (and nothing pinned) when the stored pins record does
+// not decode or its policy's window differs from the stored ledger's. A
+// Pin replaces either.
+func (s *Signer) currentPins() (*pins, error) {
+	s.mu.Lock()
+	sp, pn := s.stored, s.pins
+	s.mu.Unlock()
+	if sp == nil {
+		return pn, nil
+	}
+	sp.once.Do(func() {
+		p, err := decodePins(sp.raw)
+		if err == nil && p.policy.Window.Seconds != sp.window {
+			err = wire.Errorf(wire.UnknownPolicy, "ledger: stored window %d s differs from the policy's %d s", sp.window, p.policy.Window.Seconds)
+		}
+		if err != nil {
+			sp.err = wire.Errorf(wire.CodeOf(err), "stored pins: %s", wire.MessageOf(err))
+			return
+		}
+		sp.p = p
+	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stored != sp { // replaced meanwhile (Pin, a deleted record)
+		return s.pins, nil
+	}
+	if sp.err != nil {
+		return nil, sp.err
+	}
+	s.pins, s.stored = sp.p, nil
+	return s.pins, nil
 }
 
 type pinsJSON struct {
@@ -153,11 +203,7 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 		return nil, storeErr("read pins", err)
 	} else if raw != nil {
 		loaded[KeyPins] = raw
-		p, err := decodePins(raw)
-		if err != nil {
-			return nil, err
-		}
-		s.pins = p
+		s.stored = &storedPins{raw: raw}
 	}
 	if raw, err := s.store.Get(ctx, KeyPrograms); err != nil {
 		return nil, storeErr("read programs", err)
@@ -167,21 +213,32 @@ func New(ctx context.Context, cfg Config) (*Signer, error) {
 			return nil, err
 		}
 	}
-	var window uint64
-	if s.pins != nil {
-		window = s.pins.policy.Window.Seconds
-	}
 	if raw, err := s.store.Get(ctx, KeyLedger); err != nil {
 		return nil, storeErr("read ledger", err)
 	} else if raw != nil {
 		loaded[KeyLedger] = raw
-		l, err := ledger.Restore(raw, ledger.Config{Window: window})
+		// The ledger keeps its window (the policy's, checked when the
+		// pins are decoded: currentPins).
+		l, err := ledger.Restore(raw, ledger.Config{})
 		if err != nil {
 			return nil, err
 		}
 		s.ledger = l
+		if s.stored != nil {
+			s.stored.window = l.Window()
+		}
 	} else {
-		s.ledger = ledger.New(ledger.Config{Window: window}, 0)
+		s.ledger = ledger.New(ledger.Config{}, 0)
+		if s.stored != nil {
+			// Pins without a ledger (Pin stores both): decoded now, so
+			// that the new ledger takes the policy's window before any use.
+			pn, err := decodePins(s.stored.raw)
+			if err != nil {
+				return nil, err
+			}
+			s.pins, s.stored = pn, nil
+			s.ledger.SetWindow(pn.policy.Window.Seconds)
+		}
 	}
 	s.lastBlocks = map[wire.Hash32]uint64{}
 	if raw, err := s.store.Get(ctx, KeyProgramBlocks); err != nil {
@@ -439,11 +496,9 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 	// to the policy).
 	pj := pinsJSON{Version: 1, Policy: json.RawMessage(policyJSON), VK: vkBytes}
 	var typedVK *verify.TypedVerifyingKey
-	s.mu.Lock()
-	if s.pins != nil {
-		pj.TypedVK, typedVK = s.pins.raw.TypedVK, s.pins.typedVK
+	if pn, err := s.currentPins(); err == nil && pn != nil {
+		pj.TypedVK, typedVK = pn.raw.TypedVK, pn.typedVK
 	}
-	s.mu.Unlock()
 	raw, err := json.Marshal(pj)
 	if err != nil {
 		return wire.Hash32{}, wire.Errorf(wire.Malformed, "pins: %v", err)
@@ -452,7 +507,7 @@ func (s *Signer) Pin(ctx context.Context, policyJSON, vkBytes []byte) (wire.Hash
 		return wire.Hash32{}, storeErr("write pins", err)
 	}
 	s.mu.Lock()
-	s.pins = &pins{policy: pol, vk: vk, typedVK: typedVK, raw: pj}
+	s.pins, s.stored = &pins{policy: pol, vk: vk, typedVK: typedVK, raw: pj}, nil
 	s.mu.Unlock()
 	s.ledger.SetWindow(pol.Window.Seconds)
 	if err := s.persistLedger(ctx); err != nil {
@@ -498,17 +553,18 @@ type Status struct {
 	// Windows is the budget: each window rule of the pinned policy with
 	// what is spent, what is left and when capacity frees up.
 	Windows []WindowView `json:"windows"`
+	// PinsError says why the stored pins do not decode (nothing is pinned
+	// then, and every proposal is refused; pinning again replaces them).
+	PinsError string `json:"pinsError,omitempty"`
 }
 
 // Warm makes the pinned policy key's verifier tables now rather than at
 // the first verification (New and Pin leave them for later, so a host's
 // cold start stays fast). Hosts call it once they are idle after opening.
 func (s *Signer) Warm() error {
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
-	if pn == nil {
-		return nil
+	pn, err := s.currentPins()
+	if pn == nil || err != nil {
+		return err
 	}
 	return pn.vk.Warm()
 }
@@ -581,6 +637,10 @@ func (s *Signer) status() Status {
 		State: v.State()}
 	st.State.Time = 0
 	st.Queued, st.Mode, st.Integrity = s.QueuedCount(), s.CurrentMode(), s.IntegrityStatus()
+	pn, perr := s.currentPins()
+	if perr != nil {
+		st.PinsError = wire.MessageOf(perr)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -595,12 +655,12 @@ func (s *Signer) status() Status {
 			st.Vault = "locked"
 		}
 	}
-	if s.pins != nil {
-		c, h := s.pins.policy.Commitment(), s.pins.vk.Hash()
+	if pn != nil {
+		c, h := pn.policy.Commitment(), pn.vk.Hash()
 		st.PolicyCommitment, st.VKHash = &c, &h
-		st.Limits = limits(s.pins.policy, v)
+		st.Limits = limits(pn.policy, v)
 	}
-	st.Windows = s.windows(s.pins, now)
+	st.Windows = s.windows(pn, now)
 	if st.Windows == nil {
 		st.Windows = []WindowView{}
 	}
@@ -701,9 +761,10 @@ func reject(id string, err error) wire.Receipt {
 }
 
 func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.Receipt {
-	s.mu.Lock()
-	pn := s.pins
-	s.mu.Unlock()
+	pn, err := s.currentPins()
+	if err != nil {
+		return reject(p.ID, err)
+	}
 	if pn == nil {
 		return reject(p.ID, wire.Errorf(wire.UnknownPolicy, "no policy is pinned"))
 	}
