@@ -558,15 +558,32 @@ type Status struct {
 	PinsError string `json:"pinsError,omitempty"`
 }
 
-// Warm makes the pinned policy key's verifier tables now rather than at
-// the first verification (New and Pin leave them for later, so a host's
-// cold start stays fast). Hosts call it once they are idle after opening.
+// Warm decodes the stored pins and makes the pinned keys' verifier tables
+// (the policy's and each pinned program's) now rather than at the first
+// use (New and Pin leave them for later, so a host's cold start stays
+// fast). Hosts call it once they are idle after opening.
 func (s *Signer) Warm() error {
 	pn, err := s.currentPins()
-	if pn == nil || err != nil {
+	if err != nil {
 		return err
 	}
-	return pn.vk.Warm()
+	if pn != nil {
+		if err := pn.vk.Warm(); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	progs := make([]*Program, 0, len(s.programs))
+	for _, p := range s.programs {
+		progs = append(progs, p)
+	}
+	s.mu.Unlock()
+	for _, p := range progs {
+		if err := p.vk.Warm(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Windows is the state of every window rule: native value, fees, the

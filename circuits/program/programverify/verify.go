@@ -3,6 +3,7 @@ package programverify
 import (
 	"context"
 	"math/big"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/sha3"
@@ -35,17 +36,44 @@ type Options struct {
 // VerifyingKey is a loaded verifying key of one template's circuit, with
 // groth16v's precomputation (e(α, β), comb tables, the −γ/−δ lines): the
 // same verifier the policy path uses, natively and in WebAssembly.
+//
+// The key is decoded and checked when loaded; the precomputed tables (most
+// of the cost) are made on first use or by Warm, as the policy key's are
+// (verify.VerifyingKey), so that opening a signer with pinned programs
+// stays fast (the extension worker's cold boot).
 type VerifyingKey struct {
-	fast *groth16v.Verifier
+	key  *groth16v.VerifyingKey // decoded: canonical points in their groups
+	once sync.Once
+	fast *groth16v.Verifier // precomputed on first use
+	err  error
 	tmpl program.Template
 	hash wire.Hash32
 	raw  []byte
 }
 
+// verifier returns the precomputed verifier, making it the first time.
+func (k *VerifyingKey) verifier() (*groth16v.Verifier, error) {
+	k.once.Do(func() {
+		if k.fast, k.err = groth16v.NewVerifier(k.key); k.err != nil {
+			k.err = wire.Errorf(wire.Malformed, "program verifying key: %v", k.err)
+		}
+		k.key = nil
+	})
+	return k.fast, k.err
+}
+
+// Warm makes the precomputed tables now (idempotent, safe for concurrent
+// use) instead of on the first verification.
+func (k *VerifyingKey) Warm() error {
+	_, err := k.verifier()
+	return err
+}
+
 // LoadVerifyingKey decodes a verifying key of template t's circuit
 // (gnark's compressed encoding, strictly: exact length for the template's
 // number of public inputs, canonical points on their curves and in their
-// subgroups, no BSB22 commitments) and precomputes its verifier.
+// subgroups, no BSB22 commitments); its verifier's tables wait for the
+// first use (Warm).
 func LoadVerifyingKey(b []byte, t program.Template) (vkOut *VerifyingKey, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -64,7 +92,7 @@ func LoadVerifyingKey(b []byte, t program.Template) (vkOut *VerifyingKey, err er
 			len(b), t.Name, want, groth16v.VKSize(want))
 	}
 	k := VerifyingKey{tmpl: t, raw: append([]byte(nil), b...)}
-	if k.fast, err = groth16v.NewVerifierFromBytes(b, want); err != nil {
+	if k.key, err = groth16v.DecodeVerifyingKey(b, want); err != nil {
 		return nil, wire.Errorf(wire.Malformed, "program verifying key: %v", err)
 	}
 	h := sha3.NewLegacyKeccak256()
@@ -230,12 +258,16 @@ func verifyProof(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wir
 	if err != nil {
 		return err
 	}
-	if n := vk.fast.NbPublic(); len(pub) != n {
+	fast, err := vk.verifier()
+	if err != nil {
+		return err
+	}
+	if n := fast.NbPublic(); len(pub) != n {
 		return wire.Errorf(wire.Malformed, "%d public inputs, the key expects %d", len(pub), n)
 	}
 	// VerifyBytes decodes strictly (subgroup checks included, once) and
 	// runs the pairing check.
-	err = vk.fast.VerifyBytes(p.Proof, pub)
+	err = fast.VerifyBytes(p.Proof, pub)
 	switch wire.CodeOf(err) {
 	case "":
 		return nil
