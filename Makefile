@@ -7,7 +7,7 @@ GOFLAGS_BUILD := -trimpath
 export GOTOOLCHAIN := local
 export GOFLAGS := -mod=readonly
 
-.PHONY: all help build test lint release screenshots bench bench-wasm bench-relay bench-e2e bench-agents wasm demo extension relay-worker deps npm chromium preflight clean
+.PHONY: all help build test lint release screenshots bench bench-wasm bench-boot bench-relay bench-e2e bench-agents wasm demo extension relay-worker deps npm chromium preflight clean
 
 all: build
 
@@ -84,6 +84,10 @@ clean:
 ## bench-wasm: WASM verify/sign/cold-start/size table (Node 20)
 bench-wasm: deps wasm
 	scripts/bench-wasm.sh
+
+## bench-boot: the extension worker's cold boot in Chromium, where each ms goes (medians; BOOT_BASELINE=other/extension alternates with it)
+bench-boot: deps wasm extension
+	node tests/browser/boot.mjs
 
 ## bench-relay: relay throughput/latency table against a bare forwarder
 bench-relay: build
