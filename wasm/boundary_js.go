@@ -33,7 +33,9 @@ import (
 //     verifies against) and `limits` (every window rule: spent, cap, when
 //     capacity frees up), and the budget rows of `windows` gain fee_window,
 //     tx_count and token_window; the display model's ruleArgs and spend;
-//     the refusal code program_only.
+//     the refusal code program_only; status().pinsError (stored pins
+//     that do not decode: open no longer fails on them, their first use
+//     does).
 const Version = 5
 
 // Register installs globalThis.leash and calls globalThis.onLeashReady if

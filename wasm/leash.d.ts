@@ -334,6 +334,8 @@ export interface Status {
   address?: Hex;
   policyCommitment?: Hex;
   vkHash?: Hex;
+  /** Why the stored pins do not decode: nothing is pinned then and every proposal is refused (open decodes them on first use; pinning again replaces them). */
+  pinsError?: string;
   nonce: Hex;
   spent: Hex;
   /** The signer's clock, unix seconds. */

@@ -670,9 +670,9 @@ try {
     const rows = [
       ['worker cold boot: fetch + compile + instantiate', med(boots.map((b) => b.fetchCompileInstantiateMs))],
       ['  Go start-up until leash is ready', med(boots.map((b) => b.goReadyMs))],
-      ['  open the core over chrome.storage (pins decoded)', med(boots.map((b) => b.openMs))],
+      ['  open the core over chrome.storage (the pins wait for their first use)', med(boots.map((b) => b.openMs))],
       ['  total (target ≤ 60 ms)', med(boots.map((b) => b.totalMs))],
-      ['idle warm-up after the start (verifier tables)', warm ?? NaN],
+      ['idle warm-up after the start (the pins decoded, verifier tables)', warm ?? NaN],
       ['eth_blockNumber through Leash (page → worker → RPC)', med(viaLeash)],
       ['eth_blockNumber from the worker to the RPC directly', med(direct)],
       ['  the forwarded read\'s overhead (target ≤ 5 ms)', med(viaLeash) - med(direct)],

@@ -58,6 +58,15 @@
 // vault; a mismatch stops every signature until ResetTampered. Sessions
 // (session.go) hand the host derived keys to keep, never the password.
 //
+// Opening (New) reads every record but leaves the stored pins undecoded,
+// and the verifiers' tables unmade, until their first use or Warm: a
+// host's cold start (the extension worker's) skips the policy's trees and
+// commitment and the keys' points, the most of an open in WebAssembly.
+// Nothing is skipped: the first use runs the same strict decode and checks
+// (and the policy's window against the stored ledger's), and stored pins
+// that fail them are refused there with the code New used to fail with
+// (Status.PinsError), until the user pins again.
+//
 // Security notes: the mnemonic and keys live only inside the vault package
 // (G3). The store sees the encrypted vault blob, the ledger, pins, pending
 // proposals and audit entries, never plaintext keys. A reservation is

@@ -22,5 +22,9 @@
 // is input_unavailable and nothing is signed. A proposal for another program
 // (or a policy proposal without a program) is unknown_policy.
 //
+// LoadVerifyingKey decodes and checks a key strictly (exact length, points
+// canonical, on their curves and in their subgroups); the verifier's
+// precomputed tables are made on the first verification or by Warm.
+//
 // Every refusal is a coded *wire.Error; nothing panics on hostile input.
 package programverify
