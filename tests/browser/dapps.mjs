@@ -682,6 +682,9 @@ try {
     console.log(`boots: ${boots.map((b) => b.totalMs.toFixed(0)).join(', ')} ms\n`);
     fs.writeFileSync(path.join(ART, 'bench.json'), JSON.stringify({ boots, warmMs: warm, viaLeash, direct }, null, 1));
     assert(boots.length === 7 && boots.every((b) => b.totalMs > 0), 'boot timings');
+    // Every record the core opens over comes from the one preload read
+    // (a round trip through the event loop each otherwise).
+    assert(boots.every((b) => b.storageReads === 0), 'reads past the preload during open: ' + boots.map((b) => b.storageReads).join(', '));
     for (const [k, v, lim] of [['cold boot', rows[3][1], 60], ['forwarded read overhead', rows[7][1], 5]]) if (v > lim) log(`WARNING: ${k} ${v.toFixed(1)} ms is above the ${lim} ms target`);
     await page.close();
   });
