@@ -145,6 +145,9 @@ func (s *Signer) decideSignature(ctx context.Context, p *wire.SigProposal, raw [
 		}
 		return nil, r
 	}
+	if err := s.beforeSignature(ctx, pn, v.Address()); err != nil { // the registry: policy entry and typed key
+		return sig, reject(p.ID, err)
+	}
 	sm := sig.Match
 	req := ledger.SigRequest{ID: p.ID, Time: now, Until: now + pol.MaxValidity}
 	key := sig.Message.Nonce(sm.Rule)
