@@ -41,3 +41,33 @@ func TestCheckTypedKey(t *testing.T) {
 		}
 	}
 }
+
+func TestPermitNonceSelector(t *testing.T) {
+	if got := crypto.Keccak256([]byte("nonces(address)"))[:4]; string(got) != string(selNonces) {
+		t.Fatalf("nonces(address) is %x, selNonces %x", got, selNonces)
+	}
+	for _, n := range []int{0, 31, 33, 64} {
+		if _, err := DecodePermitNonce(make([]byte, n)); !errors.Is(err, ErrBadAnswer) {
+			t.Errorf("%d bytes: %v", n, err)
+		}
+	}
+	w := make([]byte, 32)
+	w[31] = 7
+	if v, err := DecodePermitNonce(w); err != nil || v.Int64() != 7 {
+		t.Fatalf("%v %v", v, err)
+	}
+}
+
+func FuzzDecodePermitNonce(f *testing.F) {
+	f.Add(make([]byte, 32))
+	f.Add([]byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := DecodePermitNonce(b)
+		if err != nil {
+			return
+		}
+		if len(b) != 32 || n.Sign() < 0 || n.BitLen() > 256 {
+			t.Fatalf("%x decoded to %v", b, n)
+		}
+	})
+}
