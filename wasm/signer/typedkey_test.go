@@ -3,6 +3,7 @@ package signer
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ import (
 	"github.com/leash-wallet/leash/wire"
 )
 
-func typedKeyHash(t *testing.T, vk []byte) wire.Hash32 {
+func typedKeyHash(t testing.TB, vk []byte) wire.Hash32 {
 	t.Helper()
 	k, err := verify.LoadTypedVerifyingKey(vk)
 	if err != nil {
@@ -28,7 +29,7 @@ func typedKeyHash(t *testing.T, vk []byte) wire.Hash32 {
 
 // typedSigner is sigSigner reading the chain with opts and with typedVK
 // pinned as the typed-data key.
-func typedSigner(t *testing.T, opts ChainOptions, typedVK []byte) *Signer {
+func typedSigner(t testing.TB, opts ChainOptions, typedVK []byte) *Signer {
 	t.Helper()
 	ctx := context.Background()
 	clk := &fakeClock{t: time.Unix(tt.Now, 0)}
@@ -146,5 +147,58 @@ func TestTypedKeyOnChain(t *testing.T) {
 	refused(s, paymentWith(t, own.PK, "after-policy-revoke", 200000, 4), wire.Revoked, "policy commitment")
 	if e, err := d.reg.LookupTypedKey(ctx, d.dev.Accounts()[0].Address); err != nil || e.VKHash != ownHash || e.Revoked {
 		t.Fatalf("typed key entry %+v %v", e, err)
+	}
+}
+
+// BenchmarkSignatureRegistryCheck: what the registry check of a typed-data
+// proposal costs (chain id, policy entry and typed-key entry read over a
+// devnet's HTTP RPC, in parallel) on top of verify + reserve + sign, both
+// measured in the same run: Submit of pre-proven x402 payments by a signer
+// without and with a registry configured.
+//
+//	go test -run '^$' -bench SignatureRegistryCheck -benchtime 20x -count 3 ./wasm/signer
+func BenchmarkSignatureRegistryCheck(b *testing.B) {
+	d := newDevChain(b)
+	ctx := testCtx(b)
+	user := d.dev.Accounts()[0].Key
+	_, _, pvk := pt.Keys(b)
+	own := tt.Keys(b)
+	k, err := verify.LoadTypedVerifyingKey(own.VKBytes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.reg.Publish(ctx, user, tt.Policy(b).Commitment(), pvk.Hash()); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.reg.PublishTypedKey(ctx, user, k.Hash()); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		opts ChainOptions
+	}{{"no-registry", ChainOptions{}}, {"registry", d.options()}} {
+		b.Run(c.name, func(b *testing.B) {
+			n := b.N
+			if n > 45 {
+				b.Skip("the dUSDC window holds 45 payments of 0.1 beyond the first")
+			}
+			pays := make([][]byte, n)
+			for i := range pays {
+				st := &wire.State{Time: tt.Now}
+				st.SetTokenSpent(tt.DUSDC, big.NewInt(int64(i)*100000))
+				p, err := prover.NewSigProver(tt.Policy(b), own.PK).Prove(prover.SigRequest{ID: fmt.Sprintf("bench-%d", i), TypedData: tt.Authorization(nonce(100 + i)), State: st})
+				if err != nil {
+					b.Fatal(err)
+				}
+				pays[i], _ = json.Marshal(p)
+			}
+			s := typedSigner(b, c.opts, own.VKBytes)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if r := s.Submit(ctx, pays[i]); r.Status != wire.StatusSigned {
+					b.Fatalf("%d: %+v", i, r)
+				}
+			}
+		})
 	}
 }
