@@ -52,7 +52,7 @@ func sigSigner(t *testing.T) (*Signer, *fakeClock) {
 
 // payment proves an authorization (edited) against the token sum spent,
 // at the signer's time.
-func payment(t *testing.T, id string, spent int64, edit func(map[string]any)) []byte {
+func payment(t testing.TB, id string, spent int64, edit func(map[string]any)) []byte {
 	t.Helper()
 	pol := tt.Policy(t)
 	st := &wire.State{Time: tt.Now}

@@ -1,0 +1,79 @@
+package wasmtest
+
+import (
+	"fmt"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leash-wallet/leash/circuits/policytest"
+	tt "github.com/leash-wallet/leash/circuits/typedcircuit/typedtest"
+	"github.com/leash-wallet/leash/prover"
+	"github.com/leash-wallet/leash/wire"
+)
+
+// BenchmarkNodeSignature is the figure of record of issue 17's "verify +
+// sign in WASM ≤ 5 ms": bench/wasm/bench-signature.mjs times the stateful
+// core's whole agent.submit of an x402 payment (typed data) under Node,
+// with storage authentication on as in the extension, against the
+// stateless verify + sign of the same proposals (leash.tools.signer), in
+// alternating rounds of one run. The payments are proven here, now (the
+// core uses the real clock), each against the window the ones before it
+// leave. BENCH_N sets their number (default 48); LEASH_SIGBENCH_DIR keeps
+// the fixtures there (for node --cpu-prof).
+//
+//	make wasm && LEASH_WASM_TESTS=1 go test -run '^$' -bench NodeSignature -benchtime 1x ./wasm/wasmtest
+func BenchmarkNodeSignature(b *testing.B) {
+	requireWASM(b)
+	n := 48
+	if v := os.Getenv("BENCH_N"); v != "" {
+		if _, err := fmt.Sscan(v, &n); err != nil || n < 1 {
+			b.Fatalf("BENCH_N=%q", v)
+		}
+	}
+	dir := os.Getenv("LEASH_SIGBENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	_, _, vk := policytest.Keys(b)
+	ks := tt.Keys(b)
+	write(b, dir, "policy.json", policytest.Example(b, "policy-x402.json"))
+	write(b, dir, "policy.vk", vk.Bytes())
+	write(b, dir, "typed.vk", ks.VKBytes)
+	now := uint64(time.Now().Unix())
+	sp := prover.NewSigProver(tt.Policy(b), ks.PK)
+	var props []*wire.SigProposal
+	var states []*wire.State
+	for i := 0; i < n; i++ {
+		doc := tt.Authorization(func(d map[string]any) {
+			m := d["message"].(map[string]any)
+			m["nonce"] = fmt.Sprintf("0x%064x", 7000+i)
+			m["value"] = "1000"
+			m["validBefore"] = fmt.Sprint(now + 500)
+		})
+		st := &wire.State{Time: now}
+		st.SetTokenSpent(tt.DUSDC, big.NewInt(int64(i)*1000))
+		p, err := sp.Prove(prover.SigRequest{ID: fmt.Sprintf("bench-%d", i), TypedData: doc, State: st})
+		if err != nil {
+			b.Fatalf("prove %d: %v", i, err)
+		}
+		props, states = append(props, p), append(states, st)
+	}
+	write(b, dir, "payments.json", mustJSON(b, props))
+	write(b, dir, "states.json", mustJSON(b, states))
+	b.ResetTimer()
+	cmd := exec.Command("node", filepath.Join(root, "bench", "wasm", "bench-signature.mjs"))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "LEASH_FIXTURES="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("node bench-signature.mjs: %v\n%s", err, out)
+	}
+	fmt.Print(string(out))
+}
