@@ -54,7 +54,7 @@ const { leash } = await loadLeash();
 
 async function openCore(async) {
   const storage = countingStorage(async);
-  const core = await leash.open(storage, { authenticate: true });
+  const core = await leash.open(storage, { authenticate: process.env.BENCH_AUTH !== "0" });
   await core.approver.importVault(MNEMONIC, PASSWORD);
   await core.approver.unlock(PASSWORD);
   await core.approver.pin(fx("policy.json"), new Uint8Array(fx("policy.vk")));

@@ -392,6 +392,22 @@ func (l *Ledger) ReserveSignature(req SigRequest) (*Reservation, error) {
 	return &Reservation{l: l, spend: s}, nil
 }
 
+// Stage records the hash of the signature made under the reservation
+// before the ledger is persisted, so that one write carries the
+// reservation and its hash; Commit then closes it, or Release undoes it
+// (the write failed and the signature never left): Release drops the
+// staged hash when it cannot roll the spend back.
+func (r *Reservation) Stage(txHash wire.Hash32) {
+	r.l.mu.Lock()
+	defer r.l.mu.Unlock()
+	if r.done {
+		return
+	}
+	h := txHash
+	r.spend.TxHash = &h
+	r.l.version++
+}
+
 // Commit records the signed transaction hash. The nonce and spend stay.
 func (r *Reservation) Commit(txHash wire.Hash32) {
 	r.l.mu.Lock()
@@ -415,6 +431,10 @@ func (r *Reservation) Release() bool {
 	r.done = true
 	n := len(l.spends)
 	if n == 0 || l.spends[n-1] != r.spend || r.spend.Sig == nil && uint64(r.spend.Nonce)+1 != l.nonce {
+		if r.spend.TxHash != nil { // staged, never released
+			r.spend.TxHash = nil
+			l.version++
+		}
 		return false
 	}
 	l.spends = l.spends[:n-1]
