@@ -91,6 +91,11 @@ func run(dir string, rounds int) error {
 	}
 	for r := 0; r < rounds; r++ {
 		for i, raw := range raws {
+			tick("route (wire.IsSigProposal)", func() {
+				if !wire.IsSigProposal(raw) {
+					panic("not routed as a signature proposal")
+				}
+			})
 			var p *wire.SigProposal
 			tick("decode proposal (wire.DecodeSigProposal)", func() { p = must(wire.DecodeSigProposal(raw)) })
 			var td *eip712.TypedData
