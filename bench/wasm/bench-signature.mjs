@@ -69,6 +69,7 @@ const tool = await leash.tools.signer({
 });
 
 const t = { tool: [], toolGo: [], host: [], async: [] };
+const memBefore = await leash.tools.memStats();
 const calls = { host: [], async: [] };
 async function timed(name, fn) {
   const a = performance.now();
@@ -105,6 +106,38 @@ for (let i = 0; i < payments.length; i++) {
   }
 }
 
+const memAfter = await leash.tools.memStats();
+// The transaction path, the same way: two more cores pinned to
+// examples/policy.json, and the stateless verify + sign of each proposal.
+const txs = JSON.parse(fx("txs.json"));
+const txStates = JSON.parse(fx("tx-states.json"));
+async function openTxCore(async) {
+  const storage = countingStorage(async);
+  const core = await leash.open(storage, { authenticate: process.env.BENCH_AUTH !== "0" });
+  await core.approver.importVault(MNEMONIC, PASSWORD);
+  await core.approver.unlock(PASSWORD);
+  await core.approver.pin(fx("tx-policy.json"), new Uint8Array(fx("policy.vk")));
+  return { core, c: storage.c };
+}
+const txHost = await openTxCore(false);
+const txAsync = await openTxCore(true);
+const txTool = await leash.tools.signer({ mnemonic: MNEMONIC, policy: fx("tx-policy.json"), vk: new Uint8Array(fx("policy.vk")) });
+const tt = { tool: [], host: [], async: [] };
+for (let i = 0; i < txs.length; i++) {
+  const prop = JSON.stringify(txs[i]);
+  const order = i % 3 === 0 ? ["tool", "host", "async"] : i % 3 === 1 ? ["host", "async", "tool"] : ["async", "tool", "host"];
+  const out = {};
+  for (const k of order) {
+    const a = performance.now();
+    out[k] = k === "tool" ? await txTool.verifyAndSign(prop, JSON.stringify(txStates[i])) : await (k === "host" ? txHost : txAsync).core.agent.submit(prop);
+    tt[k].push(performance.now() - a);
+  }
+  if (!out.tool.ok || out.host.status !== "signed" || out.async.status !== "signed") throw new Error(`transaction ${i}: ${JSON.stringify(out)}`);
+  if (out.host.rawTx !== out.tool.rawTx || out.async.rawTx !== out.tool.rawTx) throw new Error(`transaction ${i}: the signed bytes differ`);
+}
+const txFirst = { host: tt.host[0], async: tt.async[0] };
+for (const k of ["tool", "host", "async"]) tt[k] = tt[k].slice(1); // the first builds the key tables
+
 const per = (name, k) => median(calls[name].map((x) => x[k]));
 console.log(`typed-data submit in WASM (bench/wasm/bench-signature.mjs): medians of ${payments.length} payments, Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 row("stateless verify + sign (tools.signer, baseline)", ms(median(t.tool)));
@@ -116,4 +149,12 @@ row("  bytes written per submit", `${per("host", "bytes")} B`);
 row("stateful agent.submit, async store (a Promise per call)", ms(median(t.async)));
 row("  overhead over the baseline (p50 of the differences)", ms(median(t.async.map((v, i) => v - t.tool[i]))));
 row("first submit (cold key tables): host / async", `${ms(t.host[0])} / ${ms(t.async[0])}`);
+row(`transactions (policy proofs), medians of ${tt.host.length} after the first:`, "");
+row("  stateless verify + sign (tools.signer, baseline)", ms(median(tt.tool)));
+row("  stateful agent.submit, host store", ms(median(tt.host)));
+row("    overhead over the baseline (p50 of the differences)", ms(median(tt.host.map((v, i) => v - tt.tool[i]))));
+row("  stateful agent.submit, async store", ms(median(tt.async)));
+row("    overhead over the baseline (p50 of the differences)", ms(median(tt.async.map((v, i) => v - tt.tool[i]))));
+row("  first submit (cold key tables): host / async", `${ms(txFirst.host)} / ${ms(txFirst.async)}`);
+row("Go GCs during the run / heap in use after", `${memAfter.numGC - memBefore.numGC} / ${(memAfter.heapAlloc / 1048576).toFixed(1)} MB`);
 process.exit(0);

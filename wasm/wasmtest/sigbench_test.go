@@ -23,7 +23,9 @@ import (
 // alternating rounds of one run. The payments are proven here, now (the
 // core uses the real clock), each against the window the ones before it
 // leave. BENCH_N sets their number (default 48); LEASH_SIGBENCH_DIR keeps
-// the fixtures there (for node --cpu-prof).
+// the fixtures there (for node --cpu-prof). The script times the
+// transaction path the same way, with 20 transfers (examples/policy.json's
+// window holds 20).
 //
 //	make wasm && LEASH_WASM_TESTS=1 go test -run '^$' -bench NodeSignature -benchtime 1x ./wasm/wasmtest
 func BenchmarkNodeSignature(b *testing.B) {
@@ -66,6 +68,28 @@ func BenchmarkNodeSignature(b *testing.B) {
 	}
 	write(b, dir, "payments.json", mustJSON(b, props))
 	write(b, dir, "states.json", mustJSON(b, states))
+	// The transaction path, for comparison: examples/tx-ok.json at nonces
+	// 0..19 under examples/policy.json (its window counts 20), each proven
+	// against the window the ones before it leave.
+	pol := policytest.Policy(b)
+	write(b, dir, "tx-policy.json", policytest.Example(b, "policy.json"))
+	var txs []*wire.Proposal
+	var txStates []*wire.State
+	st := &wire.State{Time: now}
+	for i := 0; i < int(pol.Window.MaxTxs); i++ {
+		tx := *policytest.Tx(b, "tx-ok")
+		tx.Nonce = wire.Uint64(i)
+		cur := *st
+		cur.Nonce = wire.Uint64(i)
+		p := policytest.Proposal(b, pol, &tx, &cur)
+		p.ID = fmt.Sprintf("tx-%d", i)
+		txs, txStates = append(txs, p), append(txStates, &cur)
+		next := cur
+		pol.Count(&next, &tx)
+		st = &next
+	}
+	write(b, dir, "txs.json", mustJSON(b, txs))
+	write(b, dir, "tx-states.json", mustJSON(b, txStates))
 	b.ResetTimer()
 	cmd := exec.Command("node", filepath.Join(root, "bench", "wasm", "bench-signature.mjs"))
 	cmd.Dir = root
