@@ -23,8 +23,6 @@ const (
 	MaxProofHex  = 4096
 )
 
-var one = big.NewInt(1)
-
 // Tx is an EIP-1559 (type 2) transaction in the form of eth_sendTransaction's
 // parameter object, with hex quantities. The access list is always empty.
 type Tx struct {

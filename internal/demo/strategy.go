@@ -191,7 +191,7 @@ func (t *tour) strategy(ctx context.Context) error {
 
 	// A compromised host: a size the program did not output.
 	t.say("attacker", "it now wants a bigger sell than the program computes at %s", price(last))
-	res, start, err = t.proveRound(ctx, pr, chain, "strategy-size", nil)
+	res, _, err = t.proveRound(ctx, pr, chain, "strategy-size", nil)
 	if err != nil {
 		return err
 	}

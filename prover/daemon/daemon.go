@@ -105,16 +105,15 @@ type Daemon struct {
 	tokens  *tokenCache
 	link    linkState
 
-	mu        sync.Mutex
-	nonce     uint64 // the signer's next nonce as last confirmed
-	nonceSet  bool
-	inflight  map[string]*job // assigned a nonce, no receipt yet
-	sendable  *sync.Cond      // signalled when inflight changes or a job is sent
-	tasks     []Task
-	startOnce sync.Once
-	sigs      sigWaiters
-	sigMu     sync.Mutex // one signature proven and in flight at a time
-	x402      x402State
+	mu       sync.Mutex
+	nonce    uint64 // the signer's next nonce as last confirmed
+	nonceSet bool
+	inflight map[string]*job // assigned a nonce, no receipt yet
+	sendable *sync.Cond      // signalled when inflight changes or a job is sent
+	tasks    []Task
+	sigs     sigWaiters
+	sigMu    sync.Mutex // one signature proven and in flight at a time
+	x402     x402State
 }
 
 type job struct {

@@ -192,7 +192,7 @@ func (t *tools) fail(err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return errors.New("the call was cancelled before the agent host answered; if it was a transaction, list_transactions shows whether it was made")
 	case code == wire.Malformed:
-		return fmt.Errorf("invalid request (%s): %s. Fix the arguments and retry.", code, wire.MessageOf(err))
+		return fmt.Errorf("invalid request (%s): %s; fix the arguments and retry", code, wire.MessageOf(err))
 	case code == daemon.CodeOverloaded:
 		return fmt.Errorf("the agent host is busy proving (%s): retry in a few seconds", code)
 	case code == daemon.CodeIdempotencyMismatch:

@@ -9,12 +9,6 @@ type Fp6 struct{ B0, B1, B2 Fp2 }
 // bn254.E12, so the coefficients map one to one.
 type Fp12 struct{ C0, C1 Fp6 }
 
-// lin2 sets z = a·x + b·y coordinatewise, a and b small integers.
-func (z *Fp2) lin2(a int64, x *Fp2, b int64, y *Fp2) {
-	z.A0.lin2(a, &x.A0, b, &y.A0)
-	z.A1.lin2(a, &x.A1, b, &y.A1)
-}
-
 // MulByV sets z = x·v = ξx₂ + x₀v + x₁v².
 func (z *Fp6) MulByV(x *Fp6) {
 	var t Fp2
