@@ -52,13 +52,15 @@ function countingStorage(async) {
 
 const { leash } = await loadLeash();
 
-async function openCore(async) {
+// openCore: a core on a counting storage, unlocked, pinned to policy
+// (with the typed-data key when typed is set).
+async function openCore(async, policy = "policy.json", typed = true) {
   const storage = countingStorage(async);
   const core = await leash.open(storage, { authenticate: process.env.BENCH_AUTH !== "0" });
   await core.approver.importVault(MNEMONIC, PASSWORD);
   await core.approver.unlock(PASSWORD);
-  await core.approver.pin(fx("policy.json"), new Uint8Array(fx("policy.vk")));
-  await core.approver.pinTypedKey(new Uint8Array(fx("typed.vk")));
+  await core.approver.pin(fx(policy), new Uint8Array(fx("policy.vk")));
+  if (typed) await core.approver.pinTypedKey(new Uint8Array(fx("typed.vk")));
   return { core, c: storage.c };
 }
 
@@ -111,16 +113,8 @@ const memAfter = await leash.tools.memStats();
 // examples/policy.json, and the stateless verify + sign of each proposal.
 const txs = JSON.parse(fx("txs.json"));
 const txStates = JSON.parse(fx("tx-states.json"));
-async function openTxCore(async) {
-  const storage = countingStorage(async);
-  const core = await leash.open(storage, { authenticate: process.env.BENCH_AUTH !== "0" });
-  await core.approver.importVault(MNEMONIC, PASSWORD);
-  await core.approver.unlock(PASSWORD);
-  await core.approver.pin(fx("tx-policy.json"), new Uint8Array(fx("policy.vk")));
-  return { core, c: storage.c };
-}
-const txHost = await openTxCore(false);
-const txAsync = await openTxCore(true);
+const txHost = await openCore(false, "tx-policy.json", false);
+const txAsync = await openCore(true, "tx-policy.json", false);
 const txTool = await leash.tools.signer({ mnemonic: MNEMONIC, policy: fx("tx-policy.json"), vk: new Uint8Array(fx("policy.vk")) });
 const tt = { tool: [], host: [], async: [] };
 for (let i = 0; i < txs.length; i++) {

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
-	pt "github.com/leash-wallet/leash/circuits/policytest"
 	tt "github.com/leash-wallet/leash/circuits/typedcircuit/typedtest"
 	"github.com/leash-wallet/leash/wire"
 )
@@ -47,25 +45,7 @@ func BenchmarkSubmitSignature(b *testing.B) {
 		b.Skipf("at most %d iterations", len(pays))
 	}
 	ctx := context.Background()
-	clk := &fakeClock{t: time.Unix(tt.Now, 0)}
-	store := NewMemStore()
-	s, err := New(ctx, Config{Store: store, Clock: clk.Now, Authenticate: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.ImportVault(ctx, testMnemonic, testPassword, false); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.Unlock(ctx, testPassword); err != nil {
-		b.Fatal(err)
-	}
-	_, _, vk := pt.Keys(b)
-	if _, err := s.Pin(ctx, pt.Example(b, "policy-x402.json"), vk.Bytes()); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.PinTypedKey(ctx, tt.Keys(b).VKBytes); err != nil {
-		b.Fatal(err)
-	}
+	s, _ := sigSignerWith(b, Config{Authenticate: true})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if r := s.Submit(ctx, pays[i]); r.Status != wire.StatusSigned {

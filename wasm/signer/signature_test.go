@@ -28,9 +28,16 @@ import (
 // keys pinned, at typedtest.Now.
 func sigSigner(t *testing.T) (*Signer, *fakeClock) {
 	t.Helper()
+	return sigSignerWith(t, Config{})
+}
+
+// sigSignerWith is sigSigner with cfg (its store and clock are set here).
+func sigSignerWith(t testing.TB, cfg Config) (*Signer, *fakeClock) {
+	t.Helper()
 	ctx := context.Background()
 	clk := &fakeClock{t: time.Unix(tt.Now, 0)}
-	s, err := New(ctx, Config{Store: NewMemStore(), Clock: clk.Now})
+	cfg.Store, cfg.Clock = NewMemStore(), clk.Now
+	s, err := New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

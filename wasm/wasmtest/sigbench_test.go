@@ -48,23 +48,12 @@ func BenchmarkNodeSignature(b *testing.B) {
 	write(b, dir, "policy.vk", vk.Bytes())
 	write(b, dir, "typed.vk", ks.VKBytes)
 	now := uint64(time.Now().Unix())
-	sp := prover.NewSigProver(tt.Policy(b), ks.PK)
-	var props []*wire.SigProposal
+	props := provePayments(b, prover.NewSigProver(tt.Policy(b), ks.PK), n, "bench-", 7000, 1000, now, now+500)
 	var states []*wire.State
-	for i := 0; i < n; i++ {
-		doc := tt.Authorization(func(d map[string]any) {
-			m := d["message"].(map[string]any)
-			m["nonce"] = fmt.Sprintf("0x%064x", 7000+i)
-			m["value"] = "1000"
-			m["validBefore"] = fmt.Sprint(now + 500)
-		})
+	for i := range props {
 		st := &wire.State{Time: now}
 		st.SetTokenSpent(tt.DUSDC, big.NewInt(int64(i)*1000))
-		p, err := sp.Prove(prover.SigRequest{ID: fmt.Sprintf("bench-%d", i), TypedData: doc, State: st})
-		if err != nil {
-			b.Fatalf("prove %d: %v", i, err)
-		}
-		props, states = append(props, p), append(states, st)
+		states = append(states, st)
 	}
 	write(b, dir, "payments.json", mustJSON(b, props))
 	write(b, dir, "states.json", mustJSON(b, states))

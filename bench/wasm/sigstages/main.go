@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -29,10 +28,11 @@ import (
 	"github.com/leash-wallet/leash/circuits/groth16v"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/verify"
+	"github.com/leash-wallet/leash/wasm/bip39"
 	"github.com/leash-wallet/leash/wasm/eip712"
 	"github.com/leash-wallet/leash/wasm/ethkey"
+	"github.com/leash-wallet/leash/wasm/hdkey"
 	"github.com/leash-wallet/leash/wasm/signer"
-	"github.com/leash-wallet/leash/wasm/vault"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -71,9 +71,8 @@ func run(dir string, rounds int) error {
 	pol := must(policy.Decode(read("policy.json")))
 	tvk := must(verify.LoadTypedVerifyingKey(read("typed.vk")))
 	vv := must(groth16v.NewVerifierFromBytes(read("typed.vk"), policy.NumSigPublicInputs))
-	var key []byte
-	must(0, vault.WithMnemonicKey(mnemonic, 0, func(k *ecdsa.PrivateKey) error { key = k.D.Bytes(); return nil }))
-	priv := must(ethkey.ToECDSA(key))
+	master := must(hdkey.NewMaster(must(bip39.Seed(mnemonic, ""))))
+	priv := must(must(master.DerivePath(hdkey.EthereumPath(0))).ECDSA())
 
 	times := map[string][]float64{}
 	var order []string
