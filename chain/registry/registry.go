@@ -165,6 +165,25 @@ func (c *Client) RevokeProgram(ctx context.Context, key *ecdsa.PrivateKey, progr
 	return c.transact(ctx, key, c.reg.PackRevokeProgram(program))
 }
 
+// PublishTypedKey publishes the hash of key's account's typed-data
+// verifying key (the entry under rpcchain.TypedKeyID; replacing a hash
+// clears a revocation) and waits until it is mined. A zero hash is refused
+// as wire.Malformed before anything is sent.
+func (c *Client) PublishTypedKey(ctx context.Context, key *ecdsa.PrivateKey, vkHash [32]byte) (common.Hash, error) {
+	return c.PublishProgram(ctx, key, rpcchain.TypedKeyID, vkHash)
+}
+
+// RevokeTypedKey revokes the typed-data key of key's account (no more
+// typed-data signatures) and waits until it is mined.
+func (c *Client) RevokeTypedKey(ctx context.Context, key *ecdsa.PrivateKey) (common.Hash, error) {
+	return c.RevokeProgram(ctx, key, rpcchain.TypedKeyID)
+}
+
+// LookupTypedKey reads the typed-data key entry of account.
+func (c *Client) LookupTypedKey(ctx context.Context, account common.Address) (ProgramEntry, error) {
+	return c.LookupProgram(ctx, account, rpcchain.TypedKeyID)
+}
+
 func (c *Client) transact(ctx context.Context, key *ecdsa.PrivateKey, data []byte) (common.Hash, error) {
 	s, err := contracts.NewSender(ctx, c.rpc, key)
 	if err != nil {

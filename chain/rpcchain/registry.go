@@ -25,6 +25,20 @@ var (
 	selProgramOf    = []byte{0xe9, 0x6b, 0x4f, 0x01} // programOf(address,bytes32)
 )
 
+// TypedKeyID is the registry key under which an account publishes the hash
+// of its typed-data circuit's verifying key (typed.vk): the registry's
+// keyed entries (publishProgram, programOf, revokeProgram) under this
+// reserved id. It is keccak256("leash.registry.typed-data-key.v1") with its
+// first byte set to 0xff, so it is above the BN254 scalar field and no
+// program commitment (a field element) can ever equal it. The signer signs
+// a typed-data proposal only while this entry holds its pinned typed key's
+// hash, live (ProgramEntry.CheckTypedKey), as it signs transactions only
+// while the policy entry holds the pinned policy key's hash.
+var TypedKeyID = wire.Hash32{
+	0xff, 0xe2, 0xa2, 0xf5, 0x26, 0x7a, 0x61, 0x90, 0xc9, 0xe9, 0xae, 0xf8, 0xf9, 0x0d, 0x7c, 0x61,
+	0x2e, 0xcf, 0xdc, 0x8e, 0xee, 0xec, 0x73, 0x70, 0x8d, 0xca, 0x95, 0x3b, 0x1b, 0xee, 0xed, 0x3a,
+}
+
 // PolicyEntry is an account's policy entry in the PolicyRegistry. The zero
 // PolicyEntry means the account never committed.
 type PolicyEntry struct {
@@ -161,6 +175,22 @@ func (e ProgramEntry) Check(program, vkHash wire.Hash32) error {
 		return wire.Errorf(wire.Revoked, "program %s is revoked on chain", program)
 	case e.VKHash != vkHash:
 		return wire.Errorf(wire.UnknownPolicy, "program %s is published with vk hash %s, not the pinned key's %s", program, e.VKHash, vkHash)
+	}
+	return nil
+}
+
+// CheckTypedKey verifies that the typed-data key entry (the entry under
+// TypedKeyID) is published, live, with the key hashing to vkHash:
+// wire.ErrRevoked when it is revoked, wire.ErrUnknownPolicy when it is not
+// published or names another key.
+func (e ProgramEntry) CheckTypedKey(vkHash wire.Hash32) error {
+	switch {
+	case e.VKHash == (wire.Hash32{}):
+		return wire.Errorf(wire.UnknownPolicy, "no typed-data key is published on chain for this account (leash policy publish --typed-vk)")
+	case e.Revoked:
+		return wire.Errorf(wire.Revoked, "the on-chain typed-data key %s is revoked", e.VKHash)
+	case e.VKHash != vkHash:
+		return wire.Errorf(wire.UnknownPolicy, "the on-chain typed-data key hash %s is not the pinned key's %s", e.VKHash, vkHash)
 	}
 	return nil
 }

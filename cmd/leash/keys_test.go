@@ -20,6 +20,8 @@ import (
 	"github.com/leash-wallet/leash/chain/devnet"
 	"github.com/leash-wallet/leash/chain/registry"
 	"github.com/leash-wallet/leash/circuits/policytest"
+	"github.com/leash-wallet/leash/circuits/typedcircuit/typedtest"
+	"github.com/leash-wallet/leash/circuits/verify"
 )
 
 // run is one CLI run with its own standard input and environment, and no
@@ -142,14 +144,34 @@ func TestKeystoreNoMnemonicOnDisk(t *testing.T) {
 	}
 	defer dev.Close()
 	addrs, _ := dev.Contracts()
+	// With --typed-vk, the typed-data key's hash too (rpcchain.TypedKeyID).
+	typedVK := filepath.Join(typedtest.Keys(t).Dir, "typed.vk")
 	out, errOut, code = withPW.leash(t, "policy", "publish", "--rpc", dev.URL(), "--registry", addrs.Registry.Hex(),
-		"--vk", filepath.Join(keysDir, "policy.vk"), "--keystore", "me.json", abs(t, ex("policy.json")))
-	if code != 0 {
+		"--vk", filepath.Join(keysDir, "policy.vk"), "--typed-vk", typedVK, "--keystore", "me.json", abs(t, ex("policy.json")))
+	if code != 0 || !strings.Contains(out, `"typedVKHash"`) {
 		t.Fatalf("policy publish --keystore: %d %s %s", code, out, errOut)
 	}
 	entry, err := registry.Lookup(ctx, dev.URL(), addrs.Registry, common.HexToAddress(address))
 	if err != nil || entry.Commitment.Hex() != policytest.Policy(t).Commitment().Hex() {
 		t.Fatalf("registry: %+v %v", entry, err)
+	}
+	tb, _ := os.ReadFile(typedVK)
+	tk, err := verify.LoadTypedVerifyingKey(tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := registry.Dial(ctx, dev.URL(), addrs.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if te, err := rc.LookupTypedKey(ctx, common.HexToAddress(address)); err != nil || te.VKHash != tk.Hash() || te.Revoked {
+		t.Fatalf("typed key entry: %+v %v", te, err)
+	}
+	// A file that is not a typed-data key: refused before anything is sent.
+	if out, _, code = withPW.leash(t, "policy", "publish", "--rpc", dev.URL(), "--registry", addrs.Registry.Hex(),
+		"--vk", filepath.Join(keysDir, "policy.vk"), "--typed-vk", filepath.Join(keysDir, "policy.vk"), "--keystore", "me.json", abs(t, ex("policy.json"))); code == 0 {
+		t.Fatalf("a policy key as --typed-vk: %d %s", code, out)
 	}
 
 	// Nothing on disk holds the mnemonic or the key.

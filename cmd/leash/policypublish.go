@@ -10,19 +10,25 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/leash-wallet/leash/chain/registry"
+	"github.com/leash-wallet/leash/chain/rpcchain"
+	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/internal/userkey"
 	"github.com/leash-wallet/leash/wire"
 )
 
 // cmdPolicyPublish: `leash policy publish --rpc URL --registry ADDR --vk FILE
-// (--mnemonic-file FILE|- [--index N] | --keystore FILE) POLICY` commits (C, vkHash) on chain,
-// signed with the user's key; `--revoke` revokes instead (the kill switch).
+// [--typed-vk FILE] (--mnemonic-file FILE|- [--index N] | --keystore FILE)
+// POLICY` commits (C, vkHash) on chain, signed with the user's key, and with
+// --typed-vk also the typed-data key's hash (signers sign typed data only
+// while it is published); `--revoke` revokes the policy instead (the kill
+// switch: transactions and signatures).
 func cmdPolicyPublish(ctx context.Context, args []string) int {
 	fs := newFlags("policy publish")
 	rf := addRegistryFlags(fs, "the account's commitment")
 	vkPath := fs.String("vk", "", "verifying key (policy.vk)")
+	typedPath := fs.String("typed-vk", "", "the typed-data circuit's verifying key (typed.vk): publish its hash too, for policies with signature rules")
 	if err := fs.Parse(args); err != nil || (!*rf.revoke && fs.NArg() != 1) || !rf.complete(fs) || (!*rf.revoke && *vkPath == "") {
-		fmt.Fprintln(os.Stderr, "usage: leash policy publish --registry ADDR --vk FILE (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL] POLICY\n"+
+		fmt.Fprintln(os.Stderr, "usage: leash policy publish --registry ADDR --vk FILE [--typed-vk FILE] (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL] POLICY\n"+
 			"       leash policy publish --revoke --registry ADDR (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL]")
 		return exitUsage
 	}
@@ -39,8 +45,23 @@ func cmdPolicyPublish(ctx context.Context, args []string) int {
 		if err != nil {
 			return nil, err
 		}
+		var typedHash *wire.Hash32
+		if *typedPath != "" {
+			tvk, err := loadWith(*typedPath, "typed-data verifying key", verify.LoadTypedVerifyingKey)
+			if err != nil {
+				return nil, err
+			}
+			h := tvk.Hash()
+			typedHash = &h
+		}
 		h, err := registry.Publish(ctx, *rf.rpc, reg, key, pol.Commitment(), vk.Hash())
-		return map[string]any{"commitment": pol.Commitment(), "vkHash": vk.Hash(), "tx": h}, err
+		out := map[string]any{"commitment": pol.Commitment(), "vkHash": vk.Hash(), "tx": h}
+		if err != nil || typedHash == nil {
+			return out, err
+		}
+		th, err := registry.PublishProgram(ctx, *rf.rpc, reg, key, rpcchain.TypedKeyID, *typedHash)
+		out["typedVKHash"], out["typedTx"] = *typedHash, th
+		return out, err
 	})
 }
 

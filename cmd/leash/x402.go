@@ -12,8 +12,11 @@ import (
 
 // cmdX402: `leash x402 fetch URL [--method M] [--agent-host URL]`: fetch a
 // resource through the running agent host, paying with x402 under the
-// leash if it asks (POST /v1/x402/fetch). Prints the result as JSON; exit 1
-// when the payment is refused.
+// leash if it asks (POST /v1/x402/fetch). Prints the result as JSON; like
+// every command, exit 3 when a policy rule refuses the payment
+// (policy_violation:<rule>, found by the agent host's pre-check before
+// proving), 1 when anything else refuses it (the signer, the server), 4
+// when the agent host cannot be asked.
 func cmdX402(ctx context.Context, args []string) int {
 	if len(args) == 0 || args[0] != "fetch" {
 		fmt.Fprintln(os.Stderr, "usage: leash x402 fetch URL [--method M] [--agent-host URL] [--agent-host-token-file F]")
@@ -51,7 +54,10 @@ func cmdX402(ctx context.Context, args []string) int {
 		return fail(err)
 	}
 	printJSON(os.Stdout, res)
-	if res.Code != "" {
+	switch {
+	case res.Code.IsPolicyViolation():
+		return exitViolation
+	case res.Code != "":
 		return exitRefused
 	}
 	return exitOK

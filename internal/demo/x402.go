@@ -10,9 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	ethcrypto "github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/circuits/typedcircuit"
@@ -57,9 +55,7 @@ func (t *tour) x402(ctx context.Context) error {
 	}
 	accts := s.Devnet.Accounts()
 	start := func(payTo common.Address) (*x402ref.Server, error) {
-		return x402ref.Start(ctx, x402ref.Config{Root: root, RPC: s.Devnet.URL(), Asset: s.Addrs.USDC, PayTo: payTo,
-			FacilitatorKey: ethcrypto.FromECDSA(accts[9].Key), Price: 10_000, Premium: 30_000,
-			Name: contracts.USDCName, Version: contracts.USDCVersion})
+		return x402ref.StartOnDevnet(ctx, s.Devnet, x402ref.Config{Root: root, PayTo: payTo, Price: 10_000, Premium: 30_000})
 	}
 	srv, err := start(s.Alice)
 	if err != nil {
@@ -195,13 +191,7 @@ func (t *tour) authorization(value int64, nonce int) []byte {
 }
 
 func (t *tour) usdcBalance(ctx context.Context, a common.Address) (*big.Int, error) {
-	tok := contracts.NewTestUSDC()
-	usdc := t.s.Addrs.USDC
-	out, err := t.s.Eth().CallContract(ctx, ethereum.CallMsg{To: &usdc, Data: tok.PackBalanceOf(a)}, nil)
-	if err != nil {
-		return nil, err
-	}
-	return tok.UnpackBalanceOf(out)
+	return x402ref.Balance(ctx, t.s.Eth(), t.s.Addrs.USDC, a)
 }
 
 // waitCode waits for the signer's refusal code of proposal id.

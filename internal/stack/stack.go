@@ -205,6 +205,22 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	}
 	log.Info("policy committed on chain", "commitment", commitment, "vkHash", vkHash)
 	say("registry", "commitment %s published on chain by the user's account", short(commitment.Hex()))
+	if s.Typed {
+		// The signer signs typed data only while its pinned typed key is
+		// the one published (registry entry rpcchain.TypedKeyID).
+		tvk, err := os.ReadFile(filepath.Join(cfg.KeysDir, typedcircuit.VerifyingKeyFile))
+		if err != nil {
+			return s, err
+		}
+		k, err := verify.LoadTypedVerifyingKey(tvk)
+		if err != nil {
+			return s, err
+		}
+		if _, err = s.reg.PublishTypedKey(ctx, s.key, k.Hash()); err != nil {
+			return s, fmt.Errorf("publish the typed-data key: %w", err)
+		}
+		say("registry", "typed-data key %s published on chain", short(k.Hash().Hex()))
+	}
 	if s.Signer != nil {
 		// The deployer's account already sent its transactions: the RPC's
 		// count is beyond the nonce step of a fresh ledger, so the core

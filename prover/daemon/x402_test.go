@@ -3,22 +3,17 @@ package daemon_test
 import (
 	"context"
 	"math/big"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	ethcrypto "github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/chain/devnet"
 	pt "github.com/leash-wallet/leash/circuits/policytest"
 	tt "github.com/leash-wallet/leash/circuits/typedcircuit/typedtest"
 	"github.com/leash-wallet/leash/internal/x402ref"
+	"github.com/leash-wallet/leash/internal/x402ref/x402reftest"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/wire"
 )
@@ -34,20 +29,6 @@ func TestX402Limits(t *testing.T) {
 	}
 }
 
-func x402Root(t testing.TB) string {
-	t.Helper()
-	root := pt.Root()
-	_, nodeErr := exec.LookPath("node")
-	_, modErr := os.Stat(filepath.Join(root, "node_modules", "@x402", "express", "package.json"))
-	if nodeErr != nil || modErr != nil {
-		if os.Getenv("LEASH_X402_INTEROP") == "1" {
-			t.Fatalf("x402 interop needs node and node_modules/@x402 (make deps): %v %v", nodeErr, modErr)
-		}
-		t.Skip("node or node_modules/@x402 missing (make deps); LEASH_X402_INTEROP=1 makes this a failure")
-	}
-	return root
-}
-
 // TestX402PaysTheReferenceServer: an agent pays the x402 reference server
 // and facilitator (@x402/express, @x402/evm 2.27.0) on a go-ethereum dev
 // node through POST /v1/x402/fetch, the leashed signer core signing each
@@ -55,7 +36,7 @@ func x402Root(t testing.TB) string {
 // above the policy's per-payment max and a payee outside the policy are
 // refused before proving, with the rule named; nothing moves.
 func TestX402PaysTheReferenceServer(t *testing.T) {
-	root := x402Root(t)
+	x402reftest.Root(t)
 	ctx := context.Background()
 	dn, err := devnet.Start(ctx, devnet.Config{Deploy: true})
 	if err != nil {
@@ -66,15 +47,8 @@ func TestX402PaysTheReferenceServer(t *testing.T) {
 	if addrs.USDC != common.Address(tt.DUSDC) {
 		t.Fatalf("dUSDC at %s, the example policy names %s", addrs.USDC, tt.DUSDC.Hex())
 	}
-	accts := dn.Accounts()
 	start := func(payTo common.Address, price uint64) *x402ref.Server {
-		srv, err := x402ref.Start(ctx, x402ref.Config{Root: root, RPC: dn.URL(), Asset: addrs.USDC, PayTo: payTo,
-			FacilitatorKey: ethcrypto.FromECDSA(accts[9].Key), Price: price, Name: contracts.USDCName, Version: contracts.USDCVersion})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { srv.Close() })
-		return srv
+		return x402reftest.Start(t, dn, x402ref.Config{PayTo: payTo, Price: price})
 	}
 	alice := common.Address(pt.Alice)
 	srv := start(alice, 10_000) // 0.01 dUSDC a call; premium 1 dUSDC
@@ -83,15 +57,7 @@ func TestX402PaysTheReferenceServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	balance := func(a common.Address) *big.Int {
-		tok := contracts.NewTestUSDC()
-		out, err := eth.CallContract(ctx, ethereum.CallMsg{To: &addrs.USDC, Data: tok.PackBalanceOf(a)}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := tok.UnpackBalanceOf(out)
-		return b
-	}
+	balance := func(a common.Address) *big.Int { return x402reftest.Balance(t, eth, addrs.USDC, a) }
 	before := balance(alice)
 	for i := 0; i < 3; i++ {
 		res, err := h.Client.FetchX402(ctx, daemon.X402Request{URL: srv.Paid})
@@ -126,20 +92,13 @@ func TestX402PaysTheReferenceServer(t *testing.T) {
 // figure is the browser test's), from the request to the paid answer; it
 // reports the proving and signer shares (issue 17 target: p50 ≤ 1 s).
 func BenchmarkX402Paid(b *testing.B) {
-	root := x402Root(b)
 	ctx := context.Background()
 	dn, err := devnet.Start(ctx, devnet.Config{Deploy: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer dn.Close()
-	addrs, _ := dn.Contracts()
-	srv, err := x402ref.Start(ctx, x402ref.Config{Root: root, RPC: dn.URL(), Asset: addrs.USDC, PayTo: common.Address(pt.Alice),
-		FacilitatorKey: ethcrypto.FromECDSA(dn.Accounts()[9].Key), Price: 1000, Name: contracts.USDCName, Version: contracts.USDCVersion})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
+	srv := x402reftest.Start(b, dn, x402ref.Config{PayTo: common.Address(pt.Alice), Price: 1000})
 	h, _ := sigHarness(b, true)
 	var prove, signer float64
 	b.ResetTimer()

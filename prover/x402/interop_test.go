@@ -11,20 +11,18 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	ethcrypto "github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
-	"github.com/leash-wallet/leash/chain/contracts"
 	"github.com/leash-wallet/leash/chain/devnet"
 	"github.com/leash-wallet/leash/internal/x402ref"
+	"github.com/leash-wallet/leash/internal/x402ref/x402reftest"
 	"github.com/leash-wallet/leash/prover/x402"
 	"github.com/leash-wallet/leash/wire"
 )
@@ -42,40 +40,9 @@ const (
 	price, premiumPrice                = 10_000, 1_000_000 // 0.01 and 1 dUSDC
 )
 
-func repoRoot(t testing.TB) string {
+func startRefServer(t *testing.T, dn *devnet.Devnet) *x402ref.Server {
 	t.Helper()
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, nodeErr := exec.LookPath("node")
-	_, modErr := os.Stat(filepath.Join(root, "node_modules", "@x402", "express", "package.json"))
-	if nodeErr != nil || modErr != nil {
-		if os.Getenv("LEASH_X402_INTEROP") == "1" {
-			t.Fatalf("x402 interop needs node and node_modules/@x402 (make deps): %v %v", nodeErr, modErr)
-		}
-		t.Skip("node or node_modules/@x402 missing (make deps); LEASH_X402_INTEROP=1 makes this a failure")
-	}
-	return root
-}
-
-func startRefServer(t *testing.T, root string, dn *devnet.Devnet, asset common.Address) *x402ref.Server {
-	t.Helper()
-	accts := dn.Accounts()
-	srv, err := x402ref.Start(context.Background(), x402ref.Config{
-		Root: root, RPC: dn.URL(), Asset: asset, PayTo: accts[payeeIdx].Address,
-		FacilitatorKey: ethcrypto.FromECDSA(accts[facilitatorIdx].Key),
-		Price:          price, Premium: premiumPrice, Name: contracts.USDCName, Version: contracts.USDCVersion,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil { // it stops cleanly on SIGTERM (exit 0)
-			t.Error(err)
-		}
-	})
-	return srv
+	return x402reftest.Start(t, dn, x402ref.Config{PayTo: dn.Accounts()[payeeIdx].Address, Price: price, Premium: premiumPrice})
 }
 
 // runNode runs a script of tests/x402 with in on stdin and decodes its JSON output.
@@ -107,16 +74,7 @@ type chainEnv struct {
 
 func (e *chainEnv) balance(t *testing.T, a common.Address) *big.Int {
 	t.Helper()
-	tok := contracts.NewTestUSDC()
-	out, err := e.eth.CallContract(context.Background(), ethereum.CallMsg{To: &e.usdc, Data: tok.PackBalanceOf(a)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := tok.UnpackBalanceOf(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return x402reftest.Balance(t, e.eth, e.usdc, a)
 }
 
 func devSigner(k *ecdsa.PrivateKey) *keySigner { return &keySigner{key: k} }
@@ -129,7 +87,7 @@ func interopLimits(e *chainEnv) x402.Limits {
 }
 
 func TestInteropReferenceServer(t *testing.T) {
-	root := repoRoot(t)
+	root := x402reftest.Root(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dn, err := devnet.Start(ctx, devnet.Config{Deploy: true})
@@ -144,7 +102,7 @@ func TestInteropReferenceServer(t *testing.T) {
 	defer eth.Close()
 	addrs, _ := dn.Contracts()
 	e := &chainEnv{dn: dn, eth: eth, usdc: addrs.USDC}
-	srv := startRefServer(t, root, dn, addrs.USDC)
+	srv := startRefServer(t, dn)
 	accts := dn.Accounts()
 	payer, payeeAddr := accts[payerIdx], accts[payeeIdx].Address
 	if srv.Network != fmt.Sprintf("eip155:%d", devnet.ChainID) {
@@ -368,7 +326,6 @@ func TestInteropReferenceServer(t *testing.T) {
 // paid request, the facilitator's verify, settlement mined, the answer).
 // The leashed signer adds its proving and verifying on top (part A).
 func BenchmarkInteropPayment(b *testing.B) {
-	root := repoRoot(b)
 	ctx := context.Background()
 	dn, err := devnet.Start(ctx, devnet.Config{Deploy: true})
 	if err != nil {
@@ -377,14 +334,7 @@ func BenchmarkInteropPayment(b *testing.B) {
 	defer dn.Close()
 	addrs, _ := dn.Contracts()
 	accts := dn.Accounts()
-	srv, err := x402ref.Start(ctx, x402ref.Config{
-		Root: root, RPC: dn.URL(), Asset: addrs.USDC, PayTo: accts[payeeIdx].Address,
-		FacilitatorKey: ethcrypto.FromECDSA(accts[facilitatorIdx].Key), Price: price,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
+	srv := x402reftest.Start(b, dn, x402ref.Config{PayTo: accts[payeeIdx].Address, Price: price})
 	l := interopLimits(&chainEnv{dn: dn, usdc: addrs.USDC})
 	l.Assets[0].Budget = nil
 	c, err := x402.New(x402.Config{From: accts[payerIdx].Address, Signer: devSigner(accts[payerIdx].Key), Limits: l})

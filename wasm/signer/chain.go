@@ -198,6 +198,59 @@ func (s *Signer) checkOnChain(ctx context.Context, p *wire.Proposal, pn *pins, a
 	return s.useBlock(ctx, pp.pin.Commitment, uint64(p.Program.Block))
 }
 
+// beforeSignature is beforeSign for a typed-data proposal, for every
+// signer (native, WASM, extension): with a registry configured, the policy
+// entry of the account must be the pinned commitment and policy key, live
+// (revoking it stops signatures too, not only transactions), and the
+// typed-data key entry (rpcchain.TypedKeyID) must hold the pinned typed
+// key's hash, live: a typed key that is not the published one is never
+// used. Without a registry nothing is read, as for transactions.
+func (s *Signer) beforeSignature(ctx context.Context, pn *pins, account wire.Address) error {
+	r, o := s.reader()
+	if o.Registry == (wire.Address{}) {
+		return nil
+	}
+	if r == nil {
+		return wire.Errorf(wire.UnknownPolicy, "no RPC is configured: the on-chain registry cannot be read; nothing is signed")
+	}
+	var (
+		wg                       sync.WaitGroup
+		chainErr, polErr, keyErr error
+		polEntry                 rpcchain.PolicyEntry
+	)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		chainErr = checkChainID(ctx, r, pn.policy.ChainID, wire.UnknownPolicy, "reading the registry")
+	}()
+	go func() {
+		defer wg.Done()
+		if polEntry, polErr = r.PolicyEntry(ctx, o.Registry, account); polErr != nil {
+			polErr = readError(polErr, wire.UnknownPolicy, "cannot read the on-chain registry")
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		e, err := r.ProgramEntry(ctx, o.Registry, account, rpcchain.TypedKeyID)
+		if err != nil {
+			keyErr = readError(err, wire.UnknownPolicy, "cannot read the typed-data key from the on-chain registry")
+			return
+		}
+		keyErr = e.CheckTypedKey(pn.typedVK.Hash())
+	}()
+	wg.Wait()
+	switch {
+	case chainErr != nil:
+		return chainErr
+	case polErr != nil:
+		return polErr
+	}
+	if err := polEntry.Check(pn.policy.Commitment(), pn.vk.Hash()); err != nil {
+		return err
+	}
+	return keyErr
+}
+
 // checkProgramEntry reads program's registry entry of account and checks
 // it against the key hash the signer pins (or is about to pin).
 func (s *Signer) checkProgramEntry(ctx context.Context, r *rpcchain.Chain, registry, account wire.Address, program, vkHash wire.Hash32) error {

@@ -145,10 +145,14 @@ func (s *Signer) decideSignature(ctx context.Context, p *wire.SigProposal, raw [
 		}
 		return nil, r
 	}
+	if err := s.beforeSignature(ctx, pn, v.Address()); err != nil { // the registry: policy entry and typed key
+		return sig, reject(p.ID, err)
+	}
 	sm := sig.Match
 	req := ledger.SigRequest{ID: p.ID, Time: now, Until: now + pol.MaxValidity}
-	key := sig.Message.Nonce(sm.Rule)
-	req.Key = key[:]
+	if req.Key, err = s.replayKey(ctx, pn, sig); err != nil { // EIP-2612 counters: read on chain
+		return sig, reject(p.ID, err)
+	}
 	if sm.Spends {
 		tok := sm.SpendToken
 		req.Token, req.Amount, req.ExpectTokenSpent, req.TokenMax = &tok, sm.SpendAmount, st.TokenSpent(tok), sm.Window.Max

@@ -5,6 +5,7 @@ package typedtest
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,19 +35,21 @@ var (
 // Keys returns the cached setup (one setup per run, whatever the process).
 func Keys(tb testing.TB) *KeySet {
 	tb.Helper()
-	once.Do(func() { ks, kerr = load() })
+	once.Do(func() { ks, kerr = loadFrom("") })
 	if kerr != nil {
 		tb.Fatal(kerr)
 	}
 	return ks
 }
 
-func load() (*KeySet, error) {
+// loadFrom reads (or makes, once per run) the setup cached under root
+// (policytest.CachedSetup's default when empty).
+func loadFrom(root string) (*KeySet, error) {
 	r, err := typedcircuit.Compile()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := policytest.CachedSetup("", r, typedcircuit.ProvingKeyFile, typedcircuit.VerifyingKeyFile)
+	dir, err := policytest.CachedSetup(root, r, typedcircuit.ProvingKeyFile, typedcircuit.VerifyingKeyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +62,30 @@ func load() (*KeySet, error) {
 		return nil, err
 	}
 	return &KeySet{Dir: dir, PK: pk, VKBytes: vk}, nil
+}
+
+var (
+	otherOnce sync.Once
+	other     *KeySet
+	otherErr  error
+)
+
+// OtherKeys is a second, independent setup of the typed-data circuit,
+// cached like Keys under another root: well-formed keys whose trapdoor is
+// not the user's (a setup the agent host ran). A proof made with its PK
+// verifies under its VK only.
+func OtherKeys(tb testing.TB) *KeySet {
+	tb.Helper()
+	otherOnce.Do(func() {
+		other, otherErr = loadFrom(filepath.Join(os.TempDir(), "leash-testkeys-other-typed"))
+		if otherErr == nil && string(other.VKBytes) == string(Keys(tb).VKBytes) {
+			otherErr = errors.New("typedtest: the second setup is the first one")
+		}
+	})
+	if otherErr != nil {
+		tb.Fatal(otherErr)
+	}
+	return other
 }
 
 // Policy loads examples/policy-x402.json.
