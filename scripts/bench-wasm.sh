@@ -11,7 +11,11 @@
 #     the v1 baseline measured in the same run (bench/policyv1, the frozen v1
 #     circuit: v1's public inputs and the pairing), in alternating rounds;
 #   - then the rows of wasm/bench.mjs (signer core: cold start, size, sign,
-#     memory), when that file exists.
+#     memory), when that file exists;
+#   - then issue 17's typed-data submit (wasm/wasmtest BenchmarkNodeSignature:
+#     bench/wasm/bench-signature.mjs, the stateful core's agent.submit of x402
+#     payments and transfers against the stateless verify + sign).
+#     SIG_BENCH_N sets the payments (default 48).
 # Benchmarks run one after another, never in parallel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,3 +78,7 @@ if [[ -f wasm/bench.mjs ]]; then
   echo
   node wasm/bench.mjs
 fi
+
+echo
+LEASH_WASM_TESTS=1 BENCH_N="${SIG_BENCH_N:-48}" go test -run '^$' -bench NodeSignature -benchtime 1x ./wasm/wasmtest |
+  grep -v -E '^(goos|goarch|pkg|cpu|PASS|ok|Benchmark)'

@@ -415,7 +415,7 @@ export interface Tools {
    * A stateless signer holding one derived key, for tools and benchmarks
    * (the state comes with every call, as `leash sign --state` takes it).
    */
-  signer(opts: { mnemonic: string; index?: UInt; policy: string | Uint8Array; vk: Uint8Array }): Promise<ToolSigner>;
+  signer(opts: { mnemonic: string; index?: UInt; policy: string | Uint8Array; vk: Uint8Array; typedVK?: Uint8Array }): Promise<ToolSigner>;
   /** Go runtime memory figures, bytes. */
   memStats(): Promise<{ heapAlloc: number; heapSys: number; sys: number; numGC: number }>;
 }
@@ -428,7 +428,12 @@ export interface ToolSigner {
   verifyAndSign(
     proposal: string | Uint8Array,
     state: string | Uint8Array,
-  ): Promise<{ ok: true; rawTx: Hex; txHash: Hex; micros: number } | { ok: false; code: ErrorCode; message: string; micros: number }>;
+  ): Promise<
+    | { ok: true; rawTx: Hex; txHash: Hex; micros: number }
+    // a signature proposal (typed data), with the signer built with typedVK
+    | { ok: true; signature: Hex; digest: Hex; micros: number }
+    | { ok: false; code: ErrorCode; message: string; micros: number }
+  >;
   /** Zeroes the key. */
   close(): Promise<void>;
 }

@@ -107,10 +107,13 @@ type toolSigner struct {
 	pol  *policy.Policy
 	vk   *verify.VerifyingKey
 	prog *toolProgram // nil: program proposals are unknown_policy
+	// typedVK is the typed-data circuit's key; nil: signature proposals
+	// are unknown_policy.
+	typedVK *verify.TypedVerifyingKey
 }
 
 // newToolSigner: leash.tools.signer({mnemonic, index?, policy, vk,
-// program?, programVK?, rpc?}).
+// typedVK?, program?, programVK?, rpc?}).
 func newToolSigner(args []js.Value) (func() (any, error), error) {
 	o := arg(args, 0)
 	mnemonic, err := stringOf(o.Get("mnemonic"), "mnemonic")
@@ -128,6 +131,12 @@ func newToolSigner(args []js.Value) (func() (any, error), error) {
 	vkBytes, err := bytesOf(o.Get("vk"), "vk")
 	if err != nil {
 		return nil, err
+	}
+	var typedBytes []byte
+	if t := o.Get("typedVK"); t.Type() != js.TypeUndefined {
+		if typedBytes, err = bytesOf(t, "typedVK"); err != nil {
+			return nil, err
+		}
 	}
 	loadProgram, err := toolProgramOption(o)
 	if err != nil {
@@ -150,6 +159,11 @@ func newToolSigner(args []js.Value) (func() (any, error), error) {
 			return nil, err
 		}
 		ts := &toolSigner{pol: pol, vk: vk, prog: prog}
+		if typedBytes != nil {
+			if ts.typedVK, err = verify.LoadTypedVerifyingKey(typedBytes); err != nil {
+				return nil, err
+			}
+		}
 		err = vault.WithMnemonicKey(mnemonic, uint32(index), func(k *ecdsa.PrivateKey) error {
 			c := *k
 			c.D = new(big.Int).Set(k.D)
@@ -189,7 +203,8 @@ func (ts *toolSigner) object() js.Value {
 			return fromJSON(s)
 		}, nil
 	}))
-	// verifyAndSign(proposalJSON, stateJSON) → {ok, code?, message?, rawTx?, txHash?, micros}
+	// verifyAndSign(proposalJSON, stateJSON) → {ok, code?, message?, rawTx?, txHash?, micros};
+	// for a signature proposal (typed data) {ok, signature?, digest?, …}.
 	o.Set("verifyAndSign", async(func(args []js.Value) (func() (any, error), error) {
 		pb, err := bytesOf(arg(args, 0), "proposal")
 		if err != nil {
@@ -204,6 +219,14 @@ func (ts *toolSigner) object() js.Value {
 				return nil, wire.Errorf(wire.Locked, "tool signer closed")
 			}
 			start := time.Now()
+			if wire.IsSigProposal(pb) {
+				sig, digest, err := ts.verifyAndSignTyped(pb, sb)
+				us := time.Since(start).Microseconds()
+				if err != nil {
+					return js.ValueOf(map[string]any{"ok": false, "code": string(wire.CodeOf(err)), "message": wire.MessageOf(err), "micros": us}), nil
+				}
+				return js.ValueOf(map[string]any{"ok": true, "signature": "0x" + hexOf(sig), "digest": digest.Hex(), "micros": us}), nil
+			}
 			s, err := ts.verifyAndSign(pb, sb)
 			us := time.Since(start).Microseconds()
 			if err != nil {
@@ -242,6 +265,38 @@ func (ts *toolSigner) verifyAndSign(pb, sb []byte) (*signer.Signed, error) {
 		return nil, err
 	}
 	return signer.SignTx(ts.key, &p.Tx)
+}
+
+// verifyAndSignTyped is verifyAndSign for a signature proposal: the
+// checks and the proof against the given state, then the EIP-712 digest
+// of the document verified, signed (v as 27/28). Nothing is reserved or
+// recorded: the caller owns the state.
+func (ts *toolSigner) verifyAndSignTyped(pb, sb []byte) ([]byte, wire.Hash32, error) {
+	if ts.typedVK == nil {
+		return nil, wire.Hash32{}, wire.Errorf(wire.UnknownPolicy, "no typed-data key: this tool signer signs no typed data")
+	}
+	p, err := wire.DecodeSigProposal(pb)
+	if err != nil {
+		return nil, wire.Hash32{}, err
+	}
+	st, err := wire.DecodeState(sb)
+	if err != nil {
+		return nil, wire.Hash32{}, err
+	}
+	if p.PolicyCommitment != ts.pol.Commitment() {
+		return nil, wire.Hash32{}, wire.Errorf(wire.UnknownPolicy, "proposal is for policy %s, the signer's is %s", p.PolicyCommitment, ts.pol.Commitment())
+	}
+	sig, err := verify.VerifySignature(p, ts.pol, ts.typedVK, st, verify.Options{})
+	if err != nil {
+		return nil, wire.Hash32{}, err
+	}
+	digest := sig.TypedData.Hash()
+	out, err := ethkey.Sign(digest[:], ts.key)
+	if err != nil {
+		return nil, wire.Hash32{}, err
+	}
+	out[64] += 27
+	return out, wire.Hash32(digest), nil
 }
 
 func (ts *toolSigner) address() wire.Address {

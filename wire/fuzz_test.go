@@ -71,6 +71,20 @@ func FuzzDecodeProposal(f *testing.F) {
 	f.Add([]byte(`{"version":2,"id":"p-1","tx":{"chainId":"0x539","nonce":"0x0","to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"0x1","data":"0x","gas":"0x5208","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1"},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"state":{"spent":"0x0","fees":"0x0","txs":0,"tokenSpent":"0x0"},"proof":"0x00"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := wire.DecodeProposal(b)
+		// DecodeProposal decodes once; a strict decode into Proposal (its
+		// UnmarshalJSON) must give the same verdict and value.
+		var q wire.Proposal
+		qerr := wire.DecodeStrict(b, &q, "proposal")
+		if (err == nil) != (qerr == nil) || wire.CodeOf(err) != wire.CodeOf(qerr) {
+			t.Fatalf("DecodeProposal: %v; DecodeStrict into Proposal: %v", err, qerr)
+		}
+		if err == nil {
+			a, _ := json.Marshal(p)
+			c, _ := json.Marshal(&q)
+			if string(a) != string(c) {
+				t.Fatalf("DecodeProposal %s, DecodeStrict %s", a, c)
+			}
+		}
 		if err != nil {
 			if wire.CodeOf(err) != wire.Malformed {
 				t.Fatalf("uncoded error %v", err)
@@ -130,6 +144,18 @@ func FuzzDecodeSigProposal(f *testing.F) {
 	f.Add([]byte(`{"version":2,"id":"s-1","typedData":{"types":{"EIP712Domain":[]},"primaryType":"EIP712Domain","domain":{},"message":{}},"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"tokenSpent":"0x0","proof":"0x00"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := wire.DecodeSigProposal(b)
+		var q wire.SigProposal // as for FuzzDecodeProposal: one verdict, one value
+		qerr := wire.DecodeStrict(b, &q, "signature proposal")
+		if (err == nil) != (qerr == nil) || wire.CodeOf(err) != wire.CodeOf(qerr) {
+			t.Fatalf("DecodeSigProposal: %v; DecodeStrict into SigProposal: %v", err, qerr)
+		}
+		if err == nil {
+			a, _ := json.Marshal(p)
+			c, _ := json.Marshal(&q)
+			if string(a) != string(c) {
+				t.Fatalf("DecodeSigProposal %s, DecodeStrict %s", a, c)
+			}
+		}
 		if err != nil {
 			if wire.CodeOf(err) != wire.Malformed {
 				t.Fatalf("uncoded error %v", err)

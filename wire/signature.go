@@ -38,6 +38,11 @@ func (p *SigProposal) UnmarshalJSON(b []byte) error {
 	if err := decodeInner(b, &j); err != nil {
 		return err
 	}
+	return j.build(p)
+}
+
+// build checks a decoded signature proposal and sets p.
+func (j *sigProposalJSON) build(p *SigProposal) error {
 	td := bytes.TrimSpace(j.TypedData)
 	switch {
 	case j.Version == nil || j.ID == nil || td == nil || j.PolicyCommitment == nil || j.Time == nil || j.TokenSpent == nil || j.Proof == nil:
@@ -61,10 +66,18 @@ func (p *SigProposal) UnmarshalJSON(b []byte) error {
 }
 
 // DecodeSigProposal strictly decodes a signature proposal.
+//
+// It decodes the document once: strictly into the wire form, then the
+// same checks as UnmarshalJSON (which a json.Unmarshal into SigProposal
+// runs, checking the document's shape a second time).
 func DecodeSigProposal(data []byte) (*SigProposal, error) {
-	var p SigProposal
-	if err := DecodeStrict(data, &p, "signature proposal"); err != nil {
+	var j sigProposalJSON
+	if err := DecodeStrict(data, &j, "signature proposal"); err != nil {
 		return nil, err
+	}
+	var p SigProposal
+	if err := j.build(&p); err != nil {
+		return nil, Errorf(CodeOf(err), "signature proposal: %s", MessageOf(err))
 	}
 	return &p, nil
 }

@@ -436,6 +436,11 @@ func (p *Proposal) UnmarshalJSON(b []byte) error {
 	if err := decodeInner(b, &j); err != nil {
 		return err
 	}
+	return j.build(p)
+}
+
+// build checks a decoded proposal and sets p.
+func (j *proposalJSON) build(p *Proposal) error {
 	switch {
 	case j.Version == nil || j.ID == nil || j.Tx == nil || j.PolicyCommitment == nil || j.Time == nil || j.State == nil || j.Proof == nil:
 		return Errorf(Malformed, "proposal: version, id, tx, policyCommitment, time, state and proof are all required")
@@ -454,10 +459,18 @@ func (p *Proposal) UnmarshalJSON(b []byte) error {
 }
 
 // DecodeProposal strictly decodes a proposal document.
+//
+// It decodes the document once: strictly into the wire form, then the
+// same checks as UnmarshalJSON (which a json.Unmarshal into Proposal runs,
+// checking the document's shape a second time).
 func DecodeProposal(data []byte) (*Proposal, error) {
-	var p Proposal
-	if err := DecodeStrict(data, &p, "proposal"); err != nil {
+	var j proposalJSON
+	if err := DecodeStrict(data, &j, "proposal"); err != nil {
 		return nil, err
+	}
+	var p Proposal
+	if err := j.build(&p); err != nil {
+		return nil, Errorf(CodeOf(err), "proposal: %s", MessageOf(err))
 	}
 	return &p, nil
 }

@@ -120,12 +120,12 @@ func Decode(raw []byte, v Version) (*TypedData, error) {
 	return td, nil
 }
 
-// decodeObject decodes a JSON object keeping numbers exact.
+// decodeObject decodes a JSON object keeping numbers exact. raw is a
+// member of the document Decode already decoded with wire.DecodeStrict,
+// which walked it whole (UTF-8, duplicate keys at any depth, lone
+// surrogates, depth from the document's root), so it is not walked again;
+// a value that is not an object fails to decode into the map.
 func decodeObject(raw json.RawMessage, what string) (map[string]any, error) {
-	var probe map[string]json.RawMessage
-	if err := wire.DecodeStrict(raw, &probe, what); err != nil { // duplicates, nulls, UTF-8
-		return nil, err
-	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var m map[string]any

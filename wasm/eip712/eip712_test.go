@@ -86,6 +86,17 @@ func TestBadDocuments(t *testing.T) {
 		"no message":            repl(`,"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}`, ``),
 		"bool as string":        strings.Replace(repl(`{"name":"contents","type":"string"}`, `{"name":"contents","type":"bool"}`), `"Hello, Bob!"`, `"true"`, 1),
 		"huge string":           repl(`"Hello, Bob!"`, `"`+strings.Repeat("a", 70<<10)+`"`),
+		// The domain and message are walked once, with the whole document
+		// (decodeObject does not walk them again): each is still refused.
+		"duplicate domain key":    repl(`"chainId":1`, `"chainId":1,"chainId":2`),
+		"duplicate nested key":    repl(`"name":"Bob"`, `"name":"Bob","name":"Eve"`),
+		"lone surrogate in value": repl(`"Hello, Bob!"`, `"Hello, \ud800!"`),
+		"lone surrogate in key":   repl(`"contents":"Hello, Bob!"`, `"contents":"Hello, Bob!","\udfff":1`),
+		"domain an array":         repl(`"domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"}`, `"domain":[{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"}]`),
+		"message a string":        repl(`"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}`, `"message":"x"`),
+		"null domain":             repl(`"domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"}`, `"domain":null`),
+		"invalid UTF-8":           repl(`"Hello, Bob!"`, "\"Hello, \xff!\""),
+		"deep message":            repl(`"Hello, Bob!"`, strings.Repeat("[", 70)+strings.Repeat("]", 70)),
 	}
 	for name, doc := range cases {
 		t.Run(name, func(t *testing.T) {

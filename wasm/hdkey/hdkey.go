@@ -36,6 +36,9 @@ type Key struct {
 	depth    uint8
 	parentFP [4]byte
 	index    uint32
+	// pub is the compressed public key once CachePublicKey made it (not
+	// secret; Wipe drops it).
+	pub []byte
 }
 
 // NewMaster derives the master key from a seed of 16 to 64 bytes.
@@ -61,9 +64,12 @@ func (k *Key) Child(i uint32) (*Key, error) {
 	if k.depth == MaxDepth {
 		return nil, fmt.Errorf("hdkey: depth exceeds %d", MaxDepth)
 	}
-	pub, err := k.PublicKey()
-	if err != nil {
-		return nil, err
+	pub := k.pub
+	if pub == nil {
+		var err error
+		if pub, err = k.PublicKey(); err != nil {
+			return nil, err
+		}
 	}
 	var data [37]byte
 	if i >= Hardened {
@@ -164,6 +170,21 @@ func (k *Key) PublicKey() ([]byte, error) {
 	return ethkey.CompressPubkey(&priv.PublicKey), nil
 }
 
+// CachePublicKey computes k's public key once, so that each Child of a
+// key kept for many derivations (the vault's account key) saves a
+// scalar multiplication. It is not safe concurrently with other uses of k.
+func (k *Key) CachePublicKey() error {
+	if k.pub != nil {
+		return nil
+	}
+	pub, err := k.PublicKey()
+	if err != nil {
+		return err
+	}
+	k.pub = pub
+	return nil
+}
+
 // ECDSA returns the key as a secp256k1 *ecdsa.PrivateKey (package ethkey). The caller should
 // zero its D when done (priv.D.SetInt64(0)).
 func (k *Key) ECDSA() (*ecdsa.PrivateKey, error) {
@@ -186,6 +207,7 @@ func (k *Key) ChainCode() [32]byte { return k.chain }
 func (k *Key) Wipe() {
 	wipe(k.key[:])
 	wipe(k.chain[:])
+	k.pub = nil
 }
 
 // XPrv is the mainnet BIP-32 serialization of the private key.

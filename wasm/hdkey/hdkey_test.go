@@ -1,6 +1,7 @@
 package hdkey
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -140,4 +141,34 @@ func FuzzParsePath(f *testing.F) {
 			t.Fatal("too deep")
 		}
 	})
+}
+
+// A cached public key derives the same children (hardened and not), and
+// Wipe drops it.
+func TestCachePublicKey(t *testing.T) {
+	master, err := NewMaster(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []uint32{0, 1, Hardened + 3} {
+		plain, err := master.Child(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := *master
+		if err := c.CachePublicKey(); err != nil || c.pub == nil {
+			t.Fatalf("cache: %v", err)
+		}
+		cached, err := c.Child(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plain.XPrv() != cached.XPrv() {
+			t.Fatalf("child %d differs with the cached public key", i)
+		}
+		c.Wipe()
+		if c.pub != nil {
+			t.Fatal("Wipe kept the public key")
+		}
+	}
 }

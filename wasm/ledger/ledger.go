@@ -2,9 +2,11 @@ package ledger
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"math/big"
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/leash-wallet/leash/wire"
@@ -392,6 +394,22 @@ func (l *Ledger) ReserveSignature(req SigRequest) (*Reservation, error) {
 	return &Reservation{l: l, spend: s}, nil
 }
 
+// Stage records the hash of the signature made under the reservation
+// before the ledger is persisted, so that one write carries the
+// reservation and its hash; Commit then closes it, or Release undoes it
+// (the write failed and the signature never left): Release drops the
+// staged hash when it cannot roll the spend back.
+func (r *Reservation) Stage(txHash wire.Hash32) {
+	r.l.mu.Lock()
+	defer r.l.mu.Unlock()
+	if r.done {
+		return
+	}
+	h := txHash
+	r.spend.TxHash = &h
+	r.l.version++
+}
+
 // Commit records the signed transaction hash. The nonce and spend stay.
 func (r *Reservation) Commit(txHash wire.Hash32) {
 	r.l.mu.Lock()
@@ -415,6 +433,10 @@ func (r *Reservation) Release() bool {
 	r.done = true
 	n := len(l.spends)
 	if n == 0 || l.spends[n-1] != r.spend || r.spend.Sig == nil && uint64(r.spend.Nonce)+1 != l.nonce {
+		if r.spend.TxHash != nil { // staged, never released
+			r.spend.TxHash = nil
+			l.version++
+		}
 		return false
 	}
 	l.spends = l.spends[:n-1]
@@ -500,17 +522,103 @@ type stateJSON struct {
 
 // Marshal serializes the ledger. Reservations not yet committed are
 // included: after a crash they stay counted.
+//
+// The signer writes the ledger with every signature, so Marshal appends
+// the JSON by hand: the very bytes json.Marshal gives for the same state
+// (TestMarshalMatchesEncodingJSON), without reflection.
 func (l *Ledger) Marshal() ([]byte, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	st := stateJSON{Version: StateVersion, Window: l.window, Nonce: wire.Uint64(l.nonce), Spends: l.spends, Seen: l.order}
-	if st.Spends == nil {
-		st.Spends = []*Spend{}
+	b := make([]byte, 0, 128+len(l.spends)*320+len(l.order)*24)
+	b = append(b, `{"version":`...)
+	b = strconv.AppendInt(b, StateVersion, 10)
+	b = append(b, `,"window":`...)
+	b = strconv.AppendUint(b, l.window, 10)
+	b = append(b, `,"nonce":"0x`...)
+	b = strconv.AppendUint(b, l.nonce, 16)
+	b = append(b, `","spends":[`...)
+	for i, s := range l.spends {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if s == nil {
+			b = append(b, "null"...)
+			continue
+		}
+		b = appendSpend(b, s)
 	}
-	if st.Seen == nil {
-		st.Seen = []string{}
+	b = append(b, `],"seen":[`...)
+	for i, id := range l.order {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, id)
 	}
-	return json.Marshal(st)
+	return append(b, "]}"...), nil
+}
+
+// appendSpend appends s as json.Marshal encodes a Spend.
+func appendSpend(b []byte, s *Spend) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, s.ID)
+	b = append(b, `,"nonce":"0x`...)
+	b = strconv.AppendUint(b, uint64(s.Nonce), 16)
+	b = append(b, `","time":`...)
+	b = strconv.AppendUint(b, s.Time, 10)
+	b = append(b, `,"value":`...)
+	b = appendQuantity(b, &s.Value)
+	b = append(b, `,"fee":`...)
+	b = appendQuantity(b, &s.Fee)
+	if s.Token != nil {
+		b = append(b, `,"token":"0x`...)
+		b = hex.AppendEncode(b, s.Token[:])
+		b = append(b, '"')
+	}
+	if s.Amount != nil {
+		b = append(b, `,"amount":`...)
+		b = appendQuantity(b, s.Amount)
+	}
+	if s.TxHash != nil {
+		b = append(b, `,"txHash":"0x`...)
+		b = hex.AppendEncode(b, s.TxHash[:])
+		b = append(b, '"')
+	}
+	if len(s.Sig) > 0 {
+		b = append(b, `,"sig":"0x`...)
+		b = hex.AppendEncode(b, s.Sig)
+		b = append(b, '"')
+	}
+	if s.Until != 0 {
+		b = append(b, `,"until":`...)
+		b = strconv.AppendUint(b, s.Until, 10)
+	}
+	return append(b, '}')
+}
+
+// appendQuantity appends q as wire.Quantity's MarshalJSON does.
+func appendQuantity(b []byte, q *wire.Quantity) []byte {
+	if q.Sign() < 0 { // never stored; encoded as MarshalJSON does
+		j, _ := q.MarshalJSON()
+		return append(b, j...)
+	}
+	b = append(b, `"0x`...)
+	b = q.Append(b, 16)
+	return append(b, '"')
+}
+
+// appendString appends s as a JSON string the way json.Marshal does: ids
+// are plain ASCII, appended as they are; anything else goes through
+// encoding/json.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			j, _ := json.Marshal(s)
+			return append(b, j...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // Restore decodes a serialized ledger. A non-zero cfg.Window must match the

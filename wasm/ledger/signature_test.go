@@ -132,3 +132,40 @@ func TestSignatureRace(t *testing.T) {
 		t.Fatalf("%d reserved, sum %v", ok, l.View(1000).TokenSpent(usdc))
 	}
 }
+
+// Stage puts the hash in the state Marshal writes before Commit; a
+// Release after Stage that cannot roll back (a later reservation) keeps
+// the spend counted but drops the hash (that signature never left), and
+// one that can rolls back the whole spend.
+func TestStageThenRelease(t *testing.T) {
+	l := New(Config{Window: 100}, 0)
+	a, err := l.ReserveSignature(sigReq("a", 1, 2, 0, 1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Stage(wire.Hash32{0xaa})
+	if raw, _ := l.Marshal(); !bytes.Contains(raw, []byte(wire.Hash32{0xaa}.Hex())) {
+		t.Fatalf("staged hash not in %s", raw)
+	}
+	b, err := l.ReserveSignature(sigReq("b", 2, 3, 2, 1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Release() {
+		t.Fatal("rolled back under a later reservation")
+	}
+	raw, _ := l.Marshal()
+	if bytes.Contains(raw, []byte(wire.Hash32{0xaa}.Hex())) {
+		t.Fatalf("a released signature's hash stayed: %s", raw)
+	}
+	if got := l.View(1000).TokenSpent(usdc).Int64(); got != 5 {
+		t.Fatalf("spent %d, want 5 (a stays counted)", got)
+	}
+	b.Stage(wire.Hash32{0xbb})
+	if !b.Release() {
+		t.Fatal("the last reservation did not roll back")
+	}
+	if got := l.View(1000).TokenSpent(usdc).Int64(); got != 2 || l.Seen("b") {
+		t.Fatalf("spent %d after rolling b back", got)
+	}
+}

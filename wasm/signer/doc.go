@@ -30,8 +30,10 @@
 //  6. verify.Verify (or programverify) with the signer's own state and
 //     clock (G1), then the chain checks (chain.go: the registry; a program
 //     decision's block is single-use, decisions.go);
-//  7. reserve the nonce and every window sum atomically (G2), persist the
-//     ledger, sign EIP-1559, commit.
+//  7. reserve the nonce and every window sum atomically (G2), sign
+//     EIP-1559 under the reservation, persist the ledger with the
+//     reservation and its hash (one write), and only then release the
+//     signed transaction (commit).
 //
 // A signature proposal (a document with typedData, issue 17) takes the same
 // path with its own checks (signature.go): no typed-data key pinned →
@@ -70,6 +72,9 @@
 // Security notes: the mnemonic and keys live only inside the vault package
 // (G3). The store sees the encrypted vault blob, the ledger, pins, pending
 // proposals and audit entries, never plaintext keys. A reservation is
-// persisted before the signature leaves the core, so a crash can only make
-// the ledger more conservative.
+// persisted before the signature leaves the core: the signature is made
+// under the in-memory reservation, the one ledger write carries the
+// reservation and its hash, and a write that fails drops the signature
+// unreleased and undoes the reservation (it stays counted when a later
+// one holds). A crash can only make the ledger more conservative.
 package signer

@@ -163,10 +163,10 @@ func (s *Signer) decideSignature(ctx context.Context, p *wire.SigProposal, raw [
 	if err != nil {
 		return sig, reject(p.ID, err)
 	}
-	if err := s.persistLedger(ctx); err != nil {
-		res.Release()
-		return sig, reject(p.ID, err)
-	}
+	// Sign under the reservation (held in memory), then persist the
+	// reservation and the digest in one write, and only then release the
+	// signature: a failed write drops it unreleased and undoes the
+	// reservation.
 	digest := sig.TypedData.Hash()
 	var out []byte
 	var from wire.Address
@@ -183,7 +183,7 @@ func (s *Signer) decideSignature(ctx context.Context, p *wire.SigProposal, raw [
 	}
 	if err != nil {
 		if res.Release() {
-			_ = s.persistLedger(ctx)
+			_ = s.persistLedger(ctx) // a concurrent write may have stored the reservation
 		}
 		if errors.Is(err, wire.ErrLocked) {
 			return sig, s.holdRaw(ctx, p.ID, raw)
@@ -192,8 +192,12 @@ func (s *Signer) decideSignature(ctx context.Context, p *wire.SigProposal, raw [
 	}
 	out[64] += 27
 	h := wire.Hash32(digest)
+	res.Stage(h)
+	if err := s.persistLedger(ctx); err != nil {
+		res.Release()
+		return sig, reject(p.ID, err)
+	}
 	res.Commit(h)
-	_ = s.persistLedger(ctx) // the reservation is persisted; only the digest may be missing
 	return sig, wire.Receipt{ID: p.ID, Status: wire.StatusSigned, Digest: &h, Signature: out}
 }
 

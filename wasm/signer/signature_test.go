@@ -28,9 +28,16 @@ import (
 // keys pinned, at typedtest.Now.
 func sigSigner(t *testing.T) (*Signer, *fakeClock) {
 	t.Helper()
+	return sigSignerWith(t, Config{})
+}
+
+// sigSignerWith is sigSigner with cfg (its store and clock are set here).
+func sigSignerWith(t testing.TB, cfg Config) (*Signer, *fakeClock) {
+	t.Helper()
 	ctx := context.Background()
 	clk := &fakeClock{t: time.Unix(tt.Now, 0)}
-	s, err := New(ctx, Config{Store: NewMemStore(), Clock: clk.Now})
+	cfg.Store, cfg.Clock = NewMemStore(), clk.Now
+	s, err := New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +59,7 @@ func sigSigner(t *testing.T) (*Signer, *fakeClock) {
 
 // payment proves an authorization (edited) against the token sum spent,
 // at the signer's time.
-func payment(t *testing.T, id string, spent int64, edit func(map[string]any)) []byte {
+func payment(t testing.TB, id string, spent int64, edit func(map[string]any)) []byte {
 	t.Helper()
 	pol := tt.Policy(t)
 	st := &wire.State{Time: tt.Now}

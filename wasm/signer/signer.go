@@ -866,10 +866,10 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 		}
 		return reject(p.ID, err)
 	}
-	if err := s.persistLedger(ctx); err != nil {
-		res.Release()
-		return reject(p.ID, err)
-	}
+	// Sign under the reservation (held in memory), then persist the
+	// reservation and the transaction hash in one write, and only then
+	// release the signed transaction: a failed write drops it unreleased
+	// and undoes the reservation.
 	var signed *Signed
 	s.signMu.Lock()
 	err = v.WithKey(s.cfg.Account, func(k *ecdsa.PrivateKey) error {
@@ -883,19 +883,20 @@ func (s *Signer) decide(ctx context.Context, p *wire.Proposal, raw []byte) wire.
 	}
 	if err != nil {
 		if res.Release() {
-			_ = s.persistLedger(ctx)
+			_ = s.persistLedger(ctx) // a concurrent write may have stored the reservation
 		}
 		if errors.Is(err, wire.ErrLocked) {
 			return s.hold(ctx, p, raw) // auto-locked between the check and the signature
 		}
 		return reject(p.ID, err)
 	}
+	res.Stage(signed.TxHash)
+	if err := s.persistLedger(ctx); err != nil {
+		res.Release()
+		return reject(p.ID, err)
+	}
 	res.Commit(signed.TxHash)
 	signedOK = true
-	if err := s.persistLedger(ctx); err != nil {
-		// The reservation was already persisted; only the tx hash is missing.
-		_ = err
-	}
 	h := signed.TxHash
 	return wire.Receipt{ID: p.ID, Status: wire.StatusSigned, TxHash: &h, RawTx: signed.RawTx}
 }

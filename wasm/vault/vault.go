@@ -214,6 +214,9 @@ func useChild(acct *hdkey.Key, index uint32, fn func(*ecdsa.PrivateKey) error) e
 	if index >= hdkey.Hardened {
 		return wire.Errorf(wire.Malformed, "vault: account index %d is out of range", index)
 	}
+	if err := acct.CachePublicKey(); err != nil { // the account key serves every signature
+		return wire.Errorf(wire.Internal, "vault: %v", err)
+	}
 	child, err := acct.Child(index)
 	if err != nil {
 		return wire.Errorf(wire.Internal, "vault: %v", err)

@@ -28,27 +28,14 @@ func TestNodeSignature(t *testing.T) {
 	dir := t.TempDir()
 	_, _, vk := policytest.Keys(t)
 	ks := tt.Keys(t)
-	pol := tt.Policy(t)
 	write(t, dir, "policy.json", policytest.Example(t, "policy-x402.json"))
 	write(t, dir, "policy.vk", vk.Bytes())
 	write(t, dir, "typed.vk", ks.VKBytes)
 	now := uint64(time.Now().Unix())
 	const n = 12
+	sp := prover.NewSigProver(tt.Policy(t), ks.PK)
 	var props []json.RawMessage
-	sp := prover.NewSigProver(pol, ks.PK)
-	for i := 0; i < n; i++ {
-		doc := tt.Authorization(func(d map[string]any) {
-			m := d["message"].(map[string]any)
-			m["nonce"] = fmt.Sprintf("0x%064x", 1000+i)
-			m["value"] = "400000"
-			m["validBefore"] = fmt.Sprint(now + 300)
-		})
-		st := &wire.State{Time: now}
-		st.SetTokenSpent(tt.DUSDC, big.NewInt(int64(i)*400000))
-		p, err := sp.Prove(prover.SigRequest{ID: fmt.Sprintf("pay-%d", i), TypedData: doc, State: st})
-		if err != nil {
-			t.Fatalf("prove %d: %v", i, err)
-		}
+	for _, p := range provePayments(t, sp, n, "pay-", 1000, 400000, now, now+300) {
 		props = append(props, mustJSON(t, p))
 	}
 	// payments[n]: payment 0's document again, proven against the sum after
@@ -78,4 +65,28 @@ func TestNodeSignature(t *testing.T) {
 		}
 	}
 	t.Logf("%s", lastLines(string(out), 8))
+}
+
+// provePayments proves n x402 payments of value units each at time now,
+// valid before validBefore: payment i has id prefix+i and nonce
+// nonceBase+i, and is proven against the window the i before it leave.
+func provePayments(tb testing.TB, sp *prover.SigProver, n int, prefix string, nonceBase, value int64, now, validBefore uint64) []*wire.SigProposal {
+	tb.Helper()
+	var out []*wire.SigProposal
+	for i := 0; i < n; i++ {
+		doc := tt.Authorization(func(d map[string]any) {
+			m := d["message"].(map[string]any)
+			m["nonce"] = fmt.Sprintf("0x%064x", nonceBase+int64(i))
+			m["value"] = fmt.Sprint(value)
+			m["validBefore"] = fmt.Sprint(validBefore)
+		})
+		st := &wire.State{Time: now}
+		st.SetTokenSpent(tt.DUSDC, big.NewInt(int64(i)*value))
+		p, err := sp.Prove(prover.SigRequest{ID: fmt.Sprintf("%s%d", prefix, i), TypedData: doc, State: st})
+		if err != nil {
+			tb.Fatalf("prove %d: %v", i, err)
+		}
+		out = append(out, p)
+	}
+	return out
 }

@@ -20,7 +20,7 @@ import (
 
 var root = policytest.Root()
 
-func requireWASM(t *testing.T) {
+func requireWASM(t testing.TB) {
 	t.Helper()
 	if os.Getenv("LEASH_WASM_TESTS") != "1" {
 		t.Skip("runs against dist/leash.wasm with LEASH_WASM_TESTS=1 (scripts/test.d/20-wasm.sh)")
@@ -87,7 +87,7 @@ func node(t *testing.T, args ...string) result {
 	return run(t, "node", append([]string{filepath.Join(root, "wasm", "leash.mjs")}, args...)...)
 }
 
-func write(t *testing.T, dir, name string, b []byte) string {
+func write(t testing.TB, dir, name string, b []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, b, 0o644); err != nil {
@@ -96,7 +96,7 @@ func write(t *testing.T, dir, name string, b []byte) string {
 	return p
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
