@@ -77,7 +77,12 @@ function welcome() {
 }
 
 function unlockScreen() {
-  const go = () => act(() => call('unlock', { password: pw.value }));
+  // Once the vault is open the password leaves the page: the field is kept
+  // across re-renders (typing survives them), so it is emptied here.
+  const go = () => act(async () => {
+    await call('unlock', { password: pw.value });
+    pw.value = '';
+  });
   const pw = keep('unlock-pw', () => {
     const el = h('input', { type: 'password', id: 'password', placeholder: t('Password'), 'aria-label': t('Password'), autofocus: true });
     el.addEventListener('keydown', (e) => { if (e.key === 'Enter') document.getElementById('unlock').click(); });

@@ -146,3 +146,15 @@ export function makeTest({ art, context, abort = false }) {
   }
   return { test, results, failures: () => failed };
 }
+
+// fillPassword types password into the page's #password field and waits
+// until the field holds it: the popup re-renders when a proposal arrives,
+// and a fill that raced a re-render is made again, so the click that
+// follows sends what the test meant.
+export async function fillPassword(page, password) {
+  await until('the password field holds the password', async () => {
+    if ((await page.inputValue('#password')) === password) return true;
+    await page.fill('#password', password);
+    return (await page.inputValue('#password')) === password;
+  }, 10000, 200);
+}

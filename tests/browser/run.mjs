@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
-import { assert, freePort, launchExtension, log, makeTest, start as startProc, until } from './lib.mjs';
+import { assert, fillPassword, freePort, launchExtension, log, makeTest, start as startProc, until } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXT = path.join(ROOT, 'dist/extension');
@@ -195,11 +195,20 @@ try {
     await popup.fill('#password', 'wrong password');
     await popup.click('#unlock');
     await until('bad password message', async () => /not right/.test(await popup.textContent('.error')));
-    await popup.fill('#password', PASSWORD);
+    await fillPassword(popup, PASSWORD);
     await popup.click('#unlock');
     await popup.waitForSelector('[data-screen=main]');
     await until('balance shown', async () => /ETH/.test(await popup.textContent('#balance')));
     await shot(popup, '04-popup-main');
+    // The password does not stay in the popup's page once it unlocked:
+    // locked again, the field is empty (it kept the password before).
+    await popup.click('#lock');
+    await popup.waitForSelector('[data-screen=locked]');
+    const left = await popup.inputValue('#password');
+    assert(left === '', 'the password field kept ' + left.length + ' characters after the unlock');
+    await fillPassword(popup, PASSWORD);
+    await popup.click('#unlock');
+    await popup.waitForSelector('[data-screen=main]');
   });
 
   await test('policy: import the file and vk, commitment computed in WASM, vk hash shown', async () => {
@@ -768,7 +777,7 @@ try {
     const p = await receipt('p-locked', 'pending');
     assert(p.body.code === 'locked', 'pending with code locked: ' + JSON.stringify(p.body));
     await until('locked banner', async () => /wait for you to unlock/.test(await popup.textContent('body')));
-    await popup.fill('#password', PASSWORD);
+    await fillPassword(popup, PASSWORD);
     await popup.click('#unlock');
     await receipt('p-locked', 'signed', 40000); // argon2id unlock + retry; generous on a loaded machine
     await receipt('p-locked', 'mined', 30000);
@@ -800,7 +809,7 @@ try {
     assert(signedAfter === 0, 'signed after the idle time: ' + signedAfter);
     assert((await status()).vault === 'locked', 'locked');
     await popup.reload();
-    await popup.fill('#password', PASSWORD);
+    await fillPassword(popup, PASSWORD);
     await popup.click('#unlock');
     await receipt(last.id, 'signed', 40000);
     await receipt(last.id, 'mined', 30000);
