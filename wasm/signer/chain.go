@@ -153,48 +153,17 @@ func (s *Signer) checkOnChain(ctx context.Context, p *wire.Proposal, pn *pins, a
 	if r == nil {
 		return nil, wire.Errorf(wire.UnknownPolicy, "no RPC is configured: the on-chain registry cannot be read; nothing is signed")
 	}
-	// The reads go out together (one round trip, not three); they are
-	// judged in order: the chain first, so nothing read from another chain
-	// is used.
-	var (
-		wg               sync.WaitGroup
-		chainErr, polErr error
-		progErr          error
-		polEntry         rpcchain.PolicyEntry
-	)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		chainErr = checkChainID(ctx, r, pn.policy.ChainID, wire.UnknownPolicy, "reading the registry")
-	}()
-	go func() {
-		defer wg.Done()
-		if polEntry, polErr = r.PolicyEntry(ctx, o.Registry, account); polErr != nil {
-			polErr = readError(polErr, wire.UnknownPolicy, "cannot read the on-chain registry")
-		}
-	}()
+	var entry func() error // the program's own entry, read beside the policy's
 	if pp != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			progErr = s.checkProgramEntry(ctx, r, o.Registry, account, pp.pin.Commitment, pp.vk.Hash())
-		}()
+		entry = func() error {
+			return s.checkProgramEntry(ctx, r, o.Registry, account, pp.pin.Commitment, pp.vk.Hash())
+		}
 	}
-	wg.Wait()
-	switch {
-	case chainErr != nil:
-		return nil, chainErr
-	case polErr != nil:
-		return nil, polErr
-	}
-	if err := polEntry.Check(pn.policy.Commitment(), pn.vk.Hash()); err != nil {
+	if err := checkRegistry(ctx, r, o.Registry, pn, account, entry); err != nil {
 		return nil, err
 	}
 	if pp == nil {
 		return nil, nil
-	}
-	if progErr != nil {
-		return nil, progErr
 	}
 	return s.useBlock(ctx, pp.pin.Commitment, uint64(p.Program.Block))
 }
@@ -214,31 +183,45 @@ func (s *Signer) beforeSignature(ctx context.Context, pn *pins, account wire.Add
 	if r == nil {
 		return wire.Errorf(wire.UnknownPolicy, "no RPC is configured: the on-chain registry cannot be read; nothing is signed")
 	}
+	return checkRegistry(ctx, r, o.Registry, pn, account, func() error {
+		e, err := r.ProgramEntry(ctx, o.Registry, account, rpcchain.TypedKeyID)
+		if err != nil {
+			return readError(err, wire.UnknownPolicy, "cannot read the typed-data key from the on-chain registry")
+		}
+		return e.CheckTypedKey(pn.typedVK.Hash())
+	})
+}
+
+// checkRegistry reads the chain id, account's policy entry in registry
+// and, when entry is not nil, one more entry (a program's, the typed-data
+// key's), together: one round trip, not three. They are judged in order:
+// the chain first, so nothing read from another chain is used; then the
+// policy entry, which must be the pinned commitment and policy key, live;
+// then entry's own verdict.
+func checkRegistry(ctx context.Context, r *rpcchain.Chain, registry wire.Address, pn *pins, account wire.Address, entry func() error) error {
 	var (
-		wg                       sync.WaitGroup
-		chainErr, polErr, keyErr error
-		polEntry                 rpcchain.PolicyEntry
+		wg                         sync.WaitGroup
+		chainErr, polErr, entryErr error
+		polEntry                   rpcchain.PolicyEntry
 	)
-	wg.Add(3)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		chainErr = checkChainID(ctx, r, pn.policy.ChainID, wire.UnknownPolicy, "reading the registry")
 	}()
 	go func() {
 		defer wg.Done()
-		if polEntry, polErr = r.PolicyEntry(ctx, o.Registry, account); polErr != nil {
+		if polEntry, polErr = r.PolicyEntry(ctx, registry, account); polErr != nil {
 			polErr = readError(polErr, wire.UnknownPolicy, "cannot read the on-chain registry")
 		}
 	}()
-	go func() {
-		defer wg.Done()
-		e, err := r.ProgramEntry(ctx, o.Registry, account, rpcchain.TypedKeyID)
-		if err != nil {
-			keyErr = readError(err, wire.UnknownPolicy, "cannot read the typed-data key from the on-chain registry")
-			return
-		}
-		keyErr = e.CheckTypedKey(pn.typedVK.Hash())
-	}()
+	if entry != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			entryErr = entry()
+		}()
+	}
 	wg.Wait()
 	switch {
 	case chainErr != nil:
@@ -249,7 +232,7 @@ func (s *Signer) beforeSignature(ctx context.Context, pn *pins, account wire.Add
 	if err := polEntry.Check(pn.policy.Commitment(), pn.vk.Hash()); err != nil {
 		return err
 	}
-	return keyErr
+	return entryErr
 }
 
 // checkProgramEntry reads program's registry entry of account and checks
