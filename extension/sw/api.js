@@ -128,7 +128,7 @@ async function activity() {
 // Requests that only read: they are not the user's activity (the popup
 // polls them every second; a popup left open must not keep the wallet
 // unlocked).
-const READS = new Set(['view', 'activity', 'balance', 'bench', 'describePolicy', 'storage']);
+const READS = new Set(['view', 'activity', 'balance', 'bench', 'describePolicy', 'storage', 'closeApprovals']);
 
 // ---- handlers ----
 export async function handle(msg) {
@@ -139,6 +139,8 @@ export async function handle(msg) {
       return view();
     case 'activity':
       return activity();
+    case 'closeApprovals': // the approvals window found nothing to show
+      return dapp.closeIfIdle(async () => (await approver.queue()).length > 0);
     case 'createVault': {
       const r = await approver.createVault(str(msg.password), msg.words === 24 ? 24 : 12, false);
       await afterUnlock(await user.unlockSession(str(msg.password)));

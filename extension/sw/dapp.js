@@ -559,6 +559,24 @@ function openWindow() {
   return opening;
 }
 
+// closeIfIdle closes the approvals window when nothing waits (waiting
+// answers whether agent proposals do), in turn with openWindow. The window
+// used to close itself after it saw an empty list: a request arriving
+// meanwhile focused the closing window and was left with none. Now a
+// request either arrives first (nothing closes) or finds no window and
+// opens one. Resolves to whether nothing waited.
+export function closeIfIdle(waiting) {
+  const r = opening.then(async () => {
+    if (pending.size || (await waiting())) return false;
+    const id = (await chrome.storage.session.get(st.K.window))[st.K.window];
+    await chrome.storage.session.remove(st.K.window);
+    if (id !== undefined) await chrome.windows.remove(id).catch(() => {});
+    return true;
+  });
+  opening = r.catch(() => {});
+  return r;
+}
+
 chrome.windows.onRemoved.addListener((id) => {
   chrome.storage.session.get(st.K.window).then((o) => {
     if (o[st.K.window] === id) return chrome.storage.session.remove(st.K.window);

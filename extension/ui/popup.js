@@ -245,8 +245,10 @@ function approvalWindow() {
     // Everything was decided: close, unless a request arrived meanwhile.
     closing = setTimeout(async () => {
       closing = null;
-      const v = await call('view').catch(() => null);
-      if (v && !v.approvals.length) window.close();
+      // The worker closes this window, in turn with the requests that
+      // open it (a request arriving now gets a window); a tab opened
+      // instead of a window closes itself.
+      if (await call('closeApprovals').catch(() => false)) window.close();
     }, 400);
   }
   if (list.length) seenApprovals = true;

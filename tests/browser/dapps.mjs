@@ -313,6 +313,24 @@ try {
     await page.close();
   });
 
+  await test('a request arriving while the approvals window closes itself gets a window (12 requests, each after the last was approved, at delays around the self-close)', async () => {
+    // The window closed itself after seeing an empty list: a request that
+    // arrived in between focused the closing window and had none (a CI run
+    // timed out waiting for viem's transaction window).
+    const page = await dappPage();
+    const before = await sw.evaluate(() => ({ ...globalThis.leashDebug.dapp.windowStats }));
+    for (let i = 0; i < 12; i++) {
+      const p = request(page, 'personal_sign', ['0x' + Buffer.from('close race ' + i).toString('hex'), address]);
+      await approve('sign:');
+      const r = await p;
+      assert(typeof r.result === 'string' && /^0x[0-9a-f]{130}$/.test(r.result), `request ${i} signed: ` + JSON.stringify(r));
+      await new Promise((res) => setTimeout(res, 250 + i * 50)); // across the window's 400 ms self-close
+    }
+    const after = await sw.evaluate(() => ({ ...globalThis.leashDebug.dapp.windowStats }));
+    log(`approvals windows created ${after.created - before.created}, focused ${after.focused - before.focused} over 12 requests`);
+    await page.close();
+  });
+
   await test('EIP-2255 permissions: get, request (an approval), revoke (the page hears accountsChanged [])', async () => {
     const page = await dappPage(webPort2);
     const none = await request(page, 'wallet_getPermissions', []);
