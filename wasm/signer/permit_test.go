@@ -6,7 +6,6 @@ import (
 	"math/big"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -76,25 +75,7 @@ func TestPermitCounterNonce(t *testing.T) {
 		t.Fatal(err)
 	}
 	newPermitSigner := func(opts ChainOptions) *Signer {
-		clk := &fakeClock{t: time.Unix(tt.Now, 0)}
-		s, err := New(ctx, Config{Store: NewMemStore(), Clock: clk.Now, ChainOptions: opts})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.ImportVault(ctx, testMnemonic, testPassword, false); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Unlock(ctx, testPassword); err != nil {
-			t.Fatal(err)
-		}
-		_, _, vk := pt.Keys(t)
-		if _, err := s.Pin(ctx, raw, vk.Bytes()); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.PinTypedKey(ctx, tt.Keys(t).VKBytes); err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return typedSignerWith(t, opts, raw, tt.Keys(t).VKBytes)
 	}
 	deadline := uint64(tt.Now + 300)
 	prove := func(s *Signer, id string, value, nonce int64) []byte {

@@ -31,6 +31,12 @@ func typedKeyHash(t testing.TB, vk []byte) wire.Hash32 {
 // pinned as the typed-data key.
 func typedSigner(t testing.TB, opts ChainOptions, typedVK []byte) *Signer {
 	t.Helper()
+	return typedSignerWith(t, opts, pt.Example(t, "policy-x402.json"), typedVK)
+}
+
+// typedSignerWith is typedSigner with the policy document rawPolicy.
+func typedSignerWith(t testing.TB, opts ChainOptions, rawPolicy, typedVK []byte) *Signer {
+	t.Helper()
 	ctx := context.Background()
 	clk := &fakeClock{t: time.Unix(tt.Now, 0)}
 	s, err := New(ctx, Config{Store: NewMemStore(), Clock: clk.Now, ChainOptions: opts})
@@ -44,7 +50,7 @@ func typedSigner(t testing.TB, opts ChainOptions, typedVK []byte) *Signer {
 		t.Fatal(err)
 	}
 	_, _, vk := pt.Keys(t)
-	if _, err := s.Pin(ctx, pt.Example(t, "policy-x402.json"), vk.Bytes()); err != nil {
+	if _, err := s.Pin(ctx, rawPolicy, vk.Bytes()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.PinTypedKey(ctx, typedVK); err != nil {
