@@ -85,6 +85,9 @@ type Config struct {
 	// optional bearer token; see package httpguard). Its zero value serves
 	// loopback callers without a token.
 	Guard httpguard.Config
+	// DataDir keeps the Idempotency-Keys and the records they made across
+	// restarts (idempotency.jsonl); "" keeps them in memory only (tests).
+	DataDir string
 
 	Workers     int           // concurrent proofs; default runtime.NumCPU()
 	QueueDepth  int           // queued requests before 429; default 4 × Workers
