@@ -187,6 +187,7 @@ func New(cfg Config) (*Daemon, error) {
 			cfg.Logger.Warn("dropped the torn last line of the idempotency key file (a crash in the middle of a write; that request was never queued)", "file", log.path)
 		}
 		if err := recs.restore(log, live); err != nil {
+			log.close()
 			return nil, fmt.Errorf("daemon: rewrite the idempotency key file: %w", err)
 		}
 	}
@@ -211,9 +212,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wg.Add(1)
 	go func() { defer wg.Done(); d.receiveLoop(ctx) }()
 	wg.Wait()
-	d.recs.close()
+	d.Close()
 	return ctx.Err()
 }
+
+// Close stops writing the key file and releases DataDir (Run calls it when
+// it returns). Nothing the daemon does afterwards is kept: a test calls it
+// to play a crash with a job still held by a prover.
+func (d *Daemon) Close() { d.recs.close() }
 
 // Intent is what an agent asks for. Missing nonce, fees and gas are filled
 // in. The calldata is Data, or Call for the daemon to ABI-encode, or

@@ -29,6 +29,8 @@ const (
 	// CodeIdempotencyStore: at start, the key file in DataDir is damaged
 	// or foreign; the daemon refuses to start (see the message).
 	CodeIdempotencyStore wire.Code = "idempotency_store_damaged"
+	// CodeDataDirInUse: at start, another daemon holds DataDir's lock.
+	CodeDataDirInUse wire.Code = "data_dir_in_use"
 )
 
 // MaxIdempotencyKey bounds an Idempotency-Key.

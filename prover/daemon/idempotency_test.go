@@ -15,6 +15,7 @@ import (
 	"github.com/leash-wallet/leash/circuits/policytest"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/prover/daemon/daemontest"
+	"github.com/leash-wallet/leash/wire"
 )
 
 const overLimit = "0x14d1120d7b160000" // 1.5 ETH: the example policy's pre-check refuses it
@@ -258,4 +259,65 @@ func TestIdempotencyFileDamaged(t *testing.T) {
 	if s := countLines(t, filepath.Join(dir, daemon.IdempotencyFile)); s < 2 {
 		t.Fatalf("%d lines", s)
 	}
+}
+
+// TestIdempotencyKeyReleasedOnOverload: a keyed request refused with 429
+// (the queue is full) was never queued, so its key is free again, in
+// memory and in the key file: after a restart it makes a new request,
+// while the key of the request that was being proven returns it,
+// interrupted.
+func TestIdempotencyKeyReleasedOnOverload(t *testing.T) {
+	dir := t.TempDir()
+	pol := policytest.Policy(t)
+	bp := &blockingProver{Prover: policytest.Prover(t, pol), release: make(chan struct{})}
+	t.Cleanup(func() { close(bp.release) })
+	h1 := start(t, daemon.Config{DataDir: dir, Prover: bp, Workers: 1, QueueDepth: 1})
+	overloaded := ""
+	for i := range 6 {
+		key := fmt.Sprintf("ov-%d", i)
+		code, _, _ := post(t, h1, "/v1/transactions", intent("0x1"), "Idempotency-Key", key)
+		if code == http.StatusTooManyRequests {
+			overloaded = key
+			break
+		}
+		time.Sleep(50 * time.Millisecond) // let the worker take the first job
+	}
+	if overloaded == "" {
+		t.Fatal("no 429 under overload")
+	}
+	if code, _, _ := post(t, h1, "/v1/transactions", intent("0x1"), "Idempotency-Key", overloaded); code != http.StatusTooManyRequests {
+		t.Fatalf("the overloaded key's retry: %d, want another 429 (the key is free, the queue still full)", code)
+	}
+	h1.Stop()
+	h2 := start(t, daemon.Config{DataDir: dir})
+	code, rec, _ := post(t, h2, "/v1/transactions?wait=60s", intent("0x1"), "Idempotency-Key", overloaded)
+	if code != http.StatusOK || rec.Status != daemon.StatusSigned {
+		t.Fatalf("the released key after the restart: %d %+v", code, rec)
+	}
+	if _, rec, _ := post(t, h2, "/v1/transactions", intent("0x1"), "Idempotency-Key", "ov-0"); rec.Status != daemon.StatusInterrupted {
+		t.Fatalf("the key of the job being proven: %+v", rec)
+	}
+}
+
+// TestIdempotencyDataDirInUse: a second daemon over a DataDir another one
+// runs on (a redeploy that starts the new agent host before the old one
+// stopped) refuses to start; the two would lose each other's keys.
+func TestIdempotencyDataDirInUse(t *testing.T) {
+	dir := t.TempDir()
+	pol := policytest.Policy(t)
+	pr := policytest.Prover(t, pol)
+	cfg := daemon.Config{Policy: pol, Prover: pr, Transport: &daemontest.Pipe{}, DataDir: dir}
+	first, err := daemon.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := daemon.New(cfg); !errors.Is(err, &wire.Error{Code: daemon.CodeDataDirInUse}) {
+		t.Fatalf("a second daemon over the same DataDir: %v", err)
+	}
+	first.Close()
+	second, err := daemon.New(cfg)
+	if err != nil {
+		t.Fatalf("after the first one closed: %v", err)
+	}
+	second.Close()
 }

@@ -49,11 +49,20 @@ type idemEntry struct {
 	Record *Record     `json:"record,omitempty"` // absent: the key was released
 }
 
+// IdempotencyLock is the file in Config.DataDir a daemon holds locked
+// while it runs, so that a second agent host over the same DataDir (a
+// redeploy that starts the new one before the old one stopped) refuses to
+// start instead of writing a key file the other one then replaces.
+const IdempotencyLock = "idempotency.lock"
+
+var errLocked = errors.New("locked")
+
 // idemLog appends to the key file. Every method is called with the
 // records' mutex held, so lines are written in the order of the changes.
 type idemLog struct {
 	path  string
 	f     *os.File // nil once closed
+	lock  *os.File // DataDir's lock, held until close
 	lines int      // entry lines after the header
 }
 
@@ -198,6 +207,10 @@ func (l *idemLog) close() {
 		l.f.Close()
 		l.f = nil
 	}
+	if l.lock != nil {
+		l.lock.Close()
+		l.lock = nil
+	}
 }
 
 // openIdemLog reads the key file in dir (creating dir, 0700, when it does
@@ -206,14 +219,24 @@ func openIdemLog(dir string) (*idemLog, []idemEntry, bool, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, false, err
 	}
+	lock, err := lockDir(filepath.Join(dir, IdempotencyLock))
+	if errors.Is(err, errLocked) {
+		return nil, nil, false, &wire.Error{Code: CodeDataDirInUse, Message: fmt.Sprintf(
+			"another agent host is running over %s (it holds %s): stop it first; two over one data directory would lose each other's Idempotency-Keys", dir, IdempotencyLock)}
+	}
+	if err != nil {
+		return nil, nil, false, err
+	}
 	path := filepath.Join(dir, IdempotencyFile)
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		lock.Close()
 		return nil, nil, false, errStore(path, "%v", err)
 	}
 	live, torn, err := decodeIdemLog(data)
 	if err != nil {
+		lock.Close()
 		return nil, nil, false, errStore(path, "%v", err)
 	}
-	return &idemLog{path: path}, live, torn, nil
+	return &idemLog{path: path, lock: lock}, live, torn, nil
 }

@@ -124,11 +124,13 @@ type Harness struct {
 }
 
 // Stop stops the daemon and its server before the test ends, as a crash or
-// a redeploy would (a test then starts another over the same DataDir). A
-// job a blocked prover holds is left where it is.
+// a redeploy would (a test then starts another over the same DataDir): it
+// releases the DataDir at once, and a job a blocked prover holds is left
+// where it is.
 func (h *Harness) Stop() {
 	h.Server.Close()
 	h.stop()
+	h.Daemon.Close() // whatever the daemon still does is not kept, as after a crash
 }
 
 // Start runs a daemon with cfg until the test ends: for the example policy

@@ -1,0 +1,93 @@
+package daemon
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leash-wallet/leash/internal/fuzzcorpus"
+)
+
+// FuzzDecodeIdemLog: the key file's decoder never panics, and what it
+// accepts survives a rewrite unchanged (the same keys, fingerprints and
+// record ids, in the same order).
+func FuzzDecodeIdemLog(f *testing.F) {
+	// Seeds: testdata/fuzz/FuzzDecodeIdemLog (golden vectors too, TestIdemLogSeeds).
+	f.Fuzz(func(t *testing.T, data []byte) {
+		live, _, err := decodeIdemLog(data)
+		if err != nil {
+			return
+		}
+		l := &idemLog{path: filepath.Join(t.TempDir(), IdempotencyFile)}
+		if err := l.rewrite(live); err != nil {
+			t.Fatal(err)
+		}
+		l.close()
+		again, err := os.ReadFile(l.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, torn, err := decodeIdemLog(again)
+		if err != nil || torn || len(back) != len(live) {
+			t.Fatalf("rewritten file: %d entries of %d, torn %v, %v\n%s", len(back), len(live), torn, err, again)
+		}
+		for i := range live {
+			if back[i].Key != live[i].Key || back[i].Sum != live[i].Sum || back[i].Record.ID != live[i].Record.ID {
+				t.Fatalf("entry %d changed: %+v → %+v", i, live[i], back[i])
+			}
+		}
+	})
+}
+
+// TestIdemLogSeeds: the seeds are golden vectors: expfail_* are refused,
+// the others read (a torn last line dropped).
+func TestIdemLogSeeds(t *testing.T) {
+	for name, seed := range fuzzcorpus.Read(t, "", "FuzzDecodeIdemLog") {
+		live, torn, err := decodeIdemLog(seed[0].([]byte))
+		switch {
+		case strings.HasPrefix(name, "expfail_"):
+			if err == nil {
+				t.Errorf("%s: accepted (%d entries)", name, len(live))
+			}
+		case err != nil:
+			t.Errorf("%s: %v", name, err)
+		case strings.Contains(name, "torn") != torn:
+			t.Errorf("%s: torn %v", name, torn)
+		}
+	}
+}
+
+// TestIdemLogLastLineWins: a key's last line wins, a line without a record
+// releases the key, and a key claimed again moves to the end.
+func TestIdemLogLastLineWins(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(`{"format":"leash-agent-idempotency","version":1}` + "\n")
+	sum := `"0x` + strings.Repeat("ab", 32) + `"`
+	rec := func(id, status string) string {
+		return `{"id":"` + id + `","status":"` + status + `","final":false,"attempts":0,"timings":{"precheckMs":0,"queueMs":0,"proveMs":0},"created":"2026-12-07T10:00:00Z","updated":"2026-12-07T10:00:00Z"}`
+	}
+	for _, l := range []string{
+		`{"key":"a","sum":` + sum + `,"record":` + rec("p-1", "queued") + `}`,
+		`{"key":"b","sum":` + sum + `,"record":` + rec("p-2", "queued") + `}`,
+		`{"key":"a","sum":` + sum + `,"record":` + rec("p-1", "signed") + `}`,
+		`{"key":"c","sum":` + sum + `,"record":` + rec("p-3", "queued") + `}`,
+		`{"key":"c","sum":` + sum + `}`,
+		`{"key":"b","sum":` + sum + `}`,
+		`{"key":"b","sum":` + sum + `,"record":` + rec("p-4", "queued") + `}`,
+	} {
+		b.WriteString(l + "\n")
+	}
+	live, torn, err := decodeIdemLog(b.Bytes())
+	if err != nil || torn {
+		t.Fatal(err, torn)
+	}
+	var got []string
+	for _, e := range live {
+		got = append(got, e.Key+"="+e.Record.ID+":"+e.Record.Status)
+	}
+	if strings.Join(got, " ") != "a=p-1:signed b=p-4:queued" {
+		t.Fatalf("%v", got)
+	}
+}
