@@ -550,7 +550,7 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	j.tx = tx // what the window will count if it is signed (a program may have decided again)
 	d.mu.Unlock()
 	if !d.waitTurn(ctx, j) {
-		d.finish(j, StatusFailed, wire.Internal, "shutting down")
+		d.finish(j, StatusFailed, wire.Internal, "the agent host stopped before sending it: nothing was proposed; ask again with a new Idempotency-Key")
 		return
 	}
 	j.sent = d.cfg.Clock()
