@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"log/slog"
+	"math/big"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -320,4 +322,37 @@ func TestIdempotencyDataDirInUse(t *testing.T) {
 		t.Fatalf("after the first one closed: %v", err)
 	}
 	second.Close()
+}
+
+// BenchmarkIdempotencyKey: what a keyed request costs the daemon with its
+// keys in memory and with the key file (one synced line per request, the
+// file compacted when over half stale), on pre-check refusals so that no
+// proof is in the measure. go test -run '^$' -bench IdempotencyKey ./prover/daemon
+func BenchmarkIdempotencyKey(b *testing.B) {
+	pol := policytest.Policy(b)
+	pr := policytest.Prover(b, pol)
+	to := policytest.Addr(alice)
+	fee := wire.NewQuantity(big.NewInt(2_000_000_000))
+	for _, mode := range []string{"memory", "file"} {
+		b.Run(mode, func(b *testing.B) {
+			cfg := daemon.Config{Policy: pol, Prover: pr, Transport: &daemontest.Pipe{}, History: 1000, Logger: slog.New(slog.DiscardHandler)}
+			if mode == "file" {
+				cfg.DataDir = b.TempDir()
+			}
+			d, err := daemon.New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer d.Close()
+			in := daemon.Payment(to, big.NewInt(15e17)) // over the value cap
+			in.MaxFeePerGas, in.MaxPriorityFeePerGas = &fee, &fee
+			b.ResetTimer()
+			for i := range b.N {
+				rec, err := d.Submit(b.Context(), in, fmt.Sprintf("bench-%d", i))
+				if err != nil || rec.Status != daemon.StatusRejected {
+					b.Fatalf("%+v %v", rec, err)
+				}
+			}
+		})
+	}
 }
