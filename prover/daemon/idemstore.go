@@ -55,15 +55,23 @@ type idemEntry struct {
 // start instead of writing a key file the other one then replaces.
 const IdempotencyLock = "idempotency.lock"
 
-var errLocked = errors.New("locked")
+var (
+	errLocked = errors.New("locked")
+	// errClosed: the daemon stopped (Close); nothing more is written.
+	errClosed = errors.New("the key file is closed (the daemon stopped)")
+)
 
 // idemLog appends to the key file. Every method is called with the
 // records' mutex held, so lines are written in the order of the changes.
 type idemLog struct {
-	path  string
-	f     *os.File // nil once closed
-	lock  *os.File // DataDir's lock, held until close
-	lines int      // entry lines after the header
+	path   string
+	f      *os.File // nil once closed
+	lock   *os.File // DataDir's lock, held until close
+	lines  int      // entry lines after the header
+	closed bool     // the daemon stopped: the next one owns the directory
+	// writeTo writes a line to the file; nil is f.Write (tests inject a
+	// write that fails half-way).
+	writeTo func(f *os.File, b []byte) (int, error)
 }
 
 func errStore(path, format string, a ...any) error {
@@ -150,14 +158,21 @@ func encodeIdem(v any) ([]byte, error) {
 
 // append writes one entry and syncs it to disk before returning.
 func (l *idemLog) append(e idemEntry) error {
+	if l.closed {
+		return errClosed
+	}
 	if l.f == nil {
-		return errors.New("the key file is closed (the daemon stopped)")
+		return errors.New("the key file is not open for appending (an earlier write failed and it could not be rewritten)")
 	}
 	b, err := encodeIdem(e)
 	if err != nil {
 		return err
 	}
-	if _, err := l.f.Write(b); err != nil {
+	write := l.writeTo
+	if write == nil {
+		write = (*os.File).Write
+	}
+	if _, err := write(l.f, b); err != nil {
 		return err
 	}
 	if err := l.f.Sync(); err != nil {
@@ -171,6 +186,9 @@ func (l *idemLog) append(e idemEntry) error {
 // syncs the directory so the rename is on disk before anything is appended
 // to the new file), and appends to it from now on.
 func (l *idemLog) rewrite(entries []idemEntry) error {
+	if l.closed {
+		return errClosed
+	}
 	var buf bytes.Buffer
 	b, _ := encodeIdem(idemFileHeader{Format: idemFormat, Version: idemVersion})
 	buf.Write(b)
@@ -202,11 +220,18 @@ func (l *idemLog) rewrite(entries []idemEntry) error {
 	return nil
 }
 
-func (l *idemLog) close() {
+// stopAppending closes the append handle after a failed write: the file
+// may end in part of a line, and only a rewrite opens it again.
+func (l *idemLog) stopAppending() {
 	if l.f != nil {
 		l.f.Close()
 		l.f = nil
 	}
+}
+
+func (l *idemLog) close() {
+	l.closed = true
+	l.stopAppending()
 	if l.lock != nil {
 		l.lock.Close()
 		l.lock = nil

@@ -2,10 +2,13 @@ package daemon
 
 import (
 	"bytes"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leash-wallet/leash/internal/fuzzcorpus"
 )
@@ -89,5 +92,72 @@ func TestIdemLogLastLineWins(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "a=p-1:signed b=p-4:queued" {
 		t.Fatalf("%v", got)
+	}
+}
+
+// TestIdemLogWriteFailsHalfWay: a write that fails after part of a line
+// (a full disk) fails the request, and the next write first rewrites the
+// file from memory, so the file never holds a damaged line and every key
+// that was acknowledged is in it.
+func TestIdemLogWriteFailsHalfWay(t *testing.T) {
+	dir := t.TempDir()
+	log, live, _, err := openIdemLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRecords(100, DefaultIdempotencyTTL, time.Now, false, slog.New(slog.DiscardHandler))
+	if err := r.restore(log, live); err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	add := func(key string) error {
+		_, c, err := r.claim(t.Context(), key, requestSum("transaction", []byte(key)))
+		if err != nil || c == nil {
+			t.Fatalf("claim %s: %v", key, err)
+		}
+		now := time.Now()
+		err = r.add(&Record{ID: "p-" + key, Status: StatusRejected, Created: now, Updated: now}, c)
+		if err != nil {
+			r.drop(c)
+		} else {
+			r.keep(c)
+		}
+		return err
+	}
+	if err := add("a"); err != nil {
+		t.Fatal(err)
+	}
+	failing := true
+	log.writeTo = func(f *os.File, b []byte) (int, error) {
+		if failing {
+			failing = false
+			n, _ := f.Write(b[:len(b)/2])
+			return n, errors.New("no space left on device")
+		}
+		failing = true // the retry after the rewrite fails too
+		n, _ := f.Write(b[:len(b)/3])
+		return n, errors.New("no space left on device")
+	}
+	if err := add("b"); err == nil {
+		t.Fatal("a failed write was acknowledged")
+	}
+	log.writeTo = nil
+	if err := add("c"); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, IdempotencyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, torn, err := decodeIdemLog(data)
+	if err != nil || torn {
+		t.Fatalf("the file after a failed write: %v torn %v\n%s", err, torn, data)
+	}
+	var keys []string
+	for _, e := range got {
+		keys = append(keys, e.Key)
+	}
+	if strings.Join(keys, ",") != "a,c" {
+		t.Fatalf("keys in the file: %v", keys)
 	}
 }

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -150,21 +151,37 @@ func (r *records) compact() error {
 }
 
 // write appends a keyed record's change to the key file (r.mu is held, so
-// lines follow the changes' order), and compacts the file when it is
-// more than half stale.
+// lines follow the changes' order). A failed write may have left part of a
+// line at the end: the file is then rewritten from memory before the line
+// is tried again, and nothing is appended until a rewrite succeeds.
 func (r *records) write(e idemEntry) error {
 	if r.log == nil {
 		return nil
 	}
-	if err := r.log.append(e); err != nil {
+	err := r.log.append(e)
+	if err == nil || errors.Is(err, errClosed) {
 		return err
 	}
-	if r.log.lines > 2*len(r.keyOf)+CompactSlack {
-		if err := r.compact(); err != nil {
-			r.logger.Error("could not compact the idempotency key file", "err", err)
-		}
+	r.log.stopAppending()
+	if cerr := r.compact(); cerr != nil {
+		return fmt.Errorf("%v (and rewriting the file: %v)", err, cerr)
+	}
+	if err := r.log.append(e); err != nil {
+		r.log.stopAppending()
+		return err
 	}
 	return nil
+}
+
+// tidy rewrites the key file when it is more than half stale: after a
+// change is both in memory and in the file (r.mu is held).
+func (r *records) tidy() {
+	if r.log == nil || r.log.lines <= 2*len(r.keyOf)+CompactSlack {
+		return
+	}
+	if err := r.compact(); err != nil && !errors.Is(err, errClosed) {
+		r.logger.Error("could not compact the idempotency key file", "err", err)
+	}
 }
 
 // close stops writing the key file (the daemon stopped).
@@ -245,6 +262,7 @@ func (r *records) drop(c *idemClaim) {
 			// Harmless: after a restart the key returns an interrupted record.
 			r.logger.Warn("could not release an idempotency key in the key file", "err", err)
 		}
+		r.tidy()
 	}
 	close(c.done)
 }
@@ -279,6 +297,9 @@ func (r *records) add(rec *Record, c *idemClaim) error {
 			delete(r.keyOf, r.order[0])
 		}
 		r.order = r.order[1:]
+	}
+	if c != nil {
+		r.tidy() // the new record is in memory now: a rewrite keeps it
 	}
 	return nil
 }
@@ -343,6 +364,7 @@ func (r *records) update(id string, f func(*Record)) (Record, bool) {
 		if err := r.write(idemEntry{Key: k, Sum: r.keys[k].sum, Record: &snap}); err != nil {
 			r.logger.Warn("could not write a record's status to the idempotency key file", "id", id, "status", rec.Status, "err", err)
 		}
+		r.tidy()
 	}
 	for _, ch := range r.watches[id] {
 		select {
