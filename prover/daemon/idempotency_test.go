@@ -363,3 +363,48 @@ func BenchmarkIdempotencyKey(b *testing.B) {
 		})
 	}
 }
+
+// TestIdempotencyKeySentThenRestart: a proposal sent and not yet answered
+// when the agent host stops (the signer may sign it) comes back
+// interrupted with the transaction it proposed (nonce, attempt), so the
+// agent can look for it; the retry is not proposed again.
+func TestIdempotencyKeySentThenRestart(t *testing.T) {
+	dir := t.TempDir()
+	h1 := start(t, daemon.Config{DataDir: dir})
+	h1.Signer.Mu.Lock() // the fake signer takes the proposal and never answers
+	unlocked := false
+	defer func() {
+		if !unlocked {
+			h1.Signer.Mu.Unlock()
+		}
+	}()
+	code, first, _ := post(t, h1, "/v1/transactions", intent("0x2386f26fc10000"), "Idempotency-Key", "pay-carol-1")
+	if code != http.StatusAccepted {
+		t.Fatalf("%d %+v", code, first)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rec, err := h1.Client.Get(t.Context(), first.ID, 0)
+		if err == nil && rec.Status == daemon.StatusSent {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never sent: %+v %v", rec, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h1.Stop()
+	h1.Signer.Mu.Unlock()
+	unlocked = true
+
+	h2 := start(t, daemon.Config{DataDir: dir})
+	code, rec, _ := post(t, h2, "/v1/transactions?wait=5s", intent("0x2386f26fc10000"), "Idempotency-Key", "pay-carol-1")
+	if code != http.StatusOK || rec.ID != first.ID || rec.Status != daemon.StatusInterrupted || rec.Attempts != 1 || rec.Tx == nil ||
+		!strings.Contains(rec.Message, "last recorded: sent") {
+		t.Fatalf("retry after the restart: %d %+v", code, rec)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if s := signedCount(h2); s != 0 || len(h2.Pipe.ToSigner) != 0 {
+		t.Fatalf("a sent request was proposed again after the restart: %d signed", s)
+	}
+}

@@ -121,8 +121,8 @@ func (r *records) restore(log *idemLog, live []idemEntry) error {
 			was := rec.Status
 			rec.Status, rec.Code, rec.Hint, rec.Updated = StatusInterrupted, CodeInterrupted, "", now
 			rec.Message = fmt.Sprintf("the agent host stopped before this request was final (last recorded: %s; it may have gone further): "+
-				"whether the signer signed it is unknown to this daemon, so it will not be proposed again; look for its nonce or "+
-				"transaction in the wallet's activity or on chain before asking again with a new Idempotency-Key", was)
+				"whether the signer signed it is unknown to this daemon, so it will not be proposed again; look for it in the wallet's "+
+				"activity or on chain (once sent, the record holds the transaction and its nonce) before asking again with a new Idempotency-Key", was)
 		}
 		rec.Final = true
 		if now.Sub(rec.Updated) > r.ttl {
@@ -381,9 +381,11 @@ func (r *records) update(id string, f func(*Record)) (Record, bool) {
 }
 
 // durable reports whether a record's change is worth a line in the key
-// file: it became signed or final, or changed code or hash since.
+// file: it was sent (the record then holds the proposed transaction and
+// its nonce, for an interrupted record to show), signed or final, or
+// changed code or hash since.
 func durable(before, after *Record) bool {
-	if after.Status != StatusSigned && !after.Final {
+	if after.Status != StatusSent && after.Status != StatusSigned && !after.Final {
 		return false
 	}
 	return before.Status != after.Status || before.Code != after.Code || before.Final != after.Final ||
