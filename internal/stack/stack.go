@@ -109,6 +109,7 @@ type Stack struct {
 	ctx       context.Context // the stack's, until Close
 	agentStop context.CancelFunc
 	agentDone chan struct{} // closed when the agent host returned
+	agentErr  error         // why it returned, when not asked to (read after agentDone)
 	done      chan struct{}
 	running   sync.WaitGroup // the agent host and the signer host
 }
@@ -353,6 +354,7 @@ func (s *Stack) startAgentHost(ctx context.Context, uri string) <-chan string {
 			Tap:        func(t daemon.Transport) { s.AgentLink = t }})
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Error("agent-host stopped", "err", err)
+			s.agentErr = err
 		}
 	}()
 	return apiReady
@@ -369,7 +371,16 @@ func (s *Stack) RestartAgentHost() error {
 	case <-time.After(30 * time.Second):
 		return errors.New("the agent host did not stop within 30 s")
 	}
-	return s.awaitAgentHost(s.startAgentHost(s.ctx, ""))
+	ready := s.startAgentHost(s.ctx, "")
+	select {
+	case addr := <-ready:
+		s.Agent = &daemon.Client{BaseURL: "http://" + addr}
+		return nil
+	case <-s.agentDone:
+		return fmt.Errorf("the restarted agent host stopped: %v", s.agentErr)
+	case <-time.After(60 * time.Second):
+		return errors.New("the restarted agent host's API did not come up in 60 s")
+	}
 }
 
 func (s *Stack) awaitAgentHost(apiReady <-chan string) error {

@@ -152,13 +152,18 @@ func Run(ctx context.Context, cfg Config) error {
 		h = cfg.Middleware(h)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// Run returns only after the daemon has (a proof under way finishes),
+	// so that its data directory is released for the next start.
+	ctx, stop := context.WithCancel(ctx)
+	daemonDone := make(chan struct{})
+	defer func() { stop(); <-daemonDone }()
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shut)
 	}()
-	go func() { _ = d.Run(ctx) }()
+	go func() { defer close(daemonDone); _ = d.Run(ctx) }()
 	log.Info("agent-host API listening", "addr", ln.Addr().String())
 	if cfg.Ready != nil {
 		cfg.Ready(ln.Addr().String())
