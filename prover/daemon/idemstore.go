@@ -122,8 +122,8 @@ func decodeIdemLog(data []byte) (live []idemEntry, torn bool, err error) {
 			delete(byKey, e.Key)
 			continue
 		}
-		if e.Record.ID == "" || e.Record.Status == "" {
-			return nil, false, fmt.Errorf("line %d: a record without an id or a status", i+2)
+		if e.Record.ID == "" || !knownStatus(e.Record.Status) {
+			return nil, false, fmt.Errorf("line %d: a record without an id, or of an unknown status %q", i+2, clip(e.Record.Status))
 		}
 		if k, ok := keyOfID[e.Record.ID]; ok && k != e.Key {
 			return nil, false, fmt.Errorf("line %d: record %s under two keys", i+2, clip(e.Record.ID))
@@ -145,6 +145,14 @@ func decodeIdemLog(data []byte) (live []idemEntry, torn bool, err error) {
 		live = append(live, s.e)
 	}
 	return live, torn, nil
+}
+
+func knownStatus(s string) bool {
+	switch s {
+	case StatusQueued, StatusProving, StatusSent, StatusSigned, StatusMined, StatusRejected, StatusFailed, StatusInterrupted:
+		return true
+	}
+	return false
 }
 
 // encodeIdem is one line of the key file, with its newline.
