@@ -161,3 +161,31 @@ func TestIdemLogWriteFailsHalfWay(t *testing.T) {
 		t.Fatalf("keys in the file: %v", keys)
 	}
 }
+
+// TestRestoreKeepsWhatWasNotFinal: over the limit at start (History was
+// lowered), the oldest final records go; one that was not final stays,
+// interrupted, however old its place.
+func TestRestoreKeepsWhatWasNotFinal(t *testing.T) {
+	now := time.Now()
+	var live []idemEntry
+	for i, st := range []string{StatusSent, StatusMined, StatusMined, StatusQueued, StatusRejected} {
+		k := string(rune('a' + i))
+		live = append(live, idemEntry{Key: k, Record: &Record{ID: "p-" + k, Status: st, Created: now, Updated: now}})
+	}
+	log, _, _, err := openIdemLog(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRecords(3, DefaultIdempotencyTTL, time.Now, true, slog.New(slog.DiscardHandler))
+	if err := r.restore(log, live); err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	var got []string
+	for _, id := range r.order {
+		got = append(got, id+":"+r.byID[id].Status)
+	}
+	if strings.Join(got, " ") != "p-a:interrupted p-d:interrupted p-e:rejected" {
+		t.Fatalf("%v", got)
+	}
+}

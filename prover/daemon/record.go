@@ -106,15 +106,25 @@ func (r *records) final(rec *Record) bool {
 // restore takes over the key file's live entries at start: a record that
 // was not final comes back interrupted (never proposed again), keys whose
 // records aged out are dropped, and at most limit records are kept (the
-// newest). It then rewrites the file from what it kept.
+// oldest final ones go first, one that was not final never). It then
+// rewrites the file from what it kept.
 func (r *records) restore(log *idemLog, live []idemEntry) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.clock()
-	if len(live) > r.limit {
-		live = live[len(live)-r.limit:]
+	// Over the limit (History lowered since), the oldest final records go
+	// first; one that was not final is kept whatever the limit.
+	drop, skip := len(live)-r.limit, map[int]bool{}
+	for i, e := range live {
+		if drop > 0 && r.final(e.Record) {
+			drop--
+			skip[i] = true
+		}
 	}
-	for _, e := range live {
+	for i, e := range live {
+		if skip[i] {
+			continue
+		}
 		rec := e.Record
 		rec.signedAt = time.Time{}
 		if !r.final(rec) {
