@@ -29,6 +29,8 @@ async function refresh() {
       tr.append(cell(new Date(t.created).toLocaleTimeString()), cell(short(t.tx && t.tx.to)), cell(wei(t.tx && t.tx.value)));
       const st = document.createElement("td"); const span = document.createElement("span");
       span.className = `status ${t.status}`; span.textContent = t.status; st.append(span); tr.append(st);
+      // interrupted: the agent host restarted before the outcome was known; it may have been signed (neither refused nor mined).
+      if (t.status === "interrupted") span.title = "the agent host restarted before this request's outcome was known: it may have been signed; check the chain";
       tr.append(cell(t.code || ""), cell(ms(t.timings.proveMs), "num"), cell(ms(t.timings.totalMs), "num"), cell(short(t.txHash)));
       body.append(tr);
     }
