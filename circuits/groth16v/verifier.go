@@ -72,7 +72,8 @@ func newVerifierBackend(vk *VerifyingKey, checkGroups bool, be backend) (*Verifi
 		if err != nil {
 			return nil, wire.Errorf(wire.Malformed, "verifying key: e(α, β): %v", err)
 		}
-		v.pairing = newGnarkPairing(vk.G1.K, &ab, &nd, &ng)
+		ml := mlAlphaBeta(&vk.G1.Alpha, &vk.G2.Beta)
+		v.pairing = newGnarkPairing(vk.G1.K, &ab, &ml, &nd, &ng)
 	}
 	return v, nil
 }
