@@ -229,3 +229,23 @@ func (v *Verifier) Hint(proof *Proof, public []fr.Element) (*Hint, error) {
 	}
 	return &h, nil
 }
+
+// AppendHint returns proofBytes (DecodeProof's encoding, without a hint)
+// followed by the proof's residue hint, for a prover that holds the
+// verifying key. proofBytes must verify against public:
+// wire.ErrProofInvalid otherwise.
+func (v *Verifier) AppendHint(proofBytes []byte, public []fr.Element) ([]byte, error) {
+	if len(proofBytes) != ProofSize {
+		return nil, wire.Errorf(wire.Malformed, "proof: %d bytes, want %d (no hint yet)", len(proofBytes), ProofSize)
+	}
+	p, err := decodeProof(proofBytes, v.backend)
+	if err != nil {
+		return nil, err
+	}
+	h, err := v.Hint(p, public)
+	if err != nil {
+		return nil, err
+	}
+	p.Hint = h
+	return p.Bytes(), nil
+}
