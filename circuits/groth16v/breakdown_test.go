@@ -30,11 +30,13 @@ func TestBreakdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hb := hinted(t, f, c)
 	parts := []struct {
 		name string
 		f    func()
 	}{
 		{"verify-bytes", func() { _ = v.VerifyBytes(c.bytes, c.public) }},
+		{"verify-bytes, residue hint", func() { _ = v.VerifyBytes(hb, c.public) }},
 		{"decode (incl. G2 subgroup)", func() { _, _ = DecodeProof(c.bytes) }},
 		{"  G2 subgroup check", func() { g2InSubGroup(&c.proof.Bs, defaultBackend) }},
 		{"  G2 subgroup check (gnark)", func() { c.proof.Bs.IsInSubGroup() }},
