@@ -11,6 +11,8 @@
 //   - FromProof and FromVerifyingKey refuse (wire.Malformed) anything with
 //     BSB22 commitments, which groth16v's types cannot express; they check
 //     nothing else: groth16v's NewVerifier and Verify do the group checks.
+//   - ProofBytes is the one encoder of the provers' proposal proofs:
+//     gnark's encoding, with the residue hint when given a verifier.
 package gnarkconv
 
 import (
