@@ -66,7 +66,7 @@ try {
   ];
   console.log(`\n| the worker's cold boot with a pinned policy (ms, medians of ${N}) | ${runs.map((r) => r.name).join(' | ')} |\n|---|${runs.map(() => '---|').join('')}`);
   for (const [label, k] of rows) console.log(`| ${label} | ${runs.map((r) => med(r.boots.map((b) => b[k])).toFixed(1)).join(' | ')} |`);
-  for (const r of runs) console.log(`${r.name} totals: ${r.boots.map((b) => b.totalMs.toFixed(0)).join(', ')} ms; reads past the preload during open: ${r.boots.map((b) => b.storageReads ?? '?').join(', ')}`);
+  for (const r of runs) console.log(`${r.name} totals: ${r.boots.map((b) => b.totalMs.toFixed(0)).join(', ')} ms; reads past the preload during open: ${r.boots.map((b) => b.storageReads ?? '?').join(', ')}; module from: ${r.boots.map((b) => b.from ?? 'package').join(', ')}`);
   console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
   if (process.env.BOOT_JSON) fs.writeFileSync(process.env.BOOT_JSON, JSON.stringify(Object.fromEntries(runs.map((r) => [r.name, r.boots])), null, 1));
 } finally {
