@@ -127,3 +127,42 @@ func TestResidueHint(t *testing.T) {
 		}
 	}
 }
+
+// TestResidueHintRandom: for random F with F^h = 1 (F = y^r, y random),
+// residueHint finds c and w ∈ {1, ω, ω²} with c^λ = F·w exactly, and each
+// of the three roots is needed for some F; for F with F^h ≠ 1 (y itself)
+// there is no hint.
+func TestResidueHintRandom(t *testing.T) {
+	n := 24
+	if testing.Short() {
+		n = 6
+	}
+	lambda := residueConstants().lambda
+	seen := map[uint8]bool{}
+	for i := range n {
+		var y, f bn254.E12
+		if _, err := y.SetRandom(); err != nil {
+			t.Fatal(err)
+		}
+		f.Exp(y, fr.Modulus())
+		h, ok := residueHint(&f)
+		if !ok {
+			t.Fatalf("%d: no hint for F in the subgroup of order h", i)
+		}
+		var lhs, rhs bn254.E12
+		lhs.Exp(h.C, lambda)
+		rhs.Mul(&f, &residueRoots[h.Root])
+		if !lhs.Equal(&rhs) || h.Root > 2 {
+			t.Fatalf("%d: c^λ ≠ F·w (root %d)", i, h.Root)
+		}
+		seen[h.Root] = true
+		if i < 4 {
+			if _, ok := residueHint(&y); ok {
+				t.Fatalf("%d: a hint for a random F, F^h ≠ 1", i)
+			}
+		}
+	}
+	if n >= 24 && len(seen) != 3 {
+		t.Fatalf("roots used: %v, want 0, 1 and 2 (probability of missing one in 24: < 2⁻¹²)", seen)
+	}
+}
