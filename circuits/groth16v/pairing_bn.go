@@ -75,7 +75,7 @@ func (v *bnPairing) checkHint(p *Proof, public []fr.Element, h *Hint) bool {
 	cc.FromGnark(&p.Krs)
 	var c, w bn.Fp12
 	c.FromGnark(&h.C)
-	w.FromGnark(&residueRoots[h.Root])
+	w.FromGnark(&rootsOfUnity()[h.Root])
 	f := v.millerLoopWith(&p.Ar, &p.Bs, &cc, &s, &c)
 	f.Mul(&f, &w)
 	return f.Equal(&v.mlAlphaBeta)

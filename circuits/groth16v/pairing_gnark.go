@@ -210,7 +210,7 @@ func (v *gnarkPairing) check(p *Proof, public []fr.Element) bool {
 func (v *gnarkPairing) checkHint(p *Proof, public []fr.Element, h *Hint) bool {
 	s := v.sum(public)
 	f := v.fusedMillerLoop(&p.Ar, &p.Bs, &p.Krs, &s, &h.C)
-	f.Mul(&f, &residueRoots[h.Root])
+	f.Mul(&f, &rootsOfUnity()[h.Root])
 	return f.Equal(&v.mlAlphaBeta)
 }
 

@@ -21,7 +21,7 @@ import (
 // h = (p¹²−1)/r. The proof is valid iff (f·g⁻¹)^h = 1 (the final
 // exponentiation gnark-crypto computes is the power h·m with gcd(m, r) = 1,
 // see TestResidueFacts). With λ = 6x₀ + 2 + p − p² + p³, a multiple of r,
-// the prover sends c ∈ Fp¹² and an index i < 27 into residueRoots, the
+// the prover sends c ∈ Fp¹² and an index i < 27 into rootsOfUnity(), the
 // 27th roots of unity, such that
 //
 //	f · wᵢ · c^(−λ) = g,  c ≠ 0.
@@ -51,31 +51,32 @@ const HintSize = 2 + bn254.SizeOfGT
 // whose Miller loop normalises lines differently must use another version.
 const hintVersion = 1
 
-// Hint is a residue hint: c and the index of wᵢ in residueRoots.
+// Hint is a residue hint: c and the index i of wᵢ = ωⁱ in rootsOfUnity.
 type Hint struct {
 	C    bn254.E12 // not zero
-	Root uint8     // < len(residueRoots)
+	Root uint8     // < nbRoots, an index into rootsOfUnity
 }
 
-// omega is a primitive 27th root of unity of Fp¹²: (x + v)^((p¹²−1)/27)
-// for the first small x ∈ Fp that gives one (x = 4). It lies in Fp⁶, as a
-// single coefficient times v² (27 | p³ − 1).
-var omega = func() bn254.E12 {
-	var w bn254.E12
-	w.C0.B2.A0 = fpFromDecimal("14575647121260056643040829741727939144766740444292635087944888540654853119234")
-	w.C0.B2.A1 = fpFromDecimal("17901468175745608075464130567042817464035672792514948922809226238494494320457")
-	return w
-}()
+// nbRoots is the number of roots of unity a hint may name.
+const nbRoots = 27
 
-// residueRoots are ω⁰ … ω²⁶, the 27th roots of unity a hint may name
-// (TestResidueRoots: each to the 27th is 1, pairwise distinct).
-var residueRoots = func() (r [27]bn254.E12) {
+// rootsOfUnity returns ω⁰ … ω²⁶, the 27th roots of unity a hint may name
+// (TestResidueRoots: each to the 27th is 1, pairwise distinct), with ω a
+// primitive 27th root of unity of Fp¹²: (x + v)^((p¹²−1)/27) for the first
+// small x ∈ Fp that gives one (x = 4). It lies in Fp⁶, as a single
+// coefficient times v² (27 | p³ − 1). Built on first use, not at package
+// initialisation (the signer's cold start).
+var rootsOfUnity = sync.OnceValue(func() *[nbRoots]bn254.E12 {
+	var omega bn254.E12
+	omega.C0.B2.A0 = fpFromDecimal("14575647121260056643040829741727939144766740444292635087944888540654853119234")
+	omega.C0.B2.A1 = fpFromDecimal("17901468175745608075464130567042817464035672792514948922809226238494494320457")
+	var r [nbRoots]bn254.E12
 	r[0].SetOne()
 	for i := 1; i < len(r); i++ {
 		r[i].Mul(&r[i-1], &omega)
 	}
-	return r
-}()
+	return &r
+})
 
 // seedX is the BN254 seed x₀.
 const seedX = 4965661367192848881
@@ -151,9 +152,10 @@ func residueHint(f *bn254.E12) (Hint, bool) {
 	// Pick w ∈ {1, ω, ω²} with (F·w)^(h/3) = 1.
 	var z bn254.E12
 	idx := -1
+	roots := rootsOfUnity()
 	for i := range 3 {
 		var t bn254.E12
-		z.Mul(f, &residueRoots[i])
+		z.Mul(f, &roots[i])
 		t.Exp(z, e.hThird)
 		if t.IsOne() {
 			idx = i
@@ -169,8 +171,8 @@ func residueHint(f *bn254.E12) (Hint, bool) {
 	s.Exp(z, e.sylow) // a cube in the 27-Sylow subgroup: ω^(3j)
 	found := false
 	for j := range 9 {
-		if s.Equal(&residueRoots[3*j]) {
-			c.Mul(&c, &residueRoots[j])
+		if s.Equal(&roots[3*j]) {
+			c.Mul(&c, &roots[j])
 			found = true
 			break
 		}
@@ -198,8 +200,8 @@ func decodeHint(b []byte) (*Hint, error) {
 	if b[0] != hintVersion {
 		return nil, wire.Errorf(wire.Malformed, "proof hint: version %d, want %d", b[0], hintVersion)
 	}
-	if int(b[1]) >= len(residueRoots) {
-		return nil, wire.Errorf(wire.Malformed, "proof hint: root index %d, want < %d", b[1], len(residueRoots))
+	if b[1] >= nbRoots {
+		return nil, wire.Errorf(wire.Malformed, "proof hint: root index %d, want < %d", b[1], nbRoots)
 	}
 	h := Hint{Root: b[1]}
 	if err := h.C.SetBytes(b[2:]); err != nil {

@@ -92,7 +92,7 @@ func TestWrongHintRefused(t *testing.T) {
 	inv := wire.ErrProofInvalid
 	// c·ζ for ζ a primitive cube root of unity: ζ^λ = 1 (3 | λ), so a
 	// hint with c·ζ is another valid hint; with c·ω it is not.
-	zeta := residueRoots[9] // ω⁹ has order 3
+	zeta := rootsOfUnity()[9] // ω⁹ has order 3
 	cases := []struct {
 		name string
 		h    func() Hint
@@ -100,14 +100,14 @@ func TestWrongHintRefused(t *testing.T) {
 	}{
 		{"c+1", func() Hint { h := *good; var one bn254.E12; one.SetOne(); h.C.Add(&h.C, &one); return h }, inv},
 		{"c·2", func() Hint { h := *good; h.C.Double(&h.C); return h }, inv},
-		{"c·ω", func() Hint { h := *good; h.C.Mul(&h.C, &omega); return h }, inv},
+		{"c·ω", func() Hint { h := *good; h.C.Mul(&h.C, &rootsOfUnity()[1]); return h }, inv},
 		{"c⁻¹", func() Hint { h := *good; h.C.Inverse(&h.C); return h }, inv},
 		{"c conjugate", func() Hint { h := *good; h.C.Conjugate(&h.C); return h }, inv},
 		{"c = 1", func() Hint { h := *good; h.C.SetOne(); return h }, inv},
 		{"c·ζ (another valid hint)", func() Hint { h := *good; h.C.Mul(&h.C, &zeta); return h }, nil},
 		{"another proof's hint", func() Hint { return *otherHint }, inv},
 	}
-	for r := range residueRoots {
+	for r := range rootsOfUnity() {
 		if r == int(good.Root) {
 			continue
 		}

@@ -77,20 +77,20 @@ func TestResidueFacts(t *testing.T) {
 // TestResidueRoots: the hint's table holds the 27 distinct 27th roots of
 // unity, ω primitive.
 func TestResidueRoots(t *testing.T) {
-	for i := range residueRoots {
+	for i := range rootsOfUnity() {
 		var w bn254.E12
-		w.Exp(residueRoots[i], big.NewInt(27))
+		w.Exp(rootsOfUnity()[i], big.NewInt(27))
 		if !w.IsOne() {
 			t.Fatalf("ω^%d to the 27th is not 1", i)
 		}
 		for j := range i {
-			if residueRoots[i].Equal(&residueRoots[j]) {
+			if rootsOfUnity()[i].Equal(&rootsOfUnity()[j]) {
 				t.Fatalf("ω^%d = ω^%d", i, j)
 			}
 		}
 	}
 	var w9 bn254.E12
-	w9.Exp(omega, big.NewInt(9))
+	w9.Exp(rootsOfUnity()[1], big.NewInt(9))
 	if w9.IsOne() {
 		t.Fatal("ω is not primitive")
 	}
@@ -117,7 +117,7 @@ func TestResidueHint(t *testing.T) {
 		}
 		var lhs, rhs bn254.E12
 		lhs.Exp(h.C, lambda)
-		rhs.Mul(&f0, &residueRoots[h.Root])
+		rhs.Mul(&f0, &rootsOfUnity()[h.Root])
 		if !lhs.Equal(&rhs) {
 			t.Fatalf("%s: c^λ ≠ f·g⁻¹·w", c.name)
 		}
@@ -152,7 +152,7 @@ func TestResidueHintRandom(t *testing.T) {
 		}
 		var lhs, rhs bn254.E12
 		lhs.Exp(h.C, lambda)
-		rhs.Mul(&f, &residueRoots[h.Root])
+		rhs.Mul(&f, &rootsOfUnity()[h.Root])
 		if !lhs.Equal(&rhs) || h.Root > 2 {
 			t.Fatalf("%d: c^λ ≠ F·w (root %d)", i, h.Root)
 		}
