@@ -38,7 +38,7 @@ func FuzzDecodeEvent(f *testing.F) {
 		if len(l.Topics) != 3 || ev.Commitment != l.Topics[2] || common.BytesToHash(ev.Account.Bytes()) != l.Topics[1] {
 			t.Fatalf("event %+v does not match log %+v", ev, l)
 		}
-		if (ev.Kind == KindCommitted || ev.Kind == KindProgramPublished) && ev.VKHash != common.BytesToHash(data) {
+		if (ev.Kind == KindCommitted || ev.Kind == KindProgramPublished || ev.Kind == KindTypedKeyPublished) && ev.VKHash != common.BytesToHash(data) {
 			t.Fatalf("vk hash %x from data %x", ev.VKHash, data)
 		}
 	})

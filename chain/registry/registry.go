@@ -237,11 +237,18 @@ const (
 	KindRevoked          = "revoked"
 	KindProgramPublished = "program_published"
 	KindProgramRevoked   = "program_revoked"
+	// The typed-data key's entry is a program entry under the reserved
+	// rpcchain.TypedKeyID (no program commitment can equal it: it is above
+	// the BN254 field); its events get their own kinds so that a listing
+	// never shows the typed key as a program.
+	KindTypedKeyPublished = "typed_key_published"
+	KindTypedKeyRevoked   = "typed_key_revoked"
 )
 
 // Event is one change of a registry entry, as logged on chain. Commitment
-// is the policy commitment C for committed/revoked, and the program
-// commitment P for program_published/program_revoked.
+// is the policy commitment C for committed/revoked, the program
+// commitment P for program_published/program_revoked, and
+// rpcchain.TypedKeyID for typed_key_published/typed_key_revoked.
 type Event struct {
 	Kind       string         `json:"kind"`
 	Account    common.Address `json:"account"`
@@ -253,7 +260,8 @@ type Event struct {
 
 // Events lists the registry events of account (or of every account when
 // account is nil) from block `from` to the latest, oldest first: policy
-// commits and revocations, program publications and revocations. Logs that
+// commits and revocations, program publications and revocations, the
+// typed-data key's publications and revocations. Logs that
 // do not decode as registry events are an error.
 func (c *Client) Events(ctx context.Context, account *common.Address, from uint64) ([]Event, error) {
 	abi := c.reg.GetABI()
@@ -283,7 +291,8 @@ func (c *Client) Events(ctx context.Context, account *common.Address, from uint6
 }
 
 // DecodeEvent decodes a registry log (Committed, Revoked, ProgramPublished
-// or ProgramRevoked).
+// or ProgramRevoked; the last two under rpcchain.TypedKeyID as the typed
+// key's kinds).
 func DecodeEvent(l *types.Log) (Event, error) {
 	reg := contracts.NewPolicyRegistry()
 	abi := reg.GetABI()
@@ -319,6 +328,9 @@ func DecodeEvent(l *types.Log) (Event, error) {
 			return ev, fmt.Errorf("%w: ProgramPublished log: %v", ErrBadAnswer, err)
 		}
 		ev.Kind, ev.Account, ev.Commitment, ev.VKHash = KindProgramPublished, e.Account, e.Program, e.VkHash
+		if ev.Commitment == common.Hash(rpcchain.TypedKeyID) {
+			ev.Kind = KindTypedKeyPublished
+		}
 	case abi.Events["ProgramRevoked"].ID:
 		if len(l.Data) != 0 {
 			return ev, fmt.Errorf("%w: ProgramRevoked log with %d data bytes", ErrBadAnswer, len(l.Data))
@@ -328,6 +340,9 @@ func DecodeEvent(l *types.Log) (Event, error) {
 			return ev, fmt.Errorf("%w: ProgramRevoked log: %v", ErrBadAnswer, err)
 		}
 		ev.Kind, ev.Account, ev.Commitment = KindProgramRevoked, e.Account, e.Program
+		if ev.Commitment == common.Hash(rpcchain.TypedKeyID) {
+			ev.Kind = KindTypedKeyRevoked
+		}
 	default:
 		return ev, fmt.Errorf("%w: not a registry event", ErrBadAnswer)
 	}

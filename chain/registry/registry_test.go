@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/leash-wallet/leash/chain/devnet"
+	"github.com/leash-wallet/leash/chain/rpcchain"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -374,5 +375,53 @@ func TestPublishProgramZeroRefused(t *testing.T) {
 	}
 	if after, _ := c.rpc.PendingNonceAt(ctx, acct.Address); after != nonce {
 		t.Fatalf("a transaction was sent (nonce %d -> %d)", nonce, after)
+	}
+}
+
+// The typed-data key's entry is a program entry under the reserved
+// TypedKeyID; a listing names it as the typed key, never as a program.
+func TestTypedKeyEvents(t *testing.T) {
+	ctx, c := testCtx(t), client(t)
+	acct := net1.Accounts()[8]
+	vk, vk2 := h("typed-vk-1"), h("typed-vk-2")
+	P := h("program-beside-the-typed-key")
+	tx1, err := c.PublishTypedKey(ctx, acct.Key, vk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx2, err := c.PublishProgram(ctx, acct.Key, P, vk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx3, err := c.RevokeTypedKey(ctx, acct.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx4, err := c.PublishTypedKey(ctx, acct.Key, vk2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err := c.LookupTypedKey(ctx, acct.Address); err != nil || e != (ProgramEntry{VKHash: vk2}) {
+		t.Fatalf("typed key entry: %+v, %v", e, err)
+	}
+	evs, err := c.Events(ctx, &acct.Address, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := common.Hash(rpcchain.TypedKeyID)
+	want := []Event{
+		{Kind: KindTypedKeyPublished, Account: acct.Address, Commitment: id, VKHash: vk, TxHash: tx1},
+		{Kind: KindProgramPublished, Account: acct.Address, Commitment: P, VKHash: vk, TxHash: tx2},
+		{Kind: KindTypedKeyRevoked, Account: acct.Address, Commitment: id, TxHash: tx3},
+		{Kind: KindTypedKeyPublished, Account: acct.Address, Commitment: id, VKHash: vk2, TxHash: tx4},
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("events %+v", evs)
+	}
+	for i := range want {
+		want[i].Block = evs[i].Block
+		if evs[i] != want[i] || evs[i].Block == 0 {
+			t.Errorf("event %d: %+v, want %+v", i, evs[i], want[i])
+		}
 	}
 }

@@ -51,7 +51,7 @@ var topics = map[string]topic{
 	"policy commit":          {"policy commit FILE", "Prints the policy's commitment C {\"commitment\":\"0x…\"}.", false, nil},
 	"policy describe":        {"policy describe FILE", "Prints what the policy allows, in plain language.", false, nil},
 	"policy salt":            {"policy salt", "Prints a fresh random salt for a policy.", false, nil},
-	"policy publish":         {"policy publish --registry ADDR --vk FILE [--typed-vk FILE] (--mnemonic-file FILE|- | --keystore FILE) [flags] POLICY", "Publishes (C, vkHash) in the registry, signed with your key, and with --typed-vk the typed-data key's hash (signers sign typed data only while it is published); --revoke revokes instead (the kill switch).", true, nil},
+	"policy publish":         {"policy publish --registry ADDR --vk FILE [--typed-vk FILE] (--mnemonic-file FILE|- | --keystore FILE) [flags] POLICY", "Publishes (C, vkHash) in the registry, signed with your key, and with --typed-vk the typed-data key's hash (signers sign typed data only while it is published); --revoke revokes instead (the kill switch); --typed-only changes the typed-data key's entry alone (--revoke --typed-only stops signatures, transactions go on).", true, nil},
 	"program":                {"program commit FILE | pin FILE | info | setup [flags] | verify [flags]", "Committed agent programs (program proofs).", false, nil},
 	"program commit":         {"program commit FILE", "Prints the program's commitment P.", false, nil},
 	"program pin":            {"program pin FILE", "Prints what a signer pins: {commitment, template, oracle}.", false, nil},

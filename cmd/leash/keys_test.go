@@ -168,6 +168,41 @@ func TestKeystoreNoMnemonicOnDisk(t *testing.T) {
 	if te, err := rc.LookupTypedKey(ctx, common.HexToAddress(address)); err != nil || te.VKHash != tk.Hash() || te.Revoked {
 		t.Fatalf("typed key entry: %+v %v", te, err)
 	}
+	// --revoke --typed-only revokes the typed-data key only: signatures
+	// stop, the policy's entry (transactions) stays live.
+	pubArgs := []string{"--rpc", dev.URL(), "--registry", addrs.Registry.Hex(), "--keystore", "me.json"}
+	if out, errOut, code = withPW.leash(t, append([]string{"policy", "publish", "--revoke", "--typed-only"}, pubArgs...)...); code != 0 || !strings.Contains(out, `"typedRevoked":true`) {
+		t.Fatalf("policy publish --revoke --typed-only: %d %s %s", code, out, errOut)
+	}
+	if te, err := rc.LookupTypedKey(ctx, common.HexToAddress(address)); err != nil || !te.Revoked {
+		t.Fatalf("typed key entry after --revoke --typed-only: %+v %v", te, err)
+	}
+	if e, err := registry.Lookup(ctx, dev.URL(), addrs.Registry, common.HexToAddress(address)); err != nil || e.Revoked || e.Commitment.Hex() != policytest.Policy(t).Commitment().Hex() {
+		t.Fatalf("the policy entry after --revoke --typed-only: %+v %v", e, err)
+	}
+	// --typed-only --typed-vk publishes it again without touching the policy.
+	if out, errOut, code = withPW.leash(t, append([]string{"policy", "publish", "--typed-only", "--typed-vk", typedVK}, pubArgs...)...); code != 0 || !strings.Contains(out, `"typedVKHash"`) {
+		t.Fatalf("policy publish --typed-only: %d %s %s", code, out, errOut)
+	}
+	if te, err := rc.LookupTypedKey(ctx, common.HexToAddress(address)); err != nil || te.VKHash != tk.Hash() || te.Revoked {
+		t.Fatalf("typed key entry after --typed-only: %+v %v", te, err)
+	}
+	// --typed-only with a policy, a policy key or without a typed key, and
+	// --revoke with a policy: usage errors, nothing sent.
+	for _, bad := range [][]string{
+		{"--typed-only", "--typed-vk", typedVK, abs(t, ex("policy.json"))},
+		{"--typed-only", "--typed-vk", typedVK, "--vk", filepath.Join(keysDir, "policy.vk")},
+		{"--typed-only"},
+		{"--revoke", "--typed-only", "--typed-vk", typedVK},
+		{"--revoke", abs(t, ex("policy.json"))},
+	} {
+		if out, _, code = withPW.leash(t, append(append([]string{"policy", "publish"}, bad...), pubArgs...)...); code != 2 {
+			t.Fatalf("policy publish %v: %d %s", bad, code, out)
+		}
+	}
+	if te, err := rc.LookupTypedKey(ctx, common.HexToAddress(address)); err != nil || te.VKHash != tk.Hash() || te.Revoked {
+		t.Fatalf("typed key entry after the usage errors: %+v %v", te, err)
+	}
 	// A file that is not a typed-data key: refused before anything is sent.
 	if out, _, code = withPW.leash(t, "policy", "publish", "--rpc", dev.URL(), "--registry", addrs.Registry.Hex(),
 		"--vk", filepath.Join(keysDir, "policy.vk"), "--typed-vk", filepath.Join(keysDir, "policy.vk"), "--keystore", "me.json", abs(t, ex("policy.json"))); code == 0 {

@@ -21,21 +21,50 @@ import (
 // POLICY` commits (C, vkHash) on chain, signed with the user's key, and with
 // --typed-vk also the typed-data key's hash (signers sign typed data only
 // while it is published); `--revoke` revokes the policy instead (the kill
-// switch: transactions and signatures).
+// switch: transactions and signatures). With --typed-only only the
+// typed-data key's entry changes: `--typed-only --typed-vk FILE` publishes
+// (or replaces) its hash without a policy, and `--revoke --typed-only`
+// revokes it (signatures stop, transactions go on).
 func cmdPolicyPublish(ctx context.Context, args []string) int {
 	fs := newFlags("policy publish")
 	rf := addRegistryFlags(fs, "the account's commitment")
 	vkPath := fs.String("vk", "", "verifying key (policy.vk)")
 	typedPath := fs.String("typed-vk", "", "the typed-data circuit's verifying key (typed.vk): publish its hash too, for policies with signature rules")
-	if err := fs.Parse(args); err != nil || (!*rf.revoke && fs.NArg() != 1) || !rf.complete(fs) || (!*rf.revoke && *vkPath == "") {
+	typedOnly := fs.Bool("typed-only", false, "change only the typed-data key's entry: publish --typed-vk's hash (no POLICY, no --vk), or with --revoke revoke it (signatures stop, transactions go on)")
+	err := fs.Parse(args)
+	var ok bool
+	switch {
+	case err != nil || !rf.complete(fs):
+	case *typedOnly && *rf.revoke:
+		ok = fs.NArg() == 0 && *vkPath == "" && *typedPath == ""
+	case *typedOnly:
+		ok = fs.NArg() == 0 && *vkPath == "" && *typedPath != ""
+	case *rf.revoke:
+		ok = fs.NArg() == 0 && *vkPath == "" && *typedPath == ""
+	default:
+		ok = fs.NArg() == 1 && *vkPath != ""
+	}
+	if !ok {
 		fmt.Fprintln(os.Stderr, "usage: leash policy publish --registry ADDR --vk FILE [--typed-vk FILE] (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL] POLICY\n"+
-			"       leash policy publish --revoke --registry ADDR (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL]")
+			"       leash policy publish --typed-only --typed-vk FILE --registry ADDR (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL]\n"+
+			"       leash policy publish --revoke [--typed-only] --registry ADDR (--mnemonic-file FILE|- [--index N] | --keystore FILE) [--rpc URL]")
 		return exitUsage
 	}
 	return rf.run(func(key *ecdsa.PrivateKey, reg common.Address) (map[string]any, error) {
-		if *rf.revoke {
+		switch {
+		case *rf.revoke && *typedOnly:
+			h, err := registry.RevokeProgram(ctx, *rf.rpc, reg, key, rpcchain.TypedKeyID)
+			return map[string]any{"typedRevoked": true, "tx": h}, err
+		case *rf.revoke:
 			h, err := registry.Revoke(ctx, *rf.rpc, reg, key)
 			return map[string]any{"revoked": true, "tx": h}, err
+		case *typedOnly:
+			tvk, err := loadWith(*typedPath, "typed-data verifying key", verify.LoadTypedVerifyingKey)
+			if err != nil {
+				return nil, err
+			}
+			h, err := registry.PublishProgram(ctx, *rf.rpc, reg, key, rpcchain.TypedKeyID, tvk.Hash())
+			return map[string]any{"typedVKHash": tvk.Hash(), "typedTx": h}, err
 		}
 		pol, err := loadPolicy(fs.Arg(0))
 		if err != nil {

@@ -64,7 +64,8 @@ async function sha256Hex(bytes) {
 // under it), never on the boot path.
 export function wasmSHA256() {
   if (!hashing) {
-    hashing = ready().then(async () => {
+    // A core that failed to boot still gets its package's hash shown.
+    hashing = ready().catch(() => null).then(async () => {
       const r = bootedFrom === 'cache' ? await cachedModule() : null;
       return sha256Hex(await (r || await fetch(WASM_URL)).arrayBuffer());
     });

@@ -2,6 +2,7 @@ package signer
 
 import (
 	"context"
+	"sync"
 
 	"github.com/leash-wallet/leash/circuits/verify"
 	"github.com/leash-wallet/leash/wire"
@@ -36,7 +37,7 @@ func (s *Signer) replayKey(ctx context.Context, pn *pins, sig *verify.Signature)
 		return pair[:], nil
 	}
 	r, _ := s.reader()
-	if r == nil || checkChainID(ctx, r, pn.policy.ChainID, wire.InputUnavailable, "reading the permit nonce") != nil {
+	if r == nil {
 		return pair[:], nil
 	}
 	var who wire.Address
@@ -45,8 +46,20 @@ func (s *Signer) replayKey(ctx context.Context, pn *pins, sig *verify.Signature)
 		return pair[:], nil
 	}
 	copy(who[len(who)-len(w):], w)
+	// The chain id and the counter are read together (one round trip, not
+	// two); the counter is used only when the chain is the policy's.
+	var (
+		wg       sync.WaitGroup
+		chainErr error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		chainErr = checkChainID(ctx, r, pn.policy.ChainID, wire.InputUnavailable, "reading the permit nonce")
+	}()
 	next, err := r.PermitNonce(ctx, m.Contract, who)
-	if err != nil {
+	wg.Wait()
+	if chainErr != nil || err != nil {
 		return pair[:], nil
 	}
 	counter := m.Data.Word(sr.NonceWord)
