@@ -24,7 +24,7 @@ func cmdAgentHost(ctx context.Context, args []string) int {
 	fs.StringVar(&cfg.PairingURI, "pair", "", "pairing URI shown by the signer (leash:pair?…): the first start only")
 	pairFile := fs.String("pair-file", "", "file holding the pairing URI (instead of --pair)")
 	fs.BoolVar(&cfg.Repair, "repair", false, "pair again with a new --pair URI, replacing the saved pairing")
-	fs.StringVar(&cfg.DataDir, "data", ".leash-agent", "directory for the encrypted pairing state")
+	fs.StringVar(&cfg.DataDir, "data", ".leash-agent", "directory for the encrypted pairing state and the Idempotency-Keys")
 	fs.StringVar(&cfg.StateKey, "state-key", "", "key file of the pairing state (default DATA/state.key; LEASH_AGENT_PASSPHRASE instead uses a passphrase)")
 	fs.IntVar(&cfg.Workers, "workers", 0, "concurrent proofs (default: one per core)")
 	fs.Func("program", "a committed program the agent may run (repeatable; needs --rpc and its template's key in --keys)", func(v string) error {

@@ -106,6 +106,10 @@ type Stack struct {
 	relayCmd  *exec.Cmd
 	extCmd    *exec.Cmd
 	cancel    context.CancelFunc
+	ctx       context.Context // the stack's, until Close
+	agentStop context.CancelFunc
+	agentDone chan struct{} // closed when the agent host returned
+	agentErr  error         // why it returned, when not asked to (read after agentDone)
 	done      chan struct{}
 	running   sync.WaitGroup // the agent host and the signer host
 }
@@ -122,7 +126,7 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 	}
 	say := cfg.Say
 	ctx, cancel := context.WithCancel(ctx)
-	s = &Stack{cfg: cfg, cancel: cancel, done: make(chan struct{}), KeysDir: cfg.KeysDir}
+	s = &Stack{cfg: cfg, cancel: cancel, ctx: ctx, done: make(chan struct{}), KeysDir: cfg.KeysDir}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -328,9 +332,13 @@ func Start(ctx context.Context, cfg Config) (s *Stack, err error) {
 // channel yields its API address.
 func (s *Stack) startAgentHost(ctx context.Context, uri string) <-chan string {
 	apiReady := make(chan string, 1)
+	ctx, s.agentStop = context.WithCancel(ctx)
+	done := make(chan struct{})
+	s.agentDone = done
 	s.running.Add(1)
 	go func() {
 		defer s.running.Done()
+		defer close(done)
 		addr := s.cfg.AgentAddr
 		if addr == "" {
 			addr = "127.0.0.1:0"
@@ -346,9 +354,33 @@ func (s *Stack) startAgentHost(ctx context.Context, uri string) <-chan string {
 			Tap:        func(t daemon.Transport) { s.AgentLink = t }})
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Error("agent-host stopped", "err", err)
+			s.agentErr = err
 		}
 	}()
 	return apiReady
+}
+
+// RestartAgentHost stops the agent host as a redeploy would (its context
+// ends; it returns once its daemon has) and starts it again over the same
+// data directory, resuming the saved pairing. Stack.Agent then talks to
+// the new one.
+func (s *Stack) RestartAgentHost() error {
+	s.agentStop()
+	select {
+	case <-s.agentDone:
+	case <-time.After(30 * time.Second):
+		return errors.New("the agent host did not stop within 30 s")
+	}
+	ready := s.startAgentHost(s.ctx, "")
+	select {
+	case addr := <-ready:
+		s.Agent = &daemon.Client{BaseURL: "http://" + addr}
+		return nil
+	case <-s.agentDone:
+		return fmt.Errorf("the restarted agent host stopped: %v", s.agentErr)
+	case <-time.After(60 * time.Second):
+		return errors.New("the restarted agent host's API did not come up in 60 s")
+	}
 }
 
 func (s *Stack) awaitAgentHost(apiReady <-chan string) error {

@@ -2,6 +2,8 @@
 // proving key, connects to the chain and to the signer through the relay
 // (pairing the first time from a pairing URI, resuming the saved, encrypted
 // pairing state afterwards), and serves the daemon's HTTP API on loopback.
+// The daemon keeps its Idempotency-Keys in the same data directory, so a
+// retry after a restart is never proposed twice.
 package agenthost
 
 import (
@@ -44,8 +46,10 @@ type Config struct {
 	// PairingURI pairs with the signer (the URI it shows); needed only the
 	// first time: the pairing state is saved, encrypted, in DataDir.
 	PairingURI string
-	Repair     bool   // pair again with PairingURI, replacing the saved pairing
-	DataDir    string // the encrypted pairing state; default ./.leash-agent
+	Repair     bool // pair again with PairingURI, replacing the saved pairing
+	// DataDir holds the encrypted pairing state and the Idempotency-Keys
+	// with their records (daemon.IdempotencyFile); default ./.leash-agent.
+	DataDir    string
 	StateKey   string // key file of the pairing state; default DataDir/state.key
 	Passphrase string // instead of a key file: scrypt(passphrase)
 	// OnCode shows a pairing's comparison code (default: logged).
@@ -104,7 +108,7 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 	}
 	log.Info("loaded the policy and proving key", "commitment", pol.Commitment(), "ms", time.Since(start).Milliseconds())
-	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log, Guard: cfg.Guard}
+	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log, Guard: cfg.Guard, DataDir: cfg.DataDir}
 	if len(pol.SignatureRules()) > 0 {
 		// Signatures (x402 payments, permits) need the typed-data key.
 		tpk, err := typedcircuit.ReadProvingKey(cfg.KeysDir)
@@ -164,13 +168,18 @@ func Run(ctx context.Context, cfg Config) error {
 		h = cfg.Middleware(h)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// Run returns only after the daemon has (a proof under way finishes),
+	// so that its data directory is released for the next start.
+	ctx, stop := context.WithCancel(ctx)
+	daemonDone := make(chan struct{})
+	defer func() { stop(); <-daemonDone }()
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shut)
 	}()
-	go func() { _ = d.Run(ctx) }()
+	go func() { defer close(daemonDone); _ = d.Run(ctx) }()
 	log.Info("agent-host API listening", "addr", ln.Addr().String())
 	if cfg.Ready != nil {
 		cfg.Ready(ln.Addr().String())

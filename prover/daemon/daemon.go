@@ -85,12 +85,23 @@ type Config struct {
 	// optional bearer token; see package httpguard). Its zero value serves
 	// loopback callers without a token.
 	Guard httpguard.Config
+	// DataDir keeps the Idempotency-Keys and the records they made across
+	// restarts (IdempotencyFile, created 0600 with the directory 0700);
+	// "" keeps them in memory only, forgotten by a restart (tests, and
+	// embedders that never retry across one). New refuses a damaged or
+	// foreign key file with ErrIdempotencyStore.
+	DataDir string
+	// IdempotencyTTL is how long a key is kept once its record is final;
+	// default DefaultIdempotencyTTL (24 h). Reused after that, a key makes
+	// a new request. At most History keyed records are kept (the oldest
+	// final ones go first; one that is not final is never dropped).
+	IdempotencyTTL time.Duration
 
 	Workers     int           // concurrent proofs; default runtime.NumCPU()
 	QueueDepth  int           // queued requests before 429; default 4 × Workers
 	MaxAttempts int           // proofs per request (re-proving on stale state); default 8
 	MinedWait   time.Duration // how long to follow a signed tx for mining; default 2 min
-	History     int           // finished records kept; default 10,000
+	History     int           // finished records (and their keys) kept; default 10,000
 	Clock       func() time.Time
 	Logger      *slog.Logger
 }
@@ -157,13 +168,30 @@ func New(cfg Config) (*Daemon, error) {
 	if cfg.History <= 0 {
 		cfg.History = 10000
 	}
+	if cfg.IdempotencyTTL <= 0 {
+		cfg.IdempotencyTTL = DefaultIdempotencyTTL
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	d := &Daemon{cfg: cfg, recs: newRecords(cfg.History, cfg.Clock, cfg.Chain != nil), jobs: make(chan *job, cfg.QueueDepth),
+	recs := newRecords(cfg.History, cfg.IdempotencyTTL, cfg.Clock, cfg.Chain != nil, cfg.Logger)
+	if cfg.DataDir != "" {
+		log, live, torn, err := openIdemLog(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		if torn {
+			cfg.Logger.Warn("dropped the torn last line of the idempotency key file (a crash in the middle of a write; that request was never queued)", "file", log.path)
+		}
+		if err := recs.restore(log, live); err != nil {
+			log.close()
+			return nil, fmt.Errorf("daemon: rewrite the idempotency key file: %w", err)
+		}
+	}
+	d := &Daemon{cfg: cfg, recs: recs, jobs: make(chan *job, cfg.QueueDepth),
 		metrics: newMetrics(), inflight: map[string]*job{},
 		spends: newSpendLedger(cfg.Policy)}
 	if d.cfg.Budget == nil {
@@ -184,8 +212,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wg.Add(1)
 	go func() { defer wg.Done(); d.receiveLoop(ctx) }()
 	wg.Wait()
+	d.Close()
 	return ctx.Err()
 }
+
+// Close stops writing the key file and releases DataDir (Run calls it when
+// it returns). Nothing the daemon does afterwards is kept: a test calls it
+// to play a crash with a job still held by a prover.
+func (d *Daemon) Close() { d.recs.close() }
 
 // Intent is what an agent asks for. Missing nonce, fees and gas are filled
 // in. The calldata is Data, or Call for the daemon to ABI-encode, or
@@ -244,28 +278,33 @@ func (d *Daemon) submit(ctx context.Context, req request, key string) (Record, e
 	if len(key) > MaxIdempotencyKey {
 		return Record{}, wire.Errorf(wire.Malformed, "Idempotency-Key is longer than %d characters", MaxIdempotencyKey)
 	}
-	settle := func(string) {}
+	var c *idemClaim
 	if key != "" {
-		prev, s, err := d.recs.claim(ctx, key, requestSum(req.kind, req.canonical))
+		prev, held, err := d.recs.claim(ctx, key, requestSum(req.kind, req.canonical))
 		if err != nil || prev != nil {
 			if prev != nil {
 				return *prev, nil
 			}
 			return Record{}, err
 		}
-		settle = s
+		c = held
 	}
-	rec, err := d.admit(ctx, req)
-	if err != nil {
-		settle("") // nothing was made: the key is free again
-		return Record{}, err
+	rec, err := d.admit(ctx, req, c)
+	if c != nil {
+		if err != nil {
+			d.recs.drop(c) // nothing was queued: the key is free again
+		} else {
+			d.recs.keep(c)
+		}
 	}
-	settle(rec.ID)
-	return rec, nil
+	return rec, err
 }
 
-// admit builds, fills and pre-checks a request, and queues it.
-func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
+// admit builds, fills and pre-checks a request, and queues it. With an
+// idempotency claim c, the record is written to the key file (synced) by
+// recs.add before the job is queued: a proposal can leave only from a
+// worker that took the job, so the key is on disk first.
+func (d *Daemon) admit(ctx context.Context, req request, c *idemClaim) (Record, error) {
 	start := d.cfg.Clock()
 	in, summary, err := req.build(ctx)
 	if err != nil {
@@ -282,7 +321,9 @@ func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
 				Summary: summary, Program: run, Created: start, Updated: d.cfg.Clock()}
 			rec.Timings.PrecheckMs = ms(rec.Updated.Sub(start))
 			rec.Timings.TotalMs = rec.Timings.PrecheckMs
-			d.recs.add(rec)
+			if err := d.recs.add(rec, c); err != nil {
+				return Record{}, err
+			}
 			return *rec, nil
 		}
 	}
@@ -304,13 +345,19 @@ func (d *Daemon) admit(ctx context.Context, req request) (Record, error) {
 		rec.Status, rec.Code, rec.Message = StatusRejected, wire.CodeOf(err), wire.MessageOf(err)
 		rec.Hint = d.hint(ctx, rec.Code, tx, now)
 		rec.Timings.TotalMs = rec.Timings.PrecheckMs
-		d.recs.add(rec)
+		if err := d.recs.add(rec, c); err != nil {
+			return Record{}, err
+		}
 		d.metrics.requests.WithLabelValues("precheck_rejected").Inc()
 		d.cfg.Logger.Info("pre-check refused", "id", rec.ID, "code", rec.Code, "message", rec.Message)
 		return *rec, nil
 	}
 	j := &job{id: rec.ID, tx: *tx, queued: d.cfg.Clock(), runner: runner, decision: dec}
-	d.recs.add(rec) // before the job can be picked up, so every update finds it
+	// Before the job can be picked up, so every update finds it, and the
+	// key is on disk before any proposal can leave.
+	if err := d.recs.add(rec, c); err != nil {
+		return Record{}, err
+	}
 	select {
 	case d.jobs <- j:
 	default:
@@ -503,7 +550,7 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	j.tx = tx // what the window will count if it is signed (a program may have decided again)
 	d.mu.Unlock()
 	if !d.waitTurn(ctx, j) {
-		d.finish(j, StatusFailed, wire.Internal, "shutting down")
+		d.finish(j, StatusFailed, wire.Internal, "the agent host stopped before sending it: nothing was proposed; ask again with a new Idempotency-Key")
 		return
 	}
 	j.sent = d.cfg.Clock()

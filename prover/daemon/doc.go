@@ -22,7 +22,22 @@
 //
 // Guarantees of the API: an Idempotency-Key is reserved before any work
 // (concurrent repeats get the one record; the key with another request is
-// refused with idempotency_mismatch); lists are never null; stage timings
+// refused with idempotency_mismatch). With Config.DataDir the keys survive
+// a restart: the key, the request's fingerprint and its record are written
+// and fsynced to DataDir/idempotency.jsonl (0600) before the request is
+// queued, so no proposal leaves before its key is on disk, and a repeat
+// after a crash or a redeploy returns the first record. A record that was
+// not final when the daemon stopped comes back interrupted (its outcome is
+// unknown to the new daemon: the signer may have signed it) and is never
+// proposed again. Keys are kept IdempotencyTTL (24 h) after their record
+// is final and for at most History records (10,000; the oldest final ones
+// go first, one that is not final never); reused after that, a key makes a
+// new request. The file is decoded strictly: a damaged or foreign one
+// refuses the start (idempotency_store_damaged), a torn last line (a crash
+// mid-write, never acknowledged) is dropped. Without a DataDir (tests) the
+// keys live in memory only. A daemon holds DataDir/idempotency.lock
+// (flock) while it runs: a second one over the same DataDir refuses to
+// start (data_dir_in_use). Lists are never null; stage timings
 // are measured between instants, never derived, so none is negative; every
 // error is a stable code (errors.go, docs/protocol.md).
 //

@@ -22,6 +22,15 @@ const (
 	CodeReverted wire.Code = "reverted"
 	// CodeChainUnavailable: the chain RPC could not be read (502).
 	CodeChainUnavailable wire.Code = "chain_unavailable"
+	// CodeInterrupted: on an interrupted record, the agent host stopped
+	// before the request was final; whether the signer signed it is
+	// unknown to this daemon.
+	CodeInterrupted wire.Code = "interrupted"
+	// CodeIdempotencyStore: at start, the key file in DataDir is damaged
+	// or foreign; the daemon refuses to start (see the message).
+	CodeIdempotencyStore wire.Code = "idempotency_store_damaged"
+	// CodeDataDirInUse: at start, another daemon holds DataDir's lock.
+	CodeDataDirInUse wire.Code = "data_dir_in_use"
 )
 
 // MaxIdempotencyKey bounds an Idempotency-Key.
@@ -29,6 +38,10 @@ const MaxIdempotencyKey = 128
 
 // ErrIdempotencyMismatch matches (errors.Is) the refusal of a reused key.
 var ErrIdempotencyMismatch = &wire.Error{Code: CodeIdempotencyMismatch}
+
+// ErrIdempotencyStore matches (errors.Is) the refusal to start over a
+// damaged or foreign key file.
+var ErrIdempotencyStore = &wire.Error{Code: CodeIdempotencyStore}
 
 func errIdempotencyMismatch(key string) error {
 	return &wire.Error{Code: CodeIdempotencyMismatch, Message: fmt.Sprintf(

@@ -14,6 +14,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/leash-wallet/leash/circuits/policytest"
+	"github.com/leash-wallet/leash/prover"
 	"github.com/leash-wallet/leash/prover/abicall"
 	"github.com/leash-wallet/leash/prover/daemon"
 	"github.com/leash-wallet/leash/prover/daemon/daemontest"
@@ -384,5 +386,46 @@ func TestPayX402NotConfigured(t *testing.T) {
 	res := call(t, st.cs, "pay_x402", map[string]any{"url": "http://127.0.0.1:1/paid"}, nil)
 	if !res.IsError || !strings.Contains(text(res), "not_configured") {
 		t.Fatalf("%v %s", res.IsError, text(res))
+	}
+}
+
+// holdingProver holds every proof until released (a job stays queued or
+// proving while its agent host is stopped).
+type holdingProver struct {
+	daemon.Prover
+	release chan struct{}
+}
+
+func (p *holdingProver) Prove(req prover.Request) (*wire.Proposal, error) {
+	<-p.release
+	return p.Prover.Prove(req)
+}
+
+// TestInterruptedIsAnErrorThatSaysItMayBeSigned: a transfer cut off by an
+// agent-host restart comes back, on the retry of its key, interrupted: a
+// tool error telling the agent it may have been signed (never "nothing
+// was signed", which would invite a retry with a new key: a double
+// payment).
+func TestInterruptedIsAnErrorThatSaysItMayBeSigned(t *testing.T) {
+	dir := t.TempDir()
+	ch := daemontest.NewChain()
+	pol := policytest.Policy(t)
+	hp := &holdingProver{Prover: policytest.Prover(t, pol), release: make(chan struct{})}
+	t.Cleanup(func() { close(hp.release) })
+	h1 := daemontest.Start(t, daemon.Config{Chain: ch, Reader: ch, Account: addr(account), DataDir: dir, Prover: hp, Workers: 1})
+	to := addr(alice)
+	first, err := h1.Client.Transfer(t.Context(), daemon.Transfer{To: &to, Amount: "0.01"}, "k-int", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h1.Stop()
+	h2 := daemontest.Start(t, daemon.Config{Chain: ch, Reader: ch, Account: addr(account), DataDir: dir})
+	var n atomic.Int64
+	cs := connect(t, mcpserver.New(mcpserver.Config{Client: h2.Client}), &n)
+	var r mcpserver.TxResult
+	res := call(t, cs, "transfer_native", map[string]any{"to": alice, "amount": "0.01", "idempotencyKey": "k-int"}, &r)
+	if !res.IsError || r.ID != first.ID || r.Status != daemon.StatusInterrupted || !strings.Contains(text(res), "MAY HAVE BEEN SIGNED") ||
+		strings.Contains(text(res), "nothing was signed") {
+		t.Fatalf("%+v\n%s", r, text(res))
 	}
 }

@@ -11,7 +11,7 @@ import (
 // amounts in units and what to do next.
 type TxResult struct {
 	ID       string   `json:"id" jsonschema:"the request id: give it to transaction_status"`
-	Status   string   `json:"status" jsonschema:"queued, proving, sent, signed, mined, rejected or failed"`
+	Status   string   `json:"status" jsonschema:"queued, proving, sent, signed, mined, rejected, failed or interrupted (the agent host restarted before it was final: it may have been signed)"`
 	Final    bool     `json:"final" jsonschema:"true when nothing more will happen to this request"`
 	Summary  string   `json:"summary,omitempty" jsonschema:"what was asked, in words"`
 	Code     string   `json:"code,omitempty" jsonschema:"on a refusal, its stable code, e.g. policy_violation:value or revoked"`
@@ -87,7 +87,7 @@ func txResult(r daemon.Record) TxResult {
 	if r.Tx != nil {
 		out.To = r.Tx.To.Hex()
 		out.ValueETH = daemon.FormatUnits(r.Tx.Value.Big(), daemon.NativeDecimals)
-		if r.Status != daemon.StatusQueued && r.Status != daemon.StatusRejected || r.Attempts > 0 {
+		if r.Status != daemon.StatusQueued && r.Status != daemon.StatusRejected && r.Status != daemon.StatusInterrupted || r.Attempts > 0 {
 			n := uint64(r.Tx.Nonce)
 			out.Nonce = &n
 		}
@@ -111,6 +111,8 @@ func txResult(r daemon.Record) TxResult {
 		out.Next = "done: signed and broadcast (this agent host does not follow mining)"
 	case r.Status == daemon.StatusRejected && r.Code == daemon.NoTrade:
 		out.Next = "the program holds: nothing to do now; run it again later"
+	case r.Status == daemon.StatusInterrupted:
+		out.Next = "INTERRUPTED: the agent host restarted before this was final and it MAY HAVE BEEN SIGNED; check the wallet's activity or balance (get_wallet) before asking again with a new idempotencyKey, or you may pay twice"
 	case out.Final:
 		out.Next = "refused: read hint for what would pass; nothing was signed"
 	default:
@@ -123,6 +125,7 @@ func txResult(r daemon.Record) TxResult {
 // act on (isError), as opposed to a decision to hold.
 func refused(r daemon.Record) bool {
 	return (r.Status == daemon.StatusRejected && r.Code != daemon.NoTrade) || r.Status == daemon.StatusFailed ||
+		r.Status == daemon.StatusInterrupted ||
 		r.Code == daemon.CodeReverted
 }
 

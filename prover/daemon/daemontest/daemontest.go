@@ -119,6 +119,18 @@ type Harness struct {
 	Signer *Signer
 	Pipe   *Pipe
 	Client *daemon.Client
+
+	stop context.CancelFunc
+}
+
+// Stop stops the daemon and its server before the test ends, as a crash or
+// a redeploy would (a test then starts another over the same DataDir): it
+// releases the DataDir at once, and a job a blocked prover holds is left
+// where it is.
+func (h *Harness) Stop() {
+	h.Server.Close()
+	h.stop()
+	h.Daemon.Close() // whatever the daemon still does is not kept, as after a crash
 }
 
 // Start runs a daemon with cfg until the test ends: for the example policy
@@ -151,5 +163,5 @@ func Start(t testing.TB, cfg daemon.Config) *Harness {
 	t.Cleanup(func() { check.Report(t) }) // after the server closed: every response is in
 	srv := httptest.NewServer(check.Wrap(t, d.Handler()))
 	t.Cleanup(srv.Close)
-	return &Harness{Server: srv, Signer: s, Pipe: p, Client: &daemon.Client{BaseURL: srv.URL}, Spec: check, Daemon: d}
+	return &Harness{Server: srv, Signer: s, Pipe: p, Client: &daemon.Client{BaseURL: srv.URL}, Spec: check, Daemon: d, stop: cancel}
 }
