@@ -1,7 +1,6 @@
 package prover
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	cs "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/leash-wallet/leash/circuits/groth16v"
+	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/wire"
@@ -20,9 +21,10 @@ import (
 // It is safe for concurrent use; each Prove uses the CPU fully, so callers
 // bound concurrency (one proof per core).
 type Prover struct {
-	pol *policy.Policy
-	pk  *groth16.ProvingKey
-	ccs *cs.R1CS
+	pol   *policy.Policy
+	pk    *groth16.ProvingKey
+	ccs   *cs.R1CS
+	hints *groth16v.Verifier // nil: proofs without residue hints
 }
 
 // New returns a Prover for pol with proving key pk.
@@ -32,6 +34,20 @@ func New(pol *policy.Policy, pk *groth16.ProvingKey) (*Prover, error) {
 		return nil, err
 	}
 	return &Prover{pol: pol, pk: pk, ccs: ccs}, nil
+}
+
+// WithHints returns a copy of p whose proofs carry their residue hint
+// (groth16v, residue.go), made with vkBytes, the policy circuit's verifying key as the signer
+// loads it (gnark's compressed encoding): the signer's check then skips
+// the final exponentiation.
+func (p *Prover) WithHints(vkBytes []byte) (*Prover, error) {
+	h, err := groth16v.NewVerifierFromBytes(vkBytes, policy.NumPublicInputs)
+	if err != nil {
+		return nil, err
+	}
+	q := *p
+	q.hints = h
+	return &q, nil
 }
 
 // Request is what to prove: the transaction, and the signer state it will be
@@ -75,8 +91,8 @@ func (p *Prover) Prove(req Request) (*wire.Proposal, error) {
 	if err != nil {
 		return nil, wire.Errorf(wire.Unsatisfiable, "the circuit refuses this transaction: it does not satisfy the policy")
 	}
-	var buf bytes.Buffer
-	if _, err := proof.WriteTo(&buf); err != nil {
+	proofBytes, err := gnarkconv.ProofBytes(proof, w, p.hints)
+	if err != nil {
 		return nil, fmt.Errorf("prove: encode proof: %w", err)
 	}
 	id := req.ID
@@ -93,7 +109,7 @@ func (p *Prover) Prove(req Request) (*wire.Proposal, error) {
 		PolicyCommitment: p.pol.Commitment(),
 		Time:             st.Time,
 		State:            p.pol.Hint(req.Tx, st),
-		Proof:            buf.Bytes(),
+		Proof:            proofBytes,
 	}, nil
 }
 

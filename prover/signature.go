@@ -5,6 +5,7 @@ import (
 
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 
+	"github.com/leash-wallet/leash/circuits/groth16v"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/typedcircuit"
 	"github.com/leash-wallet/leash/wasm/eip712"
@@ -14,13 +15,28 @@ import (
 // SigProver proves EIP-712 typed data against one policy with the
 // typed-data circuit's proving key (issue 17).
 type SigProver struct {
-	pol *policy.Policy
-	pk  *groth16.ProvingKey
+	pol   *policy.Policy
+	pk    *groth16.ProvingKey
+	hints *groth16v.Verifier // nil: proofs without residue hints
 }
 
 // NewSigProver returns a SigProver for pol with typedcircuit's key pk.
 func NewSigProver(pol *policy.Policy, pk *groth16.ProvingKey) *SigProver {
 	return &SigProver{pol: pol, pk: pk}
+}
+
+// WithHints returns a copy of p whose proofs carry their residue hint
+// (groth16v, residue.go), made with vkBytes, typedcircuit's verifying key as the signer
+// loads it (gnark's compressed encoding): the signer's check then skips
+// the final exponentiation.
+func (p *SigProver) WithHints(vkBytes []byte) (*SigProver, error) {
+	h, err := groth16v.NewVerifierFromBytes(vkBytes, policy.NumSigPublicInputs)
+	if err != nil {
+		return nil, err
+	}
+	q := *p
+	q.hints = h
+	return &q, nil
 }
 
 // SigRequest is what to prove: the eth_signTypedData_v4 document and the
@@ -69,7 +85,7 @@ func (p *SigProver) Prove(req SigRequest) (*wire.SigProposal, error) {
 	if err != nil {
 		return nil, err
 	}
-	proof, err := typedcircuit.Prove(p.pk, a)
+	proof, err := typedcircuit.Prove(p.pk, a, p.hints)
 	if err != nil {
 		return nil, err
 	}

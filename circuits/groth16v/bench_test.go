@@ -113,3 +113,43 @@ func BenchmarkBackends(b *testing.B) {
 	b.ReportMetric(float64(mb.Microseconds()), "bn-backend-p50-µs")
 	b.ReportMetric(float64(mb)/float64(mg), "bn/gnark")
 }
+
+// BenchmarkResidueHint times VerifyBytes on the same proof without and
+// with its residue hint, alternately (medians and their difference), and
+// the prover's cost of the hint (AppendHint, which also decodes and checks
+// the proof):
+//
+//	go test -run '^$' -bench ResidueHint ./circuits/groth16v
+//	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm \
+//	    go test -run '^$' -bench ResidueHint ./circuits/groth16v
+func BenchmarkResidueHint(b *testing.B) {
+	f := getFixture(b)
+	c := f.cases[2]
+	hb := hinted(b, f, c)
+	var plain, hint []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if err := f.verifier.VerifyBytes(c.bytes, c.public); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if err := f.verifier.VerifyBytes(hb, c.public); err != nil {
+			b.Fatal(err)
+		}
+		plain = append(plain, t1.Sub(t0))
+		hint = append(hint, time.Since(t1))
+	}
+	mp, mh := median(plain), median(hint)
+	b.ReportMetric(float64(mp.Microseconds()), "plain-p50-µs")
+	b.ReportMetric(float64(mh.Microseconds()), "hinted-p50-µs")
+	b.ReportMetric(float64((mp - mh).Microseconds()), "gain-µs")
+	var mk []time.Duration
+	for range 5 {
+		t0 := time.Now()
+		if _, err := f.verifier.AppendHint(c.bytes, c.public); err != nil {
+			b.Fatal(err)
+		}
+		mk = append(mk, time.Since(t0))
+	}
+	b.ReportMetric(float64(median(mk).Microseconds()), "append-hint-p50-µs")
+}

@@ -26,17 +26,25 @@ func TestBreakdown(t *testing.T) {
 	c := f.cases[2]
 	v := f.verifier
 	var sum bn254.G1Affine
+	hint, err := v.Hint(c.proof, c.public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hb := hinted(t, f, c)
 	parts := []struct {
 		name string
 		f    func()
 	}{
 		{"verify-bytes", func() { _ = v.VerifyBytes(c.bytes, c.public) }},
+		{"verify-bytes, residue hint", func() { _ = v.VerifyBytes(hb, c.public) }},
 		{"decode (incl. G2 subgroup)", func() { _, _ = DecodeProof(c.bytes) }},
 		{"  G2 subgroup check", func() { g2InSubGroup(&c.proof.Bs, defaultBackend) }},
 		{"  G2 subgroup check (gnark)", func() { c.proof.Bs.IsInSubGroup() }},
 		{"msm (comb)", func() { sum = msmOnly(v, c.public) }},
 		{"miller (fused, 3 pairs)", func() { millerOnly(v, &c.proof.Ar, &c.proof.Bs, &c.proof.Krs, &sum) }},
 		{"final exponentiation", func() { feDur = finalExpOnly(v, &c.proof.Ar, &c.proof.Bs, &c.proof.Krs, &sum) }},
+		{"check (msm, miller, final exp.)", func() { v.pairing.check(c.proof, c.public) }},
+		{"check with residue hint", func() { v.pairing.checkHint(c.proof, c.public, hint) }},
 		{"1000 bn.Fp.Mul", func() {
 			var x, y bn.Fp
 			x.SetUint64(3)
@@ -95,7 +103,7 @@ func millerOnly(v *Verifier, a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G
 	case *bnPairing:
 		p.fusedMillerLoop(a, b, c, s)
 	case *gnarkPairing:
-		p.fusedMillerLoop(a, b, c, s)
+		p.fusedMillerLoop(a, b, c, s, nil)
 	}
 }
 
@@ -109,7 +117,7 @@ func finalExpOnly(v *Verifier, a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254
 		r.FinalExponentiation(&ml)
 		return time.Since(t0)
 	case *gnarkPairing:
-		ml := p.fusedMillerLoop(a, b, c, s)
+		ml := p.fusedMillerLoop(a, b, c, s, nil)
 		t0 := time.Now()
 		bn254.FinalExponentiation(&ml)
 		return time.Since(t0)

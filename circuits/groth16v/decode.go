@@ -31,7 +31,9 @@ const (
 // ProofSize bytes, every point compressed, canonical, on the curve, in its
 // prime-order subgroup (the G2 check included) and not the point at
 // infinity, no BSB22 commitment, and a proof-of-knowledge slot that is the
-// encoded infinity. Anything else is wire.Malformed.
+// encoded infinity; or those ProofSize bytes followed by a residue hint of
+// exactly HintSize bytes (version 1, a root index below 27, c canonical
+// and not zero). Anything else is wire.Malformed.
 func DecodeProof(b []byte) (*Proof, error) {
 	return decodeProof(b, defaultBackend)
 }
@@ -40,8 +42,17 @@ func DecodeProof(b []byte) (*Proof, error) {
 // roots and the G2 subgroup check). The cheap layout checks come first, so
 // garbage costs no square root.
 func decodeProof(b []byte, be backend) (*Proof, error) {
-	if len(b) != ProofSize {
-		return nil, wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(b), ProofSize)
+	var hint *Hint
+	switch len(b) {
+	case ProofSize:
+	case ProofSize + HintSize:
+		h, err := decodeHint(b[ProofSize:])
+		if err != nil {
+			return nil, err
+		}
+		hint, b = h, b[:ProofSize]
+	default:
+		return nil, wire.Errorf(wire.Malformed, "proof: %d bytes, want %d (or %d with a residue hint)", len(b), ProofSize, ProofSize+HintSize)
 	}
 	const (
 		offB   = bn254.SizeOfG1AffineCompressed
@@ -65,7 +76,7 @@ func decodeProof(b []byte, be backend) (*Proof, error) {
 			return nil, err
 		}
 	}
-	var p Proof
+	p := Proof{Hint: hint}
 	if err := setG1(&p.Ar, b[:offB], "A", be); err != nil {
 		return nil, err
 	}

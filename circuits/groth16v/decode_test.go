@@ -257,8 +257,11 @@ func TestNewVerifierRejects(t *testing.T) {
 // per-run keys. Regenerate with LEASH_UPDATE_TESTDATA=1.
 func TestTestdata(t *testing.T) {
 	dir := filepath.Join("testdata", "proofs")
-	if os.Getenv("LEASH_UPDATE_TESTDATA") == "1" {
+	switch os.Getenv("LEASH_UPDATE_TESTDATA") {
+	case "1":
 		writeTestdata(t, dir)
+	case "hints":
+		writeHintTestdata(t, dir)
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "*.bin"))
 	if err != nil || len(files) == 0 {
@@ -298,6 +301,28 @@ func writeTestdata(t *testing.T, dir string) {
 	write("valid.bin", c.bytes)
 	for name, b := range malformedProofs(t, c.bytes, c.gnark) {
 		write("expfail_"+strings.NewReplacer(" ", "_", "=", "_").Replace(name)+".bin", b)
+	}
+	writeHintTestdata(t, dir)
+}
+
+// writeHintTestdata writes a hinted valid proof and the malformed hints
+// (LEASH_UPDATE_TESTDATA=hints writes only these), and the fuzz seeds.
+func writeHintTestdata(t *testing.T, dir string) {
+	f := getFixture(t)
+	c := f.cases[0]
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := hinted(t, f, c)
+	write("valid_hinted.bin", h)
+	names := strings.NewReplacer(" ", "_", "=", "_", "[", "", "]", "", "+", "plus")
+	for name, b := range malformedHints(h) {
+		if strings.HasPrefix(name, "c[") && !strings.HasPrefix(name, "c[0]") && !strings.HasPrefix(name, "c[11]") {
+			continue // the first and last coefficients stand for all twelve
+		}
+		write("expfail_"+names.Replace(name)+".bin", b)
 	}
 	// Seeds for FuzzDecodeProof in the native corpus format.
 	corpus := filepath.Join("testdata", "fuzz", "FuzzDecodeProof")

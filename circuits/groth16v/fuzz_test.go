@@ -16,21 +16,24 @@ import (
 func strconvQuote(b []byte) string { return strconv.Quote(string(b)) }
 
 // FuzzDecodeProof: DecodeProof never panics, decodes alike with both
-// backends' G2 subgroup checks, refuses with wire.Malformed only, and what it accepts re-encodes to the same bytes (one encoding per
-// proof) and can be verified without panicking, with the same verdict
-// through Verify and VerifyBytes. Seeds: testdata/fuzz/FuzzDecodeProof and
-// the fixture's valid proofs.
+// backends' G2 subgroup checks, refuses with wire.Malformed only, and what
+// it accepts re-encodes to the same bytes (one encoding per proof and
+// hint; the proof part is gnark's encoding) and can be verified without
+// panicking, with the same verdict through Verify and VerifyBytes. Seeds:
+// testdata/fuzz/FuzzDecodeProof and the fixture's valid proofs, with and
+// without their residue hints.
 func FuzzDecodeProof(f *testing.F) {
 	fx := getFixture(f)
 	for _, c := range fx.cases {
 		f.Add(c.bytes)
+		f.Add(hinted(f, fx, c))
 	}
 	pub := fx.cases[0].public
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := DecodeProof(b)
 		for _, be := range backends { // the two G2 subgroup checks agree
 			q, e := decodeProof(b, be)
-			if wire.CodeOf(e) != wire.CodeOf(err) || (err == nil && *q != *p) {
+			if wire.CodeOf(e) != wire.CodeOf(err) || (err == nil && !bytes.Equal(q.Bytes(), p.Bytes())) {
 				t.Fatalf("decodeProof(%s) says %v, DecodeProof says %v", be, e, err)
 			}
 		}
@@ -44,8 +47,11 @@ func FuzzDecodeProof(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encode: %v", err)
 		}
-		if !bytes.Equal(again, b) || !bytes.Equal(p.Bytes(), b) {
+		if !bytes.Equal(again, b[:ProofSize]) || !bytes.Equal(p.Bytes(), b) {
 			t.Fatalf("accepted a non-canonical encoding")
+		}
+		if (p.Hint != nil) != (len(b) == ProofSize+HintSize) {
+			t.Fatalf("a hint of %d bytes decoded as %v", len(b)-ProofSize, p.Hint)
 		}
 		var codes []wire.Code
 		for _, v := range fx.verifiers {

@@ -1,6 +1,11 @@
 package groth16v
 
-import "github.com/consensys/gnark-crypto/ecc/bn254/fr"
+import (
+	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/leash-wallet/leash/circuits/groth16v/internal/bn"
+)
 
 // The check S = K₀ + Σ xᵢKᵢ, e(A, B)·e(C, −δ)·e(S, −γ) = e(α, β) has two
 // backends with the same algorithms (comb tables for the MSM, one fused
@@ -44,4 +49,22 @@ type pairingCheck interface {
 	// S = K₀ + Σ xᵢKᵢ, for a proof whose points are in their groups and
 	// not the point at infinity, and len(public) = nbPublic.
 	check(p *Proof, public []fr.Element) bool
+	// checkHint is check by a residue hint (residue.go), without the
+	// final exponentiation.
+	checkHint(p *Proof, public []fr.Element, h *Hint) bool
+	// residue is f·g⁻¹ (residue.go), from which the prover's hint is
+	// made.
+	residue(p *Proof, public []fr.Element) bn254.E12
+}
+
+// mlAlphaBeta is g, the Miller loop value of (α, β) as package bn computes
+// it: the residue check compares with it, so both backends and every
+// prover must use this one.
+func mlAlphaBeta(alpha *bn254.G1Affine, beta *bn254.G2Affine) bn254.E12 {
+	var a bn.G1
+	var b bn.G2
+	a.FromGnark(alpha)
+	b.FromGnark(beta)
+	ml := bn.MillerLoop(&a, &b, nil)
+	return ml.Gnark()
 }

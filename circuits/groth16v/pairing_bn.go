@@ -26,6 +26,7 @@ type bnPairing struct {
 	k0Inf              bool  // K₀ is the point at infinity
 	comb               *bnComb
 	alphaBeta          bn.Fp12
+	mlAlphaBeta        bn.Fp12 // g, the Miller loop value of (α, β), for the residue check
 	negDelta, negGamma *bn.Lines
 }
 
@@ -39,8 +40,8 @@ func newBNPairing(k []bn254.G1Affine, alpha *bn254.G1Affine, beta, negDelta, neg
 	var b bn.G2
 	a.FromGnark(alpha)
 	b.FromGnark(beta)
-	ml := bn.MillerLoop(&a, &b, nil)
-	p.alphaBeta.FinalExponentiation(&ml)
+	p.mlAlphaBeta = bn.MillerLoop(&a, &b, nil)
+	p.alphaBeta.FinalExponentiation(&p.mlAlphaBeta)
 	ld, lg := bn254.PrecomputeLines(*negDelta), bn254.PrecomputeLines(*negGamma)
 	p.negDelta = bn.LinesFromGnark(&ld)
 	p.negGamma = bn.LinesFromGnark(&lg)
@@ -66,6 +67,33 @@ func (v *bnPairing) check(p *Proof, public []fr.Element) bool {
 	return got.Equal(&v.alphaBeta)
 }
 
+// checkHint is check by the residue hint h (residue.go): it reports
+// whether f·wᵢ·c^(−λ) = g for the fused Miller loop value f.
+func (v *bnPairing) checkHint(p *Proof, public []fr.Element, h *Hint) bool {
+	s := v.sum(public)
+	var cc bn.G1
+	cc.FromGnark(&p.Krs)
+	var c, w bn.Fp12
+	c.FromGnark(&h.C)
+	w.FromGnark(&rootsOfUnity()[h.Root])
+	f := v.millerLoopWith(&p.Ar, &p.Bs, &cc, &s, &c)
+	f.Mul(&f, &w)
+	return f.Equal(&v.mlAlphaBeta)
+}
+
+// residue is f·g⁻¹ in gnark-crypto's representation, for the prover's
+// hint.
+func (v *bnPairing) residue(p *Proof, public []fr.Element) bn254.E12 {
+	s := v.sum(public)
+	var cc bn.G1
+	cc.FromGnark(&p.Krs)
+	var gi bn.Fp12
+	gi.Inverse(&v.mlAlphaBeta)
+	f := v.millerLoop(&p.Ar, &p.Bs, &cc, &s)
+	f.Mul(&f, &gi)
+	return f.Gnark()
+}
+
 // fusedMillerLoop computes the product of the Miller functions of
 // (a, b), (c, −δ) and (s, −γ), ready for the final exponentiation. a, b
 // and c must not be the point at infinity; s may be.
@@ -86,6 +114,12 @@ func (v *bnPairing) fusedMillerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c, s *
 // lines need −x/y and 1/y of c and s: with s = (X/Z², Y/Z³) these are
 // −XZ/Y and Z³/Y, and one inversion of y_c·Y serves both points.
 func (v *bnPairing) millerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c *bn.G1, s *bn.G1Jac) bn.Fp12 {
+	return v.millerLoopWith(a, b, c, s, nil)
+}
+
+// millerLoopWith is millerLoop, times res^(−λ) when res is not nil
+// (bn.MillerLoopResidue).
+func (v *bnPairing) millerLoopWith(a *bn254.G1Affine, b *bn254.G2Affine, c *bn.G1, s *bn.G1Jac, res *bn.Fp12) bn.Fp12 {
 	var fixed [2]bn.FixedPair
 	var invYc bn.Fp
 	if s.IsInfinity() {
@@ -111,5 +145,8 @@ func (v *bnPairing) millerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c *bn.G1, s
 	var pb bn.G2
 	pa.FromGnark(a)
 	pb.FromGnark(b)
+	if res != nil {
+		return bn.MillerLoopResidue(&pa, &pb, fixed[:], res)
+	}
 	return bn.MillerLoop(&pa, &pb, fixed[:])
 }

@@ -174,16 +174,18 @@ type gnarkPairing struct {
 	k0                 bn254.G1Affine // [K₀]₁
 	comb               []combTable    // of K₁…Kₙ
 	alphaBeta          bn254.GT
+	mlAlphaBeta        bn254.GT // g, the Miller loop value of (α, β) as package bn computes it, for the residue check
 	negDelta, negGamma lines
 }
 
-func newGnarkPairing(k []bn254.G1Affine, alphaBeta *bn254.GT, negDelta, negGamma *bn254.G2Affine) *gnarkPairing {
+func newGnarkPairing(k []bn254.G1Affine, alphaBeta, mlAlphaBeta *bn254.GT, negDelta, negGamma *bn254.G2Affine) *gnarkPairing {
 	return &gnarkPairing{
-		k0:        k[0],
-		comb:      newCombTables(k[1:]),
-		alphaBeta: *alphaBeta,
-		negDelta:  bn254.PrecomputeLines(*negDelta),
-		negGamma:  bn254.PrecomputeLines(*negGamma),
+		k0:          k[0],
+		comb:        newCombTables(k[1:]),
+		alphaBeta:   *alphaBeta,
+		mlAlphaBeta: *mlAlphaBeta,
+		negDelta:    bn254.PrecomputeLines(*negDelta),
+		negGamma:    bn254.PrecomputeLines(*negGamma),
 	}
 }
 
@@ -198,15 +200,38 @@ func (v *gnarkPairing) sum(public []fr.Element) bn254.G1Affine {
 
 func (v *gnarkPairing) check(p *Proof, public []fr.Element) bool {
 	s := v.sum(public)
-	ml := v.fusedMillerLoop(&p.Ar, &p.Bs, &p.Krs, &s)
+	ml := v.fusedMillerLoop(&p.Ar, &p.Bs, &p.Krs, &s, nil)
 	got := bn254.FinalExponentiation(&ml)
 	return got.Equal(&v.alphaBeta)
 }
 
+// checkHint is check by the residue hint h (residue.go): it reports
+// whether f·wᵢ·c^(−λ) = g for the fused Miller loop value f.
+func (v *gnarkPairing) checkHint(p *Proof, public []fr.Element, h *Hint) bool {
+	s := v.sum(public)
+	f := v.fusedMillerLoop(&p.Ar, &p.Bs, &p.Krs, &s, &h.C)
+	f.Mul(&f, &rootsOfUnity()[h.Root])
+	return f.Equal(&v.mlAlphaBeta)
+}
+
+// residue is f·g⁻¹, for the prover's hint.
+func (v *gnarkPairing) residue(p *Proof, public []fr.Element) bn254.E12 {
+	s := v.sum(public)
+	f := v.fusedMillerLoop(&p.Ar, &p.Bs, &p.Krs, &s, nil)
+	var gi bn254.E12
+	gi.Inverse(&v.mlAlphaBeta)
+	return *f.Mul(&f, &gi)
+}
+
 // fusedMillerLoop computes the product of the Miller functions of
 // (a, b), (c, −δ) and (s, −γ), ready for the final exponentiation. a, b
-// and c must not be the point at infinity; s may be.
-func (v *gnarkPairing) fusedMillerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Affine) bn254.GT {
+// and c must not be the point at infinity; s may be. With res not nil it
+// returns that product times res^(−λ), as bn.MillerLoopResidue does.
+func (v *gnarkPairing) fusedMillerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254.G1Affine, res *bn254.GT) bn254.GT {
+	var resInv bn254.GT
+	if res != nil {
+		resInv.Inverse(res)
+	}
 	// 1/y for the two fixed-line points in one inversion.
 	ys := []fp.Element{c.Y, s.Y}
 	ys = fp.BatchInvert(ys) // a zero (s at infinity) stays zero: its lines vanish to 1
@@ -232,10 +257,23 @@ func (v *gnarkPairing) fusedMillerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c, 
 	f.C0.B0, f.C0.B1, f.C0.B2, f.C1.B0, f.C1.B1 = p[0], p[1], p[2], p[3], p[4]
 	f.C1.B2.SetZero()
 	f.MulBy034(&l1.c0, &l1.c3, &l1.c4)
+	if res != nil {
+		var t bn254.GT
+		t.Square(&resInv) // the top digit's 1/c, squared for i = 64
+		f.Mul(&f, &t)
+	}
 
 	for i := n - 3; i >= 0; i-- {
 		f.Square(&f)
 		digit := bn254.LoopCounter[i]
+		if res != nil {
+			switch digit {
+			case 1:
+				f.Mul(&f, &resInv)
+			case -1:
+				f.Mul(&f, res)
+			}
+		}
 		if i == n-3 {
 			// i = 63, digit −1. T = 2B: instead of doubling to 4B and
 			// adding −B, take the lines through (2B, −B) and (2B, B),
@@ -293,6 +331,15 @@ func (v *gnarkPairing) fusedMillerLoop(a *bn254.G1Affine, b *bn254.G2Affine, c, 
 		e3, e4 := fixed[k].eval(0, n-1)
 		p = mul34by34(&c3, &c4, &e3, &e4)
 		f.MulBy01234(&p)
+	}
+	if res != nil {
+		var t bn254.GT
+		t.Frobenius(&resInv) // c^(−p)
+		f.Mul(&f, &t)
+		t.FrobeniusSquare(res) // c^(p²)
+		f.Mul(&f, &t)
+		t.FrobeniusCube(&resInv) // c^(−p³)
+		f.Mul(&f, &t)
 	}
 	return f
 }

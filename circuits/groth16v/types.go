@@ -47,17 +47,21 @@ func (vk *VerifyingKey) Bytes() []byte {
 }
 
 // Proof is a Groth16 BN254 proof without BSB22 commitments: A = Ar,
-// B = Bs, C = Krs, named as in gnark's backend/groth16/bn254.Proof.
+// B = Bs, C = Krs, named as in gnark's backend/groth16/bn254.Proof, and an
+// optional residue hint (residue.go) that lets the verifier skip the final
+// exponentiation.
 type Proof struct {
 	Ar, Krs bn254.G1Affine
 	Bs      bn254.G2Affine
+	Hint    *Hint // nil: verified with the final exponentiation
 }
 
 // Bytes is the proof's encoding as gnark's proof.WriteTo writes it for a
-// proof without commitments (ProofSize bytes). DecodeProof(p.Bytes()) gives
-// the proof back when its points are valid and not the infinity.
+// proof without commitments (ProofSize bytes), followed by the hint's
+// HintSize bytes when there is one. DecodeProof(p.Bytes()) gives the proof
+// back when its points are valid and not the infinity.
 func (p *Proof) Bytes() []byte {
-	out := make([]byte, 0, ProofSize)
+	out := make([]byte, 0, ProofSize+HintSize)
 	a, b, c := p.Ar.Bytes(), p.Bs.Bytes(), p.Krs.Bytes()
 	out = append(out, a[:]...)
 	out = append(out, b[:]...)
@@ -65,5 +69,9 @@ func (p *Proof) Bytes() []byte {
 	out = binary.BigEndian.AppendUint32(out, 0) // no commitments
 	var inf bn254.G1Affine                      // the proof of knowledge: the infinity
 	pok := inf.Bytes()
-	return append(out, pok[:]...)
+	out = append(out, pok[:]...)
+	if p.Hint != nil {
+		out = append(out, p.Hint.Bytes()...)
+	}
+	return out
 }

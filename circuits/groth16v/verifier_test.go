@@ -230,7 +230,7 @@ func fusedPairing(v *Verifier, a *bn254.G1Affine, b *bn254.G2Affine, c, s *bn254
 		fe.FinalExponentiation(&ml)
 		return fe.Gnark()
 	case *gnarkPairing:
-		ml := p.fusedMillerLoop(a, b, c, s)
+		ml := p.fusedMillerLoop(a, b, c, s, nil)
 		return bn254.FinalExponentiation(&ml)
 	}
 	panic("unknown pairing backend")

@@ -2,8 +2,10 @@ package policycircuit
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -80,4 +82,16 @@ func ReadProvingKeyFile(path string) (*groth16.ProvingKey, error) {
 
 func writeAtomic(path string, write func(io.Writer) error) error {
 	return atomicfile.Replace(path, 0o644, write)
+}
+
+// ReadHintKeyFile reads the verifying key at path for a prover's residue
+// hints (prover.Prover.WithHints and its twins): nil without an error when
+// the file does not exist, as hints are optional (the signer verifies a
+// proof without one the old way).
+func ReadHintKeyFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
 }

@@ -207,12 +207,16 @@ func Swap(amountIn *big.Int, in, out, to wire.Address) []byte {
 	return Calldata(SwapSig, amountIn, 0, 160, to, 1900000000, 2, in, out)
 }
 
-// Prover returns a prover for pol with the cached keys.
+// Prover returns a prover for pol with the cached keys, whose proofs carry
+// their residue hints (groth16v), as the agent host's do.
 func Prover(tb testing.TB, pol *policy.Policy) *prover.Prover {
 	tb.Helper()
-	_, keys, _ := Keys(tb)
+	_, keys, vk := Keys(tb)
 	p, err := prover.New(pol, keys.PK)
 	if err != nil {
+		tb.Fatal(err)
+	}
+	if p, err = p.WithHints(vk.Bytes()); err != nil {
 		tb.Fatal(err)
 	}
 	return p

@@ -21,7 +21,7 @@ func BenchmarkProve(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := typedcircuit.Prove(ks.PK, a); err != nil {
+		if _, err := typedcircuit.Prove(ks.PK, a, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -35,7 +35,7 @@ func BenchmarkVerify(b *testing.B) {
 	st := &wire.State{Time: tt.Now}
 	doc := tt.Authorization(nil)
 	a, _ := typedcircuit.Assign(pol, msg(b, doc), st, st.Time)
-	proof, err := typedcircuit.Prove(ks.PK, a)
+	proof, err := typedcircuit.Prove(ks.PK, a, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -265,7 +265,7 @@ func TestProveVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proof, err := typedcircuit.Prove(ks.PK, a)
+	proof, err := typedcircuit.Prove(ks.PK, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +286,7 @@ func TestProveVerify(t *testing.T) {
 	}
 	// An out-of-policy message cannot be proven.
 	bad, _ := typedcircuit.Assign(pol, msg(t, tt.Authorization(tt.Message("to", pt.Bob.Hex()))), st, st.Time)
-	if _, err := typedcircuit.Prove(ks.PK, bad); wire.CodeOf(err) != wire.Unsatisfiable {
+	if _, err := typedcircuit.Prove(ks.PK, bad, nil); wire.CodeOf(err) != wire.Unsatisfiable {
 		t.Fatalf("prove out of policy: %v", err)
 	}
 }

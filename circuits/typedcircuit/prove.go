@@ -1,19 +1,21 @@
 package typedcircuit
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	groth16 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/leash-wallet/leash/circuits/groth16v"
+	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/wire"
 )
 
 // Prove proves an assignment with pk and returns the proof in gnark's
-// compressed encoding (what proposals carry and groth16v decodes).
-func Prove(pk *groth16.ProvingKey, c *Circuit) ([]byte, error) {
+// compressed encoding (what proposals carry and groth16v decodes),
+// followed by its residue hint when hints is not nil (gnarkconv.ProofBytes).
+func Prove(pk *groth16.ProvingKey, c *Circuit, hints *groth16v.Verifier) ([]byte, error) {
 	r, err := Compile()
 	if err != nil {
 		return nil, err
@@ -26,9 +28,5 @@ func Prove(pk *groth16.ProvingKey, c *Circuit) ([]byte, error) {
 	if err != nil {
 		return nil, wire.Errorf(wire.Unsatisfiable, "the circuit refuses this typed data: it does not satisfy the policy")
 	}
-	var buf bytes.Buffer
-	if _, err := proof.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return gnarkconv.ProofBytes(proof, w, hints)
 }

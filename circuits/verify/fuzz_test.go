@@ -45,8 +45,10 @@ func FuzzDecodeProof(f *testing.F) {
 	pol := policytest.Policy(f)
 	st := policytest.State(f)
 	valid := policytest.Proposal(f, pol, policytest.Tx(f, "tx-ok"), st)
-	f.Add([]byte(valid.Proof))
+	f.Add([]byte(valid.Proof))                    // with its residue hint
+	f.Add([]byte(valid.Proof[:verify.ProofSize])) // without
 	f.Add(make([]byte, verify.ProofSize))
+	f.Add(make([]byte, verify.ProofSize+verify.HintSize))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if _, err := verify.DecodeProof(b); err != nil && wire.CodeOf(err) != wire.Malformed {
 			t.Fatalf("uncoded error %v", err)

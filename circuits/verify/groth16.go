@@ -11,8 +11,12 @@ import (
 // B (64), C (32), an empty commitment list (4) and the commitment PoK (32).
 const ProofSize = groth16v.ProofSize
 
-// DecodeProof decodes gnark's compressed Groth16 proof encoding strictly:
-// exact length, canonical compressed points on the curve and in their
+// HintSize is the length of the optional residue hint after a proof
+// (docs/protocol.md#residue-hint).
+const HintSize = groth16v.HintSize
+
+// DecodeProof decodes gnark's compressed Groth16 proof encoding strictly,
+// with or without its residue hint: exact length, canonical compressed points on the curve and in their
 // subgroups, no BSB22 commitments (Leash proofs have none). Every failure is
 // wire.Malformed. (groth16v/gnarkconv.Proof gives gnark's type for tooling.)
 func DecodeProof(b []byte) (*groth16v.Proof, error) { return groth16v.DecodeProof(b) }

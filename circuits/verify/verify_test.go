@@ -17,11 +17,38 @@ func TestVerifyAcceptsExampleProposals(t *testing.T) {
 	_, _, vk := policytest.Keys(t)
 	for _, name := range []string{"tx-ok", "tx-ok-erc20", "tx-ok-approve", "tx-ok-swap"} {
 		p := policytest.Proposal(t, pol, policytest.Tx(t, name), st)
-		if len(p.Proof) != verify.ProofSize {
-			t.Fatalf("%s: proof is %d bytes, want %d", name, len(p.Proof), verify.ProofSize)
+		if len(p.Proof) != verify.ProofSize+verify.HintSize {
+			t.Fatalf("%s: proof is %d bytes, want %d (with its residue hint)", name, len(p.Proof), verify.ProofSize+verify.HintSize)
 		}
 		if err := verify.Verify(p, pol, vk, st, verify.Options{}); err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		// Without the hint: the same proof, checked the old way.
+		plain := *p
+		plain.Proof = p.Proof[:verify.ProofSize]
+		if err := verify.Verify(&plain, pol, vk, st, verify.Options{}); err != nil {
+			t.Fatalf("%s without its hint: %v", name, err)
+		}
+	}
+}
+
+// TestWrongHintRefused: a proposal whose proof is valid but whose residue
+// hint is not (its last coefficient changed, or another proposal's hint) is
+// proof_invalid: the signer never retries without the hint.
+func TestWrongHintRefused(t *testing.T) {
+	pol := policytest.Policy(t)
+	st := policytest.State(t)
+	_, _, vk := policytest.Keys(t)
+	p := policytest.Proposal(t, pol, policytest.Tx(t, "tx-ok"), st)
+	q := policytest.Proposal(t, pol, policytest.Tx(t, "tx-ok-erc20"), st)
+	tampered := *p
+	tampered.Proof = append([]byte(nil), p.Proof...)
+	tampered.Proof[len(tampered.Proof)-1] ^= 1
+	swapped := *p
+	swapped.Proof = append(append([]byte(nil), p.Proof[:verify.ProofSize]...), q.Proof[verify.ProofSize:]...)
+	for name, bad := range map[string]*wire.Proposal{"tampered c": &tampered, "another proposal's hint": &swapped} {
+		if err := verify.Verify(bad, pol, vk, st, verify.Options{}); !errors.Is(err, wire.ErrProofInvalid) {
+			t.Fatalf("%s: got %v, want proof_invalid", name, err)
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leash-wallet/leash/circuits/groth16v"
 )
 
 var bin string
@@ -78,6 +80,12 @@ func TestWalkthrough(t *testing.T) {
 	if out, code = leash(t, "prove", "--keys", keys, "--policy", ex("policy.json"), "--tx", ex("tx-ok.json"),
 		"--state", ex("state.json"), "--out", proposal); code != 0 {
 		t.Fatalf("prove: %d %s", code, out)
+	}
+	// policy.vk is beside policy.pk: the proof carries its residue hint.
+	if raw, err := os.ReadFile(proposal); err != nil {
+		t.Fatal(err)
+	} else if p := decode(t, string(raw)); len(p["proof"].(string)) != 2+2*(groth16v.ProofSize+groth16v.HintSize) {
+		t.Fatalf("prove: the proof is %d hex digits, want the hinted %d bytes", len(p["proof"].(string)), groth16v.ProofSize+groth16v.HintSize)
 	}
 	verifyArgs := []string{"verify", "--vk", vk, "--policy", ex("policy.json"), "--proposal", proposal, "--state", ex("state.json")}
 	if out, code = leash(t, verifyArgs...); code != 0 || strings.TrimSpace(out) != `{"ok":true}` {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/leash-wallet/leash/chain/ethchain"
 	"github.com/leash-wallet/leash/circuits/policy"
+	"github.com/leash-wallet/leash/circuits/policycircuit"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
 	"github.com/leash-wallet/leash/circuits/program/programverify"
@@ -221,6 +223,13 @@ func cmdProveProgram(ctx context.Context, args []string) int {
 	pr, err := programprover.New(pol, prog, pk)
 	if err != nil {
 		return fail(err)
+	}
+	if vk, err := policycircuit.ReadHintKeyFile(filepath.Join(*keys, programcircuit.VerifyingKeyFile(prog.Tmpl()))); err != nil {
+		return fail(err)
+	} else if vk != nil { // the residue hint (groth16v): a faster check for the signer
+		if pr, err = pr.WithHints(vk); err != nil {
+			return fail(err)
+		}
 	}
 	start := time.Now()
 	res, err := pr.Prove(req)

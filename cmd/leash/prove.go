@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/leash-wallet/leash/circuits/policycircuit"
@@ -53,6 +54,13 @@ func cmdProve(ctx context.Context, args []string) int {
 	pr, err := prover.New(pol, pk)
 	if err != nil {
 		return fail(err)
+	}
+	if vk, err := policycircuit.ReadHintKeyFile(filepath.Join(*keys, policycircuit.VerifyingKeyFile)); err != nil {
+		return fail(err)
+	} else if vk != nil { // the residue hint (groth16v): a faster check for the signer
+		if pr, err = pr.WithHints(vk); err != nil {
+			return fail(err)
+		}
 	}
 	start := time.Now()
 	proposal, err := pr.Prove(req)

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/leash-wallet/leash/chain/ethchain"
@@ -99,6 +100,13 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if vk, err := hintKey(log, cfg.KeysDir, policycircuit.VerifyingKeyFile); err != nil {
+		return err
+	} else if vk != nil {
+		if pr, err = pr.WithHints(vk); err != nil {
+			return fmt.Errorf("%s: %w", policycircuit.VerifyingKeyFile, err)
+		}
+	}
 	log.Info("loaded the policy and proving key", "commitment", pol.Commitment(), "ms", time.Since(start).Milliseconds())
 	dcfg := daemon.Config{Policy: pol, Prover: pr, Workers: cfg.Workers, Logger: log, Guard: cfg.Guard, DataDir: cfg.DataDir}
 	if len(pol.SignatureRules()) > 0 {
@@ -107,7 +115,15 @@ func Run(ctx context.Context, cfg Config) error {
 		if err != nil {
 			return fmt.Errorf("the policy has signature rules: typed-data proving key: %w (leash setup writes typed.pk)", err)
 		}
-		dcfg.Signatures = prover.NewSigProver(pol, tpk)
+		sp := prover.NewSigProver(pol, tpk)
+		if vk, err := hintKey(log, cfg.KeysDir, typedcircuit.VerifyingKeyFile); err != nil {
+			return err
+		} else if vk != nil {
+			if sp, err = sp.WithHints(vk); err != nil {
+				return fmt.Errorf("%s: %w", typedcircuit.VerifyingKeyFile, err)
+			}
+		}
+		dcfg.Signatures = sp
 	}
 	if cfg.RPC != "" {
 		ch, err := chainrpc.Dial(ctx, cfg.RPC)
@@ -194,7 +210,30 @@ func loadPrograms(cfg Config, pol *policy.Policy, ch *chainrpc.Chain) ([]daemon.
 		if err != nil {
 			return nil, err
 		}
+		name := programcircuit.VerifyingKeyFile(prog.Tmpl())
+		if vk, err := hintKey(cfg.Logger, cfg.KeysDir, name); err != nil {
+			return nil, err
+		} else if vk != nil {
+			if pr, err = pr.WithHints(vk); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+		}
 		out = append(out, programrun.New(prog, pr, ethchain.New(ch.Eth())))
 	}
 	return out, nil
+}
+
+// hintKey reads the verifying key dir/name for a prover's residue hints
+// (groth16v): the signer then verifies without the final exponentiation.
+// Without the file the proofs go without hints, which the signer checks
+// the old way.
+func hintKey(log *slog.Logger, dir, name string) ([]byte, error) {
+	vk, err := policycircuit.ReadHintKeyFile(filepath.Join(dir, name))
+	if err != nil {
+		return nil, fmt.Errorf("verifying key for residue hints: %w", err)
+	}
+	if vk == nil && log != nil {
+		log.Info("no verifying key beside the proving key: proofs go without residue hints", "file", name)
+	}
+	return vk, nil
 }

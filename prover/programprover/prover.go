@@ -1,7 +1,6 @@
 package programprover
 
 import (
-	"bytes"
 	"fmt"
 	"math/big"
 
@@ -12,6 +11,8 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/leash-wallet/leash/circuits/groth16v"
+	"github.com/leash-wallet/leash/circuits/groth16v/gnarkconv"
 	"github.com/leash-wallet/leash/circuits/policy"
 	"github.com/leash-wallet/leash/circuits/program"
 	"github.com/leash-wallet/leash/circuits/program/programcircuit"
@@ -22,10 +23,11 @@ import (
 // Prover proves one program under one policy with its template's proving
 // key. It is safe for concurrent use; each Prove uses the CPU fully.
 type Prover struct {
-	pol  *policy.Policy
-	prog *program.Program
-	pk   *groth16.ProvingKey
-	ccs  *cs.R1CS
+	pol   *policy.Policy
+	prog  *program.Program
+	pk    *groth16.ProvingKey
+	ccs   *cs.R1CS
+	hints *groth16v.Verifier // nil: proofs without residue hints
 }
 
 // New returns a Prover for prog under pol, with the proving key of prog's
@@ -39,6 +41,20 @@ func New(pol *policy.Policy, prog *program.Program, pk *groth16.ProvingKey) (*Pr
 		return nil, err
 	}
 	return &Prover{pol: pol, prog: prog, pk: pk, ccs: ccs}, nil
+}
+
+// WithHints returns a copy of p whose proofs carry their residue hint
+// (groth16v, residue.go), made with vkBytes, the template's verifying key
+// as the signer loads it (gnark's compressed encoding): the signer's check
+// then skips the final exponentiation.
+func (p *Prover) WithHints(vkBytes []byte) (*Prover, error) {
+	h, err := groth16v.NewVerifierFromBytes(vkBytes, p.ccs.GetNbPublicVariables()-1)
+	if err != nil {
+		return nil, err
+	}
+	q := *p
+	q.hints = h
+	return &q, nil
 }
 
 // Request is what to prove: the block and the inputs read there, the free
@@ -102,8 +118,8 @@ func (p *Prover) Prove(req Request) (*Result, error) {
 	if err != nil {
 		return res, wire.Errorf(wire.Unsatisfiable, "the circuit refuses this transaction: it is not what the program computes from these inputs, or it breaks the policy")
 	}
-	var buf bytes.Buffer
-	if _, err := proof.WriteTo(&buf); err != nil {
+	proofBytes, err := gnarkconv.ProofBytes(proof, w, p.hints)
+	if err != nil {
 		return res, fmt.Errorf("prove: encode proof: %w", err)
 	}
 	id := req.ID
@@ -124,7 +140,7 @@ func (p *Prover) Prove(req Request) (*Result, error) {
 		PolicyCommitment: p.pol.Commitment(),
 		Time:             st.Time,
 		State:            p.pol.Hint(tx, st),
-		Proof:            buf.Bytes(),
+		Proof:            proofBytes,
 		Program: &wire.ProgramClaim{
 			Commitment: p.prog.Commitment(),
 			Block:      wire.Uint64(req.Block),

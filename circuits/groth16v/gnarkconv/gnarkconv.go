@@ -11,11 +11,18 @@
 //   - FromProof and FromVerifyingKey refuse (wire.Malformed) anything with
 //     BSB22 commitments, which groth16v's types cannot express; they check
 //     nothing else: groth16v's NewVerifier and Verify do the group checks.
+//   - ProofBytes is the one encoder of the provers' proposal proofs:
+//     gnark's encoding, with the residue hint when given a verifier.
 package gnarkconv
 
 import (
+	"bytes"
+	"fmt"
+
 	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/witness"
 
 	"github.com/leash-wallet/leash/circuits/groth16v"
 	"github.com/leash-wallet/leash/wire"
@@ -60,4 +67,32 @@ func FromVerifyingKey(g *groth16bn254.VerifyingKey) (*groth16v.VerifyingKey, err
 	vk.G1.K = append([]bn254.G1Affine(nil), g.G1.K...)
 	vk.G2.Beta, vk.G2.Gamma, vk.G2.Delta = g.G2.Beta, g.G2.Gamma, g.G2.Delta
 	return &vk, nil
+}
+
+// ProofBytes is a proof as the provers put it in proposals: gnark's
+// compressed encoding (groth16v.ProofSize bytes), followed by the proof's
+// residue hint for the public part of w when hints is not nil (see
+// groth16v.Verifier.AppendHint; tens of milliseconds). Every prover of the
+// project encodes its proofs here.
+//
+// A proof that does not verify under hints' key gets no hint: that is an
+// error (wire.ErrProofInvalid), the proving and verifying keys do not
+// match.
+func ProofBytes(proof *groth16bn254.Proof, w witness.Witness, hints *groth16v.Verifier) ([]byte, error) {
+	var buf bytes.Buffer
+	if _, err := proof.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("encode proof: %w", err)
+	}
+	if hints == nil {
+		return buf.Bytes(), nil
+	}
+	pw, err := w.Public()
+	if err != nil {
+		return nil, fmt.Errorf("public witness: %w", err)
+	}
+	pub, ok := pw.Vector().(fr.Vector)
+	if !ok {
+		return nil, fmt.Errorf("public witness: not a BN254 vector")
+	}
+	return hints.AppendHint(buf.Bytes(), pub)
 }

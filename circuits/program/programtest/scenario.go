@@ -70,6 +70,9 @@ func NewScenarioAfter(tb testing.TB, name string, prices []*big.Int, idle uint64
 	if s.Prover, err = programprover.New(s.Policy, s.Program, s.Keys.PK); err != nil {
 		tb.Fatal(err)
 	}
+	if s.Prover, err = s.Prover.WithHints(s.Keys.VK.Bytes()); err != nil { // as the agent host proves
+		tb.Fatal(err)
+	}
 	s.State = &wire.State{Nonce: 3, Time: Now}
 	pin := s.Program.Pin()
 	s.Pin = &pin

@@ -251,8 +251,8 @@ func checkAge(ctx context.Context, chain program.Chain, claim *program.Claim, up
 // commitments, the signer's state and the (re-read) claim, and runs the
 // pairing check.
 func verifyProof(p *wire.Proposal, pol *policy.Policy, vk *VerifyingKey, st *wire.State, claim *program.Claim) error {
-	if len(p.Proof) != groth16v.ProofSize {
-		return wire.Errorf(wire.Malformed, "proof: %d bytes, want %d", len(p.Proof), groth16v.ProofSize)
+	if n := len(p.Proof); n != groth16v.ProofSize && n != groth16v.ProofSize+groth16v.HintSize {
+		return wire.Errorf(wire.Malformed, "proof: %d bytes, want %d (or %d with a residue hint)", n, groth16v.ProofSize, groth16v.ProofSize+groth16v.HintSize)
 	}
 	pub, err := program.PublicInputs(pol, &p.Tx, st, p.Time, claim)
 	if err != nil {

@@ -49,6 +49,31 @@ func TestAccept(t *testing.T) {
 	}
 }
 
+// TestResidueHint: the scenario's prover appends the residue hint (as the
+// agent host's does); the proof verifies with it and without it, and a
+// wrong hint is proof_invalid (never retried without it).
+func TestResidueHint(t *testing.T) {
+	s := programtest.Shared(t, templates[0])
+	p := clone(t, s.Result.Proposal)
+	if len(p.Proof) != groth16v.ProofSize+groth16v.HintSize {
+		t.Fatalf("proof is %d bytes, want %d with its hint", len(p.Proof), groth16v.ProofSize+groth16v.HintSize)
+	}
+	plain := clone(t, p)
+	plain.Proof = plain.Proof[:groth16v.ProofSize]
+	if err := s.Verify(plain, programverify.Options{}); err != nil {
+		t.Fatalf("without the hint: %v", err)
+	}
+	bad := clone(t, p)
+	bad.Proof[len(bad.Proof)-1] ^= 1
+	if err := s.Verify(bad, programverify.Options{}); !errors.Is(err, wire.ErrProofInvalid) {
+		t.Fatalf("wrong hint: got %v, want proof_invalid", err)
+	}
+	bad.Proof = bad.Proof[:len(bad.Proof)-1]
+	if err := s.Verify(bad, programverify.Options{}); !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("truncated hint: got %v, want malformed", err)
+	}
+}
+
 // TestRefusals changes the proposal, the signer's view or the chain in
 // turn; every change is refused with its code.
 func TestRefusals(t *testing.T) {

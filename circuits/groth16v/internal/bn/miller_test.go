@@ -77,3 +77,44 @@ func TestMillerLoopAgainstGnark(t *testing.T) {
 		eq12(t, "pairing of one pair", &got, &want)
 	}
 }
+
+// MillerLoopResidue is MillerLoop times c^(−λ), λ = 6x₀+2+p−p²+p³, for
+// random c (gnark-crypto's exponentiation as the reference).
+func TestMillerLoopResidue(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	_, _, g1, g2 := bn254.Generators()
+	rnd := func() *big.Int { return new(big.Int).Rand(rng, bn254.ID.ScalarField()) }
+	p := fp.Modulus()
+	lambda := new(big.Int).SetUint64(seedX)
+	lambda.Mul(lambda, big.NewInt(6)).Add(lambda, big.NewInt(2))
+	p2 := new(big.Int).Mul(p, p)
+	lambda.Add(lambda, p).Sub(lambda, p2).Add(lambda, new(big.Int).Mul(p2, p))
+	for iter := 0; iter < 3; iter++ {
+		var a, c bn254.G1Affine
+		var b, delta bn254.G2Affine
+		a.ScalarMultiplication(&g1, rnd())
+		c.ScalarMultiplication(&g1, rnd())
+		b.ScalarMultiplication(&g2, rnd())
+		delta.ScalarMultiplication(&g2, rnd())
+		ld := bn254.PrecomputeLines(delta)
+		fixed := []FixedPair{fixedFromGnark(&c, LinesFromGnark(&ld))}
+		var pa G1
+		var pb G2
+		pa.FromGnark(&a)
+		pb.FromGnark(&b)
+		var ce bn254.E12
+		if _, err := ce.SetRandom(); err != nil {
+			t.Fatal(err)
+		}
+		var cc Fp12
+		cc.FromGnark(&ce)
+		ml := MillerLoop(&pa, &pb, fixed)
+		got := MillerLoopResidue(&pa, &pb, fixed, &cc)
+		var w, mlg bn254.E12
+		w.Exp(ce, lambda)
+		w.Inverse(&w)
+		mlg = ml.Gnark()
+		w.Mul(&w, &mlg)
+		eq12(t, "f·c^(−λ)", &got, &w)
+	}
+}
