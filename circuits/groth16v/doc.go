@@ -41,7 +41,7 @@
 //   - Errors are coded (package wire): wire.Malformed for anything
 //     that is not a well-formed proof, key or input vector; wire.ProofInvalid
 //     (errors.Is(err, wire.ErrProofInvalid)) when the pairing check fails.
-//     Nothing panics on any input (FuzzDecodeProof, FuzzVerifyBytes).
+//     Nothing panics on any input (FuzzDecodeProof verifies what it decodes, through Verify and VerifyBytes on both backends; FuzzVerifyingKey).
 //
 // # How it is fast
 //
