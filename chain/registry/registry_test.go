@@ -134,15 +134,7 @@ func TestPublishLookupRevoke(t *testing.T) {
 		{Kind: KindRevoked, Account: acct.Address, Commitment: C, TxHash: tx2},
 		{Kind: KindCommitted, Account: acct.Address, Commitment: C2, VKHash: vk, TxHash: tx3},
 	}
-	if len(evs) != len(want) {
-		t.Fatalf("events %+v", evs)
-	}
-	for i := range want {
-		want[i].Block = evs[i].Block
-		if evs[i] != want[i] || evs[i].Block == 0 {
-			t.Errorf("event %d: %+v, want %+v", i, evs[i], want[i])
-		}
-	}
+	checkEvents(t, evs, want)
 	// Another account's events are not mixed in.
 	other := net1.Accounts()[2].Address
 	if evs, err := c.Events(ctx, &other, 0); err != nil || len(evs) != 0 {
@@ -341,15 +333,7 @@ func TestProgramPublishLookupRevoke(t *testing.T) {
 		{Kind: KindProgramRevoked, Account: acct.Address, Commitment: P, TxHash: tx2},
 		{Kind: KindProgramPublished, Account: acct.Address, Commitment: P, VKHash: vk2, TxHash: tx3},
 	}
-	if len(evs) != len(want) {
-		t.Fatalf("events %+v", evs)
-	}
-	for i := range want {
-		want[i].Block = evs[i].Block
-		if evs[i] != want[i] || evs[i].Block == 0 {
-			t.Errorf("event %d: %+v, want %+v", i, evs[i], want[i])
-		}
-	}
+	checkEvents(t, evs, want)
 }
 
 func TestPublishProgramZeroRefused(t *testing.T) {
@@ -415,6 +399,13 @@ func TestTypedKeyEvents(t *testing.T) {
 		{Kind: KindTypedKeyRevoked, Account: acct.Address, Commitment: id, TxHash: tx3},
 		{Kind: KindTypedKeyPublished, Account: acct.Address, Commitment: id, VKHash: vk2, TxHash: tx4},
 	}
+	checkEvents(t, evs, want)
+}
+
+// checkEvents compares listed events with want, each mined in some block
+// (want's Block is taken from evs, which must not be zero).
+func checkEvents(t *testing.T, evs, want []Event) {
+	t.Helper()
 	if len(evs) != len(want) {
 		t.Fatalf("events %+v", evs)
 	}

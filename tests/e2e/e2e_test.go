@@ -41,26 +41,34 @@ func pay(ctx context.Context, t *testing.T, s *stack.Stack, value *big.Int, key 
 	return rec
 }
 
-// TestEndToEnd: in-policy payments are mined and the balances move by
-// exactly what was paid; the relay is SIGKILLed and restarted mid-run and
-// nothing is lost or paid twice; an off-policy request is refused by the
-// pre-check; after an on-chain revoke, the next proposal is refused.
-func TestEndToEnd(t *testing.T) {
+// startStack starts the whole stack (devnet, relay, agent host, native
+// signer) on the policy test keys; every response of the real agent host
+// is checked against its OpenAPI document, reported when the test ends.
+// The context ends 5 minutes from now, or after the stack is closed.
+func startStack(t *testing.T) (context.Context, *stack.Stack) {
 	keys, _, _ := policytest.Keys(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	// Every response of the real agent host is checked against its OpenAPI document.
+	t.Cleanup(cancel) // cleanups run last-in first-out: after the stack's Close
 	spec := &daemontest.SpecCheck{}
 	s, err := stack.Start(ctx, stack.Config{LeashBin: leashBin(t), KeysDir: keys, WorkDir: t.TempDir(),
 		APIMiddleware: func(h http.Handler) http.Handler { return spec.Wrap(t, h) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
+	t.Cleanup(func() {
 		s.Close()
 		spec.Report(t)
 		t.Logf("%d agent-host responses checked against docs/agent-host-api.yaml", spec.Checked())
-	}()
+	})
+	return ctx, s
+}
+
+// TestEndToEnd: in-policy payments are mined and the balances move by
+// exactly what was paid; the relay is SIGKILLed and restarted mid-run and
+// nothing is lost or paid twice; an off-policy request is refused by the
+// pre-check; after an on-chain revoke, the next proposal is refused.
+func TestEndToEnd(t *testing.T) {
+	ctx, s := startStack(t)
 	before, err := s.Balance(ctx, s.Alice)
 	if err != nil {
 		t.Fatal(err)

@@ -1,17 +1,12 @@
 package e2e
 
 import (
-	"context"
 	"errors"
 	"math/big"
-	"net/http"
 	"testing"
 	"time"
 
-	"github.com/leash-wallet/leash/circuits/policytest"
-	"github.com/leash-wallet/leash/internal/stack"
 	"github.com/leash-wallet/leash/prover/daemon"
-	"github.com/leash-wallet/leash/prover/daemon/daemontest"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -23,16 +18,7 @@ import (
 // the keys were kept on disk, the retry of a mined payment was proposed,
 // signed and mined again).
 func TestAgentHostRestartKeepsIdempotencyKeys(t *testing.T) {
-	keys, _, _ := policytest.Keys(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	spec := &daemontest.SpecCheck{}
-	s, err := stack.Start(ctx, stack.Config{LeashBin: leashBin(t), KeysDir: keys, WorkDir: t.TempDir(),
-		APIMiddleware: func(h http.Handler) http.Handler { return spec.Wrap(t, h) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { s.Close(); spec.Report(t) }()
+	ctx, s := startStack(t)
 	before, err := s.Balance(ctx, s.Alice)
 	if err != nil {
 		t.Fatal(err)
