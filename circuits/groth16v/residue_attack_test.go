@@ -202,8 +202,7 @@ func TestVerifyHintFromAnySource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var unreduced bn254.E12
-	unreduced = good.C
+	unreduced := good.C
 	unreduced.C1.B2.A1 = fp.Element{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 	for name, h := range map[string]Hint{
 		"root 27":     {C: good.C, Root: 27},
