@@ -96,13 +96,30 @@ func (s *Sender) Send(ctx context.Context, to *common.Address, value *big.Int, d
 	return tx, nil
 }
 
-// WaitMined polls for the receipts of txs until all are mined or ctx ends.
-// It polls every millisecond for the first 20 ms (a dev chain mines in a
-// few) and then backs off to one poll per 500 ms. A receipt with status 0
-// gives ErrReverted.
+// WaitMined polls for the receipts of txs until all are mined or ctx ends,
+// and then until the node's latest block is at least the last of their
+// blocks: go-ethereum's dev node can serve a receipt before the block is
+// its "latest", and a call or gas estimate sent next (the deployment's
+// addLiquidity after its approvals) then ran on the state before it (a CI
+// run failed with the pool's InsufficientAllowance(0, …)). It polls every
+// millisecond for the first 20 ms (a dev chain mines in a few) and then
+// backs off to one poll per 500 ms. A receipt with status 0 gives
+// ErrReverted.
 func WaitMined(ctx context.Context, rpc *ethclient.Client, txs ...*types.Transaction) ([]*types.Receipt, error) {
 	receipts := make([]*types.Receipt, len(txs))
 	delay, polls := time.Millisecond, 0
+	pause := func(what string) error {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %s: %w", what, ctx.Err())
+		case <-time.After(delay):
+		}
+		if polls++; polls > 20 {
+			delay = min(delay*2, 500*time.Millisecond)
+		}
+		return nil
+	}
+	last := new(big.Int)
 	for i := 0; i < len(txs); {
 		r, err := rpc.TransactionReceipt(ctx, txs[i].Hash())
 		switch {
@@ -112,6 +129,9 @@ func WaitMined(ctx context.Context, rpc *ethclient.Client, txs ...*types.Transac
 					txs[i].Hash(), txs[i].Nonce(), txs[i].To(), r.GasUsed, txs[i].Gas(), r.BlockNumber, ErrReverted)
 			}
 			receipts[i] = r
+			if r.BlockNumber != nil && r.BlockNumber.Cmp(last) > 0 {
+				last = r.BlockNumber
+			}
 			i++
 			continue
 		case errors.Is(err, ethereum.NotFound), strings.Contains(err.Error(), "transaction indexing is in progress"):
@@ -119,13 +139,20 @@ func WaitMined(ctx context.Context, rpc *ethclient.Client, txs ...*types.Transac
 		default:
 			return receipts, fmt.Errorf("eth_getTransactionReceipt: %w", err)
 		}
-		select {
-		case <-ctx.Done():
-			return receipts, fmt.Errorf("waiting for transaction %s: %w", txs[i].Hash(), ctx.Err())
-		case <-time.After(delay):
+		if err := pause("transaction " + txs[i].Hash().Hex()); err != nil {
+			return receipts, err
 		}
-		if polls++; polls > 20 {
-			delay = min(delay*2, 500*time.Millisecond)
+	}
+	for len(txs) > 0 {
+		head, err := rpc.HeaderByNumber(ctx, nil)
+		if err != nil {
+			return receipts, fmt.Errorf("latest header: %w", err)
+		}
+		if head.Number.Cmp(last) >= 0 {
+			break
+		}
+		if err := pause("block " + last.String() + " to be the latest"); err != nil {
+			return receipts, err
 		}
 	}
 	return receipts, nil
