@@ -20,7 +20,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
-	"github.com/leash-wallet/leash/circuits/policy/internal/fr29"
+	"github.com/leash-wallet/leash/circuits/policy/internal/poseidongen"
 )
 
 const (
@@ -75,7 +75,7 @@ func main() {
 		fmt.Fprintf(&b, "\t%s,\n", literal(k))
 	}
 	b.WriteString("}\n")
-	tables29(&b, p, p.DiagM1)
+	poseidongen.Tables29(&b, "p12", p, p.DiagM1)
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		log.Fatalf("poseidon12_gen: %v", err)
@@ -88,40 +88,4 @@ func main() {
 // literal prints e's Montgomery-form limbs, the in-memory form of fr.Element.
 func literal(e fr.Element) string {
 	return fmt.Sprintf("{%#016x, %#016x, %#016x, %#016x}", e[0], e[1], e[2], e[3])
-}
-
-// tables29 writes the same round keys (and internal diagonal, if any) as
-// fr29.Element literals, the constants of the WASM permutation: the names
-// get the suffix 29.
-func tables29(b *bytes.Buffer, p *poseidon2.Parameters, diag []fr.Element) {
-	lit := func(e fr.Element) string {
-		var z fr29.Element
-		z.FromGnark(&e)
-		return fmt.Sprintf("%#v", [9]uint64(z))[len("[9]uint64"):]
-	}
-	b.WriteString("\n// The same keys as fr29 literals, for the permutation over fr29.\n")
-	fmt.Fprintf(b, "var p12Full29 = [p12FullRounds][%d]fr29.Element{\n", width)
-	for r := range p.RoundKeys {
-		if r >= fullRounds/2 && r < fullRounds/2+partialRounds {
-			continue
-		}
-		b.WriteString("\t{")
-		for _, k := range p.RoundKeys[r] {
-			fmt.Fprintf(b, "%s, ", lit(k))
-		}
-		b.WriteString("},\n")
-	}
-	b.WriteString("}\n\n")
-	fmt.Fprintf(b, "var p12Partial29 = [p12PartialRounds]fr29.Element{\n")
-	for r := fullRounds / 2; r < fullRounds/2+partialRounds; r++ {
-		fmt.Fprintf(b, "\t%s,\n", lit(p.RoundKeys[r][0]))
-	}
-	b.WriteString("}\n")
-	if diag != nil {
-		fmt.Fprintf(b, "\nvar p12DiagM129 = [%d]fr29.Element{\n", width)
-		for _, k := range diag {
-			fmt.Fprintf(b, "\t%s,\n", lit(k))
-		}
-		b.WriteString("}\n")
-	}
 }
