@@ -88,11 +88,12 @@ const seedX = 4965661367192848881
 // squarings instead of 9) does not pay here: the runs of squarings
 // between multiplications are 2 to 5 long, and each decompression costs
 // an Fp2 inversion. In WASM (BenchmarkAB, load ~1.4) a cyclotomic squaring
-// takes 3.3 µs, an Fp inversion 18.9 µs (gnark-crypto's 5.6 µs), Expt
-// 313 µs: a run saves at most 5 × 1.1 µs and its decompression costs more.
-// Squaring 62 times compressed and decompressing the 29 powers of x₀'s set
-// bits in one batch would cost about 62 × 2.2 + 19 + 29 × 2 + 28 × 6.7 ≈
-// 400 µs.
+// takes 3.3 µs, an Fp inversion 5.9 µs (18.9 µs as x^(p−2)), an Fp12
+// multiplication 6.7 µs, Expt 313 µs: a run saves at most 5 × 1.1 µs and
+// its decompression (the inversion and some Fp2 multiplications) costs
+// more. Squaring 62 times compressed and decompressing the 29 powers of
+// x₀'s set bits in one batch would cost about 62 × 2.2 + 6 + 29 × 2 +
+// 28 × 6.7 ≈ 390 µs.
 func (z *Fp12) Expt(x *Fp12) {
 	var tab [4]Fp12 // x^(2i+1)
 	var x2 Fp12
