@@ -1,8 +1,10 @@
 // Package policy is the spending-policy model of Leash (format v2): its JSON
 // form, its validation and lint, its canonical encoding and the native
 // commitment C = H(encoded policy, salt) over BN254's scalar field, the
-// Poseidon2 hashes (our own permutations: width 4 for the sponge H, width 2
-// for Merkle nodes), the Merkle trees that hold targets, calls, address sets
+// Poseidon2 hashes (our own permutations: width 12 for the sponge H, width
+// 2 for Merkle nodes; over gnark-crypto's fr natively and over the 29-bit
+// limbs of internal/fr29 in WebAssembly, both tested equal to gnark-crypto's
+// permutations), the Merkle trees that hold targets, calls, address sets
 // and token windows, an ABI layout parser that puts every argument rule at
 // its canonical calldata word, and the native twin of the universal policy
 // circuit's rules (Check, Match, PublicInputs).

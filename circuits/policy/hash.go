@@ -12,6 +12,14 @@ import (
 // partial rounds; see permute), the same ones gnark's
 // std/permutation/poseidon2 uses in circuits. Merkle nodes use it directly.
 func Compress(left, right fr.Element) fr.Element {
+	if fastField {
+		return compress29(left, right)
+	}
+	return compressFr(left, right)
+}
+
+// compressFr is Compress over gnark-crypto's fr.
+func compressFr(left, right fr.Element) fr.Element {
 	x := [2]fr.Element{left, right}
 	permute(&x)
 	var out fr.Element

@@ -92,6 +92,14 @@ const SpongeRate = spongeWidth - 1
 // and the output is lane 1. Commitments, leaves and the calldata digest use
 // it; Merkle nodes use Compress.
 func Hash(xs ...fr.Element) fr.Element {
+	if fastField {
+		return hash29(xs)
+	}
+	return hashFr(xs)
+}
+
+// hashFr is Hash over gnark-crypto's fr.
+func hashFr(xs []fr.Element) fr.Element {
 	var st [spongeWidth]fr.Element
 	st[0].SetUint64(uint64(len(xs)))
 	for i := 0; i < len(xs) || i == 0; i += SpongeRate {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"github.com/leash-wallet/leash/circuits/policy/internal/fr29"
 )
 
 // TestPoseidon12Constants checks the generated literals against gnark-crypto's
@@ -73,6 +74,7 @@ func TestPoseidon12MatchesGnarkCrypto(t *testing.T) {
 				t.Fatalf("P(%v) lane %d = %s, gnark-crypto %s", in, j, got[j].String(), want[j].String())
 			}
 		}
+		check29(t, in, want)
 	}
 }
 
@@ -98,6 +100,12 @@ func TestHashSponge(t *testing.T) {
 		if got := Hash(xs...); got != st[1] {
 			t.Fatalf("n=%d: %s, want %s", n, got.String(), st[1].String())
 		}
+		if got := hashFr(xs); got != st[1] {
+			t.Fatalf("n=%d: hashFr %s, want %s", n, got.String(), st[1].String())
+		}
+		if got := hash29(xs); got != st[1] {
+			t.Fatalf("n=%d: hash29 %s, want %s", n, got.String(), st[1].String())
+		}
 	}
 	// The length is part of the input: (x) and (x, 0) differ.
 	a, b := Hash(ElemU64(5)), Hash(ElemU64(5), ElemU64(0))
@@ -106,12 +114,23 @@ func TestHashSponge(t *testing.T) {
 	}
 }
 
+// BenchmarkPoseidon12 times one width-12 permutation over gnark-crypto's fr
+// and over fr29, in the same run.
 func BenchmarkPoseidon12(b *testing.B) {
 	var x [spongeWidth]fr.Element
+	var y [spongeWidth]fr29.Element
 	for i := range x {
 		x[i].MustSetRandom()
+		y[i].FromGnark(&x[i])
 	}
-	for b.Loop() {
-		permute12(&x)
-	}
+	b.Run("fr", func(b *testing.B) {
+		for b.Loop() {
+			permute12(&x)
+		}
+	})
+	b.Run("fr29", func(b *testing.B) {
+		for b.Loop() {
+			permute12_29(&y)
+		}
+	})
 }

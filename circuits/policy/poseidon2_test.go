@@ -7,6 +7,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"github.com/leash-wallet/leash/circuits/policy/internal/fr29"
 )
 
 // gnarkPerm is the reference: gnark-crypto's own permutation with the same
@@ -79,6 +80,14 @@ func TestPoseidon2MatchesGnarkCrypto(t *testing.T) {
 			t.Fatalf("P(%s, %s) = (%s, %s), gnark-crypto (%s, %s)",
 				a.String(), b.String(), got[0].String(), got[1].String(), want[0].String(), want[1].String())
 		}
+		var x [2]fr29.Element
+		x[0].FromGnark(&a)
+		x[1].FromGnark(&b)
+		permute29(&x)
+		if g0, g1 := x[0].Gnark(), x[1].Gnark(); g0 != want[0] || g1 != want[1] {
+			t.Fatalf("P29(%s, %s) = (%s, %s), gnark-crypto (%s, %s)",
+				a.String(), b.String(), g0.String(), g1.String(), want[0].String(), want[1].String())
+		}
 	}
 	edges := edgeElements()
 	for _, a := range edges {
@@ -121,10 +130,15 @@ func TestCompressMatchesGnarkCrypto(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := Compress(a, b)
-		got := c.Bytes()
-		if string(got[:]) != string(want) {
-			t.Fatalf("Compress(%s, %s) = %x, gnark-crypto %x", a.String(), b.String(), got, want)
+		for _, f := range []struct {
+			name string
+			fn   func(a, b fr.Element) fr.Element
+		}{{"Compress", Compress}, {"compressFr", compressFr}, {"compress29", compress29}} {
+			c := f.fn(a, b)
+			got := c.Bytes()
+			if string(got[:]) != string(want) {
+				t.Fatalf("%s(%s, %s) = %x, gnark-crypto %x", f.name, a.String(), b.String(), got, want)
+			}
 		}
 	}
 }
@@ -137,8 +151,10 @@ func randByte(t *testing.T) byte {
 	return b[0]
 }
 
-// BenchmarkPoseidon2 times one permutation: ours against gnark-crypto's with
-// the same parameters, in the same run.
+// BenchmarkPoseidon2 times one permutation: ours over gnark-crypto's fr and
+// over fr29 against gnark-crypto's with the same parameters, in the same
+// run (under GOOS=js too: `GOOS=js GOARCH=wasm go test -exec
+// "$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench Poseidon`).
 func BenchmarkPoseidon2(b *testing.B) {
 	var a, c fr.Element
 	a.SetUint64(7)
@@ -147,6 +163,14 @@ func BenchmarkPoseidon2(b *testing.B) {
 		x := [2]fr.Element{a, c}
 		for b.Loop() {
 			permute(&x)
+		}
+	})
+	b.Run("fr29", func(b *testing.B) {
+		var x [2]fr29.Element
+		x[0].FromGnark(&a)
+		x[1].FromGnark(&c)
+		for b.Loop() {
+			permute29(&x)
 		}
 	})
 	b.Run("gnark-crypto", func(b *testing.B) {

@@ -8,10 +8,13 @@
 # Then the same Go tests of circuits/groth16v/... compiled to WebAssembly and
 # run under Node (go_js_wasm_exec): in WASM the verifier uses its own field
 # arithmetic (internal/bn), so this is where the browser's code path runs
-# (both pairing backends are checked in both builds). About 30 s.
+# (both pairing backends are checked in both builds). About 30 s. The
+# same for circuits/policy/...: in WASM its Poseidon2 permutations run over
+# internal/fr29 (poseidon29.go), tested there against gnark-crypto's
+# (about 10 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -count=1 ./circuits/groth16v/...
+PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -count=1 ./circuits/groth16v/... ./circuits/policy/...
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 go run ./bench/wasm/fixture -circuit policy -out "$work/fixture"

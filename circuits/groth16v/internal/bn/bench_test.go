@@ -98,6 +98,7 @@ func BenchmarkAB(b *testing.B) {
 				gx.C0.B0.Add(&gx.C0.B0, &gy.C0.B0)
 			}
 		}},
+		{"fp-inverse", func() { x.C0.B0.A0.Inverse(&x.C0.B0.A0) }, func() { gx.C0.B0.A0.Inverse(&gx.C0.B0.A0) }},
 		{"fp12-mul", func() { x.Mul(&x, &y) }, func() { gx.Mul(&gx, &gy) }},
 		{"fp12-square", func() { x.Square(&x) }, func() { gx.Square(&gx) }},
 		{"cyclo-square", func() { xc.CyclotomicSquare(&xc) }, func() { cyc.CyclotomicSquare(&cyc) }},

@@ -30,7 +30,9 @@
 // unrolled, by gen/main.go (`go run ./circuits/groth16v/internal/bn/gen`
 // writes arith_gen.go), with the Frobenius coefficients and the twist
 // constant as literals: the package has no initialisation work at run
-// time.
+// time. The same generator writes the same field core (Mul, Square, Add,
+// Double, Sub) for BN254's scalar field into circuits/policy/internal/fr29,
+// the field of the WASM signer's Poseidon2 permutations.
 //
 // # Guarantees and tests
 //

@@ -60,8 +60,19 @@ func (x *Fp) IsZero() bool {
 	return a == Fp{}
 }
 
-// Inverse sets z = 1/x (0 for x = 0), as x^(p−2).
-func (z *Fp) Inverse(x *Fp) { z.exp(x, &pMinus2) }
+// Inverse sets z = 1/x (0 for x = 0) with gnark-crypto's fp inversion
+// (binary extended Euclid, no 128-bit products): in WASM 5.6 µs against
+// 18.9 µs for x^(p−2) here (BenchmarkAB fp-inverse, load ~1.4); the two
+// conversions cost a multiplication each.
+func (z *Fp) Inverse(x *Fp) {
+	g := x.Gnark()
+	g.Inverse(&g)
+	z.FromGnark(&g)
+}
+
+// inverseExp sets z = x^(p−2) = 1/x (0 for x = 0): the reference for
+// Inverse's test.
+func (z *Fp) inverseExp(x *Fp) { z.exp(x, &pMinus2) }
 
 // exp sets z = x^e with a 4-bit fixed window (e in little-endian words).
 func (z *Fp) exp(x *Fp, e *[4]uint64) {

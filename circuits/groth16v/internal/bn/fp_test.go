@@ -181,3 +181,27 @@ func linGnark(a int64, x *fp.Element, b int64, y *fp.Element) fp.Element {
 	t.Add(&t, &u)
 	return t
 }
+
+// TestFpInverse checks Inverse against gnark-crypto's and x^(p−2) on edge
+// values (0, 1, 2, p−1, p−2, 1/2, each in both representations below 2p)
+// and random ones.
+func TestFpInverse(t *testing.T) {
+	for _, e := range testFp(2000) {
+		var x Fp
+		x.FromGnark(&e)
+		var want fp.Element
+		want.Inverse(&e)
+		for _, in := range []Fp{x, unreduced(x)} {
+			var z, r Fp
+			z.Inverse(&in)
+			checkRange(t, "Inverse", &z)
+			if got := z.Gnark(); got != want {
+				t.Fatalf("1/%s = %s, gnark-crypto %s", e.String(), got.String(), want.String())
+			}
+			r.inverseExp(&in)
+			if !r.Equal(&z) {
+				t.Fatalf("1/%s differs from %s^(p-2)", e.String(), e.String())
+			}
+		}
+	}
+}
