@@ -2,7 +2,6 @@ package audit
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -48,7 +47,7 @@ const MaxMessage = 512
 func Compute(e *Entry) wire.Hash32 {
 	c := *e
 	c.Hash = wire.Hash32{}
-	b, _ := json.Marshal(&c) // fields are all plain; marshal cannot fail
+	b := c.AppendJSON(make([]byte, 0, 512))
 	h := sha256.New()
 	h.Write([]byte("leash-audit-v1\x00"))
 	h.Write(b)

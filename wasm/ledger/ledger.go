@@ -552,7 +552,7 @@ func (l *Ledger) Marshal() ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, id)
+		b = wire.AppendJSONString(b, id)
 	}
 	return append(b, "]}"...), nil
 }
@@ -560,28 +560,26 @@ func (l *Ledger) Marshal() ([]byte, error) {
 // appendSpend appends s as json.Marshal encodes a Spend.
 func appendSpend(b []byte, s *Spend) []byte {
 	b = append(b, `{"id":`...)
-	b = appendString(b, s.ID)
-	b = append(b, `,"nonce":"0x`...)
-	b = strconv.AppendUint(b, uint64(s.Nonce), 16)
-	b = append(b, `","time":`...)
+	b = wire.AppendJSONString(b, s.ID)
+	b = append(b, `,"nonce":`...)
+	b = s.Nonce.AppendJSON(b)
+	b = append(b, `,"time":`...)
 	b = strconv.AppendUint(b, s.Time, 10)
 	b = append(b, `,"value":`...)
-	b = appendQuantity(b, &s.Value)
+	b = s.Value.AppendJSON(b)
 	b = append(b, `,"fee":`...)
-	b = appendQuantity(b, &s.Fee)
+	b = s.Fee.AppendJSON(b)
 	if s.Token != nil {
-		b = append(b, `,"token":"0x`...)
-		b = hex.AppendEncode(b, s.Token[:])
-		b = append(b, '"')
+		b = append(b, `,"token":`...)
+		b = s.Token.AppendJSON(b)
 	}
 	if s.Amount != nil {
 		b = append(b, `,"amount":`...)
-		b = appendQuantity(b, s.Amount)
+		b = s.Amount.AppendJSON(b)
 	}
 	if s.TxHash != nil {
-		b = append(b, `,"txHash":"0x`...)
-		b = hex.AppendEncode(b, s.TxHash[:])
-		b = append(b, '"')
+		b = append(b, `,"txHash":`...)
+		b = s.TxHash.AppendJSON(b)
 	}
 	if len(s.Sig) > 0 {
 		b = append(b, `,"sig":"0x`...)
@@ -593,32 +591,6 @@ func appendSpend(b []byte, s *Spend) []byte {
 		b = strconv.AppendUint(b, s.Until, 10)
 	}
 	return append(b, '}')
-}
-
-// appendQuantity appends q as wire.Quantity's MarshalJSON does.
-func appendQuantity(b []byte, q *wire.Quantity) []byte {
-	if q.Sign() < 0 { // never stored; encoded as MarshalJSON does
-		j, _ := q.MarshalJSON()
-		return append(b, j...)
-	}
-	b = append(b, `"0x`...)
-	b = q.Append(b, 16)
-	return append(b, '"')
-}
-
-// appendString appends s as a JSON string the way json.Marshal does: ids
-// are plain ASCII, appended as they are; anything else goes through
-// encoding/json.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			j, _ := json.Marshal(s)
-			return append(b, j...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // Restore decodes a serialized ledger. A non-zero cfg.Window must match the

@@ -2,7 +2,6 @@ package signer
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/leash-wallet/leash/wasm/audit"
 	"github.com/leash-wallet/leash/wire"
@@ -36,8 +35,7 @@ func (s *Signer) rotateAudit(ctx context.Context) {
 	if err != nil || !ok {
 		return
 	}
-	hb, _ := json.Marshal(h)
-	if err := s.store.Put(ctx, KeyAuditHead, hb); err != nil {
+	if err := s.store.Put(ctx, KeyAuditHead, h.AppendJSON(nil)); err != nil {
 		return
 	}
 	s.audit.SetBase(h.Base, *h.BaseHash)

@@ -122,17 +122,56 @@ func recordDigest(key string, value []byte) wire.Hash32 {
 	return d
 }
 
-func manifestMAC(key []byte, records, pending map[string]wire.Hash32) wire.Hash32 {
-	r, _ := json.Marshal(records) // map keys are sorted: canonical
-	p, _ := json.Marshal(pending)
+// manifestMAC is the MAC of an integrity record's two digest maps, given
+// as appendDigests encodes them.
+func manifestMAC(key, records, pending []byte) wire.Hash32 {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("leash-integrity-v1\x00"))
-	m.Write(r)
+	m.Write(records)
 	m.Write([]byte{0})
-	m.Write(p)
+	m.Write(pending)
 	var out wire.Hash32
 	copy(out[:], m.Sum(nil))
 	return out
+}
+
+// appendDigests appends m as json.Marshal encodes it: keys sorted (the
+// MAC's canonical form), each digest as its 0x hex string, nil as null.
+// These bytes are MACed, so they must match what json.Marshal gave, with
+// which earlier versions wrote the record (TestDigestsMatchEncodingJSON):
+// the core writes the record twice with every signature, and by hand it
+// skips reflection.
+func appendDigests(b []byte, m map[string]wire.Hash32) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = wire.AppendJSONString(b, k)
+		b = append(b, ':')
+		b = m[k].AppendJSON(b)
+	}
+	return append(b, '}')
+}
+
+// encodeManifest returns the integrity record for records and pending
+// under key: json.Marshal's bytes for the manifestJSON with its MAC.
+func encodeManifest(key []byte, records, pending map[string]wire.Hash32) []byte {
+	r := appendDigests(make([]byte, 0, 96*(len(records)+len(pending)+1)), records)
+	n := len(r)
+	r = appendDigests(r, pending)
+	mac := manifestMAC(key, r[:n], r[n:])
+	out := make([]byte, 0, len(r)+64+len(`{"version":1,"records":,"pending":,"mac":""}`))
+	out = append(out, `{"version":1,"records":`...)
+	out = append(out, r[:n]...)
+	out = append(out, `,"pending":`...)
+	out = append(out, r[n:]...)
+	out = append(out, `,"mac":`...)
+	out = mac.AppendJSON(out)
+	return append(out, '}')
 }
 
 // loadIntegrity reads what New needs: the digests of the protected records
@@ -235,7 +274,7 @@ func (in *integrity) verifyLocked() ([]string, string) {
 	if err := wire.DecodeStrict(in.manifest, &m, "integrity record"); err != nil || m.Version != 1 {
 		return []string{KeyIntegrity}, "the integrity record does not decode"
 	}
-	if !hmac.Equal(m.MAC[:], func() []byte { x := manifestMAC(in.key, m.Records, m.Pending); return x[:] }()) {
+	if mac := manifestMAC(in.key, appendDigests(nil, m.Records), appendDigests(nil, m.Pending)); !hmac.Equal(m.MAC[:], mac[:]) {
 		return []string{KeyIntegrity}, "the integrity record was not written under this vault's key"
 	}
 	var bad []string
@@ -267,18 +306,15 @@ func sortedKeys(m map[string]wire.Hash32) []string {
 // plus key pending at digest d (key "" for none).
 func (s *Signer) writeManifestLocked(ctx context.Context, key string, d wire.Hash32) error {
 	in := &s.integ
-	m := manifestJSON{Version: 1, Records: map[string]wire.Hash32{}, Pending: map[string]wire.Hash32{}}
-	for k, v := range in.digests {
-		m.Records[k] = v
-	}
+	pending := map[string]wire.Hash32{}
 	if key != "" {
-		m.Pending[key] = d
+		pending[key] = d
 	}
-	m.MAC = manifestMAC(in.key, m.Records, m.Pending)
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return wire.Errorf(wire.Internal, "integrity record: %v", err)
+	records := in.digests
+	if records == nil {
+		records = map[string]wire.Hash32{}
 	}
+	raw := encodeManifest(in.key, records, pending)
 	if err := s.store.Put(ctx, KeyIntegrity, raw); err != nil {
 		return storeErr("write integrity record", err)
 	}

@@ -198,7 +198,7 @@ func TestTamperedRecordsRefused(t *testing.T) {
 		"integrity record re-MACed with another key": {func(st *MemStore) {
 			var m manifestJSON
 			_ = json.Unmarshal(get(st, KeyIntegrity), &m)
-			m.MAC = manifestMAC(make([]byte, 32), m.Records, m.Pending)
+			m.MAC = manifestMAC(make([]byte, 32), appendDigests(nil, m.Records), appendDigests(nil, m.Pending))
 			b, _ := json.Marshal(m)
 			_ = st.Put(ctx, KeyIntegrity, b)
 		}, KeyIntegrity},

@@ -5,8 +5,8 @@ import (
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math/big"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -1024,13 +1024,12 @@ func (s *Signer) record(ctx context.Context, e audit.Entry) {
 	s.unsaved = append(s.unsaved, s.audit.Append(e))
 	for len(s.unsaved) > 0 {
 		x := s.unsaved[0]
-		b, _ := json.Marshal(x)
-		if err := s.store.Put(ctx, auditKey(x.Seq), b); err != nil {
+		if err := s.store.Put(ctx, auditKey(x.Seq), x.AppendJSON(make([]byte, 0, 512))); err != nil {
 			return
 		}
 		h := s.audit.Head()
 		h.Next, h.Hash = x.Seq+1, x.Hash
-		hb, _ := json.Marshal(h)
+		hb := h.AppendJSON(make([]byte, 0, 192))
 		if err := s.store.Put(ctx, KeyAuditHead, hb); err != nil {
 			return
 		}
@@ -1042,4 +1041,4 @@ func (s *Signer) record(ctx context.Context, e audit.Entry) {
 // RecentAudit returns the newest audit entries held in memory.
 func (s *Signer) RecentAudit() []audit.Entry { return s.audit.Recent() }
 
-func auditKey(seq uint64) string { return fmt.Sprintf("%s%d", auditPrefix, seq) }
+func auditKey(seq uint64) string { return auditPrefix + strconv.FormatUint(seq, 10) }
