@@ -1,6 +1,7 @@
 // Package atomicfile writes files so that a reader, or a crash, never sees
 // a partial one: the bytes go to a temporary file in the same directory,
-// which is synced and closed before it takes the final name.
+// which is synced and closed before it takes the final name; then the
+// directory is synced, so that the new name survives a power loss too.
 //
 // Guarantees: Replace either leaves the old file or puts the whole new one
 // in its place (rename); Create never replaces an existing file (link),
@@ -10,9 +11,11 @@ package atomicfile
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Replace writes path with mode through write, replacing any file there.
@@ -47,7 +50,28 @@ func place(path string, mode os.FileMode, write func(io.Writer) error, publish f
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return publish(tmp.Name(), path)
+	if err := publish(tmp.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes a new name in dir durable (the file's bytes were synced
+// before it got the name). A file system that cannot sync a directory
+// (EINVAL, ENOTSUP) has nothing more to offer and is not an error.
+var syncDir = func(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
+		return nil
+	}
+	return err
 }
 
 func fill(f *os.File, mode os.FileMode, write func(io.Writer) error) error {
