@@ -109,19 +109,16 @@ func cleanJSONError(err error) error {
 // mirror type. Maps take any key once; json.RawMessage and interfaces take
 // any value without duplicate keys.
 func CheckShape(data []byte, t reflect.Type) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	w := shapeWalker{dec: dec}
-	if err := w.value(t, 0, ""); err != nil {
+	w := shapeWalker{s: scanner{data: data}}
+	if err := w.value(t, 0, nil, 0); err != nil {
 		return err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data after the JSON document")
-	}
-	return nil
+	return w.s.end()
 }
 
-type shapeWalker struct{ dec *json.Decoder }
+// shapeWalker walks a document with a scanner (scan.go): one pass, no
+// allocation for plain keys and values.
+type shapeWalker struct{ s scanner }
 
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -129,44 +126,58 @@ var (
 )
 
 // value consumes one JSON value that lands in a Go value of type t (nil:
-// anything, duplicates still refused). path names it in errors.
-func (w *shapeWalker) value(t reflect.Type, depth int, path string) error {
+// anything, duplicates still refused). Its path, for errors, is key (the
+// member's key, nil at the top) and arrays (how many arrays deep below
+// that member it is); null is refused for a typed value with a non-empty
+// path, as the Token walk did.
+func (w *shapeWalker) value(t reflect.Type, depth int, key []byte, arrays int) error {
 	if depth > MaxDepth {
 		return fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
 	}
-	tok, err := w.dec.Token()
-	if err != nil {
-		return fmt.Errorf("invalid JSON: %v", err)
-	}
-	if tok == nil && t != nil && path != "" {
-		return fmt.Errorf("field %q: null is not accepted", path)
-	}
-	t = shapeOf(t)
-	switch tok := tok.(type) {
-	case json.Delim:
-		switch tok {
-		case '{':
-			return w.object(t, depth, path)
-		case '[':
-			var elem reflect.Type
-			if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-				elem = t.Elem()
-			}
-			for w.dec.More() {
-				if err := w.value(elem, depth+1, path+"[]"); err != nil {
-					return err
-				}
-			}
-			_, err := w.dec.Token() // ']'
-			return err
+	named := len(key) > 0 || arrays > 0
+	switch w.s.peek() {
+	case '{':
+		w.s.pos++
+		return w.object(shapeOf(t), depth)
+	case '[':
+		w.s.pos++
+		var elem reflect.Type
+		if st := shapeOf(t); st != nil && (st.Kind() == reflect.Slice || st.Kind() == reflect.Array) {
+			elem = st.Elem()
 		}
-		return fmt.Errorf("invalid JSON delimiter %v", tok)
-	case string:
-		if strings.ContainsRune(tok, utf8.RuneError) {
-			return fmt.Errorf("%s: a string holds an invalid character (a lone surrogate?)", orDoc(path))
+		if w.s.peek() == ']' {
+			w.s.pos++
+			return nil
 		}
+		for {
+			if err := w.value(elem, depth+1, key, arrays+1); err != nil {
+				return err
+			}
+			switch w.s.peek() {
+			case ',':
+				w.s.pos++
+			case ']':
+				w.s.pos++
+				return nil
+			default:
+				return w.s.syntaxError("want , or ]")
+			}
+		}
+	}
+	null, raw, plain, err := w.s.scalar()
+	switch {
+	case err != nil:
+		return err
+	case null && t != nil && named:
+		return fmt.Errorf("field %q: null is not accepted", pathOf(key, arrays))
+	case invalidText(raw, plain):
+		return fmt.Errorf("%s: a string holds an invalid character (a lone surrogate?)", orDoc(pathOf(key, arrays)))
 	}
 	return nil
+}
+
+func pathOf(key []byte, arrays int) string {
+	return string(key) + strings.Repeat("[]", arrays)
 }
 
 func orDoc(path string) string {
@@ -177,7 +188,7 @@ func orDoc(path string) string {
 }
 
 // object consumes an object's members (the '{' was read).
-func (w *shapeWalker) object(t reflect.Type, depth int, path string) error {
+func (w *shapeWalker) object(t reflect.Type, depth int) error {
 	var fields map[string]reflect.Type
 	isStruct := t != nil && t.Kind() == reflect.Struct
 	if isStruct {
@@ -187,36 +198,50 @@ func (w *shapeWalker) object(t reflect.Type, depth int, path string) error {
 	if t != nil && t.Kind() == reflect.Map {
 		mapElem = t.Elem()
 	}
-	seen := map[string]struct{}{}
-	for w.dec.More() {
-		tok, err := w.dec.Token()
+	if w.s.peek() == '}' {
+		w.s.pos++
+		return nil
+	}
+	var seen keySet
+	for {
+		w.s.ws()
+		raw, plain, err := w.s.str()
 		if err != nil {
-			return fmt.Errorf("invalid JSON: %v", err)
+			return err
 		}
-		k, _ := tok.(string)
-		if strings.ContainsRune(k, utf8.RuneError) {
+		k := decoded(raw, plain)
+		if !plain && bytes.ContainsRune(k, utf8.RuneError) {
 			return fmt.Errorf("a key holds an invalid character (a lone surrogate?)")
 		}
-		if _, dup := seen[k]; dup {
+		if seen.add(k) {
 			return fmt.Errorf("duplicate key %q", k)
 		}
-		seen[k] = struct{}{}
 		var ft reflect.Type
 		switch {
 		case isStruct:
 			var ok bool
-			if ft, ok = fields[k]; !ok {
-				return fmt.Errorf("unknown field %q%s", k, near(fields, k))
+			if ft, ok = fields[string(k)]; !ok {
+				return fmt.Errorf("unknown field %q%s", k, near(fields, string(k)))
 			}
 		case mapElem != nil:
 			ft = mapElem
 		}
-		if err := w.value(ft, depth+1, k); err != nil {
+		if err := w.s.expect(':', "want :"); err != nil {
 			return err
 		}
+		if err := w.value(ft, depth+1, k, 0); err != nil {
+			return err
+		}
+		switch w.s.peek() {
+		case ',':
+			w.s.pos++
+		case '}':
+			w.s.pos++
+			return nil
+		default:
+			return w.s.syntaxError("want , or }")
+		}
 	}
-	_, err := w.dec.Token() // '}'
-	return err
 }
 
 // near adds a hint when k differs from a field name only in case.

@@ -83,13 +83,43 @@ func DecodeSigProposal(data []byte) (*SigProposal, error) {
 }
 
 // IsSigProposal reports whether a proposal document is a signature
-// proposal (it has a top-level typedData key). It only routes: the chosen
-// decoder is strict and refuses the other kind's fields.
+// proposal: it is JSON and an object with a top-level typedData key. It
+// only routes: the chosen decoder is strict and refuses the other kind's
+// fields. It gives the answer json.Unmarshal into a map gave before, for
+// every input (FuzzRouteAgrees), with one syntax pass and no allocation:
+// a document that is not JSON goes to the transaction decoder, which
+// refuses it as malformed.
 func IsSigProposal(data []byte) bool {
-	var probe map[string]json.RawMessage
-	if json.Unmarshal(data, &probe) != nil {
+	s := scanner{data: data}
+	if s.peek() != '{' {
 		return false
 	}
-	_, ok := probe["typedData"]
-	return ok
+	s.pos++
+	found := false
+	if s.peek() == '}' {
+		s.pos++
+		return s.end() == nil && found
+	}
+	for {
+		s.ws()
+		raw, plain, err := s.str()
+		if err != nil {
+			return false
+		}
+		if string(decoded(raw, plain)) == "typedData" {
+			found = true
+		}
+		if s.expect(':', "want :") != nil || s.skip(1) != nil {
+			return false
+		}
+		switch s.peek() {
+		case ',':
+			s.pos++
+			continue
+		case '}':
+			s.pos++
+			return s.end() == nil && found
+		}
+		return false
+	}
 }

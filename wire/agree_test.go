@@ -1,0 +1,206 @@
+package wire_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/leash-wallet/leash/wire"
+)
+
+// The scanner-based decoders (scan.go) against the ones they replace
+// (export_test.go): the same verdict for every shape walk, the same
+// route for every input, and for signature proposals the same verdict,
+// code and value. No check may loosen, and none tightened either.
+
+// agree compares the old and the new decoders on one input.
+func agree(t *testing.T, b []byte) {
+	t.Helper()
+	for _, typ := range wire.ShapeTypes {
+		nerr, oerr := wire.CheckShape(b, typ), wire.OldCheckShape(b, typ)
+		if (nerr == nil) != (oerr == nil) {
+			t.Fatalf("CheckShape(%s) of %q: new %v, old %v", typ, b, nerr, oerr)
+		}
+	}
+	if n, o := wire.IsSigProposal(b), wire.OldIsSigProposal(b); n != o {
+		t.Fatalf("IsSigProposal(%q): new %v, old %v", b, n, o)
+	}
+	np, nerr := wire.DecodeSigProposal(b)
+	op, oerr := wire.OldDecodeSigProposal(b)
+	sameDecode(t, "DecodeSigProposal", b, np, nerr, op, oerr)
+	var nq, oq wire.Proposal
+	nerr, oerr = wire.DecodeStrict(b, &nq, "proposal"), wire.OldDecodeStrict(b, &oq, "proposal")
+	sameDecode(t, "DecodeStrict(Proposal)", b, &nq, nerr, &oq, oerr)
+	var ns, os wire.State
+	nerr, oerr = wire.DecodeStrict(b, &ns, "state"), wire.OldDecodeStrict(b, &os, "state")
+	sameDecode(t, "DecodeStrict(State)", b, &ns, nerr, &os, oerr)
+	var na, oa map[string]any
+	nerr, oerr = wire.DecodeStrict(b, &na, "any"), wire.OldDecodeStrict(b, &oa, "any")
+	sameDecode(t, "DecodeStrict(map)", b, na, nerr, oa, oerr)
+}
+
+func sameDecode(t *testing.T, what string, b []byte, nv any, nerr error, ov any, oerr error) {
+	t.Helper()
+	if (nerr == nil) != (oerr == nil) || wire.CodeOf(nerr) != wire.CodeOf(oerr) {
+		t.Fatalf("%s of %q: new %v, old %v", what, b, nerr, oerr)
+	}
+	if nerr != nil {
+		if !errors.Is(nerr, wire.ErrMalformed) {
+			t.Fatalf("%s of %q: uncoded or not malformed: %v", what, b, nerr)
+		}
+		return
+	}
+	nj, err1 := json.Marshal(nv)
+	oj, err2 := json.Marshal(ov)
+	if err1 != nil || err2 != nil || !bytes.Equal(nj, oj) {
+		t.Fatalf("%s of %q: new %s (%v), old %s (%v)", what, b, nj, err1, oj, err2)
+	}
+}
+
+// corpus is every JSON document the repository keeps as test data
+// (examples, testdata folders, fuzz seeds), and signature proposals
+// wrapping each typed-data fixture.
+func corpus(t testing.TB) [][]byte {
+	root := ".."
+	var docs [][]byte
+	add := func(b []byte) {
+		if bytes.HasPrefix(b, []byte("go test fuzz v1\n")) {
+			for _, line := range strings.Split(string(b), "\n")[1:] {
+				if s, ok := strings.CutPrefix(line, "[]byte("); ok {
+					if u, err := strconv.Unquote(strings.TrimSuffix(s, ")")); err == nil {
+						docs = append(docs, []byte(u))
+					}
+				}
+			}
+			return
+		}
+		docs = append(docs, b)
+	}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "node_modules", "dist", ".git", "build":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.Contains(p, "testdata") && !strings.HasPrefix(p, filepath.Join(root, "examples")) {
+			return nil
+		}
+		if info, err := d.Info(); err != nil || info.Size() > 64<<10 {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		add(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed, err := filepath.Glob(filepath.Join(root, "wasm", "eip712", "testdata", "*.json"))
+	if err != nil || len(typed) == 0 {
+		t.Fatalf("no typed-data fixtures: %v", err)
+	}
+	for _, p := range typed {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, []byte(`{"version":2,"id":"s-1","typedData":`+string(b)+`,"policyCommitment":"0x1187c5b8e75be8ca89c77ecc2e069abc73ef2f3a05af07e57153c86d6affdfaf","time":1795564800,"tokenSpent":"0x0","proof":"0x00"}`))
+	}
+	return docs
+}
+
+// pieces are spliced into documents by mutate: JSON's delimiters, the
+// literals, the escapes and characters the strict rules are about.
+var pieces = []string{"{", "}", "[", "]", `"`, ",", ":", `\`, " ", "\n", "0", "-", ".", "e", "E", "+", "1e5", "-0", "01",
+	"null", "true", "false", `"k":1,`, `"typedData":{},`, `"typedData"`, `"\u0074ypedData"`, `\ud800`, `\udc00`, `\ud800\udc00`,
+	`\ufffd`, "\xef\xbf\xbd", "\xff", "\xc3", "\x00", "\x1f", `\u0041`, `\u017f`, "ſ", "K", `\"`, `\u00`, `\x`, "/",
+	strings.Repeat("[", 66), strings.Repeat("]", 66)}
+
+// mutate returns a deterministic variant of b.
+func mutate(r *rand.Rand, b []byte) []byte {
+	out := append([]byte(nil), b...)
+	for n := 1 + r.Intn(3); n > 0; n-- {
+		i := 0
+		if len(out) > 0 {
+			i = r.Intn(len(out) + 1)
+		}
+		switch r.Intn(6) {
+		case 0: // insert a piece
+			out = append(out[:i], append([]byte(pieces[r.Intn(len(pieces))]), out[i:]...)...)
+		case 1: // replace a byte with a piece
+			if i < len(out) {
+				out = append(out[:i], append([]byte(pieces[r.Intn(len(pieces))]), out[i+1:]...)...)
+			}
+		case 2: // delete a span
+			j := i + r.Intn(8)
+			if j > len(out) {
+				j = len(out)
+			}
+			out = append(out[:i], out[j:]...)
+		case 3: // repeat a span (duplicate keys, members, elements)
+			j := i + r.Intn(64)
+			if j > len(out) {
+				j = len(out)
+			}
+			out = append(out[:j], append(append([]byte(nil), out[i:j]...), out[j:]...)...)
+		case 4: // flip a letter's case (key variants)
+			if i < len(out) && ('a' <= out[i]|0x20 && out[i]|0x20 <= 'z') {
+				out[i] ^= 0x20
+			}
+		case 5: // truncate
+			out = out[:i]
+		}
+	}
+	return out
+}
+
+// TestDecodersAgreeOnCorpus runs the old and the new decoders on every
+// corpus document and 150 mutations of each.
+func TestDecodersAgreeOnCorpus(t *testing.T) {
+	docs := corpus(t)
+	if len(docs) < 40 {
+		t.Fatalf("only %d corpus documents", len(docs))
+	}
+	r := rand.New(rand.NewSource(17))
+	n := 150
+	if testing.Short() {
+		n = 30
+	}
+	accepted := 0
+	for _, d := range docs {
+		agree(t, d)
+		for i := 0; i < n; i++ {
+			m := mutate(r, d)
+			agree(t, m)
+			if _, err := wire.DecodeSigProposal(m); err == nil {
+				accepted++
+			}
+		}
+	}
+	t.Logf("%d documents, %d mutations each; %d mutated signature proposals accepted by both", len(docs), n, accepted)
+	if accepted == 0 {
+		t.Fatal("no mutation was a valid signature proposal: the value comparison ran on nothing")
+	}
+}
+
+// FuzzDecodersAgree: the old and the new decoders on any input.
+func FuzzDecodersAgree(f *testing.F) {
+	for _, d := range corpus(f) {
+		f.Add(d)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) { agree(t, b) })
+}
