@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"math/rand"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/leash-wallet/leash/internal/fuzzcorpus"
 	"github.com/leash-wallet/leash/wire"
 )
 
@@ -26,6 +28,13 @@ func agree(t *testing.T, b []byte) {
 		nerr, oerr := wire.CheckShape(b, typ), wire.OldCheckShape(b, typ)
 		if (nerr == nil) != (oerr == nil) {
 			t.Fatalf("CheckShape(%s) of %q: new %v, old %v", typ, b, nerr, oerr)
+		}
+	}
+	for _, typ := range append([]reflect.Type{nil}, wire.ShapeTypes...) {
+		nt, nerr := wire.DecodeTree(b, typ, "tree")
+		ot, oerr := wire.OldDecodeTree(b, typ)
+		if (nerr == nil) != (oerr == nil) || wire.CodeOf(nerr) != wire.CodeOf(oerr) || !reflect.DeepEqual(nt, ot) {
+			t.Fatalf("DecodeTree(%v) of %q: new %#v (%v), old %#v (%v)", typ, b, nt, nerr, ot, oerr)
 		}
 	}
 	if n, o := wire.IsSigProposal(b), wire.OldIsSigProposal(b); n != o {
@@ -123,60 +132,15 @@ func corpus(t testing.TB) [][]byte {
 	return docs
 }
 
-// pieces are spliced into documents by mutate: JSON's delimiters, the
-// literals, the escapes and characters the strict rules are about.
-var pieces = []string{"{", "}", "[", "]", `"`, ",", ":", `\`, " ", "\n", "0", "-", ".", "e", "E", "+", "1e5", "-0", "01",
-	"null", "true", "false", `"k":1,`, `"typedData":{},`, `"typedData"`, `"\u0074ypedData"`, `\ud800`, `\udc00`, `\ud800\udc00`,
-	`\ufffd`, "\xef\xbf\xbd", "\xff", "\xc3", "\x00", "\x1f", `\u0041`, `\u017f`, "ſ", "K", `\"`, `\u00`, `\x`, "/",
-	strings.Repeat("[", 66), strings.Repeat("]", 66)}
-
-// mutate returns a deterministic variant of b.
-func mutate(r *rand.Rand, b []byte) []byte {
-	out := append([]byte(nil), b...)
-	for n := 1 + r.Intn(3); n > 0; n-- {
-		i := 0
-		if len(out) > 0 {
-			i = r.Intn(len(out) + 1)
-		}
-		switch r.Intn(6) {
-		case 0: // insert a piece
-			out = append(out[:i], append([]byte(pieces[r.Intn(len(pieces))]), out[i:]...)...)
-		case 1: // replace a byte with a piece
-			if i < len(out) {
-				out = append(out[:i], append([]byte(pieces[r.Intn(len(pieces))]), out[i+1:]...)...)
-			}
-		case 2: // delete a span
-			j := i + r.Intn(8)
-			if j > len(out) {
-				j = len(out)
-			}
-			out = append(out[:i], out[j:]...)
-		case 3: // repeat a span (duplicate keys, members, elements)
-			j := i + r.Intn(64)
-			if j > len(out) {
-				j = len(out)
-			}
-			out = append(out[:j], append(append([]byte(nil), out[i:j]...), out[j:]...)...)
-		case 4: // flip a letter's case (key variants)
-			if i < len(out) && ('a' <= out[i]|0x20 && out[i]|0x20 <= 'z') {
-				out[i] ^= 0x20
-			}
-		case 5: // truncate
-			out = out[:i]
-		}
-	}
-	return out
-}
-
 // TestDecodersAgreeOnCorpus runs the old and the new decoders on every
-// corpus document and 150 mutations of each.
+// corpus document and 100 mutations of each.
 func TestDecodersAgreeOnCorpus(t *testing.T) {
 	docs := corpus(t)
 	if len(docs) < 40 {
 		t.Fatalf("only %d corpus documents", len(docs))
 	}
-	r := rand.New(rand.NewSource(17))
-	n := 150
+	r := rand.New(rand.NewPCG(17, 1))
+	n := 100
 	if testing.Short() {
 		n = 30
 	}
@@ -184,7 +148,7 @@ func TestDecodersAgreeOnCorpus(t *testing.T) {
 	for _, d := range docs {
 		agree(t, d)
 		for i := 0; i < n; i++ {
-			m := mutate(r, d)
+			m := fuzzcorpus.Mutate(r, d)
 			agree(t, m)
 			if _, err := wire.DecodeSigProposal(m); err == nil {
 				accepted++
@@ -203,4 +167,24 @@ func FuzzDecodersAgree(f *testing.F) {
 		f.Add(d)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) { agree(t, b) })
+}
+
+// FuzzJSONString: the hex types' string reader, with its fast path for
+// plain strings, reads what json.Unmarshal reads and refuses what it
+// refuses.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{`"0x00"`, `""`, `"`, `"a\"b"`, `"\u0041"`, "\"\xff\"", `"a"b"`, ` "a"`, `"\t"`, "\"\t\"", `5`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := wire.JSONString(b)
+		var want string
+		werr := json.Unmarshal(b, &want)
+		if (err == nil) != (werr == nil) || got != want {
+			t.Fatalf("%q: got %q (%v), json.Unmarshal %q (%v)", b, got, err, want, werr)
+		}
+		if err != nil && !errors.Is(err, wire.ErrMalformed) {
+			t.Fatalf("uncoded: %v", err)
+		}
+	})
 }

@@ -221,3 +221,24 @@ var ShapeTypes = []reflect.Type{
 	reflect.TypeFor[any](),
 	reflect.TypeFor[string](),
 }
+
+// OldDecodeTree is what DecodeTree replaces: the size and UTF-8 checks,
+// the old shape walk, then encoding/json into an any with UseNumber.
+func OldDecodeTree(data []byte, t reflect.Type) (any, error) {
+	if len(data) > MaxDocumentBytes || !utf8.Valid(data) {
+		return nil, Errorf(Malformed, "too large or not UTF-8")
+	}
+	if err := OldCheckShape(data, t); err != nil {
+		return nil, Errorf(Malformed, "%v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, Errorf(Malformed, "%v", err)
+	}
+	return v, nil
+}
+
+// JSONString is jsonString, for FuzzJSONString.
+var JSONString = jsonString

@@ -110,15 +110,45 @@ func cleanJSONError(err error) error {
 // any value without duplicate keys.
 func CheckShape(data []byte, t reflect.Type) error {
 	w := shapeWalker{s: scanner{data: data}}
-	if err := w.value(t, 0, nil, 0); err != nil {
+	if _, err := w.value(t, 0, nil, 0); err != nil {
 		return err
 	}
 	return w.s.end()
 }
 
+// DecodeTree checks one JSON document as DecodeStrict does before it
+// decodes (size, UTF-8, and CheckShape against the type t that will
+// receive it, nil for anything) and returns it as the tree json.Unmarshal
+// gives into an any with UseNumber: map[string]any, []any, json.Number
+// (the number's exact text), string, bool and nil. It is one pass over
+// the document where DecodeStrict makes three; a caller that builds t's
+// values from the tree must refuse what encoding/json would refuse, a
+// value of the wrong JSON kind for its field (wasm/eip712 does, and its
+// FuzzDecodeAgrees checks it against DecodeStrict).
+func DecodeTree(data []byte, t reflect.Type, what string) (any, error) {
+	if len(data) > MaxDocumentBytes {
+		return nil, Errorf(Malformed, "%s: document is %d bytes, the limit is %d", what, len(data), MaxDocumentBytes)
+	}
+	if !utf8.Valid(data) {
+		return nil, Errorf(Malformed, "%s: the document is not valid UTF-8", what)
+	}
+	w := shapeWalker{s: scanner{data: data}, build: true}
+	v, err := w.value(t, 0, nil, 0)
+	if err == nil {
+		err = w.s.end()
+	}
+	if err != nil {
+		return nil, Errorf(Malformed, "%s: %v", what, err)
+	}
+	return v, nil
+}
+
 // shapeWalker walks a document with a scanner (scan.go): one pass, no
-// allocation for plain keys and values.
-type shapeWalker struct{ s scanner }
+// allocation for plain keys and values unless it builds the tree.
+type shapeWalker struct {
+	s     scanner
+	build bool // return the values (DecodeTree), not only check them
+}
 
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -126,13 +156,13 @@ var (
 )
 
 // value consumes one JSON value that lands in a Go value of type t (nil:
-// anything, duplicates still refused). Its path, for errors, is key (the
-// member's key, nil at the top) and arrays (how many arrays deep below
-// that member it is); null is refused for a typed value with a non-empty
-// path, as the Token walk did.
-func (w *shapeWalker) value(t reflect.Type, depth int, key []byte, arrays int) error {
+// anything, duplicates still refused), and returns it when the walker
+// builds. Its path, for errors, is key (the member's key, nil at the top)
+// and arrays (how many arrays deep below that member it is); null is
+// refused for a typed value with a non-empty path, as the Token walk did.
+func (w *shapeWalker) value(t reflect.Type, depth int, key []byte, arrays int) (any, error) {
 	if depth > MaxDepth {
-		return fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
+		return nil, fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
 	}
 	named := len(key) > 0 || arrays > 0
 	switch w.s.peek() {
@@ -145,35 +175,52 @@ func (w *shapeWalker) value(t reflect.Type, depth int, key []byte, arrays int) e
 		if st := shapeOf(t); st != nil && (st.Kind() == reflect.Slice || st.Kind() == reflect.Array) {
 			elem = st.Elem()
 		}
+		var arr []any
+		if w.build {
+			arr = []any{}
+		}
 		if w.s.peek() == ']' {
 			w.s.pos++
-			return nil
+			return arr, nil
 		}
 		for {
-			if err := w.value(elem, depth+1, key, arrays+1); err != nil {
-				return err
+			v, err := w.value(elem, depth+1, key, arrays+1)
+			if err != nil {
+				return nil, err
+			}
+			if w.build {
+				arr = append(arr, v)
 			}
 			switch w.s.peek() {
 			case ',':
 				w.s.pos++
 			case ']':
 				w.s.pos++
-				return nil
+				return arr, nil
 			default:
-				return w.s.syntaxError("want , or ]")
+				return nil, w.s.syntaxError("want , or ]")
 			}
 		}
 	}
+	start := w.s.pos
 	null, raw, plain, err := w.s.scalar()
 	switch {
 	case err != nil:
-		return err
+		return nil, err
 	case null && t != nil && named:
-		return fmt.Errorf("field %q: null is not accepted", pathOf(key, arrays))
+		return nil, fmt.Errorf("field %q: null is not accepted", pathOf(key, arrays))
 	case invalidText(raw, plain):
-		return fmt.Errorf("%s: a string holds an invalid character (a lone surrogate?)", orDoc(pathOf(key, arrays)))
+		return nil, fmt.Errorf("%s: a string holds an invalid character (a lone surrogate?)", orDoc(pathOf(key, arrays)))
+	case !w.build || null:
+		return nil, nil
 	}
-	return nil
+	switch c := w.s.data[start]; c {
+	case '"':
+		return string(decoded(raw, plain)), nil
+	case 't', 'f':
+		return c == 't', nil
+	}
+	return json.Number(w.s.data[start:w.s.pos]), nil
 }
 
 func pathOf(key []byte, arrays int) string {
@@ -187,8 +234,9 @@ func orDoc(path string) string {
 	return "field " + fmt.Sprintf("%q", path)
 }
 
-// object consumes an object's members (the '{' was read).
-func (w *shapeWalker) object(t reflect.Type, depth int) error {
+// object consumes an object's members (the '{' was read), and returns it
+// as a map[string]any when the walker builds.
+func (w *shapeWalker) object(t reflect.Type, depth int) (any, error) {
 	var fields map[string]reflect.Type
 	isStruct := t != nil && t.Kind() == reflect.Struct
 	if isStruct {
@@ -198,48 +246,56 @@ func (w *shapeWalker) object(t reflect.Type, depth int) error {
 	if t != nil && t.Kind() == reflect.Map {
 		mapElem = t.Elem()
 	}
+	var m map[string]any
+	if w.build {
+		m = map[string]any{}
+	}
 	if w.s.peek() == '}' {
 		w.s.pos++
-		return nil
+		return m, nil
 	}
 	var seen keySet
 	for {
 		w.s.ws()
 		raw, plain, err := w.s.str()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		k := decoded(raw, plain)
 		if !plain && bytes.ContainsRune(k, utf8.RuneError) {
-			return fmt.Errorf("a key holds an invalid character (a lone surrogate?)")
+			return nil, fmt.Errorf("a key holds an invalid character (a lone surrogate?)")
 		}
 		if seen.add(k) {
-			return fmt.Errorf("duplicate key %q", k)
+			return nil, fmt.Errorf("duplicate key %q", k)
 		}
 		var ft reflect.Type
 		switch {
 		case isStruct:
 			var ok bool
 			if ft, ok = fields[string(k)]; !ok {
-				return fmt.Errorf("unknown field %q%s", k, near(fields, string(k)))
+				return nil, fmt.Errorf("unknown field %q%s", k, near(fields, string(k)))
 			}
 		case mapElem != nil:
 			ft = mapElem
 		}
 		if err := w.s.expect(':', "want :"); err != nil {
-			return err
+			return nil, err
 		}
-		if err := w.value(ft, depth+1, k, 0); err != nil {
-			return err
+		v, err := w.value(ft, depth+1, k, 0)
+		if err != nil {
+			return nil, err
+		}
+		if w.build {
+			m[string(k)] = v
 		}
 		switch w.s.peek() {
 		case ',':
 			w.s.pos++
 		case '}':
 			w.s.pos++
-			return nil
+			return m, nil
 		default:
-			return w.s.syntaxError("want , or }")
+			return nil, w.s.syntaxError("want , or }")
 		}
 	}
 }
