@@ -13,15 +13,25 @@ var pieces = []string{"{", "}", "[", "]", `"`, ",", ":", `\`, " ", "\n", "0", "-
 	`\ufffd`, "\xef\xbf\xbd", "\xff", "\xc3", "\x00", "\x1f", `\u0041`, `\u017f`, "ſ", "K", `\"`, `\u00`, `\x`, "/",
 	strings.Repeat("[", 66), strings.Repeat("]", 66)}
 
+// values replace a member's value in Mutate: null, each JSON kind, and
+// values the strict rules refuse.
+var values = []string{"null", "true", "0", "-1", "1.5", `""`, `"x"`, "{}", "[]", "[null]", `[{}]`, `{"":null}`, `{"a":1,"a":2}`,
+	`"\ud800"`, `"\ufffd"`, `[[]]`, `{"name":1}`, `[{"name":"a","type":1}]`, `"0x"`, `"0x0"`, `"0x00"`}
+
+// nested is a value n arrays deep.
+func nested(n int) string { return strings.Repeat("[", n) + "1" + strings.Repeat("]", n) }
+
 // Mutate returns a variant of a JSON document b for differential tests
 // of decoders: one to three edits, each inserting or substituting a piece,
 // deleting or repeating a span (duplicate keys and members), flipping a
-// letter's case (key variants) or truncating. It is deterministic in r.
+// letter's case (key variants), truncating, or replacing a member's value
+// with another (of another kind, null, or nested around the depth
+// limits). It is deterministic in r.
 func Mutate(r *rand.Rand, b []byte) []byte {
 	out := append([]byte(nil), b...)
 	for n := 1 + r.IntN(3); n > 0; n-- {
 		i := r.IntN(len(out) + 1)
-		switch r.IntN(6) {
+		switch r.IntN(8) {
 		case 0:
 			out = append(out[:i], append([]byte(pieces[r.IntN(len(pieces))]), out[i:]...)...)
 		case 1:
@@ -40,7 +50,33 @@ func Mutate(r *rand.Rand, b []byte) []byte {
 			}
 		case 5:
 			out = out[:i]
+		case 6, 7:
+			out = replaceValue(r, out)
 		}
 	}
 	return out
+}
+
+// replaceValue replaces the value after a random `":` (the end of a key)
+// up to the next ',' or '}' (a scalar, or the start of a container).
+func replaceValue(r *rand.Rand, b []byte) []byte {
+	var keys []int
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == '"' && b[i+1] == ':' {
+			keys = append(keys, i+2)
+		}
+	}
+	if len(keys) == 0 {
+		return b
+	}
+	i := keys[r.IntN(len(keys))]
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' {
+		j++
+	}
+	v := values[r.IntN(len(values))]
+	if r.IntN(4) == 0 {
+		v = nested(56 + r.IntN(12))
+	}
+	return append(append(append([]byte(nil), b[:i]...), v...), b[j:]...)
 }

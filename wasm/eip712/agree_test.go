@@ -57,6 +57,16 @@ func typedCorpus(t testing.TB) [][]byte {
 		}
 		docs = append(docs, p.TypedData)
 	}
+	// Each value of the wrong JSON kind, where later checks would not
+	// refuse it anyway (an unused type, an empty message).
+	for _, odd := range []string{`5`, `{}`, `"s"`, `[5]`, `[[]]`, `[{"name":5,"type":"uint8"}]`, `[{"name":"a","type":true}]`, `[{"name":"a"}]`, `[]`} {
+		docs = append(docs, []byte(`{"types":{"EIP712Domain":[],"M":[],"X":`+odd+`},"primaryType":"M","domain":{},"message":{}}`))
+	}
+	for _, odd := range []string{`"primaryType":5,"domain":{},"message":{}`, `"primaryType":"M","domain":[],"message":{}`,
+		`"primaryType":"M","domain":5,"message":{}`, `"primaryType":"M","domain":{},"message":[]`, `"primaryType":"M","domain":{},"message":{}`} {
+		docs = append(docs, []byte(`{"types":{"EIP712Domain":[],"M":[]},`+odd+`}`))
+	}
+	docs = append(docs, []byte(`{"types":[],"primaryType":"M","domain":{},"message":{}}`), []byte(`{"types":{"":null,"M":[]},"primaryType":"M","domain":{},"message":{}}`))
 	r := rand.New(rand.NewPCG(7, 12))
 	for range 20 {
 		docs = append(docs, randomDoc(r))
