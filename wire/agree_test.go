@@ -72,6 +72,16 @@ func sameDecode(t *testing.T, what string, b []byte, nv any, nerr error, ov any,
 	}
 }
 
+// wireDoc reports whether d is a signature proposal, a proposal, a
+// state or a transaction: the documents whose every member is swept.
+func wireDoc(d []byte) bool {
+	_, e1 := wire.DecodeSigProposal(d)
+	_, e2 := wire.DecodeProposal(d)
+	_, e3 := wire.DecodeState(d)
+	_, e4 := wire.DecodeTx(d)
+	return e1 == nil || e2 == nil || e3 == nil || e4 == nil
+}
+
 // corpus is every JSON document the repository keeps as test data
 // (examples, testdata folders, fuzz seeds), and signature proposals
 // wrapping each typed-data fixture.
@@ -133,7 +143,9 @@ func corpus(t testing.TB) [][]byte {
 }
 
 // TestDecodersAgreeOnCorpus runs the old and the new decoders on every
-// corpus document and 100 mutations of each.
+// corpus document, on each wire document (wireDoc) with every member's
+// value replaced in turn (fuzzcorpus.Replacements), and on 100 mutations
+// of each.
 func TestDecodersAgreeOnCorpus(t *testing.T) {
 	docs := corpus(t)
 	if len(docs) < 40 {
@@ -147,6 +159,11 @@ func TestDecodersAgreeOnCorpus(t *testing.T) {
 	accepted := 0
 	for _, d := range docs {
 		agree(t, d)
+		if wireDoc(d) {
+			for _, v := range fuzzcorpus.Replacements(d) {
+				agree(t, v)
+			}
+		}
 		for i := 0; i < n; i++ {
 			m := fuzzcorpus.Mutate(r, d)
 			agree(t, m)

@@ -143,11 +143,54 @@ func DecodeTree(data []byte, t reflect.Type, what string) (any, error) {
 	return v, nil
 }
 
+// decodeMembers checks a document as DecodeStrict does (size, UTF-8,
+// CheckShape against t, which must be a struct) and hands set each
+// top-level member's key and value bytes as the walk passes it, in one
+// pass: set decodes the member into its field as encoding/json would
+// (json.Unmarshal of the value, the field type's UnmarshalJSON, or a copy
+// for raw JSON). A struct decode is such a decode of each member on its
+// own; DecodeSigProposal uses it, and FuzzDecodersAgree checks it against
+// DecodeStrict.
+func decodeMembers(data []byte, t reflect.Type, what string, set func(key string, raw []byte) error) error {
+	if len(data) > MaxDocumentBytes {
+		return Errorf(Malformed, "%s: document is %d bytes, the limit is %d", what, len(data), MaxDocumentBytes)
+	}
+	err := func() error {
+		if !utf8.Valid(data) {
+			return errors.New("the document is not valid UTF-8")
+		}
+		if shapeOf(t) == nil || t.Kind() != reflect.Struct {
+			return errors.New("internal: decodeMembers needs a struct type")
+		}
+		w := shapeWalker{s: scanner{data: data}, member: set}
+		if _, err := w.value(t, 0, nil, 0); err != nil {
+			return err
+		}
+		if err := w.s.end(); err != nil {
+			return err
+		}
+		first := scanner{data: data}
+		if c := first.peek(); c != '{' && c != 'n' { // null sets nothing, as in encoding/json
+			return fmt.Errorf("expected a JSON object, got %q", c)
+		}
+		return nil
+	}()
+	if err != nil {
+		var coded *Error
+		if errors.As(err, &coded) {
+			return Errorf(coded.Code, "%s: %s", what, coded.Message)
+		}
+		return Errorf(Malformed, "%s: %v", what, cleanJSONError(err))
+	}
+	return nil
+}
+
 // shapeWalker walks a document with a scanner (scan.go): one pass, no
 // allocation for plain keys and values unless it builds the tree.
 type shapeWalker struct {
-	s     scanner
-	build bool // return the values (DecodeTree), not only check them
+	s      scanner
+	build  bool                               // return the values (DecodeTree), not only check them
+	member func(key string, raw []byte) error // called with each top-level member once walked (decodeMembers)
 }
 
 var (
@@ -281,9 +324,16 @@ func (w *shapeWalker) object(t reflect.Type, depth int) (any, error) {
 		if err := w.s.expect(':', "want :"); err != nil {
 			return nil, err
 		}
+		w.s.ws()
+		start := w.s.pos
 		v, err := w.value(ft, depth+1, k, 0)
 		if err != nil {
 			return nil, err
+		}
+		if depth == 0 && w.member != nil {
+			if err := w.member(string(k), w.s.data[start:w.s.pos]); err != nil {
+				return nil, err
+			}
 		}
 		if w.build {
 			m[string(k)] = v

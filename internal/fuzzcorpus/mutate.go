@@ -16,7 +16,7 @@ var pieces = []string{"{", "}", "[", "]", `"`, ",", ":", `\`, " ", "\n", "0", "-
 // values replace a member's value in Mutate: null, each JSON kind, and
 // values the strict rules refuse.
 var values = []string{"null", "true", "0", "-1", "1.5", `""`, `"x"`, "{}", "[]", "[null]", `[{}]`, `{"":null}`, `{"a":1,"a":2}`,
-	`"\ud800"`, `"\ufffd"`, `[[]]`, `{"name":1}`, `[{"name":"a","type":1}]`, `"0x"`, `"0x0"`, `"0x00"`}
+	`"\ud800"`, `"\ufffd"`, `[[]]`, `{"name":1}`, `[{"name":"a","type":1}]`, `"0x"`, `"0x0"`, `"0x00"`, "2", "4294967296", "18446744073709551616", `"2"`, "2.0", "2e0"}
 
 // nested is a value n arrays deep.
 func nested(n int) string { return strings.Repeat("[", n) + "1" + strings.Repeat("]", n) }
@@ -57,23 +57,49 @@ func Mutate(r *rand.Rand, b []byte) []byte {
 	return out
 }
 
-// replaceValue replaces the value after a random `":` (the end of a key)
-// up to the next ',' or '}' (a scalar, or the start of a container).
-func replaceValue(r *rand.Rand, b []byte) []byte {
+// Replacements returns, for every member of b (each `":`), a variant with
+// its value replaced by each of Mutate's replacement values: a sweep of
+// every field with null, every JSON kind and the values strict rules
+// refuse.
+func Replacements(b []byte) [][]byte {
+	var out [][]byte
+	for _, i := range valueStarts(b) {
+		j := valueEnd(b, i)
+		for _, v := range values {
+			out = append(out, append(append(append([]byte(nil), b[:i]...), v...), b[j:]...))
+		}
+	}
+	return out
+}
+
+// valueStarts are the offsets just after each `":` of b.
+func valueStarts(b []byte) []int {
 	var keys []int
 	for i := 0; i+1 < len(b); i++ {
 		if b[i] == '"' && b[i+1] == ':' {
 			keys = append(keys, i+2)
 		}
 	}
+	return keys
+}
+
+// valueEnd is the offset of the next ',' or '}' from i.
+func valueEnd(b []byte, i int) int {
+	for i < len(b) && b[i] != ',' && b[i] != '}' {
+		i++
+	}
+	return i
+}
+
+// replaceValue replaces the value after a random `":` (the end of a key)
+// up to the next ',' or '}' (a scalar, or the start of a container).
+func replaceValue(r *rand.Rand, b []byte) []byte {
+	keys := valueStarts(b)
 	if len(keys) == 0 {
 		return b
 	}
 	i := keys[r.IntN(len(keys))]
-	j := i
-	for j < len(b) && b[j] != ',' && b[j] != '}' {
-		j++
-	}
+	j := valueEnd(b, i)
 	v := values[r.IntN(len(values))]
 	if r.IntN(4) == 0 {
 		v = nested(56 + r.IntN(12))

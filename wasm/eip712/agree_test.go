@@ -81,6 +81,9 @@ func TestDecodeAgreesOnCorpus(t *testing.T) {
 	accepted := 0
 	for _, d := range typedCorpus(t) {
 		agree(t, d)
+		for _, v := range fuzzcorpus.Replacements(d) {
+			agree(t, v)
+		}
 		for range 300 {
 			m := fuzzcorpus.Mutate(r, d)
 			agree(t, m)

@@ -381,7 +381,7 @@ func (td *TypedData) checkValue(t string, v any, path string, depth int) error {
 		}
 		return td.checkStruct(base, m, path, depth)
 	}
-	if _, err := encodeAtomic(base, v); err != nil {
+	if _, err := atomicWord(base, v, false); err != nil {
 		return bad("%s: %v", path, err)
 	}
 	return nil
@@ -500,7 +500,12 @@ func EncodeAtomic(t string, v any) ([]byte, error) { return encodeAtomic(t, v) }
 
 // encodeAtomic ABI-encodes an atomic value into one word, checking its
 // range. Numbers come as JSON integers or strings (decimal or 0x hex).
-func encodeAtomic(t string, v any) ([]byte, error) {
+func encodeAtomic(t string, v any) ([]byte, error) { return atomicWord(t, v, true) }
+
+// atomicWord is encodeAtomic; without hash it only checks a string or
+// bytes value (the same checks) and returns no word for it, as Decode's
+// checks need no hash.
+func atomicWord(t string, v any, hash bool) ([]byte, error) {
 	switch {
 	case t == "string":
 		s, ok := v.(string)
@@ -510,6 +515,9 @@ func encodeAtomic(t string, v any) ([]byte, error) {
 		if len(s) > MaxStringBytes || !utf8.ValidString(s) {
 			return nil, fmt.Errorf("string longer than %d bytes or not UTF-8", MaxStringBytes)
 		}
+		if !hash {
+			return nil, nil
+		}
 		return ethkey.Keccak256([]byte(s)), nil
 	case t == "bytes":
 		b, err := hexBytes(v)
@@ -518,6 +526,9 @@ func encodeAtomic(t string, v any) ([]byte, error) {
 		}
 		if len(b) > MaxStringBytes {
 			return nil, fmt.Errorf("bytes longer than %d", MaxStringBytes)
+		}
+		if !hash {
+			return nil, nil
 		}
 		return ethkey.Keccak256(b), nil
 	case t == "address":
