@@ -107,7 +107,10 @@ func cleanJSONError(err error) error {
 // decodes itself (json.Unmarshaler) is checked for duplicates only here;
 // its UnmarshalJSON must decode through decodeInner, which checks its own
 // mirror type. Maps take any key once; json.RawMessage and interfaces take
-// any value without duplicate keys.
+// any value without duplicate keys. It reads the document in one pass of
+// a byte scanner (scan.go); its verdicts are those of the walk over
+// encoding/json's tokens it replaced (kept in export_test.go), which
+// FuzzDecodersAgree and TestDecodersAgreeOnCorpus check.
 func CheckShape(data []byte, t reflect.Type) error {
 	w := shapeWalker{s: scanner{data: data}}
 	if _, err := w.value(t, 0, nil, 0); err != nil {
