@@ -30,7 +30,7 @@ func agree(t *testing.T, b []byte) {
 			t.Fatalf("CheckShape(%s) of %q: new %v, old %v", typ, b, nerr, oerr)
 		}
 	}
-	for _, typ := range append([]reflect.Type{nil}, wire.ShapeTypes...) {
+	for _, typ := range append([]reflect.Type{nil}, wire.ShapeTypes[:6]...) { // the struct types and anything
 		nt, nerr := wire.DecodeTree(b, typ, "tree")
 		ot, oerr := wire.OldDecodeTree(b, typ)
 		if (nerr == nil) != (oerr == nil) || wire.CodeOf(nerr) != wire.CodeOf(oerr) || !reflect.DeepEqual(nt, ot) {
@@ -144,7 +144,7 @@ func corpus(t testing.TB) [][]byte {
 
 // TestDecodersAgreeOnCorpus runs the old and the new decoders on every
 // corpus document, on each wire document (wireDoc) with every member's
-// value replaced in turn (fuzzcorpus.Replacements), and on 100 mutations
+// value replaced in turn (fuzzcorpus.Replacements), and on 60 mutations
 // of each.
 func TestDecodersAgreeOnCorpus(t *testing.T) {
 	docs := corpus(t)
@@ -152,7 +152,7 @@ func TestDecodersAgreeOnCorpus(t *testing.T) {
 		t.Fatalf("only %d corpus documents", len(docs))
 	}
 	r := rand.New(rand.NewPCG(17, 1))
-	n := 100
+	n := 60
 	if testing.Short() {
 		n = 30
 	}
