@@ -205,3 +205,15 @@ func FuzzJSONString(f *testing.F) {
 		}
 	})
 }
+
+// TestRouteAtEncodingJSONsDepthLimit: the router agrees with json.Unmarshal
+// around its nesting limit (10,000), and a document nested far deeper is
+// refused without exhausting anything.
+func TestRouteAtEncodingJSONsDepthLimit(t *testing.T) {
+	for _, n := range []int{9998, 9999, 10000, 10001, 100000} {
+		doc := []byte(`{"typedData":{},"x":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}`)
+		if got, want := wire.IsSigProposal(doc), wire.OldIsSigProposal(doc); got != want {
+			t.Fatalf("%d arrays deep: routed %v, json.Unmarshal %v", n, got, want)
+		}
+	}
+}
