@@ -217,3 +217,29 @@ func TestRouteAtEncodingJSONsDepthLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicatesInLargeObjects: the duplicate check past the first 16
+// keys of an object (where it moves from a list to a map) agrees with the
+// old walk, for a duplicate on either side of the switch.
+func TestDuplicatesInLargeObjects(t *testing.T) {
+	for _, dup := range [][2]int{{0, 39}, {15, 16}, {16, 17}, {20, 39}, {0, 15}, {-1, -1}} {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := 0; i < 40; i++ {
+			k := i
+			if i == dup[1] {
+				k = dup[0]
+			}
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(`"k` + strconv.Itoa(k) + `":{"a":1}`)
+		}
+		b.WriteString("}")
+		doc := []byte(b.String())
+		agree(t, doc)
+		if err := wire.CheckShape(doc, nil); (err == nil) != (dup[0] < 0) {
+			t.Fatalf("duplicate %v: %v", dup, err)
+		}
+	}
+}
