@@ -198,11 +198,25 @@ func ParseHash32(s string) (Hash32, error) {
 }
 
 func jsonString(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && printableASCII(b[1:len(b)-1]) {
+		return string(b[1 : len(b)-1]), nil // what json.Unmarshal gives, without its scan
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return "", Errorf(Malformed, "expected a JSON string, got %s", clip(string(b)))
 	}
 	return s, nil
+}
+
+// printableASCII reports whether b is printable ASCII without a quote or
+// a backslash: JSON string content that decodes to itself.
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func isHexDigit(c rune) bool {

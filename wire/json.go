@@ -107,21 +107,94 @@ func cleanJSONError(err error) error {
 // decodes itself (json.Unmarshaler) is checked for duplicates only here;
 // its UnmarshalJSON must decode through decodeInner, which checks its own
 // mirror type. Maps take any key once; json.RawMessage and interfaces take
-// any value without duplicate keys.
+// any value without duplicate keys. It reads the document in one pass of
+// a byte scanner (scan.go); its verdicts are those of the walk over
+// encoding/json's tokens it replaced (kept in export_test.go), which
+// FuzzDecodersAgree and TestDecodersAgreeOnCorpus check.
 func CheckShape(data []byte, t reflect.Type) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	w := shapeWalker{dec: dec}
-	if err := w.value(t, 0, ""); err != nil {
+	w := shapeWalker{s: scanner{data: data}}
+	if _, err := w.value(t, 0, nil, 0); err != nil {
 		return err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data after the JSON document")
+	return w.s.end()
+}
+
+// DecodeTree checks one JSON document as DecodeStrict does before it
+// decodes (size, UTF-8, and CheckShape against the type t that will
+// receive it, nil for anything) and returns it as the tree json.Unmarshal
+// gives into an any with UseNumber: map[string]any, []any, json.Number
+// (the number's exact text), string, bool and nil. It is one pass over
+// the document where DecodeStrict makes three; a caller that builds t's
+// values from the tree must refuse what encoding/json would refuse, a
+// value of the wrong JSON kind for its field (wasm/eip712 does, and its
+// FuzzDecodeAgrees checks it against DecodeStrict).
+func DecodeTree(data []byte, t reflect.Type, what string) (any, error) {
+	if len(data) > MaxDocumentBytes {
+		return nil, Errorf(Malformed, "%s: document is %d bytes, the limit is %d", what, len(data), MaxDocumentBytes)
+	}
+	if !utf8.Valid(data) {
+		return nil, Errorf(Malformed, "%s: the document is not valid UTF-8", what)
+	}
+	w := shapeWalker{s: scanner{data: data}, build: true}
+	v, err := w.value(t, 0, nil, 0)
+	if err == nil {
+		err = w.s.end()
+	}
+	if err != nil {
+		return nil, Errorf(Malformed, "%s: %v", what, err)
+	}
+	return v, nil
+}
+
+// decodeMembers checks a document as DecodeStrict does (size, UTF-8,
+// CheckShape against t, which must be a struct) and hands set each
+// top-level member's key and value bytes as the walk passes it, in one
+// pass: set decodes the member into its field as encoding/json would
+// (json.Unmarshal of the value, the field type's UnmarshalJSON, or a copy
+// for raw JSON). A struct decode is such a decode of each member on its
+// own; DecodeSigProposal uses it, and FuzzDecodersAgree checks it against
+// DecodeStrict.
+func decodeMembers(data []byte, t reflect.Type, what string, set func(key string, raw []byte) error) error {
+	if len(data) > MaxDocumentBytes {
+		return Errorf(Malformed, "%s: document is %d bytes, the limit is %d", what, len(data), MaxDocumentBytes)
+	}
+	err := func() error {
+		if !utf8.Valid(data) {
+			return errors.New("the document is not valid UTF-8")
+		}
+		if shapeOf(t) == nil || t.Kind() != reflect.Struct {
+			return errors.New("internal: decodeMembers needs a struct type")
+		}
+		w := shapeWalker{s: scanner{data: data}, member: set}
+		if _, err := w.value(t, 0, nil, 0); err != nil {
+			return err
+		}
+		if err := w.s.end(); err != nil {
+			return err
+		}
+		first := scanner{data: data}
+		if c := first.peek(); c != '{' && c != 'n' { // null sets nothing, as in encoding/json
+			return fmt.Errorf("expected a JSON object, got %q", c)
+		}
+		return nil
+	}()
+	if err != nil {
+		var coded *Error
+		if errors.As(err, &coded) {
+			return Errorf(coded.Code, "%s: %s", what, coded.Message)
+		}
+		return Errorf(Malformed, "%s: %v", what, cleanJSONError(err))
 	}
 	return nil
 }
 
-type shapeWalker struct{ dec *json.Decoder }
+// shapeWalker walks a document with a scanner (scan.go): one pass, no
+// allocation for plain keys and values unless it builds the tree.
+type shapeWalker struct {
+	s      scanner
+	build  bool                               // return the values (DecodeTree), not only check them
+	member func(key string, raw []byte) error // called with each top-level member once walked (decodeMembers)
+}
 
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -129,44 +202,75 @@ var (
 )
 
 // value consumes one JSON value that lands in a Go value of type t (nil:
-// anything, duplicates still refused). path names it in errors.
-func (w *shapeWalker) value(t reflect.Type, depth int, path string) error {
+// anything, duplicates still refused), and returns it when the walker
+// builds. Its path, for errors, is key (the member's key, nil at the top)
+// and arrays (how many arrays deep below that member it is); null is
+// refused for a typed value with a non-empty path, as the Token walk did.
+func (w *shapeWalker) value(t reflect.Type, depth int, key []byte, arrays int) (any, error) {
 	if depth > MaxDepth {
-		return fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
+		return nil, fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
 	}
-	tok, err := w.dec.Token()
-	if err != nil {
-		return fmt.Errorf("invalid JSON: %v", err)
-	}
-	if tok == nil && t != nil && path != "" {
-		return fmt.Errorf("field %q: null is not accepted", path)
-	}
-	t = shapeOf(t)
-	switch tok := tok.(type) {
-	case json.Delim:
-		switch tok {
-		case '{':
-			return w.object(t, depth, path)
-		case '[':
-			var elem reflect.Type
-			if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-				elem = t.Elem()
-			}
-			for w.dec.More() {
-				if err := w.value(elem, depth+1, path+"[]"); err != nil {
-					return err
-				}
-			}
-			_, err := w.dec.Token() // ']'
-			return err
+	named := len(key) > 0 || arrays > 0
+	switch w.s.peek() {
+	case '{':
+		w.s.pos++
+		return w.object(shapeOf(t), depth)
+	case '[':
+		w.s.pos++
+		var elem reflect.Type
+		if st := shapeOf(t); st != nil && (st.Kind() == reflect.Slice || st.Kind() == reflect.Array) {
+			elem = st.Elem()
 		}
-		return fmt.Errorf("invalid JSON delimiter %v", tok)
-	case string:
-		if strings.ContainsRune(tok, utf8.RuneError) {
-			return fmt.Errorf("%s: a string holds an invalid character (a lone surrogate?)", orDoc(path))
+		var arr []any
+		if w.build {
+			arr = []any{}
+		}
+		if w.s.peek() == ']' {
+			w.s.pos++
+			return arr, nil
+		}
+		for {
+			v, err := w.value(elem, depth+1, key, arrays+1)
+			if err != nil {
+				return nil, err
+			}
+			if w.build {
+				arr = append(arr, v)
+			}
+			switch w.s.peek() {
+			case ',':
+				w.s.pos++
+			case ']':
+				w.s.pos++
+				return arr, nil
+			default:
+				return nil, w.s.syntaxError("want , or ]")
+			}
 		}
 	}
-	return nil
+	start := w.s.pos
+	null, raw, plain, err := w.s.scalar()
+	switch {
+	case err != nil:
+		return nil, err
+	case null && t != nil && named:
+		return nil, fmt.Errorf("field %q: null is not accepted", pathOf(key, arrays))
+	case invalidText(raw, plain):
+		return nil, fmt.Errorf("%s: a string holds an invalid character (a lone surrogate?)", orDoc(pathOf(key, arrays)))
+	case !w.build || null:
+		return nil, nil
+	}
+	switch c := w.s.data[start]; c {
+	case '"':
+		return string(decoded(raw, plain)), nil
+	case 't', 'f':
+		return c == 't', nil
+	}
+	return json.Number(w.s.data[start:w.s.pos]), nil
+}
+
+func pathOf(key []byte, arrays int) string {
+	return string(key) + strings.Repeat("[]", arrays)
 }
 
 func orDoc(path string) string {
@@ -176,8 +280,9 @@ func orDoc(path string) string {
 	return "field " + fmt.Sprintf("%q", path)
 }
 
-// object consumes an object's members (the '{' was read).
-func (w *shapeWalker) object(t reflect.Type, depth int, path string) error {
+// object consumes an object's members (the '{' was read), and returns it
+// as a map[string]any when the walker builds.
+func (w *shapeWalker) object(t reflect.Type, depth int) (any, error) {
 	var fields map[string]reflect.Type
 	isStruct := t != nil && t.Kind() == reflect.Struct
 	if isStruct {
@@ -187,36 +292,65 @@ func (w *shapeWalker) object(t reflect.Type, depth int, path string) error {
 	if t != nil && t.Kind() == reflect.Map {
 		mapElem = t.Elem()
 	}
-	seen := map[string]struct{}{}
-	for w.dec.More() {
-		tok, err := w.dec.Token()
+	var m map[string]any
+	if w.build {
+		m = map[string]any{}
+	}
+	if w.s.peek() == '}' {
+		w.s.pos++
+		return m, nil
+	}
+	var seen keySet
+	for {
+		w.s.ws()
+		raw, plain, err := w.s.str()
 		if err != nil {
-			return fmt.Errorf("invalid JSON: %v", err)
+			return nil, err
 		}
-		k, _ := tok.(string)
-		if strings.ContainsRune(k, utf8.RuneError) {
-			return fmt.Errorf("a key holds an invalid character (a lone surrogate?)")
+		k := decoded(raw, plain)
+		if !plain && bytes.ContainsRune(k, utf8.RuneError) {
+			return nil, fmt.Errorf("a key holds an invalid character (a lone surrogate?)")
 		}
-		if _, dup := seen[k]; dup {
-			return fmt.Errorf("duplicate key %q", k)
+		if seen.add(k) {
+			return nil, fmt.Errorf("duplicate key %q", k)
 		}
-		seen[k] = struct{}{}
 		var ft reflect.Type
 		switch {
 		case isStruct:
 			var ok bool
-			if ft, ok = fields[k]; !ok {
-				return fmt.Errorf("unknown field %q%s", k, near(fields, k))
+			if ft, ok = fields[string(k)]; !ok {
+				return nil, fmt.Errorf("unknown field %q%s", k, near(fields, string(k)))
 			}
 		case mapElem != nil:
 			ft = mapElem
 		}
-		if err := w.value(ft, depth+1, k); err != nil {
-			return err
+		if err := w.s.expect(':', "want :"); err != nil {
+			return nil, err
+		}
+		w.s.ws()
+		start := w.s.pos
+		v, err := w.value(ft, depth+1, k, 0)
+		if err != nil {
+			return nil, err
+		}
+		if depth == 0 && w.member != nil {
+			if err := w.member(string(k), w.s.data[start:w.s.pos]); err != nil {
+				return nil, err
+			}
+		}
+		if w.build {
+			m[string(k)] = v
+		}
+		switch w.s.peek() {
+		case ',':
+			w.s.pos++
+		case '}':
+			w.s.pos++
+			return m, nil
+		default:
+			return nil, w.s.syntaxError("want , or }")
 		}
 	}
-	_, err := w.dec.Token() // '}'
-	return err
 }
 
 // near adds a hint when k differs from a field name only in case.

@@ -3,7 +3,8 @@
 // in pure Go for the WebAssembly signer core.
 //
 // Guarantees:
-//   - Decode is strict: byte-exact keys (wire.DecodeStrict), no duplicates,
+//   - Decode is strict: byte-exact keys (wire.DecodeTree: the rules of
+//     wire.DecodeStrict and the decoded tree in one pass), no duplicates,
 //     no nulls, every declared field present and no undeclared one, every
 //     value checked against its type's range, and bounded sizes (document,
 //     types, fields, array lengths, strings, nesting). Whatever it accepts,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,14 +86,15 @@ func Decode(raw []byte, v Version) (*TypedData, error) {
 		}
 		raw = []byte(s)
 	}
-	var j typedDataJSON
-	if err := wire.DecodeStrict(raw, &j, "typed data"); err != nil {
+	tree, err := wire.DecodeTree(raw, typedDataType, "typed data")
+	if err != nil {
 		return nil, err
 	}
-	if j.Types == nil || j.PrimaryType == "" || j.Domain == nil || j.Message == nil {
-		return nil, bad("types, primaryType, domain and message are all required")
+	td, err := fromTree(tree)
+	if err != nil {
+		return nil, err
 	}
-	td := &TypedData{Types: j.Types, PrimaryType: j.PrimaryType, version: v}
+	td.version = v
 	if _, ok := td.Types["EIP712Domain"]; !ok {
 		td.Types["EIP712Domain"] = []Field{} // as eth-sig-util's sanitizeData does
 	}
@@ -101,13 +103,6 @@ func Decode(raw []byte, v Version) (*TypedData, error) {
 	}
 	if _, ok := td.Types[td.PrimaryType]; !ok {
 		return nil, bad("primaryType %q is not among the types", td.PrimaryType)
-	}
-	var err error
-	if td.Domain, err = decodeObject(j.Domain, "domain"); err != nil {
-		return nil, err
-	}
-	if td.Message, err = decodeObject(j.Message, "message"); err != nil {
-		return nil, err
 	}
 	if err := td.checkStruct("EIP712Domain", td.Domain, "domain", 0); err != nil {
 		return nil, err
@@ -120,19 +115,94 @@ func Decode(raw []byte, v Version) (*TypedData, error) {
 	return td, nil
 }
 
-// decodeObject decodes a JSON object keeping numbers exact. raw is a
-// member of the document Decode already decoded with wire.DecodeStrict,
-// which walked it whole (UTF-8, duplicate keys at any depth, lone
-// surrogates, depth from the document's root), so it is not walked again;
-// a value that is not an object fails to decode into the map.
-func decodeObject(raw json.RawMessage, what string) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, bad("%s: %v", what, err)
+var typedDataType = reflect.TypeFor[typedDataJSON]()
+
+// fromTree builds the document from wire.DecodeTree's tree, which was
+// checked against typedDataJSON (byte-exact keys, none twice at any
+// depth, no unknown field, no null for a field), and refuses what a
+// strict decode into typedDataJSON refused: a value of the wrong JSON
+// kind (types not an object of arrays of objects, a name, a type or the
+// primaryType not a string), then a missing member, and a domain or
+// message that is not an object. FuzzDecodeAgrees checks it against that
+// decode.
+func fromTree(tree any) (*TypedData, error) {
+	doc, ok := tree.(map[string]any)
+	if !ok {
+		return nil, bad("the document is not an object")
 	}
-	return m, nil
+	td := &TypedData{}
+	if types, ok := doc["types"]; ok {
+		m, ok := types.(map[string]any)
+		if !ok {
+			return nil, bad("types: expected an object")
+		}
+		td.Types = make(map[string][]Field, len(m))
+		for name, v := range m {
+			fields, err := fieldsOf(name, v)
+			if err != nil {
+				return nil, err
+			}
+			td.Types[name] = fields
+		}
+	}
+	if pt, ok := doc["primaryType"]; ok {
+		if td.PrimaryType, ok = pt.(string); !ok {
+			return nil, bad("primaryType: expected a string")
+		}
+	}
+	domain, hasDomain := doc["domain"]
+	message, hasMessage := doc["message"]
+	if td.Types == nil || td.PrimaryType == "" || !hasDomain || !hasMessage {
+		return nil, bad("types, primaryType, domain and message are all required")
+	}
+	if td.Domain, ok = domain.(map[string]any); !ok {
+		return nil, bad("domain: expected an object")
+	}
+	if td.Message, ok = message.(map[string]any); !ok {
+		return nil, bad("message: expected an object")
+	}
+	return td, nil
+}
+
+// fieldsOf reads one type's field list (null only under the key "",
+// which checkTypes refuses as a name).
+func fieldsOf(name string, v any) ([]Field, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, bad("types.%s: expected an array of fields", name)
+	}
+	fields := make([]Field, len(list))
+	for i, e := range list {
+		f, ok := e.(map[string]any)
+		if !ok {
+			return nil, bad("types.%s[%d]: expected a {name, type} object", name, i)
+		}
+		var err error
+		if fields[i].Name, err = fieldString(f, "name"); err != nil {
+			return nil, bad("types.%s[%d].name: %v", name, i, err)
+		}
+		if fields[i].Type, err = fieldString(f, "type"); err != nil {
+			return nil, bad("types.%s[%d].type: %v", name, i, err)
+		}
+	}
+	return fields, nil
+}
+
+// fieldString is member k of a field object: "" when absent (as
+// encoding/json leaves it), an error when not a string.
+func fieldString(f map[string]any, k string) (string, error) {
+	v, ok := f[k]
+	if !ok {
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("expected a string")
+	}
+	return s, nil
 }
 
 func validName(s string) bool {
@@ -311,7 +381,7 @@ func (td *TypedData) checkValue(t string, v any, path string, depth int) error {
 		}
 		return td.checkStruct(base, m, path, depth)
 	}
-	if _, err := encodeAtomic(base, v); err != nil {
+	if _, err := atomicWord(base, v, false); err != nil {
 		return bad("%s: %v", path, err)
 	}
 	return nil
@@ -430,7 +500,12 @@ func EncodeAtomic(t string, v any) ([]byte, error) { return encodeAtomic(t, v) }
 
 // encodeAtomic ABI-encodes an atomic value into one word, checking its
 // range. Numbers come as JSON integers or strings (decimal or 0x hex).
-func encodeAtomic(t string, v any) ([]byte, error) {
+func encodeAtomic(t string, v any) ([]byte, error) { return atomicWord(t, v, true) }
+
+// atomicWord is encodeAtomic; without hash it only checks a string or
+// bytes value (the same checks) and returns no word for it, as Decode's
+// checks need no hash.
+func atomicWord(t string, v any, hash bool) ([]byte, error) {
 	switch {
 	case t == "string":
 		s, ok := v.(string)
@@ -440,6 +515,9 @@ func encodeAtomic(t string, v any) ([]byte, error) {
 		if len(s) > MaxStringBytes || !utf8.ValidString(s) {
 			return nil, fmt.Errorf("string longer than %d bytes or not UTF-8", MaxStringBytes)
 		}
+		if !hash {
+			return nil, nil
+		}
 		return ethkey.Keccak256([]byte(s)), nil
 	case t == "bytes":
 		b, err := hexBytes(v)
@@ -448,6 +526,9 @@ func encodeAtomic(t string, v any) ([]byte, error) {
 		}
 		if len(b) > MaxStringBytes {
 			return nil, fmt.Errorf("bytes longer than %d", MaxStringBytes)
+		}
+		if !hash {
+			return nil, nil
 		}
 		return ethkey.Keccak256(b), nil
 	case t == "address":
