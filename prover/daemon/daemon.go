@@ -549,6 +549,9 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	d.mu.Lock()
 	j.tx = tx // what the window will count if it is signed (a program may have decided again)
 	d.mu.Unlock()
+	// The proving time goes in before the send: a fast signer's receipt can
+	// come back (and a waiter return the record) before Send returns.
+	d.recs.update(j.id, func(r *Record) { r.Timings.ProveMs += ms(proveTime) })
 	if !d.waitTurn(ctx, j) {
 		d.finish(j, StatusFailed, wire.Internal, "the agent host stopped before sending it: nothing was proposed; ask again with a new Idempotency-Key")
 		return
@@ -560,7 +563,6 @@ func (d *Daemon) prove(ctx context.Context, j *job) {
 	}
 	d.recs.update(j.id, func(r *Record) {
 		r.Tx = &tx
-		r.Timings.ProveMs += ms(proveTime)
 		if r.Status == StatusProving {
 			// A fast signer's receipt may already have moved the record on
 			// (signed, rejected): the status never goes back.

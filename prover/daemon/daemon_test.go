@@ -203,7 +203,7 @@ func TestTasksAndEvents(t *testing.T) {
 
 // TestReceiptBeforeSendReturns: a signer so fast that its receipt is
 // handled before the relay's Send returns must not see its record moved
-// back from signed to sent.
+// back from signed to sent, nor signed without its proving time.
 func TestReceiptBeforeSendReturns(t *testing.T) {
 	h := start(t, daemon.Config{})
 	overtake := func() {
@@ -223,6 +223,12 @@ func TestReceiptBeforeSendReturns(t *testing.T) {
 	code, rec, _ := post(t, h, "/v1/transactions?wait=60s", intent("0x16345785d8a0000"))
 	if code != 200 || rec.Status != daemon.StatusSigned {
 		t.Fatalf("%d %+v", code, rec)
+	}
+	// The record the waiter got, signed while Send had not returned, already
+	// has its proving time (a CI run's TestInPolicyIntentIsSigned got
+	// proveMs 0 so: the receipt of a fast signer came first).
+	if rec.Timings.ProveMs <= 0 {
+		t.Fatalf("signed before Send returned, without its proving time: %+v", rec.Timings)
 	}
 	time.Sleep(200 * time.Millisecond) // Send has returned and the daemon recorded it
 	got, err := h.Client.Get(t.Context(), rec.ID, 0)
